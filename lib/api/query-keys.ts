@@ -1,0 +1,13 @@
+/** Every react-query key of the app. Mutations invalidate the prefix they changed. */
+export const queryKeys = {
+  health: ["health"] as const,
+  streams: {
+    all: ["streams"] as const,
+    list: (params: Record<string, unknown>) => ["streams", "list", params] as const,
+    summary: ["streams", "summary"] as const,
+    detail: (key: string) => ["streams", "detail", key] as const,
+    entries: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "entries", params] as const,
+    groups: (key: string) => ["streams", "detail", key, "groups"] as const,
+    group: (key: string, group: string) => ["streams", "detail", key, "groups", group] as const,
+  },
+};

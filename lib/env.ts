@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/**
+ * Environment, validated at first use (server start), never at build time:
+ * `npm run build` must work with no Redis and no variables.
+ */
+const envSchema = z.object({
+  REDIS_URL: z
+    .string()
+    .default("redis://127.0.0.1:6379")
+    .refine((v) => /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
+  STREAMSCOPE_PREFIX: z.string().min(1).default("streamscope:"),
+  STREAMSCOPE_CONFIG: z.string().default("./streamscope.config.json"),
+  WORKER: z.enum(["on", "off"]).default("on"),
+  WORKER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().default("127.0.0.1"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change the environment between suites. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,28 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { getRedis, getServerInfo, isConnectionError } from "@/lib/redis/client";
+import { isSupported } from "@/lib/redis/server-info";
+import type { HealthResponse } from "@/lib/api/types";
+
+export async function checkHealth(): Promise<{ status: number; body: HealthResponse }> {
+  try {
+    // The version is cached per connection; the ping proves the connection is alive now.
+    await getRedis().ping();
+    const info = await getServerInfo();
+    if (!isSupported(info)) {
+      const error = new AppError(
+        "UNSUPPORTED_VERSION",
+        `Redis ${info.version} is not supported: Streamscope needs Redis 7.0 or newer (or Valkey 7.2+).`,
+      );
+      return { status: 503, body: { status: "error", error: error.toBody().error } };
+    }
+    return {
+      status: 200,
+      body: { status: "ok", redis: { version: info.version, mode: info.mode, flavor: info.flavor } },
+    };
+  } catch (err) {
+    const code = isConnectionError(err) ? "REDIS_UNAVAILABLE" : "INTERNAL";
+    const message = code === "REDIS_UNAVAILABLE" ? "Redis is unreachable" : "Health check failed";
+    return { status: 503, body: { status: "error", error: { code, message } } };
+  }
+}

@@ -1,0 +1,61 @@
+import { z, type ZodType } from "zod";
+import { AppError, badRequest } from "@/lib/errors";
+
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}
+
+export function parseWith<T>(schema: ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw badRequest(`Invalid ${what}: ${describe(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Query string to a plain object (the last value wins for repeated names). */
+export function parseQuery<T>(schema: ZodType<T>, url: string | URL): T {
+  const params = new URL(url).searchParams;
+  const obj: Record<string, string> = {};
+  for (const [k, v] of params) obj[k] = v;
+  return parseWith(schema, obj, "query");
+}
+
+export async function parseParams<T>(schema: ZodType<T>, params: Promise<unknown> | unknown): Promise<T> {
+  return parseWith(schema, await params, "path");
+}
+
+/** Reads a JSON body with a size cap; junk JSON is a 400, never a 500. */
+export async function parseBody<T>(schema: ZodType<T>, req: Request, maxBytes = MAX_BODY_BYTES): Promise<T> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Body over ${maxBytes} bytes`);
+  const text = await readTextCapped(req, maxBytes);
+  let json: unknown;
+  try {
+    json = text.length === 0 ? {} : JSON.parse(text);
+  } catch {
+    throw badRequest("Body is not valid JSON");
+  }
+  return parseWith(schema, json, "body");
+}
+
+async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new AppError("PAYLOAD_TOO_LARGE", `Body over ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}

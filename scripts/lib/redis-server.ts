@@ -1,0 +1,125 @@
+/**
+ * Starts a private redis-server on a free loopback port (no persistence, data in a temp dir)
+ * and stops it by its pid. Used by the tests, the demo, the browser tests and the benchmarks.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  pid: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function redisServerBinary(): string | null {
+  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
+  const path = found.stdout.trim();
+  return found.status === 0 && path ? path : null;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let buf = "";
+    socket.setTimeout(500);
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (d) => {
+      buf += d.toString();
+      if (buf.includes("\r\n")) {
+        socket.destroy();
+        resolve(buf.startsWith("+PONG"));
+      }
+    });
+    socket.on("error", () => resolve(false));
+    socket.on("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+export async function startRedisServer(opts: { port?: number; extraArgs?: string[] } = {}): Promise<PrivateRedis> {
+  const bin = redisServerBinary();
+  if (!bin) {
+    throw new Error(
+      "redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) " +
+        "or set REDIS_URL to an existing Redis 7.0+.",
+    );
+  }
+  const port = opts.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "streamscope-redis-"));
+  const child = spawn(
+    bin,
+    [
+      "--port", String(port),
+      "--bind", "127.0.0.1",
+      "--save", "",
+      "--appendonly", "no",
+      "--dir", dir,
+      "--daemonize", "no",
+      "--protected-mode", "yes",
+      "--loglevel", "warning",
+      ...(opts.extraArgs ?? []),
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const pid = child.pid;
+  if (!pid) throw new Error("redis-server did not start");
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
+  });
+  const deadline = Date.now() + 10_000;
+  while (!(await ping(port))) {
+    if (exited) throw new Error(`redis-server exited during start (port ${port})`);
+    if (Date.now() > deadline) {
+      process.kill(pid, "SIGKILL");
+      throw new Error(`redis-server did not answer on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    pid,
+    process: child,
+    async stop() {
+      if (!exited) {
+        const done = new Promise<void>((r) => child.once("exit", () => r()));
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          /* already gone */
+        }
+        const timer = setTimeout(() => {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            /* already gone */
+          }
+        }, 3000);
+        await done;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

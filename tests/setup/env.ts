@@ -1,0 +1,4 @@
+import { inject } from "vitest";
+
+process.env.REDIS_URL = inject("redisUrl");
+process.env.WORKER = "off";
