@@ -1,0 +1,62 @@
+import "server-only";
+import { readFileSync, existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { getEnv } from "@/lib/env";
+import { configFileSchema, type ConfigFile } from "./schema";
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses config JSON text; errors name the offending key path. */
+export function parseConfigText(text: string, source = "config"): ConfigFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${source}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => {
+        const path = i.path.join(".");
+        if (i.code === "unrecognized_keys") {
+          const keys = (i as z.core.$ZodIssueUnrecognizedKeys).keys.join(", ");
+          return `unknown key ${path ? `${path}.` : ""}${keys}`;
+        }
+        return `${path || "(root)"}: ${i.message}`;
+      })
+      .join("; ");
+    throw new ConfigError(`${source}: ${first}`);
+  }
+  return parsed.data;
+}
+
+const store = globalThis as unknown as { __streamscopeConfig?: { path: string; config: ConfigFile } };
+
+/** The config file named by STREAMSCOPE_CONFIG (a missing default file means "no file"). */
+export function getFileConfig(): ConfigFile {
+  const path = resolve(getEnv().STREAMSCOPE_CONFIG);
+  const cached = store.__streamscopeConfig;
+  if (cached && cached.path === path) return cached.config;
+  let config: ConfigFile;
+  if (!existsSync(path)) {
+    if (process.env.STREAMSCOPE_CONFIG) throw new ConfigError(`STREAMSCOPE_CONFIG names ${path}, which does not exist`);
+    config = configFileSchema.parse({});
+  } else {
+    config = parseConfigText(readFileSync(path, "utf8"), path);
+  }
+  store.__streamscopeConfig = { path, config };
+  return config;
+}
+
+/** Tests swap config files between cases. */
+export function resetFileConfigCache(): void {
+  store.__streamscopeConfig = undefined;
+}

@@ -1,0 +1,143 @@
+/**
+ * The config file's shape (see README "Configuration"). Strict: an unknown key or a wrong type
+ * is a start-up error naming the key. Shared by the server and the settings form.
+ */
+import { z } from "zod";
+
+export const familyPatternSchema = z
+  .string()
+  .min(1)
+  .refine((p) => /<yyyyMMddHH>|<yyyyMMdd>/.test(p), "pattern must contain <yyyyMMddHH> or <yyyyMMdd>");
+
+export const familySchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  pattern: familyPatternSchema,
+  groups: z.array(z.string().min(1).max(200)).max(50).default([]),
+  ttlSeconds: z.number().int().positive().max(10 * 365 * 86400).optional(),
+  ahead: z.number().int().min(0).max(48).default(1),
+  timeZone: z.string().min(1).default("UTC"),
+});
+
+export const reclaimPolicySchema = z.enum(["alert", "reassign", "requeue"]);
+
+export const groupRuleSchema = z.strictObject({
+  stream: z.string().min(1).default("*"),
+  group: z.string().min(1).default("*"),
+  stuckAfterMs: z.number().int().min(100).max(30 * 86400_000).optional(),
+  policy: reclaimPolicySchema.optional(),
+  maxDeliveries: z.number().int().min(1).max(1_000_000).optional(),
+  deadLetter: z.string().min(1).max(1000).optional(),
+  trim: z.boolean().optional(),
+  allGroups: z.boolean().optional(),
+  /** Consumer that `reassign` claims to; default: the live consumer with the fewest pending. */
+  reassignTo: z.string().min(1).max(200).optional(),
+});
+
+export const webhookSchema = z.strictObject({
+  url: z.url(),
+  format: z.enum(["json", "slack"]).default("json"),
+});
+
+export const alertRuleOverrideSchema = z.strictObject({
+  stream: z.string().min(1).default("*"),
+  group: z.string().min(1).default("*"),
+  pendingOver: z.number().int().min(0).optional(),
+  lagOver: z.number().int().min(0).optional(),
+  longPending: z.boolean().optional(),
+  deadConsumer: z.boolean().optional(),
+  severity: z.enum(["info", "warning", "critical"]).optional(),
+});
+
+export const alertsSchema = z.strictObject({
+  webhooks: z.array(webhookSchema).max(20).default([]),
+  rules: z.array(alertRuleOverrideSchema).max(200).default([]),
+});
+
+const secretRef = z.string().min(1);
+const roleSchema = z.enum(["viewer", "operator", "admin"]);
+const streamsScope = z.union([z.string().min(1), z.array(z.string().min(1))]).optional();
+
+export const authSchema = z.strictObject({
+  users: z
+    .array(z.strictObject({ username: z.string().min(1), role: roleSchema, passwordHash: secretRef, streams: streamsScope }))
+    .optional(),
+  tokens: z
+    .array(z.strictObject({ name: z.string().min(1), role: roleSchema, tokenHash: secretRef, streams: streamsScope }))
+    .optional(),
+  oidc: z
+    .strictObject({
+      issuer: z.string().min(1),
+      clientId: z.string().min(1),
+      clientSecret: secretRef,
+      rolesClaim: z.string().min(1).default("groups"),
+      roles: z.record(z.string(), roleSchema).default({}),
+      defaultRole: roleSchema.optional(),
+      scopes: z.string().optional(),
+    })
+    .optional(),
+  trustedProxy: z
+    .strictObject({
+      userHeader: z.string().min(1).default("x-forwarded-user"),
+      groupsHeader: z.string().min(1).default("x-forwarded-groups"),
+      secretHeader: z.string().min(1).optional(),
+      secret: secretRef.optional(),
+      addresses: z.array(z.string().min(1)).optional(),
+      roles: z.record(z.string(), roleSchema).default({}),
+      defaultRole: roleSchema.optional(),
+    })
+    .optional(),
+  metricsToken: secretRef.optional(),
+  readOnly: z.boolean().default(false),
+  sessionSecret: secretRef.optional(),
+  publicUrl: z.string().optional(),
+});
+
+export const historySchema = z.strictObject({
+  sampleEveryMs: z.number().int().min(1000).max(3600_000).default(10_000),
+  retentionMs: z.number().int().min(60_000).max(30 * 86400_000).default(86400_000),
+});
+
+export const workerSettingsSchema = z.strictObject({
+  guardWindowMs: z.number().int().min(1000).default(600_000),
+  guardCapMs: z.number().int().min(1000).default(86400_000),
+  reclaimBatch: z.number().int().min(1).max(10_000).default(1000),
+  trimBudget: z.number().int().min(1).max(1_000_000).default(100_000),
+});
+
+export const configFileSchema = z.strictObject({
+  families: z.array(familySchema).max(500).default([]),
+  groups: z.array(groupRuleSchema).max(500).default([]),
+  alerts: alertsSchema.default({ webhooks: [], rules: [] }),
+  auth: authSchema.optional(),
+  history: historySchema.optional(),
+  worker: workerSettingsSchema.optional(),
+});
+
+export type FamilyConfig = z.infer<typeof familySchema>;
+export type GroupRuleConfig = z.infer<typeof groupRuleSchema>;
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type AuthConfig = z.infer<typeof authSchema>;
+export type Role = z.infer<typeof roleSchema>;
+export type ReclaimPolicy = z.infer<typeof reclaimPolicySchema>;
+
+/** The group rule with every field filled in (first matching rule, then defaults). */
+export interface ResolvedGroupRule {
+  stuckAfterMs: number;
+  policy: ReclaimPolicy;
+  maxDeliveries: number;
+  deadLetter: string;
+  trim: boolean;
+  allGroups: boolean;
+  reassignTo?: string;
+  /** Index of the matching rule in `groups`, or null when only defaults applied. */
+  matchedRule: number | null;
+}
+
+export const GROUP_DEFAULTS: Omit<ResolvedGroupRule, "matchedRule"> = {
+  stuckAfterMs: 30_000,
+  policy: "alert",
+  maxDeliveries: 5,
+  deadLetter: "<stream>:dlq",
+  trim: false,
+  allGroups: false,
+};

@@ -1,0 +1,70 @@
+import "server-only";
+import type Redis from "ioredis";
+import { log } from "@/lib/log";
+import { appKey } from "@/lib/redis/app-keys";
+import { getFileConfig } from "./load";
+import { resolveGroupRule } from "./resolve";
+import { configFileSchema, type ConfigFile, type ResolvedGroupRule } from "./schema";
+
+/**
+ * Effective run-time settings: built-in defaults, overridden by the config file, overridden by
+ * edits saved in Redis (`<prefix>settings`, a JSON object of top-level sections). Auth never
+ * comes from Redis. If the saved edits vanish, the file's values apply again.
+ */
+export type Settings = Omit<ConfigFile, "auth">;
+export type SettingsSection = Exclude<keyof ConfigFile, "auth">;
+export const EDITABLE_SECTIONS: readonly SettingsSection[] = ["families", "groups", "alerts", "history", "worker"];
+
+export const SETTINGS_KEY = () => appKey("settings");
+
+const CACHE_MS = 2000;
+let cache: { at: number; value: Promise<Settings> } | undefined;
+
+export async function readSavedEdits(redis: Redis): Promise<Partial<Settings>> {
+  const raw = await redis.get(SETTINGS_KEY());
+  if (!raw) return {};
+  try {
+    const parsed = configFileSchema.partial().omit({ auth: true }).safeParse(JSON.parse(raw));
+    if (parsed.success) {
+      const out: Partial<Settings> = {};
+      const saved = JSON.parse(raw) as Record<string, unknown>;
+      for (const section of EDITABLE_SECTIONS) {
+        if (section in saved && parsed.data[section] !== undefined) (out as Record<string, unknown>)[section] = parsed.data[section];
+      }
+      return out;
+    }
+    log.warn("saved settings in Redis are invalid; using the config file's values");
+  } catch {
+    log.warn("saved settings in Redis are not JSON; using the config file's values");
+  }
+  return {};
+}
+
+export async function loadSettings(redis: Redis): Promise<Settings> {
+  const file = getFileConfig();
+  const edits = await readSavedEdits(redis);
+  const { auth: _auth, ...fromFile } = file;
+  void _auth;
+  return { ...fromFile, ...edits };
+}
+
+/** Settings with a short cache, for hot paths (every request resolving a group rule). */
+export function getSettings(redis: Redis): Promise<Settings> {
+  const now = Date.now();
+  if (cache && now - cache.at < CACHE_MS) return cache.value;
+  const value = loadSettings(redis);
+  cache = { at: now, value };
+  value.catch(() => {
+    if (cache?.value === value) cache = undefined;
+  });
+  return value;
+}
+
+export function invalidateSettingsCache(): void {
+  cache = undefined;
+}
+
+export async function getGroupRule(redis: Redis, stream: string, group: string): Promise<ResolvedGroupRule> {
+  const settings = await getSettings(redis);
+  return resolveGroupRule(settings.groups, stream, group);
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatCapped, formatDuration, formatNumber } from "@/lib/format";
+
+describe("format", () => {
+  it("formats durations at each scale", () => {
+    expect(formatDuration(250)).toBe("250 ms");
+    expect(formatDuration(1500)).toBe("1.5 s");
+    expect(formatDuration(45_000)).toBe("45 s");
+    expect(formatDuration(125_000)).toBe("2 min 5 s");
+    expect(formatDuration(3 * 3600_000 + 60_000)).toBe("3 h 1 min");
+    expect(formatDuration(null)).toBe("—");
+  });
+  it("formats counts, capped counts and bytes", () => {
+    expect(formatNumber(1234567)).toBe("1,234,567");
+    expect(formatCapped(1000, true)).toBe("1,000+");
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(2048)).toBe("2.0 KiB");
+  });
+});
