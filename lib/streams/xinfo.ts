@@ -1,0 +1,147 @@
+/**
+ * Parsers for XINFO / XPENDING replies (RESP2 flat arrays as ioredis 5 returns them).
+ * Key/value replies are parsed as pairs and unknown keys ignored: each version adds fields.
+ */
+
+export function pairsToRecord(reply: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!Array.isArray(reply)) return out;
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const k = reply[i];
+    out[typeof k === "string" ? k : String(k)] = reply[i + 1];
+  }
+  return out;
+}
+
+function num(v: unknown): number | null {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v !== "" && Number.isFinite(Number(v))) return Number(v);
+  return null;
+}
+
+function str(v: unknown): string | null {
+  if (typeof v === "string") return v;
+  if (Buffer.isBuffer(v)) return v.toString("utf8");
+  return null;
+}
+
+function entryId(v: unknown): string | null {
+  return Array.isArray(v) ? str(v[0]) : null;
+}
+
+export interface StreamInfo {
+  length: number;
+  lastGeneratedId: string;
+  /** 7.0+: null on servers that lack them. */
+  maxDeletedEntryId: string | null;
+  entriesAdded: number | null;
+  recordedFirstEntryId: string | null;
+  groupCount: number;
+  firstEntryId: string | null;
+  lastEntryId: string | null;
+}
+
+export function parseStreamInfo(reply: unknown): StreamInfo {
+  const r = pairsToRecord(reply);
+  return {
+    length: num(r.length) ?? 0,
+    lastGeneratedId: str(r["last-generated-id"]) ?? "0-0",
+    maxDeletedEntryId: str(r["max-deleted-entry-id"]),
+    entriesAdded: num(r["entries-added"]),
+    recordedFirstEntryId: str(r["recorded-first-entry-id"]),
+    groupCount: num(r.groups) ?? 0,
+    firstEntryId: entryId(r["first-entry"]),
+    lastEntryId: entryId(r["last-entry"]),
+  };
+}
+
+export interface GroupInfo {
+  name: string;
+  consumerCount: number;
+  pending: number;
+  lastDeliveredId: string;
+  /** 7.0+: null when unknown. */
+  entriesRead: number | null;
+  /** null when Redis cannot compute it. */
+  lag: number | null;
+}
+
+export function parseGroups(reply: unknown): GroupInfo[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((g) => {
+    const r = pairsToRecord(g);
+    return {
+      name: str(r.name) ?? "",
+      consumerCount: num(r.consumers) ?? 0,
+      pending: num(r.pending) ?? 0,
+      lastDeliveredId: str(r["last-delivered-id"]) ?? "0-0",
+      entriesRead: num(r["entries-read"]),
+      lag: num(r.lag),
+    };
+  });
+}
+
+export interface ConsumerInfo {
+  name: string;
+  pending: number;
+  /** ms since the last attempted interaction (7.2+), or since the last successful one (7.0). */
+  idleMs: number;
+  /** ms since the last successful read or claim; 7.2+ reports it (null before, -1 means never). */
+  inactiveMs: number | null;
+}
+
+export function parseConsumers(reply: unknown): ConsumerInfo[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((c) => {
+    const r = pairsToRecord(c);
+    return {
+      name: str(r.name) ?? "",
+      pending: num(r.pending) ?? 0,
+      idleMs: num(r.idle) ?? 0,
+      inactiveMs: "inactive" in r ? num(r.inactive) : null,
+    };
+  });
+}
+
+/**
+ * How long a consumer has been without a successful read or claim: `inactive` on 7.2+
+ * (-1 = never, counted as "forever"), `idle` on 7.0 where idle has that meaning.
+ */
+export function consumerInactiveMs(c: ConsumerInfo): number {
+  if (c.inactiveMs === null) return c.idleMs;
+  if (c.inactiveMs < 0) return Number.POSITIVE_INFINITY;
+  return c.inactiveMs;
+}
+
+export interface PendingSummary {
+  count: number;
+  minId: string | null;
+  maxId: string | null;
+  consumers: { name: string; pending: number }[];
+}
+
+export function parsePendingSummary(reply: unknown): PendingSummary {
+  const arr = Array.isArray(reply) ? reply : [];
+  const consumers = Array.isArray(arr[3])
+    ? (arr[3] as unknown[]).map((c) => {
+        const pair = Array.isArray(c) ? c : [];
+        return { name: str(pair[0]) ?? "", pending: num(pair[1]) ?? 0 };
+      })
+    : [];
+  return { count: num(arr[0]) ?? 0, minId: str(arr[1]), maxId: str(arr[2]), consumers };
+}
+
+export interface PendingEntry {
+  id: string;
+  consumer: string;
+  idleMs: number;
+  deliveries: number;
+}
+
+export function parsePendingRange(reply: unknown): PendingEntry[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((e) => {
+    const row = Array.isArray(e) ? e : [];
+    return { id: str(row[0]) ?? "", consumer: str(row[1]) ?? "", idleMs: num(row[2]) ?? 0, deliveries: num(row[3]) ?? 0 };
+  });
+}
