@@ -1,0 +1,151 @@
+/**
+ * Demo traffic for Streamscope: producers and consumers that make every message state and
+ * every problem appear. Used by `npm run demo` and by tests that want a live-looking database.
+ *
+ * - `orders_<yyyyMMddHH>` (UTC hourly family): group `fulfillment` with two healthy consumers,
+ *   group `analytics` with one slow consumer that falls behind (lag).
+ * - `payments`: group `ledger` with a fast consumer, a slow one and `worker-crashy`, which now and
+ *   then takes a batch and "crashes" (stops reading without acking), leaving stuck pending messages
+ *   and a dead consumer; group `audit` reads slowly so lag grows.
+ */
+import Redis from "ioredis";
+
+export interface SimulatorOptions {
+  redisUrl: string;
+  /** Messages per second per producer. */
+  ratePerSec?: number;
+  /** Key prefix for every demo key (tests isolate themselves with it). */
+  prefix?: string;
+  /** How long a crash lasts before the crashing consumer comes back. */
+  crashForMs?: number;
+  /** The crashing consumer crashes on every Nth batch it reads. */
+  crashEveryBatches?: number;
+  log?: (line: string) => void;
+}
+
+export interface Simulator {
+  keys: { payments: string; ordersPattern: string; currentOrders: () => string };
+  stop(): Promise<void>;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+export function hourKey(base: string, at: Date): string {
+  return `${base}_${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}${pad(at.getUTCHours())}`;
+}
+
+async function ensureGroup(redis: Redis, key: string, group: string): Promise<void> {
+  try {
+    await redis.xgroup("CREATE", key, group, "0", "MKSTREAM");
+  } catch (err) {
+    if (!String(err).includes("BUSYGROUP")) throw err;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
+  const prefix = opts.prefix ?? "";
+  const rate = opts.ratePerSec ?? 4;
+  const log = opts.log ?? (() => undefined);
+  const crashForMs = opts.crashForMs ?? 90_000;
+  const payments = `${prefix}payments`;
+  const ordersBase = `${prefix}orders`;
+  const currentOrders = () => hourKey(ordersBase, new Date());
+  const connections: Redis[] = [];
+  const connect = () => {
+    const c = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (t) => Math.min(t * 200, 2000) });
+    c.on("error", () => undefined);
+    connections.push(c);
+    return c;
+  };
+  const admin = connect();
+  let running = true;
+
+  // The previous hour's member shows the family as a family from the first second.
+  const previousHour = hourKey(ordersBase, new Date(Date.now() - 3600_000));
+  for (const key of [previousHour, currentOrders()]) {
+    await ensureGroup(admin, key, "fulfillment");
+    await ensureGroup(admin, key, "analytics");
+  }
+  await ensureGroup(admin, payments, "ledger");
+  await ensureGroup(admin, payments, "audit");
+  if ((await admin.xlen(previousHour)) === 0) {
+    const pipe = admin.pipeline();
+    const base = Date.now() - 3600_000;
+    for (let i = 0; i < 40; i++) pipe.xadd(previousHour, `${base + i * 1000}-0`, "order", `old-${i}`, "amount", String(10 + i));
+    await pipe.exec();
+  }
+
+  const loops: Promise<void>[] = [];
+  const every = (ms: number, fn: () => Promise<void>) =>
+    loops.push(
+      (async () => {
+        while (running) {
+          try {
+            await fn();
+          } catch (err) {
+            if (running) log(`simulator: ${(err as Error).message}`);
+            await sleep(1000);
+          }
+          await sleep(ms);
+        }
+      })(),
+    );
+
+  let seq = 0;
+  const producer = connect();
+  every(1000 / rate, async () => {
+    seq++;
+    const key = currentOrders();
+    const fresh = (await producer.exists(key)) === 0;
+    await producer.xadd(key, "*", "order", `o-${seq}`, "amount", String((seq * 37) % 500), "payload", JSON.stringify({ sku: `sku-${seq % 17}`, qty: (seq % 3) + 1 }));
+    if (fresh) {
+      await ensureGroup(producer, key, "fulfillment");
+      await ensureGroup(producer, key, "analytics");
+    }
+    await producer.xadd(payments, "*", "payment", `p-${seq}`, "amount", String((seq * 13) % 900), "currency", seq % 5 === 0 ? "EUR" : "USD");
+  });
+
+  // A consumer: reads new messages of a group and acks them after `workMs`; `crashEvery` makes it
+  // stop without acking every N batches, for `crashForMs`.
+  const consumer = (keyOf: () => string, group: string, name: string, workMs: number, batch: number, crashEvery?: number) => {
+    const conn = connect();
+    let batches = 0;
+    every(workMs, async () => {
+      const key = keyOf();
+      const reply = (await conn.xreadgroup("GROUP", group, name, "COUNT", batch, "BLOCK", 1000, "STREAMS", key, ">")) as
+        | [string, [string, string[]][]][]
+        | null;
+      const entries = reply?.[0]?.[1] ?? [];
+      if (entries.length === 0) return;
+      batches++;
+      if (crashEvery && batches % crashEvery === 0) {
+        log(`simulator: ${name} crashed holding ${entries.length} messages`);
+        await sleep(crashForMs);
+        return;
+      }
+      await sleep(workMs);
+      await conn.xack(key, group, ...entries.map(([id]) => id));
+    });
+  };
+
+  consumer(currentOrders, "fulfillment", "packer-1", 150, 10);
+  consumer(currentOrders, "fulfillment", "packer-2", 300, 10);
+  consumer(currentOrders, "analytics", "reporter", 4000, 5);
+  consumer(() => payments, "ledger", "worker-fast", 100, 10);
+  consumer(() => payments, "ledger", "worker-slow", 2000, 5);
+  consumer(() => payments, "ledger", "worker-crashy", 500, 5, opts.crashEveryBatches ?? 3);
+  consumer(() => payments, "audit", "auditor", 5000, 3);
+
+  log(`simulator: producing to ${currentOrders()} and ${payments} at ${rate}/s each`);
+
+  return {
+    keys: { payments, ordersPattern: `${ordersBase}_<yyyyMMddHH>`, currentOrders },
+    async stop() {
+      running = false;
+      for (const c of connections) c.disconnect();
+      await Promise.race([Promise.allSettled(loops), sleep(3000)]);
+    },
+  };
+}

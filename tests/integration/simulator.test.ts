@@ -1,0 +1,36 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { startSimulator } from "../../scripts/lib/simulator";
+import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { parseGroups } from "@/lib/streams/xinfo";
+
+describe("demo simulator", () => {
+  const redis = testRedis();
+  const prefix = uniquePrefix("sim");
+  afterAll(() => cleanPrefix(redis, prefix));
+
+  it("produces every state: consumed, pending from a crashed consumer, lag, and an hourly family", async () => {
+    const sim = await startSimulator({ redisUrl: process.env.REDIS_URL!, prefix, ratePerSec: 40, crashForMs: 60_000, crashEveryBatches: 1 });
+    await new Promise((r) => setTimeout(r, 3000));
+    await sim.stop();
+
+    const family: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}orders_*`, "COUNT", 100);
+      family.push(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+    expect(family.length).toBeGreaterThanOrEqual(2);
+    expect(family.every((k) => /_\d{10}$/.test(k))).toBe(true);
+
+    const groups = parseGroups(await redis.call("XINFO", "GROUPS", sim.keys.payments));
+    const ledger = groups.find((g) => g.name === "ledger")!;
+    const audit = groups.find((g) => g.name === "audit")!;
+    expect(ledger.entriesRead).toBeGreaterThan(0);
+    // worker-crashy stopped holding its third batch: those stay pending.
+    const pel = (await redis.call("XPENDING", sim.keys.payments, "ledger", "-", "+", 1000, "worker-crashy")) as unknown[];
+    expect(pel.length).toBeGreaterThan(0);
+    // The audit group reads slowly, so it falls behind.
+    expect(audit.lag ?? 0).toBeGreaterThan(0);
+  }, 20_000);
+});
