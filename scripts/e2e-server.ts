@@ -8,6 +8,7 @@ import { writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { freePort, startRedisServer, type PrivateRedis } from "./lib/redis-server";
+import { startSimulator, type Simulator } from "./lib/simulator";
 
 const require = createRequire(import.meta.url);
 
@@ -18,6 +19,11 @@ async function main() {
   
   let redis: PrivateRedis = await startRedisServer();
   const redisPort = redis.port;
+  // Live demo traffic under `demo:` so browser tests see what a user of `npm run demo` sees.
+  let simulator: Simulator | undefined;
+  if (process.env.E2E_SIMULATOR !== "off") {
+    simulator = await startSimulator({ redisUrl: redis.url, prefix: "demo:", ratePerSec: 2, crashEveryBatches: 2, crashForMs: 600_000 });
+  }
   writeFileSync(STATE_FILE, JSON.stringify({ redisUrl: redis.url, redisPort, appPort, controlPort }));
   
   const app = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(appPort), "-H", "127.0.0.1"], {
@@ -45,6 +51,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     control.close();
+    await simulator?.stop();
     app.kill("SIGTERM");
     await redis.stop().catch(() => undefined);
     rmSync(STATE_FILE, { force: true });
