@@ -5,6 +5,7 @@ export const queryKeys = {
     all: ["streams"] as const,
     list: (params: Record<string, unknown>) => ["streams", "list", params] as const,
     summary: ["streams", "summary"] as const,
+    summaryFor: (params: Record<string, unknown>) => ["streams", "summary", params] as const,
     detail: (key: string) => ["streams", "detail", key] as const,
     entries: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "entries", params] as const,
     groups: (key: string) => ["streams", "detail", key, "groups"] as const,

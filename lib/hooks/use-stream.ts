@@ -1,0 +1,14 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { queryKeys } from "@/lib/api/query-keys";
+import { fetchStream } from "@/lib/api/streams-client";
+
+/** One stream's facts and groups; `refetchInterval` in ms, or false for none. */
+export function useStream(key: string, opts: { refetchInterval?: number | false; enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.streams.detail(key),
+    queryFn: () => fetchStream(key),
+    refetchInterval: opts.refetchInterval ?? 5000,
+    enabled: opts.enabled ?? true,
+  });
+}

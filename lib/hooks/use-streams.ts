@@ -1,0 +1,29 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { queryKeys } from "@/lib/api/query-keys";
+import { fetchAllStreams, fetchOverviewSummary } from "@/lib/api/streams-client";
+
+export const STREAM_LIST_CAP = 10_000;
+
+/** Every stream matching `match` (all SCAN pages, up to `cap` rows). */
+export function useStreams(opts: { match?: string; cap?: number; refetchInterval?: number | false } = {}) {
+  const match = opts.match || "*";
+  const cap = opts.cap ?? STREAM_LIST_CAP;
+  return useQuery({
+    queryKey: queryKeys.streams.list({ match, cap }),
+    queryFn: () => fetchAllStreams({ match, cap }),
+    refetchInterval: opts.refetchInterval ?? 5000,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The overview's summary tiles for the streams matching `match`. */
+export function useOverviewSummary(opts: { match?: string; refetchInterval?: number | false } = {}) {
+  const match = opts.match || "*";
+  return useQuery({
+    queryKey: queryKeys.streams.summaryFor({ match }),
+    queryFn: () => fetchOverviewSummary({ match }),
+    refetchInterval: opts.refetchInterval ?? 5000,
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * Pure assembly of stream rows from parsed XINFO / PTTL / MEMORY USAGE / XPENDING replies.
+ * No I/O, so unit tests feed it replies directly.
+ */
+import type { GroupSummary, StreamDetail, StreamRow } from "@/lib/api/streams-types";
+import { compareIds, idToTimeMs } from "./ids";
+import type { GroupInfo, StreamInfo } from "./xinfo";
+
+export interface RowInputs {
+  key: string;
+  info: StreamInfo;
+  groups: readonly GroupInfo[];
+  /** PTTL reply: -1 no expiry, -2 gone. */
+  pttl: number | null;
+  memory: number | null;
+  /** The lowest pending id of each group that has pending messages. */
+  oldestPendingIds: readonly string[];
+  now: number;
+}
+
+export function summarizeLag(groups: readonly Pick<GroupInfo, "lag">[]): { lag: number | null; lagUnknown: boolean } {
+  let lag: number | null = null;
+  let lagUnknown = false;
+  for (const g of groups) {
+    if (g.lag === null) lagUnknown = true;
+    else lag = lag === null ? g.lag : Math.max(lag, g.lag);
+  }
+  return { lag, lagUnknown };
+}
+
+/** Age of the oldest of these ids (by the time in the id), never negative; null for none. */
+export function oldestAgeMs(ids: readonly string[], now: number): number | null {
+  let oldest: string | null = null;
+  for (const id of ids) if (oldest === null || compareIds(id, oldest) < 0) oldest = id;
+  return oldest === null ? null : Math.max(0, now - idToTimeMs(oldest));
+}
+
+export function buildRow(input: RowInputs): StreamRow {
+  const { info, groups } = input;
+  const { lag, lagUnknown } = summarizeLag(groups);
+  return {
+    key: input.key,
+    length: info.length,
+    firstEntryId: info.firstEntryId,
+    lastEntryId: info.lastEntryId,
+    groupCount: groups.length,
+    pending: groups.reduce((sum, g) => sum + g.pending, 0),
+    lag,
+    lagUnknown,
+    oldestPendingMs: oldestAgeMs(input.oldestPendingIds, input.now),
+    ttlMs: input.pttl !== null && input.pttl >= 0 ? input.pttl : null,
+    memoryBytes: input.memory,
+    lastEntryTime: info.lastEntryId ? idToTimeMs(info.lastEntryId) : null,
+  };
+}
+
+export function buildDetail(input: RowInputs): StreamDetail {
+  const groups: GroupSummary[] = input.groups.map((g) => ({
+    name: g.name,
+    consumerCount: g.consumerCount,
+    pending: g.pending,
+    lastDeliveredId: g.lastDeliveredId,
+    entriesRead: g.entriesRead,
+    lag: g.lag,
+  }));
+  return {
+    ...buildRow(input),
+    lastGeneratedId: input.info.lastGeneratedId,
+    entriesAdded: input.info.entriesAdded,
+    maxDeletedEntryId: input.info.maxDeletedEntryId,
+    recordedFirstEntryId: input.info.recordedFirstEntryId,
+    groups,
+  };
+}
+
+/** Integer replies may come back as numbers or numeric strings; anything else is "unknown". */
+export function intOrNull(v: unknown): number | null {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
+  return null;
+}

@@ -1,0 +1,89 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { StreamDetail, StreamRow } from "@/lib/api/streams-types";
+import { notFound } from "@/lib/errors";
+import { pipelineForKeys, type PipelineResult } from "@/lib/redis/keyspace";
+import { assertStream } from "./assert-stream";
+import { buildDetail, buildRow, intOrNull, type RowInputs } from "./row-build";
+import { parseGroups, parsePendingRange, parseStreamInfo } from "./xinfo";
+
+/**
+ * Rows of the stream list in two pipelined rounds, whatever the number of keys:
+ * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling, bounded);
+ * 2. per group with pending messages: `XPENDING key group - + 1`, its lowest pending id (O(log n)).
+ * Keys that vanished or changed type since SCAN are left out.
+ */
+export async function describeStreams(redis: Redis, keys: readonly string[]): Promise<StreamRow[]> {
+  return (await collectRowInputs(redis, keys)).map(buildRow);
+}
+
+/** One stream with its groups; 404 when missing, 409 when the key is not a stream. */
+export async function describeStream(redis: Redis, key: string): Promise<StreamDetail> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [input] = await collectRowInputs(redis, [key]);
+    if (input) return buildDetail(input);
+    // Throws 404 / 409; passing means the key was re-created between the two reads.
+    await assertStream(redis, key);
+  }
+  throw notFound(`No stream named "${key}"`);
+}
+
+/** A key that is gone or is no longer a stream: drop it instead of failing the whole list. */
+function isVanishedKeyError(err: Error): boolean {
+  return /no such key|WRONGTYPE|NOGROUP/i.test(err.message);
+}
+
+function replyOf(result: PipelineResult | undefined): { ok: true; value: unknown } | { ok: false } {
+  if (!result) return { ok: false };
+  const [err, value] = result;
+  if (!err) return { ok: true, value };
+  if (isVanishedKeyError(err)) return { ok: false };
+  throw err;
+}
+
+export async function collectRowInputs(redis: Redis, keys: readonly string[]): Promise<RowInputs[]> {
+  const infoReplies = await pipelineForKeys(redis, keys, (pipe, key) => {
+    pipe.call("XINFO", "STREAM", key);
+    pipe.call("XINFO", "GROUPS", key);
+    pipe.pttl(key);
+    pipe.call("MEMORY", "USAGE", key);
+  });
+
+  const partial: Omit<RowInputs, "oldestPendingIds" | "now">[] = [];
+  keys.forEach((key, i) => {
+    const [streamRes, groupsRes, pttlRes, memRes] = infoReplies[i] ?? [];
+    const stream = replyOf(streamRes);
+    const groups = replyOf(groupsRes);
+    if (!stream.ok || !groups.ok) return;
+    const pttl = replyOf(pttlRes);
+    const mem = replyOf(memRes);
+    partial.push({
+      key,
+      info: parseStreamInfo(stream.value),
+      groups: parseGroups(groups.value),
+      pttl: pttl.ok ? intOrNull(pttl.value) : null,
+      memory: mem.ok ? intOrNull(mem.value) : null,
+    });
+  });
+
+  const withPending = partial.filter((p) => p.groups.some((g) => g.pending > 0));
+  const pendingByKey = new Map(withPending.map((p) => [p.key, p]));
+  const pendingReplies = await pipelineForKeys(redis, [...pendingByKey.keys()], (pipe, key) => {
+    for (const g of pendingByKey.get(key)!.groups) {
+      if (g.pending > 0) pipe.call("XPENDING", key, g.name, "-", "+", "1");
+    }
+  });
+  const oldestIds = new Map<string, string[]>();
+  [...pendingByKey.keys()].forEach((key, i) => {
+    const ids: string[] = [];
+    for (const res of pendingReplies[i] ?? []) {
+      const reply = replyOf(res);
+      const first = reply.ok ? parsePendingRange(reply.value)[0] : undefined;
+      if (first?.id) ids.push(first.id);
+    }
+    oldestIds.set(key, ids);
+  });
+
+  const now = Date.now();
+  return partial.map((p) => ({ ...p, oldestPendingIds: oldestIds.get(p.key) ?? [], now }));
+}
