@@ -8,6 +8,7 @@ export const queryKeys = {
     summaryFor: (params: Record<string, unknown>) => ["streams", "summary", params] as const,
     detail: (key: string) => ["streams", "detail", key] as const,
     entries: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "entries", params] as const,
+    search: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "search", params] as const,
     groups: (key: string) => ["streams", "detail", key, "groups"] as const,
     group: (key: string, group: string) => ["streams", "detail", key, "groups", group] as const,
   },

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { StreamView } from "@/components/stream/stream-view";
+import { AppError } from "@/lib/errors";
+import { redisForRequest } from "@/lib/redis/client";
+import { assertStream } from "@/lib/streams/assert-stream";
+
+export const dynamic = "force-dynamic";
+
+interface Props {
+  params: Promise<{ key: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: (await params).key };
+}
+
+/** `/streams/{key}?id=<id>`. Next hands the key URL-decoded. */
+export default async function StreamPage({ params, searchParams }: Props) {
+  const { key } = await params;
+  const id = (await searchParams).id;
+  try {
+    await assertStream(await redisForRequest(), key);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
+    if (err instanceof AppError && err.code === "WRONG_TYPE") {
+      return (
+        <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-sm text-red-800">
+          {err.message}
+        </div>
+      );
+    }
+    throw err;
+  }
+  // LEAD: pass historySlot (stream history charts) and groupAdminSlot / renderGroupActions (group admin forms) here.
+  return <StreamView streamKey={key} initialId={typeof id === "string" ? id : undefined} />;
+}

@@ -1,0 +1,62 @@
+/** Shaping of entry values and states for display. Pure; tested in tests/unit/entry-display.test.ts. */
+import type { EntryOrder, GroupEntryState } from "@/lib/api/entries-types";
+import type { FieldValue } from "@/lib/api/types";
+import { formatDuration } from "@/lib/format";
+import { STATE_LABELS } from "@/lib/streams/states";
+
+/** The value pretty-printed when it is a JSON object or array, else null. */
+export function prettyJson(value: FieldValue): string | null {
+  if (typeof value !== "string") return null;
+  const trimmed = value.trim();
+  if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) return null;
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2);
+  } catch {
+    return null;
+  }
+}
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export interface BinaryView {
+  bytes: number;
+  /** Space-separated hex of the first `limit` bytes, "…" appended when cut. */
+  hex: string;
+  base64: string;
+}
+
+export function binaryView(value: { base64: string }, limit = 32): BinaryView {
+  const bytes = base64ToBytes(value.base64);
+  const hex = Array.from(bytes.slice(0, limit), (b) => b.toString(16).padStart(2, "0")).join(" ");
+  return { bytes: bytes.length, hex: bytes.length > limit ? `${hex} …` : hex, base64: value.base64 };
+}
+
+/** Badge text of a state: "pending · alice · idle 3.0 s · 2 deliveries". */
+export function stateText(s: GroupEntryState): string {
+  if (s.state !== "pending") return STATE_LABELS[s.state];
+  const deliveries = `${s.deliveries} ${s.deliveries === 1 ? "delivery" : "deliveries"}`;
+  return `pending · ${s.consumer} · idle ${formatDuration(s.idleMs)} · ${deliveries}`;
+}
+
+export function stateTone(s: GroupEntryState): "warn" | "info" | "ok" {
+  return s.state === "pending" ? "warn" : s.state === "delivered" ? "info" : "ok";
+}
+
+/** Which way "Newer" and "Older" go for an order: `forward` follows `next`, `back` probes the other way. */
+export function pagingDirections(order: EntryOrder): { newer: "forward" | "back"; older: "forward" | "back" } {
+  return order === "desc" ? { newer: "back", older: "forward" } : { newer: "forward", older: "back" };
+}
+
+export const opposite = (order: EntryOrder): EntryOrder => (order === "asc" ? "desc" : "asc");
+
+/** `datetime-local` value (browser local time) to epoch ms, null when empty or invalid. */
+export function localInputToMs(value: string): number | null {
+  if (!value) return null;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? ms : null;
+}

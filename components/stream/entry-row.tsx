@@ -1,0 +1,95 @@
+"use client";
+import clsx from "clsx";
+import { useEffect, useRef, useState } from "react";
+import type { StreamEntry } from "@/lib/api/entries-types";
+import { Button } from "@/components/ui/button";
+import { formatTime } from "@/lib/format";
+import { idToTimeMs } from "@/lib/streams/ids";
+import { EntryStateBadge } from "./entry-state-badge";
+import { FieldValue } from "./field-value";
+
+export function EntryRow({ entry, groups, highlighted }: { entry: StreamEntry; groups: string[]; highlighted?: boolean }) {
+  const [expanded, setExpanded] = useState(false);
+  const ref = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    if (highlighted) ref.current?.scrollIntoView({ block: "center" });
+  }, [highlighted]);
+  return (
+    <tr
+      ref={ref}
+      data-entry-id={entry.id}
+      aria-current={highlighted ? "true" : undefined}
+      className={clsx("border-t border-slate-100 align-top", highlighted && "bg-yellow-100 ring-2 ring-yellow-400")}
+    >
+      <td className="whitespace-nowrap px-2 py-1.5">
+        <div className="font-mono text-xs">{entry.id}</div>
+        <div className="text-xs text-slate-500">{formatTime(idToTimeMs(entry.id))}</div>
+      </td>
+      <td className="px-2 py-1.5">
+        <dl className="grid grid-cols-[minmax(4rem,max-content)_1fr] gap-x-3 gap-y-0.5 text-sm">
+          {entry.fields.map(([name, value], i) => (
+            <div key={i} className="contents">
+              <dt className="font-mono text-xs text-slate-600">
+                <FieldValue value={name} expanded={false} />
+              </dt>
+              <dd className="min-w-0">
+                <FieldValue value={value} expanded={expanded} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </td>
+      <td className="px-2 py-1.5">
+        {groups.length === 0 ? (
+          <span className="text-xs text-slate-400">no groups</span>
+        ) : (
+          <ul className="flex flex-col gap-1">
+            {groups.map((g) => {
+              const state = entry.states[g];
+              return <li key={g}>{state ? <EntryStateBadge group={g} state={state} /> : null}</li>;
+            })}
+          </ul>
+        )}
+      </td>
+      <td className="px-2 py-1.5">
+        <Button size="sm" variant="ghost" aria-expanded={expanded} onClick={() => setExpanded((v) => !v)}>
+          {expanded ? `Collapse ${entry.id}` : `Expand ${entry.id}`}
+        </Button>
+      </td>
+    </tr>
+  );
+}
+
+export function EntriesTable({
+  entries,
+  groups,
+  highlightId,
+  label,
+}: {
+  entries: StreamEntry[];
+  groups: string[];
+  highlightId?: string;
+  label: string;
+}) {
+  return (
+    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+      <table className="w-full text-left" aria-label={label}>
+        <thead className="bg-slate-50 text-xs uppercase text-slate-500">
+          <tr>
+            <th className="px-2 py-1.5">Id / time</th>
+            <th className="px-2 py-1.5">Fields</th>
+            <th className="px-2 py-1.5">State per group</th>
+            <th className="px-2 py-1.5">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <EntryRow key={e.id} entry={e} groups={groups} highlighted={e.id === highlightId} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { apiFetch, seg, withQuery } from "./fetcher";
+import type { EntriesQuery, EntriesResponse, SearchQuery, SearchResponse } from "./entries-types";
+
+/** `GET /api/streams/{key}/entries`. */
+export function fetchEntries(key: string, query: EntriesQuery = {}): Promise<EntriesResponse> {
+  return apiFetch(
+    withQuery(`/api/streams/${seg(key)}/entries`, { start: query.start, end: query.end, count: query.count, order: query.order }),
+  );
+}
+
+/** `GET /api/streams/{key}/search`. */
+export function fetchSearch(key: string, query: SearchQuery): Promise<SearchResponse> {
+  return apiFetch(
+    withQuery(`/api/streams/${seg(key)}/search`, {
+      q: query.q,
+      field: query.field,
+      start: query.start,
+      end: query.end,
+      order: query.order,
+      count: query.count,
+      scanLimit: query.scanLimit,
+    }),
+  );
+}

@@ -1,0 +1,28 @@
+"use client";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { fetchEntries, fetchSearch } from "@/lib/api/entries-client";
+import type { EntriesQuery, SearchQuery, SearchResponse } from "@/lib/api/entries-types";
+import { queryKeys } from "@/lib/api/query-keys";
+
+/** One page of a stream's entries with their per-group states. */
+export function useEntries(key: string, query: EntriesQuery, opts: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.streams.entries(key, { ...query }),
+    queryFn: () => fetchEntries(key, query),
+    placeholderData: keepPreviousData,
+    enabled: opts.enabled ?? true,
+  });
+}
+
+/** A bounded search; `fetchNextPage()` is "Search further" (continues from `next`). */
+export function useEntrySearch(key: string, query: SearchQuery | null) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.streams.search(key, { ...query }),
+    queryFn: ({ pageParam }: { pageParam: string | undefined }): Promise<SearchResponse> =>
+      fetchSearch(key, { ...query!, start: pageParam ?? query!.start }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
+    enabled: query !== null,
+    staleTime: Infinity,
+  });
+}

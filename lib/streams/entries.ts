@@ -1,0 +1,98 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { EntriesResponse, EntryOrder, StreamEntry } from "@/lib/api/entries-types";
+import { notFound, wrongType } from "@/lib/errors";
+import { decodeEntries, type RawEntry } from "./codec";
+import { compareIds, nextId, previousId } from "./ids";
+import { readPelSlices } from "./pel-range";
+import { continuationAfter, requestRange, type IdRange } from "./range";
+import { classifyEntries, findOrphans } from "./states";
+import { parseGroups, type GroupInfo } from "./xinfo";
+
+export interface ReadEntriesInput {
+  start?: string;
+  end?: string;
+  count: number;
+  order: EntryOrder;
+}
+
+/** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant. */
+export async function rangeBatch(redis: Redis, key: string, range: IdRange, order: EntryOrder, count: number): Promise<RawEntry[]> {
+  const reply =
+    order === "asc"
+      ? await redis.xrangeBuffer(key, range.lower, range.upper, "COUNT", count)
+      : await redis.xrevrangeBuffer(key, range.upper, range.lower, "COUNT", count);
+  return decodeEntries(reply);
+}
+
+/** TYPE and XINFO GROUPS in one round trip; 404 / 409 for a missing key or another type. */
+export async function streamAndGroups(redis: Redis, key: string): Promise<GroupInfo[]> {
+  const replies = (await redis.pipeline().type(key).call("XINFO", "GROUPS", key).exec()) ?? [];
+  const [typeErr, type] = replies[0] ?? [null, "none"];
+  if (typeErr) throw typeErr;
+  if (type === "none") throw notFound(`No stream named "${key}"`);
+  if (type !== "stream") throw wrongType(key, String(type));
+  const [groupsErr, groups] = replies[1] ?? [null, []];
+  if (groupsErr) throw groupsErr;
+  return parseGroups(groups);
+}
+
+/** The part of the range not yet handed out once `rest` follows `lastId` in `order`. */
+export function remainder(range: IdRange, lastId: string, order: EntryOrder): IdRange | null {
+  if (order === "asc") {
+    const lower = nextId(lastId);
+    return lower && compareIds(lower, range.upper) <= 0 ? { lower, upper: range.upper } : null;
+  }
+  const upper = previousId(lastId);
+  return upper && compareIds(range.lower, upper) <= 0 ? { lower: range.lower, upper } : null;
+}
+
+/** The id range a page covers: from the request's start to its last entry, or to the end when it is the last page. */
+function coveredRange(range: IdRange, lastId: string | undefined, hasNext: boolean, order: EntryOrder): IdRange {
+  if (!hasNext || lastId === undefined) return range;
+  return order === "asc" ? { lower: range.lower, upper: lastId } : { lower: lastId, upper: range.upper };
+}
+
+/** Adds per-group states to entries and finds orphaned PEL ids over `covered`. */
+export async function withStates(
+  redis: Redis,
+  key: string,
+  groups: GroupInfo[],
+  raw: RawEntry[],
+  covered: IdRange | null,
+): Promise<{ entries: StreamEntry[]; orphaned: EntriesResponse["orphaned"] }> {
+  if (!covered || groups.length === 0) {
+    return { entries: raw.map((e) => ({ ...e, states: {} })), orphaned: { count: 0, ids: [], truncated: false } };
+  }
+  const { snapshots, truncated } = await readPelSlices(redis, key, groups, covered.lower, covered.upper, raw.length);
+  const ids = raw.map((e) => e.id);
+  const states = classifyEntries(ids, snapshots);
+  const orphanIds = findOrphans(ids, snapshots);
+  return {
+    entries: raw.map((e) => ({ ...e, states: states.get(e.id) ?? {} })),
+    orphaned: { count: orphanIds.length, ids: orphanIds, truncated },
+  };
+}
+
+/**
+ * A page of entries with each group's state. Commands: TYPE + XINFO GROUPS (one round trip),
+ * one XRANGE/XREVRANGE with COUNT, one COUNT 1 look-ahead when the page is full (so `next` is
+ * null exactly at the end), one XPENDING range query per group over the page's id range.
+ */
+export async function readEntries(redis: Redis, key: string, input: ReadEntriesInput): Promise<EntriesResponse> {
+  const range = requestRange(input.start, input.end, input.order);
+  const groups = await streamAndGroups(redis, key);
+  if (!range) return { entries: [], next: null, orphaned: { count: 0, ids: [], truncated: false } };
+
+  const raw = await rangeBatch(redis, key, range, input.order, input.count);
+  const last = raw[raw.length - 1];
+  let hasNext = false;
+  if (last && raw.length === input.count) {
+    const rest = remainder(range, last.id, input.order);
+    hasNext = rest !== null && (await rangeBatch(redis, key, rest, input.order, 1)).length > 0;
+  }
+  const covered = coveredRange(range, last?.id, hasNext, input.order);
+  const { entries, orphaned } = await withStates(redis, key, groups, raw, covered);
+  return { entries, next: hasNext && last ? continuationAfter(last.id) : null, orphaned };
+}
+

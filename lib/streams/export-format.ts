@@ -1,0 +1,48 @@
+/**
+ * Export of shown entries as JSON or CSV. Pure; used in the browser.
+ *
+ * CSV layout (lossless): one row per entry, columns `id,field_1,value_1,field_2,value_2,...`
+ * padded to the widest entry, so repeated names and their order survive. Values that are not
+ * UTF-8 are written as `base64:<bytes in base64>`; a text value that itself starts with
+ * `base64:` is written as `text:<value>` (and any text starting with `text:` likewise) so the two
+ * can always be told apart. Cells are quoted per RFC 4180 when needed, lines end in CRLF.
+ */
+import type { StreamEntry } from "@/lib/api/entries-types";
+import type { FieldValue } from "@/lib/api/types";
+
+export function escapeCsvCell(value: string): string {
+  if (/[",\r\n]/.test(value) || /^\s|\s$/.test(value)) return `"${value.replace(/"/g, '""')}"`;
+  return value;
+}
+
+export function csvValue(v: FieldValue): string {
+  if (typeof v !== "string") return `base64:${v.base64}`;
+  if (v.startsWith("base64:") || v.startsWith("text:")) return `text:${v}`;
+  return v;
+}
+
+export function entriesToCsv(entries: StreamEntry[]): string {
+  const width = entries.reduce((max, e) => Math.max(max, e.fields.length), 0);
+  const header = ["id"];
+  for (let i = 1; i <= width; i++) header.push(`field_${i}`, `value_${i}`);
+  const lines = [header.map(escapeCsvCell).join(",")];
+  for (const e of entries) {
+    const cells = [e.id];
+    for (let i = 0; i < width; i++) {
+      const pair = e.fields[i];
+      cells.push(pair ? csvValue(pair[0]) : "", pair ? csvValue(pair[1]) : "");
+    }
+    lines.push(cells.map(escapeCsvCell).join(","));
+  }
+  return lines.join("\r\n") + "\r\n";
+}
+
+export function entriesToJson(key: string, entries: StreamEntry[]): string {
+  return JSON.stringify({ stream: key, exportedAt: new Date().toISOString(), entries }, null, 2);
+}
+
+/** A file name safe on every OS for a stream key. */
+export function exportFileName(key: string, ext: "json" | "csv"): string {
+  const safe = key.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "stream";
+  return `${safe}-entries.${ext}`;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { binaryView, localInputToMs, pagingDirections, prettyJson, stateText, stateTone } from "@/components/stream/entry-display";
+import { lagText } from "@/components/stream/groups-table";
+
+describe("prettyJson", () => {
+  it("pretty-prints JSON objects and arrays only", () => {
+    expect(prettyJson('{"a":1,"b":[1,2]}')).toBe('{\n  "a": 1,\n  "b": [\n    1,\n    2\n  ]\n}');
+    expect(prettyJson("[1]")).toBe("[\n  1\n]");
+    expect(prettyJson("42")).toBeNull();
+    expect(prettyJson("{not json")).toBeNull();
+    expect(prettyJson({ base64: "e30=" })).toBeNull();
+  });
+});
+
+describe("binaryView", () => {
+  it("gives the byte size and a hex preview cut at the limit", () => {
+    const v = binaryView({ base64: Buffer.from([0xff, 0x00, 0x10, 0xab]).toString("base64") }, 3);
+    expect(v.bytes).toBe(4);
+    expect(v.hex).toBe("ff 00 10 …");
+    expect(binaryView({ base64: "/w==" }).hex).toBe("ff");
+  });
+});
+
+describe("state badges", () => {
+  it("names the consumer, idle time and deliveries of a pending entry", () => {
+    expect(stateText({ state: "pending", consumer: "alice", idleMs: 3000, deliveries: 2 })).toBe("pending · alice · idle 3.0 s · 2 deliveries");
+    expect(stateText({ state: "pending", consumer: "b", idleMs: 5, deliveries: 1 })).toContain("1 delivery");
+    expect(stateText({ state: "delivered" })).toBe("delivered (waiting)");
+    expect(stateText({ state: "acked" })).toBe("acked / skipped");
+    expect(stateTone({ state: "delivered" })).toBe("info");
+  });
+});
+
+describe("paging directions", () => {
+  it("follows next for Older when newest first, and for Newer when oldest first", () => {
+    expect(pagingDirections("desc")).toEqual({ newer: "back", older: "forward" });
+    expect(pagingDirections("asc")).toEqual({ newer: "forward", older: "back" });
+  });
+});
+
+describe("lagText and time input", () => {
+  it("shows lag as an estimate or unknown", () => {
+    expect(lagText(null)).toBe("unknown");
+    expect(lagText(1234)).toBe("≈1,234");
+  });
+  it("parses datetime-local values", () => {
+    expect(localInputToMs("")).toBeNull();
+    expect(localInputToMs("garbage")).toBeNull();
+    expect(localInputToMs("2026-11-26T01:00")).toBe(new Date("2026-11-26T01:00").getTime());
+  });
+});

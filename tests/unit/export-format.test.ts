@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { csvValue, entriesToCsv, escapeCsvCell, exportFileName } from "@/lib/streams/export-format";
+
+describe("escapeCsvCell", () => {
+  it("leaves plain cells alone", () => {
+    expect(escapeCsvCell("abc")).toBe("abc");
+    expect(escapeCsvCell("")).toBe("");
+  });
+  it("quotes commas, quotes, newlines and edge spaces, doubling quotes", () => {
+    expect(escapeCsvCell("a,b")).toBe('"a,b"');
+    expect(escapeCsvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(escapeCsvCell("line1\nline2")).toBe('"line1\nline2"');
+    expect(escapeCsvCell("a\r\nb")).toBe('"a\r\nb"');
+    expect(escapeCsvCell(" padded ")).toBe('" padded "');
+  });
+});
+
+describe("csvValue", () => {
+  it("marks binary values and disambiguates text that looks like a marker", () => {
+    expect(csvValue({ base64: "/w==" })).toBe("base64:/w==");
+    expect(csvValue("base64:/w==")).toBe("text:base64:/w==");
+    expect(csvValue("text:x")).toBe("text:text:x");
+    expect(csvValue("plain")).toBe("plain");
+  });
+});
+
+describe("entriesToCsv", () => {
+  it("writes one row per entry with ordered name/value pairs, repeats kept, padded to the widest", () => {
+    const csv = entriesToCsv([
+      { id: "1-0", fields: [["a", "1"], ["a", "2"]], states: {} },
+      { id: "2-0", fields: [["note", 'x, "y"']], states: {} },
+    ]);
+    expect(csv).toBe('id,field_1,value_1,field_2,value_2\r\n1-0,a,1,a,2\r\n2-0,note,"x, ""y""",,\r\n');
+  });
+});
+
+describe("exportFileName", () => {
+  it("keeps only safe characters", () => {
+    expect(exportFileName("a/b c?{x}", "csv")).toBe("a_b_c_x_-entries.csv");
+  });
+});
