@@ -41,13 +41,16 @@ function replyOf(result: PipelineResult | undefined): { ok: true; value: unknown
   throw err;
 }
 
+/** Keys per pipelined round trip (4 commands each): one round for a default 1000-key SCAN page. */
+const ROW_CHUNK_KEYS = 1000;
+
 export async function collectRowInputs(redis: Redis, keys: readonly string[]): Promise<RowInputs[]> {
   const infoReplies = await pipelineForKeys(redis, keys, (pipe, key) => {
     pipe.call("XINFO", "STREAM", key);
     pipe.call("XINFO", "GROUPS", key);
     pipe.pttl(key);
     pipe.call("MEMORY", "USAGE", key);
-  });
+  }, ROW_CHUNK_KEYS);
 
   const partial: Omit<RowInputs, "oldestPendingIds" | "now">[] = [];
   keys.forEach((key, i) => {
