@@ -1,3 +1,13 @@
+import type { Metadata } from "next";
+import { OverviewView } from "@/components/overview/overview-view";
+
+export const metadata: Metadata = { title: "Streams" };
+
 export default function OverviewPage() {
-  return <h1 className="text-2xl font-semibold">Streams</h1>;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Streams</h1>
+      <OverviewView />
+    </div>
+  );
 }

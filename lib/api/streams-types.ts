@@ -74,4 +74,6 @@ export interface OverviewSummary {
   /** False when more streams exist than `streamCap` (the numbers cover the first ones only). */
   complete: boolean;
   streamCap: number;
+  /** Family patterns from the settings (`orders_<yyyyMMddHH>`): one matching key already makes a family. */
+  familyPatterns: string[];
 }

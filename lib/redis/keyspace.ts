@@ -35,7 +35,10 @@ export async function scanAllKeys(
     const page = await scanKeysPage(redis, { cursor, match: opts.match, count: opts.pageCount ?? 1000, type: opts.type });
     for (const k of page.keys) seen.add(k);
     cursor = page.cursor;
-    if (seen.size >= opts.maxKeys) return { keys: [...seen].slice(0, opts.maxKeys), complete: cursor === "0" };
+    if (seen.size >= opts.maxKeys) {
+      // Keys dropped by the slice make the walk incomplete even when SCAN itself has finished.
+      return { keys: [...seen].slice(0, opts.maxKeys), complete: cursor === "0" && seen.size === opts.maxKeys };
+    }
   } while (cursor !== "0");
   return { keys: [...seen], complete: true };
 }

@@ -1,0 +1,14 @@
+import { overviewQuerySchema } from "@/lib/api/streams-schemas";
+import type { OverviewSummary } from "@/lib/api/streams-types";
+import { parseQuery } from "@/lib/http/parse";
+import { apiRoute } from "@/lib/http/route";
+import { redisForRequest } from "@/lib/redis/client";
+import { summarizeOverview } from "@/lib/streams/summary";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute({ permission: "read" }, async (req): Promise<OverviewSummary> => {
+  const { match } = parseQuery(overviewQuerySchema, req.url);
+  return summarizeOverview(await redisForRequest(), { match });
+});

@@ -1,0 +1,14 @@
+import type { StreamsListResponse } from "@/lib/api/streams-types";
+import { streamsListQuerySchema } from "@/lib/api/streams-schemas";
+import { parseQuery } from "@/lib/http/parse";
+import { apiRoute } from "@/lib/http/route";
+import { redisForRequest } from "@/lib/redis/client";
+import { listStreams } from "@/lib/streams/list";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute({ permission: "read" }, async (req): Promise<StreamsListResponse> => {
+  const query = parseQuery(streamsListQuerySchema, req.url);
+  return listStreams(await redisForRequest(), query);
+});

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: runs every benchmark module that exists (overview, stream, pending, worker).
+ * Each module exports a `run<Name>Bench()` function; missing modules are skipped.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const BENCHES = ["overview", "stream", "pending", "worker"] as const;
+
+async function main() {
+  let failed = false;
+  for (const name of BENCHES) {
+    const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+    if (!existsSync(file)) {
+      console.log(`(no bench/${name}.ts: skipped)`);
+      continue;
+    }
+    const mod = (await import(`./${name}`)) as Record<string, unknown>;
+    const run = Object.entries(mod).find(([k, v]) => /^run\w*Bench$/.test(k) && typeof v === "function")?.[1] as
+      | (() => Promise<unknown>)
+      | undefined;
+    if (!run) {
+      console.log(`bench/${name}.ts exports no run...Bench function: skipped`);
+      continue;
+    }
+    try {
+      await run();
+    } catch (err) {
+      failed = true;
+      console.error(`bench ${name} failed:`, err);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+void main();

@@ -1,0 +1,159 @@
+/**
+ * Overview benchmark: 10,000 streams with 2 groups each on a private redis-server. Times the
+ * full overview through the API (every SCAN page of GET /api/streams, then GET /api/overview)
+ * against a minimal ioredis script issuing the same SCAN and pipelined commands, median of 5.
+ * Run: `npx tsx bench/overview.ts` (builds the app first when `.next` is missing).
+ */
+import Redis from "ioredis";
+import { startRedisServer } from "../scripts/lib/redis-server";
+import { ensureBuilt, fmtMs, isMain, medianOf, startApp } from "./lib";
+
+const STREAMS = 10_000;
+const PAGE_COUNT = 1000;
+const RUNS = 5;
+const STUCK_MS = 30_000;
+
+export interface OverviewBenchResult {
+  streams: number;
+  apiMedianMs: number;
+  scriptMedianMs: number;
+  ratio: number;
+  apiRunsMs: number[];
+  scriptRunsMs: number[];
+}
+
+async function seed(redis: Redis, count: number): Promise<void> {
+  const base = Date.now() - 3_600_000;
+  for (let start = 0; start < count; start += 500) {
+    const pipe = redis.pipeline();
+    for (let i = start; i < Math.min(count, start + 500); i++) {
+      const key = i % 5 === 0 ? `bench:orders_20261125${String(i % 24).padStart(2, "0")}:${i}` : `bench:stream:${i}`;
+      for (let e = 0; e < 3; e++) pipe.xadd(key, `${base + i * 10 + e}-0`, "n", String(e), "payload", "x".repeat(40));
+      pipe.xgroup("CREATE", key, "g1", "0");
+      pipe.xgroup("CREATE", key, "g2", "0");
+      // Some pending: a third of the streams have 2 messages delivered to g1 and not acked.
+      if (i % 3 === 0) pipe.xreadgroup("GROUP", "g1", "c1", "COUNT", 2, "STREAMS", key, ">");
+      if (i % 7 === 0) pipe.xreadgroup("GROUP", "g2", "c1", "COUNT", 1, "STREAMS", key, ">");
+    }
+    await pipe.exec();
+  }
+}
+
+async function viaApi(url: string): Promise<number> {
+  let cursor = "0";
+  let rows = 0;
+  do {
+    const res = await fetch(`${url}/api/streams?cursor=${cursor}&count=${PAGE_COUNT}`);
+    if (!res.ok) throw new Error(`GET /api/streams answered ${res.status}`);
+    const body = (await res.json()) as { streams: unknown[]; cursor: string };
+    rows += body.streams.length;
+    cursor = body.cursor;
+  } while (cursor !== "0");
+  const summary = await fetch(`${url}/api/overview`);
+  if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
+  await summary.json();
+  return rows;
+}
+
+type Groups = { key: string; name: string; pending: number }[];
+
+function groupsOf(key: string, reply: unknown): Groups {
+  const out: Groups = [];
+  for (const g of (reply as unknown[][]) ?? []) {
+    const rec: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < g.length; i += 2) rec[String(g[i])] = g[i + 1];
+    out.push({ key, name: String(rec.name), pending: Number(rec.pending) });
+  }
+  return out;
+}
+
+/** The same commands the API issues, with nothing else around them: no HTTP, no JSON rows. */
+async function viaScript(redis: Redis): Promise<number> {
+  let cursor = "0";
+  let rows = 0;
+  do {
+    const [next, keys] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [string, string[]];
+    cursor = next;
+    const pipe = redis.pipeline();
+    for (const key of keys) {
+      pipe.call("XINFO", "STREAM", key);
+      pipe.call("XINFO", "GROUPS", key);
+      pipe.pttl(key);
+      pipe.call("MEMORY", "USAGE", key);
+    }
+    const res = (await pipe.exec()) ?? [];
+    const pending: Groups = [];
+    keys.forEach((key, i) => pending.push(...groupsOf(key, res[i * 4 + 1]?.[1]).filter((g) => g.pending > 0)));
+    if (pending.length) {
+      const p2 = redis.pipeline();
+      for (const g of pending) p2.call("XPENDING", g.key, g.name, "-", "+", "1");
+      await p2.exec();
+    }
+    rows += keys.length;
+  } while (cursor !== "0");
+
+  // The summary tiles.
+  const keys: string[] = [];
+  cursor = "0";
+  do {
+    const [next, page] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [string, string[]];
+    keys.push(...page);
+    cursor = next;
+  } while (cursor !== "0");
+  const [sec, micro] = await redis.time();
+  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+  const pipe = redis.pipeline();
+  for (const key of keys) pipe.call("XINFO", "GROUPS", key);
+  const res = (await pipe.exec()) ?? [];
+  const pending: Groups = [];
+  keys.forEach((key, i) => pending.push(...groupsOf(key, res[i]?.[1]).filter((g) => g.pending > 0)));
+  const p2 = redis.pipeline();
+  for (const g of pending) {
+    p2.call("XPENDING", g.key, g.name, "-", "+", "1");
+    p2.call("XPENDING", g.key, g.name, "IDLE", STUCK_MS, "-", `${now - STUCK_MS}-18446744073709551615`, Math.min(g.pending, 1000));
+  }
+  await p2.exec();
+  return rows;
+}
+
+export async function runOverviewBench(opts: { streams?: number; runs?: number } = {}): Promise<OverviewBenchResult> {
+  const streams = opts.streams ?? STREAMS;
+  const runs = opts.runs ?? RUNS;
+  ensureBuilt();
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  try {
+    console.log(`overview bench: seeding ${streams} streams with 2 groups each...`);
+    await seed(redis, streams);
+    app = await startApp(server.url);
+    const seen = await viaApi(app.url);
+    if (seen !== streams) throw new Error(`the API listed ${seen} streams, expected ${streams}`);
+    const api = await medianOf(runs, () => viaApi(app!.url));
+    const script = await medianOf(runs, () => viaScript(redis));
+    const result: OverviewBenchResult = {
+      streams,
+      apiMedianMs: api.medianMs,
+      scriptMedianMs: script.medianMs,
+      ratio: api.medianMs / script.medianMs,
+      apiRunsMs: api.runsMs,
+      scriptRunsMs: script.runsMs,
+    };
+    console.log(
+      `overview (${streams} streams, median of ${runs}): API ${fmtMs(result.apiMedianMs)}, minimal ioredis script ${fmtMs(result.scriptMedianMs)}, ratio ${result.ratio.toFixed(2)}x (target <= 1.5x)`,
+    );
+    console.log(`  API runs: ${api.runsMs.map(fmtMs).join(", ")}; script runs: ${script.runsMs.map(fmtMs).join(", ")}`);
+    return result;
+  } finally {
+    await app?.stop();
+    redis.disconnect();
+    await server.stop();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  runOverviewBench().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

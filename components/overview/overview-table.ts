@@ -1,0 +1,105 @@
+/**
+ * Pure shaping of the overview table: rows to family/stream items, the sortable columns and
+ * their order (missing values last in either direction), highlights and the lag's wording.
+ */
+import type { StreamRow } from "@/lib/api/streams-types";
+import { groupFamilies, type OverviewItem } from "@/lib/streams/families";
+import { formatNumber } from "@/lib/format";
+
+export type { OverviewItem };
+
+export type SortColumnId =
+  | "name"
+  | "length"
+  | "groupCount"
+  | "pending"
+  | "lag"
+  | "oldestPendingMs"
+  | "ttlMs"
+  | "memoryBytes"
+  | "lastEntryTime";
+
+export interface SortColumn {
+  id: SortColumnId;
+  label: string;
+  /** The value sorted on; undefined sorts last whatever the direction. */
+  value: (item: OverviewItem) => string | number | undefined;
+  numeric: boolean;
+}
+
+const n = (v: number | null) => (v === null ? undefined : v);
+
+export const SORT_COLUMNS: readonly SortColumn[] = [
+  { id: "name", label: "Key", value: (i) => i.name, numeric: false },
+  { id: "length", label: "Length", value: (i) => i.length, numeric: true },
+  { id: "groupCount", label: "Groups", value: (i) => i.groupCount, numeric: true },
+  { id: "pending", label: "Pending", value: (i) => i.pending, numeric: true },
+  { id: "lag", label: "Lag", value: (i) => n(i.lag), numeric: true },
+  { id: "oldestPendingMs", label: "Oldest pending", value: (i) => n(i.oldestPendingMs), numeric: true },
+  { id: "ttlMs", label: "TTL", value: (i) => n(i.ttlMs), numeric: true },
+  { id: "memoryBytes", label: "Memory", value: (i) => n(i.memoryBytes), numeric: true },
+  { id: "lastEntryTime", label: "Last entry", value: (i) => n(i.lastEntryTime), numeric: true },
+];
+
+export function sortColumn(id: string): SortColumn | undefined {
+  return SORT_COLUMNS.find((c) => c.id === id);
+}
+
+/** Ascending comparison of two present values (numbers numerically, text by code points). */
+export function compareValues(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export interface SortSpec {
+  id: SortColumnId;
+  desc: boolean;
+}
+
+/** Sorts items like the table does: by the column, missing values last, ties by name. Stable. */
+export function sortItems(items: readonly OverviewItem[], sort: SortSpec | null): OverviewItem[] {
+  const col = sort ? sortColumn(sort.id) : undefined;
+  if (!col || !sort) return [...items];
+  return [...items].sort((a, b) => {
+    const va = col.value(a);
+    const vb = col.value(b);
+    if (va === undefined || vb === undefined) {
+      if (va === vb) return compareValues(a.name, b.name);
+      return va === undefined ? 1 : -1;
+    }
+    const c = compareValues(va, vb);
+    if (c !== 0) return sort.desc ? -c : c;
+    return compareValues(a.name, b.name);
+  });
+}
+
+/** Rows to table items: families grouped (see lib/streams/families.ts), then sorted. */
+export function shapeOverview(rows: readonly StreamRow[], familyPatterns: readonly string[], sort: SortSpec | null): OverviewItem[] {
+  return sortItems(groupFamilies(rows, familyPatterns), sort);
+}
+
+export const OLD_PENDING_MS = 30_000;
+
+export function highlights(m: { pending: number; oldestPendingMs: number | null }): { pending: boolean; oldPending: boolean } {
+  return { pending: m.pending > 0, oldPending: m.oldestPendingMs !== null && m.oldestPendingMs > OLD_PENDING_MS };
+}
+
+/** Lag is Redis's estimate: "≈N"; "unknown" when no group's lag is known; "—" without groups. */
+export function lagText(m: { lag: number | null; lagUnknown: boolean; groupCount: number }): string {
+  if (m.lag === null) return m.lagUnknown ? "unknown" : "—";
+  return m.lagUnknown ? `≈${formatNumber(m.lag)} (some unknown)` : `≈${formatNumber(m.lag)}`;
+}
+
+/** A filter as typed to a SCAN MATCH glob: globs pass through, plain text matches anywhere. */
+export function filterToMatch(text: string): string {
+  const t = text.trim();
+  if (t === "") return "*";
+  if (/[*?[]/.test(t)) return t;
+  return `*${t.replace(/[\\\]]/g, "\\$&")}*`;
+}
+
+export function streamHref(key: string): string {
+  return `/streams/${encodeURIComponent(key)}`;
+}

@@ -1,0 +1,37 @@
+"use client";
+import type { OverviewSummary } from "@/lib/api/streams-types";
+import { Skeleton } from "@/components/ui/states";
+import { Tile } from "@/components/ui/tile";
+import { formatCapped, formatDuration, formatNumber } from "@/lib/format";
+import { OLD_PENDING_MS } from "./overview-table";
+
+export function SummaryTiles({ summary }: { summary: OverviewSummary | undefined }) {
+  if (!summary) {
+    return (
+      <div role="status" aria-label="Loading summary" className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        {Array.from({ length: 4 }, (_, i) => (
+          <Skeleton key={i} className="h-20 w-full" />
+        ))}
+      </div>
+    );
+  }
+  const partial = summary.complete ? undefined : `First ${formatNumber(summary.streamCap)} streams only`;
+  return (
+    <section aria-label="Summary" className="grid grid-cols-2 gap-3 md:grid-cols-4">
+      <Tile label="Streams" value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`} hint={partial} />
+      <Tile label="Total pending" value={formatNumber(summary.totalPending)} tone={summary.totalPending > 0 ? "warn" : "neutral"} hint={partial} />
+      <Tile
+        label="Stuck messages"
+        value={formatCapped(summary.stuck, summary.stuckCapped)}
+        tone={summary.stuck > 0 ? "bad" : "neutral"}
+        hint="Pending longer than the group's threshold (default 30 s)"
+      />
+      <Tile
+        label="Oldest pending"
+        value={summary.oldestPendingMs === null ? "none" : formatDuration(summary.oldestPendingMs)}
+        tone={summary.oldestPendingMs !== null && summary.oldestPendingMs > OLD_PENDING_MS ? "bad" : "neutral"}
+        hint="Age from the message id's time"
+      />
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { StreamsListResponse } from "@/lib/api/streams-types";
+import { isAppKey } from "@/lib/redis/app-keys";
+import { scanKeysPage } from "@/lib/redis/keyspace";
+import { describeStreams } from "./rows";
+
+export const DEFAULT_LIST_COUNT = 1000;
+
+/**
+ * One SCAN page of streams (`SCAN cursor MATCH match COUNT count TYPE stream`) as rows, the app's
+ * own keys left out. `count` is SCAN's hint: a page may hold fewer or more keys.
+ */
+export async function listStreams(
+  redis: Redis,
+  opts: { match: string; cursor: string; count: number },
+): Promise<StreamsListResponse> {
+  const page = await scanKeysPage(redis, { cursor: opts.cursor, match: opts.match, count: opts.count, type: "stream" });
+  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k)));
+  return { streams, cursor: page.cursor };
+}

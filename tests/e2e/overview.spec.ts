@@ -1,0 +1,95 @@
+import { expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+
+function rowFor(page: Page, text: string) {
+  return page.getByRole("row").filter({ has: page.getByRole("rowheader").filter({ hasText: text }) });
+}
+
+/** The data cells of a row in column order: length, groups, pending, lag, oldest pending, TTL, memory, last entry. */
+async function cells(page: Page, text: string): Promise<string[]> {
+  return (await rowFor(page, text).getByRole("cell").allInnerTexts()).map((t) => t.trim());
+}
+
+test("the overview lists seeded streams with their numbers and groups a family of hourly keys", async ({ page, redis, prefix }) => {
+  const payments = `${prefix}payments`;
+  await redis.xadd(payments, "*", "amount", "1");
+  await redis.xadd(payments, "*", "amount", "2");
+  await redis.xadd(payments, "*", "amount", "3");
+  await redis.xgroup("CREATE", payments, "billing", "0");
+  await redis.xgroup("CREATE", payments, "audit", "$");
+  await redis.xreadgroup("GROUP", "billing", "worker-1", "COUNT", 2, "STREAMS", payments, ">");
+  await redis.pexpire(payments, 3_600_000);
+
+  const h0 = `${prefix}orders_2026112500`;
+  const h1 = `${prefix}orders_2026112501`;
+  await redis.xadd(h0, "*", "n", "1");
+  await redis.xadd(h0, "*", "n", "2");
+  await redis.xgroup("CREATE", h0, "shipping", "0");
+  await redis.xreadgroup("GROUP", "shipping", "c", "COUNT", 1, "STREAMS", h0, ">");
+  for (let i = 0; i < 3; i++) await redis.xadd(h1, "*", "n", String(i));
+  await redis.xgroup("CREATE", h1, "shipping", "0");
+
+  const u1 = `${prefix}user_12345678`;
+  const u2 = `${prefix}user_12345679`;
+  await redis.xadd(u1, "*", "a", "1");
+  await redis.xadd(u2, "*", "a", "1");
+  await redis.set(`${prefix}not-a-stream`, "x");
+
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Streams" })).toBeVisible();
+  await page.getByLabel("Filter streams").fill(`${prefix}*`);
+
+  await expect(rowFor(page, payments)).toHaveCount(1);
+  const pay = await cells(page, payments);
+  expect(pay.slice(0, 4)).toEqual(["3", "2", "2", "≈1"]);
+  expect(pay[5]).toMatch(/^(59 min|1 h)/);
+  await expect(rowFor(page, payments).getByRole("link", { name: payments })).toHaveAttribute(
+    "href",
+    `/streams/${encodeURIComponent(payments)}`,
+  );
+
+  // The family: one row with totals, members hidden until expanded.
+  const family = `${prefix}orders_<yyyyMMddHH>`;
+  await expect(rowFor(page, family)).toHaveCount(1);
+  expect((await cells(page, family)).slice(0, 4)).toEqual(["5", "2", "1", "≈3"]);
+  await expect(rowFor(page, h0)).toHaveCount(0);
+  await page.getByRole("button", { name: `Expand ${family}` }).click();
+  await expect(rowFor(page, h0)).toHaveCount(1);
+  expect((await cells(page, h0)).slice(0, 3)).toEqual(["2", "1", "1"]);
+  expect((await cells(page, h1)).slice(0, 3)).toEqual(["3", "1", "0"]);
+  const order = await page.getByRole("rowheader").allInnerTexts();
+  expect(order.findIndex((t) => t.includes(h1))).toBeLessThan(order.findIndex((t) => t.includes(h0)));
+  await expect(page.getByRole("button", { name: `Collapse ${family}` })).toBeVisible();
+
+  // Not a date: no family.
+  await expect(rowFor(page, u1)).toHaveCount(1);
+  await expect(rowFor(page, u2)).toHaveCount(1);
+  await expect(page.getByRole("row").filter({ hasText: "user_<" })).toHaveCount(0);
+  await expect(rowFor(page, `${prefix}not-a-stream`)).toHaveCount(0);
+
+  // Tiles cover the filtered streams: 5 streams, 3 pending.
+  const summary = page.getByRole("region", { name: "Summary" });
+  await expect(summary).toContainText("Streams5");
+  await expect(summary).toContainText("Total pending3");
+
+  // Sorting by pending puts the busiest first.
+  await page.getByRole("button", { name: "Sort by pending" }).click();
+  const sorted = await page.getByRole("rowheader").allInnerTexts();
+  expect(sorted[0]).toContain(payments);
+
+  await page.screenshot({ path: "docs/screenshot-overview.png", fullPage: true });
+});
+
+test("an unmatched filter shows the empty state", async ({ page, prefix }) => {
+  await page.goto("/");
+  await page.getByLabel("Filter streams").fill(`${prefix}nothing-here*`);
+  await expect(page.getByText("No streams found")).toBeVisible();
+});
+
+test("auto-refresh can be paused and its interval changed", async ({ page }) => {
+  await page.goto("/");
+  await page.getByLabel("Refresh interval").selectOption({ label: "2 s" });
+  await page.getByRole("button", { name: "Pause auto-refresh" }).click();
+  await expect(page.getByRole("button", { name: "Resume auto-refresh" })).toBeVisible();
+  await expect(page.getByText("auto-refresh paused")).toBeVisible();
+});

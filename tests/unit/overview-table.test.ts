@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { StreamRow } from "@/lib/api/streams-types";
+import { filterToMatch, highlights, lagText, shapeOverview, sortItems, streamHref } from "@/components/overview/overview-table";
+import { groupFamilies } from "@/lib/streams/families";
+import { globMatch } from "@/lib/glob";
+
+function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
+  return {
+    key,
+    length: 0,
+    firstEntryId: null,
+    lastEntryId: null,
+    groupCount: 0,
+    pending: 0,
+    lag: null,
+    lagUnknown: false,
+    oldestPendingMs: null,
+    ttlMs: null,
+    memoryBytes: null,
+    lastEntryTime: null,
+    ...over,
+  };
+}
+
+const rows = [
+  row("b", { length: 5, pending: 2, lag: 3, ttlMs: 1000, memoryBytes: 10, lastEntryTime: 50, oldestPendingMs: 40_000 }),
+  row("a", { length: 10, pending: 0, lag: null, ttlMs: null, memoryBytes: 30, lastEntryTime: 10 }),
+  row("c", { length: 1, pending: 7, lag: 9, ttlMs: 500, memoryBytes: null, lastEntryTime: 90, oldestPendingMs: 1000 }),
+  row("orders_2026112500", { length: 3, pending: 1, lag: 1, memoryBytes: 5, lastEntryTime: 20 }),
+  row("orders_2026112501", { length: 4, pending: 1, lag: 2, memoryBytes: 5, lastEntryTime: 30 }),
+];
+
+const names = (items: { name: string }[]) => items.map((i) => i.name);
+
+describe("overview shaping", () => {
+  it("groups families before sorting and sorts by name", () => {
+    expect(names(shapeOverview(rows, [], { id: "name", desc: false }))).toEqual(["a", "b", "c", "orders_<yyyyMMddHH>"]);
+    expect(names(shapeOverview(rows, [], { id: "name", desc: true }))).toEqual(["orders_<yyyyMMddHH>", "c", "b", "a"]);
+  });
+  it("sorts numbers numerically, family totals included", () => {
+    expect(names(shapeOverview(rows, [], { id: "length", desc: true }))).toEqual(["a", "orders_<yyyyMMddHH>", "b", "c"]);
+    expect(names(shapeOverview(rows, [], { id: "pending", desc: true }))).toEqual(["c", "b", "orders_<yyyyMMddHH>", "a"]);
+    expect(names(shapeOverview(rows, [], { id: "memoryBytes", desc: false }))).toEqual(["b", "orders_<yyyyMMddHH>", "a", "c"]);
+    expect(names(shapeOverview(rows, [], { id: "lastEntryTime", desc: true }))).toEqual(["c", "b", "orders_<yyyyMMddHH>", "a"]);
+  });
+  it("puts missing values last in both directions", () => {
+    expect(names(shapeOverview(rows, [], { id: "lag", desc: false }))).toEqual(["orders_<yyyyMMddHH>", "b", "c", "a"]);
+    expect(names(shapeOverview(rows, [], { id: "lag", desc: true }))).toEqual(["c", "b", "orders_<yyyyMMddHH>", "a"]);
+    expect(names(shapeOverview(rows, [], { id: "ttlMs", desc: false })).slice(0, 2)).toEqual(["c", "b"]);
+    expect(names(shapeOverview(rows, [], { id: "ttlMs", desc: true })).slice(0, 2)).toEqual(["b", "c"]);
+    expect(names(shapeOverview(rows, [], { id: "oldestPendingMs", desc: true }))).toEqual(["b", "c", "a", "orders_<yyyyMMddHH>"]);
+  });
+  it("breaks ties by name and keeps the input without a sort", () => {
+    const tied = [row("z", { length: 1 }), row("y", { length: 1 })];
+    expect(names(sortItems(groupFamilies(tied), { id: "length", desc: true }))).toEqual(["y", "z"]);
+    expect(names(sortItems(groupFamilies(tied), null))).toEqual(["z", "y"]);
+  });
+  it("a configured pattern turns a single dated key into a family row", () => {
+    const items = shapeOverview([row("orders_2026112500")], ["orders_<yyyyMMddHH>"], null);
+    expect(items[0]!.kind).toBe("family");
+  });
+});
+
+describe("cells", () => {
+  it("words the lag as an estimate, unknown, or absent", () => {
+    expect(lagText({ lag: 1234, lagUnknown: false, groupCount: 1 })).toBe("≈1,234");
+    expect(lagText({ lag: 5, lagUnknown: true, groupCount: 2 })).toBe("≈5 (some unknown)");
+    expect(lagText({ lag: null, lagUnknown: true, groupCount: 1 })).toBe("unknown");
+    expect(lagText({ lag: null, lagUnknown: false, groupCount: 0 })).toBe("—");
+  });
+  it("highlights pending and pending older than 30 s", () => {
+    expect(highlights({ pending: 0, oldestPendingMs: null })).toEqual({ pending: false, oldPending: false });
+    expect(highlights({ pending: 1, oldestPendingMs: 30_000 })).toEqual({ pending: true, oldPending: false });
+    expect(highlights({ pending: 1, oldestPendingMs: 30_001 })).toEqual({ pending: true, oldPending: true });
+  });
+  it("turns a typed filter into a MATCH glob", () => {
+    expect(filterToMatch("")).toBe("*");
+    expect(filterToMatch("  orders_* ")).toBe("orders_*");
+    expect(filterToMatch("pay")).toBe("*pay*");
+    expect(globMatch(filterToMatch("a]b"), "xa]by")).toBe(true);
+  });
+  it("links keys with every odd character encoded as one path segment", () => {
+    expect(streamHref("a/b %?#{x}ü")).toBe("/streams/a%2Fb%20%25%3F%23%7Bx%7D%C3%BC");
+  });
+});
