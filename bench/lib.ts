@@ -83,6 +83,26 @@ export async function medianOf(runs: number, fn: () => Promise<unknown>): Promis
   return { medianMs: median(runsMs), runsMs };
 }
 
+/**
+ * Times two variants alternately (a, b, a, b, ...) after one warm-up of each, so that both see the
+ * same machine load even when it drifts; medians of `runs` each.
+ */
+export async function interleavedMedians(
+  runs: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<{ a: { medianMs: number; runsMs: number[] }; b: { medianMs: number; runsMs: number[] } }> {
+  await a();
+  await b();
+  const ra: number[] = [];
+  const rb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    ra.push(await timeMs(a));
+    rb.push(await timeMs(b));
+  }
+  return { a: { medianMs: median(ra), runsMs: ra }, b: { medianMs: median(rb), runsMs: rb } };
+}
+
 export const fmtMs = (ms: number) => `${ms.toFixed(0)} ms`;
 
 /** True when this module is the script tsx was asked to run. */

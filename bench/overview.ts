@@ -1,12 +1,13 @@
 /**
  * Overview benchmark: 10,000 streams with 2 groups each on a private redis-server. Times the
  * full overview through the API (every SCAN page of GET /api/streams, then GET /api/overview)
- * against a minimal ioredis script issuing the same SCAN and pipelined commands, median of 5.
+ * against a minimal ioredis script issuing the same SCAN and pipelined commands, median of 5
+ * runs of each, taken alternately so both see the same machine load.
  * Run: `npx tsx bench/overview.ts` (builds the app first when `.next` is missing).
  */
 import Redis from "ioredis";
 import { startRedisServer } from "../scripts/lib/redis-server";
-import { ensureBuilt, fmtMs, isMain, medianOf, startApp } from "./lib";
+import { ensureBuilt, fmtMs, interleavedMedians, isMain, startApp } from "./lib";
 
 const STREAMS = 10_000;
 const PAGE_COUNT = 1000;
@@ -129,8 +130,8 @@ export async function runOverviewBench(opts: { streams?: number; runs?: number }
     app = await startApp(server.url);
     const seen = await viaApi(app.url);
     if (seen !== streams) throw new Error(`the API listed ${seen} streams, expected ${streams}`);
-    const api = await medianOf(runs, () => viaApi(app!.url));
-    const script = await medianOf(runs, () => viaScript(redis));
+    const url = app.url;
+    const { a: api, b: script } = await interleavedMedians(runs, () => viaApi(url), () => viaScript(redis));
     const result: OverviewBenchResult = {
       streams,
       apiMedianMs: api.medianMs,

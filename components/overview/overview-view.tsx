@@ -38,7 +38,7 @@ export function OverviewView() {
 
   return (
     <div className="space-y-4">
-      <SummaryTiles summary={summary.data} />
+      <SummaryTiles summary={summary.data} match={match} />
       {summary.error ? <ErrorState error={summary.error} onRetry={() => void summary.refetch()} /> : null}
 
       <div className="flex flex-wrap items-end gap-3">

@@ -147,7 +147,8 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
 
 function StreamLink({ streamKey }: { streamKey: string }) {
   return (
-    <Link href={streamHref(streamKey)} className="font-mono text-blue-700 hover:underline">
+    // No prefetch: a table of thousands of links must not fire thousands of requests.
+    <Link href={streamHref(streamKey)} prefetch={false} className="font-mono text-blue-700 hover:underline">
       {streamKey}
     </Link>
   );

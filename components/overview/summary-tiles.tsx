@@ -5,7 +5,8 @@ import { Tile } from "@/components/ui/tile";
 import { formatCapped, formatDuration, formatNumber } from "@/lib/format";
 import { OLD_PENDING_MS } from "./overview-table";
 
-export function SummaryTiles({ summary }: { summary: OverviewSummary | undefined }) {
+/** `match`: the filter the numbers cover ("*" for every stream). */
+export function SummaryTiles({ summary, match }: { summary: OverviewSummary | undefined; match: string }) {
   if (!summary) {
     return (
       <div role="status" aria-label="Loading summary" className="grid grid-cols-2 gap-3 md:grid-cols-4">
@@ -15,7 +16,8 @@ export function SummaryTiles({ summary }: { summary: OverviewSummary | undefined
       </div>
     );
   }
-  const partial = summary.complete ? undefined : `First ${formatNumber(summary.streamCap)} streams only`;
+  const scope = match === "*" ? undefined : `Matching ${match}`;
+  const partial = summary.complete ? scope : `First ${formatNumber(summary.streamCap)} streams only`;
   return (
     <section aria-label="Summary" className="grid grid-cols-2 gap-3 md:grid-cols-4">
       <Tile label="Streams" value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`} hint={partial} />

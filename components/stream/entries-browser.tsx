@@ -157,6 +157,11 @@ export function EntriesBrowser({
       </div>
 
       {page && page.orphaned.count > 0 ? <OrphanedNotice orphaned={page.orphaned} /> : null}
+      {initialId && targetId === undefined ? (
+        <p role="status" className="text-sm text-amber-700">
+          &quot;{initialId}&quot; is not a stream id (ms-seq); showing the newest entries.
+        </p>
+      ) : null}
       {highlightMissing ? (
         <p role="status" className="text-sm text-amber-700">
           No entry with id {targetId}; showing the entries around it.

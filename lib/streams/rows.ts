@@ -41,13 +41,21 @@ function replyOf(result: PipelineResult | undefined): { ok: true; value: unknown
   throw err;
 }
 
+/** Keys per pipelined round trip (4 commands each): one round for a default 1000-key SCAN page. */
+const ROW_CHUNK_KEYS = 1000;
+
+/** PTTL and MEMORY USAGE are extras: a server that refuses them (MEMORY disabled on some managed Redis) gives null. */
+function optionalInt(result: PipelineResult | undefined): number | null {
+  return result && !result[0] ? intOrNull(result[1]) : null;
+}
+
 export async function collectRowInputs(redis: Redis, keys: readonly string[]): Promise<RowInputs[]> {
   const infoReplies = await pipelineForKeys(redis, keys, (pipe, key) => {
     pipe.call("XINFO", "STREAM", key);
     pipe.call("XINFO", "GROUPS", key);
     pipe.pttl(key);
     pipe.call("MEMORY", "USAGE", key);
-  });
+  }, ROW_CHUNK_KEYS);
 
   const partial: Omit<RowInputs, "oldestPendingIds" | "now">[] = [];
   keys.forEach((key, i) => {
@@ -55,14 +63,12 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[]): P
     const stream = replyOf(streamRes);
     const groups = replyOf(groupsRes);
     if (!stream.ok || !groups.ok) return;
-    const pttl = replyOf(pttlRes);
-    const mem = replyOf(memRes);
     partial.push({
       key,
       info: parseStreamInfo(stream.value),
       groups: parseGroups(groups.value),
-      pttl: pttl.ok ? intOrNull(pttl.value) : null,
-      memory: mem.ok ? intOrNull(mem.value) : null,
+      pttl: optionalInt(pttlRes),
+      memory: optionalInt(memRes),
     });
   });
 

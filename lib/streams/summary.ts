@@ -12,6 +12,8 @@ export const SUMMARY_STREAM_CAP = 10_000;
 export const STUCK_CAP = 1000;
 /** At most this many PEL entries asked for in one pipelined round of stuck counting. */
 const STUCK_ROUND_BUDGET = 5000;
+/** Keys per round trip of XINFO GROUPS (one command each). */
+const GROUPS_CHUNK_KEYS = 2000;
 
 interface PendingGroup {
   key: string;
@@ -53,9 +55,14 @@ export async function summarizeOverview(
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const keys = scan.keys.filter((k) => !isAppKey(k));
 
-  const groupReplies = await pipelineForKeys(redis, keys, (pipe, key) => {
-    pipe.call("XINFO", "GROUPS", key);
-  });
+  const groupReplies = await pipelineForKeys(
+    redis,
+    keys,
+    (pipe, key) => {
+      pipe.call("XINFO", "GROUPS", key);
+    },
+    GROUPS_CHUNK_KEYS,
+  );
   let streams = 0;
   let totalPending = 0;
   const pendingGroups: PendingGroup[] = [];
@@ -119,11 +126,11 @@ export async function summarizeOverview(
   };
 }
 
-/** Groups for one pipelined round: at most STUCK_ROUND_BUDGET PEL entries asked for, at most 1000 groups. */
+/** Groups for one pipelined round: at most STUCK_ROUND_BUDGET PEL entries asked for, at most 2000 groups. */
 function takeBatch(groups: readonly PendingGroup[], start: number, remaining: number): PendingGroup[] {
   const out: PendingGroup[] = [];
   let budget = 0;
-  for (let i = start; i < groups.length && out.length < 1000; i++) {
+  for (let i = start; i < groups.length && out.length < 2000; i++) {
     const g = groups[i]!;
     const ask = Math.min(g.pending, remaining) + 1;
     if (out.length > 0 && budget + ask > STUCK_ROUND_BUDGET) break;

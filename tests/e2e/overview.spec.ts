@@ -93,3 +93,16 @@ test("auto-refresh can be paused and its interval changed", async ({ page }) => 
   await expect(page.getByRole("button", { name: "Resume auto-refresh" })).toBeVisible();
   await expect(page.getByText("auto-refresh paused")).toBeVisible();
 });
+
+test("keys with odd characters round-trip through the real server's GET /api/streams/{key}", async ({ request, redis, prefix }) => {
+  const keys = ["a/b", "100%", "x%2Fy", "q?x=1", "#frag", "with space", "{tag}", "ünï✓😀", "a+b"].map((k) => `${prefix}${k}`);
+  for (const k of keys) await redis.xadd(k, "*", "f", "v");
+  for (const k of keys) {
+    const res = await request.get(`/api/streams/${encodeURIComponent(k)}`);
+    expect(res.status(), k).toBe(200);
+    expect(((await res.json()) as { key: string }).key).toBe(k);
+  }
+  const missing = await request.get(`/api/streams/${encodeURIComponent(`${prefix}missing/key`)}`);
+  expect(missing.status()).toBe(404);
+  expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+});

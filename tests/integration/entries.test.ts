@@ -88,6 +88,12 @@ describe("entries with per-group states", () => {
       start = page.body.next;
     }
     expect(seen).toEqual(["2-0", "4-0"]);
+    // Newest first, the first page covers everything above its lowest id, up to +.
+    const desc = await entries(key2, { order: "desc", count: 1 });
+    expect(desc.body.entries.map((e) => e.id)).toEqual(["3-0"]);
+    expect(desc.body.orphaned.ids).toEqual(["4-0"]);
+    const descRest = await entries(key2, { order: "desc", count: 1, start: desc.body.next! });
+    expect(descRest.body.orphaned.ids).toEqual(["2-0"]);
   });
 });
 

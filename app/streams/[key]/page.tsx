@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { StreamView } from "@/components/stream/stream-view";
 import { AppError } from "@/lib/errors";
+import { decodeSegment } from "@/lib/http/segment";
 import { redisForRequest } from "@/lib/redis/client";
 import { assertStream } from "@/lib/streams/assert-stream";
 
@@ -13,12 +14,12 @@ interface Props {
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: (await params).key };
+  return { title: decodeSegment((await params).key) };
 }
 
-/** `/streams/{key}?id=<id>`. Next hands the key URL-decoded. */
+/** `/streams/{key}?id=<id>`. Next 16 hands page params still percent-encoded: decode once here. */
 export default async function StreamPage({ params, searchParams }: Props) {
-  const { key } = await params;
+  const key = decodeSegment((await params).key);
   const id = (await searchParams).id;
   try {
     await assertStream(await redisForRequest(), key);
