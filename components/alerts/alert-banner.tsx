@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
-import { useAlerts } from "@/lib/hooks/use-alerts";
+import { useFiringAlerts } from "@/lib/hooks/use-alerts";
 import { bannerText, loudCount } from "./alerts-data";
 
 /** On every page while any alert fires (silenced ones excluded); polls every 5 s. */
 export function AlertBanner() {
-  const { data, dataUpdatedAt } = useAlerts();
+  const { data, dataUpdatedAt } = useFiringAlerts();
   const n = data ? loudCount(data.alerts, dataUpdatedAt) : 0;
   if (n === 0) return null;
   return (

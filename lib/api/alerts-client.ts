@@ -1,8 +1,8 @@
-import type { AlertsResponse, EvaluateResponse, SilenceResponse } from "./alerts-types";
-import { apiFetch, postJson, seg } from "./fetcher";
+import type { AlertState, AlertsResponse, EvaluateResponse, SilenceResponse } from "./alerts-types";
+import { apiFetch, postJson, seg, withQuery } from "./fetcher";
 
-export function fetchAlerts(): Promise<AlertsResponse> {
-  return apiFetch<AlertsResponse>("/api/alerts");
+export function fetchAlerts(state?: AlertState): Promise<AlertsResponse> {
+  return apiFetch<AlertsResponse>(withQuery("/api/alerts", { state }));
 }
 
 /** `forMs` 0 lifts the silence. */

@@ -13,6 +13,7 @@ export const queryKeys = {
   alerts: {
     all: ["alerts"] as const,
     list: ["alerts", "list"] as const,
+    firing: ["alerts", "firing"] as const,
   },
   history: {
     all: ["history"] as const,

@@ -1,5 +1,6 @@
 import "server-only";
 import type { WorkerJob } from "@/lib/worker/types";
+import { keyMatchOf } from "@/lib/alerts/job";
 import { sampleHistory } from "./sampler";
 
 /**
@@ -11,7 +12,7 @@ export const historyJob: WorkerJob = {
   name: "history",
   cadenceMs: 10_000,
   async run(ctx) {
-    const r = await sampleHistory(ctx.redis, ctx.settings, { now: ctx.now, forced: ctx.forced });
+    const r = await sampleHistory(ctx.redis, ctx.settings, { now: ctx.now, forced: ctx.forced, match: keyMatchOf(ctx) });
     return {
       counts: { streams: r.streams, groups: r.groups, samples: r.written, failed: r.failed },
       notes: r.skipped ? ["skipped: sampled less than sampleEveryMs ago"] : [],

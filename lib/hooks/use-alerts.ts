@@ -5,9 +5,14 @@ import { queryKeys } from "@/lib/api/query-keys";
 
 export const ALERTS_REFRESH_MS = 5000;
 
-/** The alert list, refreshed every 5 s (banner and alerts page share the query). */
+/** Every alert (firing and recently resolved), refreshed every 5 s: the alerts page. */
 export function useAlerts() {
-  return useQuery({ queryKey: queryKeys.alerts.list, queryFn: fetchAlerts, refetchInterval: ALERTS_REFRESH_MS });
+  return useQuery({ queryKey: queryKeys.alerts.list, queryFn: () => fetchAlerts(), refetchInterval: ALERTS_REFRESH_MS });
+}
+
+/** Firing alerts only, refreshed every 5 s: the banner on every page. */
+export function useFiringAlerts() {
+  return useQuery({ queryKey: queryKeys.alerts.firing, queryFn: () => fetchAlerts("firing"), refetchInterval: ALERTS_REFRESH_MS });
 }
 
 export function useSilenceAlert() {

@@ -5,6 +5,7 @@ import { GET as listRoute } from "@/app/api/alerts/route";
 import { POST as silenceRoute } from "@/app/api/alerts/[id]/silence/route";
 import { POST as evaluateRoute } from "@/app/api/alerts/evaluate/route";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { alertsJob } from "@/lib/alerts/job";
 import { alertKeys, listAlerts, RESOLVED_MAX, silenceAlert } from "@/lib/alerts/store";
 import { WebhookQueue } from "@/lib/alerts/webhook";
 import type { Alert, AlertsResponse, SilenceResponse } from "@/lib/api/alerts-types";
@@ -203,6 +204,24 @@ describe("routes and retention", () => {
     const res = await callRoute<{ counts: Record<string, number> }>(evaluateRoute as never, "/api/alerts/evaluate", { body: {} });
     expect(res.status).toBe(200);
     expect(res.body.counts).toHaveProperty("firing");
+  });
+
+  it("GET /api/alerts?state= narrows the list; a bad state is a 400", async () => {
+    const { p } = await firingSetup();
+    void p;
+    const firing = await callRoute<AlertsResponse>(listRoute as never, "/api/alerts", { query: { state: "firing" } });
+    expect(firing.status).toBe(200);
+    expect(firing.body.alerts.every((a) => a.state === "firing")).toBe(true);
+    const bad = await callRoute(listRoute as never, "/api/alerts", { query: { state: "open" } });
+    expect(bad.status).toBe(400);
+  });
+
+  it("alertsJob honours the worker's keyMatch", async () => {
+    const { p, key, settings } = await firingSetup();
+    const ctx = { redis, settings, now: Date.now(), forced: true, heartbeat: async () => undefined, keyMatch: `${p}*` };
+    const r = await alertsJob.run(ctx);
+    expect(r.counts.streams).toBe(1);
+    expect(r.notes.some((n) => n.includes(key))).toBe(true);
   });
 
   it("keeps at most RESOLVED_MAX resolved alerts", async () => {
