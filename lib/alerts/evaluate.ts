@@ -2,12 +2,14 @@ import "server-only";
 import type Redis from "ioredis";
 import type { Settings } from "@/lib/config/settings";
 import { globMatch } from "@/lib/glob";
+import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
 import { nextStreamKeys, snapshotStreams } from "./snapshot";
 import { alertKeys, applyConditions, type ApplyResult } from "./store";
 import { getWebhookQueue, type WebhookEvent, type WebhookQueue } from "./webhook";
 
 export const DEFAULT_MAX_STREAMS_PER_RUN = 500;
+const DEAD_LETTER_STATE_TTL_MS = 86400_000;
 
 export interface EvaluateOptions {
   now: number;
@@ -41,15 +43,17 @@ export async function evaluateAlerts(redis: Redis, settings: Settings, opts: Eva
   const dlqStreams = snapshots.filter((s) => dlqGlobs.some((g) => globMatch(g, s.key)));
   const dlqSeen = new Map<string, DeadLetterSeen>();
   if (dlqStreams.length > 0) {
-    const prev = await redis.hmget(alertKeys.deadLetters(), ...dlqStreams.map((s) => s.key));
-    const updates: Record<string, string> = {};
-    dlqStreams.forEach((s, i) => {
-      const raw = prev[i];
-      const next = trackDeadLetter(raw ? (JSON.parse(raw) as DeadLetterSeen) : undefined, s, now);
+    // One small key per dead-letter stream, expiring after a day unseen, so the state stays bounded.
+    const seenKeys = dlqStreams.map((s) => alertKeys.deadLetter(s.key));
+    const prev = await pipelineForKeys(redis, seenKeys, (pipe, key) => pipe.get(key));
+    let at = 0;
+    await pipelineForKeys(redis, seenKeys, (pipe, key) => {
+      const s = dlqStreams[at]!;
+      const raw = prev[at++]?.[0]?.[1];
+      const next = trackDeadLetter(typeof raw === "string" ? (JSON.parse(raw) as DeadLetterSeen) : undefined, s, now);
       dlqSeen.set(s.key, next);
-      updates[s.key] = JSON.stringify(next);
+      pipe.set(key, JSON.stringify(next), "PX", DEAD_LETTER_STATE_TTL_MS);
     });
-    await redis.hset(alertKeys.deadLetters(), updates);
   }
 
   const conditions = snapshots.flatMap((s) =>

@@ -22,7 +22,8 @@ export const alertKeys = {
   records: () => appKey("alerts", "records"),
   resolved: () => appKey("alerts", "resolved"),
   silences: () => appKey("alerts", "silences"),
-  deadLetters: () => appKey("alerts", "dead-letters"),
+  /** Per dead-letter stream: entries-added last seen and when it last grew (JSON, expires after a day). */
+  deadLetter: (stream: string) => appKey("alerts", "dead-letter", stream),
   cursor: () => appKey("alerts", "cursor"),
 };
 
