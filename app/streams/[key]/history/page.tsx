@@ -3,6 +3,7 @@ import Link from "next/link";
 import { GroupHistoryCharts } from "@/components/history/group-history-charts";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
+import { decodeSegment } from "@/lib/http/segment";
 
 export const dynamic = "force-dynamic";
 
@@ -12,12 +13,12 @@ interface Props {
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `History of ${(await params).key}` };
+  return { title: `History of ${decodeSegment((await params).key)}` };
 }
 
 /** `/streams/{key}/history[?group=]`: the stream's (or one group's) charts on a page of their own. */
 export default async function StreamHistoryPage({ params, searchParams }: Props) {
-  const { key } = await params;
+  const key = decodeSegment((await params).key);
   const raw = (await searchParams).group;
   const group = typeof raw === "string" && raw !== "" ? raw : null;
   return (
