@@ -4,6 +4,7 @@ import "./globals.css";
 import { Providers } from "./providers";
 import { Nav } from "@/components/layout/nav";
 import { RedisStatusBanner } from "@/components/layout/redis-status-banner";
+import { AlertBanner } from "@/components/alerts/alert-banner";
 
 export const metadata: Metadata = {
   title: { default: "Streamscope", template: "%s · Streamscope" },
@@ -16,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <Providers>
           <RedisStatusBanner />
+          <AlertBanner />
           <Nav />
           <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
         </Providers>

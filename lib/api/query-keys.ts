@@ -12,4 +12,16 @@ export const queryKeys = {
     groups: (key: string) => ["streams", "detail", key, "groups"] as const,
     group: (key: string, group: string) => ["streams", "detail", key, "groups", group] as const,
   },
+  alerts: {
+    all: ["alerts"] as const,
+    list: ["alerts", "list"] as const,
+    firing: ["alerts", "firing"] as const,
+  },
+  history: {
+    all: ["history"] as const,
+    stream: (key: string, range: string) => ["history", "stream", key, range] as const,
+    group: (key: string, group: string, range: string) => ["history", "group", key, group, range] as const,
+    pendingProfile: (key: string, group: string) => ["history", "pending-profile", key, group] as const,
+    rates: (keys: readonly string[]) => ["history", "rates", keys] as const,
+  },
 };

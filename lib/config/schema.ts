@@ -46,11 +46,21 @@ export const alertRuleOverrideSchema = z.strictObject({
   longPending: z.boolean().optional(),
   deadConsumer: z.boolean().optional(),
   severity: z.enum(["info", "warning", "critical"]).optional(),
+  /** Alert when messages arrive in a dead-letter stream matched by the stream glob. */
+  deadLetter: z.boolean().optional(),
+  /** Alert when the stream expires within this window while it holds unprocessed messages (0 = off). */
+  expiringWithinMs: z.number().int().min(0).max(30 * 86400_000).optional(),
+  /** Alert when a member of a configured family (with ttlSeconds) has no TTL. */
+  familyNoTtl: z.boolean().optional(),
 });
 
 export const alertsSchema = z.strictObject({
   webhooks: z.array(webhookSchema).max(20).default([]),
   rules: z.array(alertRuleOverrideSchema).max(200).default([]),
+  /** Globs naming dead-letter streams, besides the groups' deadLetter targets; default ["*:dlq"]. */
+  deadLetterStreams: z.array(z.string().min(1)).max(50).optional(),
+  /** Streams looked at per evaluation; the next evaluation continues from the SCAN cursor. */
+  maxStreamsPerRun: z.number().int().min(1).max(10_000).optional(),
 });
 
 const secretRef = z.string().min(1);

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { listAlerts } from "@/lib/alerts/store";
+import type { AlertsResponse } from "@/lib/api/alerts-types";
+import { apiRoute } from "@/lib/http/route";
+import { parseQuery } from "@/lib/http/parse";
+import { redisForRequest } from "@/lib/redis/client";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({ state: z.enum(["firing", "resolved"]).optional() });
+
+/** Firing alerts first, then resolved ones (kept 7 days, at most 1000); `?state=` narrows. */
+export const GET = apiRoute({ permission: "read" }, async (req): Promise<AlertsResponse> => {
+  const { state } = parseQuery(querySchema, req.url);
+  const redis = await redisForRequest();
+  const alerts = await listAlerts(redis, Date.now());
+  return { alerts: state ? alerts.filter((a) => a.state === state) : alerts };
+});

@@ -1,0 +1,14 @@
+import { getSettings } from "@/lib/config/settings";
+import { apiRoute } from "@/lib/http/route";
+import { collectMetrics } from "@/lib/metrics/collect";
+import { redisForRequest } from "@/lib/redis/client";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Prometheus text format; at most METRICS_MAX_STREAMS streams per scrape (see lib/metrics/collect.ts). */
+export const GET = apiRoute({ permission: "read" }, async () => {
+  const redis = await redisForRequest();
+  const { contentType, body } = await collectMetrics(redis, await getSettings(redis), { now: Date.now() });
+  return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
+});

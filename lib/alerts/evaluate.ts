@@ -1,0 +1,78 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { Settings } from "@/lib/config/settings";
+import { globMatch } from "@/lib/glob";
+import { pipelineForKeys } from "@/lib/redis/keyspace";
+import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
+import { nextStreamKeys, snapshotStreams } from "./snapshot";
+import { alertKeys, applyConditions, type ApplyResult } from "./store";
+import { getWebhookQueue, type WebhookEvent, type WebhookQueue } from "./webhook";
+
+export const DEFAULT_MAX_STREAMS_PER_RUN = 500;
+const DEAD_LETTER_STATE_TTL_MS = 86400_000;
+
+export interface EvaluateOptions {
+  now: number;
+  /** SCAN MATCH pattern (tests confine themselves to their prefix). */
+  match?: string;
+  webhooks?: WebhookQueue;
+}
+
+export interface EvaluateResult extends ApplyResult {
+  streams: number;
+  conditions: Condition[];
+  wrapped: boolean;
+  webhooksQueued: number;
+}
+
+/**
+ * One evaluation: the next page of streams (rolling SCAN cursor kept in Redis), a bounded
+ * snapshot of each, the rules, the store update, and webhook deliveries queued (not awaited).
+ */
+export async function evaluateAlerts(redis: Redis, settings: Settings, opts: EvaluateOptions): Promise<EvaluateResult> {
+  const { now } = opts;
+  const max = settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
+  const cursorKey = alertKeys.cursor() + (opts.match ? `:${opts.match}` : "");
+  const cursor = (await redis.get(cursorKey)) ?? "0";
+  const page = await nextStreamKeys(redis, { cursor, max, match: opts.match });
+  await redis.set(cursorKey, page.cursor, "EX", 86400);
+
+  const snapshots = await snapshotStreams(redis, page.keys, { groupRules: settings.groups, now, consumers: true, stuck: true });
+
+  const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
+  const dlqStreams = snapshots.filter((s) => dlqGlobs.some((g) => globMatch(g, s.key)));
+  const dlqSeen = new Map<string, DeadLetterSeen>();
+  if (dlqStreams.length > 0) {
+    // One small key per dead-letter stream, expiring after a day unseen, so the state stays bounded.
+    const seenKeys = dlqStreams.map((s) => alertKeys.deadLetter(s.key));
+    const prev = await pipelineForKeys(redis, seenKeys, (pipe, key) => pipe.get(key));
+    let at = 0;
+    await pipelineForKeys(redis, seenKeys, (pipe, key) => {
+      const s = dlqStreams[at]!;
+      const raw = prev[at++]?.[0]?.[1];
+      const next = trackDeadLetter(typeof raw === "string" ? (JSON.parse(raw) as DeadLetterSeen) : undefined, s, now);
+      dlqSeen.set(s.key, next);
+      pipe.set(key, JSON.stringify(next), "PX", DEAD_LETTER_STATE_TTL_MS);
+    });
+  }
+
+  const conditions = snapshots.flatMap((s) =>
+    evaluateStream(s, {
+      overrides: settings.alerts.rules,
+      families: settings.families,
+      deadLetterGlobs: dlqGlobs,
+      now,
+      deadLetter: dlqSeen.get(s.key),
+    }),
+  );
+  const applied = await applyConditions(redis, { conditions, evaluatedStreams: new Set(page.keys), now });
+
+  const events: WebhookEvent[] = [
+    ...applied.fired.filter((t) => t.notify).map((t) => ({ event: "firing" as const, alert: t.alert, value: t.value, at: now })),
+    ...applied.resolved.filter((t) => t.notify).map((t) => ({ event: "resolved" as const, alert: t.alert, value: t.value, at: now })),
+  ];
+  const webhooks = settings.alerts.webhooks;
+  const webhooksQueued = webhooks.length > 0 && events.length > 0 ? (opts.webhooks ?? getWebhookQueue()).enqueue(webhooks, events) : 0;
+
+  return { ...applied, streams: snapshots.length, conditions, wrapped: page.wrapped, webhooksQueued };
+}

@@ -1,0 +1,301 @@
+/**
+ * Alert rules: pure functions from a stream snapshot (lib/alerts/snapshot.ts) and settings to
+ * the conditions that hold now. No I/O here; lib/alerts/evaluate.ts gathers and stores.
+ */
+import { createHash } from "node:crypto";
+import type { AlertRule, AlertSeverity } from "@/lib/api/alerts-types";
+import type { FamilyConfig, GroupRuleConfig } from "@/lib/config/schema";
+import { deadLetterTarget } from "@/lib/config/resolve";
+import { formatDuration, formatNumber } from "@/lib/format";
+import { globMatch } from "@/lib/glob";
+import { idToTimeMs, isValidId } from "@/lib/streams/ids";
+import type { z } from "zod";
+import type { alertRuleOverrideSchema } from "@/lib/config/schema";
+import type { GroupSnapshot, StreamSnapshot } from "./snapshot";
+
+export type AlertRuleOverride = z.infer<typeof alertRuleOverrideSchema>;
+
+export interface AlertThresholds {
+  /** null = rule off. */
+  pendingOver: number | null;
+  lagOver: number | null;
+  longPending: boolean;
+  deadConsumer: boolean;
+  deadLetter: boolean;
+  familyNoTtl: boolean;
+  /** 0 = rule off. */
+  expiringWithinMs: number;
+  severity: AlertSeverity | null;
+}
+
+export const ALERT_DEFAULTS: AlertThresholds = {
+  pendingOver: 10_000,
+  lagOver: 100_000,
+  longPending: true,
+  deadConsumer: true,
+  deadLetter: true,
+  familyNoTtl: true,
+  expiringWithinMs: 10 * 60_000,
+  severity: null,
+};
+
+export const DEFAULT_SEVERITY: Record<AlertRule, AlertSeverity> = {
+  "long-pending": "warning",
+  "pending-over": "warning",
+  "lag-over": "warning",
+  "dead-consumer": "warning",
+  "stream-expiring": "critical",
+  "family-no-ttl": "warning",
+  "dead-letter": "warning",
+};
+
+/** A dead-letter stream counts as "arriving" for this long after its last new entry. */
+export const DEAD_LETTER_QUIET_MS = 10 * 60_000;
+
+/** First matching override (stream and group globs) wins; fields it leaves out come from the defaults. */
+export function resolveAlertThresholds(
+  overrides: readonly AlertRuleOverride[],
+  stream: string,
+  group: string | null,
+): AlertThresholds {
+  const rule = overrides.find((r) => globMatch(r.stream, stream) && (group === null ? r.group === "*" : globMatch(r.group, group)));
+  return {
+    pendingOver: rule?.pendingOver ?? ALERT_DEFAULTS.pendingOver,
+    lagOver: rule?.lagOver ?? ALERT_DEFAULTS.lagOver,
+    longPending: rule?.longPending ?? ALERT_DEFAULTS.longPending,
+    deadConsumer: rule?.deadConsumer ?? ALERT_DEFAULTS.deadConsumer,
+    deadLetter: rule?.deadLetter ?? ALERT_DEFAULTS.deadLetter,
+    familyNoTtl: rule?.familyNoTtl ?? ALERT_DEFAULTS.familyNoTtl,
+    expiringWithinMs: rule?.expiringWithinMs ?? ALERT_DEFAULTS.expiringWithinMs,
+    severity: rule?.severity ?? null,
+  };
+}
+
+export interface Condition {
+  id: string;
+  rule: AlertRule;
+  stream: string;
+  group: string | null;
+  consumer: string | null;
+  severity: AlertSeverity;
+  message: string;
+  link: string;
+  /** The number behind the alert (pending count, lag, idle ms...), for metrics and webhooks. */
+  value: number;
+}
+
+export function alertId(rule: AlertRule, stream: string, group: string | null, consumer: string | null): string {
+  return createHash("sha1")
+    .update(JSON.stringify([rule, stream, group, consumer]))
+    .digest("hex")
+    .slice(0, 20);
+}
+
+export function streamLink(stream: string): string {
+  return `/streams/${encodeURIComponent(stream)}`;
+}
+
+export function groupLink(stream: string, group: string, filter: { minIdleMs?: number; consumer?: string } = {}): string {
+  const params = new URLSearchParams();
+  if (filter.minIdleMs !== undefined) params.set("minIdleMs", String(filter.minIdleMs));
+  if (filter.consumer !== undefined) params.set("consumer", filter.consumer);
+  const qs = params.toString();
+  return `${streamLink(stream)}/groups/${encodeURIComponent(group)}${qs ? `?${qs}` : ""}`;
+}
+
+function condition(
+  c: Omit<Condition, "id" | "severity">,
+  severity: AlertSeverity | null,
+): Condition {
+  return { ...c, id: alertId(c.rule, c.stream, c.group, c.consumer), severity: severity ?? DEFAULT_SEVERITY[c.rule] };
+}
+
+export function evaluateGroup(stream: string, g: GroupSnapshot, t: AlertThresholds, now: number): Condition[] {
+  const out: Condition[] = [];
+  const base = { stream, group: g.name, consumer: null };
+  if (t.longPending && g.stuck && g.stuck.count > 0) {
+    const n = `${formatNumber(g.stuck.count)}${g.stuck.capped ? "+" : ""}`;
+    out.push(
+      condition(
+        {
+          ...base,
+          rule: "long-pending",
+          message: `${n} message${g.stuck.count === 1 ? "" : "s"} pending over ${formatDuration(g.stuckAfterMs)} in group "${g.name}" of "${stream}" (longest idle ${formatDuration(g.stuck.maxIdleMs)})`,
+          link: groupLink(stream, g.name, { minIdleMs: g.stuckAfterMs }),
+          value: g.stuck.count,
+        },
+        t.severity,
+      ),
+    );
+  }
+  if (t.pendingOver !== null && g.pending > t.pendingOver) {
+    out.push(
+      condition(
+        {
+          ...base,
+          rule: "pending-over",
+          message: `${formatNumber(g.pending)} messages pending in group "${g.name}" of "${stream}" (over ${formatNumber(t.pendingOver)})`,
+          link: groupLink(stream, g.name),
+          value: g.pending,
+        },
+        t.severity,
+      ),
+    );
+  }
+  if (t.lagOver !== null && g.lag !== null && g.lag > t.lagOver) {
+    out.push(
+      condition(
+        {
+          ...base,
+          rule: "lag-over",
+          message: `Group "${g.name}" of "${stream}" is ${formatNumber(g.lag)} messages behind (over ${formatNumber(t.lagOver)})`,
+          link: groupLink(stream, g.name),
+          value: g.lag,
+        },
+        t.severity,
+      ),
+    );
+  }
+  if (t.deadConsumer && g.consumers) {
+    for (const c of g.consumers) {
+      const inactive = c.inactiveMs === null ? c.idleMs : c.inactiveMs < 0 ? Number.POSITIVE_INFINITY : c.inactiveMs;
+      if (c.pending > 0 && inactive > g.stuckAfterMs) {
+        out.push(
+          condition(
+            {
+              ...base,
+              consumer: c.name,
+              rule: "dead-consumer",
+              message: `Consumer "${c.name}" of group "${g.name}" on "${stream}" owns ${formatNumber(c.pending)} pending and has been inactive ${Number.isFinite(inactive) ? formatDuration(inactive) : "since it was created"}`,
+              link: groupLink(stream, g.name, { consumer: c.name, minIdleMs: g.stuckAfterMs }),
+              value: Number.isFinite(inactive) ? inactive : -1,
+            },
+            t.severity,
+          ),
+        );
+      }
+    }
+  }
+  void now;
+  return out;
+}
+
+/** True when some group has pending or waiting (not yet delivered) messages. */
+export function hasUnprocessed(s: StreamSnapshot): boolean {
+  return s.groups.some((g) => g.pending > 0 || (g.lag !== null ? g.lag > 0 : s.length > 0 && g.lastDeliveredId !== s.lastGeneratedId));
+}
+
+/** `<yyyyMMddHH>` / `<yyyyMMdd>` patterns to a RegExp; the suffix must be a real date or hour. */
+export function familyMatcher(pattern: string): (key: string) => boolean {
+  const parts = pattern.split(/(<yyyyMMddHH>|<yyyyMMdd>)/);
+  const re = new RegExp(
+    "^" +
+      parts
+        .map((p) => (p === "<yyyyMMddHH>" ? "(\\d{10})" : p === "<yyyyMMdd>" ? "(\\d{8})" : p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")))
+        .join("") +
+      "$",
+    "u",
+  );
+  return (key) => {
+    const m = re.exec(key);
+    if (!m) return false;
+    return m.slice(1).every((d) => {
+      const y = Number(d.slice(0, 4));
+      const mo = Number(d.slice(4, 6));
+      const day = Number(d.slice(6, 8));
+      const h = d.length === 10 ? Number(d.slice(8, 10)) : 0;
+      const date = new Date(Date.UTC(y, mo - 1, day, h));
+      return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === day && h < 24;
+    });
+  };
+}
+
+/** Globs that name dead-letter streams: the configured ones (default `*:dlq`) and every group rule's target. */
+export function deadLetterGlobs(configured: readonly string[] | undefined, groupRules: readonly GroupRuleConfig[]): string[] {
+  const globs = new Set(configured ?? ["*:dlq"]);
+  for (const r of groupRules) if (r.deadLetter) globs.add(deadLetterTarget(r.deadLetter, "*"));
+  return [...globs];
+}
+
+export interface DeadLetterSeen {
+  entriesAdded: number;
+  /** When entries-added last grew (ms). */
+  grewAt: number;
+}
+
+/** Tracks arrivals into a dead-letter stream from its entries-added counter. */
+export function trackDeadLetter(prev: DeadLetterSeen | undefined, s: StreamSnapshot, now: number): DeadLetterSeen {
+  const added = s.entriesAdded ?? s.length;
+  if (!prev) {
+    // First sight: the newest entry's time tells whether something arrived recently.
+    const lastAt = isValidId(s.lastGeneratedId) ? Math.min(now, idToTimeMs(s.lastGeneratedId)) : 0;
+    return { entriesAdded: added, grewAt: s.length > 0 ? lastAt : 0 };
+  }
+  return { entriesAdded: added, grewAt: added > prev.entriesAdded ? now : prev.grewAt };
+}
+
+export interface StreamRuleContext {
+  overrides: readonly AlertRuleOverride[];
+  families: readonly FamilyConfig[];
+  deadLetterGlobs: readonly string[];
+  now: number;
+  deadLetter?: DeadLetterSeen;
+}
+
+export function evaluateStream(s: StreamSnapshot, ctx: StreamRuleContext): Condition[] {
+  const out: Condition[] = [];
+  const st = resolveAlertThresholds(ctx.overrides, s.key, null);
+  const base = { stream: s.key, group: null, consumer: null, link: streamLink(s.key) };
+
+  if (st.expiringWithinMs > 0 && s.ttlMs !== null && s.ttlMs <= st.expiringWithinMs && hasUnprocessed(s)) {
+    const pending = s.groups.reduce((n, g) => n + g.pending, 0);
+    out.push(
+      condition(
+        {
+          ...base,
+          rule: "stream-expiring",
+          message: `"${s.key}" expires in ${formatDuration(s.ttlMs)} with unprocessed messages (${formatNumber(pending)} pending); they are lost when it expires`,
+          value: s.ttlMs,
+        },
+        st.severity,
+      ),
+    );
+  }
+
+  if (st.familyNoTtl && s.ttlMs === null) {
+    const family = ctx.families.find((f) => f.ttlSeconds !== undefined && familyMatcher(f.pattern)(s.key));
+    if (family) {
+      out.push(
+        condition(
+          {
+            ...base,
+            rule: "family-no-ttl",
+            message: `"${s.key}" belongs to family "${family.name}" but has no TTL: it will never expire (a producer may have recreated it after expiry)`,
+            value: 1,
+          },
+          st.severity,
+        ),
+      );
+    }
+  }
+
+  if (st.deadLetter && ctx.deadLetter && ctx.deadLetterGlobs.some((g) => globMatch(g, s.key))) {
+    const recent = ctx.deadLetter.grewAt > 0 && ctx.now - ctx.deadLetter.grewAt <= DEAD_LETTER_QUIET_MS;
+    if (recent && s.length > 0) {
+      out.push(
+        condition(
+          {
+            ...base,
+            rule: "dead-letter",
+            message: `Messages are arriving in dead-letter stream "${s.key}" (${formatNumber(s.length)} held)`,
+            value: s.length,
+          },
+          st.severity,
+        ),
+      );
+    }
+  }
+
+  for (const g of s.groups) out.push(...evaluateGroup(s.key, g, resolveAlertThresholds(ctx.overrides, s.key, g.name), ctx.now));
+  return out;
+}

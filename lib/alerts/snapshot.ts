@@ -1,0 +1,199 @@
+import "server-only";
+import type Redis from "ioredis";
+import { resolveGroupRule } from "@/lib/config/resolve";
+import type { GroupRuleConfig } from "@/lib/config/schema";
+import { isAppKey } from "@/lib/redis/app-keys";
+import { pipelineForKeys, scanKeysPage, type PipelineResult } from "@/lib/redis/keyspace";
+import { idToTimeMs, isValidId } from "@/lib/streams/ids";
+import {
+  parseConsumers,
+  parseGroups,
+  parsePendingRange,
+  parseStreamInfo,
+  type ConsumerInfo,
+} from "@/lib/streams/xinfo";
+
+/**
+ * One bounded look at a set of streams, shared by the alert rules, the history sampler and
+ * the metrics endpoint. Per stream: XINFO STREAM (no FULL), XINFO GROUPS, PTTL in one pipeline;
+ * per group with pending: XPENDING - + 1 (oldest by id); optionally XINFO CONSUMERS, and
+ * `XPENDING IDLE <stuckAfterMs> - + 1` to detect stuck messages, then COUNT 1000 to count them
+ * (only for groups where the first probe hit).
+ */
+export const STUCK_COUNT_CAP = 1000;
+
+export interface StuckInfo {
+  /** Pending messages idle over the threshold, at most `STUCK_COUNT_CAP`. */
+  count: number;
+  capped: boolean;
+  maxIdleMs: number;
+}
+
+export interface GroupSnapshot {
+  name: string;
+  consumerCount: number;
+  pending: number;
+  lag: number | null;
+  entriesRead: number | null;
+  lastDeliveredId: string;
+  stuckAfterMs: number;
+  /** Oldest pending message by id: its age from the id's time, and its idle time. */
+  oldestPending: { id: string; ageMs: number; idleMs: number } | null;
+  /** null when not checked (option off). */
+  stuck: StuckInfo | null;
+  /** null when not fetched (option off). */
+  consumers: ConsumerInfo[] | null;
+}
+
+export interface StreamSnapshot {
+  key: string;
+  length: number;
+  entriesAdded: number | null;
+  lastGeneratedId: string;
+  /** ms until expiry; null without a TTL. */
+  ttlMs: number | null;
+  groups: GroupSnapshot[];
+}
+
+export interface SnapshotOptions {
+  groupRules: readonly GroupRuleConfig[];
+  now: number;
+  consumers?: boolean;
+  stuck?: boolean;
+  /** Groups looked at in depth, over all streams (the rest keep their XINFO GROUPS numbers). */
+  maxGroups?: number;
+}
+
+function ok(r: PipelineResult | undefined): unknown {
+  if (!r || r[0]) return undefined;
+  return r[1];
+}
+
+export async function snapshotStreams(redis: Redis, keys: readonly string[], opts: SnapshotOptions): Promise<StreamSnapshot[]> {
+  if (keys.length === 0) return [];
+  const base = await pipelineForKeys(redis, keys, (pipe, key) => {
+    pipe.call("XINFO", "STREAM", key);
+    pipe.call("XINFO", "GROUPS", key);
+    pipe.pttl(key);
+  });
+  const streams: StreamSnapshot[] = [];
+  base.forEach((replies, i) => {
+    const infoReply = ok(replies[0]);
+    if (infoReply === undefined) return; // vanished or not a stream any more
+    const info = parseStreamInfo(infoReply);
+    const pttl = ok(replies[2]);
+    const groups = parseGroups(ok(replies[1])).map<GroupSnapshot>((g) => ({
+      name: g.name,
+      consumerCount: g.consumerCount,
+      pending: g.pending,
+      lag: g.lag,
+      entriesRead: g.entriesRead,
+      lastDeliveredId: g.lastDeliveredId,
+      stuckAfterMs: resolveGroupRule(opts.groupRules, keys[i]!, g.name).stuckAfterMs,
+      oldestPending: null,
+      stuck: null,
+      consumers: null,
+    }));
+    streams.push({
+      key: keys[i]!,
+      length: info.length,
+      entriesAdded: info.entriesAdded,
+      lastGeneratedId: info.lastGeneratedId,
+      ttlMs: typeof pttl === "number" && pttl >= 0 ? pttl : null,
+      groups,
+    });
+  });
+
+  const maxGroups = opts.maxGroups ?? 5000;
+  const deep: { stream: StreamSnapshot; group: GroupSnapshot }[] = [];
+  for (const stream of streams) {
+    for (const group of stream.groups) {
+      if (deep.length >= maxGroups) break;
+      if (group.pending > 0 || opts.consumers) deep.push({ stream, group });
+    }
+  }
+  if (deep.length === 0) return streams;
+
+  let at = 0;
+  const detail = await pipelineForKeys(
+    redis,
+    deep.map((d) => d.stream.key),
+    (pipe, key) => {
+      const { group } = deep[at++]!;
+      pipe.call("XPENDING", key, group.name, "-", "+", 1);
+      if (opts.consumers) pipe.call("XINFO", "CONSUMERS", key, group.name);
+    },
+  );
+  detail.forEach((replies, i) => {
+    const { group } = deep[i]!;
+    const first = parsePendingRange(ok(replies[0]))[0];
+    if (first && isValidId(first.id)) {
+      group.oldestPending = { id: first.id, ageMs: Math.max(0, opts.now - idToTimeMs(first.id)), idleMs: first.idleMs };
+    }
+    if (opts.consumers) group.consumers = parseConsumers(ok(replies[1]));
+  });
+
+  if (opts.stuck) await countStuck(redis, deep);
+  return streams;
+}
+
+async function countStuck(redis: Redis, deep: { stream: StreamSnapshot; group: GroupSnapshot }[]): Promise<void> {
+  const candidates = deep.filter(({ group }) => {
+    group.stuck = { count: 0, capped: false, maxIdleMs: 0 };
+    return group.pending > 0;
+  });
+  if (candidates.length === 0) return;
+  // No id-range bound: idle can exceed an entry's age (XCLAIM IDLE/TIME), so the whole PEL
+  // is eligible. Redis skips non-matching entries without counting them against COUNT.
+
+  let at = 0;
+  const probe = await pipelineForKeys(
+    redis,
+    candidates.map((c) => c.stream.key),
+    (pipe, key) => {
+      const c = candidates[at++]!;
+      pipe.call("XPENDING", key, c.group.name, "IDLE", c.group.stuckAfterMs, "-", "+", 1);
+    },
+  );
+  const hits = candidates.filter((_, i) => parsePendingRange(ok(probe[i]?.[0])).length > 0);
+  if (hits.length === 0) return;
+  at = 0;
+  const counted = await pipelineForKeys(
+    redis,
+    hits.map((c) => c.stream.key),
+    (pipe, key) => {
+      const c = hits[at++]!;
+      pipe.call("XPENDING", key, c.group.name, "IDLE", c.group.stuckAfterMs, "-", "+", STUCK_COUNT_CAP);
+    },
+  );
+  counted.forEach((replies, i) => {
+    const entries = parsePendingRange(ok(replies[0]));
+    hits[i]!.group.stuck = {
+      count: entries.length,
+      capped: entries.length >= STUCK_COUNT_CAP,
+      maxIdleMs: entries.reduce((m, e) => Math.max(m, e.idleMs), 0),
+    };
+  });
+}
+
+/**
+ * The next page of stream keys for a rolling evaluation: SCAN ... TYPE stream from `cursor`
+ * until `max` keys or the end of the key space. App-owned keys are skipped.
+ */
+export async function nextStreamKeys(
+  redis: Redis,
+  opts: { cursor: string; max: number; match?: string },
+): Promise<{ keys: string[]; cursor: string; wrapped: boolean }> {
+  const keys = new Set<string>();
+  let cursor = opts.cursor;
+  let pages = 0;
+  do {
+    const page = await scanKeysPage(redis, { cursor, match: opts.match ?? "*", count: Math.min(1000, Math.max(10, opts.max)), type: "stream" });
+    for (const k of page.keys) if (!isAppKey(k)) keys.add(k);
+    cursor = page.cursor;
+    pages++;
+    // Bounded: stops once `max` keys are in (a page is kept whole so the cursor skips nothing),
+    // and after 100 SCAN pages.
+  } while (cursor !== "0" && keys.size < opts.max && pages < 100);
+  return { keys: [...keys], cursor, wrapped: cursor === "0" };
+}

@@ -1,0 +1,62 @@
+/** Alert shapes shared by the alert routes, the store and the browser hooks. Plain types. */
+export const ALERT_RULES = [
+  "long-pending",
+  "pending-over",
+  "lag-over",
+  "dead-consumer",
+  "stream-expiring",
+  "family-no-ttl",
+  "dead-letter",
+] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+export type AlertSeverity = "info" | "warning" | "critical";
+export type AlertState = "firing" | "resolved";
+
+export interface Alert {
+  id: string;
+  rule: AlertRule;
+  stream: string;
+  /** null for stream-level alerts (expiry, family TTL, dead-letter). */
+  group: string | null;
+  consumer: string | null;
+  state: AlertState;
+  severity: AlertSeverity;
+  message: string;
+  /** Start of the current firing episode (ms since the epoch). */
+  firstSeen: number;
+  /** Last evaluation that saw the condition. */
+  lastSeen: number;
+  resolvedAt: number | null;
+  silencedUntil: number | null;
+  /** Where to look: the group's pending explorer pre-filtered, or the stream page. */
+  link: string;
+}
+
+export interface AlertsResponse {
+  alerts: Alert[];
+}
+
+export interface SilenceRequest {
+  forMs: number;
+}
+
+export interface SilenceResponse {
+  alert: Alert;
+}
+
+export interface EvaluateResponse {
+  counts: Record<string, number>;
+  notes: string[];
+}
+
+export const SILENCE_CHOICES = [
+  { label: "15 min", ms: 15 * 60_000 },
+  { label: "1 h", ms: 3600_000 },
+  { label: "4 h", ms: 4 * 3600_000 },
+  { label: "24 h", ms: 86400_000 },
+] as const;
+
+/** Firing and not silenced at `now`: what the banner counts. */
+export function isLoud(alert: Alert, now: number): boolean {
+  return alert.state === "firing" && !(alert.silencedUntil !== null && alert.silencedUntil > now);
+}

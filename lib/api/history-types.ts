@@ -1,0 +1,48 @@
+/** History (sampled series) shapes shared by the history routes and the chart hooks. */
+export const HISTORY_RANGES = { "15m": 15 * 60_000, "1h": 3600_000, "6h": 6 * 3600_000, "24h": 86400_000 } as const;
+export type HistoryRange = keyof typeof HISTORY_RANGES;
+
+/** One chart point. Rates are per second; null where the interval is unknown (first point, counter reset). */
+export interface HistoryPoint {
+  t: number;
+  length: number | null;
+  pending: number | null;
+  lag: number | null;
+  inRate: number | null;
+  ackRate: number | null;
+  oldestPendingMs: number | null;
+}
+
+export interface HistoryResponse {
+  range: HistoryRange;
+  from: number;
+  to: number;
+  sampleEveryMs: number;
+  /** Raw samples in the range, before downsampling. */
+  samples: number;
+  points: HistoryPoint[];
+}
+
+export interface RateSummary {
+  /** Messages in per second over the window (null without two samples). */
+  inRate: number | null;
+  /** Messages acked per second over the window. */
+  ackRate: number | null;
+  /** Small series for a sparkline: in and acked per second. */
+  points: { t: number; inRate: number | null; ackRate: number | null }[];
+}
+
+export interface RatesResponse {
+  windowMs: number;
+  rates: Record<string, RateSummary>;
+}
+
+export interface PendingProfileResponse {
+  /** Little's law: mean pending / ack rate; null without acks in the window. */
+  typicalPendingMs: number | null;
+  p50OldestPendingMs: number | null;
+  p95OldestPendingMs: number | null;
+  suggestedStuckAfterMs: number | null;
+  currentStuckAfterMs: number;
+  basedOnSamples: number;
+}

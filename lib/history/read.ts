@@ -1,0 +1,60 @@
+import "server-only";
+import type Redis from "ioredis";
+import { HISTORY_RANGES, type HistoryRange, type HistoryResponse, type PendingProfileResponse, type RatesResponse } from "@/lib/api/history-types";
+import { resolveGroupRule } from "@/lib/config/resolve";
+import type { Settings } from "@/lib/config/settings";
+import { historySettings } from "./sampler";
+import { downsample, pendingProfile, samplesToPoints, windowRates } from "./series";
+import { historyKeys, readRecentMany, readSamples } from "./store";
+
+async function seriesResponse(redis: Redis, key: string, range: HistoryRange, settings: Settings, now: number): Promise<HistoryResponse> {
+  const from = now - HISTORY_RANGES[range];
+  // One sample before the range so the first point has a rate.
+  const samples = await readSamples(redis, key, from - historySettings(settings).sampleEveryMs * 2, now);
+  const points = samplesToPoints(samples).filter((p) => p.t >= from);
+  return {
+    range,
+    from,
+    to: now,
+    sampleEveryMs: historySettings(settings).sampleEveryMs,
+    samples: points.length,
+    points: downsample(points),
+  };
+}
+
+export function streamHistory(redis: Redis, stream: string, range: HistoryRange, settings: Settings, now: number) {
+  return seriesResponse(redis, historyKeys.stream(stream), range, settings, now);
+}
+
+export function groupHistory(redis: Redis, stream: string, group: string, range: HistoryRange, settings: Settings, now: number) {
+  return seriesResponse(redis, historyKeys.group(stream, group), range, settings, now);
+}
+
+/** "Healthy or stuck?" from the group's whole retained history (at most MAX_READ_SAMPLES). */
+export async function groupPendingProfile(
+  redis: Redis,
+  stream: string,
+  group: string,
+  settings: Settings,
+  now: number,
+): Promise<PendingProfileResponse> {
+  const samples = await readSamples(redis, historyKeys.group(stream, group), now - historySettings(settings).retentionMs, now);
+  return pendingProfile(samples, resolveGroupRule(settings.groups, stream, group).stuckAfterMs);
+}
+
+export const RATES_WINDOW_MS = 15 * 60_000;
+export const MAX_RATE_KEYS = 200;
+const RATE_SAMPLES = 100;
+const SPARK_POINTS = 30;
+
+/** Recent in / acked rates of many streams at once, with a small series for a sparkline. */
+export async function recentRates(redis: Redis, streams: readonly string[], now: number): Promise<RatesResponse> {
+  const series = await readRecentMany(redis, streams.map(historyKeys.stream), now - RATES_WINDOW_MS, RATE_SAMPLES);
+  const rates: RatesResponse["rates"] = {};
+  streams.forEach((stream, i) => {
+    const samples = series[i] ?? [];
+    const points = downsample(samplesToPoints(samples).slice(1), SPARK_POINTS).map((p) => ({ t: p.t, inRate: p.inRate, ackRate: p.ackRate }));
+    rates[stream] = { ...windowRates(samples), points };
+  });
+  return { windowMs: RATES_WINDOW_MS, rates };
+}

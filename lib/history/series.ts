@@ -1,0 +1,147 @@
+/**
+ * Pure shaping of history samples: rates from counter deltas, downsampling for charts, and the
+ * "healthy or stuck?" pending profile. No I/O; tested in tests/unit/history-series.test.ts.
+ */
+import type { HistoryPoint, PendingProfileResponse } from "@/lib/api/history-types";
+
+export interface Sample {
+  t: number;
+  length: number | null;
+  entriesAdded: number | null;
+  pending: number | null;
+  lag: number | null;
+  entriesRead: number | null;
+  oldestPendingMs: number | null;
+}
+
+export const MAX_POINTS = 300;
+export const MIN_SUGGESTED_STUCK_MS = 5000;
+
+/**
+ * Messages added per second between two samples (entries-added delta), and messages acked per
+ * second: entries-read delta minus pending delta (what was read and is no longer pending),
+ * clamped at 0. null when a counter is unknown or went backwards (stream recreated, group reset).
+ */
+export function intervalRates(a: Sample, b: Sample): { inRate: number | null; ackRate: number | null } {
+  const dt = (b.t - a.t) / 1000;
+  if (!(dt > 0)) return { inRate: null, ackRate: null };
+  let inRate: number | null = null;
+  if (a.entriesAdded !== null && b.entriesAdded !== null && b.entriesAdded >= a.entriesAdded) {
+    inRate = (b.entriesAdded - a.entriesAdded) / dt;
+  }
+  let ackRate: number | null = null;
+  if (a.entriesRead !== null && b.entriesRead !== null && a.pending !== null && b.pending !== null && b.entriesRead >= a.entriesRead) {
+    ackRate = Math.max(0, b.entriesRead - a.entriesRead - (b.pending - a.pending)) / dt;
+  }
+  return { inRate, ackRate };
+}
+
+export function samplesToPoints(samples: readonly Sample[]): HistoryPoint[] {
+  return samples.map((s, i) => {
+    const prev = i > 0 ? samples[i - 1] : undefined;
+    const rates = prev ? intervalRates(prev, s) : { inRate: null, ackRate: null };
+    return { t: s.t, length: s.length, pending: s.pending, lag: s.lag, oldestPendingMs: s.oldestPendingMs, ...rates };
+  });
+}
+
+function maxOf(values: (number | null)[]): number | null {
+  let out: number | null = null;
+  for (const v of values) if (v !== null && (out === null || v > out)) out = v;
+  return out;
+}
+
+function meanOf(values: (number | null)[]): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (v !== null) {
+      sum += v;
+      n++;
+    }
+  }
+  return n === 0 ? null : sum / n;
+}
+
+/**
+ * At most `max` points: consecutive points are grouped into equal buckets; levels (pending, lag,
+ * length, oldest pending age) keep the bucket's maximum so a spike stays visible, rates the
+ * bucket's mean. Each bucket is stamped with its last point's time.
+ */
+export function downsample(points: readonly HistoryPoint[], max = MAX_POINTS): HistoryPoint[] {
+  if (points.length <= max) return [...points];
+  const size = Math.ceil(points.length / max);
+  const out: HistoryPoint[] = [];
+  for (let i = 0; i < points.length; i += size) {
+    const bucket = points.slice(i, i + size);
+    out.push({
+      t: bucket[bucket.length - 1]!.t,
+      length: maxOf(bucket.map((p) => p.length)),
+      pending: maxOf(bucket.map((p) => p.pending)),
+      lag: maxOf(bucket.map((p) => p.lag)),
+      oldestPendingMs: maxOf(bucket.map((p) => p.oldestPendingMs)),
+      inRate: meanOf(bucket.map((p) => p.inRate)),
+      ackRate: meanOf(bucket.map((p) => p.ackRate)),
+    });
+  }
+  return out;
+}
+
+/** Nearest-rank percentile of unsorted values; null for none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** Rounds a threshold up to a value an operator would type: whole seconds, then 10 s, then minutes. */
+export function roundThreshold(ms: number): number {
+  if (ms <= 60_000) return Math.ceil(ms / 1000) * 1000;
+  if (ms <= 600_000) return Math.ceil(ms / 10_000) * 10_000;
+  return Math.ceil(ms / 60_000) * 60_000;
+}
+
+/**
+ * How long messages usually stay pending in a group, from its samples:
+ * - Little's law: mean pending / ack rate (acks per ms over the window);
+ * - p50 / p95 of the oldest pending age, over samples where something was pending;
+ * - a suggested stuckAfterMs: max(2 × p95, 5 s), rounded up.
+ */
+export function pendingProfile(samples: readonly Sample[], currentStuckAfterMs: number): PendingProfileResponse {
+  let acked = 0;
+  let span = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    const { ackRate } = intervalRates(a, b);
+    if (ackRate === null) continue;
+    const dt = b.t - a.t;
+    acked += (ackRate * dt) / 1000;
+    span += dt;
+  }
+  const pendings = samples.map((s) => s.pending).filter((v): v is number => v !== null);
+  const meanPending = pendings.length ? pendings.reduce((x, y) => x + y, 0) / pendings.length : null;
+  const ackPerMs = span > 0 ? acked / span : 0;
+  const typicalPendingMs = meanPending !== null && ackPerMs > 0 ? Math.round(meanPending / ackPerMs) : null;
+
+  const ages = samples
+    .filter((s) => s.pending !== null && s.pending > 0 && s.oldestPendingMs !== null)
+    .map((s) => s.oldestPendingMs!);
+  const p50 = percentile(ages, 50);
+  const p95 = percentile(ages, 95);
+  return {
+    typicalPendingMs,
+    p50OldestPendingMs: p50,
+    p95OldestPendingMs: p95,
+    suggestedStuckAfterMs: p95 === null ? null : roundThreshold(Math.max(p95 * 2, MIN_SUGGESTED_STUCK_MS)),
+    currentStuckAfterMs,
+    basedOnSamples: samples.length,
+  };
+}
+
+/** Overall in / acked rate across a window of samples (first to last), per second. */
+export function windowRates(samples: readonly Sample[]): { inRate: number | null; ackRate: number | null } {
+  if (samples.length < 2) return { inRate: null, ackRate: null };
+  const points = samplesToPoints(samples).slice(1);
+  return { inRate: meanOf(points.map((p) => p.inRate)), ackRate: meanOf(points.map((p) => p.ackRate)) };
+}

@@ -1,0 +1,42 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { fetchGroupHistory, fetchPendingProfile, fetchRates, fetchStreamHistory } from "@/lib/api/history-client";
+import type { HistoryRange } from "@/lib/api/history-types";
+import { queryKeys } from "@/lib/api/query-keys";
+
+const HISTORY_REFRESH_MS = 10_000;
+
+export function useStreamHistory(key: string, range: HistoryRange) {
+  return useQuery({
+    queryKey: queryKeys.history.stream(key, range),
+    queryFn: () => fetchStreamHistory(key, range),
+    refetchInterval: HISTORY_REFRESH_MS,
+  });
+}
+
+export function useGroupHistory(key: string, group: string, range: HistoryRange) {
+  return useQuery({
+    queryKey: queryKeys.history.group(key, group, range),
+    queryFn: () => fetchGroupHistory(key, group, range),
+    refetchInterval: HISTORY_REFRESH_MS,
+  });
+}
+
+export function usePendingProfile(key: string, group: string) {
+  return useQuery({
+    queryKey: queryKeys.history.pendingProfile(key, group),
+    queryFn: () => fetchPendingProfile(key, group),
+    refetchInterval: 60_000,
+  });
+}
+
+/** Recent in / acked rates for up to 200 streams (the overview's visible rows). */
+export function useStreamRates(keys: readonly string[]) {
+  const bounded = keys.slice(0, 200);
+  return useQuery({
+    queryKey: queryKeys.history.rates(bounded),
+    queryFn: () => fetchRates(bounded),
+    enabled: bounded.length > 0,
+    refetchInterval: HISTORY_REFRESH_MS,
+  });
+}
