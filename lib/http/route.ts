@@ -153,6 +153,8 @@ export function apiRoute(spec: RouteSpec, handler: Handler) {
     } catch (err) {
       const res = errorResponse(err, req);
       if (spec.action) {
+        // A refused caller we know: record what they tried (anonymous payloads are not read).
+        if (body === undefined && seen.identity && !req.bodyUsed) body = await peekJsonBody(req).catch(() => undefined);
         const reason = err instanceof AppError ? err.code : res.status === 503 ? "REDIS_UNAVAILABLE" : "INTERNAL";
         await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
           status: res.status,
