@@ -92,8 +92,8 @@ const body = fc.oneof(
 );
 
 /** Keys a request may write besides its path key (a dead-letter target). */
-function targetOf(b: { body?: unknown }): unknown {
-  return typeof b.body === "object" && b.body !== null ? (b.body as { target?: unknown }).target : undefined;
+function targetOf(b: { body?: unknown } | { rawBody: string }): unknown {
+  return "body" in b && typeof b.body === "object" && b.body !== null ? (b.body as { target?: unknown }).target : undefined;
 }
 
 beforeAll(async () => {
