@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { isConnectionError } from "@/lib/redis/client";
-import { log } from "@/lib/log";
+import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate, type Identity } from "@/lib/auth/identity";
 import { clientIp, hostAllowed, isSafeMethod, sameOrigin } from "@/lib/auth/request-checks";
@@ -44,10 +44,19 @@ export function errorResponse(err: unknown, req?: Request): Response {
   if (err instanceof Error && /WRONGTYPE/.test(err.message)) {
     return Response.json(new AppError("WRONG_TYPE", "Key holds the wrong kind of value").toBody(), { status: 409 });
   }
+  if (err instanceof Error && /^(WRONGPASS|NOAUTH)/.test(err.message)) {
+    log.error({ err: safeErr(err) }, "redis refused the dashboard's credentials");
+    const body = new AppError("REDIS_UNAVAILABLE", "Redis refused the dashboard's credentials (check REDIS_URL)").toBody();
+    return Response.json(body, { status: 503, headers: noStore });
+  }
+  if (err instanceof Error && /^NOPERM/.test(err.message)) {
+    const body = new AppError("FORBIDDEN", "The dashboard's Redis user may not run this command (Redis ACL)").toBody();
+    return Response.json(body, { status: 403, headers: noStore });
+  }
   if (err instanceof Error && /NOGROUP/.test(err.message)) {
     return Response.json(new AppError("NOT_FOUND", "No such stream or consumer group").toBody(), { status: 404 });
   }
-  log.error({ err, path: req ? new URL(req.url).pathname : undefined }, "unhandled error in route");
+  log.error({ err: safeErr(err), path: req ? new URL(req.url).pathname : undefined }, "unhandled error in route");
   return Response.json(new AppError("INTERNAL", "Internal error (logged on the server)").toBody(), {
     status: 500,
     headers: noStore,
