@@ -83,7 +83,9 @@ async function admit(req: Request, spec: RouteSpec, params: Record<string, unkno
     throw new AppError("FORBIDDEN", "Cross-origin request refused");
   }
   if (!identity) return null;
-  if (!permissionAllowedInMode(spec.permission, auth.readOnly)) {
+  // Read-only mode refuses every route that can change something; admin-only reads (the
+  // audit trail) stay readable.
+  if (!isSafeMethod(req.method) && !permissionAllowedInMode(spec.permission, auth.readOnly)) {
     throw new AppError("FORBIDDEN", "Streamscope is in read-only mode");
   }
   if (!roleAllows(identity.role, spec.permission)) {

@@ -54,7 +54,7 @@ function expected(caller: Caller, access: RouteAccess, route: DiscoveredRoute, r
   if (access === "public") return caller.crossOrigin && unsafe ? 403 : "allowed";
   if (!caller.role) return 401;
   if (caller.crossOrigin && unsafe) return 403;
-  if (readOnly && access !== "read") return 403;
+  if (readOnly && access !== "read" && unsafe) return 403;
   if (!roleAllows(caller.role, access)) return 403;
   if (caller.outOfScope && route.pattern.includes("[key]")) return 403;
   return "allowed";
