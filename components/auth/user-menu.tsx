@@ -16,7 +16,7 @@ export function UserMenu() {
   const queryClient = useQueryClient();
   if (!data) return null;
   return (
-    <div className="ml-auto flex items-center gap-2 text-sm text-slate-700" aria-label="Current user">
+    <div role="group" className="ml-auto flex items-center gap-2 text-sm text-slate-700" aria-label="Current user">
       {data.readOnly ? <Badge tone="warn">read-only</Badge> : null}
       <span>
         <span className="font-medium">{data.user}</span> <Badge tone="info">{data.role}</Badge>

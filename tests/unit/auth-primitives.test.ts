@@ -171,3 +171,15 @@ describe("CSP", () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
   });
 });
+
+describe("hiding controls by role", () => {
+  it("allows what /api/auth/me says the caller can do", async () => {
+    const { meAllows } = await import("@/lib/hooks/use-me");
+    const base = { user: "u", role: "viewer" as const, method: "password", readOnly: false, localMode: false, streams: null };
+    expect(meAllows(undefined, "read")).toBe(false);
+    expect(meAllows({ ...base, canOperate: false, canAdmin: false }, "read")).toBe(true);
+    expect(meAllows({ ...base, canOperate: false, canAdmin: false }, "operate")).toBe(false);
+    expect(meAllows({ ...base, role: "operator", canOperate: true, canAdmin: false }, "operate")).toBe(true);
+    expect(meAllows({ ...base, role: "operator", canOperate: true, canAdmin: false }, "admin")).toBe(false);
+  });
+});
