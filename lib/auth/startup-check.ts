@@ -19,7 +19,17 @@ export function startupProblem(hostname: string | undefined): string | null {
   return null;
 }
 
-export function assertSafeStartup(hostname = process.env.HOSTNAME): void {
+/** The address `next start` was asked to bind: `-H`/`--hostname` on the command line, else HOSTNAME. */
+export function requestedHostname(argv: readonly string[] = process.argv, env: Record<string, string | undefined> = process.env): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if ((arg === "-H" || arg === "--hostname") && argv[i + 1]) return argv[i + 1];
+    if (arg.startsWith("--hostname=")) return arg.slice("--hostname=".length);
+  }
+  return env.HOSTNAME;
+}
+
+export function assertSafeStartup(hostname = requestedHostname()): void {
   const problem = startupProblem(hostname);
   if (problem) throw new Error(problem);
 }

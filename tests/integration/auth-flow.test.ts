@@ -7,7 +7,7 @@ import { apiRoute } from "@/lib/http/route";
 import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/token-hash";
 import { streamScopeFilter } from "@/lib/auth/scope";
-import { startupProblem } from "@/lib/auth/startup-check";
+import { requestedHostname, startupProblem } from "@/lib/auth/startup-check";
 import { auditKey, readAudit, recordAudit } from "@/lib/audit/audit";
 import { MAX_FAILS_PER_IP_USER } from "@/lib/auth/rate-limit";
 import { closeRedis, getRedis } from "@/lib/redis/client";
@@ -239,5 +239,11 @@ describe("startup check", () => {
     expect(startupProblem("::1")).toBeNull();
     expect(startupProblem("localhost")).toBeNull();
     useConfig({ auth: authConfig });
+  });
+
+  it("reads the address from next's -H flag before HOSTNAME", () => {
+    expect(requestedHostname(["node", "next", "start", "-p", "3000", "-H", "0.0.0.0"], { HOSTNAME: "127.0.0.1" })).toBe("0.0.0.0");
+    expect(requestedHostname(["node", "next", "start", "--hostname=10.0.0.2"], {})).toBe("10.0.0.2");
+    expect(requestedHostname(["node", "next", "start"], { HOSTNAME: "box" })).toBe("box");
   });
 });
