@@ -5,17 +5,22 @@ import { Providers } from "./providers";
 import { Nav } from "@/components/layout/nav";
 import { RedisStatusBanner } from "@/components/layout/redis-status-banner";
 import { AlertBanner } from "@/components/alerts/alert-banner";
+import { LocalModeBanner } from "@/components/auth/local-mode-banner";
+import { isLocalMode } from "@/lib/auth/mode";
 
 export const metadata: Metadata = {
   title: { default: "Streamscope", template: "%s · Streamscope" },
   description: "Redis Streams dashboard: stream health, pending messages, actions and alerts",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: the nonce-based CSP (proxy.ts) needs every page dynamic.
+  const localMode = await isLocalMode();
   return (
     <html lang="en">
       <body>
         <Providers>
+          <LocalModeBanner localMode={localMode} />
           <RedisStatusBanner />
           <AlertBanner />
           <Nav />

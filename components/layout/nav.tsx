@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { UserMenu } from "@/components/auth/user-menu";
 
 const LINKS = [
   { href: "/", label: "Overview" },
@@ -24,6 +25,7 @@ export function Nav() {
             </li>
           ))}
         </ul>
+        <UserMenu />
       </nav>
     </header>
   );

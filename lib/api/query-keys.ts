@@ -1,6 +1,11 @@
 /** Every react-query key of the app. Mutations invalidate the prefix they changed. */
 export const queryKeys = {
   health: ["health"] as const,
+  me: ["me"] as const,
+  audit: {
+    all: ["audit"] as const,
+    list: (params: Record<string, unknown>) => ["audit", "list", params] as const,
+  },
   streams: {
     all: ["streams"] as const,
     list: (params: Record<string, unknown>) => ["streams", "list", params] as const,

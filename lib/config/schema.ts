@@ -100,6 +100,10 @@ export const authSchema = z.strictObject({
   readOnly: z.boolean().default(false),
   sessionSecret: secretRef.optional(),
   publicUrl: z.string().optional(),
+  /** How long a login lasts (default 8 hours). */
+  sessionMaxAgeSeconds: z.number().int().min(60).max(30 * 86400).optional(),
+  /** Extra Host header values the app answers to (besides loopback names and publicUrl's host). */
+  allowedHosts: z.array(z.string().min(1)).max(50).optional(),
 });
 
 export const historySchema = z.strictObject({

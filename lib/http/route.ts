@@ -1,18 +1,30 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { isConnectionError } from "@/lib/redis/client";
-import { log } from "@/lib/log";
+import { log, safeErr } from "@/lib/log";
+import { getAuth } from "@/lib/auth/config";
+import { authenticate, type Identity } from "@/lib/auth/identity";
+import { clientIp, hostAllowed, isSafeMethod, sameOrigin } from "@/lib/auth/request-checks";
+import { permissionAllowedInMode, roleAllows, type Permission } from "@/lib/auth/roles";
+import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
+import { recordAudit } from "@/lib/audit/audit";
+import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
+import type { AuditEntry } from "@/lib/api/audit-types";
 
 /**
  * What a route needs from the caller. `read` for every GET, `operate` for message actions,
- * `admin` for destructive admin. Access control hooks in here (one place for every route).
+ * `admin` for destructive admin. Access control lives here: one place for every route.
  */
-export type Permission = "read" | "operate" | "admin";
+export type { Permission };
 
 export interface RouteSpec {
   permission: Permission;
   /** Name of the mutation, for the audit trail. */
   action?: string;
+  /** No login needed (login itself, logout, the OIDC redirects). Host and origin checks still apply. */
+  public?: boolean;
+  /** Also accept auth.metricsToken as a bearer token (only /api/metrics). */
+  metricsToken?: boolean;
 }
 
 export interface RouteContext {
@@ -32,10 +44,19 @@ export function errorResponse(err: unknown, req?: Request): Response {
   if (err instanceof Error && /WRONGTYPE/.test(err.message)) {
     return Response.json(new AppError("WRONG_TYPE", "Key holds the wrong kind of value").toBody(), { status: 409 });
   }
+  if (err instanceof Error && /^(WRONGPASS|NOAUTH)/.test(err.message)) {
+    log.error({ err: safeErr(err) }, "redis refused the dashboard's credentials");
+    const body = new AppError("REDIS_UNAVAILABLE", "Redis refused the dashboard's credentials (check REDIS_URL)").toBody();
+    return Response.json(body, { status: 503, headers: noStore });
+  }
+  if (err instanceof Error && /^NOPERM/.test(err.message)) {
+    const body = new AppError("FORBIDDEN", "The dashboard's Redis user may not run this command (Redis ACL)").toBody();
+    return Response.json(body, { status: 403, headers: noStore });
+  }
   if (err instanceof Error && /NOGROUP/.test(err.message)) {
     return Response.json(new AppError("NOT_FOUND", "No such stream or consumer group").toBody(), { status: 404 });
   }
-  log.error({ err, path: req ? new URL(req.url).pathname : undefined }, "unhandled error in route");
+  log.error({ err: safeErr(err), path: req ? new URL(req.url).pathname : undefined }, "unhandled error in route");
   return Response.json(new AppError("INTERNAL", "Internal error (logged on the server)").toBody(), {
     status: 500,
     headers: noStore,
@@ -45,18 +66,115 @@ export function errorResponse(err: unknown, req?: Request): Response {
 const noStore = { "cache-control": "no-store" };
 
 /**
- * Wraps a route handler: errors become the one JSON error shape with a real status, values
- * become JSON responses. Handlers return plain data or a Response.
+ * Decides whether this request may run the route. Order: Host served here (DNS rebinding) →
+ * credentials (401 before anything that depends on who asks) → same-origin for mutations (CSRF;
+ * bearer tokens exempt) → read-only mode → role ≥ permission → stream scope on `params.key`.
+ */
+async function admit(req: Request, spec: RouteSpec, params: Record<string, unknown>, seen: { identity: Identity | null }): Promise<Identity | null> {
+  const auth = getAuth();
+  if (!hostAllowed(req, auth)) {
+    throw new AppError("FORBIDDEN", "This host name is not served here (configure auth.publicUrl or auth.allowedHosts)");
+  }
+  const identity = spec.public ? null : await authenticate(req, { metricsToken: spec.metricsToken });
+  if (!spec.public && !identity) throw new AppError("UNAUTHORIZED", "Log in or send a valid API token");
+  seen.identity = identity;
+  const viaBearer = identity?.method === "token" || identity?.method === "metrics-token";
+  if (!isSafeMethod(req.method) && !viaBearer && !sameOrigin(req, auth)) {
+    throw new AppError("FORBIDDEN", "Cross-origin request refused");
+  }
+  if (!identity) return null;
+  // Read-only mode refuses every route that can change something; admin-only reads (the
+  // audit trail) stay readable.
+  if (!isSafeMethod(req.method) && !permissionAllowedInMode(spec.permission, auth.readOnly)) {
+    throw new AppError("FORBIDDEN", "Streamscope is in read-only mode");
+  }
+  if (!roleAllows(identity.role, spec.permission)) {
+    throw new AppError("FORBIDDEN", `Your role (${identity.role}) cannot do this; it needs ${spec.permission}`);
+  }
+  if (typeof params.key === "string" && !canSeeStream(identity, params.key)) {
+    throw new AppError("FORBIDDEN", "This stream is outside your scope");
+  }
+  return identity;
+}
+
+// Anonymous refusals are recorded too, but capped so that a flood cannot rotate real entries out.
+const anonymousAudit = { windowStart: 0, count: 0 };
+const MAX_ANONYMOUS_AUDIT_PER_MINUTE = 60;
+
+function anonymousAuditAllowed(): boolean {
+  const now = Date.now();
+  if (now - anonymousAudit.windowStart > 60_000) {
+    anonymousAudit.windowStart = now;
+    anonymousAudit.count = 0;
+  }
+  return ++anonymousAudit.count <= MAX_ANONYMOUS_AUDIT_PER_MINUTE;
+}
+
+async function audit(
+  req: Request,
+  spec: RouteSpec & { action: string },
+  params: Record<string, unknown>,
+  identity: Identity | null,
+  outcome: { status: number; result: unknown; body: unknown; reason?: string },
+): Promise<void> {
+  if (!identity && !anonymousAuditAllowed()) return;
+  const entry: AuditEntry = {
+    time: Date.now(),
+    who: identity?.user ?? "anonymous",
+    role: identity?.role ?? null,
+    method: identity?.method ?? "none",
+    ip: clientIp(req),
+    userAgent: req.headers.get("user-agent") ?? "",
+    action: spec.action,
+    ...(typeof params.key === "string" ? { stream: params.key } : {}),
+    ...(typeof params.group === "string" ? { group: params.group } : {}),
+    ...targetsFromBody(outcome.body),
+    touched: outcome.status < 400 ? touchedFromResult(outcome.result) : 0,
+    result: outcome.status < 400 ? "ok" : outcome.status === 401 || outcome.status === 403 ? "denied" : "error",
+    status: outcome.status,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  };
+  await recordAudit(entry);
+}
+
+/**
+ * Wraps a route handler: access control and the audit trail, then errors become the one JSON
+ * error shape with a real status and values become JSON responses. Handlers return plain data
+ * or a Response.
  */
 export function apiRoute(spec: RouteSpec, handler: Handler) {
-  void spec;
   return async (req: Request, ctx: RouteContext): Promise<Response> => {
+    const params: Record<string, unknown> = (await Promise.resolve(ctx.params).catch(() => undefined)) ?? {};
+    const seen: { identity: Identity | null } = { identity: null };
+    let body: unknown;
     try {
+      const identity = await admit(req, spec, params, seen);
+      if (identity) rememberIdentity(req, identity);
+      if (spec.action) body = await peekJsonBody(req);
       const result = await handler(req, ctx);
-      if (result instanceof Response) return result;
+      if (result instanceof Response) {
+        if (spec.action) {
+          const json = result.headers.get("content-type")?.includes("json") ? await result.clone().json().catch(() => null) : null;
+          await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, { status: result.status, result: json, body });
+        }
+        return result;
+      }
+      if (spec.action) await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, { status: 200, result, body });
       return Response.json(result, { headers: noStore });
     } catch (err) {
-      return errorResponse(err, req);
+      const res = errorResponse(err, req);
+      if (spec.action) {
+        // A refused caller we know: record what they tried (anonymous payloads are not read).
+        if (body === undefined && seen.identity && !req.bodyUsed) body = await peekJsonBody(req).catch(() => undefined);
+        const reason = err instanceof AppError ? err.code : res.status === 503 ? "REDIS_UNAVAILABLE" : "INTERNAL";
+        await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
+          status: res.status,
+          result: null,
+          body,
+          reason,
+        });
+      }
+      return res;
     }
   };
 }

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/http/route";
+import { parseQuery } from "@/lib/http/parse";
+import { redisForRequest } from "@/lib/redis/client";
+import { readAudit } from "@/lib/audit/audit";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const querySchema = z.strictObject({
+  actor: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  stream: z.string().max(2000).optional(),
+  result: z.enum(["ok", "error", "denied"]).optional(),
+  from: z.coerce.number().int().min(0).max(8.64e15).optional(),
+  to: z.coerce.number().int().min(0).max(8.64e15).optional(),
+  cursor: z.string().regex(/^\d{1,20}-\d{1,20}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+export const GET = apiRoute({ permission: "admin" }, async (req) => {
+  const query = parseQuery(querySchema, req.url);
+  return readAudit(await redisForRequest(), query);
+});

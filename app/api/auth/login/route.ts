@@ -1,0 +1,13 @@
+import { apiRoute } from "@/lib/http/route";
+import { parseBody } from "@/lib/http/parse";
+import { loginRequestSchema } from "@/lib/api/auth-types";
+import { passwordLogin } from "@/lib/auth/login";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = apiRoute({ permission: "read", public: true }, async (req) => {
+  const input = await parseBody(loginRequestSchema, req, 16 * 1024);
+  const { body, cookie } = await passwordLogin(req, input);
+  return Response.json(body, { headers: { "set-cookie": cookie, "cache-control": "no-store" } });
+});

@@ -1,0 +1,7 @@
+import { apiRoute } from "@/lib/http/route";
+import { finishOidcLogin } from "@/lib/auth/oidc";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute({ permission: "read", public: true }, async (req) => finishOidcLogin(req));

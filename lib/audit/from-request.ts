@@ -1,0 +1,58 @@
+import "server-only";
+import type { AuditEntry } from "@/lib/api/audit-types";
+
+/** Reads what an audit entry needs from a mutation's request body and result. */
+const MAX_PEEK_BYTES = 2 * 1024 * 1024;
+
+/** The JSON body of a clone of the request, or undefined (too big, not JSON, absent). */
+export async function peekJsonBody(req: Request): Promise<unknown> {
+  if (!req.body) return undefined;
+  const reader = req.clone().body?.getReader();
+  if (!reader) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_PEEK_BYTES) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+export function targetsFromBody(body: unknown): Pick<AuditEntry, "ids" | "idCount" | "filter"> {
+  if (typeof body !== "object" || body === null) return {};
+  const out: Pick<AuditEntry, "ids" | "idCount" | "filter"> = {};
+  const { ids, filter } = body as { ids?: unknown; filter?: unknown };
+  if (Array.isArray(ids)) {
+    out.ids = ids.slice(0, 20).map((id) => String(id));
+    out.idCount = ids.length;
+  }
+  if (filter !== undefined) out.filter = JSON.stringify(filter);
+  return out;
+}
+
+/** Result fields that count messages; `touched` is their sum. */
+export const COUNT_FIELDS = ["acked", "claimed", "requeued", "moved", "deleted", "redriven", "matched", "trimmed", "published"] as const;
+
+export function touchedFromResult(result: unknown): number | null {
+  if (typeof result !== "object" || result === null) return null;
+  let sum = 0;
+  let found = false;
+  for (const field of COUNT_FIELDS) {
+    const v = (result as Record<string, unknown>)[field];
+    if (typeof v === "number" && Number.isFinite(v)) {
+      sum += v;
+      found = true;
+    }
+  }
+  return found ? sum : null;
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/audit";
+import type { LoginRequest, LoginResponse } from "@/lib/api/auth-types";
+import { getAuth, type ResolvedAuth } from "./config";
+import { burnPasswordCheck, verifyPassword } from "./password";
+import { clearLoginFailures, loginAllowed, recordLoginFailure } from "./rate-limit";
+import { clientIp, isSecureRequest } from "./request-checks";
+import { clearCookie, serializeCookie, SESSION_COOKIE, signValue, type SessionPayload } from "./session";
+import { safeEqual } from "./token-hash";
+import type { Role } from "./roles";
+
+export function sessionCookie(req: Request, auth: ResolvedAuth, payload: Omit<SessionPayload, "exp">): string {
+  const exp = Math.floor(Date.now() / 1000) + auth.sessionMaxAgeSeconds;
+  return serializeCookie(SESSION_COOKIE, signValue(auth.sessionKey, "session", { ...payload, exp }), {
+    maxAgeSeconds: auth.sessionMaxAgeSeconds,
+    secure: isSecureRequest(req, auth),
+    sameSite: "Strict",
+  });
+}
+
+function loginAudit(req: Request, who: string, role: Role | null, ok: boolean, status: number) {
+  return recordAudit({
+    time: Date.now(),
+    who,
+    role,
+    method: "password",
+    ip: clientIp(req),
+    userAgent: req.headers.get("user-agent") ?? "",
+    action: "login",
+    touched: null,
+    result: ok ? "ok" : "denied",
+    status,
+  });
+}
+
+/** Checks a local user's password (rate-limited) and answers with the session cookie to set. */
+export async function passwordLogin(req: Request, input: LoginRequest): Promise<{ body: LoginResponse; cookie: string }> {
+  const auth = getAuth();
+  if (auth.users.length === 0) throw new AppError("NOT_FOUND", "Password login is not configured");
+  const ip = clientIp(req);
+  if (!(await loginAllowed(ip, input.username))) {
+    await loginAudit(req, input.username, null, false, 429);
+    throw new AppError("TOO_MANY_REQUESTS", "Too many failed logins; wait 15 minutes and try again");
+  }
+  const user = auth.users.find((u) => safeEqual(u.username, input.username));
+  const ok = user ? await verifyPassword(input.password, user.passwordHash) : (await burnPasswordCheck(input.password), false);
+  if (!user || !ok) {
+    await recordLoginFailure(ip, input.username);
+    await loginAudit(req, input.username, null, false, 401);
+    throw new AppError("UNAUTHORIZED", "Wrong username or password");
+  }
+  await clearLoginFailures(ip, input.username);
+  await loginAudit(req, user.username, user.role, true, 200);
+  return { body: { user: user.username, role: user.role }, cookie: sessionCookie(req, auth, { u: user.username, m: "password" }) };
+}
+
+export function logoutCookie(req: Request): string {
+  return clearCookie(SESSION_COOKIE, isSecureRequest(req, getAuth()));
+}

@@ -1,0 +1,159 @@
+/**
+ * Every route × every kind of caller → the status it must get. Routes are discovered from
+ * app/api/**\/route.ts; a route missing from ROUTE_PERMISSIONS fails here. Authorized callers
+ * must not get 401/403 (the handler may still answer 400/404 to the empty input); refused ones
+ * get exactly 401 or 403.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "@/lib/auth/password";
+import { hashToken } from "@/lib/auth/token-hash";
+import { roleAllows, type Role } from "@/lib/auth/roles";
+import { closeRedis } from "@/lib/redis/client";
+import { callRoute } from "../helpers/route";
+import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { CROSS_ORIGIN, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { discoverRoutes, fillPattern, type DiscoveredRoute } from "../helpers/routes";
+import { ROUTE_PERMISSIONS, UNWRAPPED_ROUTES, type RouteAccess } from "../helpers/route-permissions";
+
+const redis = testRedis();
+const prefix = uniquePrefix("matrix");
+const streamKey = `${prefix}s`;
+const TOKENS = { viewer: "tok-viewer-0123456789abcdef0123456789", operator: "tok-operator-0123456789abcdef012345", scoped: "tok-scoped-0123456789abcdef0123456789" };
+
+interface Caller {
+  name: string;
+  headers: Record<string, string>;
+  /** role when authenticated, null when anonymous */
+  role: Role | null;
+  crossOrigin?: boolean;
+  outOfScope?: boolean;
+  rebinding?: boolean;
+}
+
+const cookie = (u: string) => ({ cookie: sessionCookieHeader({ u, m: "password" }) });
+
+const CALLERS: Caller[] = [
+  { name: "anonymous", headers: {}, role: null },
+  { name: "viewer (cookie)", headers: cookie("vera"), role: "viewer" },
+  { name: "operator (cookie)", headers: cookie("otto"), role: "operator" },
+  { name: "admin (cookie)", headers: cookie("ada"), role: "admin" },
+  { name: "viewer (bearer)", headers: { authorization: `Bearer ${TOKENS.viewer}` }, role: "viewer" },
+  { name: "operator (bearer)", headers: { authorization: `Bearer ${TOKENS.operator}` }, role: "operator" },
+  { name: "operator (bearer, other streams)", headers: { authorization: `Bearer ${TOKENS.scoped}` }, role: "operator", outOfScope: true },
+  { name: "wrong bearer", headers: { authorization: "Bearer nope" }, role: null },
+  { name: "admin, cross-origin", headers: { ...cookie("ada"), ...CROSS_ORIGIN }, role: "admin", crossOrigin: true },
+  { name: "admin, foreign Host", headers: { ...cookie("ada"), host: "evil.example:3000" }, role: "admin", rebinding: true },
+];
+
+type Expected = "allowed" | 401 | 403;
+
+function expected(caller: Caller, access: RouteAccess, route: DiscoveredRoute, readOnly: boolean): Expected {
+  if (UNWRAPPED_ROUTES.has(route.id)) return "allowed";
+  if (caller.rebinding) return 403;
+  const unsafe = !["GET", "HEAD"].includes(route.method);
+  if (access === "public") return caller.crossOrigin && unsafe ? 403 : "allowed";
+  if (!caller.role) return 401;
+  if (caller.crossOrigin && unsafe) return 403;
+  if (readOnly && access !== "read" && unsafe) return 403;
+  if (!roleAllows(caller.role, access)) return 403;
+  if (caller.outOfScope && route.pattern.includes("[key]")) return 403;
+  return "allowed";
+}
+
+let routes: DiscoveredRoute[] = [];
+let authConfig: Record<string, unknown>;
+
+beforeAll(async () => {
+  useAppPrefix(`${prefix}app:`);
+  const hash = await hashPassword("pw");
+  authConfig = {
+    users: [
+      { username: "vera", role: "viewer", passwordHash: hash },
+      { username: "otto", role: "operator", passwordHash: hash },
+      { username: "ada", role: "admin", passwordHash: hash },
+    ],
+    tokens: [
+      { name: "v", role: "viewer", tokenHash: hashToken(TOKENS.viewer) },
+      { name: "o", role: "operator", tokenHash: hashToken(TOKENS.operator) },
+      { name: "s", role: "operator", tokenHash: hashToken(TOKENS.scoped), streams: "elsewhere:*" },
+    ],
+    sessionSecret: TEST_SESSION_SECRET,
+  };
+  await redis.xadd(streamKey, "1-1", "f", "v");
+  await redis.xgroup("CREATE", streamKey, "g", "0");
+  routes = await discoverRoutes();
+});
+
+afterAll(async () => {
+  await cleanPrefix(redis, prefix);
+  await closeRedis();
+});
+
+async function call(route: DiscoveredRoute, caller: Caller) {
+  const { path, params } = fillPattern(route.pattern, { key: streamKey, group: "g", consumer: "c", id: "a1" });
+  const unsafe = !["GET", "HEAD"].includes(route.method);
+  return callRoute(route.handler, path, { method: route.method, params, ...(unsafe ? { body: {} } : {}), headers: caller.headers });
+}
+
+function check(status: number, want: Expected, label: string) {
+  if (want === "allowed") expect([401, 403], label).not.toContain(status);
+  else expect(status, label).toBe(want);
+}
+
+describe("route table", () => {
+  it("lists every route on disk", async () => {
+    const missing = routes.filter((r) => !(r.id in ROUTE_PERMISSIONS)).map((r) => r.id);
+    expect(missing, "routes without an entry in tests/helpers/route-permissions.ts").toEqual([]);
+    expect(routes.length).toBeGreaterThan(5);
+  });
+});
+
+describe("access matrix", () => {
+  beforeAll(() => {
+    useConfig({ auth: authConfig });
+  });
+  for (const caller of CALLERS) {
+    it(`${caller.name}`, async () => {
+      for (const route of routes) {
+        const access = ROUTE_PERMISSIONS[route.id];
+        if (!access) continue;
+        const res = await call(route, caller);
+        check(res.status, expected(caller, access, route, false), `${caller.name} → ${route.id} (${JSON.stringify(res.body).slice(0, 120)})`);
+      }
+    });
+  }
+});
+
+describe("access matrix in read-only mode", () => {
+  beforeAll(() => {
+    useConfig({ auth: { ...authConfig, readOnly: true } });
+  });
+  for (const caller of CALLERS.filter((c) => ["admin (cookie)", "operator (bearer)", "anonymous"].includes(c.name))) {
+    it(`${caller.name}`, async () => {
+      for (const route of routes) {
+        const access = ROUTE_PERMISSIONS[route.id];
+        if (!access) continue;
+        const res = await call(route, caller);
+        check(res.status, expected(caller, access, route, true), `read-only: ${caller.name} → ${route.id}`);
+      }
+    });
+  }
+});
+
+describe("local mode (no auth configured)", () => {
+  beforeAll(() => {
+    useConfig({});
+  });
+  it("lets same-origin callers do anything but refuses cross-origin mutations and foreign hosts", async () => {
+    for (const route of routes) {
+      const unsafe = !["GET", "HEAD"].includes(route.method);
+      const wrapped = !UNWRAPPED_ROUTES.has(route.id);
+      const plain = await call(route, { name: "local", headers: {}, role: "admin" });
+      check(plain.status, "allowed", `local → ${route.id}`);
+      const cross = await call(route, { name: "cross", headers: CROSS_ORIGIN, role: "admin" });
+      check(cross.status, unsafe && wrapped ? 403 : "allowed", `local cross-origin → ${route.id}`);
+      const rebound = await call(route, { name: "rebound", headers: { host: "attacker.example" }, role: "admin" });
+      check(rebound.status, wrapped ? 403 : "allowed", `local rebinding → ${route.id}`);
+    }
+  });
+});
