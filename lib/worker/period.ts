@@ -58,11 +58,21 @@ function offsetAt(ms: number, timeZone: string): number {
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
-/** The instant a local wall time happens (the later one if it happens twice, the next if skipped). */
-function instantOfLocal(wallAsUtc: number, timeZone: string): number {
-  let guess = wallAsUtc - offsetAt(wallAsUtc, timeZone);
-  guess = wallAsUtc - offsetAt(guess, timeZone);
-  return guess;
+function wallAsUtc(ms: number, timeZone: string): number {
+  return Math.floor(ms / 1000) * 1000 + offsetAt(ms, timeZone);
+}
+
+/**
+ * The first instant whose local wall time is at or past `wall` (read as UTC): the earlier one
+ * when the wall time happens twice (DST fall-back), the transition when it is skipped.
+ */
+function instantOfLocal(wall: number, timeZone: string): number {
+  const first = wall - offsetAt(wall, timeZone);
+  const second = wall - offsetAt(first, timeZone);
+  const third = wall - offsetAt(wall - 86400_000, timeZone);
+  const candidates = [...new Set([first, second, third])];
+  const valid = candidates.filter((c) => wallAsUtc(c, timeZone) >= wall);
+  return valid.length ? Math.min(...valid) : Math.max(...candidates);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
