@@ -10,4 +10,11 @@ export const queryKeys = {
     groups: (key: string) => ["streams", "detail", key, "groups"] as const,
     group: (key: string, group: string) => ["streams", "detail", key, "groups", group] as const,
   },
+  worker: {
+    all: ["worker"] as const,
+    status: ["worker", "status"] as const,
+  },
+  settings: {
+    all: ["settings"] as const,
+  },
 };

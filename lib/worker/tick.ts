@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type Redis from "ioredis";
 import { loadSettings, type Settings } from "@/lib/config/settings";
+import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { extraJobs } from "./jobs";
 import { expiryGuardJob } from "./jobs/expiry-guard";
@@ -118,7 +119,7 @@ async function runJobs(
     }
     const jobStart = Date.now();
     try {
-      const result = await job.run({ redis, settings, now, forced, heartbeat: t.heartbeat, keyMatch: opts.keyMatch, earlier });
+      const result = await job.run({ redis, settings, now, forced, heartbeat: t.heartbeat, keyMatch: opts.keyMatch ?? getEnv().WORKER_MATCH, earlier });
       earlier[job.name] = result;
       await redis.hset(workerKeys.lastRun(), job.name, String(now));
       runs.push({ name: job.name, ran: true, ...result, durationMs: Date.now() - jobStart, nextRunAt: now + job.cadenceMs });

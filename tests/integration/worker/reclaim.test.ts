@@ -111,7 +111,7 @@ describe("reclaim", () => {
     const p = uniquePrefix("rc");
     const key = `${p}s`;
     await stuckStream(key, 2);
-    const [[first]] = (await redis.xrange(key, "-", "+", "COUNT", 1)) as [string, string[]][] as [[string]];
+    const first = (await redis.xrange(key, "-", "+", "COUNT", 1))[0]![0];
     await redis.call("XCLAIM", key, "g", "crashed", 0, first, "RETRYCOUNT", 4);
     await sleep(150);
     const res = await run(p, [{ stream: `${p}*`, stuckAfterMs: 100, policy: "reassign", reassignTo: "r", maxDeliveries: 4, deadLetter: "<stream>:dead" }]);
