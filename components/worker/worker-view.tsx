@@ -49,7 +49,7 @@ export function WorkerView() {
                     <td className="px-4 py-1.5 font-mono text-xs">{j.name}</td>
                     <td className="px-4 py-1.5">{j.cadenceMs ? `every ${formatDuration(j.cadenceMs)}` : "every tick"}</td>
                     <td className="px-4 py-1.5">{formatAgo(j.lastRunAt)}</td>
-                    <td className="px-4 py-1.5">{j.nextRunAt === null ? "next tick" : j.nextRunAt <= Date.now() ? "next tick" : formatAgo(j.nextRunAt)}</td>
+                    <td className="px-4 py-1.5">{j.nextRunAt === null || j.nextRunAt <= status.dataUpdatedAt ? "next tick" : formatAgo(j.nextRunAt, status.dataUpdatedAt)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -5,7 +5,7 @@ import { resetEnvCache } from "@/lib/env";
 import { uniquePrefix } from "./redis";
 
 /** Gives this test file its own app prefix (worker lock, tick history, settings). */
-export function useAppPrefix(name: string): { appPrefix: () => string } {
+export function withAppPrefix(name: string): { appPrefix: () => string } {
   let prefix = "";
   beforeAll(() => {
     prefix = uniquePrefix(`app-${name}`);

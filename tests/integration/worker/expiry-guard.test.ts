@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { expiryGuardJob } from "@/lib/worker/jobs/expiry-guard";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
-import { settingsFrom, sleep, useAppPrefix } from "../../helpers/worker";
+import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
 
 const redis = testRedis();
-useAppPrefix("guard");
+withAppPrefix("guard");
 
 const run = (p: string, worker: Record<string, number>) =>
   expiryGuardJob.run({ redis, settings: settingsFrom({ worker }), now: Date.now(), forced: true, heartbeat: async () => undefined, keyMatch: `${p}*` });

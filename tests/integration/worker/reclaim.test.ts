@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { reclaimJob } from "@/lib/worker/jobs/reclaim";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
-import { settingsFrom, sleep, useAppPrefix } from "../../helpers/worker";
+import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
 
 const redis = testRedis();
-useAppPrefix("reclaim");
+withAppPrefix("reclaim");
 
 /** A stream whose group has `n` messages delivered to `owner` (pending) and left idle. */
 async function stuckStream(key: string, n: number, owner = "crashed", groups = ["g"]) {

@@ -3,10 +3,10 @@ import { rotateFamily, rotationJob } from "@/lib/worker/jobs/rotation";
 import { familySchema } from "@/lib/config/schema";
 import { parseGroups } from "@/lib/streams/xinfo";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
-import { useAppPrefix, settingsFrom } from "../../helpers/worker";
+import { withAppPrefix, settingsFrom } from "../../helpers/worker";
 
 const redis = testRedis();
-useAppPrefix("rotation");
+withAppPrefix("rotation");
 // In the future, so that every EXPIREAT the worker computes is still ahead of the real clock.
 const NOW = Date.parse("2027-11-25T10:20:00Z");
 

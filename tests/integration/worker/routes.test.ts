@@ -13,10 +13,10 @@ import { closeRedis } from "@/lib/redis/client";
 import { workerKeys } from "@/lib/worker/keys";
 import { callRoute } from "../../helpers/route";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
-import { useAppPrefix } from "../../helpers/worker";
+import { withAppPrefix } from "../../helpers/worker";
 
 const redis = testRedis();
-useAppPrefix("routes");
+withAppPrefix("routes");
 const streamPrefix = uniquePrefix("routes-s");
 
 beforeAll(() => {

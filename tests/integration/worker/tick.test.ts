@@ -6,12 +6,12 @@ import { readLastTick, readLatestFindings, readTicks } from "@/lib/worker/status
 import { tick } from "@/lib/worker/tick";
 import type { WorkerJob } from "@/lib/worker/types";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
-import { settingsFrom, sleep, useAppPrefix } from "../../helpers/worker";
+import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
 
 const redis = testRedis();
 const other = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
 afterAll(() => other.quit());
-useAppPrefix("tick");
+withAppPrefix("tick");
 
 const noSettings = settingsFrom({});
 

@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { trimAcked, trimJob } from "@/lib/worker/jobs/trim";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
-import { settingsFrom, useAppPrefix } from "../../helpers/worker";
+import { settingsFrom, withAppPrefix } from "../../helpers/worker";
 
 const redis = testRedis();
-useAppPrefix("trim");
+withAppPrefix("trim");
 
 async function seed(key: string, n: number) {
   const pipe = redis.pipeline();
