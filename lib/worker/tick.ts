@@ -106,7 +106,16 @@ async function runJobs(
   const now = opts.now ?? startedAt;
   const forced = !!opts.forced;
   const jobs = opts.jobs ?? allJobs();
-  const settings = opts.settings ?? (await loadSettings(redis));
+  let settings: Settings;
+  try {
+    settings = opts.settings ?? (await loadSettings(redis));
+  } catch (err) {
+    // A broken config file names its bad key: show that on the worker page instead of crashing.
+    const message = err instanceof Error ? err.message : String(err);
+    const result: TickResult = { id: t.id, instance: t.instance, status: "error", forced, startedAt, finishedAt: Date.now(), durationMs: Date.now() - startedAt, waitedMs: t.waitedMs, message: `Settings could not be loaded: ${message}`, jobs: [] };
+    if (opts.record !== false) await recordTick(redis, result);
+    return result;
+  }
   const lastRuns = await redis.hgetall(workerKeys.lastRun());
   const runs: JobRun[] = [];
   const earlier: Record<string, JobResult> = {};

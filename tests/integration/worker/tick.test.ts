@@ -140,3 +140,30 @@ describe("tick", () => {
     expect((await readLatestFindings(redis))?.findings).toEqual([expect.objectContaining({ kind: "expiry-cap-reached", messagesAtRisk: 3 })]);
   });
 });
+
+describe("tick with a broken config file", () => {
+  it("reports the config error naming the key instead of running jobs", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { resetFileConfigCache } = await import("@/lib/config/load");
+    const { resetEnvCache } = await import("@/lib/env");
+    const file = join(mkdtempSync(join(tmpdir(), "ss-bad-")), "config.json");
+    writeFileSync(file, JSON.stringify({ worker: { guardWindowMs: "ten minutes" }, families: [{ name: "x", pattern: "x_<yyyyMMdd>", ttl: 5 }] }));
+    process.env.STREAMSCOPE_CONFIG = file;
+    resetEnvCache();
+    resetFileConfigCache();
+    try {
+      const res = await tick({ redis, forced: true });
+      expect(res.status).toBe("error");
+      expect(res.jobs).toEqual([]);
+      expect(res.message).toMatch(/worker\.guardWindowMs/);
+      expect(res.message).toMatch(/unknown key families\.0\.ttl/);
+      expect((await readLastTick(redis))?.message).toBe(res.message);
+    } finally {
+      delete process.env.STREAMSCOPE_CONFIG;
+      resetEnvCache();
+      resetFileConfigCache();
+    }
+  });
+});
