@@ -24,6 +24,7 @@ export interface ReclaimCounts {
   deleted: number;
   skippedMultiGroup: number;
   noLiveConsumer: number;
+  failed: number;
 }
 
 interface GroupContext {
@@ -159,7 +160,7 @@ export const reclaimJob: WorkerJob = {
   cadenceMs: 15_000,
   async run(ctx: JobContext): Promise<JobResult> {
     const worker = workerSettingsOf(ctx.settings);
-    const counts: ReclaimCounts = { groupsChecked: 0, examined: 0, stuck: 0, reassigned: 0, requeued: 0, deadLettered: 0, deleted: 0, skippedMultiGroup: 0, noLiveConsumer: 0 };
+    const counts: ReclaimCounts = { groupsChecked: 0, examined: 0, stuck: 0, reassigned: 0, requeued: 0, deadLettered: 0, deleted: 0, skippedMultiGroup: 0, noLiveConsumer: 0, failed: 0 };
     const notes: string[] = [];
     const slice = await nextStreamSlice(ctx.redis, { job: "reclaim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
     let commands = slice.scanCalls + 2;
@@ -177,7 +178,13 @@ export const reclaimJob: WorkerJob = {
         if (group.pending === 0) continue;
         const rule = resolveGroupRule(ctx.settings.groups, stream, group.name);
         const before = counts.reassigned + counts.requeued + counts.deadLettered;
-        commands += await reclaimGroup({ redis: ctx.redis, stream, group, groupCount: groups.length, rule, budget: rule.policy === "alert" ? worker.reclaimBatch : budget }, counts, notes);
+        try {
+          commands += await reclaimGroup({ redis: ctx.redis, stream, group, groupCount: groups.length, rule, budget: rule.policy === "alert" ? worker.reclaimBatch : budget }, counts, notes);
+        } catch (err) {
+          // One group failing (deleted meanwhile, a bad dead-letter target) must not stop the others.
+          counts.failed++;
+          notes.push(`${stream} / ${group.name}: failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
         budget -= counts.reassigned + counts.requeued + counts.deadLettered - before;
         await ctx.heartbeat();
         if (budget <= 0) {

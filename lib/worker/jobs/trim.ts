@@ -113,7 +113,13 @@ export const trimJob: WorkerJob = {
       // Trim only when every group's rule says so: one group without trim keeps its history.
       if (groups.length === 0 || !groups.every((g) => resolveGroupRule(ctx.settings.groups, stream, g.name).trim)) continue;
       counts.streamsWithTrim++;
-      const out = await trimAcked(ctx.redis, stream, budget);
+      let out;
+      try {
+        out = await trimAcked(ctx.redis, stream, budget);
+      } catch (err) {
+        notes.push(`${stream}: trim failed: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       commands += out.calls;
       if (out.removed > 0) {
         counts.streamsTrimmed++;

@@ -120,3 +120,20 @@ describe("reclaim", () => {
     expect((await pendingOf(key, "g")).map((e) => e.consumer)).toEqual(["r"]);
   });
 });
+
+describe("reclaim failures", () => {
+  it("a group that fails (dead-letter target is the stream itself) is reported and the others still run", async () => {
+    const p = uniquePrefix("rc");
+    await stuckStream(`${p}a`, 1);
+    await stuckStream(`${p}b`, 1);
+    const [first] = (await redis.xrange(`${p}a`, "-", "+", "COUNT", 1)) as [string, string[]][];
+    await redis.call("XCLAIM", `${p}a`, "g", "crashed", 0, first![0], "RETRYCOUNT", 9);
+    await sleep(150);
+    const res = await run(p, [
+      { stream: `${p}a`, stuckAfterMs: 100, policy: "requeue", maxDeliveries: 2, deadLetter: "<stream>" },
+      { stream: `${p}b`, stuckAfterMs: 100, policy: "requeue" },
+    ]);
+    expect(res.counts).toMatchObject({ failed: 1, requeued: 1 });
+    expect(res.notes.join("\n")).toMatch(/failed/);
+  });
+});
