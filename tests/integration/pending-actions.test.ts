@@ -138,7 +138,7 @@ describe("requeue", () => {
     await redeliver(redis, s, "g", "c1", [copyId]); // 3 deliveries
     const second = await requeueIds(redis, { stream: s, group: "g", ids: [copyId] });
     const final = second.items[0]!.to!;
-    const [[, flat]] = (await redis.xrangeBuffer(s, final, final)) as [Buffer, Buffer[]][];
+    const [[, flat]] = (await redis.xrangeBuffer(s, final, final)) as [[Buffer, Buffer[]]];
     const names = flat.filter((_, i) => i % 2 === 0).map(String);
     expect(names.filter((n) => n === "streamscope-deliveries")).toHaveLength(1);
     expect(flat[1]!.equals(bin)).toBe(true);
