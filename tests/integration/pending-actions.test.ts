@@ -138,7 +138,7 @@ describe("requeue", () => {
     await redeliver(redis, s, "g", "c1", [copyId]); // 3 deliveries
     const second = await requeueIds(redis, { stream: s, group: "g", ids: [copyId] });
     const final = second.items[0]!.to!;
-    const [[, flat]] = (await redis.xrangeBuffer(s, final, final)) as [Buffer, Buffer[]][];
+    const [[, flat]] = (await redis.xrangeBuffer(s, final, final)) as [[Buffer, Buffer[]]];
     const names = flat.filter((_, i) => i % 2 === 0).map(String);
     expect(names.filter((n) => n === "streamscope-deliveries")).toHaveLength(1);
     expect(flat[1]!.equals(bin)).toBe(true);
@@ -243,10 +243,21 @@ describe("delete", () => {
     expect(await pelIds(redis, s, "g")).toEqual([ids[2]]);
   });
 
-  it("by filter deletes every match", async () => {
+  it("by filter deletes every match, orphans included", async () => {
     const s = key();
-    await seedPending(redis, s, { n: 1200 });
+    const ids = await seedPending(redis, s, { n: 1200 });
+    await redis.xdel(s, ids[700]!);
     expect(await deletePending(redis, s, "g", { filter: {} })).toEqual({ deleted: 1200, skipped: 0 });
     expect(await redis.xlen(s)).toBe(0);
+    expect(await pelIds(redis, s, "g")).toEqual([]);
+  });
+
+  it("by filter with conditions re-checks them and leaves the rest", async () => {
+    const s = key();
+    const ids = await seedPending(redis, s, { n: 4 });
+    await redeliver(redis, s, "g", "c1", [ids[0]!, ids[2]!]);
+    expect(await deletePending(redis, s, "g", { filter: { minDeliveries: 2 } })).toEqual({ deleted: 2, skipped: 0 });
+    expect((await entries(redis, s)).map((e) => e.id)).toEqual([ids[1], ids[3]]);
+    expect(await pelIds(redis, s, "g")).toEqual([ids[1], ids[3]]);
   });
 });
