@@ -14,7 +14,7 @@ test("the worker page shows the last tick and Run now adds a new one", async ({ 
   const ticks = page.getByRole("article", { name: /^Tick at/ });
   await expect(ticks.first()).toBeVisible();
   await expect(ticks.first()).toContainText("rotation");
-  await expect(ticks.first()).toContainText("1 streams created");
+  await expect(ticks.first()).toContainText("2 streams created");
   const before = await ticks.count();
   const firstLabel = await ticks.first().getAttribute("aria-label");
 
@@ -33,6 +33,7 @@ test("the worker page shows the last tick and Run now adds a new one", async ({ 
 test("the settings page saves a group rule with confirmation and shows where values come from", async ({ page, request }) => {
   await request.put("/api/settings", { data: { reset: ["groups"] } });
   await page.goto("/settings");
+  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
   const rules = page.getByRole("region", { name: "Group rules" });
   await expect(rules.getByText("default", { exact: true })).toBeVisible();
   await rules.getByRole("button", { name: "Add group rule" }).click();
