@@ -74,20 +74,28 @@ export async function tick(opts: TickOptions): Promise<TickResult> {
   }
   const lock = acquired.lock;
   let lost = false;
+  let renewedAt = Date.now();
+  const renewEvery = Math.max(100, Math.floor(lockTtlMs / 3));
+  const lostError = () => new Error("worker lock lost (a tick ran longer than the lock TTL without a heartbeat)");
+  // Jobs call this between batches, often: it only talks to Redis when a renewal is due.
   const heartbeat = async () => {
-    if (lost) throw new Error("worker lock lost (a tick ran longer than the lock TTL without a heartbeat)");
+    if (lost) throw lostError();
+    if (Date.now() - renewedAt < renewEvery) return;
+    renewedAt = Date.now();
     if (!(await renew(redis, lock))) {
       lost = true;
-      throw new Error("worker lock lost (a tick ran longer than the lock TTL without a heartbeat)");
+      throw lostError();
     }
   };
+  // Also renewed on a timer, for a job stuck in one long command between heartbeats.
   const timer = setInterval(() => {
+    renewedAt = Date.now();
     renew(redis, lock)
       .then((ok) => {
         if (!ok) lost = true;
       })
       .catch(() => undefined);
-  }, Math.max(200, Math.floor(lockTtlMs / 3)));
+  }, renewEvery);
   timer.unref?.();
   try {
     return await runJobs(opts, { id, instance, lock, heartbeat, waitedMs: acquired.waitedMs });

@@ -70,6 +70,9 @@ end
 local removed = redis.call('XTRIM', key, 'MINID', '~', threshold)
 return {removed, threshold, #groups}`);
 
+/** Repeat the trim only after a call that removed at least this many entries. */
+const REPEAT_AFTER = 500;
+
 export interface TrimOutcome {
   removed: number;
   threshold: string | null;
@@ -86,7 +89,9 @@ export async function trimAcked(redis: Redis, key: string, budget: number): Prom
     calls++;
     threshold = t || null;
     removed += n;
-    if (n === 0) break;
+    // Without LIMIT, one `~` call stops after 100 nodes (10,000 entries by default): only a call
+    // that removed that much can have left trimmable entries behind.
+    if (n < REPEAT_AFTER) break;
   }
   return { removed, threshold, calls };
 }
