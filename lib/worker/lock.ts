@@ -59,9 +59,9 @@ export async function acquireWaiting(
 ): Promise<{ lock: LockHandle | null; waitedMs: number; holder: string | null }> {
   const start = Date.now();
   let holder: string | null = null;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const lock = await tryAcquire(redis, opts.instance, opts.ttlMs);
-    if (lock) return { lock, waitedMs: Date.now() - start, holder };
+    if (lock) return { lock, waitedMs: attempt === 0 ? 0 : Date.now() - start, holder };
     holder = lockHolder(await redis.get(workerKeys.lock())) ?? holder;
     if (Date.now() - start >= opts.waitMs) return { lock: null, waitedMs: Date.now() - start, holder };
     await new Promise((r) => setTimeout(r, opts.pollMs));
