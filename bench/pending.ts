@@ -144,6 +144,12 @@ export async function runPendingBench(): Promise<PendingBenchResult> {
     const ack = { libPerSec: rate(BULK, libAckMs), loopPerSec: rate(BULK, loopAckMs), ratio: loopAckMs / libAckMs };
     log(`ack-by-filter ${BULK}: lib ${ack.libPerSec} msg/s, minimal loop ${ack.loopPerSec} msg/s, ratio ${ack.ratio.toFixed(2)}x (target >= 0.5x)`);
     await seedConn.del("bench:ack:loop", "bench:ack:lib");
+    // With a condition the lib re-checks each id inside a script (a live consumer may have taken it).
+    await seed(seedConn, "bench:ack:cond", BULK);
+    const [, condMs] = await timed(() => ackPending(dash, "bench:ack:cond", "g", { filter: { minDeliveries: 1 } }));
+    extras.ackWithConditionPerSec = rate(BULK, condMs);
+    log(`  ack-by-filter with a condition (minDeliveries 1, re-checked per id in Lua): lib ${extras.ackWithConditionPerSec} msg/s`);
+    await seedConn.del("bench:ack:cond");
 
     await seed(seedConn, "bench:rq:loop", BULK);
     const [loopMoved, loopRqMs] = await timed(() => loopRequeue(loopConn, "bench:rq:loop", "g"));
