@@ -29,4 +29,11 @@ export const queryKeys = {
     pendingProfile: (key: string, group: string) => ["history", "pending-profile", key, group] as const,
     rates: (keys: readonly string[]) => ["history", "rates", keys] as const,
   },
+  worker: {
+    all: ["worker"] as const,
+    status: ["worker", "status"] as const,
+  },
+  settings: {
+    all: ["settings"] as const,
+  },
 };

@@ -60,3 +60,15 @@ export function getFileConfig(): ConfigFile {
 export function resetFileConfigCache(): void {
   store.__streamscopeConfig = undefined;
 }
+
+/** The config file's JSON as written (no defaults filled), to tell file values from defaults. */
+export function getRawFileConfig(): Record<string, unknown> {
+  const path = resolve(getEnv().STREAMSCOPE_CONFIG);
+  if (!existsSync(path)) return {};
+  try {
+    const json: unknown = JSON.parse(readFileSync(path, "utf8"));
+    return typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -116,6 +116,8 @@ export const workerSettingsSchema = z.strictObject({
   guardCapMs: z.number().int().min(1000).default(86400_000),
   reclaimBatch: z.number().int().min(1).max(10_000).default(1000),
   trimBudget: z.number().int().min(1).max(1_000_000).default(100_000),
+  /** Streams the reclaim, trim and guard jobs look at per tick (soft cap; the rest next tick). */
+  streamsPerTick: z.number().int().min(1).max(100_000).default(2000),
 });
 
 export const configFileSchema = z.strictObject({
@@ -133,6 +135,8 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type ReclaimPolicy = z.infer<typeof reclaimPolicySchema>;
+export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
+export type HistorySettings = z.infer<typeof historySchema>;
 
 /** The group rule with every field filled in (first matching rule, then defaults). */
 export interface ResolvedGroupRule {

@@ -4,7 +4,15 @@ import { log } from "@/lib/log";
 import { appKey } from "@/lib/redis/app-keys";
 import { getFileConfig } from "./load";
 import { resolveGroupRule } from "./resolve";
-import { configFileSchema, type ConfigFile, type ResolvedGroupRule } from "./schema";
+import {
+  configFileSchema,
+  historySchema,
+  workerSettingsSchema,
+  type ConfigFile,
+  type HistorySettings,
+  type ResolvedGroupRule,
+  type WorkerSettings,
+} from "./schema";
 
 /**
  * Effective run-time settings: built-in defaults, overridden by the config file, overridden by
@@ -67,4 +75,14 @@ export function invalidateSettingsCache(): void {
 export async function getGroupRule(redis: Redis, stream: string, group: string): Promise<ResolvedGroupRule> {
   const settings = await getSettings(redis);
   return resolveGroupRule(settings.groups, stream, group);
+}
+
+/** The worker section with its defaults filled in. */
+export function workerSettingsOf(settings: Pick<Settings, "worker">): WorkerSettings {
+  return workerSettingsSchema.parse(settings.worker ?? {});
+}
+
+/** The history section with its defaults filled in. */
+export function historySettingsOf(settings: Pick<Settings, "history">): HistorySettings {
+  return historySchema.parse(settings.history ?? {});
 }

@@ -11,8 +11,25 @@ export interface JobContext {
   now: number;
   /** True for `POST /api/worker`: run even if the cadence says not yet. */
   forced: boolean;
-  /** Renews the tick lock; long jobs call it between batches. */
+  /** Renews the tick lock; long jobs call it between batches. Throws when the lock was lost. */
   heartbeat: () => Promise<void>;
+  /** Glob limiting which keys the jobs scan (default `*`; tests and benches narrow it). */
+  keyMatch?: string;
+  /** Results of the jobs that already ran in this tick, by job name (alerts read the guard's). */
+  earlier?: Readonly<Record<string, JobResult>>;
+}
+
+/** Something an operator must know about: alerts turn these into alerts. */
+export interface WorkerFinding {
+  /** e.g. "expiry-extended", "expiry-cap-reached", "missing-expiry". */
+  kind: string;
+  severity: "info" | "warning" | "critical";
+  stream: string;
+  message: string;
+  /** Messages that will be lost when the stream expires (pending + waiting), when known. */
+  messagesAtRisk?: number;
+  /** When the stream will expire (ms since epoch), when known. */
+  expiresAt?: number;
 }
 
 export interface JobResult {
@@ -22,6 +39,8 @@ export interface JobResult {
   notes: string[];
   /** Redis commands the job issued (approximate, for cost reporting). */
   commands?: number;
+  /** Findings for alerts (the expiry guard reports here). */
+  findings?: WorkerFinding[];
 }
 
 export interface WorkerJob {

@@ -1,0 +1,339 @@
+/**
+ * The contract of the group / pending / actions / admin API: request schemas (zod, shared by the
+ * route handlers and the UI forms) and response types (shared by the routes and the hooks).
+ * No server imports here: the browser bundles this file.
+ */
+import { z } from "zod";
+import { isValidId } from "@/lib/streams/ids";
+import type { FieldPair } from "./types";
+
+/** Most ids one `{ids}` request may name. */
+export const MAX_IDS_PER_REQUEST = 10_000;
+/** Largest page of the pending explorer (XPENDING COUNT cap). */
+export const MAX_PENDING_PAGE = 1000;
+export const DEFAULT_PENDING_PAGE = 100;
+/** Largest batch one Redis command or script call handles in bulk work. */
+export const ACTION_BATCH = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------
+
+/** A stream id `ms` or `ms-seq` (u64 parts). */
+export const streamIdSchema = z.string().max(41).refine(isValidId, "not a stream id (ms-seq)");
+
+/** A page cursor: an id, or `(id` for "strictly after id" (what `next` answers). */
+export const cursorSchema = z
+  .string()
+  .max(42)
+  .refine((v) => isValidId(v.startsWith("(") ? v.slice(1) : v), "not a stream id or (id cursor");
+
+const nameSchema = z.string().min(1).max(1024);
+const nonNegInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const queryBool = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true");
+
+export const streamParamsSchema = z.object({ key: z.string().min(1) });
+export const groupParamsSchema = z.object({ key: z.string().min(1), group: z.string().min(1) });
+export const consumerParamsSchema = z.object({
+  key: z.string().min(1),
+  group: z.string().min(1),
+  consumer: z.string().min(1),
+});
+
+/** A message field value: text, or `{base64}` for bytes that are not UTF-8. */
+export const fieldValueSchema = z.union([z.string(), z.strictObject({ base64: z.base64() })]);
+export const fieldPairSchema = z.tuple([fieldValueSchema, fieldValueSchema]);
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------------------------
+
+export interface ConsumerRow {
+  name: string;
+  pending: number;
+  /** ms since the last attempted read/claim (7.2+), or the last successful one (7.0). */
+  idleMs: number;
+  /** ms since the last successful read/claim (`inactive` on 7.2+, `idle` on 7.0); null = never. */
+  inactiveMs: number | null;
+  /** Owns pending messages and inactive longer than the group's stuckAfterMs. */
+  dead: boolean;
+}
+
+/** `GET /api/streams/{key}/groups/{group}` */
+export interface GroupDetailResponse {
+  name: string;
+  consumerCount: number;
+  pending: number;
+  lastDeliveredId: string;
+  /** null when Redis does not know it. */
+  entriesRead: number | null;
+  /** null when Redis cannot compute it (show "unknown"). */
+  lag: number | null;
+  stuckAfterMs: number;
+  consumers: ConsumerRow[];
+}
+
+/** `GET .../groups/{group}/pending` query. `start` takes a previous answer's `next` as is. */
+export const pendingQuerySchema = z.object({
+  consumer: nameSchema.optional(),
+  minIdleMs: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+  minDeliveries: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
+  start: cursorSchema.optional(),
+  end: streamIdSchema.optional(),
+  count: queryInt(1, MAX_PENDING_PAGE).default(DEFAULT_PENDING_PAGE),
+  /** `1`: each entry also carries its fields (one pipeline for the page). */
+  withFields: queryBool.optional(),
+});
+/** What the client passes (the route coerces the query strings). */
+export interface PendingQuery {
+  consumer?: string;
+  minIdleMs?: number;
+  minDeliveries?: number;
+  /** An id or a previous answer's `next`. */
+  start?: string;
+  end?: string;
+  count?: number;
+  withFields?: boolean;
+}
+export type PendingQueryParsed = z.output<typeof pendingQuerySchema>;
+
+export interface PendingSummaryDto {
+  count: number;
+  minId: string | null;
+  maxId: string | null;
+  /** Consumers owning at least one pending message. */
+  consumers: { name: string; pending: number }[];
+}
+
+export interface PendingEntryRow {
+  id: string;
+  consumer: string;
+  idleMs: number;
+  deliveries: number;
+  /** Orphaned: the id is pending but its entry was deleted (XDEL) or trimmed. */
+  deleted: boolean;
+  /** Only with `withFields=1`; null for a deleted entry. */
+  fields?: FieldPair[] | null;
+}
+
+/** `GET .../groups/{group}/pending` */
+export interface PendingPageResponse {
+  summary: PendingSummaryDto;
+  entries: PendingEntryRow[];
+  /** Pass back as `start` for the next page; null at the end. */
+  next: string | null;
+  /**
+   * True when the server stopped early because filtering (minIdleMs / minDeliveries) hit its
+   * scan budget: the page may hold fewer than `count` entries, yet `next` continues the scan.
+   */
+  scanLimited: boolean;
+}
+
+export interface IdleBucket {
+  label: string;
+  fromMs: number;
+  /** Exclusive upper bound; null for the last bucket ("over 2 h"). */
+  toMs: number | null;
+  count: number;
+}
+
+/** `GET .../groups/{group}/idle-histogram` */
+export interface IdleHistogramResponse {
+  buckets: IdleBucket[];
+  /** True when every pending entry was counted; false: an estimate scaled from a sample. */
+  exact: boolean;
+  /** How many pending entries were actually read (equals `total` when exact). */
+  sampled: number;
+  /** PEL size at the time of the read. */
+  total: number;
+  stuckAfterMs: number;
+  perConsumer: { name: string; pending: number }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions: POST .../groups/{group}/{ack|claim|requeue|dead-letter|delete}
+// ---------------------------------------------------------------------------------------------
+
+export const pendingFilterSchema = z.strictObject({
+  consumer: nameSchema.optional(),
+  minIdleMs: nonNegInt.optional(),
+  minDeliveries: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  minId: streamIdSchema.optional(),
+  maxId: streamIdSchema.optional(),
+});
+export type PendingFilter = z.infer<typeof pendingFilterSchema>;
+
+const targetShape = {
+  ids: z.array(streamIdSchema).min(1).max(MAX_IDS_PER_REQUEST).optional(),
+  filter: pendingFilterSchema.optional(),
+  /** Change nothing; answer `{dryRun: true, matched}`. */
+  dryRun: z.boolean().optional(),
+};
+
+const exactlyOneTarget = (b: { ids?: unknown; filter?: unknown }) => (b.ids === undefined) !== (b.filter === undefined);
+const targetMessage = { message: "give exactly one of ids or filter" };
+
+export const ackBodySchema = z.strictObject(targetShape).refine(exactlyOneTarget, targetMessage);
+export const deleteBodySchema = ackBodySchema;
+export const claimBodySchema = z
+  .strictObject({
+    ...targetShape,
+    /** Existing consumer or a new name (XCLAIM creates it). */
+    consumer: nameSchema,
+    /** XCLAIM min-idle: a message idle for less (a live consumer just took it) is not claimed. */
+    minIdleMs: nonNegInt,
+  })
+  .refine(exactlyOneTarget, targetMessage);
+export const requeueBodySchema = z
+  .strictObject({
+    ...targetShape,
+    /** Required on a stream read by several groups: the copy reaches every group. */
+    allGroups: z.boolean().optional(),
+    reason: z.string().max(500).optional(),
+  })
+  .refine(exactlyOneTarget, targetMessage);
+export const deadLetterBodySchema = z
+  .strictObject({
+    ...targetShape,
+    /** Target stream key; default: the group rule's deadLetter (`<stream>:dlq`). */
+    target: z.string().min(1).max(1024).optional(),
+    reason: z.string().max(500).optional(),
+  })
+  .refine(exactlyOneTarget, targetMessage);
+
+export type AckBody = z.infer<typeof ackBodySchema>;
+export type DeleteBody = z.infer<typeof deleteBodySchema>;
+export type ClaimBody = z.infer<typeof claimBodySchema>;
+export type RequeueBody = z.infer<typeof requeueBodySchema>;
+export type DeadLetterBody = z.infer<typeof deadLetterBodySchema>;
+
+export type ItemOutcome = "ok" | "skipped" | "deleted";
+
+/**
+ * Per-id outcome of an `{ids}` request. `ok`: done (`to` = the new id of a requeued,
+ * dead-lettered or redriven copy); `skipped`: nothing done: not pending any more (or idle below
+ * min-idle for claim; for redrive: no usable origin stream); `deleted`: the entry no longer
+ * exists (orphaned id): ack, claim and delete removed it from the PEL, requeue and dead-letter
+ * left it alone and count it in `skipped`, redrive found nothing to move.
+ */
+export interface ActionItem {
+  id: string;
+  outcome: ItemOutcome;
+  to?: string;
+}
+
+export interface DryRunResponse {
+  dryRun: true;
+  matched: number;
+}
+
+/** Orphaned ids count in `acked` (ack removes them) and show as `deleted` in items. */
+export interface AckResponse {
+  acked: number;
+  /** Ids that were not pending (nothing to do). */
+  skipped: number;
+  items?: ActionItem[];
+}
+
+export interface ClaimResponse {
+  claimed: number;
+  /** Orphaned ids XCLAIM dropped from the PEL. */
+  deleted: number;
+  /** Not pending any more or idle below minIdleMs. */
+  skipped: number;
+  items?: ActionItem[];
+}
+
+export interface RequeueResponse {
+  requeued: number;
+  /** Orphaned or no longer pending. */
+  skipped: number;
+  items?: ActionItem[];
+}
+
+export interface DeadLetterResponse {
+  moved: number;
+  skipped: number;
+  target: string;
+  items?: ActionItem[];
+}
+
+/** `deleted` counts messages acked and XDEL'd, orphans included. */
+export interface DeleteResponse {
+  deleted: number;
+  skipped: number;
+  items?: ActionItem[];
+}
+
+export type PendingAction = "ack" | "claim" | "requeue" | "dead-letter" | "delete";
+
+// ---------------------------------------------------------------------------------------------
+// Redrive: POST /api/streams/{key}/redrive (key = a dead-letter stream)
+// ---------------------------------------------------------------------------------------------
+
+export const redriveBodySchema = z.strictObject({
+  ids: z.array(streamIdSchema).min(1).max(MAX_IDS_PER_REQUEST),
+  dryRun: z.boolean().optional(),
+});
+export type RedriveBody = z.infer<typeof redriveBodySchema>;
+
+export interface RedriveResponse {
+  redriven: number;
+  /** Missing in the dead-letter stream or without a usable `streamscope-origin-stream`. */
+  skipped: number;
+  items: ActionItem[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group and stream admin
+// ---------------------------------------------------------------------------------------------
+
+/** `0` = from the start, `$` = from now, or an id. */
+export const groupStartIdSchema = z.union([z.literal("0"), z.literal("$"), streamIdSchema]);
+
+/** `POST /api/streams/{key}/groups` */
+export const createGroupBodySchema = z.strictObject({
+  name: nameSchema,
+  startId: groupStartIdSchema,
+  /** Create the stream when missing (else a missing key is 404). */
+  mkstream: z.boolean().optional(),
+  entriesRead: nonNegInt.optional(),
+});
+export type CreateGroupBody = z.infer<typeof createGroupBodySchema>;
+export interface CreateGroupResponse {
+  created: true;
+  name: string;
+}
+
+/** `DELETE .../groups/{group}`: its pending messages are dropped with it. */
+export interface DeleteGroupResponse {
+  deleted: true;
+  pendingDropped: number;
+}
+
+/** `POST .../groups/{group}/setid` */
+export const setIdBodySchema = z.strictObject({
+  id: groupStartIdSchema,
+  entriesRead: nonNegInt.optional(),
+});
+export type SetIdBody = z.infer<typeof setIdBodySchema>;
+export interface SetIdResponse {
+  lastDeliveredId: string;
+}
+
+/** `DELETE .../groups/{group}/consumers/{consumer}` */
+export interface DeleteConsumerResponse {
+  deleted: true;
+  /** Pending messages the consumer owned, dropped from the PEL (not acked by anyone). */
+  pendingDropped: number;
+}
+
+/** `POST /api/streams/{key}/messages` */
+export const publishBodySchema = z.strictObject({
+  fields: z.array(fieldPairSchema).min(1).max(1000),
+});
+export type PublishBody = z.infer<typeof publishBodySchema>;
+export interface PublishResponse {
+  id: string;
+}

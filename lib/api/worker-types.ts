@@ -1,0 +1,41 @@
+/**
+ * What a tick did and what the worker looks like now: shared by lib/worker, the worker route
+ * and the worker page (plain types, no server imports).
+ */
+import type { WorkerFinding } from "@/lib/worker/types";
+
+export interface JobRun {
+  name: string;
+  /** False when the job's cadence said "not yet". */
+  ran: boolean;
+  counts: Record<string, number>;
+  notes: string[];
+  findings?: WorkerFinding[];
+  commands?: number;
+  durationMs: number;
+  error?: string;
+  /** When the job is due next (ms). */
+  nextRunAt: number;
+}
+
+export interface TickResult {
+  id: string;
+  instance: string;
+  /** `busy`: another tick held the lock for longer than the wait bound; nothing ran. */
+  status: "ok" | "error" | "busy";
+  forced: boolean;
+  startedAt: number;
+  finishedAt: number;
+  durationMs: number;
+  /** Time spent waiting for another tick's lock. */
+  waitedMs: number;
+  message?: string;
+  jobs: JobRun[];
+}
+
+export interface WorkerStatus {
+  ticks: TickResult[];
+  lock: { holder: string | null; ttlMs: number | null };
+  scheduler: { enabled: boolean; intervalMs: number; instance: string | null; nextTickAt: number | null; lastError: string | null };
+  jobs: { name: string; cadenceMs: number; lastRunAt: number | null; nextRunAt: number | null }[];
+}

@@ -1,0 +1,18 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryKeys } from "@/lib/api/query-keys";
+import { fetchSettings, saveSettings } from "@/lib/api/settings-client";
+import type { SettingsUpdate } from "@/lib/api/settings-types";
+
+export function useSettings() {
+  return useQuery({ queryKey: queryKeys.settings.all, queryFn: fetchSettings });
+}
+
+export function useSaveSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (update: SettingsUpdate) => saveSettings(update),
+    onSuccess: (data) => client.setQueryData(queryKeys.settings.all, data),
+    onSettled: () => void client.invalidateQueries({ queryKey: queryKeys.settings.all }),
+  });
+}

@@ -1,0 +1,12 @@
+/**
+ * The background worker. `tick()` runs rotation, expiry guard, reclaim and trim, then the jobs
+ * registered in `./jobs.ts` (alerts, history), each at its own cadence, one tick at a time across
+ * instances (Redis lock). Other features read what the worker found:
+ *  - in the same tick: `ctx.earlier["expiry-guard"].findings` (JobContext.earlier);
+ *  - any time: `readLatestFindings(redis)` (guard + rotation findings of the last tick that ran
+ *    the guard) or `readLastTick(redis)`.
+ */
+export { tick, allJobs, BUILTIN_JOBS, type TickOptions } from "./tick";
+export { getWorkerStatus, readTicks, readLastTick, readLatestFindings } from "./status";
+export type { JobContext, JobResult, WorkerJob, WorkerFinding } from "./types";
+export type { TickResult, JobRun, WorkerStatus } from "@/lib/api/worker-types";

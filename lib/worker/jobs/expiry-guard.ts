@@ -1,0 +1,118 @@
+import "server-only";
+import type Redis from "ioredis";
+import { workerSettingsOf } from "@/lib/config/settings";
+import { workerKeys } from "../keys";
+import { nextStreamSlice } from "../stream-slice";
+import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
+import { countUnprocessed } from "../unprocessed";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface GuardOptions {
+  windowMs: number;
+  capMs: number;
+  now: number;
+}
+
+/**
+ * Keeps one stream alive while it holds unprocessed messages: when it would expire within the
+ * window, its expiry moves out to now + 2 windows, but never past its planned expiry + cap.
+ * The planned expiry is remembered (a self-expiring key) the first time the guard steps in.
+ */
+export async function guardStream(redis: Redis, key: string, pttl: number, opts: GuardOptions): Promise<{ result: "extended" | "capped" | "at-cap" | "clean"; finding?: WorkerFinding; commands: number }> {
+  const unprocessed = await countUnprocessed(redis, key);
+  let commands = 2 + unprocessed.groups;
+  if (unprocessed.atRisk === 0) return { result: "clean", commands };
+  const currentAt = opts.now + pttl;
+  const plannedKey = workerKeys.plannedExpiry(key);
+  const saved = await redis.get(plannedKey);
+  commands++;
+  const planned = saved ? Number(saved) : currentAt;
+  if (!saved) {
+    await redis.set(plannedKey, String(planned), "PXAT", planned + opts.capMs + 3600_000, "NX");
+    commands++;
+  }
+  const capAt = planned + opts.capMs;
+  const target = Math.min(opts.now + 2 * opts.windowMs, capAt);
+  const what = `${unprocessed.atRisk} message(s) (${unprocessed.pending} pending, ${unprocessed.waiting} waiting)`;
+  // Less than a second to gain: the stream is at its cap (ms rounding between clocks aside).
+  if (target <= currentAt + 1000) {
+    return {
+      result: "at-cap",
+      commands,
+      finding: {
+        kind: "expiry-cap-reached",
+        severity: "critical",
+        stream: key,
+        message: `${key} expires at ${iso(currentAt)} with ${what} unprocessed: the guard's cap (${iso(capAt)}) is reached, they will be lost`,
+        messagesAtRisk: unprocessed.atRisk,
+        expiresAt: currentAt,
+      },
+    };
+  }
+  // GT: never shortens an expiry, and never gives one to a key that has none.
+  const changed = (await redis.call("PEXPIREAT", key, target, "GT")) as number;
+  commands++;
+  if (changed !== 1) return { result: "clean", commands };
+  if (target >= capAt) {
+    return {
+      result: "capped",
+      commands,
+      finding: {
+        kind: "expiry-cap-reached",
+        severity: "critical",
+        stream: key,
+        message: `${key} still holds ${what}; its expiry was moved to the cap, ${iso(capAt)}: after that they will be lost`,
+        messagesAtRisk: unprocessed.atRisk,
+        expiresAt: capAt,
+      },
+    };
+  }
+  return {
+    result: "extended",
+    commands,
+    finding: {
+      kind: "expiry-extended",
+      severity: "warning",
+      stream: key,
+      message: `${key} would have expired at ${iso(currentAt)} with ${what}; expiry moved to ${iso(target)} (cap ${iso(capAt)})`,
+      messagesAtRisk: unprocessed.atRisk,
+      expiresAt: target,
+    },
+  };
+}
+
+export const expiryGuardJob: WorkerJob = {
+  name: "expiry-guard",
+  cadenceMs: 0,
+  async run(ctx: JobContext): Promise<JobResult> {
+    const worker = workerSettingsOf(ctx.settings);
+    const counts = { streamsChecked: 0, expiringSoon: 0, extended: 0, capped: 0, atCap: 0 };
+    const notes: string[] = [];
+    const findings: WorkerFinding[] = [];
+    const slice = await nextStreamSlice(ctx.redis, { job: "expiry-guard", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
+    let commands = slice.scanCalls + 2;
+    const pipe = ctx.redis.pipeline();
+    for (const k of slice.keys) pipe.pttl(k);
+    const ttls = ((await pipe.exec()) ?? []).map(([err, v]) => (err ? -2 : Number(v)));
+    commands += slice.keys.length;
+    counts.streamsChecked = slice.keys.length;
+    for (const [i, key] of slice.keys.entries()) {
+      const pttl = ttls[i] ?? -2;
+      if (pttl <= 0 || pttl > worker.guardWindowMs) continue;
+      counts.expiringSoon++;
+      const out = await guardStream(ctx.redis, key, pttl, { windowMs: worker.guardWindowMs, capMs: worker.guardCapMs, now: ctx.now });
+      commands += out.commands;
+      if (out.result === "extended") counts.extended++;
+      if (out.result === "capped") counts.capped++;
+      if (out.result === "at-cap") counts.atCap++;
+      if (out.finding) {
+        findings.push(out.finding);
+        notes.push(out.finding.message);
+      }
+      if (counts.expiringSoon % 50 === 0) await ctx.heartbeat();
+    }
+    if (!slice.wrapped) notes.push(`checked ${slice.keys.length} streams; the rest next tick`);
+    return { counts, notes, findings, commands };
+  },
+};

@@ -1,0 +1,199 @@
+import "server-only";
+import type Redis from "ioredis";
+import { deadLetterIds, requeueIds } from "@/lib/actions/move";
+import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
+import type { ResolvedGroupRule } from "@/lib/config/schema";
+import { workerSettingsOf } from "@/lib/config/settings";
+import { decodeEntries } from "@/lib/streams/codec";
+import { consumerInactiveMs, parseConsumers, parseGroups, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
+import { nextStreamSlice } from "../stream-slice";
+import type { JobContext, JobResult, WorkerJob } from "../types";
+
+/** The metadata field a requeued copy carries: deliveries before the requeue. */
+export const DELIVERIES_FIELD = "streamscope-deliveries";
+const PAGE = 100;
+const REASON = "worker: stuck";
+
+export interface ReclaimCounts {
+  groupsChecked: number;
+  examined: number;
+  stuck: number;
+  reassigned: number;
+  requeued: number;
+  deadLettered: number;
+  deleted: number;
+  skippedMultiGroup: number;
+  noLiveConsumer: number;
+  failed: number;
+}
+
+interface GroupContext {
+  redis: Redis;
+  stream: string;
+  group: GroupInfo;
+  groupCount: number;
+  rule: ResolvedGroupRule;
+  /** Messages this group may still act on (the tick's remaining reclaim budget). */
+  budget: number;
+}
+
+/** Stuck entries (idle over the threshold) among the first `limit` of the PEL, in id order. */
+export async function findStuck(redis: Redis, stream: string, group: string, stuckAfterMs: number, limit: number): Promise<{ stuck: PendingEntry[]; examined: number; commands: number }> {
+  const stuck: PendingEntry[] = [];
+  let examined = 0;
+  let commands = 0;
+  let start = "-";
+  while (examined < limit) {
+    const count = Math.min(PAGE, limit - examined);
+    const page = parsePendingRange(await redis.call("XPENDING", stream, group, start, "+", count));
+    commands++;
+    examined += page.length;
+    for (const e of page) if (e.idleMs >= stuckAfterMs) stuck.push(e);
+    if (page.length < count) break;
+    start = `(${page[page.length - 1]!.id}`;
+  }
+  return { stuck, examined, commands };
+}
+
+/** Deliveries so far: XPENDING's count plus those a requeued copy carries from before. */
+export async function totalDeliveries(redis: Redis, stream: string, entries: PendingEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const pipe = redis.pipeline();
+  for (const e of entries) pipe.xrangeBuffer(stream, e.id, e.id, "COUNT", 1);
+  const replies = (await pipe.exec()) ?? [];
+  return entries.map((e, i) => {
+    const [err, reply] = replies[i] ?? [null, null];
+    const fields = err ? [] : (decodeEntries(reply)[0]?.fields ?? []);
+    let earlier = 0;
+    for (const [name, value] of fields) {
+      if (name === DELIVERIES_FIELD && typeof value === "string" && /^\d+$/.test(value)) earlier = Number(value);
+    }
+    return e.deliveries + earlier;
+  });
+}
+
+/** The live consumer (active within the threshold) with the fewest pending, or the rule's. */
+async function reassignTarget(g: GroupContext): Promise<string | null> {
+  if (g.rule.reassignTo) return g.rule.reassignTo;
+  const consumers = parseConsumers(await g.redis.call("XINFO", "CONSUMERS", g.stream, g.group.name));
+  const live = consumers.filter((c) => consumerInactiveMs(c) < g.rule.stuckAfterMs);
+  live.sort((a, b) => a.pending - b.pending || a.name.localeCompare(b.name));
+  return live[0]?.name ?? null;
+}
+
+/** XAUTOCLAIM from the start of the PEL, looping the cursor until 0-0 or the budget is used. */
+async function autoclaim(g: GroupContext, consumer: string, budget: number): Promise<{ claimed: number; deleted: number; commands: number }> {
+  let cursor = "0-0";
+  let claimed = 0;
+  let deleted = 0;
+  let commands = 0;
+  do {
+    const count = Math.min(PAGE, budget - claimed);
+    if (count <= 0) break;
+    const reply = (await g.redis.call("XAUTOCLAIM", g.stream, g.group.name, consumer, g.rule.stuckAfterMs, cursor, "COUNT", count)) as [string, unknown[], unknown[]?];
+    commands++;
+    cursor = reply[0];
+    claimed += Array.isArray(reply[1]) ? reply[1].length : 0;
+    deleted += Array.isArray(reply[2]) ? reply[2].length : 0;
+  } while (cursor !== "0-0");
+  return { claimed, deleted, commands };
+}
+
+export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes: string[]): Promise<number> {
+  const { redis, stream, rule } = g;
+  const group = g.group.name;
+  const where = `${stream} / ${group}`;
+  const found = await findStuck(redis, stream, group, rule.stuckAfterMs, Math.max(g.budget, PAGE));
+  let commands = found.commands;
+  counts.examined += found.examined;
+  counts.stuck += found.stuck.length;
+  if (found.stuck.length === 0) return commands;
+  if (rule.policy === "alert") {
+    notes.push(`${where}: ${found.stuck.length} stuck over ${rule.stuckAfterMs} ms (policy alert: reported only)`);
+    return commands;
+  }
+  const stuck = found.stuck.slice(0, g.budget);
+  const totals = await totalDeliveries(redis, stream, stuck);
+  commands += stuck.length;
+  const overLimit = stuck.filter((_, i) => totals[i]! >= rule.maxDeliveries).map((e) => e.id);
+  const retry = stuck.filter((_, i) => totals[i]! < rule.maxDeliveries).map((e) => e.id);
+
+  if (overLimit.length) {
+    const target = deadLetterTarget(rule.deadLetter, stream);
+    const res = await deadLetterIds(redis, { stream, group, ids: overLimit, target, reason: `${REASON}, delivered ${rule.maxDeliveries}+ times` });
+    commands += Math.ceil(overLimit.length / 500);
+    counts.deadLettered += res.moved;
+    notes.push(`${where}: dead-lettered ${res.moved} to ${res.target} (delivered ${rule.maxDeliveries}+ times)${res.skipped ? `, ${res.skipped} skipped` : ""}`);
+  }
+  if (retry.length === 0) return commands;
+
+  if (rule.policy === "requeue") {
+    if (g.groupCount > 1 && !rule.allGroups) {
+      counts.skippedMultiGroup += retry.length;
+      notes.push(`${where}: ${retry.length} stuck not requeued: the stream has ${g.groupCount} groups and a copy would reach every one (set allGroups: true, or use reassign)`);
+      return commands;
+    }
+    const res = await requeueIds(redis, { stream, group, ids: retry, reason: `${REASON} over ${rule.stuckAfterMs} ms`, allGroups: rule.allGroups });
+    commands += Math.ceil(retry.length / 500);
+    counts.requeued += res.requeued;
+    notes.push(`${where}: requeued ${res.requeued}${res.skipped ? `, ${res.skipped} skipped` : ""}`);
+    return commands;
+  }
+
+  const consumer = await reassignTarget(g);
+  commands++;
+  if (!consumer) {
+    counts.noLiveConsumer += retry.length;
+    notes.push(`${where}: ${retry.length} stuck, no live consumer to reassign them to`);
+    return commands;
+  }
+  const res = await autoclaim(g, consumer, retry.length);
+  commands += res.commands;
+  counts.reassigned += res.claimed;
+  counts.deleted += res.deleted;
+  notes.push(`${where}: reassigned ${res.claimed} to ${consumer}${res.deleted ? ` (${res.deleted} deleted entries dropped from the PEL)` : ""}`);
+  return commands;
+}
+
+export const reclaimJob: WorkerJob = {
+  name: "reclaim",
+  cadenceMs: 15_000,
+  async run(ctx: JobContext): Promise<JobResult> {
+    const worker = workerSettingsOf(ctx.settings);
+    const counts: ReclaimCounts = { groupsChecked: 0, examined: 0, stuck: 0, reassigned: 0, requeued: 0, deadLettered: 0, deleted: 0, skippedMultiGroup: 0, noLiveConsumer: 0, failed: 0 };
+    const notes: string[] = [];
+    const slice = await nextStreamSlice(ctx.redis, { job: "reclaim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
+    let commands = slice.scanCalls + 2;
+    const pipe = ctx.redis.pipeline();
+    for (const k of slice.keys) pipe.call("XINFO", "GROUPS", k);
+    const replies = (await pipe.exec()) ?? [];
+    commands += slice.keys.length;
+    let budget = worker.reclaimBatch;
+    for (const [i, stream] of slice.keys.entries()) {
+      const [err, reply] = replies[i] ?? [null, null];
+      if (err) continue;
+      const groups = parseGroups(reply);
+      for (const group of groups) {
+        counts.groupsChecked++;
+        if (group.pending === 0) continue;
+        const rule = resolveGroupRule(ctx.settings.groups, stream, group.name);
+        const before = counts.reassigned + counts.requeued + counts.deadLettered;
+        try {
+          commands += await reclaimGroup({ redis: ctx.redis, stream, group, groupCount: groups.length, rule, budget: rule.policy === "alert" ? worker.reclaimBatch : budget }, counts, notes);
+        } catch (err) {
+          // One group failing (deleted meanwhile, a bad dead-letter target) must not stop the others.
+          counts.failed++;
+          notes.push(`${stream} / ${group.name}: failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        budget -= counts.reassigned + counts.requeued + counts.deadLettered - before;
+        await ctx.heartbeat();
+        if (budget <= 0) {
+          notes.push(`reclaim budget (${worker.reclaimBatch} messages) used up; the rest next tick`);
+          return { counts: { ...counts }, notes, commands };
+        }
+      }
+    }
+    if (!slice.wrapped) notes.push(`looked at ${slice.keys.length} streams; the rest next tick`);
+    return { counts: { ...counts }, notes, commands };
+  },
+};

@@ -1,0 +1,172 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type Redis from "ioredis";
+import { loadSettings, type Settings } from "@/lib/config/settings";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { extraJobs } from "./jobs";
+import { expiryGuardJob } from "./jobs/expiry-guard";
+import { reclaimJob } from "./jobs/reclaim";
+import { rotationJob } from "./jobs/rotation";
+import { trimJob } from "./jobs/trim";
+import { workerKeys, TICK_HISTORY } from "./keys";
+import { acquireWaiting, INSTANCE_ID, release, renew, type LockHandle } from "./lock";
+import type { JobResult, WorkerJob } from "./types";
+import type { JobRun, TickResult } from "@/lib/api/worker-types";
+
+export const BUILTIN_JOBS: readonly WorkerJob[] = [rotationJob, expiryGuardJob, reclaimJob, trimJob];
+
+/** Every job of a tick, in the order they run. */
+export function allJobs(): WorkerJob[] {
+  return [...BUILTIN_JOBS, ...extraJobs];
+}
+
+/** A job is due when its cadence has passed (with a little slack for timer drift). */
+const CADENCE_SLACK_MS = 1000;
+
+export interface TickOptions {
+  redis: Redis;
+  now?: number;
+  /** Run every job whatever its cadence (POST /api/worker). */
+  forced?: boolean;
+  instance?: string;
+  /** Settings to use instead of loading them (tests). */
+  settings?: Settings;
+  /** Jobs to run instead of the registry (tests). */
+  jobs?: readonly WorkerJob[];
+  keyMatch?: string;
+  lockTtlMs?: number;
+  /** How long to wait for a running tick before answering busy. */
+  waitMs?: number;
+  pollMs?: number;
+  /** Store the result in the tick history (default true). */
+  record?: boolean;
+}
+
+export const DEFAULT_LOCK_TTL_MS = 20_000;
+export const DEFAULT_WAIT_MS = 30_000;
+
+/**
+ * One worker tick: takes the lock (waiting for a running tick, bounded), runs each due job in
+ * order, records what each did. A job that throws is reported and retried next tick (its last
+ * run is only recorded on success); the other jobs still run. Never overlaps another tick.
+ */
+export async function tick(opts: TickOptions): Promise<TickResult> {
+  const { redis } = opts;
+  const instance = opts.instance ?? INSTANCE_ID;
+  const lockTtlMs = opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
+  const id = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  const requestedAt = Date.now();
+  const acquired = await acquireWaiting(redis, { instance, ttlMs: lockTtlMs, waitMs: opts.waitMs ?? DEFAULT_WAIT_MS, pollMs: opts.pollMs ?? 250 });
+  if (!acquired.lock) {
+    return {
+      id,
+      instance,
+      status: "busy",
+      forced: !!opts.forced,
+      startedAt: requestedAt,
+      finishedAt: Date.now(),
+      durationMs: Date.now() - requestedAt,
+      waitedMs: acquired.waitedMs,
+      message: `Another tick (held by ${acquired.holder ?? "an unknown instance"}) is still running after ${Math.round(acquired.waitedMs / 1000)} s; try again later`,
+      jobs: [],
+    };
+  }
+  const lock = acquired.lock;
+  let lost = false;
+  let renewedAt = Date.now();
+  const renewEvery = Math.max(100, Math.floor(lockTtlMs / 3));
+  const lostError = () => new Error("worker lock lost (a tick ran longer than the lock TTL without a heartbeat)");
+  // Jobs call this between batches, often: it only talks to Redis when a renewal is due.
+  const heartbeat = async () => {
+    if (lost) throw lostError();
+    if (Date.now() - renewedAt < renewEvery) return;
+    renewedAt = Date.now();
+    if (!(await renew(redis, lock))) {
+      lost = true;
+      throw lostError();
+    }
+  };
+  // Also renewed on a timer, for a job stuck in one long command between heartbeats.
+  const timer = setInterval(() => {
+    renewedAt = Date.now();
+    renew(redis, lock)
+      .then((ok) => {
+        if (!ok) lost = true;
+      })
+      .catch(() => undefined);
+  }, renewEvery);
+  timer.unref?.();
+  try {
+    return await runJobs(opts, { id, instance, lock, heartbeat, waitedMs: acquired.waitedMs });
+  } finally {
+    clearInterval(timer);
+    await release(redis, lock).catch((err: unknown) => log.warn({ err }, "worker: could not release the lock"));
+  }
+}
+
+async function runJobs(
+  opts: TickOptions,
+  t: { id: string; instance: string; lock: LockHandle; heartbeat: () => Promise<void>; waitedMs: number },
+): Promise<TickResult> {
+  const { redis } = opts;
+  const startedAt = Date.now();
+  const now = opts.now ?? startedAt;
+  const forced = !!opts.forced;
+  const jobs = opts.jobs ?? allJobs();
+  let settings: Settings;
+  try {
+    settings = opts.settings ?? (await loadSettings(redis));
+  } catch (err) {
+    // A broken config file names its bad key: show that on the worker page instead of crashing.
+    const message = err instanceof Error ? err.message : String(err);
+    const result: TickResult = { id: t.id, instance: t.instance, status: "error", forced, startedAt, finishedAt: Date.now(), durationMs: Date.now() - startedAt, waitedMs: t.waitedMs, message: `Settings could not be loaded: ${message}`, jobs: [] };
+    if (opts.record !== false) await recordTick(redis, result);
+    return result;
+  }
+  const lastRuns = await redis.hgetall(workerKeys.lastRun());
+  const runs: JobRun[] = [];
+  const earlier: Record<string, JobResult> = {};
+  for (const job of jobs) {
+    const lastRunAt = lastRuns[job.name] ? Number(lastRuns[job.name]) : null;
+    const due = forced || lastRunAt === null || now - lastRunAt >= job.cadenceMs - CADENCE_SLACK_MS;
+    if (!due) {
+      runs.push({ name: job.name, ran: false, counts: {}, notes: [], durationMs: 0, nextRunAt: lastRunAt! + job.cadenceMs });
+      continue;
+    }
+    const jobStart = Date.now();
+    try {
+      const result = await job.run({ redis, settings, now, forced, heartbeat: t.heartbeat, keyMatch: opts.keyMatch ?? getEnv().WORKER_MATCH, earlier });
+      earlier[job.name] = result;
+      await redis.hset(workerKeys.lastRun(), job.name, String(now));
+      runs.push({ name: job.name, ran: true, ...result, durationMs: Date.now() - jobStart, nextRunAt: now + job.cadenceMs });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.warn({ err: message, job: job.name }, "worker job failed");
+      runs.push({ name: job.name, ran: true, counts: {}, notes: [], error: message, durationMs: Date.now() - jobStart, nextRunAt: now });
+      if (/lock lost/.test(message)) break;
+    }
+  }
+  const finishedAt = Date.now();
+  const result: TickResult = {
+    id: t.id,
+    instance: t.instance,
+    status: runs.some((r) => r.error) ? "error" : "ok",
+    forced,
+    startedAt,
+    finishedAt,
+    durationMs: finishedAt - startedAt,
+    waitedMs: t.waitedMs,
+    jobs: runs,
+  };
+  if (opts.record !== false) await recordTick(redis, result);
+  return result;
+}
+
+export async function recordTick(redis: Redis, result: TickResult): Promise<void> {
+  await redis
+    .multi()
+    .lpush(workerKeys.ticks(), JSON.stringify(result))
+    .ltrim(workerKeys.ticks(), 0, TICK_HISTORY - 1)
+    .exec();
+}

@@ -1,0 +1,46 @@
+import "server-only";
+import type Redis from "ioredis";
+import { compareIds } from "@/lib/streams/ids";
+import { parseGroups, parseStreamInfo, type GroupInfo } from "@/lib/streams/xinfo";
+
+/** Entries counted one by one when Redis cannot tell a group's lag (bounded). */
+const MAX_WAITING_COUNT = 1000;
+
+export interface UnprocessedCount {
+  groups: number;
+  /** Pending (in some PEL) summed over groups. */
+  pending: number;
+  /** Largest number of entries still waiting for one group (at least; capped when counted). */
+  waiting: number;
+  /** Messages that would be lost if the stream vanished now: max over groups of pending + waiting. */
+  atRisk: number;
+}
+
+/** How many messages of a stream some group has not finished (pending or still waiting). */
+export async function countUnprocessed(redis: Redis, key: string): Promise<UnprocessedCount> {
+  const [groupsReply, infoReply] = (await redis
+    .multi()
+    .call("XINFO", "GROUPS", key)
+    .call("XINFO", "STREAM", key)
+    .exec()
+    .then((r) => (r ?? []).map(([err, v]) => (err ? null : v)))) as [unknown, unknown];
+  const groups = parseGroups(groupsReply);
+  const info = parseStreamInfo(infoReply);
+  let pending = 0;
+  let waiting = 0;
+  let atRisk = 0;
+  for (const g of groups) {
+    const w = await waitingFor(redis, key, g, info.lastEntryId);
+    pending += g.pending;
+    waiting = Math.max(waiting, w);
+    atRisk = Math.max(atRisk, g.pending + w);
+  }
+  return { groups: groups.length, pending, waiting, atRisk };
+}
+
+async function waitingFor(redis: Redis, key: string, g: GroupInfo, lastEntryId: string | null): Promise<number> {
+  if (g.lag !== null) return g.lag;
+  if (!lastEntryId || compareIds(lastEntryId, g.lastDeliveredId) <= 0) return 0;
+  const rows = (await redis.call("XRANGE", key, `(${g.lastDeliveredId}`, "+", "COUNT", MAX_WAITING_COUNT)) as unknown[];
+  return rows.length;
+}
