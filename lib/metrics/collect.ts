@@ -44,7 +44,7 @@ async function readLastTick(redis: Redis): Promise<StoredTick | null> {
 export async function collectMetrics(
   redis: Redis,
   settings: Settings,
-  opts: { now: number; match?: string; maxStreams?: number },
+  opts: { now: number; match?: string; maxStreams?: number; visible?: (key: string) => boolean },
 ): Promise<{ contentType: string; body: string }> {
   const registry = new Registry();
   const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
@@ -69,7 +69,7 @@ export async function collectMetrics(
   const max = opts.maxStreams ?? METRICS_MAX_STREAMS;
   // One key over the cap tells "cut short" apart from "exactly the cap".
   const { keys: found, complete } = await scanAllKeys(redis, { match: opts.match ?? "*", type: "stream", maxKeys: max + 1 });
-  const all = found.filter((k) => !isAppKey(k));
+  const all = found.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
   const keys = all.slice(0, max);
   const snapshots = await snapshotStreams(redis, keys, { groupRules: settings.groups, now: opts.now, consumers: true, stuck: true });
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);

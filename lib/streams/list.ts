@@ -13,9 +13,9 @@ export const DEFAULT_LIST_COUNT = 1000;
  */
 export async function listStreams(
   redis: Redis,
-  opts: { match: string; cursor: string; count: number },
+  opts: { match: string; cursor: string; count: number; visible?: (key: string) => boolean },
 ): Promise<StreamsListResponse> {
   const page = await scanKeysPage(redis, { cursor: opts.cursor, match: opts.match, count: opts.count, type: "stream" });
-  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k)));
+  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)));
   return { streams, cursor: page.cursor };
 }

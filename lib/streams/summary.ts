@@ -43,7 +43,7 @@ function ok(res: PipelineResult | undefined): unknown {
  */
 export async function summarizeOverview(
   redis: Redis,
-  opts: { match: string; streamCap?: number; stuckCap?: number },
+  opts: { match: string; streamCap?: number; stuckCap?: number; visible?: (key: string) => boolean },
 ): Promise<OverviewSummary> {
   const streamCap = opts.streamCap ?? SUMMARY_STREAM_CAP;
   const stuckCap = opts.stuckCap ?? STUCK_CAP;
@@ -53,7 +53,7 @@ export async function summarizeOverview(
     redis.time(),
   ]);
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-  const keys = scan.keys.filter((k) => !isAppKey(k));
+  const keys = scan.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
 
   const groupReplies = await pipelineForKeys(
     redis,

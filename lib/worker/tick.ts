@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type Redis from "ioredis";
+import { recordAudit } from "@/lib/audit/audit";
 import { loadSettings, type Settings } from "@/lib/config/settings";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -159,8 +160,51 @@ async function runJobs(
     waitedMs: t.waitedMs,
     jobs: runs,
   };
-  if (opts.record !== false) await recordTick(redis, result);
+  if (opts.record !== false) {
+    await recordTick(redis, result);
+    await auditWorkerChanges(redis, runs, finishedAt);
+  }
   return result;
+}
+
+/** Counts that mean the worker changed data (as opposed to what it looked at). */
+const CHANGE_COUNTS = [
+  "streamsCreated",
+  "groupsCreated",
+  "expirySet",
+  "lateProducerFixed",
+  "extended",
+  "reassigned",
+  "requeued",
+  "deadLettered",
+  "deleted",
+  "entriesRemoved",
+] as const;
+
+/** One audit entry (actor `worker`) per job that changed something, with what it did. */
+async function auditWorkerChanges(redis: Redis, runs: readonly JobRun[], time: number): Promise<void> {
+  for (const run of runs) {
+    if (!run.ran) continue;
+    const changed = CHANGE_COUNTS.filter((c) => (run.counts[c] ?? 0) > 0);
+    if (changed.length === 0 && !run.error) continue;
+    await recordAudit(
+      {
+        time,
+        who: "worker",
+        role: null,
+        method: "worker",
+        ip: "",
+        userAgent: "",
+        action: `worker.${run.name}`,
+        filter: JSON.stringify({ counts: run.counts, notes: run.notes.slice(0, 10) }),
+        touched: changed.reduce((sum, c) => sum + (run.counts[c] ?? 0), 0),
+        result: run.error ? "error" : "ok",
+        status: run.error ? 500 : 200,
+        ...(run.error ? { reason: run.error } : {}),
+      },
+      redis,
+    );
+  }
 }
 
 export async function recordTick(redis: Redis, result: TickResult): Promise<void> {

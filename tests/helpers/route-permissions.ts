@@ -40,6 +40,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "GET /api/settings": "read",
   "PUT /api/settings": "admin",
   "GET /api/metrics": "read",
+  "GET /api/overview": "read",
+  "GET /api/streams/[key]/search": "read",
+  "GET /api/streams/[key]/groups/[group]/pending-profile": "read",
+  "GET /api/history/rates": "read",
+  "POST /api/history/sample": "operate",
+  "POST /api/alerts/evaluate": "operate",
 };
 
 /** Routes that answer without apiRoute (no Host check inside; proxy.ts covers them in a server). */

@@ -1,4 +1,5 @@
 import { getSettings } from "@/lib/config/settings";
+import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { collectMetrics } from "@/lib/metrics/collect";
 import { redisForRequest } from "@/lib/redis/client";
@@ -7,8 +8,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Prometheus text format; at most METRICS_MAX_STREAMS streams per scrape (see lib/metrics/collect.ts). */
-export const GET = apiRoute({ permission: "read" }, async () => {
+export const GET = apiRoute({ permission: "read", metricsToken: true }, async (req) => {
   const redis = await redisForRequest();
-  const { contentType, body } = await collectMetrics(redis, await getSettings(redis), { now: Date.now() });
+  const { contentType, body } = await collectMetrics(redis, await getSettings(redis), { now: Date.now(), visible: await streamScopeFilter(req) });
   return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
 });

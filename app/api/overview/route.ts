@@ -1,6 +1,7 @@
 import { overviewQuerySchema } from "@/lib/api/streams-schemas";
 import type { OverviewSummary } from "@/lib/api/streams-types";
 import { parseQuery } from "@/lib/http/parse";
+import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest } from "@/lib/redis/client";
 import { summarizeOverview } from "@/lib/streams/summary";
@@ -10,5 +11,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute({ permission: "read" }, async (req): Promise<OverviewSummary> => {
   const { match } = parseQuery(overviewQuerySchema, req.url);
-  return summarizeOverview(await redisForRequest(), { match });
+  return summarizeOverview(await redisForRequest(), { match, visible: await streamScopeFilter(req) });
 });

@@ -1,6 +1,7 @@
 import type { StreamsListResponse } from "@/lib/api/streams-types";
 import { streamsListQuerySchema } from "@/lib/api/streams-schemas";
 import { parseQuery } from "@/lib/http/parse";
+import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest } from "@/lib/redis/client";
 import { listStreams } from "@/lib/streams/list";
@@ -10,5 +11,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute({ permission: "read" }, async (req): Promise<StreamsListResponse> => {
   const query = parseQuery(streamsListQuerySchema, req.url);
-  return listStreams(await redisForRequest(), query);
+  return listStreams(await redisForRequest(), { ...query, visible: await streamScopeFilter(req) });
 });
