@@ -179,7 +179,7 @@ export function EntriesBrowser({
           <EmptyState title="No entries in this range" />
         )
       ) : (
-        <EntriesTable entries={entries} groups={groups.length ? groups : Object.keys(entries[0]?.states ?? {})} highlightId={targetId} label="Entries" />
+        <EntriesTable streamKey={streamKey} entries={entries} groups={groups.length ? groups : Object.keys(entries[0]?.states ?? {})} highlightId={targetId} label="Entries" />
       )}
 
       <div className="flex items-center gap-2">

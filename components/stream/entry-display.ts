@@ -60,3 +60,11 @@ export function localInputToMs(value: string): number | null {
   const ms = new Date(value).getTime();
   return Number.isFinite(ms) ? ms : null;
 }
+
+/** The origin stream a dead-lettered copy names in its `streamscope-origin-stream` field, or null. */
+export function originStreamOf(entry: { fields: readonly (readonly [unknown, unknown])[] }): string | null {
+  for (const [name, value] of entry.fields) {
+    if (name === "streamscope-origin-stream" && typeof value === "string" && value.length > 0) return value;
+  }
+  return null;
+}

@@ -7,8 +7,9 @@ import { formatTime } from "@/lib/format";
 import { idToTimeMs } from "@/lib/streams/ids";
 import { EntryStateBadge } from "./entry-state-badge";
 import { FieldValue } from "./field-value";
+import { RedriveButton } from "./redrive-button";
 
-export function EntryRow({ entry, groups, highlighted }: { entry: StreamEntry; groups: string[]; highlighted?: boolean }) {
+export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey: string; entry: StreamEntry; groups: string[]; highlighted?: boolean }) {
   const [expanded, setExpanded] = useState(false);
   const ref = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
@@ -51,21 +52,24 @@ export function EntryRow({ entry, groups, highlighted }: { entry: StreamEntry; g
           </ul>
         )}
       </td>
-      <td className="px-2 py-1.5">
+      <td className="space-y-1 px-2 py-1.5">
         <Button size="sm" variant="ghost" aria-expanded={expanded} onClick={() => setExpanded((v) => !v)}>
           {expanded ? `Collapse ${entry.id}` : `Expand ${entry.id}`}
         </Button>
+        <RedriveButton streamKey={streamKey} entry={entry} />
       </td>
     </tr>
   );
 }
 
 export function EntriesTable({
+  streamKey,
   entries,
   groups,
   highlightId,
   label,
 }: {
+  streamKey: string;
   entries: StreamEntry[];
   groups: string[];
   highlightId?: string;
@@ -86,7 +90,7 @@ export function EntriesTable({
         </thead>
         <tbody>
           {entries.map((e) => (
-            <EntryRow key={e.id} entry={e} groups={groups} highlighted={e.id === highlightId} />
+            <EntryRow key={e.id} streamKey={streamKey} entry={e} groups={groups} highlighted={e.id === highlightId} />
           ))}
         </tbody>
       </table>

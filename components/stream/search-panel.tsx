@@ -71,7 +71,7 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
           {matches.length === 0 ? (
             <EmptyState title="No matches yet">{search.hasNextPage ? "Search further to scan older entries." : null}</EmptyState>
           ) : (
-            <EntriesTable entries={matches} groups={groups} label="Search results" />
+            <EntriesTable streamKey={streamKey} entries={matches} groups={groups} label="Search results" />
           )}
         </>
       )}

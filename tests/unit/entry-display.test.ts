@@ -49,3 +49,12 @@ describe("lagText and time input", () => {
     expect(localInputToMs("2026-11-26T01:00")).toBe(new Date("2026-11-26T01:00").getTime());
   });
 });
+
+describe("originStreamOf", () => {
+  it("finds the origin of a dead-lettered copy and ignores ordinary entries", async () => {
+    const { originStreamOf } = await import("@/components/stream/entry-display");
+    expect(originStreamOf({ fields: [["a", "1"], ["streamscope-origin-stream", "payments"]] })).toBe("payments");
+    expect(originStreamOf({ fields: [["a", "1"]] })).toBeNull();
+    expect(originStreamOf({ fields: [["streamscope-origin-stream", { base64: "AA==" }]] })).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { StreamView } from "@/components/stream/stream-view";
 import { AppError } from "@/lib/errors";
 import { decodeSegment } from "@/lib/http/segment";
@@ -34,6 +35,11 @@ export default async function StreamPage({ params, searchParams }: Props) {
     }
     throw err;
   }
-  // LEAD: pass historySlot (stream history charts) and groupAdminSlot / renderGroupActions (group admin forms) here.
-  return <StreamView streamKey={key} initialId={typeof id === "string" ? id : undefined} />;
+  return (
+    <StreamView
+      streamKey={key}
+      initialId={typeof id === "string" ? id : undefined}
+      historySlot={<StreamHistoryCharts streamKey={key} />}
+    />
+  );
 }

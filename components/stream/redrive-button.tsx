@@ -1,0 +1,53 @@
+"use client";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { toast } from "sonner";
+import type { StreamEntry } from "@/lib/api/entries-types";
+import { queryKeys } from "@/lib/api/query-keys";
+import { Can } from "@/components/auth/can";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useRedrive } from "@/lib/hooks/use-redrive";
+import { originStreamOf } from "./entry-display";
+
+/** "Redrive <id>" on a dead-lettered copy: moves it back to the stream it came from. */
+export function RedriveButton({ streamKey, entry }: { streamKey: string; entry: StreamEntry }) {
+  const origin = originStreamOf(entry);
+  const [open, setOpen] = useState(false);
+  const redrive = useRedrive(streamKey);
+  const client = useQueryClient();
+  if (origin === null) return null;
+
+  function confirm() {
+    redrive.mutate([entry.id], {
+      onSuccess: (res) => {
+        if (res.redriven === 1) toast.success(`Redrove ${entry.id} to ${origin}`);
+        else toast.warning(`${entry.id} was not redriven (already moved or no origin stream)`);
+        void client.invalidateQueries({ queryKey: queryKeys.streams.detail(origin!) });
+      },
+      onError: (err) => toast.error(`Redrive failed: ${err.message}`),
+      onSettled: () => setOpen(false),
+    });
+  }
+
+  return (
+    <Can permission="operate">
+      <Button size="sm" onClick={() => setOpen(true)} loading={redrive.isPending}>
+        Redrive {entry.id}
+      </Button>
+      <ConfirmDialog
+        open={open}
+        title="Redrive this message?"
+        confirmLabel={`Redrive to ${origin}`}
+        busy={redrive.isPending}
+        onConfirm={confirm}
+        onCancel={() => setOpen(false)}
+      >
+        <p>
+          Entry <span className="font-mono">{entry.id}</span> is added back to <span className="font-mono break-all">{origin}</span> (its
+          fields and Streamscope metadata kept, so delivery counting continues) and removed from this dead-letter stream, atomically.
+        </p>
+      </ConfirmDialog>
+    </Can>
+  );
+}
