@@ -1,4 +1,5 @@
 "use client";
+import { Can } from "@/components/auth/can";
 import Link from "next/link";
 import { useId, useState } from "react";
 import { toast } from "sonner";
@@ -133,7 +134,7 @@ function AlertRow({ alert: a, now }: { alert: Alert; now: number }) {
           <Link href={a.link} className="text-blue-700 underline hover:text-blue-900">
             {linkLabel(a)}
           </Link>
-          {a.state === "firing" ? <SilenceControl alert={a} silenced={silenced} /> : null}
+          {a.state === "firing" ? <Can permission="operate"><SilenceControl alert={a} silenced={silenced} /></Can> : null}
         </div>
       </td>
     </tr>

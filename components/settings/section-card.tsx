@@ -1,4 +1,5 @@
 "use client";
+import { Can } from "@/components/auth/can";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
@@ -41,6 +42,7 @@ export function SectionCard({ section, title, source, value, dirty, onSaved, chi
           {title}
         </h2>
         <SourceBadge source={source} />
+        <Can permission="admin">
         <div className="ml-auto flex gap-2">
           <Button onClick={() => setConfirm("reset")} disabled={source !== "saved"} title={source !== "saved" ? "Nothing saved for this section" : undefined}>
             Reset {title.toLowerCase()} to file values
@@ -49,6 +51,7 @@ export function SectionCard({ section, title, source, value, dirty, onSaved, chi
             Save {title.toLowerCase()}
           </Button>
         </div>
+        </Can>
       </div>
       {children}
       <ConfirmDialog

@@ -1,5 +1,6 @@
 "use client";
 import { toast } from "sonner";
+import { Can } from "@/components/auth/can";
 import { Button } from "@/components/ui/button";
 import { useRunWorker } from "@/lib/hooks/use-worker";
 import { tickToastText } from "./tick-summary";
@@ -7,6 +8,7 @@ import { tickToastText } from "./tick-summary";
 export function RunNowButton() {
   const run = useRunWorker();
   return (
+    <Can permission="operate">
     <Button
       variant="primary"
       loading={run.isPending}
@@ -19,5 +21,6 @@ export function RunNowButton() {
     >
       Run now
     </Button>
+    </Can>
   );
 }
