@@ -3,9 +3,10 @@
  * pre-filtered: `?consumer=&minIdleMs=&minDeliveries=&start=&end=`. Pure; tested.
  */
 import { formatDuration, formatNumber } from "@/lib/format";
+import type { PendingFilter } from "@/lib/api/pending-types";
 import { isValidId, normalizeId } from "@/lib/streams/ids";
 
-export interface PendingFilter {
+export interface ExplorerFilter {
   consumer?: string;
   minIdleMs?: number;
   minDeliveries?: number;
@@ -13,15 +14,6 @@ export interface PendingFilter {
   start?: string;
   /** Highest id (inclusive). */
   end?: string;
-}
-
-/** The `filter` body of an action (DESIGN: `{consumer?, minIdleMs?, minDeliveries?, minId?, maxId?}`). */
-export interface ActionFilterBody {
-  consumer?: string;
-  minIdleMs?: number;
-  minDeliveries?: number;
-  minId?: string;
-  maxId?: string;
 }
 
 export const FILTER_PARAMS = ["consumer", "minIdleMs", "minDeliveries", "start", "end"] as const;
@@ -41,8 +33,8 @@ function nonNegativeInt(text: string | undefined): number | undefined {
 }
 
 /** Reads the filter from a query; values that do not parse are dropped (the form shows them empty). */
-export function parseFilter(query: QueryLike): PendingFilter {
-  const filter: PendingFilter = {};
+export function parseFilter(query: QueryLike): ExplorerFilter {
+  const filter: ExplorerFilter = {};
   const consumer = read(query, "consumer");
   if (consumer) filter.consumer = consumer;
   const minIdleMs = nonNegativeInt(read(query, "minIdleMs"));
@@ -56,7 +48,7 @@ export function parseFilter(query: QueryLike): PendingFilter {
   return filter;
 }
 
-export function filterToQuery(filter: PendingFilter): Record<string, string> {
+export function filterToQuery(filter: ExplorerFilter): Record<string, string> {
   const out: Record<string, string> = {};
   if (filter.consumer) out.consumer = filter.consumer;
   if (filter.minIdleMs) out.minIdleMs = String(filter.minIdleMs);
@@ -66,13 +58,13 @@ export function filterToQuery(filter: PendingFilter): Record<string, string> {
   return out;
 }
 
-export function filterToSearch(filter: PendingFilter): string {
+export function filterToSearch(filter: ExplorerFilter): string {
   const qs = new URLSearchParams(filterToQuery(filter)).toString();
   return qs ? `?${qs}` : "";
 }
 
-export function toActionFilter(filter: PendingFilter): ActionFilterBody {
-  const out: ActionFilterBody = {};
+export function toActionFilter(filter: ExplorerFilter): PendingFilter {
+  const out: PendingFilter = {};
   if (filter.consumer) out.consumer = filter.consumer;
   if (filter.minIdleMs) out.minIdleMs = filter.minIdleMs;
   if (filter.minDeliveries) out.minDeliveries = filter.minDeliveries;
@@ -81,12 +73,12 @@ export function toActionFilter(filter: PendingFilter): ActionFilterBody {
   return out;
 }
 
-export function isEmptyFilter(filter: PendingFilter): boolean {
+export function isEmptyFilter(filter: ExplorerFilter): boolean {
   return Object.keys(filterToQuery(filter)).length === 0;
 }
 
 /** "owned by worker-3, idle at least 5 min 0 s" — for confirmations. */
-export function describeFilter(filter: PendingFilter): string {
+export function describeFilter(filter: ExplorerFilter): string {
   const parts: string[] = [];
   if (filter.consumer) parts.push(`owned by "${filter.consumer}"`);
   if (filter.minIdleMs) parts.push(`idle at least ${formatDuration(filter.minIdleMs)}`);

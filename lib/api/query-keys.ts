@@ -17,4 +17,6 @@ export const queryKeys = {
       ["streams", "detail", key, "groups", group, "pending", params] as const,
     idleHistogram: (key: string, group: string) => ["streams", "detail", key, "groups", group, "idle-histogram"] as const,
   },
+  /** Dry runs of message actions: never cached past the dialog that asked. */
+  actionPreview: (key: string, group: string, action: string, body: unknown) => ["action-preview", key, group, action, body] as const,
 };

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import type { ActionBody } from "@/components/actions/action-request";
 import {
   ackPending,
@@ -10,6 +10,7 @@ import {
   requeuePending,
 } from "@/lib/api/pending-client";
 import type { PendingAction } from "@/lib/api/pending-types";
+import { queryKeys } from "@/lib/api/query-keys";
 import { useInvalidateAfter } from "./use-invalidate";
 
 export type ActionResult = Partial<Record<"acked" | "claimed" | "deleted" | "requeued" | "skipped" | "moved", number>> & {
@@ -43,8 +44,19 @@ export function usePendingAction(key: string, group: string) {
   });
 }
 
-/** Dry run: how many messages the action would touch. */
-export function previewAction(key: string, group: string, action: PendingAction, body: ActionBody) {
+/** Dry run: how many messages the action would touch (`enabled` false for ids: their count is known). */
+export function useActionPreview(key: string, group: string, action: PendingAction, body: ActionBody, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.actionPreview(key, group, action, body),
+    queryFn: () => previewAction(key, group, action, body),
+    enabled,
+    gcTime: 0,
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+function previewAction(key: string, group: string, action: PendingAction, body: ActionBody) {
   const target = body.ids ? { ids: body.ids } : { filter: body.filter ?? {} };
   const extra =
     action === "claim"
