@@ -1,10 +1,17 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { ActionItem } from "@/lib/api/pending-types";
+import type { ActionItem, PendingFilter } from "@/lib/api/pending-types";
+import { getGroupRule } from "@/lib/config/settings";
+import { deadLetterTarget } from "@/lib/config/resolve";
+import { badRequest } from "@/lib/errors";
+import { filterArgs, runOnIds, toItems, type BatchRunner, type Tally } from "./batches";
+import { translated } from "./redis-errors";
+import { moveScript } from "./scripts";
 
 /**
- * Requeue and dead-letter of named pending ids, one Lua script per batch of at most 500 ids.
- * Reused by the worker's reclaim job. (Contract stub: implementation follows.)
+ * Requeue and dead-letter: one Lua script call per batch of at most 500 ids copies each
+ * still-pending entry (original fields in order, then streamscope- metadata) and acks the
+ * original, atomically. Reused by the worker's reclaim job.
  */
 export interface RequeueIdsInput {
   stream: string;
@@ -17,6 +24,7 @@ export interface RequeueIdsInput {
 
 export interface RequeueIdsResult {
   requeued: number;
+  /** Orphaned ids (entry gone) and ids no longer pending. */
   skipped: number;
   items: ActionItem[];
 }
@@ -25,7 +33,7 @@ export interface DeadLetterIdsInput {
   stream: string;
   group: string;
   ids: readonly string[];
-  /** Target stream key; default `<stream>:dlq` (or the group rule's deadLetter). */
+  /** Target stream key; default: the group rule's deadLetter (`<stream>:dlq`). */
   target?: string;
   reason?: string;
 }
@@ -37,14 +45,65 @@ export interface DeadLetterIdsResult {
   items: ActionItem[];
 }
 
+export const DEFAULT_REQUEUE_REASON = "requeued from Streamscope";
+export const DEFAULT_DEAD_LETTER_REASON = "dead-lettered from Streamscope";
+
+interface MoveOptions {
+  stream: string;
+  group: string;
+  mode: "requeue" | "dead-letter";
+  target: string;
+  reason: string;
+  allGroups: boolean;
+  /** Re-checked per id inside the script (filter requests). */
+  filter?: PendingFilter;
+}
+
+/** The batch function of a move: one script call, answering one item per id. */
+export function moveBatchRunner(redis: Redis, opts: MoveOptions): BatchRunner {
+  const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter ?? {});
+  const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
+  return async (ids) => {
+    const reply = await translated(() => moveScript.run(redis, [opts.stream, opts.target], [...head, ...ids]));
+    return toItems(ids, reply);
+  };
+}
+
+/** Resolves the dead-letter target (the group rule's template by default); refuses the stream itself. */
+export async function resolveDeadLetterTarget(redis: Redis, stream: string, group: string, target?: string): Promise<string> {
+  const resolved = target ?? deadLetterTarget((await getGroupRule(redis, stream, group)).deadLetter, stream);
+  if (resolved === stream) throw badRequest("The dead-letter target must be another stream than the source");
+  return resolved;
+}
+
+/** Orphans (reported `deleted`) count as skipped for requeue and dead-letter. */
+export function skippedOf(t: Tally): number {
+  return t.skipped + t.deleted;
+}
+
 export async function requeueIds(redis: Redis, input: RequeueIdsInput): Promise<RequeueIdsResult> {
-  void redis;
-  void input;
-  throw new Error("requeueIds: not implemented yet");
+  const run = moveBatchRunner(redis, {
+    stream: input.stream,
+    group: input.group,
+    mode: "requeue",
+    target: input.stream,
+    reason: input.reason ?? DEFAULT_REQUEUE_REASON,
+    allGroups: input.allGroups ?? false,
+  });
+  const tally = await runOnIds(input.ids, run);
+  return { requeued: tally.ok, skipped: skippedOf(tally), items: tally.items ?? [] };
 }
 
 export async function deadLetterIds(redis: Redis, input: DeadLetterIdsInput): Promise<DeadLetterIdsResult> {
-  void redis;
-  void input;
-  throw new Error("deadLetterIds: not implemented yet");
+  const target = await resolveDeadLetterTarget(redis, input.stream, input.group, input.target);
+  const run = moveBatchRunner(redis, {
+    stream: input.stream,
+    group: input.group,
+    mode: "dead-letter",
+    target,
+    reason: input.reason ?? DEFAULT_DEAD_LETTER_REASON,
+    allGroups: true,
+  });
+  const tally = await runOnIds(input.ids, run);
+  return { moved: tally.ok, skipped: skippedOf(tally), target, items: tally.items ?? [] };
 }

@@ -85,7 +85,17 @@ export const pendingQuerySchema = z.object({
   /** `1`: each entry also carries its fields (one pipeline for the page). */
   withFields: queryBool.optional(),
 });
-export type PendingQuery = z.input<typeof pendingQuerySchema>;
+/** What the client passes (the route coerces the query strings). */
+export interface PendingQuery {
+  consumer?: string;
+  minIdleMs?: number;
+  minDeliveries?: number;
+  /** An id or a previous answer's `next`. */
+  start?: string;
+  end?: string;
+  count?: number;
+  withFields?: boolean;
+}
 export type PendingQueryParsed = z.output<typeof pendingQuerySchema>;
 
 export interface PendingSummaryDto {
@@ -202,9 +212,10 @@ export type ItemOutcome = "ok" | "skipped" | "deleted";
 
 /**
  * Per-id outcome of an `{ids}` request. `ok`: done (`to` = the new id of a requeued,
- * dead-lettered or redriven copy); `skipped`: not pending any more (or idle below min-idle for
- * claim, or orphaned for requeue/dead-letter/redrive); `deleted`: the entry was gone (orphaned
- * id: ack/claim/delete removed it from the PEL).
+ * dead-lettered or redriven copy); `skipped`: nothing done: not pending any more (or idle below
+ * min-idle for claim; for redrive: no usable origin stream); `deleted`: the entry no longer
+ * exists (orphaned id): ack, claim and delete removed it from the PEL, requeue and dead-letter
+ * left it alone and count it in `skipped`, redrive found nothing to move.
  */
 export interface ActionItem {
   id: string;

@@ -1,0 +1,14 @@
+import { groupParamsSchema, pendingQuerySchema } from "@/lib/api/pending-types";
+import { parseParams, parseQuery } from "@/lib/http/parse";
+import { apiRoute } from "@/lib/http/route";
+import { readPendingPage } from "@/lib/pending/page";
+import { redisForRequest } from "@/lib/redis/client";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute({ permission: "read" }, async (req, ctx) => {
+  const { key, group } = await parseParams(groupParamsSchema, ctx.params);
+  const query = parseQuery(pendingQuerySchema, req.url);
+  return readPendingPage(await redisForRequest(), key, group, query);
+});

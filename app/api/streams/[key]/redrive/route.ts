@@ -1,0 +1,14 @@
+import { redrive } from "@/lib/actions/redrive";
+import { redriveBodySchema, streamParamsSchema } from "@/lib/api/pending-types";
+import { parseBody, parseParams } from "@/lib/http/parse";
+import { apiRoute } from "@/lib/http/route";
+import { redisForRequest } from "@/lib/redis/client";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = apiRoute({ permission: "operate", action: "dlq.redrive" }, async (req, ctx) => {
+  const { key } = await parseParams(streamParamsSchema, ctx.params);
+  const body = await parseBody(redriveBodySchema, req);
+  return redrive(await redisForRequest(), key, body);
+});

@@ -1,0 +1,129 @@
+import "server-only";
+import type Redis from "ioredis";
+import { ACTION_BATCH, type ActionItem, type ItemOutcome, type PendingFilter } from "@/lib/api/pending-types";
+import { badRequest } from "@/lib/errors";
+import { normalizeId } from "@/lib/streams/ids";
+import { scanPel, type PelChunk } from "@/lib/pending/scan";
+import { parsePendingRange } from "@/lib/streams/xinfo";
+
+/** Outcome counts of an action; `items` only for `{ids}` requests. */
+export interface Tally {
+  ok: number;
+  skipped: number;
+  deleted: number;
+  items?: ActionItem[];
+}
+
+/** Canonical `ms-seq` ids, duplicates dropped (a script must never see an id twice). */
+export function normalizeIds(ids: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const id of ids) {
+    try {
+      out.add(normalizeId(id));
+    } catch {
+      throw badRequest(`Not a stream id: ${JSON.stringify(id)}`);
+    }
+  }
+  return [...out];
+}
+
+export function chunks<T>(list: readonly T[], size = ACTION_BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** A script's flat `[outcome, to, ...]` reply as items for the ids it was given. */
+export function toItems(ids: readonly string[], reply: unknown): ActionItem[] {
+  const flat = Array.isArray(reply) ? reply : [];
+  return ids.map((id, i) => {
+    const outcome = String(flat[2 * i] ?? "skipped") as ItemOutcome;
+    const to = flat[2 * i + 1];
+    const item: ActionItem = { id, outcome };
+    if (typeof to === "string" && to !== "") item.to = to;
+    else if (Buffer.isBuffer(to) && to.length > 0) item.to = to.toString();
+    return item;
+  });
+}
+
+function add(t: Tally, items: readonly ActionItem[]): void {
+  for (const item of items) t[item.outcome] += 1;
+}
+
+export type BatchRunner = (ids: string[]) => Promise<ActionItem[]>;
+
+/** Runs a batch function over named ids, 500 at a time, keeping every item. */
+export async function runOnIds(ids: readonly string[], run: BatchRunner): Promise<Tally> {
+  const tally: Tally = { ok: 0, skipped: 0, deleted: 0, items: [] };
+  for (const batch of chunks(normalizeIds(ids))) {
+    const items = await run(batch);
+    add(tally, items);
+    tally.items!.push(...items);
+  }
+  return tally;
+}
+
+/**
+ * Runs a batch function over every PEL entry matching the filter: pages the PEL in bounded
+ * chunks and acts on the matches 500 at a time. The next page is read while a batch runs.
+ */
+export async function runOnFilter(
+  redis: Redis,
+  stream: string,
+  group: string,
+  filter: PendingFilter,
+  run: BatchRunner,
+): Promise<Tally> {
+  const tally: Tally = { ok: 0, skipped: 0, deleted: 0 };
+  const pages = scanPel(redis, stream, group, filter);
+  let next: Promise<IteratorResult<PelChunk>> = pages.next();
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.done) break;
+      next = pages.next();
+      for (const batch of chunks(page.value.matched.map((r) => r.id))) add(tally, await run(batch));
+    }
+  } catch (err) {
+    next.catch(() => undefined);
+    throw err;
+  }
+  return tally;
+}
+
+/** How many of the named ids are pending now (and pass the filter): the `{ids}` dry run. */
+export async function countPendingIds(
+  redis: Redis,
+  stream: string,
+  group: string,
+  ids: readonly string[],
+  filter: PendingFilter = {},
+): Promise<number> {
+  let matched = 0;
+  for (const batch of chunks(normalizeIds(ids))) {
+    const pipe = redis.pipeline();
+    for (const id of batch) pipe.call("XPENDING", stream, group, id, id, 1);
+    for (const [err, reply] of (await pipe.exec()) ?? []) {
+      if (err) throw err;
+      const row = parsePendingRange(reply)[0];
+      if (!row) continue;
+      if (filter.consumer !== undefined && row.consumer !== filter.consumer) continue;
+      if (filter.minIdleMs !== undefined && row.idleMs < filter.minIdleMs) continue;
+      if (filter.minDeliveries !== undefined && row.deliveries < filter.minDeliveries) continue;
+      matched += 1;
+    }
+  }
+  return matched;
+}
+
+/** How many PEL entries match the filter: the `{filter}` dry run (bounded chunks). */
+export async function countFilterMatches(redis: Redis, stream: string, group: string, filter: PendingFilter): Promise<number> {
+  let matched = 0;
+  for await (const chunk of scanPel(redis, stream, group, filter)) matched += chunk.matched.length;
+  return matched;
+}
+
+/** Script arguments re-checking the filter per id inside the script ('' / 0 = no condition). */
+export function filterArgs(filter: PendingFilter): [string, number, number] {
+  return [filter.consumer ?? "", filter.minIdleMs ?? 0, filter.minDeliveries ?? 0];
+}

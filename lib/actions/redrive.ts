@@ -1,0 +1,54 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/api/pending-types";
+import { assertStream } from "@/lib/streams/assert-stream";
+import { chunks, normalizeIds, toItems } from "./batches";
+import { translated } from "./redis-errors";
+import { redriveScript } from "./scripts";
+
+const ORIGIN_FIELD = "streamscope-origin-stream";
+
+/**
+ * The origin stream each dead-lettered entry names (read up front so the script can declare
+ * every key it writes). Entries that are gone or carry no origin map to nothing.
+ */
+async function readOrigins(redis: Redis, dlq: string, ids: readonly string[]): Promise<(string | null)[]> {
+  const pipe = redis.pipeline();
+  for (const id of ids) pipe.xrangeBuffer(dlq, id, id, "COUNT", 1);
+  const replies = (await pipe.exec()) ?? [];
+  return replies.map(([err, reply]) => {
+    if (err) throw err;
+    const entry = (reply as [Buffer, Buffer[]][])[0];
+    const fields = entry?.[1] ?? [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i]!.toString() === ORIGIN_FIELD) return fields[i + 1]!.toString();
+    }
+    return null;
+  });
+}
+
+/**
+ * Moves dead-lettered entries back to their origin stream (fields and streamscope- metadata
+ * kept, so delivery counting continues) and deletes them from the dead-letter stream: one
+ * atomic script call per batch of at most 500 ids. Running it twice moves nothing twice.
+ */
+export async function redrive(redis: Redis, dlq: string, body: RedriveBody): Promise<RedriveResponse | DryRunResponse> {
+  await assertStream(redis, dlq);
+  const ids = normalizeIds(body.ids);
+  if (body.dryRun) {
+    let matched = 0;
+    for (const batch of chunks(ids)) matched += (await readOrigins(redis, dlq, batch)).filter((o) => o !== null).length;
+    return { dryRun: true, matched };
+  }
+  const result: RedriveResponse = { redriven: 0, skipped: 0, items: [] };
+  for (const batch of chunks(ids)) {
+    const origins = [...new Set((await readOrigins(redis, dlq, batch)).filter((o): o is string => o !== null))];
+    const reply = await translated(() => redriveScript.run(redis, [dlq, ...origins], batch));
+    for (const item of toItems(batch, reply)) {
+      if (item.outcome === "ok") result.redriven += 1;
+      else result.skipped += 1;
+      result.items.push(item);
+    }
+  }
+  return result;
+}

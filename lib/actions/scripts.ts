@@ -1,0 +1,267 @@
+import "server-only";
+import { LuaScript } from "./lua";
+
+/**
+ * The Lua scripts behind every pending action. Each call handles one batch (at most 500 ids)
+ * and is atomic: it validates everything first (key types, group, each id still pending and
+ * still matching the filter, entries present) and raises before its first write, so a failing
+ * call changes nothing. Because the "still pending" check runs inside the script, two identical
+ * requests at once touch each message once: the second finds the id gone from the PEL.
+ *
+ * Replies are flat lists `[outcome, to, outcome, to, ...]`, one pair per id argument, with
+ * outcome `ok` | `skipped` | `deleted` and `to` the new id of a copy (or "").
+ *
+ * Redis Cluster: every key a script touches is passed in KEYS, so a cluster can route the call;
+ * the keys of one call (stream and dead-letter target, DLQ and origin streams) must share a
+ * slot there (use a hash tag such as `{orders}:dlq`).
+ */
+
+/** Shared checks. `check_stream` raises NOTFOUND / WRONGTYPE; `group_count` raises NOGROUP. */
+const PRELUDE = `
+local function key_type(key)
+  local t = redis.call('TYPE', key)
+  if type(t) == 'table' then return t['ok'] end
+  return t
+end
+
+local function check_stream(key)
+  local t = key_type(key)
+  if t == 'none' then return 'NOTFOUND no stream named ' .. key end
+  if t ~= 'stream' then return 'WRONGTYPE key ' .. key .. ' holds a ' .. t .. ', not a stream' end
+  return nil
+end
+
+local function group_count(key, group)
+  local groups = redis.call('XINFO', 'GROUPS', key)
+  local found = false
+  for _, g in ipairs(groups) do
+    for j = 1, #g, 2 do
+      if g[j] == 'name' and g[j + 1] == group then found = true end
+    end
+  end
+  if not found then return nil, 'NOGROUP stream ' .. key .. ' has no consumer group ' .. group end
+  return #groups, nil
+end
+
+-- The id's PEL row {id, consumer, idle, deliveries} when it is pending and matches the filter.
+local function pending_row(key, group, id, consumer, min_idle, min_deliveries)
+  local row = redis.call('XPENDING', key, group, id, id, 1)[1]
+  if not row then return nil end
+  if consumer ~= '' and row[2] ~= consumer then return nil end
+  if row[3] < min_idle or row[4] < min_deliveries then return nil end
+  return row
+end
+
+local function entry_fields(key, id)
+  local e = redis.call('XRANGE', key, id, id, 'COUNT', 1)[1]
+  if not e then return nil end
+  return e[2]
+end
+`;
+
+/**
+ * Requeue / dead-letter: copy each still-pending entry to KEYS[2] (the stream itself for a
+ * requeue) with the original fields in order followed by fresh streamscope- metadata, then
+ * XACK the original. Orphaned ids (entry gone) are skipped and reported as `deleted`.
+ *
+ * KEYS: [stream, target]. ARGV: group, mode (requeue|dead-letter), reason, allGroups (1|0),
+ * filterConsumer ('' = any), minIdleMs, minDeliveries, id...
+ */
+export const moveScript = new LuaScript(
+  "move",
+  `${PRELUDE}
+local src, dst = KEYS[1], KEYS[2]
+local group, mode, reason, all_groups = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local consumer, min_idle, min_deliveries = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+
+local err = check_stream(src)
+if err then return redis.error_reply(err) end
+local n, gerr = group_count(src, group)
+if gerr then return redis.error_reply(gerr) end
+if mode == 'requeue' and n > 1 and all_groups ~= '1' then
+  return redis.error_reply('CONFLICT stream ' .. src .. ' is read by ' .. n ..
+    ' groups: a requeued copy reaches every group (pass allGroups to requeue anyway, or claim instead)')
+end
+if dst ~= src then
+  local t = key_type(dst)
+  if t ~= 'none' and t ~= 'stream' then
+    return redis.error_reply('WRONGTYPE dead-letter target ' .. dst .. ' holds a ' .. t .. ', not a stream')
+  end
+end
+
+local META = {
+  ['streamscope-origin-stream'] = true, ['streamscope-origin-group'] = true,
+  ['streamscope-origin-id'] = true, ['streamscope-deliveries'] = true,
+  ['streamscope-requeued-at'] = true, ['streamscope-dead-lettered-at'] = true,
+  ['streamscope-reason'] = true,
+}
+local time = redis.call('TIME')
+local now = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+local stamp = 'streamscope-requeued-at'
+if mode ~= 'requeue' then stamp = 'streamscope-dead-lettered-at' end
+
+-- Validate every id before the first write.
+local out, plans, seen = {}, {}, {}
+for i = 8, #ARGV do
+  local id = ARGV[i]
+  local row = not seen[id] and pending_row(src, group, id, consumer, min_idle, min_deliveries)
+  seen[id] = true
+  local fields = row and entry_fields(src, id)
+  if not row then
+    out[#out + 1] = 'skipped'; out[#out + 1] = ''
+  elseif not fields then
+    out[#out + 1] = 'deleted'; out[#out + 1] = ''
+  else
+    local args, prior = { dst, '*' }, 0
+    for j = 1, #fields, 2 do
+      local name = fields[j]
+      if name == 'streamscope-deliveries' then prior = tonumber(fields[j + 1]) or 0 end
+      if not META[name] then
+        args[#args + 1] = name; args[#args + 1] = fields[j + 1]
+      end
+    end
+    args[#args + 1] = 'streamscope-origin-stream'; args[#args + 1] = src
+    args[#args + 1] = 'streamscope-origin-group'; args[#args + 1] = group
+    args[#args + 1] = 'streamscope-origin-id'; args[#args + 1] = id
+    args[#args + 1] = 'streamscope-deliveries'; args[#args + 1] = string.format('%.0f', prior + row[4])
+    args[#args + 1] = stamp; args[#args + 1] = now
+    args[#args + 1] = 'streamscope-reason'; args[#args + 1] = reason
+    plans[#plans + 1] = { id = id, args = args, slot = #out + 2 }
+    out[#out + 1] = 'ok'; out[#out + 1] = ''
+  end
+end
+
+for _, p in ipairs(plans) do
+  out[p.slot] = redis.call('XADD', unpack(p.args))
+  redis.call('XACK', src, group, p.id)
+end
+return out
+`,
+);
+
+/**
+ * Ack (mode "ack") or ack + XDEL (mode "delete") of still-pending ids that match the filter.
+ * Orphaned ids are acked too and reported as `deleted`.
+ *
+ * KEYS: [stream]. ARGV: group, mode, filterConsumer, minIdleMs, minDeliveries, id...
+ */
+export const ackScript = new LuaScript(
+  "ack",
+  `${PRELUDE}
+local src = KEYS[1]
+local group, mode = ARGV[1], ARGV[2]
+local consumer, min_idle, min_deliveries = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local err = check_stream(src)
+if err then return redis.error_reply(err) end
+local _, gerr = group_count(src, group)
+if gerr then return redis.error_reply(gerr) end
+
+local out, acks, dels = {}, {}, {}
+for i = 6, #ARGV do
+  local id = ARGV[i]
+  if not pending_row(src, group, id, consumer, min_idle, min_deliveries) then
+    out[#out + 1] = 'skipped'
+  elseif redis.call('XRANGE', src, id, id, 'COUNT', 1)[1] then
+    out[#out + 1] = 'ok'; acks[#acks + 1] = id; dels[#dels + 1] = id
+  else
+    out[#out + 1] = 'deleted'; acks[#acks + 1] = id
+  end
+  out[#out + 1] = ''
+end
+if #acks > 0 then redis.call('XACK', src, group, unpack(acks)) end
+if mode == 'delete' and #dels > 0 then redis.call('XDEL', src, unpack(dels)) end
+return out
+`,
+);
+
+/**
+ * Claim still-pending ids idle at least minIdleMs to a consumer (XCLAIM ... JUSTID with that
+ * min-idle, so a message a live consumer just took stays where it is). Orphaned ids are removed
+ * from the PEL (as XCLAIM does on 7.0+) and reported as `deleted`.
+ *
+ * KEYS: [stream]. ARGV: group, consumer, minIdleMs, filterConsumer, minDeliveries, id...
+ */
+export const claimScript = new LuaScript(
+  "claim",
+  `${PRELUDE}
+local src = KEYS[1]
+local group, target, min_idle = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local consumer, min_deliveries = ARGV[4], tonumber(ARGV[5])
+local err = check_stream(src)
+if err then return redis.error_reply(err) end
+local _, gerr = group_count(src, group)
+if gerr then return redis.error_reply(gerr) end
+
+local out, claims, orphans = {}, {}, {}
+for i = 6, #ARGV do
+  local id = ARGV[i]
+  if not pending_row(src, group, id, consumer, min_idle, min_deliveries) then
+    out[#out + 1] = 'skipped'
+  elseif redis.call('XRANGE', src, id, id, 'COUNT', 1)[1] then
+    out[#out + 1] = 'ok'; claims[#claims + 1] = id
+  else
+    out[#out + 1] = 'deleted'; orphans[#orphans + 1] = id
+  end
+  out[#out + 1] = ''
+end
+if #orphans > 0 then redis.call('XACK', src, group, unpack(orphans)) end
+if #claims > 0 then
+  local args = { src, group, target, ARGV[3] }
+  for _, id in ipairs(claims) do args[#args + 1] = id end
+  args[#args + 1] = 'JUSTID'
+  redis.call('XCLAIM', unpack(args))
+end
+return out
+`,
+);
+
+/**
+ * Redrive: move dead-lettered entries back to the stream named by their
+ * `streamscope-origin-stream` field (fields kept as they are, metadata included, so delivery
+ * counting continues), then XDEL them from the dead-letter stream. An entry that is gone, has
+ * no origin, names an origin not in KEYS, or whose origin holds another type is skipped.
+ *
+ * KEYS: [dlq, origin...]. ARGV: id...
+ */
+export const redriveScript = new LuaScript(
+  "redrive",
+  `${PRELUDE}
+local dlq = KEYS[1]
+local err = check_stream(dlq)
+if err then return redis.error_reply(err) end
+local usable = {}
+for i = 2, #KEYS do
+  local t = key_type(KEYS[i])
+  if KEYS[i] ~= dlq and (t == 'none' or t == 'stream') then usable[KEYS[i]] = true end
+end
+
+local out, plans, seen = {}, {}, {}
+for i = 1, #ARGV do
+  local id = ARGV[i]
+  local fields = not seen[id] and entry_fields(dlq, id)
+  seen[id] = true
+  local origin = nil
+  if fields then
+    for j = 1, #fields, 2 do
+      if fields[j] == 'streamscope-origin-stream' then origin = fields[j + 1]; break end
+    end
+  end
+  if not fields then
+    out[#out + 1] = 'deleted'; out[#out + 1] = ''
+  elseif not origin or not usable[origin] then
+    out[#out + 1] = 'skipped'; out[#out + 1] = ''
+  else
+    local args = { origin, '*' }
+    for j = 1, #fields do args[#args + 1] = fields[j] end
+    plans[#plans + 1] = { id = id, args = args, slot = #out + 2 }
+    out[#out + 1] = 'ok'; out[#out + 1] = ''
+  end
+end
+
+for _, p in ipairs(plans) do
+  out[p.slot] = redis.call('XADD', unpack(p.args))
+  redis.call('XDEL', dlq, p.id)
+end
+return out
+`,
+);

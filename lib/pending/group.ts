@@ -1,0 +1,51 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { ConsumerRow, GroupDetailResponse } from "@/lib/api/pending-types";
+import { getGroupRule } from "@/lib/config/settings";
+import { notFound } from "@/lib/errors";
+import { assertStream } from "@/lib/streams/assert-stream";
+import { consumerInactiveMs, parseConsumers, parseGroups, type ConsumerInfo, type GroupInfo } from "@/lib/streams/xinfo";
+
+export interface GroupContext {
+  group: GroupInfo;
+  /** How many groups read the stream (requeue needs allGroups when more than one). */
+  groupCount: number;
+}
+
+/** 404 for a missing stream or group, 409 for a key of another type; else the group's facts. */
+export async function requireGroup(redis: Redis, stream: string, group: string): Promise<GroupContext> {
+  await assertStream(redis, stream);
+  const groups = parseGroups(await redis.call("XINFO", "GROUPS", stream));
+  const found = groups.find((g) => g.name === group);
+  if (!found) throw notFound(`Stream "${stream}" has no consumer group "${group}"`);
+  return { group: found, groupCount: groups.length };
+}
+
+/**
+ * A consumer is dead when it owns pending messages and has had no successful read or claim
+ * for longer than the group's stuck threshold. `inactive` is read when the server reports it
+ * (7.2+); on 7.0 `idle` has that meaning (consumerInactiveMs).
+ */
+export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRow {
+  const inactive = consumerInactiveMs(c);
+  return {
+    name: c.name,
+    pending: c.pending,
+    idleMs: c.idleMs,
+    inactiveMs: Number.isFinite(inactive) ? inactive : null,
+    dead: c.pending > 0 && inactive > stuckAfterMs,
+  };
+}
+
+export async function getGroupDetail(redis: Redis, stream: string, group: string): Promise<GroupDetailResponse> {
+  const { group: info } = await requireGroup(redis, stream, group);
+  const [consumersReply, rule] = await Promise.all([
+    redis.call("XINFO", "CONSUMERS", stream, group),
+    getGroupRule(redis, stream, group),
+  ]);
+  return {
+    ...info,
+    stuckAfterMs: rule.stuckAfterMs,
+    consumers: parseConsumers(consumersReply).map((c) => toConsumerRow(c, rule.stuckAfterMs)),
+  };
+}

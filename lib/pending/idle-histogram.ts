@@ -1,0 +1,60 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { IdleHistogramResponse } from "@/lib/api/pending-types";
+import { getGroupRule } from "@/lib/config/settings";
+import { idToTimeMs, timeMsToId } from "@/lib/streams/ids";
+import { requireGroup } from "./group";
+import { idleBuckets } from "./histogram";
+import { readPendingSummary } from "./page";
+import { PEL_CHUNK, readPelChunk, scanPel } from "./scan";
+
+/** Up to this many pending entries the histogram counts every one. */
+export const EXACT_LIMIT = 10_000;
+/** Above it: this many windows of PEL_CHUNK entries, spread evenly over the PEL's id range. */
+export const SAMPLE_WINDOWS = 10;
+
+/**
+ * Histogram of the group's pending idle times, read in bounded XPENDING batches: exact for a
+ * PEL up to EXACT_LIMIT, else an estimate from SAMPLE_WINDOWS windows starting at evenly spaced
+ * times between the oldest and newest pending id, scaled to the PEL size.
+ */
+export async function readIdleHistogram(redis: Redis, stream: string, group: string): Promise<IdleHistogramResponse> {
+  await requireGroup(redis, stream, group);
+  const [summary, rule] = await Promise.all([readPendingSummary(redis, stream, group), getGroupRule(redis, stream, group)]);
+  let total = summary.count;
+  const idles = new Map<string, number>();
+  let exact = false;
+
+  if (total <= EXACT_LIMIT) {
+    exact = true;
+    for await (const chunk of scanPel(redis, stream, group, {})) {
+      for (const r of chunk.matched) idles.set(r.id, r.idleMs);
+      // The PEL grew past the limit while we read it: keep what we have as a sample.
+      if (idles.size > EXACT_LIMIT) {
+        exact = false;
+        break;
+      }
+    }
+    if (exact) total = idles.size;
+  } else if (summary.minId && summary.maxId) {
+    const from = idToTimeMs(summary.minId);
+    const to = idToTimeMs(summary.maxId);
+    const windows = await Promise.all(
+      Array.from({ length: SAMPLE_WINDOWS }, (_, i) => {
+        const at = from + Math.floor(((to - from) * i) / SAMPLE_WINDOWS);
+        return readPelChunk(redis, stream, group, { start: timeMsToId(at), end: "+", count: PEL_CHUNK });
+      }),
+    );
+    for (const rows of windows) for (const r of rows) idles.set(r.id, r.idleMs);
+  }
+
+  const values = [...idles.values()];
+  return {
+    buckets: idleBuckets(values, exact ? values.length : total),
+    exact,
+    sampled: values.length,
+    total,
+    stuckAfterMs: rule.stuckAfterMs,
+    perConsumer: summary.consumers,
+  };
+}
