@@ -45,9 +45,10 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, on
   const consumer = consumerChoice === NEW_CONSUMER ? newConsumer.trim() : consumerChoice;
   const minIdleMs = parseDurationInput(minIdleText);
   const isFilter = request.target.kind === "filter";
-  // The count of a filter comes from a dry run (recounted when the claim's min idle changes).
+  // The count of a filter comes from a dry run (recounted when the claim's min idle changes);
+  // a requeue always asks one, since the server refuses it up front on a several-groups stream.
   const previewBody = buildActionBody(request, { consumer, minIdleMs: minIdleMs ?? 0 });
-  const preview = useActionPreview(streamKey, group, action, previewBody, isFilter && minIdleMs !== null);
+  const preview = useActionPreview(streamKey, group, action, previewBody, (isFilter || action === "requeue") && minIdleMs !== null);
   const refusedForGroups = refusedOnRun || (action === "requeue" && isAllGroupsRefusal(preview.error));
   const countError = preview.error && !refusedForGroups ? preview.error.message : null;
   const matched = isFilter ? (preview.data?.matched ?? null) : knownCount(request);

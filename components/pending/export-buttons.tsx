@@ -4,7 +4,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { fetchPending } from "@/lib/api/pending-client";
 import { formatNumber } from "@/lib/format";
-import { filterToQuery, type ExplorerFilter } from "./pending-filter";
+import { toPendingQuery, type ExplorerFilter } from "./pending-filter";
 import { collectPages, EXPORT_CAP, EXPORT_PAGE_SIZE, exportFileName, pendingToCsv, pendingToJson } from "./pending-export";
 
 function download(name: string, text: string, type: string) {
@@ -30,9 +30,9 @@ export function ExportButtons({ streamKey, group, filter }: { streamKey: string;
     setRunning(format);
     setRows(0);
     try {
-      const { start, ...rest } = filterToQuery(filter);
+      const firstPage = toPendingQuery(filter);
       const result = await collectPages(
-        async (cursor) => fetchPending(streamKey, group, { ...rest, start: cursor ?? start, count: EXPORT_PAGE_SIZE }),
+        async (cursor) => fetchPending(streamKey, group, { ...firstPage, start: cursor ?? firstPage.start, count: EXPORT_PAGE_SIZE }),
         { cap: EXPORT_CAP, onProgress: setRows, signal: controller.signal },
       );
       const text =

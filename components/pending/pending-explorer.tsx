@@ -5,11 +5,11 @@ import { ACTIONS, ACTION_VERB, type MessageAction } from "@/components/actions/a
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
-import { DEFAULT_PENDING_PAGE, type PendingEntryRow } from "@/lib/api/pending-types";
+import { DEFAULT_PENDING_PAGE, type PendingEntryRow, type PendingQuery } from "@/lib/api/pending-types";
 import { formatNumber } from "@/lib/format";
 import { usePendingPage } from "@/lib/hooks/use-pending";
 import { ExportButtons } from "./export-buttons";
-import { describeFilter, filterToQuery, isEmptyFilter, toActionFilter, type ExplorerFilter } from "./pending-filter";
+import { describeFilter, isEmptyFilter, toActionFilter, toPendingQuery, type ExplorerFilter } from "./pending-filter";
 import { PendingFilterForm } from "./pending-filter-form";
 import { PendingTable } from "./pending-table";
 
@@ -36,12 +36,12 @@ export function PendingExplorer(props: PendingExplorerProps) {
   const [cursors, setCursors] = useState<string[]>([]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
-  const { start, ...rest } = filterToQuery(filter);
-  const query = {
-    ...rest,
-    start: cursors.at(-1) ?? start,
+  const firstPage = toPendingQuery(filter);
+  const query: PendingQuery = {
+    ...firstPage,
+    start: cursors.at(-1) ?? firstPage.start,
     count: pageSize,
-    ...(expanded.size > 0 ? { withFields: "1" as const } : {}),
+    ...(expanded.size > 0 ? { withFields: true } : {}),
   };
   const { data, error, isPending, isFetching, isPlaceholderData, refetch } = usePendingPage(streamKey, group, query);
   const entries = data?.entries ?? [];

@@ -3,7 +3,7 @@
  * pre-filtered: `?consumer=&minIdleMs=&minDeliveries=&start=&end=`. Pure; tested.
  */
 import { formatDuration, formatNumber } from "@/lib/format";
-import type { PendingFilter } from "@/lib/api/pending-types";
+import type { PendingFilter, PendingQuery } from "@/lib/api/pending-types";
 import { isValidId, normalizeId } from "@/lib/streams/ids";
 
 export interface ExplorerFilter {
@@ -71,6 +71,12 @@ export function toActionFilter(filter: ExplorerFilter): PendingFilter {
   if (filter.start) out.minId = filter.start;
   if (filter.end) out.maxId = filter.end;
   return out;
+}
+
+/** The pending list's query for a filter (the first page: `start` is the filter's lowest id). */
+export function toPendingQuery(filter: ExplorerFilter): PendingQuery {
+  const { consumer, minIdleMs, minDeliveries, start, end } = filter;
+  return { consumer, minIdleMs, minDeliveries, start, end };
 }
 
 export function isEmptyFilter(filter: ExplorerFilter): boolean {

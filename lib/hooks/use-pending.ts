@@ -7,7 +7,7 @@ import { queryKeys } from "@/lib/api/query-keys";
 /** One page of the group's PEL; the previous page stays on screen while the next loads. */
 export function usePendingPage(key: string, group: string, query: PendingQuery) {
   return useQuery({
-    queryKey: queryKeys.streams.pending(key, group, query as Record<string, unknown>),
+    queryKey: queryKeys.streams.pending(key, group, { ...query }),
     queryFn: () => fetchPending(key, group, query),
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
