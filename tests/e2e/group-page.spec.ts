@@ -36,7 +36,7 @@ async function withGroupRule(redis: Redis, rule: Record<string, unknown>): Promi
 }
 
 test("ack one message from its row: the row goes and the pending count drops", async ({ page, redis, prefix }) => {
-  const key = `${prefix}orders {eu}/1`;
+  const key = `${prefix}orders {eu}/1 %41 é`;
   await redis.xgroup("CREATE", key, "billing", "0", "MKSTREAM");
   const [first, second, third] = await seedPending(redis, key, "billing", "worker-1", 3);
 

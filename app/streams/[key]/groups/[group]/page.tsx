@@ -3,19 +3,23 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
+import { decodePageParam } from "@/lib/route-params";
 
 interface Props {
   params: Promise<{ key: string; group: string }>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  // Already decoded here, unlike the page's own params.
   const { key, group } = await params;
   return { title: `${group} on ${key}` };
 }
 
-/** `/streams/{key}/groups/{group}`: Next hands the segments over URL-decoded. */
+/** `/streams/{key}/groups/{group}` (both segments encoded with encodeURIComponent). */
 export default async function GroupRoute({ params }: Props) {
-  const { key, group } = await params;
+  const raw = await params;
+  const key = decodePageParam(raw.key);
+  const group = decodePageParam(raw.group);
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
