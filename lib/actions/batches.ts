@@ -27,6 +27,13 @@ export function normalizeIds(ids: readonly string[]): string[] {
   return [...out];
 }
 
+/**
+ * Ids per script call. Well under ACTION_BATCH (500) so that no single call keeps Redis busy
+ * for long (each id costs a few lookups inside the script); the calls of one PEL page are sent
+ * together, so throughput does not suffer.
+ */
+export const SCRIPT_BATCH = 100;
+
 export function chunks<T>(list: readonly T[], size = ACTION_BATCH): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -46,26 +53,46 @@ export function toItems(ids: readonly string[], reply: unknown): ActionItem[] {
   });
 }
 
-function add(t: Tally, items: readonly ActionItem[]): void {
-  for (const item of items) t[item.outcome] += 1;
+/** What one batch call did: counts, and per-id items when the call reports them. */
+export interface BatchResult {
+  ok: number;
+  skipped: number;
+  deleted: number;
+  items?: ActionItem[];
 }
 
-export type BatchRunner = (ids: string[]) => Promise<ActionItem[]>;
+export function fromItems(items: ActionItem[]): BatchResult {
+  const r: BatchResult = { ok: 0, skipped: 0, deleted: 0, items };
+  for (const item of items) r[item.outcome] += 1;
+  return r;
+}
 
-/** Runs a batch function over named ids, 500 at a time, keeping every item. */
+export type BatchRunner = (ids: string[], detail: boolean) => Promise<BatchResult>;
+
+function add(t: Tally, r: BatchResult): void {
+  t.ok += r.ok;
+  t.skipped += r.skipped;
+  t.deleted += r.deleted;
+  if (t.items && r.items) t.items.push(...r.items);
+}
+
+/** Sends the batches of one group of ids together (one round trip), keeping their order. */
+async function runBatches(ids: readonly string[], run: BatchRunner, detail: boolean, tally: Tally): Promise<void> {
+  const results = await Promise.all(chunks(ids, SCRIPT_BATCH).map((batch) => run(batch, detail)));
+  for (const r of results) add(tally, r);
+}
+
+/** Runs a batch function over named ids, keeping every item. */
 export async function runOnIds(ids: readonly string[], run: BatchRunner): Promise<Tally> {
   const tally: Tally = { ok: 0, skipped: 0, deleted: 0, items: [] };
-  for (const batch of chunks(normalizeIds(ids))) {
-    const items = await run(batch);
-    add(tally, items);
-    tally.items!.push(...items);
-  }
+  for (const group of chunks(normalizeIds(ids), ACTION_BATCH * 2)) await runBatches(group, run, true, tally);
   return tally;
 }
 
 /**
  * Runs a batch function over every PEL entry matching the filter: pages the PEL in bounded
- * chunks and acts on the matches 500 at a time. The next page is read while a batch runs.
+ * chunks and acts on each page's matches in script calls of SCRIPT_BATCH ids. The next page is
+ * read while a page's batches run. Counts only (no items).
  */
 export async function runOnFilter(
   redis: Redis,
@@ -82,7 +109,12 @@ export async function runOnFilter(
       const page = await next;
       if (page.done) break;
       next = pages.next();
-      for (const batch of chunks(page.value.matched.map((r) => r.id))) add(tally, await run(batch));
+      await runBatches(
+        page.value.matched.map((r) => r.id),
+        run,
+        false,
+        tally,
+      );
     }
   } catch (err) {
     next.catch(() => undefined);

@@ -18,7 +18,9 @@ export class LuaScript {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
       if (err instanceof Error && err.message.startsWith("NOSCRIPT")) {
-        return redis.eval(this.source, keys.length, ...keys, ...args);
+        // Load once, then run by sha (batches sent together would otherwise each EVAL the source).
+        await redis.script("LOAD", this.source);
+        return redis.evalsha(this.sha, keys.length, ...keys, ...args);
       }
       throw err;
     }

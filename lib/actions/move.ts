@@ -4,7 +4,7 @@ import type { ActionItem, PendingFilter } from "@/lib/api/pending-types";
 import { getGroupRule } from "@/lib/config/settings";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { badRequest } from "@/lib/errors";
-import { filterArgs, runOnIds, toItems, type BatchRunner, type Tally } from "./batches";
+import { filterArgs, fromItems, runOnIds, toItems, type BatchRunner, type Tally } from "./batches";
 import { translated } from "./redis-errors";
 import { moveScript } from "./scripts";
 
@@ -65,7 +65,7 @@ export function moveBatchRunner(redis: Redis, opts: MoveOptions): BatchRunner {
   const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
   return async (ids) => {
     const reply = await translated(() => moveScript.run(redis, [opts.stream, opts.target], [...head, ...ids]));
-    return toItems(ids, reply);
+    return fromItems(toItems(ids, reply));
   };
 }
 

@@ -141,43 +141,51 @@ return out
 
 /**
  * Ack (mode "ack") or ack + XDEL (mode "delete") of still-pending ids that match the filter.
- * Orphaned ids are acked too and reported as `deleted`.
+ * With detail "1" each id's entry is looked up so orphaned ids are reported as `deleted`
+ * (they are acked too); with "0" (filter requests, counts only) that lookup is skipped and
+ * the reply is `[acked]`.
  *
- * KEYS: [stream]. ARGV: group, mode, filterConsumer, minIdleMs, minDeliveries, id...
+ * KEYS: [stream]. ARGV: group, mode, detail, filterConsumer, minIdleMs, minDeliveries, id...
  */
 export const ackScript = new LuaScript(
   "ack",
   `${PRELUDE}
 local src = KEYS[1]
-local group, mode = ARGV[1], ARGV[2]
-local consumer, min_idle, min_deliveries = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local group, mode, detail = ARGV[1], ARGV[2], ARGV[3] == '1'
+local consumer, min_idle, min_deliveries = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local err = check_stream(src)
 if err then return redis.error_reply(err) end
 local _, gerr = group_count(src, group)
 if gerr then return redis.error_reply(gerr) end
 
-local out, acks, dels = {}, {}, {}
-for i = 6, #ARGV do
+local out, acks = {}, {}
+for i = 7, #ARGV do
   local id = ARGV[i]
   if not pending_row(src, group, id, consumer, min_idle, min_deliveries) then
-    out[#out + 1] = 'skipped'
-  elseif redis.call('XRANGE', src, id, id, 'COUNT', 1)[1] then
-    out[#out + 1] = 'ok'; acks[#acks + 1] = id; dels[#dels + 1] = id
+    if detail then out[#out + 1] = 'skipped'; out[#out + 1] = '' end
   else
-    out[#out + 1] = 'deleted'; acks[#acks + 1] = id
+    acks[#acks + 1] = id
+    if detail then
+      if redis.call('XRANGE', src, id, id, 'COUNT', 1)[1] then out[#out + 1] = 'ok' else out[#out + 1] = 'deleted' end
+      out[#out + 1] = ''
+    end
   end
-  out[#out + 1] = ''
 end
-if #acks > 0 then redis.call('XACK', src, group, unpack(acks)) end
-if mode == 'delete' and #dels > 0 then redis.call('XDEL', src, unpack(dels)) end
-return out
+if #acks > 0 then
+  redis.call('XACK', src, group, unpack(acks))
+  -- XDEL of an orphaned id is a no-op.
+  if mode == 'delete' then redis.call('XDEL', src, unpack(acks)) end
+end
+if detail then return out end
+return { #acks }
 `,
 );
 
 /**
  * Claim still-pending ids idle at least minIdleMs to a consumer (XCLAIM ... JUSTID with that
- * min-idle, so a message a live consumer just took stays where it is). Orphaned ids are removed
- * from the PEL (as XCLAIM does on 7.0+) and reported as `deleted`.
+ * min-idle, so a message a live consumer just took stays where it is). The script has checked
+ * each id is pending and idle enough, so an id XCLAIM leaves out of its reply is one whose entry
+ * is gone: XCLAIM (7.0+) drops it from the PEL and we report it as `deleted`.
  *
  * KEYS: [stream]. ARGV: group, consumer, minIdleMs, filterConsumer, minDeliveries, id...
  */
@@ -192,24 +200,26 @@ if err then return redis.error_reply(err) end
 local _, gerr = group_count(src, group)
 if gerr then return redis.error_reply(gerr) end
 
-local out, claims, orphans = {}, {}, {}
+local candidates = {}
+for i = 6, #ARGV do
+  if pending_row(src, group, ARGV[i], consumer, min_idle, min_deliveries) then candidates[ARGV[i]] = true end
+end
+local args = { src, group, target, ARGV[3] }
+for i = 6, #ARGV do
+  if candidates[ARGV[i]] then args[#args + 1] = ARGV[i] end
+end
+local claimed = {}
+if #args > 4 then
+  args[#args + 1] = 'JUSTID'
+  for _, id in ipairs(redis.call('XCLAIM', unpack(args))) do claimed[id] = true end
+end
+local out = {}
 for i = 6, #ARGV do
   local id = ARGV[i]
-  if not pending_row(src, group, id, consumer, min_idle, min_deliveries) then
-    out[#out + 1] = 'skipped'
-  elseif redis.call('XRANGE', src, id, id, 'COUNT', 1)[1] then
-    out[#out + 1] = 'ok'; claims[#claims + 1] = id
-  else
-    out[#out + 1] = 'deleted'; orphans[#orphans + 1] = id
-  end
+  if claimed[id] then out[#out + 1] = 'ok'
+  elseif candidates[id] then out[#out + 1] = 'deleted'
+  else out[#out + 1] = 'skipped' end
   out[#out + 1] = ''
-end
-if #orphans > 0 then redis.call('XACK', src, group, unpack(orphans)) end
-if #claims > 0 then
-  local args = { src, group, target, ARGV[3] }
-  for _, id in ipairs(claims) do args[#args + 1] = id end
-  args[#args + 1] = 'JUSTID'
-  redis.call('XCLAIM', unpack(args))
 end
 return out
 `,

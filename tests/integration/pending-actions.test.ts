@@ -243,10 +243,21 @@ describe("delete", () => {
     expect(await pelIds(redis, s, "g")).toEqual([ids[2]]);
   });
 
-  it("by filter deletes every match", async () => {
+  it("by filter deletes every match, orphans included", async () => {
     const s = key();
-    await seedPending(redis, s, { n: 1200 });
+    const ids = await seedPending(redis, s, { n: 1200 });
+    await redis.xdel(s, ids[700]!);
     expect(await deletePending(redis, s, "g", { filter: {} })).toEqual({ deleted: 1200, skipped: 0 });
     expect(await redis.xlen(s)).toBe(0);
+    expect(await pelIds(redis, s, "g")).toEqual([]);
+  });
+
+  it("by filter with conditions re-checks them and leaves the rest", async () => {
+    const s = key();
+    const ids = await seedPending(redis, s, { n: 4 });
+    await redeliver(redis, s, "g", "c1", [ids[0]!, ids[2]!]);
+    expect(await deletePending(redis, s, "g", { filter: { minDeliveries: 2 } })).toEqual({ deleted: 2, skipped: 0 });
+    expect((await entries(redis, s)).map((e) => e.id)).toEqual([ids[1], ids[3]]);
+    expect(await pelIds(redis, s, "g")).toEqual([ids[1], ids[3]]);
   });
 });

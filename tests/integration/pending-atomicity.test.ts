@@ -1,12 +1,12 @@
 import Redis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
-import { deadLetterPending, requeuePending, ackPending } from "@/lib/actions/pending-actions";
+import { ackPending, claimPending, deadLetterPending, requeuePending } from "@/lib/actions/pending-actions";
 import { moveScript } from "@/lib/actions/scripts";
 import { redrive } from "@/lib/actions/redrive";
 import { closeRedis } from "@/lib/redis/client";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { entries, pelIds, seedPending, snapshot } from "../helpers/pending";
+import { entries, pelIds, seedPending, sleep, snapshot } from "../helpers/pending";
 
 const redis = testRedis();
 const prefix = uniquePrefix("patom");
@@ -113,6 +113,28 @@ describe("concurrency: two identical bulk requests at once", () => {
     expect(await pelIds(redis, s, "g")).toEqual([]);
     expect(await redis.xlen(s)).toBe(total + 2000);
     expect(await payloadMultiset(s, "g")).toEqual(before);
+  });
+
+  it("claim and ack by filter: between them each message is touched once", async () => {
+    const s = key();
+    await seedPending(redis, s, { n: 1500, consumer: "dead" });
+    await sleep(60);
+    const a = new Redis(process.env.REDIS_URL!);
+    const b = new Redis(process.env.REDIS_URL!);
+    try {
+      const body = { filter: { consumer: "dead" }, consumer: "rescuer", minIdleMs: 50 };
+      const [ca, cb] = (await Promise.all([claimPending(a, s, "g", body), claimPending(b, s, "g", body)])) as { claimed: number }[];
+      expect(ca!.claimed + cb!.claimed).toBe(1500);
+      const pel = (await redis.xpending(s, "g")) as [number, string, string, [string, string][]];
+      expect(pel[3]).toEqual([["rescuer", "1500"]]);
+      const ack = { filter: { consumer: "rescuer", minDeliveries: 1 } };
+      const [aa, ab] = (await Promise.all([ackPending(a, s, "g", ack), ackPending(b, s, "g", ack)])) as { acked: number; skipped: number }[];
+      expect(aa!.acked + ab!.acked).toBe(1500);
+      expect(await pelIds(redis, s, "g")).toEqual([]);
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
   });
 
   it("dead-letter by ids: each message lands in the DLQ once", async () => {
