@@ -24,6 +24,11 @@ async function pendingOf(redis: Redis, key: string, group: string): Promise<[str
 
 const SETTINGS_KEY = "streamscope:settings";
 
+/** Data views load after the page (and a busy CI machine is slow): wait longer for them. */
+const LOADED = { timeout: 30_000 };
+
+test.describe.configure({ timeout: 120_000 });
+
 /** Prepends a group rule for this test's prefix to the settings saved in Redis; returns an undo. */
 async function withGroupRule(redis: Redis, rule: Record<string, unknown>): Promise<() => Promise<void>> {
   const before = await redis.get(SETTINGS_KEY);
@@ -43,7 +48,7 @@ test("ack one message from its row: the row goes and the pending count drops", a
   await page.goto(groupUrl(key, "billing"));
   await expect(page.getByRole("heading", { name: "Group billing" })).toBeVisible();
   await expect(page.getByRole("link", { name: key })).toHaveAttribute("href", `/streams/${encodeURIComponent(key)}`);
-  await expect(page.getByText("3 pending in the group")).toBeVisible();
+  await expect(page.getByText("3 pending in the group")).toBeVisible(LOADED);
   const rows = page.getByRole("table", { name: "Pending messages" }).getByRole("row");
   await expect(rows.filter({ hasText: second! })).toHaveCount(1);
 
@@ -52,7 +57,7 @@ test("ack one message from its row: the row goes and the pending count drops", a
   await expect(dialog).toContainText("1 message will be acknowledged");
   await dialog.getByRole("button", { name: "Ack 1 message" }).click();
 
-  await expect(rows.filter({ hasText: second! })).toHaveCount(0);
+  await expect(rows.filter({ hasText: second! })).toHaveCount(0, LOADED);
   await expect(page.getByText("2 pending in the group")).toBeVisible();
   await expect(rows.filter({ hasText: first! })).toHaveCount(1);
   expect((await pendingOf(redis, key, "billing")).map((p) => p[0])).toEqual([first, third]);
@@ -67,17 +72,17 @@ test("bulk requeue by filter: the dialog counts the matches, originals are acked
   // A link from an alert opens the explorer already filtered.
   await page.goto(groupUrl(key, "workers", "?consumer=w-stuck"));
   const table = page.getByRole("table", { name: "Pending messages" });
-  await expect(table.getByRole("row").filter({ hasText: stuck[0]! })).toHaveCount(1);
+  await expect(table.getByRole("row").filter({ hasText: stuck[0]! })).toHaveCount(1, LOADED);
   await expect(table.getByRole("row").filter({ hasText: healthy[0]! })).toHaveCount(0);
 
   await page.getByRole("button", { name: "Requeue all matching" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText('owned by "w-stuck"');
-  await expect(dialog).toContainText("3 messages match");
+  await expect(dialog).toContainText("3 messages match", LOADED);
   await dialog.getByRole("button", { name: "Requeue 3 messages" }).click();
-  await expect(page.getByText("Requeued 3, skipped 0")).toBeVisible();
+  await expect(page.getByText("Requeued 3, skipped 0")).toBeVisible(LOADED);
   await expect(dialog).toBeHidden();
-  await expect(page.getByText("No pending message matches the filter")).toBeVisible();
+  await expect(page.getByText("No pending message matches the filter")).toBeVisible(LOADED);
 
   const pending = await pendingOf(redis, key, "workers");
   expect(pending.map((p) => p[0]).sort()).toEqual([...healthy].sort());
@@ -102,7 +107,7 @@ test("the idle histogram shows the stuck bucket's count", async ({ page, redis, 
 
   await page.goto(groupUrl(key, "g"));
   const histogram = page.getByRole("region", { name: "Pending idle times" });
-  await expect(histogram.getByRole("img", { name: /Histogram of idle times of 5 pending messages; stuck threshold 30 s/ })).toBeVisible();
+  await expect(histogram.getByRole("img", { name: /Histogram of idle times of 5 pending messages; stuck threshold 30 s/ })).toBeVisible(LOADED);
   const counts = histogram.getByRole("table", { name: "Pending messages per idle bucket" });
   await expect(counts.getByRole("columnheader", { name: "5-30 min" })).toBeVisible();
   await expect(counts.getByRole("cell", { name: "2 (stuck)" })).toBeVisible();
@@ -122,7 +127,7 @@ test("a consumer inactive longer than the threshold shows as dead", async ({ pag
     await page.goto(groupUrl(key, "settle"));
     const consumers = page.getByRole("table", { name: "Consumers" });
     const crashed = consumers.getByRole("row").filter({ hasText: "crashed" });
-    await expect(crashed.getByText("dead", { exact: true })).toBeVisible();
+    await expect(crashed.getByText("dead", { exact: true })).toBeVisible(LOADED);
     await expect(consumers.getByRole("row").filter({ hasText: "healthy" }).getByText("dead", { exact: true })).toHaveCount(0);
     await expect(page.getByText("Stuck threshold", { exact: true })).toBeVisible();
 
