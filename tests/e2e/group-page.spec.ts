@@ -140,3 +140,37 @@ test("a consumer inactive longer than the threshold shows as dead", async ({ pag
     await undo();
   }
 });
+
+test("rows expand to their fields; a selection is claimed to a new consumer; the list exports as CSV", async ({ page, redis, prefix }) => {
+  const key = `${prefix}mail`;
+  await redis.xgroup("CREATE", key, "senders", "0", "MKSTREAM");
+  const ids = await seedPending(redis, key, "senders", "w1", 3);
+
+  await page.goto(groupUrl(key, "senders"));
+  const table = page.getByRole("table", { name: "Pending messages" });
+  await expect(table.getByRole("row").filter({ hasText: ids[2]! })).toHaveCount(1, LOADED);
+
+  await page.getByRole("button", { name: `Show fields of ${ids[0]}` }).click();
+  await expect(table.getByText('"n": 0')).toBeVisible(LOADED);
+  await expect(table.getByText("w1-0", { exact: true })).toBeVisible();
+
+  await page.getByRole("checkbox", { name: `Select ${ids[0]}` }).check();
+  await page.getByRole("checkbox", { name: `Select ${ids[2]}` }).check();
+  await page.getByRole("button", { name: "Claim selected" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Target consumer").selectOption({ label: "New consumer…" });
+  await dialog.getByLabel("New consumer name").fill("rescuer");
+  await dialog.getByRole("button", { name: "Claim 2 messages" }).click();
+  await expect(page.getByText("Claimed 2")).toBeVisible(LOADED);
+  const owners = Object.fromEntries((await pendingOf(redis, key, "senders")).map(([id, consumer]) => [id, consumer]));
+  expect(owners).toEqual({ [ids[0]!]: "rescuer", [ids[1]!]: "w1", [ids[2]!]: "rescuer" });
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^pending-.*mail-senders-.*\.csv$/);
+  const lines = (await (await file.createReadStream()).toArray()).join("").trim().split("\r\n");
+  expect(lines[0]).toBe("id,produced_at,consumer,idle_ms,deliveries,message_deleted");
+  expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(ids);
+  expect(lines.slice(1).map((l) => l.split(",")[2])).toEqual(["rescuer", "w1", "rescuer"]);
+});
