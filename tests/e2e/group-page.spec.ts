@@ -174,3 +174,10 @@ test("rows expand to their fields; a selection is claimed to a new consumer; the
   expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(ids);
   expect(lines.slice(1).map((l) => l.split(",")[2])).toEqual(["rescuer", "w1", "rescuer"]);
 });
+
+test("an unknown group shows the not-found page", async ({ page, redis, prefix }) => {
+  const key = `${prefix}lonely`;
+  await redis.xgroup("CREATE", key, "exists", "0", "MKSTREAM");
+  await page.goto(groupUrl(key, "missing"));
+  await expect(page.getByRole("heading", { name: "Group not found" })).toBeVisible(LOADED);
+});
