@@ -9,13 +9,19 @@ import {
   previewPendingAction,
   requeuePending,
 } from "@/lib/api/pending-client";
-import type { PendingAction } from "@/lib/api/pending-types";
+import type {
+  AckResponse,
+  ClaimResponse,
+  DeadLetterResponse,
+  DeleteResponse,
+  PendingAction,
+  RequeueResponse,
+} from "@/lib/api/pending-types";
 import { queryKeys } from "@/lib/api/query-keys";
 import { useInvalidateAfter } from "./use-invalidate";
 
-export type ActionResult = Partial<Record<"acked" | "claimed" | "deleted" | "requeued" | "skipped" | "moved", number>> & {
-  target?: string;
-};
+/** The answer of any message action (counts; `target` for dead-letter). */
+export type ActionResult = AckResponse | ClaimResponse | RequeueResponse | DeadLetterResponse | DeleteResponse;
 
 function run(key: string, group: string, action: PendingAction, body: ActionBody): Promise<ActionResult> {
   const target = body.ids ? { ids: body.ids } : { filter: body.filter ?? {} };
@@ -39,7 +45,7 @@ export function usePendingAction(key: string, group: string) {
   return useMutation({
     mutationFn: ({ action, body }: { action: PendingAction; body: ActionBody }) => run(key, group, action, body),
     onSuccess: async (result, { action }) => {
-      await invalidate({ kind: action, stream: key, group, target: result.target });
+      await invalidate({ kind: action, stream: key, group, target: "target" in result ? result.target : undefined });
     },
   });
 }
