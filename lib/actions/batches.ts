@@ -67,7 +67,10 @@ export function fromItems(items: ActionItem[]): BatchResult {
   return r;
 }
 
-export type BatchRunner = (ids: string[], detail: boolean) => Promise<BatchResult>;
+export type BatchRunner = ((ids: string[], detail: boolean) => Promise<BatchResult>) & {
+  /** Ids per call when the runner's script does more per id than SCRIPT_BATCH allows for. */
+  batchSize?: number;
+};
 
 function add(t: Tally, r: BatchResult): void {
   t.ok += r.ok;
@@ -78,7 +81,7 @@ function add(t: Tally, r: BatchResult): void {
 
 /** Sends the batches of one group of ids together (one round trip), keeping their order. */
 async function runBatches(ids: readonly string[], run: BatchRunner, detail: boolean, tally: Tally): Promise<void> {
-  const results = await Promise.all(chunks(ids, SCRIPT_BATCH).map((batch) => run(batch, detail)));
+  const results = await Promise.all(chunks(ids, run.batchSize ?? SCRIPT_BATCH).map((batch) => run(batch, detail)));
   for (const r of results) add(tally, r);
 }
 

@@ -59,14 +59,22 @@ interface MoveOptions {
   filter?: PendingFilter;
 }
 
+/**
+ * Ids per move script call: each id costs four commands and a copy inside the script, so calls
+ * stay small enough that none keeps Redis busy for long; a page's calls are sent together.
+ */
+export const MOVE_BATCH = 25;
+
 /** The batch function of a move: one script call, answering one item per id. */
 export function moveBatchRunner(redis: Redis, opts: MoveOptions): BatchRunner {
   const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter ?? {});
   const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
-  return async (ids) => {
+  const run: BatchRunner = async (ids) => {
     const reply = await translated(() => moveScript.run(redis, [opts.stream, opts.target], [...head, ...ids]));
     return fromItems(toItems(ids, reply));
   };
+  run.batchSize = MOVE_BATCH;
+  return run;
 }
 
 /** Resolves the dead-letter target (the group rule's template by default); refuses the stream itself. */

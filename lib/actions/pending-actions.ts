@@ -33,7 +33,7 @@ import { ackScript, claimScript } from "./scripts";
 
 /**
  * The five pending actions on `{ids}` or `{filter}` targets. Filter work runs here on the
- * server: the PEL is paged in bounded chunks and acted on in script calls of at most 500 ids,
+ * server: the PEL is paged in bounded chunks and acted on in script calls of SCRIPT_BATCH ids,
  * each of which re-checks per id that it is still pending (and still matches the filter), so
  * repeated or concurrent requests touch each message once.
  */

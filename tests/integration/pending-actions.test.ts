@@ -37,9 +37,9 @@ describe("ack", () => {
   it("acks by filter (consumer and idle), answering counts only", async () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 6, deliver: 3, consumer: "old" });
-    await sleep(60);
+    await sleep(600);
     await deliver(redis, s, "g", "new", 3);
-    const res = await ackPending(redis, s, "g", { filter: { minIdleMs: 50 } });
+    const res = await ackPending(redis, s, "g", { filter: { minIdleMs: 400 } });
     expect(res).toEqual({ acked: 3, skipped: 0 });
     expect(await pelIds(redis, s, "g")).toEqual(ids.slice(3));
     const byConsumer = await ackPending(redis, s, "g", { filter: { consumer: "nobody" } });
@@ -70,9 +70,9 @@ describe("claim", () => {
   it("claims only messages idle at least minIdleMs, to a new consumer", async () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 4, deliver: 2, consumer: "dead" });
-    await sleep(80);
+    await sleep(600);
     await deliver(redis, s, "g", "live", 2);
-    const res = await claimPending(redis, s, "g", { ids, consumer: "rescuer", minIdleMs: 50 });
+    const res = await claimPending(redis, s, "g", { ids, consumer: "rescuer", minIdleMs: 400 });
     expect(res).toMatchObject({ claimed: 2, deleted: 0, skipped: 2 });
     const pel = (await redis.xpending(s, "g", "-", "+", 10)) as [string, string, number, number][];
     expect(pel.map((r) => [r[0], r[1]])).toEqual([
@@ -87,11 +87,11 @@ describe("claim", () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 5, consumer: "w3" });
     await redis.xdel(s, ids[0]!);
-    await sleep(60);
+    await sleep(600);
     await redeliver(redis, s, "g", "w3", [ids[4]!]); // idle reset: a live consumer just took it
-    const dry = await claimPending(redis, s, "g", { filter: { consumer: "w3" }, consumer: "w9", minIdleMs: 50, dryRun: true });
+    const dry = await claimPending(redis, s, "g", { filter: { consumer: "w3" }, consumer: "w9", minIdleMs: 400, dryRun: true });
     expect(dry).toEqual({ dryRun: true, matched: 4 });
-    const res = await claimPending(redis, s, "g", { filter: { consumer: "w3" }, consumer: "w9", minIdleMs: 50 });
+    const res = await claimPending(redis, s, "g", { filter: { consumer: "w3" }, consumer: "w9", minIdleMs: 400 });
     expect(res).toEqual({ claimed: 3, deleted: 1, skipped: 0 });
     const pel = (await redis.xpending(s, "g", "-", "+", 10)) as [string, string][];
     expect(pel.map((r) => r[1])).toEqual(["w9", "w9", "w9", "w3"]);

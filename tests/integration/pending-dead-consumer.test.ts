@@ -23,7 +23,7 @@ beforeAll(() => {
   const file = join(dir, "config.json");
   writeFileSync(
     file,
-    JSON.stringify({ groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 100, deadLetter: "<stream>:parked" }] }),
+    JSON.stringify({ groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 400, deadLetter: "<stream>:parked" }] }),
   );
   process.env.STREAMSCOPE_CONFIG = file;
   resetEnvCache();
@@ -45,17 +45,17 @@ describe("dead consumers and the group rule", () => {
     const s = `${prefix}orders`;
     await seedPending(redis, s, { n: 3, deliver: 2, consumer: "crashed" });
     await redis.xgroup("CREATECONSUMER", s, "g", "idle-empty");
-    await sleep(150);
+    await sleep(600);
     await deliver(redis, s, "g", "healthy", 1);
     const detail = await getGroupDetail(redis, s, "g");
-    expect(detail.stuckAfterMs).toBe(100);
+    expect(detail.stuckAfterMs).toBe(400);
     const dead = Object.fromEntries(detail.consumers.map((c) => [c.name, c.dead]));
     expect(dead).toEqual({ crashed: true, "idle-empty": false, healthy: false });
 
     const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", { params: { key: s, group: "g" } });
     expect(res.status).toBe(200);
     expect(res.body.consumers.find((c) => c.name === "crashed")?.dead).toBe(true);
-    expect((await readIdleHistogram(redis, s, "g")).stuckAfterMs).toBe(100);
+    expect((await readIdleHistogram(redis, s, "g")).stuckAfterMs).toBe(400);
   });
 
   it("uses the rule's dead-letter target by default", async () => {
