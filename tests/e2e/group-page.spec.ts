@@ -181,3 +181,20 @@ test("an unknown group shows the not-found page", async ({ page, redis, prefix }
   await page.goto(groupUrl(key, "missing"));
   await expect(page.getByRole("heading", { name: "Group not found" })).toBeVisible(LOADED);
 });
+
+test("requeue on a stream read by several groups warns and offers claim instead", async ({ page, redis, prefix }) => {
+  const key = `${prefix}shared`;
+  await redis.xgroup("CREATE", key, "billing", "0", "MKSTREAM");
+  await redis.xgroup("CREATE", key, "audit", "0");
+  const [id] = await seedPending(redis, key, "billing", "w1", 1);
+
+  await page.goto(groupUrl(key, "billing"));
+  await page.getByRole("button", { name: `Requeue ${id}` }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByRole("alert")).toContainText("every group gets it", LOADED);
+  await expect(dialog.getByRole("button", { name: "Requeue 1 message" })).toBeDisabled();
+  await dialog.getByRole("button", { name: "Claim instead" }).click();
+  await expect(dialog.getByRole("button", { name: "Claim 1 message" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  expect(await redis.xlen(key)).toBe(1);
+});
