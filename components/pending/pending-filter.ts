@@ -16,8 +16,6 @@ export interface ExplorerFilter {
   end?: string;
 }
 
-export const FILTER_PARAMS = ["consumer", "minIdleMs", "minDeliveries", "start", "end"] as const;
-
 type QueryLike = URLSearchParams | Record<string, string | string[] | undefined>;
 
 function read(query: QueryLike, name: string): string | undefined {
