@@ -9,6 +9,8 @@ export const queryKeys = {
   streams: {
     all: ["streams"] as const,
     list: (params: Record<string, unknown>) => ["streams", "list", params] as const,
+    /** Prefix of every stream-list page. */
+    lists: ["streams", "list"] as const,
     summary: ["streams", "summary"] as const,
     summaryFor: (params: Record<string, unknown>) => ["streams", "summary", params] as const,
     detail: (key: string) => ["streams", "detail", key] as const,
@@ -16,6 +18,11 @@ export const queryKeys = {
     search: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "search", params] as const,
     groups: (key: string) => ["streams", "detail", key, "groups"] as const,
     group: (key: string, group: string) => ["streams", "detail", key, "groups", group] as const,
+    /** Prefix of every entries page of one stream. */
+    entriesAll: (key: string) => ["streams", "detail", key, "entries"] as const,
+    pending: (key: string, group: string, params: Record<string, unknown>) =>
+      ["streams", "detail", key, "groups", group, "pending", params] as const,
+    idleHistogram: (key: string, group: string) => ["streams", "detail", key, "groups", group, "idle-histogram"] as const,
   },
   alerts: {
     all: ["alerts"] as const,
@@ -36,4 +43,6 @@ export const queryKeys = {
   settings: {
     all: ["settings"] as const,
   },
+  /** Dry runs of message actions: never cached past the dialog that asked. */
+  actionPreview: (key: string, group: string, action: string, body: unknown) => ["action-preview", key, group, action, body] as const,
 };

@@ -1,0 +1,61 @@
+/** What the operator asked for, and the request body it becomes. Pure; tested. */
+import type { PendingAction, PendingFilter } from "@/lib/api/pending-types";
+
+export type ActionTarget = { kind: "ids"; ids: string[] } | { kind: "filter"; filter: PendingFilter; description: string };
+
+export interface ActionRequest {
+  action: PendingAction;
+  target: ActionTarget;
+  /** claim: initial min idle (the idle the operator saw, so a live consumer's fresh take is kept). */
+  suggestedMinIdleMs?: number;
+  /** claim: consumer to preselect. */
+  suggestedConsumer?: string;
+}
+
+export interface ActionOptions {
+  consumer?: string;
+  minIdleMs?: number;
+  allGroups?: boolean;
+  deadLetterTarget?: string;
+}
+
+export type ActionBody = {
+  ids?: string[];
+  filter?: PendingFilter;
+  consumer?: string;
+  minIdleMs?: number;
+  allGroups?: boolean;
+  target?: string;
+};
+
+/** The body for the action's POST; only the options that action takes are included. */
+export function buildActionBody(req: ActionRequest, opts: ActionOptions): ActionBody {
+  const body: ActionBody = req.target.kind === "ids" ? { ids: req.target.ids } : { filter: req.target.filter };
+  if (req.action === "claim") {
+    body.consumer = opts.consumer ?? "";
+    body.minIdleMs = opts.minIdleMs ?? 0;
+  }
+  if (req.action === "requeue" && opts.allGroups) body.allGroups = true;
+  if (req.action === "dead-letter" && opts.deadLetterTarget?.trim()) body.target = opts.deadLetterTarget.trim();
+  return body;
+}
+
+/** How many messages the request names, when known without a dry run. */
+export function knownCount(req: ActionRequest): number | null {
+  return req.target.kind === "ids" ? req.target.ids.length : null;
+}
+
+/** A claim request with the same target (the "Claim instead" offer on a several-groups stream). */
+export function asClaim(req: ActionRequest): ActionRequest {
+  return { ...req, action: "claim" };
+}
+
+/** Smallest idle among rows: the safe min-idle for claiming all of them. */
+export function minIdleOf(rows: readonly { idleMs: number }[]): number {
+  return rows.length === 0 ? 0 : Math.min(...rows.map((r) => r.idleMs));
+}
+
+/** The server refused a requeue because the stream has several groups. */
+export function isAllGroupsRefusal(error: unknown): boolean {
+  return error instanceof Error && /allGroups|several groups|other groups|every group/i.test(error.message);
+}

@@ -1,0 +1,126 @@
+"use client";
+import { useState } from "react";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/states";
+import type { ConsumerRow } from "@/lib/api/pending-types";
+import { formatDuration, formatNumber } from "@/lib/format";
+import { useDeleteConsumer } from "@/lib/hooks/use-group-admin";
+import { messages } from "@/components/actions/action-text";
+
+export interface ConsumersTableProps {
+  streamKey: string;
+  group: string;
+  consumers: readonly ConsumerRow[];
+  stuckAfterMs: number;
+  /** "Claim from <name>": fills the explorer's filter with the consumer and opens the claim. */
+  onClaimFrom: (consumer: string) => void;
+}
+
+export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, onClaimFrom }: ConsumersTableProps) {
+  const [toDelete, setToDelete] = useState<ConsumerRow | null>(null);
+  const remove = useDeleteConsumer(streamKey, group);
+  const sorted = [...consumers].sort((a, b) => Number(b.dead) - Number(a.dead) || b.pending - a.pending || (a.name < b.name ? -1 : 1));
+
+  return (
+    <section aria-labelledby="consumers-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="consumers-title" className="text-base font-semibold">
+        Consumers
+      </h2>
+      <p className="mb-2 text-xs text-slate-500">
+        Dead: owns pending messages and inactive for longer than the stuck threshold ({formatDuration(stuckAfterMs)}).
+      </p>
+      {sorted.length === 0 ? (
+        <EmptyState title="No consumers">Nobody has read from this group yet.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" aria-label="Consumers">
+            <thead className="text-left text-xs text-slate-600">
+              <tr>
+                <th scope="col" className="px-2 py-1">
+                  Name
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Pending
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Idle
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Inactive
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Status
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Actions
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((c) => (
+                <tr key={c.name} className="border-t border-slate-100">
+                  <td className="break-all px-2 py-1 font-mono text-xs">{c.name}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">{formatNumber(c.pending)}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">{formatDuration(c.idleMs)}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">{c.inactiveMs === null ? "never" : formatDuration(c.inactiveMs)}</td>
+                  <td className="px-2 py-1">
+                    {c.dead ? (
+                      <Badge tone="bad" title="Owns pending messages and inactive longer than the stuck threshold">
+                        dead
+                      </Badge>
+                    ) : c.pending === 0 ? (
+                      <Badge>no pending</Badge>
+                    ) : (
+                      <Badge tone="ok">active</Badge>
+                    )}
+                  </td>
+                  <td className="px-2 py-1">
+                    <div className="flex flex-wrap gap-1">
+                      <Button size="sm" disabled={c.pending === 0} onClick={() => onClaimFrom(c.name)} aria-label={`Claim from ${c.name}`}>
+                        Claim from…
+                      </Button>
+                      <Button size="sm" variant="danger" onClick={() => setToDelete(c)} aria-label={`Delete consumer ${c.name}`}>
+                        Delete consumer
+                      </Button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ConfirmDialog
+        open={toDelete !== null}
+        title={`Delete consumer "${toDelete?.name ?? ""}"?`}
+        confirmLabel={`Delete consumer ${toDelete?.name ?? ""}`}
+        destructive
+        busy={remove.isPending}
+        onCancel={() => setToDelete(null)}
+        onConfirm={() => {
+          if (!toDelete) return;
+          remove.mutate(toDelete.name, {
+            onSuccess: (r) => {
+              toast.success(`Deleted consumer ${toDelete.name}; ${messages(r.pendingDropped)} dropped from the pending list`);
+              setToDelete(null);
+            },
+            onError: (err) => toast.error(`Delete consumer failed: ${err.message}`),
+          });
+        }}
+      >
+        {toDelete && toDelete.pending > 0 ? (
+          <p>
+            <strong>{messages(toDelete.pending)}</strong> pending for this consumer will be dropped from the group&apos;s pending list
+            (XGROUP DELCONSUMER): nobody acknowledges them and no consumer reading new messages will see them again. Claim them to
+            another consumer first if they still need processing.
+          </p>
+        ) : (
+          <p>The consumer owns no pending messages; only its name is removed.</p>
+        )}
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import type { FieldPair } from "@/lib/api/types";
+import { formatBytes } from "@/lib/format";
+import { fieldNameText, viewValue } from "./field-value";
+
+/** A message's fields in their order (repeated names kept); values as text, never as HTML. */
+export function MessageFields({ fields }: { fields: readonly FieldPair[] }) {
+  if (fields.length === 0) return <p className="text-xs text-slate-500">No fields.</p>;
+  return (
+    <dl className="grid grid-cols-[minmax(6rem,max-content)_1fr] gap-x-4 gap-y-1 text-xs">
+      {fields.map(([name, value], i) => {
+        const view = viewValue(value);
+        return (
+          <div key={i} className="contents">
+            <dt className="break-all font-mono font-medium text-slate-700">{fieldNameText(name)}</dt>
+            <dd className="min-w-0">
+              {view.kind === "binary" ? (
+                <span>
+                  <span className="mr-1 rounded bg-slate-200 px-1 text-[10px] uppercase">binary, {formatBytes(view.bytes)}</span>
+                  <code className="break-all">{view.base64}</code>
+                </span>
+              ) : view.kind === "json" ? (
+                <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-1 font-mono">{view.text}</pre>
+              ) : (
+                <span className="whitespace-pre-wrap break-all font-mono">{view.text === "" ? <em className="text-slate-400">(empty)</em> : view.text}</span>
+              )}
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}

@@ -1,0 +1,46 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { createGroup, deleteConsumer, deleteGroup, publishMessage, setGroupId } from "@/lib/api/pending-client";
+import type { CreateGroupBody, PublishBody, SetIdBody } from "@/lib/api/pending-types";
+import { useInvalidateAfter } from "./use-invalidate";
+
+/** Group and stream admin mutations; each invalidates exactly what it changed. */
+export function useCreateGroup(key: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (body: CreateGroupBody) => createGroup(key, body),
+    onSuccess: () => invalidate({ kind: "create-group", stream: key }),
+  });
+}
+
+export function useDeleteGroup(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: () => deleteGroup(key, group),
+    onSuccess: () => invalidate({ kind: "delete-group", stream: key }),
+  });
+}
+
+export function useSetGroupId(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (body: SetIdBody) => setGroupId(key, group, body),
+    onSuccess: () => invalidate({ kind: "setid", stream: key, group }),
+  });
+}
+
+export function useDeleteConsumer(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (consumer: string) => deleteConsumer(key, group, consumer),
+    onSuccess: () => invalidate({ kind: "delete-consumer", stream: key, group }),
+  });
+}
+
+export function usePublishMessage(key: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (body: PublishBody) => publishMessage(key, body),
+    onSuccess: () => invalidate({ kind: "publish", stream: key }),
+  });
+}

@@ -1,0 +1,24 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { fetchGroup } from "@/lib/api/pending-client";
+import { queryKeys } from "@/lib/api/query-keys";
+import { fetchStreamGroupNames } from "@/lib/api/stream-groups-client";
+
+/** Group facts and consumers; refreshed every 5 s while the page is open. */
+export function useGroup(key: string, group: string) {
+  return useQuery({
+    queryKey: queryKeys.streams.group(key, group),
+    queryFn: () => fetchGroup(key, group),
+    refetchInterval: 5000,
+  });
+}
+
+/** Names of every group of the stream (null while unknown). */
+export function useStreamGroupNames(key: string, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.streams.groups(key),
+    queryFn: () => fetchStreamGroupNames(key),
+    enabled,
+    staleTime: 10_000,
+  });
+}

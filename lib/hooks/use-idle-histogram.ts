@@ -1,0 +1,12 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { fetchIdleHistogram } from "@/lib/api/pending-client";
+import { queryKeys } from "@/lib/api/query-keys";
+
+export function useIdleHistogram(key: string, group: string) {
+  return useQuery({
+    queryKey: queryKeys.streams.idleHistogram(key, group),
+    queryFn: () => fetchIdleHistogram(key, group),
+    refetchInterval: 10_000,
+  });
+}

@@ -1,0 +1,74 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import type { ActionBody } from "@/components/actions/action-request";
+import {
+  ackPending,
+  claimPending,
+  deadLetterPending,
+  deletePending,
+  previewPendingAction,
+  requeuePending,
+} from "@/lib/api/pending-client";
+import type {
+  AckResponse,
+  ClaimResponse,
+  DeadLetterResponse,
+  DeleteResponse,
+  PendingAction,
+  RequeueResponse,
+} from "@/lib/api/pending-types";
+import { queryKeys } from "@/lib/api/query-keys";
+import { useInvalidateAfter } from "./use-invalidate";
+
+/** The answer of any message action (counts; `target` for dead-letter). */
+export type ActionResult = AckResponse | ClaimResponse | RequeueResponse | DeadLetterResponse | DeleteResponse;
+
+function run(key: string, group: string, action: PendingAction, body: ActionBody): Promise<ActionResult> {
+  const target = body.ids ? { ids: body.ids } : { filter: body.filter ?? {} };
+  switch (action) {
+    case "ack":
+      return ackPending(key, group, target);
+    case "delete":
+      return deletePending(key, group, target);
+    case "claim":
+      return claimPending(key, group, { ...target, consumer: body.consumer ?? "", minIdleMs: body.minIdleMs ?? 0 });
+    case "requeue":
+      return requeuePending(key, group, { ...target, ...(body.allGroups ? { allGroups: true } : {}) });
+    case "dead-letter":
+      return deadLetterPending(key, group, { ...target, ...(body.target ? { target: body.target } : {}) });
+  }
+}
+
+/** Runs one message action and then invalidates exactly what it changed. */
+export function usePendingAction(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: ({ action, body }: { action: PendingAction; body: ActionBody }) => run(key, group, action, body),
+    onSuccess: async (result, { action }) => {
+      await invalidate({ kind: action, stream: key, group, target: "target" in result ? result.target : undefined });
+    },
+  });
+}
+
+/** Dry run: how many messages the action would touch (`enabled` false for ids: their count is known). */
+export function useActionPreview(key: string, group: string, action: PendingAction, body: ActionBody, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.actionPreview(key, group, action, body),
+    queryFn: () => previewAction(key, group, action, body),
+    enabled,
+    gcTime: 0,
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+function previewAction(key: string, group: string, action: PendingAction, body: ActionBody) {
+  const target = body.ids ? { ids: body.ids } : { filter: body.filter ?? {} };
+  const extra =
+    action === "claim"
+      ? { consumer: body.consumer || "streamscope-preview", minIdleMs: body.minIdleMs ?? 0 }
+      : action === "requeue" && body.allGroups
+        ? { allGroups: true }
+        : {};
+  return previewPendingAction(key, group, action, { ...target, ...extra });
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { changedCount, confirmLabel, describeConsequence, summarizeResult } from "@/components/actions/action-text";
+import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, minIdleOf, type ActionRequest } from "@/components/actions/action-request";
+
+describe("action words", () => {
+  it("names the count on the confirming button", () => {
+    expect(confirmLabel("requeue", 120)).toBe("Requeue 120 messages");
+    expect(confirmLabel("ack", 1)).toBe("Ack 1 message");
+    expect(confirmLabel("dead-letter", 1500)).toBe("Dead-letter 1,500 messages");
+    expect(confirmLabel("delete", null)).toBe("Delete matching messages");
+  });
+
+  it("says what will change", () => {
+    const ctx = { stream: "orders", group: "billing" };
+    expect(describeConsequence("ack", 3, ctx)).toMatch(/^3 messages will be acknowledged for group "billing"/);
+    expect(describeConsequence("claim", 2, { ...ctx, consumer: "w2", minIdleMs: 60_000 })).toMatch(/consumer "w2".*60,000 ms/);
+    expect(describeConsequence("dead-letter", 1, { ...ctx, target: "orders:dlq" })).toMatch(/"orders:dlq"/);
+    expect(describeConsequence("delete", 5, ctx)).toMatch(/Every group of the stream loses them/);
+  });
+
+  it("warns on requeue that copies reach every group", () => {
+    expect(describeConsequence("requeue", 4, { stream: "s", group: "g", groupCount: 3 })).toMatch(/reach all 3 groups/);
+    expect(describeConsequence("requeue", 4, { stream: "s", group: "g", groupCount: 1 })).not.toMatch(/reach all/);
+  });
+
+  it("summarizes outcomes for the toast", () => {
+    expect(summarizeResult("requeue", { requeued: 120, skipped: 3 })).toBe("Requeued 120, skipped 3");
+    expect(summarizeResult("ack", { acked: 1, skipped: 0 })).toBe("Acked 1");
+    expect(summarizeResult("claim", { claimed: 4, deleted: 2, skipped: 0 })).toBe("Claimed 4, message deleted for 2");
+    expect(summarizeResult("dead-letter", { moved: 7, skipped: 0, target: "s:dlq" })).toBe("Dead-lettered 7 to s:dlq, skipped 0");
+    expect(summarizeResult("delete", { deleted: 1200 })).toBe("Deleted 1,200");
+    expect(changedCount("requeue", { requeued: 0, skipped: 3 })).toBe(0);
+    expect(changedCount("dead-letter", { moved: 2 })).toBe(2);
+  });
+});
+
+describe("action requests", () => {
+  const byIds: ActionRequest = { action: "claim", target: { kind: "ids", ids: ["1-0", "2-0"] } };
+  const byFilter: ActionRequest = { action: "requeue", target: { kind: "filter", filter: { consumer: "w" }, description: "" } };
+
+  it("builds each action's body with only the options it takes", () => {
+    expect(buildActionBody(byIds, { consumer: "w2", minIdleMs: 500, allGroups: true })).toEqual({ ids: ["1-0", "2-0"], consumer: "w2", minIdleMs: 500 });
+    expect(buildActionBody(byFilter, { allGroups: false, consumer: "x" })).toEqual({ filter: { consumer: "w" } });
+    expect(buildActionBody(byFilter, { allGroups: true })).toEqual({ filter: { consumer: "w" }, allGroups: true });
+    const dl: ActionRequest = { ...byFilter, action: "dead-letter" };
+    expect(buildActionBody(dl, { deadLetterTarget: "  " })).toEqual({ filter: { consumer: "w" } });
+    expect(buildActionBody(dl, { deadLetterTarget: " dead " })).toEqual({ filter: { consumer: "w" }, target: "dead" });
+  });
+
+  it("knows the count of an ids request only", () => {
+    expect(knownCount(byIds)).toBe(2);
+    expect(knownCount(byFilter)).toBeNull();
+    expect(asClaim(byFilter)).toEqual({ ...byFilter, action: "claim" });
+  });
+
+  it("uses the smallest observed idle as the claim's min idle", () => {
+    expect(minIdleOf([{ idleMs: 500 }, { idleMs: 90 }, { idleMs: 7000 }])).toBe(90);
+    expect(minIdleOf([])).toBe(0);
+  });
+
+  it("recognises the server's several-groups refusal", () => {
+    expect(isAllGroupsRefusal(new Error('Stream has 2 groups: pass "allGroups": true'))).toBe(true);
+    expect(isAllGroupsRefusal(new Error("Redis is unreachable"))).toBe(false);
+  });
+});

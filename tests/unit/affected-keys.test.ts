@@ -1,0 +1,75 @@
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+import { affectedKeys, type Change } from "@/lib/api/affected-keys";
+import { queryKeys } from "@/lib/api/query-keys";
+
+const k = queryKeys.streams;
+
+/** Fills a cache with the queries the app holds, invalidates a change, returns what went stale. */
+async function staleAfter(change: Change): Promise<string[]> {
+  const client = new QueryClient();
+  const keys: (readonly unknown[])[] = [
+    k.list({ match: "*" }),
+    k.summary,
+    k.detail("s"),
+    k.groups("s"),
+    k.entries("s", { start: "-" }),
+    k.group("s", "g"),
+    k.pending("s", "g", { count: 100 }),
+    k.idleHistogram("s", "g"),
+    k.group("s", "other"),
+    k.pending("s", "other", {}),
+    k.detail("s:dlq"),
+    k.entries("s:dlq", {}),
+    k.detail("unrelated"),
+    k.group("unrelated", "g"),
+    ["health"],
+  ];
+  for (const key of keys) client.setQueryData(key, 1);
+  await Promise.all(affectedKeys(change).map(({ queryKey, exact }) => client.invalidateQueries({ queryKey, exact })));
+  return client
+    .getQueryCache()
+    .getAll()
+    .filter((q) => q.state.isInvalidated)
+    .map((q) => JSON.stringify(q.queryKey))
+    .sort();
+}
+
+const j = (key: readonly unknown[]) => JSON.stringify(key);
+
+describe("affectedKeys", () => {
+  it("ack touches the group's views, the stream's numbers and entries, not other groups or streams", async () => {
+    const stale = await staleAfter({ kind: "ack", stream: "s", group: "g" });
+    expect(stale).toEqual(
+      [
+        k.list({ match: "*" }),
+        k.summary,
+        k.detail("s"),
+        k.groups("s"),
+        k.entries("s", { start: "-" }),
+        k.group("s", "g"),
+        k.pending("s", "g", { count: 100 }),
+        k.idleHistogram("s", "g"),
+      ]
+        .map(j)
+        .sort(),
+    );
+  });
+
+  it("requeue and delete touch every group of the stream, not other streams", async () => {
+    for (const kind of ["requeue", "delete"] as const) {
+      const stale = await staleAfter({ kind, stream: "s", group: "g" });
+      expect(stale).toContain(j(k.pending("s", "other", {})));
+      expect(stale).not.toContain(j(k.detail("unrelated")));
+      expect(stale).not.toContain(j(k.detail("s:dlq")));
+      expect(stale).not.toContain(j(["health"]));
+    }
+  });
+
+  it("dead-letter also touches the target stream", async () => {
+    const stale = await staleAfter({ kind: "dead-letter", stream: "s", group: "g", target: "s:dlq" });
+    expect(stale).toContain(j(k.detail("s:dlq")));
+    expect(stale).toContain(j(k.entries("s:dlq", {})));
+    expect(stale).not.toContain(j(k.group("s", "other")));
+  });
+});
