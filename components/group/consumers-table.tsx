@@ -1,4 +1,5 @@
 "use client";
+import { Can } from "@/components/auth/can";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
@@ -79,12 +80,16 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, onCl
                   </td>
                   <td className="px-2 py-1">
                     <div className="flex flex-wrap gap-1">
-                      <Button size="sm" disabled={c.pending === 0} onClick={() => onClaimFrom(c.name)} aria-label={`Claim from ${c.name}`}>
-                        Claim from…
-                      </Button>
-                      <Button size="sm" variant="danger" onClick={() => setToDelete(c)} aria-label={`Delete consumer ${c.name}`}>
-                        Delete consumer
-                      </Button>
+                      <Can permission="operate">
+                        <Button size="sm" disabled={c.pending === 0} onClick={() => onClaimFrom(c.name)} aria-label={`Claim from ${c.name}`}>
+                          Claim from…
+                        </Button>
+                      </Can>
+                      <Can permission="admin">
+                        <Button size="sm" variant="danger" onClick={() => setToDelete(c)} aria-label={`Delete consumer ${c.name}`}>
+                          Delete consumer
+                        </Button>
+                      </Can>
                     </div>
                   </td>
                 </tr>

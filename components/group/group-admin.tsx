@@ -1,4 +1,5 @@
 "use client";
+import { Can } from "@/components/auth/can";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
@@ -24,7 +25,9 @@ export function GroupAdmin({ streamKey, detail }: { streamKey: string; detail: G
           <h3 className="text-sm font-semibold">Move the group&apos;s position</h3>
           <SetIdForm streamKey={streamKey} detail={detail} />
           <h3 className="text-sm font-semibold">Delete the group</h3>
-          <DeleteGroup streamKey={streamKey} detail={detail} />
+          <Can permission="admin">
+            <DeleteGroup streamKey={streamKey} detail={detail} />
+          </Can>
         </div>
         <div className="space-y-3">
           <details>

@@ -1,4 +1,5 @@
 "use client";
+import { Can } from "@/components/auth/can";
 import { notFound, usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { ActionDialog } from "@/components/actions/action-dialog";
@@ -81,7 +82,9 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
         onFilterChange={setFilter}
         onRequestAction={requestAction}
       />
-      <GroupAdmin streamKey={streamKey} detail={data} />
+      <Can permission="operate">
+        <GroupAdmin streamKey={streamKey} detail={data} />
+      </Can>
       {open ? (
         <ActionDialog
           key={open.seq}

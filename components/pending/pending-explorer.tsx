@@ -1,4 +1,6 @@
 "use client";
+import { Can } from "@/components/auth/can";
+import { meAllows, useMe } from "@/lib/hooks/use-me";
 import { useState } from "react";
 import { minIdleOf, type ActionRequest } from "@/components/actions/action-request";
 import { ACTIONS, ACTION_VERB, type MessageAction } from "@/components/actions/action-text";
@@ -35,6 +37,7 @@ export function PendingExplorer(props: PendingExplorerProps) {
   const [pageSize, setPageSize] = useState(DEFAULT_PENDING_PAGE);
   const [cursors, setCursors] = useState<string[]>([]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const canOperate = meAllows(useMe().data, "operate");
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const firstPage = toPendingQuery(filter);
   const query: PendingQuery = {
@@ -74,6 +77,7 @@ export function PendingExplorer(props: PendingExplorerProps) {
       </div>
       <PendingFilterForm key={JSON.stringify(filter)} filter={filter} consumers={props.consumers} onApply={props.onFilterChange} />
 
+      <Can permission="operate">
       <div className="flex flex-wrap items-center gap-2 rounded bg-slate-50 p-2 text-sm">
         <span className="text-slate-700">
           By filter ({isEmptyFilter(filter) ? "all pending messages" : describeFilter(filter)}):
@@ -89,8 +93,9 @@ export function PendingExplorer(props: PendingExplorerProps) {
           </Button>
         ))}
       </div>
+      </Can>
 
-      {selectedRows.length > 0 ? (
+      {selectedRows.length > 0 && canOperate ? (
         <div className="flex flex-wrap items-center gap-2 rounded border border-blue-200 bg-blue-50 p-2 text-sm" aria-label="Selection actions" role="group">
           <span>{formatNumber(selectedRows.length)} selected:</span>
           {ACTIONS.map((a) => (

@@ -1,4 +1,5 @@
 "use client";
+import { Can } from "@/components/auth/can";
 import { Fragment } from "react";
 import { ACTIONS, ACTION_VERB, type MessageAction } from "@/components/actions/action-text";
 import { Badge } from "@/components/ui/badge";
@@ -95,6 +96,7 @@ export function PendingTable(props: PendingTableProps) {
                   </td>
                   <td className="px-2 py-1.5 text-right tabular-nums">{formatNumber(e.deliveries)}</td>
                   <td className="px-2 py-1.5">
+                    <Can permission="operate">
                     <div className="flex flex-wrap gap-1">
                       {ACTIONS.map((a) => (
                         <Button
@@ -108,6 +110,7 @@ export function PendingTable(props: PendingTableProps) {
                         </Button>
                       ))}
                     </div>
+                    </Can>
                   </td>
                 </tr>
                 {isOpen ? (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
+import { StreamAdmin } from "@/components/stream/stream-admin";
 import { StreamView } from "@/components/stream/stream-view";
 import { AppError } from "@/lib/errors";
 import { decodeSegment } from "@/lib/http/segment";
@@ -40,6 +41,7 @@ export default async function StreamPage({ params, searchParams }: Props) {
       streamKey={key}
       initialId={typeof id === "string" ? id : undefined}
       historySlot={<StreamHistoryCharts streamKey={key} />}
+      groupAdminSlot={<StreamAdmin streamKey={key} />}
     />
   );
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
-import { decodePageParam } from "@/lib/route-params";
+import { decodeSegment } from "@/lib/http/segment";
 
 interface Props {
   params: Promise<{ key: string; group: string }>;
@@ -18,8 +18,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** `/streams/{key}/groups/{group}` (both segments encoded with encodeURIComponent). */
 export default async function GroupRoute({ params }: Props) {
   const raw = await params;
-  const key = decodePageParam(raw.key);
-  const group = decodePageParam(raw.group);
+  const key = decodeSegment(raw.key);
+  const group = decodeSegment(raw.group);
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
