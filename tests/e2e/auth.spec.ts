@@ -174,7 +174,8 @@ test.describe("with auth configured", () => {
       return res.status;
     }, key);
     expect(status).toBe(403);
-    expect(await redis.xpending(key, "g")).toMatchObject([1]);
+    // Still pending: the refused request changed nothing.
+    expect(((await redis.xpending(key, "g")) as unknown[])[0]).toBe(1);
   });
 });
 

@@ -49,7 +49,7 @@ describe("/api/worker", () => {
     const res = await callRoute<TickResult>(postWorker as never, "/api/worker", { method: "POST", body: {} });
     expect(res.status).toBe(200);
     expect(res.body.forced).toBe(true);
-    expect(res.body.jobs.map((j) => j.name)).toEqual(["rotation", "expiry-guard", "reclaim", "trim"]);
+    expect(res.body.jobs.map((j) => j.name)).toEqual(["rotation", "expiry-guard", "reclaim", "trim", "history", "alerts"]);
     expect(res.body.jobs.every((j) => j.ran)).toBe(true);
     const rotation = res.body.jobs[0]!;
     expect(rotation.counts.families).toBe(1);
