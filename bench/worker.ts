@@ -130,23 +130,24 @@ export async function runWorkerBench(): Promise<TickCost[]> {
     probe.disconnect();
     await server.stop();
   }
+  printTickCosts(results);
   return results;
 }
 
+function printTickCosts(results: readonly TickCost[]): void {
+  for (const r of results) {
+    console.log(`\n${r.scenario}, ${r.tick} tick: ${r.commands} Redis commands, ${r.durationMs} ms`);
+    console.log(`  busiest: ${r.top.map(([n, c]) => `${n} ${c}`).join(", ")}`);
+    for (const [name, j] of Object.entries(r.jobs)) {
+      const counts = Object.entries(j.counts).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(" ");
+      console.log(`  ${name.padEnd(13)} ${String(j.durationMs).padStart(5)} ms  ${counts}`);
+    }
+  }
+}
+
 if (require.main === module) {
-  runWorkerBench()
-    .then((results) => {
-      for (const r of results) {
-        console.log(`\n${r.scenario}, ${r.tick} tick: ${r.commands} Redis commands, ${r.durationMs} ms`);
-        console.log(`  busiest: ${r.top.map(([n, c]) => `${n} ${c}`).join(", ")}`);
-        for (const [name, j] of Object.entries(r.jobs)) {
-          const counts = Object.entries(j.counts).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(" ");
-          console.log(`  ${name.padEnd(13)} ${String(j.durationMs).padStart(5)} ms  ${counts}`);
-        }
-      }
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
+  runWorkerBench().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
