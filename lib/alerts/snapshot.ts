@@ -2,6 +2,7 @@ import "server-only";
 import type Redis from "ioredis";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { GroupRuleConfig } from "@/lib/config/schema";
+import { countIdlePending } from "@/lib/pending/idle-count";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys, scanKeysPage, type PipelineResult } from "@/lib/redis/keyspace";
 import { idToTimeMs, isValidId } from "@/lib/streams/ids";
@@ -17,14 +18,15 @@ import {
  * One bounded look at a set of streams, shared by the alert rules, the history sampler and
  * the metrics endpoint. Per stream: XINFO STREAM (no FULL), XINFO GROUPS, PTTL in one pipeline;
  * per group with pending: XPENDING - + 1 (oldest by id); optionally XINFO CONSUMERS, and
- * `XPENDING IDLE <stuckAfterMs> - + 1` to detect stuck messages, then COUNT 1000 to count them
- * (only for groups where the first probe hit).
+ * stuck messages counted over at most STUCK_SCAN_BUDGET PEL entries per group
+ * (lib/pending/idle-count.ts: plain XPENDING ranges, no IDLE option).
  */
-export const STUCK_COUNT_CAP = 1000;
+export const STUCK_SCAN_BUDGET = 1000;
 
 export interface StuckInfo {
-  /** Pending messages idle over the threshold, at most `STUCK_COUNT_CAP`. */
+  /** Pending messages idle at least the threshold among those read. */
   count: number;
+  /** The budget ran out before the end of the PEL: `count` is a lower bound. */
   capped: boolean;
   maxIdleMs: number;
 }
@@ -62,6 +64,8 @@ export interface SnapshotOptions {
   stuck?: boolean;
   /** Groups looked at in depth, over all streams (the rest keep their XINFO GROUPS numbers). */
   maxGroups?: number;
+  /** PEL entries read per group to count stuck messages (default STUCK_SCAN_BUDGET). */
+  stuckScanBudget?: number;
 }
 
 function ok(r: PipelineResult | undefined): unknown {
@@ -133,46 +137,29 @@ export async function snapshotStreams(redis: Redis, keys: readonly string[], opt
     if (opts.consumers) group.consumers = parseConsumers(ok(replies[1]));
   });
 
-  if (opts.stuck) await countStuck(redis, deep);
+  if (opts.stuck) await countStuck(redis, deep, opts.stuckScanBudget ?? STUCK_SCAN_BUDGET);
   return streams;
 }
 
-async function countStuck(redis: Redis, deep: { stream: StreamSnapshot; group: GroupSnapshot }[]): Promise<void> {
+async function countStuck(
+  redis: Redis,
+  deep: { stream: StreamSnapshot; group: GroupSnapshot }[],
+  budget: number,
+): Promise<void> {
   const candidates = deep.filter(({ group }) => {
     group.stuck = { count: 0, capped: false, maxIdleMs: 0 };
     return group.pending > 0;
   });
   if (candidates.length === 0) return;
   // No id-range bound: idle can exceed an entry's age (XCLAIM IDLE/TIME), so the whole PEL
-  // is eligible. Redis skips non-matching entries without counting them against COUNT.
-
-  let at = 0;
-  const probe = await pipelineForKeys(
+  // is eligible; at most `budget` entries of it are read per group.
+  const counts = await countIdlePending(
     redis,
-    candidates.map((c) => c.stream.key),
-    (pipe, key) => {
-      const c = candidates[at++]!;
-      pipe.call("XPENDING", key, c.group.name, "IDLE", c.group.stuckAfterMs, "-", "+", 1);
-    },
+    candidates.map(({ stream, group }) => ({ stream: stream.key, group: group.name, minIdleMs: group.stuckAfterMs, pending: group.pending })),
+    { perGroupBudget: budget },
   );
-  const hits = candidates.filter((_, i) => parsePendingRange(ok(probe[i]?.[0])).length > 0);
-  if (hits.length === 0) return;
-  at = 0;
-  const counted = await pipelineForKeys(
-    redis,
-    hits.map((c) => c.stream.key),
-    (pipe, key) => {
-      const c = hits[at++]!;
-      pipe.call("XPENDING", key, c.group.name, "IDLE", c.group.stuckAfterMs, "-", "+", STUCK_COUNT_CAP);
-    },
-  );
-  counted.forEach((replies, i) => {
-    const entries = parsePendingRange(ok(replies[0]));
-    hits[i]!.group.stuck = {
-      count: entries.length,
-      capped: entries.length >= STUCK_COUNT_CAP,
-      maxIdleMs: entries.reduce((m, e) => Math.max(m, e.idleMs), 0),
-    };
+  counts.forEach((c, i) => {
+    candidates[i]!.group.stuck = { count: c.count, capped: !c.complete, maxIdleMs: c.maxIdleMs };
   });
 }
 

@@ -14,8 +14,8 @@ import { scanAllKeys } from "@/lib/redis/keyspace";
  * Prometheus metrics, collected per scrape into a fresh Registry. Bounded: at most
  * METRICS_MAX_STREAMS streams per scrape (SCAN ... TYPE stream, 1000 per page), one pipeline of
  * XINFO STREAM + XINFO GROUPS + PTTL per 500 streams, then per group XPENDING - + 1 and
- * XINFO CONSUMERS, and for groups with pending `XPENDING IDLE <stuckAfterMs> - + 1` (COUNT 1000
- * when it hits). `streamscope_metrics_streams_truncated` is 1 when the cap cut the key space.
+ * XINFO CONSUMERS, and for groups with pending the stuck count over at most 1000 PEL entries
+ * (plain XPENDING ranges, see lib/pending/idle-count.ts). `streamscope_metrics_streams_truncated` is 1 when the cap cut the key space.
  * Names follow oliver006/redis_exporter where they overlap (labels stream, group, consumer).
  */
 export const METRICS_MAX_STREAMS = 1000;
@@ -57,7 +57,7 @@ export async function collectMetrics(
   const consumerPending = g("redis_stream_group_consumer_messages_pending", "Pending number of messages for this specific consumer", ["stream", "group", "consumer"]);
   const consumerIdle = g("redis_stream_group_consumer_idle_seconds", "Consumer idle time in seconds", ["stream", "group", "consumer"]);
   const oldest = g("streamscope_group_oldest_pending_seconds", "Age of the group's oldest pending message, from its id's time (0 when none)", ["stream", "group"]);
-  const stuck = g("streamscope_group_stuck_messages", "Pending messages idle longer than the group's stuckAfterMs (counted up to 1000)", ["stream", "group"]);
+  const stuck = g("streamscope_group_stuck_messages", "Pending messages idle longer than the group's stuckAfterMs (among the first 1000 PEL entries)", ["stream", "group"]);
   const threshold = g("streamscope_group_stuck_after_seconds", "The group's stuckAfterMs threshold in seconds", ["stream", "group"]);
   const deadLetter = g("streamscope_dead_letter_messages", "Messages held in a dead-letter stream", ["stream"]);
   const ttl = g("streamscope_stream_ttl_seconds", "Seconds until the stream expires (absent without a TTL)", ["stream"]);

@@ -3,16 +3,16 @@ import type Redis from "ioredis";
 import type { OverviewSummary } from "@/lib/api/streams-types";
 import { getSettings } from "@/lib/config/settings";
 import { resolveGroupRule } from "@/lib/config/resolve";
+import { countIdlePending } from "@/lib/pending/idle-count";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys, scanAllKeys, type PipelineResult } from "@/lib/redis/keyspace";
 import { idToTimeMs, timeMsToId } from "./ids";
 import { parseGroups, parsePendingRange } from "./xinfo";
 
 export const SUMMARY_STREAM_CAP = 10_000;
+/** PEL entries read, over all groups, to count stuck messages. */
 export const STUCK_CAP = 1000;
-/** At most this many PEL entries asked for in one pipelined round of stuck counting. */
-const STUCK_ROUND_BUDGET = 5000;
-/** Keys per round trip of XINFO GROUPS (one command each). */
+/** Keys (or groups) per round trip of XINFO GROUPS / XPENDING - + 1 (one command each). */
 const GROUPS_CHUNK_KEYS = 2000;
 
 interface PendingGroup {
@@ -34,8 +34,9 @@ function ok(res: PipelineResult | undefined): unknown {
 /**
  * The overview's tiles over the first `streamCap` streams SCAN finds (`complete: false` past it):
  * streams, total pending, oldest pending age, and stuck messages: pending longer than the
- * group's own threshold (its settings rule, default 30 s), counted with
- * `XPENDING key group IDLE <threshold> - <end> <n>` up to `stuckCap` (`stuckCapped: true` then).
+ * group's own threshold (its settings rule, default 30 s), counted over at most `stuckCap` PEL
+ * entries in all (plain `XPENDING key group - <end> <n>` ranges, lib/pending/idle-count.ts);
+ * `stuckCapped: true` when that budget ran out first, so `stuck` is a lower bound.
  *
  * `<end>` is the newest id old enough to be stuck: an entry cannot have been delivered before it
  * was added, so ids younger than the threshold (by Redis's clock) cannot be idle that long.
@@ -79,63 +80,45 @@ export async function summarizeOverview(
     }
   });
 
-  let stuck = 0;
+  let at = 0;
+  const oldestReplies = await pipelineForKeys(
+    redis,
+    pendingGroups.map((g) => g.key),
+    (pipe, key) => {
+      pipe.call("XPENDING", key, pendingGroups[at++]!.group, "-", "+", "1");
+    },
+    GROUPS_CHUNK_KEYS,
+  );
   let oldestId: number | null = null;
-  for (let start = 0; start < pendingGroups.length; ) {
-    const remaining = Math.max(0, stuckCap - stuck);
-    const batch = takeBatch(pendingGroups, start, remaining);
-    start += batch.length;
-    const byKey = new Map<string, PendingGroup[]>();
-    for (const g of batch) byKey.set(g.key, [...(byKey.get(g.key) ?? []), g]);
-    const replies = await pipelineForKeys(
-      redis,
-      [...byKey.keys()],
-      (pipe, key) => {
-        for (const g of byKey.get(key)!) {
-          pipe.call("XPENDING", key, g.group, "-", "+", "1");
-          if (remaining > 0) {
-            const end = timeMsToId(now - g.stuckAfterMs, "end");
-            pipe.call("XPENDING", key, g.group, "IDLE", String(g.stuckAfterMs), "-", end, String(Math.min(g.pending, remaining)));
-          }
-        }
-      },
-      byKey.size,
-    );
-    for (const perKey of replies) {
-      for (let j = 0; j < perKey.length; j += remaining > 0 ? 2 : 1) {
-        const first = parsePendingRange(ok(perKey[j]))[0];
-        if (first) {
-          const t = idToTimeMs(first.id);
-          if (oldestId === null || t < oldestId) oldestId = t;
-        }
-        if (remaining > 0) stuck += parsePendingRange(ok(perKey[j + 1])).length;
-      }
-    }
+  for (const replies of oldestReplies) {
+    const first = parsePendingRange(ok(replies[0]))[0];
+    if (!first) continue;
+    const t = idToTimeMs(first.id);
+    if (oldestId === null || t < oldestId) oldestId = t;
   }
+
+  const counts = await countIdlePending(
+    redis,
+    pendingGroups.map((g) => ({
+      stream: g.key,
+      group: g.group,
+      minIdleMs: g.stuckAfterMs,
+      pending: g.pending,
+      end: timeMsToId(now - g.stuckAfterMs, "end"),
+    })),
+    { totalBudget: stuckCap },
+  );
+  const stuck = counts.reduce((n, c) => n + c.count, 0);
 
   return {
     streams,
     totalPending,
-    stuck: Math.min(stuck, stuckCap),
-    stuckCapped: stuck >= stuckCap,
+    stuck,
+    stuckCapped: counts.some((c) => !c.complete),
     stuckCap,
     oldestPendingMs: oldestId === null ? null : Math.max(0, now - oldestId),
     complete: scan.complete,
     streamCap,
     familyPatterns: (settings.families ?? []).map((f) => f.pattern),
   };
-}
-
-/** Groups for one pipelined round: at most STUCK_ROUND_BUDGET PEL entries asked for, at most 2000 groups. */
-function takeBatch(groups: readonly PendingGroup[], start: number, remaining: number): PendingGroup[] {
-  const out: PendingGroup[] = [];
-  let budget = 0;
-  for (let i = start; i < groups.length && out.length < 2000; i++) {
-    const g = groups[i]!;
-    const ask = Math.min(g.pending, remaining) + 1;
-    if (out.length > 0 && budget + ask > STUCK_ROUND_BUDGET) break;
-    out.push(g);
-    budget += ask;
-  }
-  return out;
 }

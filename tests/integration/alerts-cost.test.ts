@@ -49,7 +49,7 @@ describe("alert evaluation cost", () => {
     expect(r.streams).toBe(streams);
     expect(r.fired.map((t) => t.alert.rule)).toEqual(["long-pending"]);
     // Per stream: XINFO STREAM, XINFO GROUPS, PTTL; per group: XPENDING - + 1, XINFO CONSUMERS;
-    // per group with pending: XPENDING IDLE probe; plus the stuck count, SCAN and the store.
+    // per group with pending: one plain XPENDING range for the stuck count; plus SCAN and the store.
     expect(sent).toBeLessThanOrEqual(streams * 3 + streams * 2 * 2 + streams + 30);
   });
 });
