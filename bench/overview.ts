@@ -111,7 +111,7 @@ async function viaScript(redis: Redis): Promise<number> {
   const p2 = redis.pipeline();
   for (const g of pending) {
     p2.call("XPENDING", g.key, g.name, "-", "+", "1");
-    p2.call("XPENDING", g.key, g.name, "IDLE", STUCK_MS, "-", `${now - STUCK_MS}-18446744073709551615`, Math.min(g.pending, 1000));
+    p2.call("XPENDING", g.key, g.name, "-", `${now - STUCK_MS}-18446744073709551615`, Math.min(g.pending, 1000));
   }
   await p2.exec();
   return rows;

@@ -12,6 +12,8 @@ import { parseGroups, parsePendingRange } from "./xinfo";
 export const SUMMARY_STREAM_CAP = 10_000;
 /** PEL entries read, over all groups, to count stuck messages. */
 export const STUCK_CAP = 1000;
+/** PEL entries read per summary, as a multiple of STUCK_CAP (each XPENDING reads at most 1,000). */
+export const STUCK_READ_FACTOR = 10;
 /** Keys (or groups) per round trip of XINFO GROUPS / XPENDING - + 1 (one command each). */
 const GROUPS_CHUNK_KEYS = 2000;
 
@@ -106,15 +108,17 @@ export async function summarizeOverview(
       pending: g.pending,
       end: timeMsToId(now - g.stuckAfterMs, "end"),
     })),
-    { totalBudget: stuckCap },
+    // Read up to ten times the display cap, so old-but-recently-claimed entries do not hide stuck ones.
+    { totalBudget: stuckCap * STUCK_READ_FACTOR },
   );
-  const stuck = counts.reduce((n, c) => n + c.count, 0);
+  const found = counts.reduce((n, c) => n + c.count, 0);
+  const stuck = Math.min(found, stuckCap);
 
   return {
     streams,
     totalPending,
     stuck,
-    stuckCapped: counts.some((c) => !c.complete),
+    stuckCapped: found > stuckCap || counts.some((c) => !c.complete),
     stuckCap,
     oldestPendingMs: oldestId === null ? null : Math.max(0, now - oldestId),
     complete: scan.complete,
