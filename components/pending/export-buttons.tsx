@@ -2,21 +2,12 @@
 import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
+import { downloadText } from "@/components/ui/download";
 import { fetchPending } from "@/lib/api/pending-client";
 import { formatNumber } from "@/lib/format";
 import { toPendingQuery, type ExplorerFilter } from "./pending-filter";
 import { collectPages, EXPORT_CAP, EXPORT_PAGE_SIZE, exportFileName, pendingToCsv, pendingToJson } from "./pending-export";
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** Downloads the filtered pending list (every page, up to EXPORT_CAP rows) as CSV or JSON. */
 export function ExportButtons({ streamKey, group, filter }: { streamKey: string; group: string; filter: ExplorerFilter }) {
@@ -39,7 +30,7 @@ export function ExportButtons({ streamKey, group, filter }: { streamKey: string;
         format === "csv"
           ? pendingToCsv(result.rows)
           : pendingToJson(result.rows, { stream: streamKey, group, filter, exportedAt: new Date().toISOString(), truncated: result.truncated });
-      download(exportFileName(streamKey, group, format), text, format === "csv" ? "text/csv;charset=utf-8" : "application/json");
+      downloadText(exportFileName(streamKey, group, format), text, format === "csv" ? "text/csv;charset=utf-8" : "application/json");
       const note = result.truncated ? ` (stopped at the cap of ${formatNumber(EXPORT_CAP)}: narrow the filter for the rest)` : "";
       toast.success(`Exported ${formatNumber(result.rows.length)} pending messages${note}`);
     } catch (err) {

@@ -1,7 +1,7 @@
 /** Export of the filtered pending list: walk the cursor (with a cap) and write CSV or JSON. Pure. */
 import { formatTime } from "@/lib/format";
 import { idToTimeMs, isValidId } from "@/lib/streams/ids";
-import { toCsv } from "./csv";
+import { toCsv } from "@/lib/csv";
 
 export const EXPORT_CAP = 100_000;
 export const EXPORT_PAGE_SIZE = 1000;
@@ -60,6 +60,7 @@ export function pendingToCsv(rows: readonly ExportRow[]): string {
   return toCsv(
     CSV_HEADER,
     rows.map((r) => [r.id, producedAt(r.id), r.consumer, r.idleMs, r.deliveries, r.deleted]),
+    { guardFormulas: true },
   );
 }
 

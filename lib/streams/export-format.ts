@@ -9,11 +9,8 @@
  */
 import type { StreamEntry } from "@/lib/api/entries-types";
 import type { FieldValue } from "@/lib/api/types";
+import { csvEscape } from "@/lib/csv";
 
-export function escapeCsvCell(value: string): string {
-  if (/[",\r\n]/.test(value) || /^\s|\s$/.test(value)) return `"${value.replace(/"/g, '""')}"`;
-  return value;
-}
 
 export function csvValue(v: FieldValue): string {
   if (typeof v !== "string") return `base64:${v.base64}`;
@@ -25,14 +22,14 @@ export function entriesToCsv(entries: StreamEntry[]): string {
   const width = entries.reduce((max, e) => Math.max(max, e.fields.length), 0);
   const header = ["id"];
   for (let i = 1; i <= width; i++) header.push(`field_${i}`, `value_${i}`);
-  const lines = [header.map(escapeCsvCell).join(",")];
+  const lines = [header.map((c) => csvEscape(c)).join(",")];
   for (const e of entries) {
     const cells = [e.id];
     for (let i = 0; i < width; i++) {
       const pair = e.fields[i];
       cells.push(pair ? csvValue(pair[0]) : "", pair ? csvValue(pair[1]) : "");
     }
-    lines.push(cells.map(escapeCsvCell).join(","));
+    lines.push(cells.map((c) => csvEscape(c)).join(","));
   }
   return lines.join("\r\n") + "\r\n";
 }

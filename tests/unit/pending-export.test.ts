@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { csvEscape, toCsv } from "@/components/pending/csv";
+import { csvEscape as plainEscape, toCsv } from "@/lib/csv";
+
+const csvEscape = (v: Parameters<typeof plainEscape>[0]) => plainEscape(v, { guardFormulas: true });
 import {
   collectPages,
   exportFileName,
@@ -29,7 +31,7 @@ describe("csvEscape", () => {
     expect(csvEscape("@x,y")).toBe(`"'@x,y"`);
   });
   it("joins rows with CRLF and ends with one", () => {
-    expect(toCsv(["a", "b"], [["1", 2], ["x,y", null]])).toBe('a,b\r\n1,2\r\n"x,y",\r\n');
+    expect(toCsv(["a", "b"], [["1", 2], ["x,y", null]], { guardFormulas: true })).toBe('a,b\r\n1,2\r\n"x,y",\r\n');
   });
 });
 
