@@ -99,3 +99,16 @@ export function objectToDraft(obj: Record<string, number>): Record<string, strin
 export function draftToObject(draft: Record<string, string>): Record<string, unknown> {
   return compact(Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, numberOrText(v)])));
 }
+
+/** A JSON-edited section: the text as typed, parsed on save (the server names any bad key). */
+export function parseJsonDraft(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export function jsonToDraft(value: unknown): string {
+  return JSON.stringify(value ?? {}, null, 2);
+}

@@ -7,13 +7,15 @@ import { FamiliesEditor } from "./families-editor";
 import { ObjectEditor } from "./object-editor";
 import { RulesEditor } from "./rules-editor";
 import { SectionCard } from "./section-card";
-import { draftToFamily, draftToObject, draftToRule, familyToDraft, objectToDraft, ruleToDraft, type FamilyDraft, type RuleDraft } from "./settings-form";
+import { JsonSectionEditor } from "./json-section-editor";
+import { draftToFamily, draftToObject, draftToRule, familyToDraft, jsonToDraft, objectToDraft, parseJsonDraft, ruleToDraft, type FamilyDraft, type RuleDraft } from "./settings-form";
 
 interface Drafts {
   families: FamilyDraft[];
   groups: RuleDraft[];
   worker: Record<string, string>;
   history: Record<string, string>;
+  alerts: string;
 }
 
 function draftsOf(data: SettingsResponse): Drafts {
@@ -22,6 +24,7 @@ function draftsOf(data: SettingsResponse): Drafts {
     groups: data.settings.groups.map(ruleToDraft),
     worker: objectToDraft(data.settings.worker),
     history: objectToDraft(data.settings.history),
+    alerts: jsonToDraft(data.settings.alerts),
   };
 }
 
@@ -62,6 +65,24 @@ export function SettingsView() {
       </SectionCard>
       <SectionCard section="history" title="History" source={sections.history} dirty={dirty("history")} value={() => draftToObject(drafts.history)} onSaved={resync}>
         <ObjectEditor section="history" draft={drafts.history} sources={sources} onChange={(v) => update("history", v)} />
+      </SectionCard>
+      <SectionCard
+        section="alerts"
+        title="Alerts"
+        source={sections.alerts}
+        dirty={dirty("alerts") && parseJsonDraft(drafts.alerts).ok}
+        value={() => {
+          const parsed = parseJsonDraft(drafts.alerts);
+          return parsed.ok ? parsed.value : drafts.alerts;
+        }}
+        onSaved={resync}
+      >
+        <JsonSectionEditor
+          label="Alert webhooks and rule overrides (JSON)"
+          draft={drafts.alerts}
+          onChange={(v) => update("alerts", v)}
+          hint='webhooks: [{url, format: "json" | "slack"}]; rules: [{stream, group, pendingOver, lagOver, longPending, deadConsumer, deadLetter, expiringWithinMs, familyNoTtl, severity}], first match wins.'
+        />
       </SectionCard>
     </div>
   );

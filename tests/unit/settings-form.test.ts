@@ -19,3 +19,13 @@ describe("settings form drafts", () => {
     expect(draftToObject({ guardWindowMs: "600000", guardCapMs: "" })).toEqual({ guardWindowMs: 600000 });
   });
 });
+
+describe("JSON-edited sections", () => {
+  it("parses valid JSON and reports why invalid text is refused", async () => {
+    const { jsonToDraft, parseJsonDraft } = await import("@/components/settings/settings-form");
+    const draft = jsonToDraft({ webhooks: [], rules: [{ stream: "payments", pendingOver: 10 }] });
+    expect(parseJsonDraft(draft)).toEqual({ ok: true, value: { webhooks: [], rules: [{ stream: "payments", pendingOver: 10 }] } });
+    const bad = parseJsonDraft('{"webhooks": [');
+    expect(bad.ok).toBe(false);
+  });
+});
