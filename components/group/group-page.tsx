@@ -1,4 +1,6 @@
 "use client";
+import { GroupHistoryCharts } from "@/components/history/group-history-charts";
+import { ThresholdAdvice } from "@/components/history/threshold-advice";
 import { Can } from "@/components/auth/can";
 import { notFound, usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -67,10 +69,12 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
   return (
     <div className="space-y-4">
       <GroupFacts group={data} />
+      <ThresholdAdvice streamKey={streamKey} group={group} />
       <div className="grid gap-4 lg:grid-cols-2">
         <IdleHistogramCard streamKey={streamKey} group={group} />
         <ConsumerPendingChart consumers={data.consumers} />
       </div>
+      <GroupHistoryCharts streamKey={streamKey} group={group} />
       <ConsumersTable streamKey={streamKey} group={group} consumers={data.consumers} stuckAfterMs={data.stuckAfterMs} onClaimFrom={claimFrom} />
       <PendingExplorer
         key={filterToSearch(filter)}

@@ -1,4 +1,6 @@
 "use client";
+import { TrendSparkline } from "@/components/history/trend-sparkline";
+import { useStreamRates } from "@/lib/hooks/use-history";
 import clsx from "clsx";
 import Link from "next/link";
 import { Fragment, useMemo, useState, type ReactNode } from "react";
@@ -60,6 +62,14 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
     });
 
   const visible = table.getRowModel().rows.slice(0, shown);
+  const visibleKeys = useMemo(
+    () =>
+      visible.flatMap((r) =>
+        r.original.kind === "stream" ? [r.original.name] : expanded.has(r.original.id) ? r.original.family.members.map((m) => m.key) : [],
+      ),
+    [visible, expanded],
+  );
+  const rates = useStreamRates(visibleKeys).data?.rates;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-sm" aria-label="Streams">
@@ -89,13 +99,17 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
                   </th>
                 );
               })}
+              <th scope="col" className="px-3 py-2 font-medium">
+                In / out (15 min)
+              </th>
             </tr>
           ))}
         </thead>
         <tbody>
           {visible.map((row) => {
             const item = row.original;
-            if (item.kind === "stream") return <MetricsRow key={item.id} name={<StreamLink streamKey={item.name} />} m={item} now={now} />;
+            if (item.kind === "stream")
+              return <MetricsRow key={item.id} name={<StreamLink streamKey={item.name} />} m={item} now={now} trend={<TrendSparkline rate={rates?.[item.name]} />} />;
             const open = expanded.has(item.id);
             return (
               <Fragment key={item.id}>
@@ -123,7 +137,7 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
                 />
                 {open
                   ? item.family.members.map((member) => (
-                      <MetricsRow key={`${item.id}/${member.key}`} member name={<StreamLink streamKey={member.key} />} m={member} now={now} />
+                      <MetricsRow key={`${item.id}/${member.key}`} member name={<StreamLink streamKey={member.key} />} m={member} now={now} trend={<TrendSparkline rate={rates?.[member.key]} />} />
                     ))
                   : null}
               </Fragment>
@@ -154,7 +168,21 @@ function StreamLink({ streamKey }: { streamKey: string }) {
   );
 }
 
-function MetricsRow({ name, m, now, family, member }: { name: ReactNode; m: RowMetrics; now: number; family?: boolean; member?: boolean }) {
+function MetricsRow({
+  name,
+  m,
+  now,
+  family,
+  member,
+  trend,
+}: {
+  name: ReactNode;
+  m: RowMetrics;
+  now: number;
+  family?: boolean;
+  member?: boolean;
+  trend?: ReactNode;
+}) {
   const hot = highlights(m);
   const cell = "px-3 py-1.5 text-right tabular-nums";
   return (
@@ -178,6 +206,7 @@ function MetricsRow({ name, m, now, family, member }: { name: ReactNode; m: RowM
       <td className={cell} title={m.lastEntryTime === null ? undefined : formatTime(m.lastEntryTime)}>
         {m.lastEntryTime === null ? "—" : formatAgo(m.lastEntryTime, now)}
       </td>
+      <td className="px-3 py-1.5">{trend}</td>
     </tr>
   );
 }
