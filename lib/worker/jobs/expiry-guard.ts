@@ -5,6 +5,7 @@ import { workerKeys } from "../keys";
 import { nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
 import { countUnprocessed } from "../unprocessed";
+import { pipelineForKeys } from "@/lib/redis/keyspace";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -92,9 +93,11 @@ export const expiryGuardJob: WorkerJob = {
     const findings: WorkerFinding[] = [];
     const slice = await nextStreamSlice(ctx.redis, { job: "expiry-guard", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
     let commands = slice.scanCalls + 2;
-    const pipe = ctx.redis.pipeline();
-    for (const k of slice.keys) pipe.pttl(k);
-    const ttls = ((await pipe.exec()) ?? []).map(([err, v]) => (err ? -2 : Number(v)));
+    const ttls = (
+      await pipelineForKeys(ctx.redis, slice.keys, (pipe, k) => {
+        pipe.pttl(k);
+      })
+    ).map(([reply]) => (!reply || reply[0] ? -2 : Number(reply[1])));
     commands += slice.keys.length;
     counts.streamsChecked = slice.keys.length;
     for (const [i, key] of slice.keys.entries()) {

@@ -8,6 +8,7 @@ import { decodeEntries } from "@/lib/streams/codec";
 import { consumerInactiveMs, parseConsumers, parseGroups, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
 import { nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerJob } from "../types";
+import { pipelineForKeys } from "@/lib/redis/keyspace";
 
 /** The metadata field a requeued copy carries: deliveries before the requeue. */
 export const DELIVERIES_FIELD = "streamscope-deliveries";
@@ -164,9 +165,11 @@ export const reclaimJob: WorkerJob = {
     const notes: string[] = [];
     const slice = await nextStreamSlice(ctx.redis, { job: "reclaim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
     let commands = slice.scanCalls + 2;
-    const pipe = ctx.redis.pipeline();
-    for (const k of slice.keys) pipe.call("XINFO", "GROUPS", k);
-    const replies = (await pipe.exec()) ?? [];
+    const replies = (
+      await pipelineForKeys(ctx.redis, slice.keys, (pipe, k) => {
+        pipe.call("XINFO", "GROUPS", k);
+      })
+    ).map((r) => r[0]);
     commands += slice.keys.length;
     let budget = worker.reclaimBatch;
     for (const [i, stream] of slice.keys.entries()) {

@@ -6,6 +6,7 @@ import { scanAllKeys } from "@/lib/redis/keyspace";
 import { familyScanMatch, periodOfKey, periodsFrom } from "../period";
 import { luaScript, runScript } from "../script";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
+import { pipelineForKeys } from "@/lib/redis/keyspace";
 
 /**
  * Creates a family member atomically: every group at id 0 (MKSTREAM, no init entry) and the
@@ -135,10 +136,10 @@ export async function rotateFamily(redis: Redis, family: FamilyConfig, now: numb
 }
 
 async function pttls(redis: Redis, keys: string[]): Promise<number[]> {
-  const pipe = redis.pipeline();
-  for (const k of keys) pipe.pttl(k);
-  const res = (await pipe.exec()) ?? [];
-  return res.map(([err, v]) => (err ? -2 : Number(v)));
+  const res = await pipelineForKeys(redis, keys, (pipe, k) => {
+    pipe.pttl(k);
+  });
+  return res.map(([reply]) => (!reply || reply[0] ? -2 : Number(reply[1])));
 }
 
 export function mergeResults(results: JobResult[]): JobResult {

@@ -6,6 +6,7 @@ import { parseGroups } from "@/lib/streams/xinfo";
 import { nextStreamSlice } from "../stream-slice";
 import { luaScript, runScript } from "../script";
 import type { JobContext, JobResult, WorkerJob } from "../types";
+import { pipelineForKeys } from "@/lib/redis/keyspace";
 
 /**
  * Trims the entries every group is done with, in one script so no group can be created or moved
@@ -106,9 +107,11 @@ export const trimJob: WorkerJob = {
     if (!ctx.settings.groups.some((r) => r.trim)) return { counts, notes: ["no group rule has trim: true"], commands: 0 };
     const slice = await nextStreamSlice(ctx.redis, { job: "trim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
     let commands = slice.scanCalls + 2;
-    const pipe = ctx.redis.pipeline();
-    for (const k of slice.keys) pipe.call("XINFO", "GROUPS", k);
-    const replies = (await pipe.exec()) ?? [];
+    const replies = (
+      await pipelineForKeys(ctx.redis, slice.keys, (pipe, k) => {
+        pipe.call("XINFO", "GROUPS", k);
+      })
+    ).map((r) => r[0]);
     commands += slice.keys.length;
     let budget = worker.trimBudget;
     for (const [i, stream] of slice.keys.entries()) {
