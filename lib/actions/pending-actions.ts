@@ -167,9 +167,12 @@ export async function deadLetterPending(
   stream: string,
   group: string,
   body: DeadLetterBody,
+  /** The caller's stream scope: a target outside it is refused (403) before anything moves. */
+  mayWrite: (key: string) => boolean = () => true,
 ): Promise<DeadLetterResponse | DryRunResponse> {
   await requireGroup(redis, stream, group);
   const target = await resolveDeadLetterTarget(redis, stream, group, body.target);
+  if (!mayWrite(target)) throw new AppError("FORBIDDEN", `The dead-letter target "${target}" is outside your streams`);
   const type = await redis.type(target);
   if (type !== "none" && type !== "stream") throw wrongType(target, type);
   const filter = body.filter ?? {};

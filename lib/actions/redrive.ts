@@ -1,6 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/api/pending-types";
+import { AppError } from "@/lib/errors";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { chunks, normalizeIds, toItems } from "./batches";
 import { translated } from "./redis-errors";
@@ -32,7 +33,13 @@ async function readOrigins(redis: Redis, dlq: string, ids: readonly string[]): P
  * kept, so delivery counting continues) and deletes them from the dead-letter stream: one
  * atomic script call per batch of at most 500 ids. Running it twice moves nothing twice.
  */
-export async function redrive(redis: Redis, dlq: string, body: RedriveBody): Promise<RedriveResponse | DryRunResponse> {
+export async function redrive(
+  redis: Redis,
+  dlq: string,
+  body: RedriveBody,
+  /** The caller's stream scope: an origin outside it is refused (403) before anything moves. */
+  mayWrite: (key: string) => boolean = () => true,
+): Promise<RedriveResponse | DryRunResponse> {
   await assertStream(redis, dlq);
   const ids = normalizeIds(body.ids);
   if (body.dryRun) {
@@ -43,6 +50,8 @@ export async function redrive(redis: Redis, dlq: string, body: RedriveBody): Pro
   const result: RedriveResponse = { redriven: 0, skipped: 0, items: [] };
   for (const batch of chunks(ids)) {
     const origins = [...new Set((await readOrigins(redis, dlq, batch)).filter((o): o is string => o !== null))];
+    const forbidden = origins.find((o) => !mayWrite(o));
+    if (forbidden !== undefined) throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
     const reply = await translated(() => redriveScript.run(redis, [dlq, ...origins], batch));
     for (const item of toItems(batch, reply)) {
       if (item.outcome === "ok") result.redriven += 1;

@@ -247,3 +247,39 @@ describe("startup check", () => {
     expect(requestedHostname(["node", "next", "start"], { HOSTNAME: "box" })).toBe("box");
   });
 });
+
+describe("stream scope on streams named in the body", () => {
+  const ada = { cookie: sessionCookieHeader({ u: "ada", m: "password" }) };
+  const tag = Math.random().toString(36).slice(2, 8);
+
+  afterAll(async () => {
+    await cleanPrefix(redis, `a:${tag}:`);
+    await cleanPrefix(redis, `b:${tag}:`);
+  });
+
+  it("refuses a dead-letter target or a redrive origin outside the caller's streams, and moves nothing", async () => {
+    const { POST: deadLetterPOST } = await import("@/app/api/streams/[key]/groups/[group]/dead-letter/route");
+    const { POST: redrivePOST } = await import("@/app/api/streams/[key]/redrive/route");
+    const src = `a:${tag}:src`;
+    await redis.xadd(src, "1-0", "f", "v");
+    await redis.xgroup("CREATE", src, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", src, ">");
+    const params = { key: src, group: "g" };
+
+    const outside = await callRoute(deadLetterPOST as never, "/api/x", { params, body: { ids: ["1-0"], target: `b:${tag}:dlq` }, headers: ada });
+    expect(outside.status).toBe(403);
+    expect(await redis.exists(`b:${tag}:dlq`)).toBe(0);
+    expect(((await redis.xpending(src, "g")) as unknown[])[0]).toBe(1);
+
+    const inside = await callRoute<{ moved: number }>(deadLetterPOST as never, "/api/x", { params, body: { ids: ["1-0"], target: `a:${tag}:dlq` }, headers: ada });
+    expect(inside.status).toBe(200);
+    expect(inside.body.moved).toBe(1);
+
+    const dlq = `a:${tag}:dlq2`;
+    const id = await redis.xadd(dlq, "*", "f", "v", "streamscope-origin-stream", `b:${tag}:orig`);
+    const redrive = await callRoute(redrivePOST as never, "/api/x", { params: { key: dlq }, body: { ids: [id] }, headers: ada });
+    expect(redrive.status).toBe(403);
+    expect(await redis.xlen(dlq)).toBe(1);
+    expect(await redis.exists(`b:${tag}:orig`)).toBe(0);
+  });
+});
