@@ -19,6 +19,8 @@ export interface ActionDialogProps {
   request: ActionRequest;
   /** Consumers of the group, for the claim target list. */
   consumers: readonly string[];
+  /** The group rule's dead-letter stream, used when the operator names none. */
+  defaultDeadLetterTarget: string;
   onClose: () => void;
   onDone?: (result: ActionResult) => void;
 }
@@ -28,7 +30,7 @@ export interface ActionDialogProps {
  * for filters), asks claim for its target and min idle, warns before a requeue reaches other
  * groups, shows progress while it runs and a summary toast after.
  */
-export function ActionDialog({ streamKey, group, request: initial, consumers, onClose, onDone }: ActionDialogProps) {
+export function ActionDialog({ streamKey, group, request: initial, consumers, defaultDeadLetterTarget, onClose, onDone }: ActionDialogProps) {
   const [request, setRequest] = useState(initial);
   const action = request.action;
   const [consumerChoice, setConsumerChoice] = useState(initial.suggestedConsumer ?? consumers[0] ?? NEW_CONSUMER);
@@ -171,12 +173,12 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, on
       ) : null}
       {action === "dead-letter" ? (
         <label className="block">
-          <span className="text-xs text-slate-600">Dead-letter stream (empty: the group rule&apos;s target, by default {`${streamKey}:dlq`})</span>
+          <span className="text-xs text-slate-600">Dead-letter stream (empty: the group rule&apos;s target, {defaultDeadLetterTarget})</span>
           <input
             className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-xs"
             value={dlTarget}
             onChange={(e) => setDlTarget(e.target.value)}
-            placeholder={`${streamKey}:dlq`}
+            placeholder={defaultDeadLetterTarget}
           />
         </label>
       ) : null}
@@ -186,7 +188,7 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, on
           group,
           consumer,
           minIdleMs: minIdleMs ?? 0,
-          target: dlTarget.trim() || `${streamKey}:dlq`,
+          target: dlTarget.trim() || defaultDeadLetterTarget,
           groupCount: groupCount ?? undefined,
         })}
       </p>

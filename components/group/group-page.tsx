@@ -96,6 +96,7 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
           group={group}
           request={open.request}
           consumers={consumerNames}
+          defaultDeadLetterTarget={data.deadLetterTarget}
           onClose={() => setOpen(null)}
           onDone={() => open.onDone?.()}
         />

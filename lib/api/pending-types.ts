@@ -71,6 +71,8 @@ export interface GroupDetailResponse {
   /** null when Redis cannot compute it (show "unknown"). */
   lag: number | null;
   stuckAfterMs: number;
+  /** Where dead-lettering sends messages by default (the group rule's target, expanded). */
+  deadLetterTarget: string;
   consumers: ConsumerRow[];
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { deadLetterTarget } from "@/lib/config/resolve";
 import type Redis from "ioredis";
 import type { ConsumerRow, GroupDetailResponse } from "@/lib/api/pending-types";
 import { getGroupRule } from "@/lib/config/settings";
@@ -46,6 +47,7 @@ export async function getGroupDetail(redis: Redis, stream: string, group: string
   return {
     ...info,
     stuckAfterMs: rule.stuckAfterMs,
+    deadLetterTarget: deadLetterTarget(rule.deadLetter, stream),
     consumers: parseConsumers(consumersReply).map((c) => toConsumerRow(c, rule.stuckAfterMs)),
   };
 }

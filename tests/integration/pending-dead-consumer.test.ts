@@ -49,6 +49,7 @@ describe("dead consumers and the group rule", () => {
     await deliver(redis, s, "g", "healthy", 1);
     const detail = await getGroupDetail(redis, s, "g");
     expect(detail.stuckAfterMs).toBe(400);
+    expect(detail.deadLetterTarget).toBe(`${s}:parked`);
     const dead = Object.fromEntries(detail.consumers.map((c) => [c.name, c.dead]));
     expect(dead).toEqual({ crashed: true, "idle-empty": false, healthy: false });
 
