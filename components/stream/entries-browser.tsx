@@ -57,7 +57,9 @@ export function EntriesBrowser({
     };
   }, [streamKey, targetId]);
 
-  const query = useEntries(streamKey, { order: view.order, start: view.start, count: view.count }, { enabled: !locating });
+  // The newest page follows the stream live (states change as consumers work); older pages hold still.
+  const live = view.order === "desc" && view.start === undefined && !targetId;
+  const query = useEntries(streamKey, { order: view.order, start: view.start, count: view.count }, { enabled: !locating, refetchInterval: live ? 5000 : false });
   const page = query.data;
   const entries = page?.entries ?? [];
   const dirs = pagingDirections(view.order);
@@ -154,6 +156,7 @@ export function EntriesBrowser({
         <Button size="sm" variant="ghost" loading={query.isFetching && !locating} onClick={() => void query.refetch()}>
           Refresh entries
         </Button>
+        {live ? <span className="text-xs text-slate-500">Newest page: refreshes every 5 s</span> : null}
       </div>
 
       {page && page.orphaned.count > 0 ? <OrphanedNotice orphaned={page.orphaned} /> : null}

@@ -5,12 +5,13 @@ import type { EntriesQuery, SearchQuery, SearchResponse } from "@/lib/api/entrie
 import { queryKeys } from "@/lib/api/query-keys";
 
 /** One page of a stream's entries with their per-group states. */
-export function useEntries(key: string, query: EntriesQuery, opts: { enabled?: boolean } = {}) {
+export function useEntries(key: string, query: EntriesQuery, opts: { enabled?: boolean; refetchInterval?: number | false } = {}) {
   return useQuery({
     queryKey: queryKeys.streams.entries(key, { ...query }),
     queryFn: () => fetchEntries(key, query),
     placeholderData: keepPreviousData,
     enabled: opts.enabled ?? true,
+    refetchInterval: opts.refetchInterval ?? false,
   });
 }
 
