@@ -1,7 +1,8 @@
 import "server-only";
 import type Redis from "ioredis";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { scanKeysPage } from "@/lib/redis/keyspace";
+import { pipelineForKeys, scanKeysPage } from "@/lib/redis/keyspace";
+import { parseGroups, type GroupInfo } from "@/lib/streams/xinfo";
 import { workerKeys } from "./keys";
 
 /** SCAN pages one job may walk per tick, so a huge key space never makes one tick hog Redis. */
@@ -39,4 +40,15 @@ export async function nextStreamSlice(redis: Redis, opts: { job: string; match: 
   if (cursor === "0") await redis.del(cursorKey);
   else await redis.set(cursorKey, cursor, "PX", 86400_000);
   return { keys: [...keys], wrapped, scanCalls };
+}
+
+/** Each stream's groups (one pipelined XINFO GROUPS per key); streams that vanished are left out. */
+export async function groupsOfStreams(redis: Redis, keys: readonly string[]): Promise<{ stream: string; groups: GroupInfo[] }[]> {
+  const replies = await pipelineForKeys(redis, keys, (pipe, k) => {
+    pipe.call("XINFO", "GROUPS", k);
+  });
+  return keys.flatMap((stream, i) => {
+    const [err, reply] = replies[i]?.[0] ?? [null, null];
+    return err ? [] : [{ stream, groups: parseGroups(reply) }];
+  });
 }

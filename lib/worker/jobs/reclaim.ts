@@ -5,10 +5,9 @@ import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
 import type { ResolvedGroupRule } from "@/lib/config/schema";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { decodeEntries } from "@/lib/streams/codec";
-import { consumerInactiveMs, parseConsumers, parseGroups, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
-import { nextStreamSlice } from "../stream-slice";
+import { consumerInactiveMs, parseConsumers, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
+import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerJob } from "../types";
-import { pipelineForKeys } from "@/lib/redis/keyspace";
 
 /** The metadata field a requeued copy carries: deliveries before the requeue. */
 export const DELIVERIES_FIELD = "streamscope-deliveries";
@@ -165,17 +164,10 @@ export const reclaimJob: WorkerJob = {
     const notes: string[] = [];
     const slice = await nextStreamSlice(ctx.redis, { job: "reclaim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
     let commands = slice.scanCalls + 2;
-    const replies = (
-      await pipelineForKeys(ctx.redis, slice.keys, (pipe, k) => {
-        pipe.call("XINFO", "GROUPS", k);
-      })
-    ).map((r) => r[0]);
+    const streams = await groupsOfStreams(ctx.redis, slice.keys);
     commands += slice.keys.length;
     let budget = worker.reclaimBatch;
-    for (const [i, stream] of slice.keys.entries()) {
-      const [err, reply] = replies[i] ?? [null, null];
-      if (err) continue;
-      const groups = parseGroups(reply);
+    for (const { stream, groups } of streams) {
       for (const group of groups) {
         counts.groupsChecked++;
         if (group.pending === 0) continue;

@@ -2,11 +2,9 @@ import "server-only";
 import type Redis from "ioredis";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { workerSettingsOf } from "@/lib/config/settings";
-import { parseGroups } from "@/lib/streams/xinfo";
-import { nextStreamSlice } from "../stream-slice";
+import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
 import { luaScript, runScript } from "../script";
 import type { JobContext, JobResult, WorkerJob } from "../types";
-import { pipelineForKeys } from "@/lib/redis/keyspace";
 
 /**
  * Trims the entries every group is done with, in one script so no group can be created or moved
@@ -107,17 +105,10 @@ export const trimJob: WorkerJob = {
     if (!ctx.settings.groups.some((r) => r.trim)) return { counts, notes: ["no group rule has trim: true"], commands: 0 };
     const slice = await nextStreamSlice(ctx.redis, { job: "trim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
     let commands = slice.scanCalls + 2;
-    const replies = (
-      await pipelineForKeys(ctx.redis, slice.keys, (pipe, k) => {
-        pipe.call("XINFO", "GROUPS", k);
-      })
-    ).map((r) => r[0]);
+    const streams = await groupsOfStreams(ctx.redis, slice.keys);
     commands += slice.keys.length;
     let budget = worker.trimBudget;
-    for (const [i, stream] of slice.keys.entries()) {
-      const [err, reply] = replies[i] ?? [null, null];
-      if (err) continue;
-      const groups = parseGroups(reply);
+    for (const { stream, groups } of streams) {
       // Trim only when every group's rule says so: one group without trim keeps its history.
       if (groups.length === 0 || !groups.every((g) => resolveGroupRule(ctx.settings.groups, stream, g.name).trim)) continue;
       counts.streamsWithTrim++;
