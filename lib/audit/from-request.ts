@@ -1,28 +1,14 @@
 import "server-only";
 import type { AuditEntry } from "@/lib/api/audit-types";
+import { MAX_BODY_BYTES, readTextCapped } from "@/lib/http/parse";
 
 /** Reads what an audit entry needs from a mutation's request body and result. */
-const MAX_PEEK_BYTES = 2 * 1024 * 1024;
 
 /** The JSON body of a clone of the request, or undefined (too big, not JSON, absent). */
 export async function peekJsonBody(req: Request): Promise<unknown> {
   if (!req.body) return undefined;
-  const reader = req.clone().body?.getReader();
-  if (!reader) return undefined;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_PEEK_BYTES) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(await readTextCapped(req.clone(), MAX_BODY_BYTES));
   } catch {
     return undefined;
   }

@@ -42,7 +42,8 @@ export async function parseBody<T>(schema: ZodType<T>, req: Request, maxBytes = 
   return parseWith(schema, json, "body");
 }
 
-async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
+/** The body as text; over `maxBytes` it stops reading and throws PAYLOAD_TOO_LARGE. */
+export async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
