@@ -33,7 +33,7 @@ export async function tailResponse(req: Request, redis: Redis, key: string, from
   let live = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let failure: AppError | null = null;
-  let subscription: Subscription | undefined;
+  const holder: { subscription?: Subscription } = {};
 
   const send = (chunk: Uint8Array): boolean => {
     if (closed || !controller) return false;
@@ -55,7 +55,7 @@ export async function tailResponse(req: Request, redis: Redis, key: string, from
     }
   };
 
-  subscription = await subscribe(key, {
+  const subscription = await subscribe(key, {
     onBatch(batch) {
       if (!live) {
         if (early.length >= MAX_EARLY_BATCHES) dropped += early.shift()!.entries.length;
@@ -79,7 +79,7 @@ export async function tailResponse(req: Request, redis: Redis, key: string, from
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
-    subscription?.unsubscribe();
+    holder.subscription?.unsubscribe();
     req.signal.removeEventListener("abort", close);
     try {
       controller?.close();
@@ -88,6 +88,7 @@ export async function tailResponse(req: Request, redis: Redis, key: string, from
     }
   }
 
+  holder.subscription = subscription;
   const position = subscription.position;
   let catchUp: { entries: StreamEntry[]; skipped: number | null } = { entries: [], skipped: 0 };
   try {
