@@ -53,10 +53,10 @@ export function useLiveTail(
         if (cancelled) return;
         setError(null);
         const newest = page.entries[0];
-        if (lastId === undefined) {
-          lastId = newest?.id ?? "0-0";
-          return;
-        }
+        if (lastId === undefined) lastId = newest?.id ?? "0-0";
+        // Said once the first poll has fixed where new entries start.
+        setMode("polling");
+        if (lastId === newest?.id) return;
         if (!newest) return;
         lastId = newest.id;
         callback.current([...page.entries].reverse(), page.next ? null : 0);
@@ -71,7 +71,6 @@ export function useLiveTail(
       if (cancelled || poll !== undefined) return;
       source?.close();
       clearTimeout(readyTimer);
-      setMode("polling");
       void pollOnce();
       poll = setInterval(() => void pollOnce(), POLL_MS);
     };
