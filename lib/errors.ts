@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
+  /** This instance already tails as many streams (or serves as many live viewers) as it may. */
+  TAIL_LIMIT: 429,
   INTERNAL: 500,
   REDIS_UNAVAILABLE: 503,
   UNSUPPORTED_VERSION: 503,

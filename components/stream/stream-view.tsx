@@ -6,6 +6,7 @@ import { ErrorState, Skeleton } from "@/components/ui/states";
 import { useStream } from "@/lib/hooks/use-stream";
 import { EntriesBrowser } from "./entries-browser";
 import { GroupsTable } from "./groups-table";
+import { LiveTail } from "./live-tail";
 import { SearchPanel } from "./search-panel";
 import { StreamFacts } from "./stream-facts";
 
@@ -64,6 +65,8 @@ export function StreamView({ streamKey, initialId, historySlot, groupAdminSlot, 
         {groupAdminSlot}
         {stream.data ? <GroupsTable streamKey={streamKey} groups={stream.data.groups} actions={renderGroupActions} /> : null}
       </section>
+
+      <LiveTail streamKey={streamKey} groups={groups} />
 
       <EntriesBrowser key={initialId ?? ""} streamKey={streamKey} groups={groups} initialId={initialId} streamLength={stream.data?.length} />
 

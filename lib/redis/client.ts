@@ -57,9 +57,9 @@ export function getRedis(): Redis {
   return client;
 }
 
-/** A new connection for blocking commands; the caller must `quit()` it. */
-export function duplicateConnection(): Redis {
-  return getRedis().duplicate();
+/** A new connection for blocking commands; the caller must `quit()` or `disconnect()` it. */
+export function duplicateConnection(overrides: Partial<RedisOptions> = {}): Redis {
+  return getRedis().duplicate(overrides);
 }
 
 /** Server version and features, detected once per connection (again after a reconnect). */

@@ -42,6 +42,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "GET /api/metrics": "read",
   "GET /api/overview": "read",
   "GET /api/streams/[key]/search": "read",
+  "GET /api/streams/[key]/tail": "read",
   "GET /api/streams/[key]/groups/[group]/pending-profile": "read",
   "GET /api/history/rates": "read",
   "POST /api/history/sample": "operate",

@@ -32,7 +32,7 @@ export async function callRoute<T = unknown>(
     body: opts.rawBody ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
   });
   const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  const text = await res.text();
+  const text = await bodyText(res);
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -40,4 +40,19 @@ export async function callRoute<T = unknown>(
     /* non-JSON (metrics) */
   }
   return { status: res.status, body: body as T, headers: res.headers };
+}
+
+/** The whole body; of an event stream (which never ends by itself) only up to its first event. */
+async function bodyText(res: Response): Promise<string> {
+  if (!res.headers.get("content-type")?.startsWith("text/event-stream") || !res.body) return res.text();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!/(^|\n)event: [^\n]*\ndata: [^\n]*\n\n/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
 }

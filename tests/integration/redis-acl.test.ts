@@ -95,6 +95,8 @@ describe("the documented operator Redis ACL", () => {
     await admin.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
     expect((await describeStreams(readOnly, [key]))[0]).toMatchObject({ key, pending: 1 });
     expect((await readEntries(readOnly, key, { order: "desc", count: 10 })).entries).toHaveLength(1);
+    // The live tail's blocking read (lib/streams/tail.ts).
+    expect(await readOnly.xread("COUNT", 1, "BLOCK", 10, "STREAMS", key, "0-0")).toHaveLength(1);
     expect((await getGroupDetail(readOnly, key, "g")).pending).toBe(1);
     await expect(ackPending(readOnly, key, "g", { ids: ["1-0"] })).rejects.toThrow(/NOPERM|permission|ACL/i);
     expect(((await admin.xpending(key, "g")) as unknown[])[0]).toBe(1);
