@@ -7,6 +7,7 @@ import { authenticate, type Identity } from "@/lib/auth/identity";
 import { clientIp, hostAllowed, isSafeMethod, sameOrigin } from "@/lib/auth/request-checks";
 import { permissionAllowedInMode, roleAllows, type Permission } from "@/lib/auth/roles";
 import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
+import { refuseAppKey } from "@/lib/redis/app-keys";
 import { recordAudit } from "@/lib/audit/audit";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import type { AuditEntry } from "@/lib/api/audit-types";
@@ -83,6 +84,7 @@ async function admit(req: Request, spec: RouteSpec, params: Record<string, unkno
     throw new AppError("FORBIDDEN", "Cross-origin request refused");
   }
   if (!identity) return null;
+  refuseAppKey(params.key);
   // Read-only mode refuses every route that can change something; admin-only reads (the
   // audit trail) stay readable.
   if (!isSafeMethod(req.method) && !permissionAllowedInMode(spec.permission, auth.readOnly)) {
