@@ -90,7 +90,7 @@ afterAll(async () => {
   await closeRedis();
 });
 
-async function call(route: DiscoveredRoute, caller: Pick<Caller, "headers">, key = streamKey, body: unknown = {}) {
+async function call(route: DiscoveredRoute, caller: Caller, key = streamKey, body: unknown = {}) {
   const { path, params } = fillPattern(route.pattern, { key, group: "g", consumer: "c", id: "a1" });
   const unsafe = !["GET", "HEAD"].includes(route.method);
   return callRoute(route.handler, path, { method: route.method, params, ...(unsafe ? { body } : {}), headers: caller.headers });
@@ -199,7 +199,7 @@ describe("the app's own keys", () => {
     useConfig({});
     try {
       for (const route of keyRoutes(routes)) {
-        const res = await call(route, { headers: {} }, appStream());
+        const res = await call(route, { name: "local", headers: {}, role: "admin" }, appStream());
         expect(res.status, `local → ${route.id}`).toBe(404);
       }
     } finally {
@@ -242,7 +242,7 @@ describe("the app's own keys", () => {
     const ids: string[] = [];
     for (let i = 0; i < 600; i++) {
       const to = i === 599 ? appStream() : origin;
-      ids.push(await redis.xadd(dlq, "*", "f", String(i), "streamscope-origin-stream", to));
+      ids.push((await redis.xadd(dlq, "*", "f", String(i), "streamscope-origin-stream", to))!);
     }
     for (const dryRun of [true, false]) {
       const res = await call(redrive, CALLERS[3]!, dlq, { ids, dryRun });
