@@ -31,8 +31,15 @@ export function auditMaxLen(trail: AuditTrail): number {
  * secret (a per-process random key without one): a Redis user who can write the stream cannot
  * add or alter an entry that reads back as verified.
  */
+const macKeys = new WeakMap<Buffer, Buffer>();
+
 function entryMac(trail: AuditTrail, json: string): Buffer {
-  const key = createHmac("sha256", getAuth().sessionKey).update("streamscope audit trail").digest();
+  const sessionKey = getAuth().sessionKey;
+  let key = macKeys.get(sessionKey);
+  if (!key) {
+    key = createHmac("sha256", sessionKey).update("streamscope audit trail").digest();
+    macKeys.set(sessionKey, key);
+  }
   return createHmac("sha256", key).update(`${trail}\n${json}`).digest();
 }
 
