@@ -15,6 +15,8 @@ const envSchema = z.object({
   /** SCAN MATCH limiting the keys the worker's jobs look at (a shared Redis: e.g. `orders_*`). */
   WORKER_MATCH: z.string().min(1).default("*"),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
+  /** Entries of authenticated actions the audit trail keeps (anonymous refusals: a tenth, at least 1,000). */
+  AUDIT_MAXLEN: z.coerce.number().int().min(1000).max(10_000_000).default(100_000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("127.0.0.1"),
 });

@@ -1,7 +1,8 @@
-import type { AuditQuery, AuditResult } from "@/lib/api/audit-types";
+import type { AuditQuery, AuditResult, AuditTrail } from "@/lib/api/audit-types";
 
 /** The audit page's form values (strings, as inputs hold them). */
 export interface AuditFilterForm {
+  trail: AuditTrail;
   actor: string;
   action: string;
   stream: string;
@@ -11,7 +12,7 @@ export interface AuditFilterForm {
   to: string;
 }
 
-export const EMPTY_FILTERS: AuditFilterForm = { actor: "", action: "", stream: "", result: "", from: "", to: "" };
+export const EMPTY_FILTERS: AuditFilterForm = { trail: "main", actor: "", action: "", stream: "", result: "", from: "", to: "" };
 
 function toMs(local: string): number | undefined {
   if (!local) return undefined;
@@ -22,6 +23,7 @@ function toMs(local: string): number | undefined {
 /** Form values to the API query: blanks dropped, times to epoch ms. */
 export function auditFiltersToQuery(form: AuditFilterForm): Omit<AuditQuery, "cursor"> {
   const q: Omit<AuditQuery, "cursor"> = {};
+  if (form.trail !== "main") q.trail = form.trail;
   if (form.actor.trim()) q.actor = form.actor.trim();
   if (form.action.trim()) q.action = form.action.trim();
   if (form.stream) q.stream = form.stream;

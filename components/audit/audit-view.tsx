@@ -9,6 +9,8 @@ import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
 import { auditFiltersToQuery, describeTargets, EMPTY_FILTERS, type AuditFilterForm } from "./audit-filters";
 
 const RESULT_TONE = { ok: "ok", error: "bad", denied: "warn" } as const;
+const UNVERIFIED_HELP =
+  "Its signature does not match: written or changed in Redis by something other than Streamscope, or signed with another key (a random one from before a restart when auth.sessionSecret is not set).";
 
 export function AuditView() {
   const me = useMe();
@@ -31,6 +33,13 @@ export function AuditView() {
   return (
     <div className="space-y-4">
       <form onSubmit={onSubmit} aria-label="Filter the audit trail" className="flex flex-wrap items-end gap-3">
+        <label className="text-sm">
+          <span className="block text-xs text-slate-600">Trail</span>
+          <select className={input} value={form.trail} onChange={set("trail")}>
+            <option value="main">Authenticated actions</option>
+            <option value="anonymous">Anonymous refusals and failed logins</option>
+          </select>
+        </label>
         <label className="text-sm">
           <span className="block text-xs text-slate-600">Actor</span>
           <input className={input} value={form.actor} onChange={set("actor")} />
@@ -97,7 +106,16 @@ export function AuditView() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} className="border-t border-slate-100 align-top">
-                  <td className="whitespace-nowrap px-3 py-1.5">{formatTime(e.time)}</td>
+                  <td className="whitespace-nowrap px-3 py-1.5">
+                    {formatTime(e.time)}
+                    {e.verified === false ? (
+                      <span className="block">
+                        <Badge tone="bad" title={UNVERIFIED_HELP}>
+                          unverified
+                        </Badge>
+                      </span>
+                    ) : null}
+                  </td>
                   <td className="px-3 py-1.5">
                     {e.who}
                     <span className="block text-xs text-slate-500">
@@ -110,7 +128,10 @@ export function AuditView() {
                     {e.group ? ` / ${e.group}` : ""}
                   </td>
                   <td className="max-w-xs break-all px-3 py-1.5 font-mono text-xs">{describeTargets(e)}</td>
-                  <td className="px-3 py-1.5">{e.touched === null ? "—" : formatNumber(e.touched)}</td>
+                  <td className="px-3 py-1.5">
+                    {e.touched === null ? "—" : formatNumber(e.touched)}
+                    {e.dryRun ? <span className="block text-xs text-slate-500">dry run</span> : null}
+                  </td>
                   <td className="px-3 py-1.5">
                     <Badge tone={RESULT_TONE[e.result]} title={e.reason}>
                       {e.result} {e.status}

@@ -4,6 +4,7 @@ import type { ActionItem, PendingFilter } from "@/lib/api/pending-types";
 import { getGroupRule } from "@/lib/config/settings";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { badRequest } from "@/lib/errors";
+import { refuseAppKey } from "@/lib/redis/app-keys";
 import { filterArgs, fromItems, runOnIds, toItems, type BatchRunner, type Tally } from "./batches";
 import { translated } from "./redis-errors";
 import { moveScript } from "./scripts";
@@ -77,9 +78,13 @@ export function moveBatchRunner(redis: Redis, opts: MoveOptions): BatchRunner {
   return run;
 }
 
-/** Resolves the dead-letter target (the group rule's template by default); refuses the stream itself. */
+/**
+ * Resolves the dead-letter target (the group rule's template by default); refuses the stream
+ * itself and the app's own keys (404, as everywhere).
+ */
 export async function resolveDeadLetterTarget(redis: Redis, stream: string, group: string, target?: string): Promise<string> {
   const resolved = target ?? deadLetterTarget((await getGroupRule(redis, stream, group)).deadLetter, stream);
+  refuseAppKey(resolved);
   if (resolved === stream) throw badRequest("The dead-letter target must be another stream than the source");
   return resolved;
 }

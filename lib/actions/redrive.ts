@@ -2,6 +2,7 @@ import "server-only";
 import type Redis from "ioredis";
 import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/api/pending-types";
 import { AppError } from "@/lib/errors";
+import { refuseAppKey } from "@/lib/redis/app-keys";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { chunks, normalizeIds, toItems } from "./batches";
 import { translated } from "./redis-errors";
@@ -42,14 +43,19 @@ export async function redrive(
 ): Promise<RedriveResponse | DryRunResponse> {
   await assertStream(redis, dlq);
   const ids = normalizeIds(body.ids);
-  if (body.dryRun) {
-    let matched = 0;
-    for (const batch of chunks(ids)) matched += (await readOrigins(redis, dlq, batch)).filter((o) => o !== null).length;
-    return { dryRun: true, matched };
-  }
-  const result: RedriveResponse = { redriven: 0, skipped: 0, items: [] };
+  // Every origin is checked before anything moves: the app's own keys answer 404, as everywhere.
+  const plans: { batch: string[]; origins: string[] }[] = [];
+  let matched = 0;
   for (const batch of chunks(ids)) {
-    const origins = [...new Set((await readOrigins(redis, dlq, batch)).filter((o): o is string => o !== null))];
+    const found = (await readOrigins(redis, dlq, batch)).filter((o): o is string => o !== null);
+    matched += found.length;
+    const origins = [...new Set(found)];
+    for (const origin of origins) refuseAppKey(origin);
+    plans.push({ batch, origins });
+  }
+  if (body.dryRun) return { dryRun: true, matched };
+  const result: RedriveResponse = { redriven: 0, skipped: 0, items: [] };
+  for (const { batch, origins } of plans) {
     const forbidden = origins.find((o) => !mayWrite(o));
     if (forbidden !== undefined) throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
     const reply = await translated(() => redriveScript.run(redis, [dlq, ...origins], batch));

@@ -1,6 +1,14 @@
 /** Audit trail shapes, shared by the route, the lib and the audit page. */
 export type AuditResult = "ok" | "error" | "denied";
 
+/**
+ * `main`: every action of an authenticated caller (and the worker), kept for the configured
+ * retention. `anonymous`: refusals of callers who were not authenticated, failed logins
+ * included, in a smaller capped stream of their own so that they cannot push the others out.
+ */
+export type AuditTrail = "main" | "anonymous";
+export const AUDIT_TRAILS = ["main", "anonymous"] as const satisfies readonly AuditTrail[];
+
 export interface AuditEntry {
   /** Stream entry id (set when read back). */
   id?: string;
@@ -24,9 +32,18 @@ export interface AuditEntry {
   status: number;
   /** Why it was refused or failed (error code). */
   reason?: string;
+  /** The request was a dry run: nothing changed (`touched` is 0). */
+  dryRun?: boolean;
+  /**
+   * Set when read back: the entry's signature (HMAC keyed from the session secret) matches. False
+   * for an entry written or altered by anything but Streamscope, or signed with another key.
+   */
+  verified?: boolean;
 }
 
 export interface AuditQuery {
+  /** Which trail to read (default `main`). */
+  trail?: AuditTrail;
   actor?: string;
   action?: string;
   stream?: string;

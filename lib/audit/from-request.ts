@@ -1,6 +1,6 @@
 import "server-only";
 import type { AuditEntry } from "@/lib/api/audit-types";
-import { MAX_BODY_BYTES, readTextCapped } from "@/lib/http/parse";
+import { MAX_BODY_BYTES, parseJsonText, readTextCapped } from "@/lib/http/parse";
 
 /** Reads what an audit entry needs from a mutation's request body and result. */
 
@@ -8,16 +8,17 @@ import { MAX_BODY_BYTES, readTextCapped } from "@/lib/http/parse";
 export async function peekJsonBody(req: Request): Promise<unknown> {
   if (!req.body) return undefined;
   try {
-    return JSON.parse(await readTextCapped(req.clone(), MAX_BODY_BYTES));
+    return parseJsonText(await readTextCapped(req.clone(), MAX_BODY_BYTES));
   } catch {
     return undefined;
   }
 }
 
-export function targetsFromBody(body: unknown): Pick<AuditEntry, "ids" | "idCount" | "filter"> {
+export function targetsFromBody(body: unknown): Pick<AuditEntry, "ids" | "idCount" | "filter" | "dryRun"> {
   if (typeof body !== "object" || body === null) return {};
-  const out: Pick<AuditEntry, "ids" | "idCount" | "filter"> = {};
-  const { ids, filter } = body as { ids?: unknown; filter?: unknown };
+  const out: Pick<AuditEntry, "ids" | "idCount" | "filter" | "dryRun"> = {};
+  const { ids, filter, dryRun } = body as { ids?: unknown; filter?: unknown; dryRun?: unknown };
+  if (dryRun === true) out.dryRun = true;
   if (Array.isArray(ids)) {
     out.ids = ids.slice(0, 20).map((id) => String(id));
     out.idCount = ids.length;
@@ -26,11 +27,12 @@ export function targetsFromBody(body: unknown): Pick<AuditEntry, "ids" | "idCoun
   return out;
 }
 
-/** Result fields that count messages; `touched` is their sum. */
-export const COUNT_FIELDS = ["acked", "claimed", "requeued", "moved", "deleted", "redriven", "matched", "trimmed", "published"] as const;
+/** Result fields that count messages; `touched` is their sum (0 for a dry run, which changes nothing). */
+export const COUNT_FIELDS = ["acked", "claimed", "requeued", "moved", "deleted", "redriven", "trimmed", "published"] as const;
 
 export function touchedFromResult(result: unknown): number | null {
   if (typeof result !== "object" || result === null) return null;
+  if ((result as { dryRun?: unknown }).dryRun === true) return 0;
   let sum = 0;
   let found = false;
   for (const field of COUNT_FIELDS) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { recordAudit } from "@/lib/audit/audit";
+import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import type { LoginRequest, LoginResponse } from "@/lib/api/auth-types";
 import { getAuth, type ResolvedAuth } from "./config";
 import { burnPasswordCheck, verifyPassword } from "./password";
@@ -19,8 +19,9 @@ export function sessionCookie(req: Request, auth: ResolvedAuth, payload: Omit<Se
   });
 }
 
+/** A failed login is an anonymous caller's refusal: it goes to the anonymous trail. */
 function loginAudit(req: Request, who: string, role: Role | null, ok: boolean, status: number) {
-  return recordAudit({
+  return (ok ? recordAudit : recordAnonymousAudit)({
     time: Date.now(),
     who,
     role,

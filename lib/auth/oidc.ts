@@ -2,7 +2,7 @@ import "server-only";
 import * as client from "openid-client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { recordAudit } from "@/lib/audit/audit";
+import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { getAuth, type ResolvedAuth, type ResolvedOidc } from "./config";
 import { sessionCookie } from "./login";
 import { clientIp, isLoopbackHostname, isSecureRequest } from "./request-checks";
@@ -143,7 +143,8 @@ export async function finishOidcLogin(req: Request): Promise<Response> {
   }
   const user = String(claims.preferred_username ?? claims.email ?? claims.sub ?? "unknown").slice(0, 200);
   const role = rolesFromClaims(claims, oidc);
-  await recordAudit({
+  // Signed in at the provider but granted no role here: a refusal of an anonymous caller.
+  await (role ? recordAudit : recordAnonymousAudit)({
     time: Date.now(),
     who: user,
     role,

@@ -2,6 +2,8 @@ import { z, type ZodType } from "zod";
 import { AppError, badRequest } from "@/lib/errors";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** No API body comes near this; far deeper ones overflow the stack of whatever walks them. */
+export const MAX_JSON_DEPTH = 64;
 
 function describe(error: z.ZodError): string {
   return error.issues
@@ -33,13 +35,28 @@ export async function parseBody<T>(schema: ZodType<T>, req: Request, maxBytes = 
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Body over ${maxBytes} bytes`);
   const text = await readTextCapped(req, maxBytes);
-  let json: unknown;
+  return parseWith(schema, text.length === 0 ? {} : parseJsonText(text), "body");
+}
+
+/** JSON.parse, refusing (400) documents nested deeper than `maxDepth` before parsing them. */
+export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): unknown {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) throw badRequest(`Body is nested deeper than ${maxDepth} levels`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
   try {
-    json = text.length === 0 ? {} : JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw badRequest("Body is not valid JSON");
   }
-  return parseWith(schema, json, "body");
 }
 
 /** The body as text; over `maxBytes` it stops reading and throws PAYLOAD_TOO_LARGE. */

@@ -7,7 +7,8 @@ import { authenticate, type Identity } from "@/lib/auth/identity";
 import { clientIp, hostAllowed, isSafeMethod, sameOrigin } from "@/lib/auth/request-checks";
 import { permissionAllowedInMode, roleAllows, type Permission } from "@/lib/auth/roles";
 import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
-import { recordAudit } from "@/lib/audit/audit";
+import { refuseAppKey } from "@/lib/redis/app-keys";
+import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import type { AuditEntry } from "@/lib/api/audit-types";
 
@@ -83,6 +84,7 @@ async function admit(req: Request, spec: RouteSpec, params: Record<string, unkno
     throw new AppError("FORBIDDEN", "Cross-origin request refused");
   }
   if (!identity) return null;
+  refuseAppKey(params.key);
   // Read-only mode refuses every route that can change something; admin-only reads (the
   // audit trail) stay readable.
   if (!isSafeMethod(req.method) && !permissionAllowedInMode(spec.permission, auth.readOnly)) {
@@ -97,19 +99,6 @@ async function admit(req: Request, spec: RouteSpec, params: Record<string, unkno
   return identity;
 }
 
-// Anonymous refusals are recorded too, but capped so that a flood cannot rotate real entries out.
-const anonymousAudit = { windowStart: 0, count: 0 };
-const MAX_ANONYMOUS_AUDIT_PER_MINUTE = 60;
-
-function anonymousAuditAllowed(): boolean {
-  const now = Date.now();
-  if (now - anonymousAudit.windowStart > 60_000) {
-    anonymousAudit.windowStart = now;
-    anonymousAudit.count = 0;
-  }
-  return ++anonymousAudit.count <= MAX_ANONYMOUS_AUDIT_PER_MINUTE;
-}
-
 async function audit(
   req: Request,
   spec: RouteSpec & { action: string },
@@ -117,7 +106,6 @@ async function audit(
   identity: Identity | null,
   outcome: { status: number; result: unknown; body: unknown; reason?: string },
 ): Promise<void> {
-  if (!identity && !anonymousAuditAllowed()) return;
   const entry: AuditEntry = {
     time: Date.now(),
     who: identity?.user ?? "anonymous",
@@ -134,7 +122,8 @@ async function audit(
     status: outcome.status,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
   };
-  await recordAudit(entry);
+  // Refusals of anonymous callers go to a trail of their own, so that a flood cannot rotate real entries out.
+  await (identity ? recordAudit(entry) : recordAnonymousAudit(entry));
 }
 
 /**

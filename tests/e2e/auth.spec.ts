@@ -21,6 +21,7 @@ const SESSION_SECRET = "e2e-session-secret-0123456789abcdef0123456789";
 // The machine is shared and scrypt is slow on purpose: generous waits, no timing assertions.
 const SLOW = { timeout: 45_000 };
 const USERS = { ann: "operator-pw-1", vera: "viewer-pw-1", ada: "admin-pw-1" };
+const APP_PREFIX = process.env.STREAMSCOPE_PREFIX ?? "streamscope:";
 
 let app: ChildProcess | undefined;
 let authURL = "";
@@ -149,10 +150,34 @@ test.describe("with auth configured", () => {
     expect(refused.status()).toBe(401);
     await logIn(page, "ada", "/audit");
     await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
+    // Failed logins are in the anonymous trail, apart from authenticated actions.
+    await page.getByRole("combobox", { name: /^Trail/ }).selectOption("anonymous");
     await page.getByLabel("Result").selectOption("denied");
     await page.getByRole("button", { name: "Apply filters" }).click();
     await expect(page.getByRole("row").filter({ hasText: "mallory" }).first()).toContainText("denied 401", SLOW);
     await expect(page.getByRole("row").filter({ hasText: "ada admin" })).toHaveCount(0);
+  });
+
+  test("an admin sees an entry written into the audit stream from Redis flagged unverified", async ({ page, redis }) => {
+    const forged = { time: Date.now(), who: "forger", role: "admin", method: "password", ip: "", userAgent: "", action: "settings.update", touched: 0, result: "ok", status: 200 };
+    await redis.xadd(`${APP_PREFIX}audit`, "*", "e", JSON.stringify(forged));
+    await logIn(page, "ada", "/audit");
+    await expect(page.getByRole("row").filter({ hasText: "forger" }).first()).toContainText("unverified", SLOW);
+    // Streamscope's own entry (ada's login) is not flagged.
+    const login = page.getByRole("row").filter({ hasText: "ada" }).filter({ hasText: "login" }).first();
+    await expect(login).toBeVisible();
+    await expect(login).not.toContainText("unverified");
+  });
+
+  test("the app's own keys show the not-found pages, even to an admin", async ({ page }) => {
+    test.setTimeout(180_000);
+    const key = encodeURIComponent(`${APP_PREFIX}audit`);
+    await logIn(page, "ada", `/streams/${key}`);
+    await expect(page.getByText("No such stream")).toBeVisible(SLOW);
+    await page.goto(`${authURL}/streams/${key}/history`);
+    await expect(page.getByText("No such stream")).toBeVisible(SLOW);
+    await page.goto(`${authURL}/streams/${key}/groups/g`);
+    await expect(page.getByText("Group not found")).toBeVisible(SLOW);
   });
 
   test("AFTER MERGE: a viewer sees no action buttons and a forced action is refused 403", async ({ page, redis, prefix }) => {

@@ -55,3 +55,8 @@ export function fillPattern(pattern: string, values: Record<string, string>): { 
   });
   return { path, params };
 }
+
+/** Routes that name a stream in the path (`[key]`): each must refuse the app's own keys. */
+export function keyRoutes(routes: readonly DiscoveredRoute[]): DiscoveredRoute[] {
+  return routes.filter((r) => r.pattern.split("/").includes("[key]"));
+}

@@ -9,10 +9,11 @@ import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/token-hash";
 import { roleAllows, type Role } from "@/lib/auth/roles";
 import { closeRedis } from "@/lib/redis/client";
+import { auditKey, readAudit, recordAudit } from "@/lib/audit/audit";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { CROSS_ORIGIN, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
-import { discoverRoutes, fillPattern, type DiscoveredRoute } from "../helpers/routes";
+import { discoverRoutes, fillPattern, keyRoutes, type DiscoveredRoute } from "../helpers/routes";
 import { ROUTE_PERMISSIONS, UNWRAPPED_ROUTES, type RouteAccess } from "../helpers/route-permissions";
 
 const redis = testRedis();
@@ -89,10 +90,10 @@ afterAll(async () => {
   await closeRedis();
 });
 
-async function call(route: DiscoveredRoute, caller: Caller) {
-  const { path, params } = fillPattern(route.pattern, { key: streamKey, group: "g", consumer: "c", id: "a1" });
+async function call(route: DiscoveredRoute, caller: Caller, key = streamKey, body: unknown = {}) {
+  const { path, params } = fillPattern(route.pattern, { key, group: "g", consumer: "c", id: "a1" });
   const unsafe = !["GET", "HEAD"].includes(route.method);
-  return callRoute(route.handler, path, { method: route.method, params, ...(unsafe ? { body: {} } : {}), headers: caller.headers });
+  return callRoute(route.handler, path, { method: route.method, params, ...(unsafe ? { body } : {}), headers: caller.headers });
 }
 
 function check(status: number, want: Expected, label: string) {
@@ -155,5 +156,100 @@ describe("local mode (no auth configured)", () => {
       const rebound = await call(route, { name: "rebound", headers: { host: "attacker.example" }, role: "admin" });
       check(rebound.status, wrapped ? 403 : "allowed", `local rebinding → ${route.id}`);
     }
+  });
+});
+
+describe("the app's own keys", () => {
+  const appStream = () => auditKey();
+  const history = `${prefix}app:history:s`;
+  const real = { time: Date.now(), who: "ada", role: "admin", method: "password", ip: "", userAgent: "", action: "group.delete", touched: 0, result: "ok" as const, status: 200 };
+  const onlyAuditFields = async (key: string) => {
+    const rows = (await redis.xrange(key, "-", "+", "COUNT", 1000)) as [string, string[]][];
+    return rows.every(([, f]) => f.length === 4 && f[0] === "e" && f[2] === "m");
+  };
+
+  beforeAll(async () => {
+    useConfig({ auth: authConfig });
+    await recordAudit(real);
+    // A group with a pending entry on the audit stream, so that every group route would have
+    // something to read or change there.
+    await redis.xgroup("CREATE", appStream(), "g", "0");
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", appStream(), ">");
+    await redis.xadd(history, "*", "t", "1");
+  });
+
+  for (const caller of CALLERS.filter((c) => c.role && !c.crossOrigin && !c.rebinding)) {
+    it(`answer 404 on every {key} route, like a missing stream: ${caller.name}`, async () => {
+      const routesWithKey = keyRoutes(routes);
+      expect(routesWithKey.length).toBeGreaterThanOrEqual(20);
+      for (const route of routesWithKey) {
+        for (const key of [appStream(), history]) {
+          const res = await call(route, caller, key);
+          expect(res.status, `${caller.name} → ${route.id} on ${key} (${JSON.stringify(res.body).slice(0, 120)})`).toBe(404);
+          expect(res.body).toMatchObject({ error: { code: "NOT_FOUND" } });
+        }
+      }
+      expect(await redis.xlen(history)).toBe(1);
+      expect(((await redis.xpending(appStream(), "g")) as unknown[])[0]).toBe(1);
+      expect(await onlyAuditFields(appStream())).toBe(true);
+    });
+  }
+
+  it("answer 404 in local mode too", async () => {
+    useConfig({});
+    try {
+      for (const route of keyRoutes(routes)) {
+        const res = await call(route, { name: "local", headers: {}, role: "admin" }, appStream());
+        expect(res.status, `local → ${route.id}`).toBe(404);
+      }
+    } finally {
+      useConfig({ auth: authConfig });
+    }
+  });
+
+  it("refuse an operator's publish of a forged admin entry into the audit trail, and write nothing", async () => {
+    const publish = routes.find((r) => r.id === "POST /api/streams/[key]/messages")!;
+    const forged = JSON.stringify({ ...real, who: "forged-admin", action: "settings.update" });
+    for (const key of [appStream(), history]) {
+      const res = await call(publish, CALLERS[2]!, key, { fields: [["e", forged]] });
+      expect(res.status, key).toBe(404);
+    }
+    expect(await redis.xlen(history)).toBe(1);
+    expect(await onlyAuditFields(appStream())).toBe(true);
+    const { entries } = await readAudit(redis, { limit: 1000 });
+    expect(entries.some((e) => e.who === "forged-admin")).toBe(false);
+    expect(entries.some((e) => e.action === "stream.publish" && e.who === "otto" && e.status === 404)).toBe(true);
+  });
+
+  it("refuse a dead-letter target and a redrive origin among the app's keys (404), and move nothing", async () => {
+    const deadLetter = routes.find((r) => r.id === "POST /api/streams/[key]/groups/[group]/dead-letter")!;
+    const redrive = routes.find((r) => r.id === "POST /api/streams/[key]/redrive")!;
+    const src = `${prefix}dl-src`;
+    await redis.xadd(src, "1-0", "f", "v");
+    await redis.xgroup("CREATE", src, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", src, ">");
+    for (const target of [appStream(), history]) {
+      const res = await call(deadLetter, CALLERS[3]!, src, { ids: ["1-0"], target });
+      expect(res.status, target).toBe(404);
+    }
+    expect(((await redis.xpending(src, "g")) as unknown[])[0]).toBe(1);
+    expect(await redis.xlen(history)).toBe(1);
+    expect(await onlyAuditFields(appStream())).toBe(true);
+
+    // Two batches: the first would go to an ordinary stream, the second to the audit trail.
+    const dlq = `${prefix}dl-dlq`;
+    const origin = `${prefix}dl-origin`;
+    const ids: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const to = i === 599 ? appStream() : origin;
+      ids.push((await redis.xadd(dlq, "*", "f", String(i), "streamscope-origin-stream", to))!);
+    }
+    for (const dryRun of [true, false]) {
+      const res = await call(redrive, CALLERS[3]!, dlq, { ids, dryRun });
+      expect(res.status, `dryRun ${dryRun}`).toBe(404);
+    }
+    expect(await redis.xlen(dlq)).toBe(600);
+    expect(await redis.exists(origin)).toBe(0);
+    expect(await onlyAuditFields(appStream())).toBe(true);
   });
 });

@@ -148,6 +148,11 @@ describe("audit extraction", () => {
     expect(touchedFromResult({ id: "1-0" })).toBeNull();
     expect(touchedFromResult(null)).toBeNull();
   });
+  it("marks a dry run and counts nothing touched", () => {
+    expect(touchedFromResult({ dryRun: true, matched: 3 })).toBe(0);
+    expect(targetsFromBody({ ids: ["1-0"], dryRun: true })).toEqual({ ids: ["1-0"], idCount: 1, dryRun: true });
+    expect(targetsFromBody({ ids: ["1-0"], dryRun: false })).not.toHaveProperty("dryRun");
+  });
   it("keeps the first ids and the filter", () => {
     const ids = Array.from({ length: 50 }, (_, i) => `${i}-0`);
     expect(targetsFromBody({ ids })).toMatchObject({ idCount: 50, ids: ids.slice(0, 20) });

@@ -3,11 +3,13 @@ import { apiRoute } from "@/lib/http/route";
 import { parseQuery } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
 import { readAudit } from "@/lib/audit/audit";
+import { AUDIT_TRAILS } from "@/lib/api/audit-types";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 const querySchema = z.strictObject({
+  trail: z.enum(AUDIT_TRAILS).optional(),
   actor: z.string().max(200).optional(),
   action: z.string().max(100).optional(),
   stream: z.string().max(2000).optional(),

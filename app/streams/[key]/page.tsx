@@ -5,6 +5,7 @@ import { StreamAdmin } from "@/components/stream/stream-admin";
 import { StreamView } from "@/components/stream/stream-view";
 import { AppError } from "@/lib/errors";
 import { decodeSegment } from "@/lib/http/segment";
+import { isAppKey } from "@/lib/redis/app-keys";
 import { redisForRequest } from "@/lib/redis/client";
 import { assertStream } from "@/lib/streams/assert-stream";
 
@@ -23,6 +24,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function StreamPage({ params, searchParams }: Props) {
   const key = decodeSegment((await params).key);
   const id = (await searchParams).id;
+  if (isAppKey(key)) notFound();
   try {
     await assertStream(await redisForRequest(), key);
   } catch (err) {

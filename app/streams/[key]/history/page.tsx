@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { GroupHistoryCharts } from "@/components/history/group-history-charts";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
 import { decodeSegment } from "@/lib/http/segment";
+import { isAppKey } from "@/lib/redis/app-keys";
 
 export const dynamic = "force-dynamic";
 
@@ -19,6 +21,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** `/streams/{key}/history[?group=]`: the stream's (or one group's) charts on a page of their own. */
 export default async function StreamHistoryPage({ params, searchParams }: Props) {
   const key = decodeSegment((await params).key);
+  if (isAppKey(key)) notFound();
   const raw = (await searchParams).group;
   const group = typeof raw === "string" && raw !== "" ? raw : null;
   return (

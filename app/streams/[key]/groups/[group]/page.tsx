@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
 import { decodeSegment } from "@/lib/http/segment";
+import { isAppKey } from "@/lib/redis/app-keys";
 
 interface Props {
   params: Promise<{ key: string; group: string }>;
@@ -20,6 +22,7 @@ export default async function GroupRoute({ params }: Props) {
   const raw = await params;
   const key = decodeSegment(raw.key);
   const group = decodeSegment(raw.group);
+  if (isAppKey(key)) notFound();
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
