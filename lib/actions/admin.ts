@@ -108,9 +108,9 @@ export async function publishMessage(
     ? appKey("publish", createHash("sha256").update(`${stream}\0${idempotencyKey}`).digest("hex"))
     : appKey("publish", randomUUID());
   const ttl = idempotencyKey ? IDEMPOTENCY_TTL_MS : CALL_RECORD_TTL_MS;
-  const reply = await translated(() =>
-    retryOnConnectionLoss(() => publishScript.run(redis, [record, stream], [ttl, hash.digest("hex"), ...args]), "publish"),
-  );
+  // The call's own nonce tells its re-send (after a lost reply) from an earlier publish.
+  const head = [ttl, hash.digest("hex"), randomUUID()];
+  const reply = await translated(() => retryOnConnectionLoss(() => publishScript.run(redis, [record, stream], [...head, ...args]), "publish"));
   const [id, replayed] = reply as [Buffer | string, number];
   return { id: String(id), replayed: replayed === 1 };
 }

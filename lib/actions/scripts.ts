@@ -286,26 +286,28 @@ return out
 
 /**
  * Publish: XADD to an existing stream, recorded under the publish's idempotency record in the
- * same atomic run (`<id> <body hash>`, with a TTL). A publish whose record exists adds nothing
- * and answers the recorded id (replayed 1); the same key with another body is refused.
+ * same atomic run (`<id> <body hash> <call nonce>`, with a TTL). A publish whose record exists
+ * adds nothing and answers the recorded id (replayed 1 unless the record is its own call's,
+ * re-sent after a lost reply); the same key with another body is refused.
  *
- * KEYS: [record, stream]. ARGV: ttlMs, bodyHash, name, value, ...
+ * KEYS: [record, stream]. ARGV: ttlMs, bodyHash, nonce, name, value, ...
  */
 export const publishScript = new LuaScript(
   "publish",
   `${PRELUDE}
 local recorded = redis.call('GET', KEYS[1])
 if recorded then
-  local sep = string.find(recorded, ' ', 1, true)
-  if string.sub(recorded, sep + 1) ~= ARGV[2] then
+  local id, hash, nonce = string.match(recorded, '^(%S+) (%S+) (%S+)$')
+  if hash ~= ARGV[2] then
     return redis.error_reply('CONFLICT this Idempotency-Key was used for another message')
   end
-  return { string.sub(recorded, 1, sep - 1), 1 }
+  if nonce == ARGV[3] then return { id, 0 } end
+  return { id, 1 }
 end
 local err = check_stream(KEYS[2])
 if err then return redis.error_reply(err) end
-local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
-redis.call('SET', KEYS[1], id .. ' ' .. ARGV[2], 'PX', ARGV[1])
+local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+redis.call('SET', KEYS[1], id .. ' ' .. ARGV[2] .. ' ' .. ARGV[3], 'PX', ARGV[1])
 return { id, 0 }
 `,
 );
