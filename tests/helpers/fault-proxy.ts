@@ -4,7 +4,9 @@
  *  - `dropAfterReply(match)`: let Redis run and answer a chosen command, then close the client's
  *    connection without passing that reply on (the client never learns the outcome);
  *  - `cutMidReply(match)`: pass on half of that reply, then close;
- *  - `latencyMs`: delay every chunk both ways.
+ *  - `latencyMs`: delay every chunk both ways;
+ *  - `onCommand(match, fn)`: call `fn` when the client sends a matching command, before it goes on
+ *    (e.g. to SIGSTOP the server at an exact point of a bulk action).
  * New connections (the client's reconnects) go through unharmed until the next fault.
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
@@ -91,6 +93,8 @@ export interface FaultProxy {
   dropAfterReply(match: CommandMatch, opts?: { skip?: number; times?: number }): void;
   /** Like dropAfterReply, but half of the reply reaches the client before the close. */
   cutMidReply(match: CommandMatch, opts?: { skip?: number; times?: number }): void;
+  /** Calls `fn` (once) when the client sends a matching command, before it is passed on. */
+  onCommand(match: CommandMatch, fn: (args: string[]) => void): void;
   /** Faults armed and not yet fired. */
   pendingFaults(): number;
   close(): Promise<void>;
@@ -98,6 +102,7 @@ export interface FaultProxy {
 
 export async function startFaultProxy(target: { host?: string; port: number }): Promise<FaultProxy> {
   const faults: Fault[] = [];
+  const hooks: { match: CommandMatch; fn: (args: string[]) => void }[] = [];
   const sockets = new Set<Socket>();
   const stats = { connections: 0, faults: 0 };
   let latencyMs = 0;
@@ -126,7 +131,10 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
       for (;;) {
         const end = respEnd(fromClient, 0);
         if (end < 0) break;
-        inFlight.push(commandArgs(fromClient, 0));
+        const args = commandArgs(fromClient, 0);
+        inFlight.push(args);
+        const hook = hooks.findIndex((h) => h.match(args));
+        if (hook >= 0) hooks.splice(hook, 1)[0]!.fn(args);
         fromClient = fromClient.subarray(end);
       }
       send(upstream, chunk);
@@ -186,6 +194,9 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
     stats,
     dropAfterReply: arm("drop"),
     cutMidReply: arm("cut"),
+    onCommand: (match, fn) => {
+      hooks.push({ match, fn });
+    },
     pendingFaults: () => faults.reduce((n, f) => n + f.times, 0),
     async close() {
       for (const s of sockets) s.destroy();
