@@ -15,8 +15,11 @@ const envSchema = z.object({
   /** SCAN MATCH limiting the keys the worker's jobs look at (a shared Redis: e.g. `orders_*`). */
   WORKER_MATCH: z.string().min(1).default("*"),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
-  /** How long one Redis command may take before the request answers 503 (connection options). */
-  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * How long one Redis command may take before the request answers 503 (connection options).
+   * At most 20 s: a call re-sent after a lost reply must find its record (kept 60 s, lib/actions/lua.ts).
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("127.0.0.1"),
 });

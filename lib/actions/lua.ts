@@ -29,7 +29,10 @@ export class LuaScript {
   }
 }
 
-/** How long a recorded call's reply is kept: long enough for the retries of one call. */
+/**
+ * How long a recorded call's reply is kept: longer than a call and its re-sends can take (each
+ * bounded by REDIS_COMMAND_TIMEOUT_MS, at most 20 s).
+ */
 export const CALL_RECORD_TTL_MS = 60_000;
 
 /**
