@@ -6,8 +6,9 @@ import { log } from "@/lib/log";
 import { isSupported, serverInfoFromInfo, type ServerInfo } from "./server-info";
 
 /**
- * The one shared Redis connection of the app. Cached on globalThis so that dev hot reload
- * does not leak connections. Blocking work must use `duplicateConnection()` instead.
+ * The one shared Redis connection of the app, and the one connection for changes
+ * (`getWriteRedis()`). Cached on globalThis so that dev hot reload does not leak connections.
+ * Blocking work must use `duplicateConnection()` instead.
  */
 interface Holder {
   client: Redis;
