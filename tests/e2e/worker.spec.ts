@@ -58,5 +58,5 @@ test("the worker page names this process's instance, the one its ticks carry", a
   const run = (await (await request.post("/api/worker", { data: {} })).json()) as { instance: string };
   expect(run.instance).toBe(status.instance);
   await page.goto("/worker");
-  await expect(page.getByText(`This instance: ${status.instance}`)).toBeVisible();
+  await expect(page.getByText(`This instance: ${status.instance}`)).toBeVisible({ timeout: 30_000 });
 });
