@@ -1,6 +1,15 @@
-/** Next.js start-up hook (Node runtime): refuse unsafe binding, then start the worker's scheduler. */
+/**
+ * Next.js start-up hook (Node runtime): log every unhandled promise rejection, refuse unsafe
+ * binding, then start the worker's scheduler.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { log, safeErr } = await import("./lib/log");
+  process.on("unhandledRejection", (reason) => {
+    log.error({ err: safeErr(reason) }, "unhandled promise rejection");
+    // The browser tests' server sets this, so that a rejection nobody handled fails the run.
+    if (process.env.STREAMSCOPE_EXIT_ON_UNHANDLED_REJECTION === "1") process.exit(70);
+  });
   const { assertSafeStartup } = await import("./lib/auth/startup-check");
   try {
     assertSafeStartup();

@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     globalSetup: ["tests/setup/redis-global.ts"],
-    setupFiles: ["tests/setup/env.ts"],
+    setupFiles: ["tests/setup/env.ts", "tests/setup/unhandled.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -17,6 +17,11 @@ const envSchema = z.object({
   WORKER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
   /** Entries of authenticated actions the audit trail keeps (anonymous refusals: a tenth, at least 1,000). */
   AUDIT_MAXLEN: z.coerce.number().int().min(1000).max(10_000_000).default(100_000),
+  /**
+   * How long one Redis command may take before the request answers 503 (connection options).
+   * At most 20 s: a call re-sent after a lost reply must find its record (kept 60 s, lib/actions/lua.ts).
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("127.0.0.1"),
 });

@@ -28,7 +28,13 @@ async function main() {
   
   const app = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(appPort), "-H", "127.0.0.1"], {
     stdio: "inherit",
-    env: { ...process.env, REDIS_URL: redis.url, WORKER: process.env.WORKER ?? "off", NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      REDIS_URL: redis.url,
+      WORKER: process.env.WORKER ?? "off",
+      NODE_ENV: "production",
+      STREAMSCOPE_EXIT_ON_UNHANDLED_REJECTION: "1",
+    },
   });
   
   const control = createServer(async (req, res) => {
@@ -59,7 +65,10 @@ async function main() {
   }
   process.on("SIGINT", () => void shutdown());
   process.on("SIGTERM", () => void shutdown());
-  app.on("exit", (code) => void shutdown(code ?? 1));
+  app.on("exit", (code) => {
+    if (code === 70) console.error("e2e-server: the app had an unhandled promise rejection (logged above); failing the run");
+    void shutdown(code ?? 1);
+  });
 }
 
 void main();

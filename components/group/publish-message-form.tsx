@@ -3,18 +3,27 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { newIdempotencyKey } from "@/lib/api/pending-client";
 import { usePublishMessage } from "@/lib/hooks/use-group-admin";
 
 /** Publishes a message (ordered field/value pairs) to a stream, for testing a consumer. */
 export function PublishMessageForm({ streamKey, onPublished }: { streamKey: string; onPublished?: (id: string) => void }) {
   const [pairs, setPairs] = useState<[string, string][]>([["", ""]]);
   const [confirming, setConfirming] = useState(false);
+  // One key per message: sending the same fields again after a failure cannot add it twice.
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const publish = usePublishMessage(streamKey);
   const filled = pairs.filter(([name]) => name !== "");
   const invalid = filled.length === 0;
 
   function update(i: number, part: 0 | 1, value: string) {
     setPairs((prev) => prev.map((p, j) => (j === i ? (part === 0 ? [value, p[1]] : [p[0], value]) : p)));
+    setIdempotencyKey(newIdempotencyKey());
+  }
+
+  function remove(i: number) {
+    setPairs((prev) => prev.filter((_, j) => j !== i));
+    setIdempotencyKey(newIdempotencyKey());
   }
 
   function submit(e: FormEvent) {
@@ -24,12 +33,13 @@ export function PublishMessageForm({ streamKey, onPublished }: { streamKey: stri
 
   function run() {
     publish.mutate(
-      { fields: filled },
+      { body: { fields: filled }, idempotencyKey },
       {
         onSuccess: (r) => {
           toast.success(`Published ${r.id} to ${streamKey}`);
           setConfirming(false);
           setPairs([["", ""]]);
+          setIdempotencyKey(newIdempotencyKey());
           onPublished?.(r.id);
         },
         onError: (err) => {
@@ -52,7 +62,7 @@ export function PublishMessageForm({ streamKey, onPublished }: { streamKey: stri
             Field {i + 1} value
             <input className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm" value={value} onChange={(e) => update(i, 1, e.target.value)} />
           </label>
-          <Button size="sm" variant="ghost" disabled={pairs.length === 1} onClick={() => setPairs((prev) => prev.filter((_, j) => j !== i))} aria-label={`Remove field ${i + 1}`}>
+          <Button size="sm" variant="ghost" disabled={pairs.length === 1} onClick={() => remove(i)} aria-label={`Remove field ${i + 1}`}>
             Remove
           </Button>
         </div>

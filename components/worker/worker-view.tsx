@@ -20,6 +20,9 @@ export function WorkerView() {
         <ErrorState error={status.error} onRetry={() => void status.refetch()} />
       ) : (
         <>
+          <p className="text-xs text-slate-500">
+            This instance: <span className="font-mono">{status.data.instance}</span>
+          </p>
           <section aria-label="Worker status" className="grid grid-cols-2 gap-3 md:grid-cols-4">
             <Tile
               label="Scheduler"

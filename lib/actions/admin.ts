@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash, randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import type {
   CreateGroupBody,
@@ -16,7 +17,11 @@ import { assertStream } from "@/lib/streams/assert-stream";
 import { encodeValue } from "@/lib/streams/codec";
 import { normalizeId } from "@/lib/streams/ids";
 import { parseConsumers, parseGroups, parsePendingSummary } from "@/lib/streams/xinfo";
+import { appKey } from "@/lib/redis/app-keys";
+import { retryOnConnectionLoss } from "@/lib/redis/retry";
+import { CALL_RECORD_TTL_MS } from "./lua";
 import { toAppError, translated } from "./redis-errors";
+import { publishScript } from "./scripts";
 
 /** Group and stream admin. Unknown group 404, an existing group name 409, a bad id 400. */
 
@@ -77,11 +82,35 @@ export async function deleteConsumer(
   return { deleted: true, pendingDropped: Number(dropped) };
 }
 
-/** XADD of the given fields (binary values as {base64}) to an existing stream. */
-export async function publishMessage(redis: Redis, stream: string, body: PublishBody): Promise<PublishResponse> {
-  await assertStream(redis, stream);
+/** How long a publish's Idempotency-Key is remembered. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
+/**
+ * XADD of the given fields (binary values as {base64}) to an existing stream, at most once per
+ * idempotency key: a retried publish with the same key and body answers the first id and adds
+ * nothing. Without a key, a one-off key still makes the publish safe to re-send after a lost
+ * reply (the re-send finds the record instead of adding the entry again).
+ */
+export async function publishMessage(
+  redis: Redis,
+  stream: string,
+  body: PublishBody,
+  idempotencyKey?: string,
+): Promise<PublishResponse> {
   const args: Buffer[] = [];
-  for (const [name, value] of body.fields) args.push(encodeValue(name), encodeValue(value));
-  const id = await translated(() => redis.xadd(stream, "*", ...args));
-  return { id: String(id) };
+  const hash = createHash("sha256");
+  for (const [name, value] of body.fields) {
+    const pair = [encodeValue(name), encodeValue(value)] as const;
+    for (const part of pair) hash.update(`${part.length}:`).update(part);
+    args.push(...pair);
+  }
+  const record = idempotencyKey
+    ? appKey("publish", createHash("sha256").update(`${stream}\0${idempotencyKey}`).digest("hex"))
+    : appKey("publish", randomUUID());
+  const ttl = idempotencyKey ? IDEMPOTENCY_TTL_MS : CALL_RECORD_TTL_MS;
+  // The call's own nonce tells its re-send (after a lost reply) from an earlier publish.
+  const head = [ttl, hash.digest("hex"), randomUUID()];
+  const reply = await translated(() => retryOnConnectionLoss(() => publishScript.run(redis, [record, stream], [...head, ...args]), "publish"));
+  const [id, replayed] = reply as [Buffer | string, number];
+  return { id: String(id), replayed: replayed === 1 };
 }

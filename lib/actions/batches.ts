@@ -106,22 +106,24 @@ export async function runOnFilter(
 ): Promise<Tally> {
   const tally: Tally = { ok: 0, skipped: 0, deleted: 0 };
   const pages = scanPel(redis, stream, group, filter);
-  let next: Promise<IteratorResult<PelChunk>> = pages.next();
-  try {
-    for (;;) {
-      const page = await next;
-      if (page.done) break;
-      next = pages.next();
-      await runBatches(
-        page.value.matched.map((r) => r.id),
-        run,
-        false,
-        tally,
-      );
-    }
-  } catch (err) {
+  // The next page is read while this page's batches run: it may fail before it is awaited (or
+  // never be awaited when a batch fails), so it carries a handler from the start.
+  const prefetch = (): Promise<IteratorResult<PelChunk>> => {
+    const next = pages.next();
     next.catch(() => undefined);
-    throw err;
+    return next;
+  };
+  let next = prefetch();
+  for (;;) {
+    const page = await next;
+    if (page.done) break;
+    next = prefetch();
+    await runBatches(
+      page.value.matched.map((r) => r.id),
+      run,
+      false,
+      tally,
+    );
   }
   return tally;
 }

@@ -1,6 +1,8 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type Redis from "ioredis";
+import { appKey } from "@/lib/redis/app-keys";
+import { retryOnConnectionLoss } from "@/lib/redis/retry";
 
 /** A Lua script run by EVALSHA, loaded with EVAL the first time a server has not seen it. */
 export class LuaScript {
@@ -24,5 +26,47 @@ export class LuaScript {
       }
       throw err;
     }
+  }
+}
+
+/**
+ * How long a recorded call's reply is kept: longer than a call and its re-sends can take (each
+ * bounded by REDIS_COMMAND_TIMEOUT_MS, at most 20 s).
+ */
+export const CALL_RECORD_TTL_MS = 60_000;
+
+/**
+ * A script that changes data and may be called again after a lost reply. Each call gets a
+ * one-off record key (`<prefix>batch:<uuid>`, passed as KEYS[1] ahead of the script's own keys):
+ * in the same atomic run the script stores its reply there (for CALL_RECORD_TTL_MS), and a call
+ * that finds the record answers it instead of acting again. So a call whose connection dropped
+ * is re-sent with the same key: it acts if it never ran, and reports what it did if it ran.
+ * The body sees its own keys as KEYS[1..] and returns its reply (error replies are not recorded).
+ */
+export class RecordedScript extends LuaScript {
+  constructor(name: string, prelude: string, body: string) {
+    super(
+      name,
+      `${prelude}
+local call_record = KEYS[1]
+local recorded = redis.call('GET', call_record)
+if recorded then return cjson.decode(recorded) end
+local own_keys = {}
+for i = 2, #KEYS do own_keys[#own_keys + 1] = KEYS[i] end
+local function act(KEYS)
+${body}
+end
+local reply = act(own_keys)
+if type(reply) == 'table' and reply.err then return reply end
+redis.call('SET', call_record, cjson.encode(reply), 'PX', ${CALL_RECORD_TTL_MS})
+return reply
+`,
+    );
+  }
+
+  /** One call under a fresh record key, re-sent with that key after a lost connection (bounded). */
+  async runOnce(redis: Redis, keys: readonly string[], args: readonly (string | number | Buffer)[]): Promise<unknown> {
+    const record = appKey("batch", randomUUID());
+    return retryOnConnectionLoss(() => this.run(redis, [record, ...keys], args), this.name);
   }
 }

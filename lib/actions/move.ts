@@ -71,7 +71,7 @@ export function moveBatchRunner(redis: Redis, opts: MoveOptions): BatchRunner {
   const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter ?? {});
   const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
   const run: BatchRunner = async (ids) => {
-    const reply = await translated(() => moveScript.run(redis, [opts.stream, opts.target], [...head, ...ids]));
+    const reply = await translated(() => moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]));
     return fromItems(toItems(ids, reply));
   };
   run.batchSize = MOVE_BATCH;

@@ -70,21 +70,12 @@ function withItems<T extends object>(body: T, tally: Tally): T & { items?: Tally
   return tally.items ? { ...body, items: tally.items } : body;
 }
 
-function hasConditions(filter: PendingFilter): boolean {
-  return filter.consumer !== undefined || filter.minIdleMs !== undefined || filter.minDeliveries !== undefined;
-}
-
 function ackRunner(redis: Redis, stream: string, group: string, mode: "ack" | "delete") {
   return (filter: PendingFilter): BatchRunner => {
     const [consumer, minIdle, minDeliveries] = filterArgs(filter);
     return async (ids, detail) => {
-      if (!detail && mode === "ack" && !hasConditions(filter)) {
-        // Nothing to re-check but "still pending", which XACK itself decides: ack the batch as is.
-        const acked = await translated(() => redis.xack(stream, group, ...ids));
-        return { ok: acked, skipped: ids.length - acked, deleted: 0 };
-      }
       const args = [group, mode, detail ? "1" : "0", consumer, minIdle, minDeliveries, ...ids];
-      const reply = await translated(() => ackScript.run(redis, [stream], args));
+      const reply = await translated(() => ackScript.runOnce(redis, [stream], args));
       if (detail) return fromItems(toItems(ids, reply));
       const acked = Number((reply as unknown[])[0] ?? 0);
       return { ok: acked, skipped: ids.length - acked, deleted: 0 };
@@ -127,7 +118,7 @@ export async function claimPending(
   const tally = await run(redis, stream, group, body, filter, (scriptFilter) => {
     const [consumer, , minDeliveries] = filterArgs(scriptFilter);
     const head = [group, body.consumer, minIdleMs, consumer, minDeliveries];
-    return async (ids) => fromItems(toItems(ids, await translated(() => claimScript.run(redis, [stream], [...head, ...ids]))));
+    return async (ids) => fromItems(toItems(ids, await translated(() => claimScript.runOnce(redis, [stream], [...head, ...ids]))));
   });
   return withItems({ claimed: tally.ok, deleted: tally.deleted, skipped: tally.skipped }, tally);
 }

@@ -58,7 +58,7 @@ export async function redrive(
   for (const { batch, origins } of plans) {
     const forbidden = origins.find((o) => !mayWrite(o));
     if (forbidden !== undefined) throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
-    const reply = await translated(() => redriveScript.run(redis, [dlq, ...origins], batch));
+    const reply = await translated(() => redriveScript.runOnce(redis, [dlq, ...origins], batch));
     for (const item of toItems(batch, reply)) {
       if (item.outcome === "ok") result.redriven += 1;
       else result.skipped += 1;

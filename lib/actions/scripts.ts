@@ -1,5 +1,5 @@
 import "server-only";
-import { LuaScript } from "./lua";
+import { LuaScript, RecordedScript } from "./lua";
 
 /**
  * The Lua scripts behind every pending action. Each call handles one batch (at most 500 ids)
@@ -7,6 +7,9 @@ import { LuaScript } from "./lua";
  * still matching the filter, entries present) and raises before its first write, so a failing
  * call changes nothing. Because the "still pending" check runs inside the script, two identical
  * requests at once touch each message once: the second finds the id gone from the PEL.
+ *
+ * Each call records its reply (RecordedScript), so a call re-sent after a lost reply reports
+ * what it did instead of doing it again.
  *
  * Replies are flat lists `[outcome, to, outcome, to, ...]`, one pair per id argument, with
  * outcome `ok` | `skipped` | `deleted` and `to` the new id of a copy (or "").
@@ -67,10 +70,10 @@ end
  * KEYS: [stream, target]. ARGV: group, mode (requeue|dead-letter), reason, allGroups (1|0),
  * filterConsumer ('' = any), minIdleMs, minDeliveries, id...
  */
-export const moveScript = new LuaScript(
+export const moveScript = new RecordedScript(
   "move",
-  `${PRELUDE}
-local src, dst = KEYS[1], KEYS[2]
+  PRELUDE,
+  `local src, dst = KEYS[1], KEYS[2]
 local group, mode, reason, all_groups = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local consumer, min_idle, min_deliveries = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
 
@@ -147,16 +150,21 @@ return out
  *
  * KEYS: [stream]. ARGV: group, mode, detail, filterConsumer, minIdleMs, minDeliveries, id...
  */
-export const ackScript = new LuaScript(
+export const ackScript = new RecordedScript(
   "ack",
-  `${PRELUDE}
-local src = KEYS[1]
+  PRELUDE,
+  `local src = KEYS[1]
 local group, mode, detail = ARGV[1], ARGV[2], ARGV[3] == '1'
 local consumer, min_idle, min_deliveries = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local err = check_stream(src)
 if err then return redis.error_reply(err) end
 local _, gerr = group_count(src, group)
 if gerr then return redis.error_reply(gerr) end
+
+if not detail and mode == 'ack' and consumer == '' and min_idle == 0 and min_deliveries == 0 then
+  -- Nothing to re-check but "still pending", which XACK itself decides.
+  return { redis.call('XACK', src, group, unpack(ARGV, 7)) }
+end
 
 local out, acks = {}, {}
 for i = 7, #ARGV do
@@ -189,10 +197,10 @@ return { #acks }
  *
  * KEYS: [stream]. ARGV: group, consumer, minIdleMs, filterConsumer, minDeliveries, id...
  */
-export const claimScript = new LuaScript(
+export const claimScript = new RecordedScript(
   "claim",
-  `${PRELUDE}
-local src = KEYS[1]
+  PRELUDE,
+  `local src = KEYS[1]
 local group, target, min_idle = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local consumer, min_deliveries = ARGV[4], tonumber(ARGV[5])
 local err = check_stream(src)
@@ -233,10 +241,10 @@ return out
  *
  * KEYS: [dlq, origin...]. ARGV: id...
  */
-export const redriveScript = new LuaScript(
+export const redriveScript = new RecordedScript(
   "redrive",
-  `${PRELUDE}
-local dlq = KEYS[1]
+  PRELUDE,
+  `local dlq = KEYS[1]
 local err = check_stream(dlq)
 if err then return redis.error_reply(err) end
 local usable = {}
@@ -273,5 +281,33 @@ for _, p in ipairs(plans) do
   redis.call('XDEL', dlq, p.id)
 end
 return out
+`,
+);
+
+/**
+ * Publish: XADD to an existing stream, recorded under the publish's idempotency record in the
+ * same atomic run (`<id> <body hash> <call nonce>`, with a TTL). A publish whose record exists
+ * adds nothing and answers the recorded id (replayed 1 unless the record is its own call's,
+ * re-sent after a lost reply); the same key with another body is refused.
+ *
+ * KEYS: [record, stream]. ARGV: ttlMs, bodyHash, nonce, name, value, ...
+ */
+export const publishScript = new LuaScript(
+  "publish",
+  `${PRELUDE}
+local recorded = redis.call('GET', KEYS[1])
+if recorded then
+  local id, hash, nonce = string.match(recorded, '^(%S+) (%S+) (%S+)$')
+  if hash ~= ARGV[2] then
+    return redis.error_reply('CONFLICT this Idempotency-Key was used for another message')
+  end
+  if nonce == ARGV[3] then return { id, 0 } end
+  return { id, 1 }
+end
+local err = check_stream(KEYS[2])
+if err then return redis.error_reply(err) end
+local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+redis.call('SET', KEYS[1], id .. ' ' .. ARGV[2] .. ' ' .. ARGV[3], 'PX', ARGV[1])
+return { id, 0 }
 `,
 );

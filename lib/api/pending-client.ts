@@ -102,6 +102,17 @@ export function deleteConsumer(key: string, group: string, consumer: string): Pr
   return apiFetch(`${groupPath(key, group)}/consumers/${seg(consumer)}`, { method: "DELETE" });
 }
 
-export function publishMessage(key: string, body: PublishBody): Promise<PublishResponse> {
-  return postJson(`/api/streams/${seg(key)}/messages`, body);
+/** A fresh Idempotency-Key (getRandomValues: also on plain-http hosts, unlike randomUUID). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Sending the same key again (a retry) adds the message at most once. */
+export function publishMessage(key: string, body: PublishBody, idempotencyKey = newIdempotencyKey()): Promise<PublishResponse> {
+  return apiFetch(`/api/streams/${seg(key)}/messages`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "idempotency-key": idempotencyKey },
+  });
 }

@@ -338,4 +338,9 @@ export const publishBodySchema = z.strictObject({
 export type PublishBody = z.infer<typeof publishBodySchema>;
 export interface PublishResponse {
   id: string;
+  /** True when an earlier publish with the same Idempotency-Key added this entry. */
+  replayed: boolean;
 }
+
+/** The `Idempotency-Key` header of a publish: printable ASCII without spaces. */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1-255 printable ASCII characters");

@@ -34,6 +34,8 @@ export interface TickResult {
 }
 
 export interface WorkerStatus {
+  /** The answering process's instance id (host name, pid, random): its ticks and locks carry it. */
+  instance: string;
   ticks: TickResult[];
   lock: { holder: string | null; ttlMs: number | null };
   scheduler: { enabled: boolean; intervalMs: number; instance: string | null; nextTickAt: number | null; lastError: string | null };

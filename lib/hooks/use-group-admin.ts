@@ -40,7 +40,7 @@ export function useDeleteConsumer(key: string, group: string) {
 export function usePublishMessage(key: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: (body: PublishBody) => publishMessage(key, body),
+    mutationFn: ({ body, idempotencyKey }: { body: PublishBody; idempotencyKey: string }) => publishMessage(key, body, idempotencyKey),
     onSuccess: () => invalidate({ kind: "publish", stream: key }),
   });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { PendingFilter } from "@/lib/api/pending-types";
+import { retryOnConnectionLoss } from "@/lib/redis/retry";
 import { parsePendingRange, type PendingEntry } from "@/lib/streams/xinfo";
 
 /** Largest XPENDING COUNT we send. */
@@ -23,7 +24,8 @@ export async function readPelChunk(
   const count = Math.min(Math.max(1, opts.count), PEL_CHUNK);
   const args: (string | number)[] = [stream, group, opts.start, opts.end, count];
   if (opts.consumer !== undefined) args.push(opts.consumer);
-  return parsePendingRange(await redis.call("XPENDING", ...args));
+  // A read, safe to send again: a bulk action on the write connection survives a dropped connection.
+  return parsePendingRange(await retryOnConnectionLoss(() => redis.call("XPENDING", ...args), "XPENDING page"));
 }
 
 export interface PelChunk {

@@ -6,8 +6,9 @@ import { log } from "@/lib/log";
 import { isSupported, serverInfoFromInfo, type ServerInfo } from "./server-info";
 
 /**
- * The one shared Redis connection of the app. Cached on globalThis so that dev hot reload
- * does not leak connections. Blocking work must use `duplicateConnection()` instead.
+ * The one shared Redis connection of the app, and the one connection for changes
+ * (`getWriteRedis()`). Cached on globalThis so that dev hot reload does not leak connections.
+ * Blocking work must use `duplicateConnection()` instead.
  */
 interface Holder {
   client: Redis;
@@ -15,14 +16,14 @@ interface Holder {
   info?: Promise<ServerInfo>;
 }
 
-const store = globalThis as unknown as { __streamscopeRedis?: Holder };
+const store = globalThis as unknown as { __streamscopeRedis?: Holder; __streamscopeWriteRedis?: Holder };
 
 export function connectionOptions(): RedisOptions {
   return {
     // Fail a command fast while Redis is away instead of queueing it forever.
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,
-    commandTimeout: 10_000,
+    commandTimeout: getEnv().REDIS_COMMAND_TIMEOUT_MS,
     enableReadyCheck: true,
     retryStrategy: (times) => Math.min(200 * times, 2000),
     reconnectOnError: () => false,
@@ -30,8 +31,19 @@ export function connectionOptions(): RedisOptions {
   };
 }
 
-function createClient(url: string): Redis {
-  const client = new Redis(url, { ...connectionOptions(), connectionName: "streamscope" });
+/**
+ * The write connection never sends a command twice on its own: a command whose reply was lost
+ * (connection dropped after sending) is not re-sent after the reconnect, and every command in
+ * flight or queued fails at once when the connection drops (maxRetriesPerRequest 0) instead of
+ * waiting for the command timeout. Its callers decide what an unknown outcome means: recorded
+ * scripts are re-run by `retryOnConnectionLoss` (lib/redis/retry.ts) and find their own record.
+ */
+export function writeConnectionOptions(): RedisOptions {
+  return { ...connectionOptions(), autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 };
+}
+
+function createClient(url: string, options: RedisOptions = connectionOptions(), name = "streamscope"): Redis {
+  const client = new Redis(url, { ...options, connectionName: name });
   let down = false;
   client.on("error", (err: Error) => {
     if (!down) log.warn({ err: err.message }, "redis connection error");
@@ -55,6 +67,26 @@ export function getRedis(): Redis {
   const client = createClient(url);
   store.__streamscopeRedis = { client, url };
   return client;
+}
+
+/**
+ * The connection for changes (actions, publish, the worker's ticks): see writeConnectionOptions.
+ * Reads of an action may run on it too (they are safe to retry).
+ */
+export function getWriteRedis(): Redis {
+  const url = getEnv().REDIS_URL;
+  const holder = store.__streamscopeWriteRedis;
+  if (holder && holder.url === url && holder.client.status !== "end") return holder.client;
+  if (holder) holder.client.disconnect();
+  const client = createClient(url, writeConnectionOptions(), "streamscope-write");
+  store.__streamscopeWriteRedis = { client, url };
+  return client;
+}
+
+/** The write connection, after checking that the server is one we support. */
+export async function writeRedisForRequest(): Promise<Redis> {
+  await redisForRequest();
+  return getWriteRedis();
 }
 
 /** A new connection for blocking commands; the caller must `quit()` or `disconnect()` it. */
@@ -107,9 +139,10 @@ export function isConnectionError(err: unknown): boolean {
   return UNAVAILABLE_PATTERNS.some((p) => p.test(err.message));
 }
 
-/** Close the shared connection (tests, shutdown). */
+/** Close the shared and the write connection (tests, shutdown). */
 export async function closeRedis(): Promise<void> {
-  const holder = store.__streamscopeRedis;
+  const holders = [store.__streamscopeRedis, store.__streamscopeWriteRedis];
   store.__streamscopeRedis = undefined;
-  if (holder) await holder.client.quit().catch(() => holder.client.disconnect());
+  store.__streamscopeWriteRedis = undefined;
+  for (const holder of holders) if (holder) await holder.client.quit().catch(() => holder.client.disconnect());
 }

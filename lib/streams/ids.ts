@@ -26,6 +26,11 @@ export function isValidId(value: string): boolean {
   return parseId(value) !== null;
 }
 
+/** A complete `ms-seq` id (both parts given), each part within 64 bits. */
+export function isFullId(value: string): boolean {
+  return value.includes("-") && parseId(value) !== null;
+}
+
 function mustParse(value: string): StreamId {
   const id = parseId(value);
   if (!id) throw new Error(`Not a stream id: ${value}`);

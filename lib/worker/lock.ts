@@ -5,8 +5,14 @@ import type Redis from "ioredis";
 import { workerKeys } from "./keys";
 import { luaScript, runScript } from "./script";
 
-/** This process's id, shown as the lock holder. */
-export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+const processStore = globalThis as unknown as { __streamscopeInstanceId?: string };
+
+/**
+ * This process's id (host name, pid, random), shown as the lock holder. Kept on globalThis:
+ * the server bundles this module more than once (the start-up hook that runs the scheduler,
+ * the route handlers), and every copy must name the same holder.
+ */
+export const INSTANCE_ID = (processStore.__streamscopeInstanceId ??= `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`);
 
 const RELEASE = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

@@ -1,7 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { getRedis } from "@/lib/redis/client";
+import { getRedis, getWriteRedis } from "@/lib/redis/client";
 import { workerKeys } from "./keys";
 import { INSTANCE_ID } from "./lock";
 import { tick } from "./tick";
@@ -43,7 +43,7 @@ export function startScheduler(): { stop: () => void } | null {
 
   const run = async () => {
     try {
-      const result = await tick({ redis: getRedis() });
+      const result = await tick({ redis: getWriteRedis() });
       if (result.status === "busy") log.info({ message: result.message }, "worker tick skipped: busy");
       await announce({ lastError: "" }).catch(() => undefined);
     } catch (err) {

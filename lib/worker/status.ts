@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import type { TickResult, WorkerStatus } from "@/lib/api/worker-types";
 import { getEnv } from "@/lib/env";
 import { workerKeys, TICK_HISTORY } from "./keys";
-import { readLock } from "./lock";
+import { INSTANCE_ID, readLock } from "./lock";
 import { allJobs } from "./tick";
 import type { WorkerFinding } from "./types";
 
@@ -49,6 +49,7 @@ export async function getWorkerStatus(redis: Redis): Promise<WorkerStatus> {
     redis.hgetall(workerKeys.scheduler()),
   ]);
   return {
+    instance: INSTANCE_ID,
     ticks,
     lock,
     scheduler: {

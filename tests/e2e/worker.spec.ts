@@ -51,3 +51,12 @@ test("the settings page saves a group rule with confirmation and shows where val
   await page.getByRole("dialog").getByRole("button", { name: "Reset group rules" }).click();
   await expect(rules.getByText("default", { exact: true })).toBeVisible();
 });
+
+test("the worker page names this process's instance, the one its ticks carry", async ({ page, request }) => {
+  const status = (await (await request.get("/api/worker")).json()) as { instance: string };
+  expect(status.instance).toMatch(/^.+:\d+:[0-9a-f]{6}$/);
+  const run = (await (await request.post("/api/worker", { data: {} })).json()) as { instance: string };
+  expect(run.instance).toBe(status.instance);
+  await page.goto("/worker");
+  await expect(page.getByText(`This instance: ${status.instance}`)).toBeVisible({ timeout: 30_000 });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareIds, idToTimeMs, isValidId, MAX_ID, nextId, normalizeId, previousId, timeMsToId } from "@/lib/streams/ids";
+import { compareIds, idToTimeMs, isFullId, isValidId, MAX_ID, nextId, normalizeId, previousId, timeMsToId } from "@/lib/streams/ids";
 
 describe("stream ids", () => {
   it("compares numerically, not as strings", () => {
@@ -18,6 +18,14 @@ describe("stream ids", () => {
     expect(isValidId("1-2-3")).toBe(false);
     expect(isValidId("18446744073709551616-0")).toBe(false);
     expect(normalizeId("42")).toBe("42-0");
+  });
+
+  it("a full id has both parts, each within 64 bits", () => {
+    expect(isFullId("18446744073709551615-18446744073709551615")).toBe(true);
+    expect(isFullId("18446744073709551616-0")).toBe(false);
+    expect(isFullId("0-18446744073709551616")).toBe(false);
+    expect(isFullId("99999999999999999999-0")).toBe(false);
+    expect(isFullId("5")).toBe(false);
   });
 
   it("steps to neighbours across the seq boundary", () => {

@@ -4,6 +4,7 @@ import { parseQuery } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
 import { readAudit } from "@/lib/audit/audit";
 import { AUDIT_TRAILS } from "@/lib/api/audit-types";
+import { isFullId } from "@/lib/streams/ids";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -16,7 +17,7 @@ const querySchema = z.strictObject({
   result: z.enum(["ok", "error", "denied"]).optional(),
   from: z.coerce.number().int().min(0).max(8.64e15).optional(),
   to: z.coerce.number().int().min(0).max(8.64e15).optional(),
-  cursor: z.string().regex(/^\d{1,20}-\d{1,20}$/).optional(),
+  cursor: z.string().max(41).refine(isFullId, "cursor must be an ms-seq id (64-bit parts)").optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 

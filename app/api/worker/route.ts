@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
+import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
 import { getWorkerStatus, tick } from "@/lib/worker";
 import type { TickResult, WorkerStatus } from "@/lib/api/worker-types";
 
@@ -13,7 +13,7 @@ export const GET = apiRoute({ permission: "read" }, async (): Promise<WorkerStat
 
 /** Runs one full tick now (every job, whatever its cadence); 409 when another tick stays busy. */
 export const POST = apiRoute({ permission: "operate", action: "worker.run" }, async (): Promise<TickResult> => {
-  const result = await tick({ redis: await redisForRequest(), forced: true });
+  const result = await tick({ redis: await writeRedisForRequest(), forced: true });
   if (result.status === "busy") throw new AppError("CONFLICT", result.message ?? "Another tick is running", { tick: result });
   return result;
 });

@@ -3,7 +3,7 @@ import { redriveBodySchema, streamParamsSchema } from "@/lib/api/pending-types";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
+import { writeRedisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,5 +11,5 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "dlq.redrive" }, async (req, ctx) => {
   const { key } = await parseParams(streamParamsSchema, ctx.params);
   const body = await parseBody(redriveBodySchema, req);
-  return redrive(await redisForRequest(), key, body, await streamScopeFilter(req));
+  return redrive(await writeRedisForRequest(), key, body, await streamScopeFilter(req));
 });

@@ -3,7 +3,7 @@ import { groupParamsSchema } from "@/lib/api/pending-types";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { getGroupDetail } from "@/lib/pending/group";
-import { redisForRequest } from "@/lib/redis/client";
+import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -15,5 +15,5 @@ export const GET = apiRoute({ permission: "read" }, async (_req, ctx) => {
 
 export const DELETE = apiRoute({ permission: "admin", action: "group.delete" }, async (_req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
-  return deleteGroup(await redisForRequest(), key, group);
+  return deleteGroup(await writeRedisForRequest(), key, group);
 });

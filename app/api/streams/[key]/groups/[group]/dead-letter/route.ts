@@ -3,7 +3,7 @@ import { deadLetterBodySchema, groupParamsSchema } from "@/lib/api/pending-types
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
+import { writeRedisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,5 +11,5 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "pending.dead-letter" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deadLetterBodySchema, req);
-  return deadLetterPending(await redisForRequest(), key, group, body, await streamScopeFilter(req));
+  return deadLetterPending(await writeRedisForRequest(), key, group, body, await streamScopeFilter(req));
 });

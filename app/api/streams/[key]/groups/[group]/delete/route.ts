@@ -2,7 +2,7 @@ import { deletePending } from "@/lib/actions/pending-actions";
 import { deleteBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
+import { writeRedisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "pending.delete" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deleteBodySchema, req);
-  return deletePending(await redisForRequest(), key, group, body);
+  return deletePending(await writeRedisForRequest(), key, group, body);
 });

@@ -2,7 +2,7 @@ import { setGroupId } from "@/lib/actions/admin";
 import { groupParamsSchema, setIdBodySchema } from "@/lib/api/pending-types";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
+import { writeRedisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "group.setid" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(setIdBodySchema, req);
-  return setGroupId(await redisForRequest(), key, group, body);
+  return setGroupId(await writeRedisForRequest(), key, group, body);
 });
