@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { GroupHistoryCharts } from "@/components/history/group-history-charts";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
+import { pageSeesStream } from "@/lib/auth/page-scope";
 import { decodeSegment } from "@/lib/http/segment";
 
 export const dynamic = "force-dynamic";
@@ -21,6 +23,7 @@ export default async function StreamHistoryPage({ params, searchParams }: Props)
   const key = decodeSegment((await params).key);
   const raw = (await searchParams).group;
   const group = typeof raw === "string" && raw !== "" ? raw : null;
+  if (!(await pageSeesStream(key))) notFound();
   return (
     <div className="space-y-4">
       <h1 className="break-all text-2xl font-semibold">

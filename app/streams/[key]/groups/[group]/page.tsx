@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
+import { pageSeesStream } from "@/lib/auth/page-scope";
 import { decodeSegment } from "@/lib/http/segment";
 
 interface Props {
@@ -20,6 +22,7 @@ export default async function GroupRoute({ params }: Props) {
   const raw = await params;
   const key = decodeSegment(raw.key);
   const group = decodeSegment(raw.group);
+  if (!(await pageSeesStream(key))) notFound();
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
