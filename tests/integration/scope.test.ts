@@ -73,6 +73,27 @@ afterAll(async () => {
   await closeRedis();
 });
 
+describe("out of scope answers like missing", () => {
+  it("every GET route with a {key} answers an out-of-scope stream, hash or missing key alike: 404 as for a missing stream", async () => {
+    const hash = `${prefix}payments_h`;
+    const missing = `${prefix}payments_gone`;
+    await redis.hset(hash, "f", "v");
+    for (const route of routes.filter((r) => r.method === "GET" && r.pattern.includes("[key]"))) {
+      const call = async (key: string, headers: Record<string, string>) => {
+        const { path, params } = fillPattern(route.pattern, { key, group: "g", consumer: "c" });
+        const res = await callRoute<{ error?: { code: string; message: string } }>(route.handler, path, { params, headers });
+        return { status: res.status, body: JSON.parse(JSON.stringify(res.body).replaceAll(key, "KEY")) as unknown };
+      };
+      const gone = await call(missing, scoped);
+      expect(gone, route.id).toEqual({ status: 404, body: { error: { code: "NOT_FOUND", message: 'No stream named "KEY"' } } });
+      expect(await call(hash, scoped), route.id).toEqual(gone);
+      expect(await call(theirs, scoped), route.id).toEqual(gone);
+      const absent = await call(missing, global);
+      if (absent.status === 404) expect(absent, route.id).toEqual(gone);
+    }
+  });
+});
+
 describe("stream scope on routes without a {key}", () => {
   it("refuses the worker run, alert evaluation and history sampling to a scoped caller (nothing trimmed)", async () => {
     for (const route of routes.filter((r) => ROUTE_SCOPE[r.id] === "global" && r.method === "POST")) {
