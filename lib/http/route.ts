@@ -27,7 +27,8 @@ export interface RouteSpec {
   metricsToken?: boolean;
   /**
    * Only for callers who see every stream (403 for a user or token with `streams`): routes that
-   * act on or describe every stream at once (the worker run, alert evaluation, settings edits).
+   * act on or describe every stream at once (worker run, alert evaluation, history sample,
+   * settings edits, the audit trail).
    */
   globalScope?: boolean;
 }
