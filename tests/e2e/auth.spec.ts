@@ -184,6 +184,7 @@ test.describe("with auth configured", () => {
 
 test.describe("stream scope on pages", () => {
   test("out of scope, an existing stream, a hash and a missing key all get the stream's not-found page", async ({ page, redis, prefix }) => {
+    test.setTimeout(180_000);
     const stream = `${prefix}hidden`;
     const hash = `${prefix}hidden-hash`;
     await redis.xadd(stream, "1-0", "f", "v");
@@ -191,16 +192,15 @@ test.describe("stream scope on pages", () => {
     await redis.hset(hash, "f", "v");
     await logIn(page, "sam", "/alerts");
     for (const key of [stream, hash, `${prefix}missing`, SAM_SCOPE.replace("*", "missing")]) {
-      const res = await page.goto(`${authURL}/streams/${encodeURIComponent(key)}`);
-      expect(res?.status(), key).toBe(404);
-      await expect(page.getByText("No such stream"), key).toBeVisible();
+      await page.goto(`${authURL}/streams/${encodeURIComponent(key)}`);
+      await expect(page.getByText("No such stream"), key).toBeVisible(SLOW);
       await expect(page.getByText(/holds a /), key).toHaveCount(0);
     }
-    const group = await page.goto(`${authURL}/streams/${encodeURIComponent(stream)}/groups/g`);
-    expect(group?.status()).toBe(404);
-    await expect(page.getByRole("heading", { name: "Group not found" })).toBeVisible();
-    const history = await page.goto(`${authURL}/streams/${encodeURIComponent(stream)}/history`);
-    expect(history?.status()).toBe(404);
+    // The pages stream their answer, so the not-found state shows in the content, not the status.
+    await page.goto(`${authURL}/streams/${encodeURIComponent(stream)}/groups/g`);
+    await expect(page.getByRole("heading", { name: "Group not found" })).toBeVisible(SLOW);
+    await page.goto(`${authURL}/streams/${encodeURIComponent(stream)}/history`);
+    await expect(page.getByText("No such stream")).toBeVisible(SLOW);
   });
 });
 
