@@ -7,8 +7,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export interface CsvOptions {
   /**
-   * Prefix cells a spreadsheet would run as a formula with an apostrophe. Off for exports that
-   * must round-trip message data exactly (the stream's entries), on for operator reports.
+   * Prefix cells a spreadsheet would run as a formula with an apostrophe. Every export turns it
+   * on; one that must round-trip data exactly also prefixes cells that already start with an
+   * apostrophe, so a reader strips one leading apostrophe (lib/streams/export-format.ts).
    */
   guardFormulas?: boolean;
 }

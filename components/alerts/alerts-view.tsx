@@ -19,6 +19,7 @@ export function AlertsView() {
   const header = (
     <div className="flex flex-wrap items-center justify-between gap-3">
       <h1 className="text-2xl font-semibold">Alerts</h1>
+      <Can permission="operate" everyStream>
       <Button
         loading={evaluate.isPending}
         onClick={() =>
@@ -30,6 +31,7 @@ export function AlertsView() {
       >
         Evaluate alert rules now
       </Button>
+      </Can>
     </div>
   );
 

@@ -42,7 +42,7 @@ export function SectionCard({ section, title, source, value, dirty, onSaved, chi
           {title}
         </h2>
         <SourceBadge source={source} />
-        <Can permission="admin">
+        <Can permission="admin" everyStream>
         <div className="ml-auto flex gap-2">
           <Button onClick={() => setConfirm("reset")} disabled={source !== "saved"} title={source !== "saved" ? "Nothing saved for this section" : undefined}>
             Reset {title.toLowerCase()} to file values

@@ -8,7 +8,7 @@ import { tickToastText } from "./tick-summary";
 export function RunNowButton() {
   const run = useRunWorker();
   return (
-    <Can permission="operate">
+    <Can permission="operate" everyStream>
     <Button
       variant="primary"
       loading={run.isPending}

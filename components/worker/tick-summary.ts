@@ -6,8 +6,8 @@ export function countLabel(name: string): string {
 }
 
 /** The non-zero counts of a job run, e.g. "2 streams created · 1 expiry set"; "nothing to do" when none. */
-export function jobCountsText(run: Pick<JobRun, "counts" | "ran">): string {
-  if (!run.ran) return "not due";
+export function jobCountsText(run: Pick<JobRun, "counts" | "ran" | "skipped">): string {
+  if (!run.ran) return run.skipped ?? "not due";
   const parts = Object.entries(run.counts)
     .filter(([, v]) => v !== 0)
     .map(([k, v]) => `${v.toLocaleString("en-US")} ${countLabel(k)}`);

@@ -71,7 +71,8 @@ export async function evaluateAlerts(redis: Redis, settings: Settings, opts: Eva
     ...applied.fired.filter((t) => t.notify).map((t) => ({ event: "firing" as const, alert: t.alert, value: t.value, at: now })),
     ...applied.resolved.filter((t) => t.notify).map((t) => ({ event: "resolved" as const, alert: t.alert, value: t.value, at: now })),
   ];
-  const webhooks = settings.alerts.webhooks;
+  const allowPrivate = settings.alerts.allowPrivateWebhooks === true;
+  const webhooks = settings.alerts.webhooks.map((w) => ({ ...w, allowPrivate }));
   const webhooksQueued = webhooks.length > 0 && events.length > 0 ? (opts.webhooks ?? getWebhookQueue()).enqueue(webhooks, events) : 0;
 
   return { ...applied, streams: snapshots.length, conditions, wrapped: page.wrapped, webhooksQueued };

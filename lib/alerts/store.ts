@@ -80,10 +80,10 @@ export async function getAlert(redis: Redis, id: string, now: number): Promise<A
   return present(r, new Map(until ? [[id, Number(until)]] : []), now);
 }
 
-/** Silences an alert for `forMs` from `now`; 0 lifts the silence. 404 for an unknown id. */
-export async function silenceAlert(redis: Redis, id: string, forMs: number, now: number): Promise<Alert> {
-  const exists = await redis.hexists(alertKeys.records(), id);
-  if (!exists) throw notFound(`No alert with id "${id}"`);
+/** Silences an alert for `forMs` from `now`; 0 lifts the silence. 404 for an unknown id or an alert on a stream not `visible`. */
+export async function silenceAlert(redis: Redis, id: string, forMs: number, now: number, visible: (stream: string) => boolean = () => true): Promise<Alert> {
+  const current = await getAlert(redis, id, now);
+  if (!current || !visible(current.stream)) throw notFound(`No alert with id "${id}"`);
   if (forMs === 0) await redis.hdel(alertKeys.silences(), id);
   else await redis.hset(alertKeys.silences(), id, String(now + forMs));
   const alert = await getAlert(redis, id, now);

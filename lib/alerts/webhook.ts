@@ -1,5 +1,10 @@
 import "server-only";
+import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
 import type { Alert } from "@/lib/api/alerts-types";
+import { isPrivateAddress, webhookUrlProblem } from "@/lib/config/webhook-address";
 import { log } from "@/lib/log";
 
 /**
@@ -7,10 +12,62 @@ import { log } from "@/lib/log";
  * deliveries in the background, a few at a time, each with a per-attempt timeout and up to
  * `attempts` tries with exponential backoff. So a slow or dead receiver never holds up the
  * worker. Logs name the receiver's host only: webhook URLs often carry secrets in the path.
+ * Unless `allowPrivate`, the address actually connected to is checked (the resolver's answer,
+ * at connect time), so a name that resolves to a private address, now or after a DNS change, is
+ * refused and never retried.
  */
 export interface WebhookTarget {
   url: string;
   format: "json" | "slack";
+  /** alerts.allowPrivateWebhooks: loopback, link-local and private addresses allowed. */
+  allowPrivate?: boolean;
+}
+
+class RefusedAddress extends Error {}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** dns.lookup for http.request that refuses private addresses: the checked address is the one used. */
+function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    const bad = addresses.find((a) => isPrivateAddress(a.address));
+    if (bad || addresses.length === 0) return callback(new RefusedAddress(`${hostname} resolves to a private address`), []);
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+}
+
+/** POSTs JSON once; resolves with the status (redirects are not followed). */
+function postOnce(target: WebhookTarget, body: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const problem = webhookUrlProblem(target.url, !!target.allowPrivate);
+    if (problem) return reject(new RefusedAddress(problem));
+    const url = new URL(target.url);
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (!target.allowPrivate && isIP(host) && isPrivateAddress(host)) return reject(new RefusedAddress(`${host} is a private address`));
+    const send = url.protocol === "https:" ? https.request : http.request;
+    const req = send(
+      url,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "streamscope-webhook", "content-length": Buffer.byteLength(body) },
+        timeout: timeoutMs,
+        ...(target.allowPrivate ? {} : { lookup: publicOnlyLookup }),
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })), timeoutMs);
+    timer.unref?.();
+    req.on("close", () => clearTimeout(timer));
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })));
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 export interface WebhookEvent {
@@ -125,22 +182,17 @@ export class WebhookQueue {
     for (let attempt = 1; attempt <= this.opts.attempts; attempt++) {
       let reason: string;
       try {
-        const res = await fetch(target.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", "user-agent": "streamscope-webhook" },
-          body,
-          signal: AbortSignal.timeout(this.opts.timeoutMs),
-          redirect: "manual",
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
+        const status = await postOnce(target, body, this.opts.timeoutMs);
+        if (status >= 200 && status < 300) {
           this.stats.delivered++;
           return;
         }
-        reason = `status ${res.status}`;
-        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) attempt = this.opts.attempts;
+        reason = `status ${status}`;
+        if (status >= 400 && status < 500 && status !== 408 && status !== 429) attempt = this.opts.attempts;
       } catch (err) {
-        reason = err instanceof Error && err.name === "TimeoutError" ? `timed out after ${this.opts.timeoutMs} ms` : "network error";
+        const refused = err instanceof RefusedAddress || (err instanceof Error && err.cause instanceof RefusedAddress);
+        reason = refused ? `refused: ${err.message}` : err instanceof Error && err.name === "TimeoutError" ? `timed out after ${this.opts.timeoutMs} ms` : "network error";
+        if (refused) attempt = this.opts.attempts;
       }
       if (attempt < this.opts.attempts) {
         log.warn({ host, attempt, reason, alert: event.alert.id }, "webhook delivery failed; retrying");

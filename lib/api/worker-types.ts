@@ -6,8 +6,10 @@ import type { WorkerFinding } from "@/lib/worker/types";
 
 export interface JobRun {
   name: string;
-  /** False when the job's cadence said "not yet". */
+  /** False when the job's cadence said "not yet", or when it was skipped (see `skipped`). */
   ran: boolean;
+  /** Why a due job did not run, e.g. read-only mode. */
+  skipped?: string;
   counts: Record<string, number>;
   notes: string[];
   findings?: WorkerFinding[];

@@ -3,6 +3,7 @@
  * is a start-up error naming the key. Shared by the server and the settings form.
  */
 import { z } from "zod";
+import { webhookUrlProblem } from "./webhook-address";
 
 export const familyPatternSchema = z
   .string()
@@ -34,7 +35,7 @@ export const groupRuleSchema = z.strictObject({
 });
 
 export const webhookSchema = z.strictObject({
-  url: z.url(),
+  url: z.url().refine((url) => webhookUrlProblem(url, true) === null, "http or https only"),
   format: z.enum(["json", "slack"]).default("json"),
 });
 
@@ -61,6 +62,13 @@ export const alertsSchema = z.strictObject({
   deadLetterStreams: z.array(z.string().min(1)).max(50).optional(),
   /** Streams looked at per evaluation; the next evaluation continues from the SCAN cursor. */
   maxStreamsPerRun: z.number().int().min(1).max(10_000).optional(),
+  /** Allow webhooks to loopback, link-local and private addresses (config file only; default false). */
+  allowPrivateWebhooks: z.boolean().optional(),
+}).superRefine((alerts, ctx) => {
+  alerts.webhooks.forEach((w, i) => {
+    const problem = webhookUrlProblem(w.url, alerts.allowPrivateWebhooks === true);
+    if (problem) ctx.addIssue({ code: "custom", path: ["webhooks", i, "url"], message: problem });
+  });
 });
 
 const secretRef = z.string().min(1);

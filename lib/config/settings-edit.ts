@@ -6,9 +6,10 @@ import type { EditableSection, EffectiveSettings, SettingSource, SettingsRespons
 import { EDITABLE_SECTION_NAMES } from "@/lib/api/settings-types";
 import { assertTimeZone } from "@/lib/worker/period";
 import { luaScript, runScript } from "@/lib/worker/script";
-import { getRawFileConfig } from "./load";
+import { getFileConfig, getRawFileConfig } from "./load";
 import { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "./schema";
-import { historySettingsOf, invalidateSettingsCache, loadSettings, SETTINGS_KEY, workerSettingsOf } from "./settings";
+import { historySettingsOf, invalidateSettingsCache, loadSettings, SETTINGS_KEY, workerSettingsOf, type Settings } from "./settings";
+import { isMaskedWebhookUrl, maskWebhookUrl } from "./webhook-address";
 
 const timeZoneOk = (tz: string) => {
   try {
@@ -76,7 +77,7 @@ export async function getEffectiveSettings(redis: Redis): Promise<SettingsRespon
   const effective: EffectiveSettings = {
     families: settings.families,
     groups: settings.groups,
-    alerts: settings.alerts,
+    alerts: { ...settings.alerts, webhooks: settings.alerts.webhooks.map((w) => ({ ...w, url: maskWebhookUrl(w.url) })) },
     history: historySettingsOf(settings),
     worker: workerSettingsOf(settings),
   };
@@ -105,8 +106,39 @@ if current ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
 return 1`);
 
+/**
+ * Webhook URLs are never read back, only replaced: a webhook sent with its masked URL keeps the
+ * stored URL with that mask (the one at the same position first). allowPrivateWebhooks comes
+ * from the config file only, so a saved alerts section carries the file's value.
+ */
+function restoreWebhookSecrets(body: unknown, current: Settings): unknown {
+  if (!isObject(body) || !isObject(body.set) || !isObject(body.set.alerts)) return body;
+  const alerts = body.set.alerts;
+  const fileAllows = getFileConfig().alerts.allowPrivateWebhooks;
+  if ("allowPrivateWebhooks" in alerts && alerts.allowPrivateWebhooks !== (fileAllows ?? false)) {
+    throw badRequest("Invalid settings: alerts.allowPrivateWebhooks: set in the config file only");
+  }
+  const { allowPrivateWebhooks: _drop, ...rest } = alerts;
+  void _drop;
+  const stored = current.alerts.webhooks;
+  const used = new Set<number>();
+  const webhooks = Array.isArray(rest.webhooks)
+    ? rest.webhooks.map((w: unknown, i) => {
+        if (!isObject(w) || typeof w.url !== "string" || !isMaskedWebhookUrl(w.url)) return w;
+        const masked = w.url;
+        const matches = (j: number) => !used.has(j) && stored[j] !== undefined && maskWebhookUrl(stored[j].url) === masked;
+        const j = matches(i) ? i : stored.findIndex((_s, k) => matches(k));
+        if (j < 0) throw badRequest(`Invalid settings: alerts.webhooks.${i}.url: ${masked} is a masked URL matching no stored webhook; type the full URL`);
+        used.add(j);
+        return { ...w, url: stored[j]!.url };
+      })
+    : rest.webhooks;
+  return { ...body, set: { ...body.set, alerts: { ...rest, ...(webhooks !== undefined ? { webhooks } : {}), ...(fileAllows !== undefined ? { allowPrivateWebhooks: fileAllows } : {}) } } };
+}
+
 /** Saves edited sections (each replaces its saved section) and drops reset ones; auth is never saved. */
-export async function updateSettings(redis: Redis, body: unknown): Promise<SettingsResponse> {
+export async function updateSettings(redis: Redis, rawBody: unknown): Promise<SettingsResponse> {
+  const body = restoreWebhookSecrets(rawBody, await loadSettings(redis));
   const parsed = parseSettingsUpdate(body);
   // Saved as written (validated), so that a field left out keeps showing "default" as its source.
   const update = body as SettingsUpdate;

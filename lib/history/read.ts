@@ -47,12 +47,17 @@ export const MAX_RATE_KEYS = 200;
 const RATE_SAMPLES = 100;
 const SPARK_POINTS = 30;
 
-/** Recent in / acked rates of many streams at once, with a small series for a sparkline. */
-export async function recentRates(redis: Redis, streams: readonly string[], now: number): Promise<RatesResponse> {
-  const series = await readRecentMany(redis, streams.map(historyKeys.stream), now - RATES_WINDOW_MS, RATE_SAMPLES);
+/**
+ * Recent in / acked rates of many streams at once, with a small series for a sparkline. Streams
+ * not `visible` (the caller's scope) are answered as streams without history, and not read.
+ */
+export async function recentRates(redis: Redis, streams: readonly string[], now: number, visible: (stream: string) => boolean = () => true): Promise<RatesResponse> {
+  const read = streams.filter(visible);
+  const series = await readRecentMany(redis, read.map(historyKeys.stream), now - RATES_WINDOW_MS, RATE_SAMPLES);
+  const byStream = new Map(read.map((stream, i) => [stream, series[i] ?? []]));
   const rates: RatesResponse["rates"] = {};
-  streams.forEach((stream, i) => {
-    const samples = series[i] ?? [];
+  streams.forEach((stream) => {
+    const samples = byStream.get(stream) ?? [];
     const points = downsample(samplesToPoints(samples).slice(1), SPARK_POINTS).map((p) => ({ t: p.t, inRate: p.inRate, ackRate: p.ackRate }));
     rates[stream] = { ...windowRates(samples), points };
   });

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { isConnectionError } from "@/lib/redis/client";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
@@ -26,6 +26,12 @@ export interface RouteSpec {
   public?: boolean;
   /** Also accept auth.metricsToken as a bearer token (only /api/metrics). */
   metricsToken?: boolean;
+  /**
+   * Only for callers who see every stream (403 for a user or token with `streams`): routes that
+   * act on or describe every stream at once (worker run, alert evaluation, history sample,
+   * settings edits, the audit trail).
+   */
+  globalScope?: boolean;
 }
 
 export interface RouteContext {
@@ -69,7 +75,8 @@ const noStore = { "cache-control": "no-store" };
 /**
  * Decides whether this request may run the route. Order: Host served here (DNS rebinding) →
  * credentials (401 before anything that depends on who asks) → same-origin for mutations (CSRF;
- * bearer tokens exempt) → read-only mode → role ≥ permission → stream scope on `params.key`.
+ * bearer tokens exempt) → read-only mode → role ≥ permission → global scope when the route needs
+ * it → stream scope on `params.key`.
  */
 async function admit(req: Request, spec: RouteSpec, params: Record<string, unknown>, seen: { identity: Identity | null }): Promise<Identity | null> {
   const auth = getAuth();
@@ -93,8 +100,12 @@ async function admit(req: Request, spec: RouteSpec, params: Record<string, unkno
   if (!roleAllows(identity.role, spec.permission)) {
     throw new AppError("FORBIDDEN", `Your role (${identity.role}) cannot do this; it needs ${spec.permission}`);
   }
+  if (spec.globalScope && identity.streams) {
+    throw new AppError("FORBIDDEN", "Your access is limited to some streams; this needs access to every stream");
+  }
+  // Out of scope answers exactly as a missing key, so that scope hides existence and type too.
   if (typeof params.key === "string" && !canSeeStream(identity, params.key)) {
-    throw new AppError("FORBIDDEN", "This stream is outside your scope");
+    throw notFound(`No stream named "${params.key}"`);
   }
   return identity;
 }

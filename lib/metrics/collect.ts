@@ -44,7 +44,15 @@ async function readLastTick(redis: Redis): Promise<StoredTick | null> {
 export async function collectMetrics(
   redis: Redis,
   settings: Settings,
-  opts: { now: number; match?: string; maxStreams?: number; visible?: (key: string) => boolean },
+  opts: {
+    now: number;
+    match?: string;
+    maxStreams?: number;
+    /** The caller's scope: streams, alerts and dead letters outside it are left out. */
+    visible?: (key: string) => boolean;
+    /** Per-job counts of the last tick (they cover every stream); false for a caller limited to some streams. */
+    workerCounts?: boolean;
+  },
 ): Promise<{ contentType: string; body: string }> {
   const registry = new Registry();
   const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
@@ -99,7 +107,7 @@ export async function collectMetrics(
   for (const rule of ALERT_RULES) for (const severity of SEVERITIES) alertsFiring.set({ rule, severity }, 0);
   let silenced = 0;
   for (const a of await listAlerts(redis, opts.now)) {
-    if (a.state !== "firing") continue;
+    if (a.state !== "firing" || !(opts.visible?.(a.stream) ?? true)) continue;
     alertsFiring.inc({ rule: a.rule, severity: a.severity });
     if (a.silencedUntil !== null) silenced++;
   }
@@ -115,7 +123,7 @@ export async function collectMetrics(
     if (typeof tick.finishedAt === "number") tickAt.set(tick.finishedAt / 1000);
     if (typeof tick.durationMs === "number") tickDuration.set(tick.durationMs / 1000);
     tickOk.set(tick.status === "ok" ? 1 : 0);
-    for (const job of Array.isArray(tick.jobs) ? tick.jobs : []) {
+    for (const job of opts.workerCounts === false ? [] : Array.isArray(tick.jobs) ? tick.jobs : []) {
       if (typeof job.name !== "string" || !job.ran) continue;
       jobErrors.set({ job: job.name }, job.error ? 1 : 0);
       for (const [result, v] of Object.entries(job.counts ?? {})) {

@@ -5,16 +5,21 @@
  * padded to the widest entry, so repeated names and their order survive. Values that are not
  * UTF-8 are written as `base64:<bytes in base64>`; a text value that itself starts with
  * `base64:` is written as `text:<value>` (and any text starting with `text:` likewise) so the two
- * can always be told apart. Cells are quoted per RFC 4180 when needed, lines end in CRLF.
+ * can always be told apart. A cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading
+ * apostrophe so a spreadsheet shows it instead of running it as a formula; a value that itself
+ * starts with an apostrophe gets one more, so a reader strips exactly one leading apostrophe to
+ * get the value back. Cells are quoted per RFC 4180 when needed, lines end in CRLF.
  */
 import type { StreamEntry } from "@/lib/api/entries-types";
 import type { FieldValue } from "@/lib/api/types";
-import { csvEscape } from "@/lib/csv";
+import { csvEscape, type CsvOptions } from "@/lib/csv";
 
+const GUARD: CsvOptions = { guardFormulas: true };
 
 export function csvValue(v: FieldValue): string {
   if (typeof v !== "string") return `base64:${v.base64}`;
   if (v.startsWith("base64:") || v.startsWith("text:")) return `text:${v}`;
+  if (v.startsWith("'")) return `'${v}`;
   return v;
 }
 
@@ -22,14 +27,14 @@ export function entriesToCsv(entries: StreamEntry[]): string {
   const width = entries.reduce((max, e) => Math.max(max, e.fields.length), 0);
   const header = ["id"];
   for (let i = 1; i <= width; i++) header.push(`field_${i}`, `value_${i}`);
-  const lines = [header.map((c) => csvEscape(c)).join(",")];
+  const lines = [header.map((c) => csvEscape(c, GUARD)).join(",")];
   for (const e of entries) {
     const cells = [e.id];
     for (let i = 0; i < width; i++) {
       const pair = e.fields[i];
       cells.push(pair ? csvValue(pair[0]) : "", pair ? csvValue(pair[1]) : "");
     }
-    lines.push(cells.map((c) => csvEscape(c)).join(","));
+    lines.push(cells.map((c) => csvEscape(c, GUARD)).join(","));
   }
   return lines.join("\r\n") + "\r\n";
 }

@@ -7,6 +7,6 @@
  *    the guard) or `readLastTick(redis)`.
  */
 export { tick, allJobs, BUILTIN_JOBS, type TickOptions } from "./tick";
-export { getWorkerStatus, readTicks, readLastTick, readLatestFindings } from "./status";
+export { getWorkerStatus, readTicks, readLastTick, readLatestFindings, scopeTick } from "./status";
 export type { JobContext, JobResult, WorkerJob, WorkerFinding } from "./types";
 export type { TickResult, JobRun, WorkerStatus } from "@/lib/api/worker-types";

@@ -40,6 +40,30 @@ export async function readLatestFindings(redis: Redis): Promise<{ at: number; fi
   return null;
 }
 
+export const SCOPED_DETAILS_NOTE = "details hidden: they cover every stream and your access is limited to some";
+
+/**
+ * A tick as seen by a caller limited to some streams: findings of the streams it sees; counts,
+ * notes and errors (which name any stream) replaced by one note saying they are hidden.
+ */
+export function scopeTick(tick: TickResult, visible: (stream: string) => boolean): TickResult {
+  return {
+    ...tick,
+    jobs: tick.jobs.map((job) => {
+      const { error, findings, ...rest } = job;
+      const hidden = !!error || job.notes.length > 0 || Object.keys(job.counts).length > 0;
+      const seen = findings?.filter((f) => visible(f.stream));
+      return {
+        ...rest,
+        counts: {},
+        notes: hidden ? [SCOPED_DETAILS_NOTE] : [],
+        ...(seen ? { findings: seen } : {}),
+        ...(error ? { error: "failed (details hidden)" } : {}),
+      };
+    }),
+  };
+}
+
 export async function getWorkerStatus(redis: Redis): Promise<WorkerStatus> {
   const env = getEnv();
   const [ticks, lock, lastRuns, scheduler] = await Promise.all([

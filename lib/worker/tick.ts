@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type Redis from "ioredis";
 import { recordAudit } from "@/lib/audit/audit";
+import { getAuth } from "@/lib/auth/config";
 import { loadSettings, type Settings } from "@/lib/config/settings";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -21,6 +22,8 @@ export const BUILTIN_JOBS: readonly WorkerJob[] = [rotationJob, expiryGuardJob, 
 export function allJobs(): WorkerJob[] {
   return [...BUILTIN_JOBS, ...extraJobs];
 }
+
+export const READ_ONLY_SKIP = "skipped: read-only mode (READ_ONLY=1 or auth.readOnly) changes nothing in the watched streams";
 
 /** A job is due when its cadence has passed (with a little slack for timer drift). */
 const CADENCE_SLACK_MS = 1000;
@@ -126,6 +129,7 @@ async function runJobs(
     return result;
   }
   const lastRuns = await redis.hgetall(workerKeys.lastRun());
+  const readOnly = getAuth().readOnly;
   const runs: JobRun[] = [];
   const earlier: Record<string, JobResult> = {};
   for (const job of jobs) {
@@ -133,6 +137,10 @@ async function runJobs(
     const due = forced || lastRunAt === null || now - lastRunAt >= job.cadenceMs - CADENCE_SLACK_MS;
     if (!due) {
       runs.push({ name: job.name, ran: false, counts: {}, notes: [], durationMs: 0, nextRunAt: lastRunAt! + job.cadenceMs });
+      continue;
+    }
+    if (readOnly && job.changesStreams) {
+      runs.push({ name: job.name, ran: false, skipped: READ_ONLY_SKIP, counts: {}, notes: [], durationMs: 0, nextRunAt: now + job.cadenceMs });
       continue;
     }
     const jobStart = Date.now();

@@ -46,5 +46,7 @@ export interface JobResult {
 export interface WorkerJob {
   name: string;
   cadenceMs: number;
+  /** The job changes the watched streams (read-only mode skips it); jobs writing under the prefix only leave it out. */
+  changesStreams?: boolean;
   run(ctx: JobContext): Promise<JobResult>;
 }

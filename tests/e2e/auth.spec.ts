@@ -20,7 +20,9 @@ const STREAM_PAGE_PRESENT = existsSync("app/streams/[key]/page.tsx");
 const SESSION_SECRET = "e2e-session-secret-0123456789abcdef0123456789";
 // The machine is shared and scrypt is slow on purpose: generous waits, no timing assertions.
 const SLOW = { timeout: 45_000 };
-const USERS = { ann: "operator-pw-1", vera: "viewer-pw-1", ada: "admin-pw-1" };
+const USERS = { ann: "operator-pw-1", vera: "viewer-pw-1", ada: "admin-pw-1", sam: "scoped-pw-1" };
+/** sam sees only these streams (none of the fixture's `${prefix}` keys). */
+const SAM_SCOPE = "e2e-scope-in:*";
 const APP_PREFIX = process.env.STREAMSCOPE_PREFIX ?? "streamscope:";
 
 let app: ChildProcess | undefined;
@@ -52,6 +54,7 @@ test.beforeAll(async () => {
           { username: "ann", role: "operator", passwordHash: await hashPassword(USERS.ann) },
           { username: "vera", role: "viewer", passwordHash: await hashPassword(USERS.vera) },
           { username: "ada", role: "admin", passwordHash: await hashPassword(USERS.ada) },
+          { username: "sam", role: "operator", passwordHash: await hashPassword(USERS.sam), streams: [SAM_SCOPE] },
         ],
         sessionSecret: SESSION_SECRET,
       },
@@ -201,6 +204,28 @@ test.describe("with auth configured", () => {
     expect(status).toBe(403);
     // Still pending: the refused request changed nothing.
     expect(((await redis.xpending(key, "g")) as unknown[])[0]).toBe(1);
+  });
+});
+
+test.describe("stream scope on pages", () => {
+  test("out of scope, an existing stream, a hash and a missing key all get the stream's not-found page", async ({ page, redis, prefix }) => {
+    test.setTimeout(180_000);
+    const stream = `${prefix}hidden`;
+    const hash = `${prefix}hidden-hash`;
+    await redis.xadd(stream, "1-0", "f", "v");
+    await redis.xgroup("CREATE", stream, "g", "0");
+    await redis.hset(hash, "f", "v");
+    await logIn(page, "sam", "/alerts");
+    for (const key of [stream, hash, `${prefix}missing`, SAM_SCOPE.replace("*", "missing")]) {
+      await page.goto(`${authURL}/streams/${encodeURIComponent(key)}`);
+      await expect(page.getByText("No such stream"), key).toBeVisible(SLOW);
+      await expect(page.getByText(/holds a /), key).toHaveCount(0);
+    }
+    // The pages stream their answer, so the not-found state shows in the content, not the status.
+    await page.goto(`${authURL}/streams/${encodeURIComponent(stream)}/groups/g`);
+    await expect(page.getByRole("heading", { name: "Group not found" })).toBeVisible(SLOW);
+    await page.goto(`${authURL}/streams/${encodeURIComponent(stream)}/history`);
+    await expect(page.getByText("No such stream")).toBeVisible(SLOW);
   });
 });
 

@@ -49,5 +49,38 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "POST /api/alerts/evaluate": "operate",
 };
 
+/**
+ * How each route honours stream scope (users and tokens with `streams`). A route on disk missing
+ * here fails the matrix test, and tests/integration/scope.test.ts calls every GET route as a
+ * scoped caller and fails on any answer naming a stream outside the scope.
+ * - "key": acts on the `{key}` in its path; out of scope answers 404 NOT_FOUND as a missing key.
+ * - "filtered": answers about many streams, filtered to the caller's scope (ids outside it: 404).
+ * - "global": acts on or describes every stream at once; 403 unless the caller sees every stream.
+ * - "none": names no stream (login, health, the caller's own identity, settings).
+ */
+export type RouteScope = "key" | "filtered" | "global" | "none";
+
+export const ROUTE_SCOPE: Record<string, RouteScope> = {
+  "GET /api/health": "none",
+  "POST /api/auth/login": "none",
+  "POST /api/auth/logout": "none",
+  "GET /api/auth/me": "none",
+  "GET /api/auth/oidc/login": "none",
+  "GET /api/auth/oidc/callback": "none",
+  "GET /api/settings": "none",
+  "GET /api/audit": "global",
+  "PUT /api/settings": "global",
+  "POST /api/worker": "global",
+  "POST /api/alerts/evaluate": "global",
+  "POST /api/history/sample": "global",
+  "GET /api/streams": "filtered",
+  "GET /api/overview": "filtered",
+  "GET /api/metrics": "filtered",
+  "GET /api/alerts": "filtered",
+  "POST /api/alerts/[id]/silence": "filtered",
+  "GET /api/history/rates": "filtered",
+  "GET /api/worker": "filtered",
+};
+
 /** Routes that answer without apiRoute (no Host check inside; proxy.ts covers them in a server). */
 export const UNWRAPPED_ROUTES = new Set(["GET /api/health"]);

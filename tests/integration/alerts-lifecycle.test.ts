@@ -107,7 +107,7 @@ describe("silence", () => {
     try {
       const queue = new WebhookQueue({ attempts: 1, baseDelayMs: 10, timeoutMs: 2000, concurrency: 2, maxQueue: 100 });
       const { p, key, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, webhooks: [{ url: hook.url, format: "json" as const }] } };
+      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] } };
       await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       await queue.idle();
       expect(hook.received).toHaveLength(1);
@@ -130,7 +130,7 @@ describe("webhooks", () => {
     try {
       const queue = new WebhookQueue({ attempts: 3, baseDelayMs: 20, timeoutMs: 2000, concurrency: 2, maxQueue: 100 });
       const { p, key, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, webhooks: [{ url: hook.url, format: "json" as const }] } };
+      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] } };
       const r = await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       expect(r.webhooksQueued).toBe(1);
       await queue.idle();
@@ -156,7 +156,7 @@ describe("webhooks", () => {
     try {
       const queue = new WebhookQueue({ attempts: 3, baseDelayMs: 10, timeoutMs: 2000, concurrency: 2, maxQueue: 100 });
       const { p, key, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, webhooks: [{ url: hook.url, format: "slack" as const }] } };
+      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "slack" as const }] } };
       await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       await queue.idle();
       expect(hook.received).toHaveLength(3);
@@ -182,7 +182,7 @@ describe("webhooks", () => {
     try {
       const queue = new WebhookQueue({ attempts: 1, baseDelayMs: 10, timeoutMs: 10_000, concurrency: 2, maxQueue: 100 });
       const { p, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, webhooks: [{ url: hook.url, format: "json" as const }] } };
+      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] } };
       const r = await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       expect(r.fired).toHaveLength(1);
       // The job has returned; wait until the receiver holds the request, still unanswered.

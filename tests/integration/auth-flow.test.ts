@@ -196,23 +196,26 @@ describe("audit trail", () => {
     expect(info.length).toBeGreaterThan(0);
 
     expect((await callRoute(auditGET as never, "/api/audit", { headers: ann })).status).toBe(403);
-    const page1 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: ada, query: { actor: "worker", limit: 3 } });
+    // The audit trail covers every stream: an admin scoped to some streams is refused too.
+    expect((await callRoute(auditGET as never, "/api/audit", { headers: ada })).status).toBe(403);
+    const lead = { "x-forwarded-user": "lee", "x-forwarded-groups": "leads", "x-proxy-secret": PROXY_SECRET };
+    const page1 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { actor: "worker", limit: 3 } });
     expect(page1.status).toBe(200);
     expect(page1.body.entries.map((e) => e.touched)).toEqual([4, 3, 2]);
     expect(page1.body.next).not.toBeNull();
-    const page2 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: ada, query: { actor: "worker", limit: 3, cursor: page1.body.next! } });
+    const page2 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { actor: "worker", limit: 3, cursor: page1.body.next! } });
     expect(page2.body.entries.map((e) => e.touched)).toEqual([1, 0]);
     expect(page2.body.next).toBeNull();
 
-    const denied = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: ada, query: { result: "denied" } });
+    const denied = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { result: "denied" } });
     expect(denied.body.entries.every((e) => e.result === "denied")).toBe(true);
     expect(denied.body.entries.length).toBeGreaterThanOrEqual(1);
-    const anonymous = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: ada, query: { trail: "anonymous", result: "denied" } });
+    const anonymous = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { trail: "anonymous", result: "denied" } });
     expect(anonymous.body.entries.length).toBeGreaterThanOrEqual(1);
     expect(anonymous.body.entries.every((e) => e.role === null && e.result === "denied")).toBe(true);
-    const future = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: ada, query: { from: Date.now() + 60_000 } });
+    const future = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { from: Date.now() + 60_000 } });
     expect(future.body.entries).toEqual([]);
-    expect((await callRoute(auditGET as never, "/api/audit", { headers: ada, query: { cursor: "junk" } })).status).toBe(400);
+    expect((await callRoute(auditGET as never, "/api/audit", { headers: lead, query: { cursor: "junk" } })).status).toBe(400);
   });
 
   it("records logins", async () => {

@@ -14,7 +14,7 @@ import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { CROSS_ORIGIN, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
 import { discoverRoutes, fillPattern, keyRoutes, type DiscoveredRoute } from "../helpers/routes";
-import { ROUTE_PERMISSIONS, UNWRAPPED_ROUTES, type RouteAccess } from "../helpers/route-permissions";
+import { ROUTE_PERMISSIONS, ROUTE_SCOPE, UNWRAPPED_ROUTES, type RouteAccess } from "../helpers/route-permissions";
 
 const redis = testRedis();
 const prefix = uniquePrefix("matrix");
@@ -46,7 +46,7 @@ const CALLERS: Caller[] = [
   { name: "admin, foreign Host", headers: { ...cookie("ada"), host: "evil.example:3000" }, role: "admin", rebinding: true },
 ];
 
-type Expected = "allowed" | 401 | 403;
+type Expected = "allowed" | 401 | 403 | 404;
 
 function expected(caller: Caller, access: RouteAccess, route: DiscoveredRoute, readOnly: boolean): Expected {
   if (UNWRAPPED_ROUTES.has(route.id)) return "allowed";
@@ -57,7 +57,8 @@ function expected(caller: Caller, access: RouteAccess, route: DiscoveredRoute, r
   if (caller.crossOrigin && unsafe) return 403;
   if (readOnly && access !== "read" && unsafe) return 403;
   if (!roleAllows(caller.role, access)) return 403;
-  if (caller.outOfScope && route.pattern.includes("[key]")) return 403;
+  if (caller.outOfScope && ROUTE_SCOPE[route.id] === "global") return 403;
+  if (caller.outOfScope && route.pattern.includes("[key]")) return 404;
   return "allowed";
 }
 
@@ -101,10 +102,16 @@ function check(status: number, want: Expected, label: string) {
   else expect(status, label).toBe(want);
 }
 
+function checkBody(body: unknown, want: Expected, label: string) {
+  if (want === 404) expect(body, label).toEqual({ error: { code: "NOT_FOUND", message: `No stream named "${streamKey}"` } });
+}
+
 describe("route table", () => {
   it("lists every route on disk", async () => {
     const missing = routes.filter((r) => !(r.id in ROUTE_PERMISSIONS)).map((r) => r.id);
     expect(missing, "routes without an entry in tests/helpers/route-permissions.ts").toEqual([]);
+    const scopeless = routes.filter((r) => !(r.id in ROUTE_SCOPE) && !r.pattern.includes("[key]")).map((r) => r.id);
+    expect(scopeless, "routes without a [key] and without an entry in ROUTE_SCOPE (tests/helpers/route-permissions.ts)").toEqual([]);
     expect(routes.length).toBeGreaterThan(5);
   });
 });
@@ -119,7 +126,9 @@ describe("access matrix", () => {
         const access = ROUTE_PERMISSIONS[route.id];
         if (!access) continue;
         const res = await call(route, caller);
-        check(res.status, expected(caller, access, route, false), `${caller.name} → ${route.id} (${JSON.stringify(res.body).slice(0, 120)})`);
+        const want = expected(caller, access, route, false);
+        check(res.status, want, `${caller.name} → ${route.id} (${JSON.stringify(res.body).slice(0, 120)})`);
+        checkBody(res.body, want, `${caller.name} → ${route.id}`);
       }
     });
   }

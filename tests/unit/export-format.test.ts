@@ -35,6 +35,24 @@ describe("entriesToCsv", () => {
   });
 });
 
+describe("entriesToCsv formula guard", () => {
+  /** A spreadsheet-style reader: one leading apostrophe is the guard, then the markers. */
+  const readCell = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell);
+
+  it("never writes a cell a spreadsheet would run as a formula, and stays lossless", () => {
+    const values = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-5", "@SUM(A1)", "\tx", "'quoted", "''two", "plain"];
+    const csv = entriesToCsv([{ id: "1-0", fields: values.map((v, i) => [i === 0 ? "=name" : `f${i}`, v] as [string, string]), states: {} }]);
+    const row = csv.split("\r\n")[1]!;
+    expect(row).not.toMatch(/(^|,)"?[=+\-@\t]/);
+    expect(row).toContain("'=HYPERLINK");
+    expect(row).toContain(",'-5,");
+    expect(row.startsWith("1-0,'=name,")).toBe(true);
+    const cells = row.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
+    const read = cells.slice(1).filter((_c, i) => i % 2 === 1).map(readCell);
+    expect(read).toEqual(values);
+  });
+});
+
 describe("exportFileName", () => {
   it("keeps only safe characters", () => {
     expect(exportFileName("a/b c?{x}", "csv")).toBe("a_b_c_x_-entries.csv");

@@ -21,7 +21,7 @@ const querySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export const GET = apiRoute({ permission: "admin" }, async (req) => {
+export const GET = apiRoute({ permission: "admin", globalScope: true }, async (req) => {
   const query = parseQuery(querySchema, req.url);
   return readAudit(await redisForRequest(), query);
 });

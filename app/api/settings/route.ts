@@ -13,7 +13,7 @@ export const GET = apiRoute({ permission: "read" }, async (): Promise<SettingsRe
 });
 
 /** Saves edited sections (validated by updateSettings, whose errors name the key) or resets them. */
-export const PUT = apiRoute({ permission: "admin", action: "settings.update" }, async (req): Promise<SettingsResponse> => {
+export const PUT = apiRoute({ permission: "admin", action: "settings.update", globalScope: true }, async (req): Promise<SettingsResponse> => {
   const body = await parseBody(z.unknown(), req);
   return updateSettings(await redisForRequest(), body);
 });

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { StreamAdmin } from "@/components/stream/stream-admin";
 import { StreamView } from "@/components/stream/stream-view";
+import { pageSeesStream } from "@/lib/auth/page-scope";
 import { AppError } from "@/lib/errors";
 import { decodeSegment } from "@/lib/http/segment";
 import { isAppKey } from "@/lib/redis/app-keys";
@@ -24,7 +25,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function StreamPage({ params, searchParams }: Props) {
   const key = decodeSegment((await params).key);
   const id = (await searchParams).id;
-  if (isAppKey(key)) notFound();
+  if (isAppKey(key) || !(await pageSeesStream(key))) notFound();
   try {
     await assertStream(await redisForRequest(), key);
   } catch (err) {

@@ -86,6 +86,7 @@ export async function guardStream(redis: Redis, key: string, pttl: number, opts:
 export const expiryGuardJob: WorkerJob = {
   name: "expiry-guard",
   cadenceMs: 0,
+  changesStreams: true,
   async run(ctx: JobContext): Promise<JobResult> {
     const worker = workerSettingsOf(ctx.settings);
     const counts = { streamsChecked: 0, expiringSoon: 0, extended: 0, capped: 0, atCap: 0 };

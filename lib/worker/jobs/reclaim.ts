@@ -158,6 +158,7 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
 export const reclaimJob: WorkerJob = {
   name: "reclaim",
   cadenceMs: 15_000,
+  changesStreams: true,
   async run(ctx: JobContext): Promise<JobResult> {
     const worker = workerSettingsOf(ctx.settings);
     const counts: ReclaimCounts = { groupsChecked: 0, examined: 0, stuck: 0, reassigned: 0, requeued: 0, deadLettered: 0, deleted: 0, skippedMultiGroup: 0, noLiveConsumer: 0, failed: 0 };

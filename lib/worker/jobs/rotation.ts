@@ -159,6 +159,7 @@ export function mergeResults(results: JobResult[]): JobResult {
 export const rotationJob: WorkerJob = {
   name: "rotation",
   cadenceMs: 60_000,
+  changesStreams: true,
   async run(ctx: JobContext) {
     const results: JobResult[] = [];
     for (const family of ctx.settings.families) {

@@ -98,6 +98,7 @@ export async function trimAcked(redis: Redis, key: string, budget: number): Prom
 export const trimJob: WorkerJob = {
   name: "trim",
   cadenceMs: 60_000,
+  changesStreams: true,
   async run(ctx: JobContext): Promise<JobResult> {
     const worker = workerSettingsOf(ctx.settings);
     const counts = { streamsTrimmed: 0, entriesRemoved: 0, streamsWithTrim: 0 };

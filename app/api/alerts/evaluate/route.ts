@@ -8,7 +8,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Runs the alerts job once now (without waiting for the worker), e.g. right after a fix. */
-export const POST = apiRoute({ permission: "operate", action: "alerts.evaluate" }, async (): Promise<EvaluateResponse> => {
+export const POST = apiRoute({ permission: "operate", action: "alerts.evaluate", globalScope: true }, async (): Promise<EvaluateResponse> => {
   const redis = await redisForRequest();
   const settings = await getSettings(redis);
   const result = await alertsJob.run({ redis, settings, now: Date.now(), forced: true, heartbeat: async () => undefined });

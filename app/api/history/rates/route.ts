@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RatesResponse } from "@/lib/api/history-types";
 import { MAX_RATE_KEYS, recentRates } from "@/lib/history/read";
+import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { parseWith } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
@@ -10,9 +11,9 @@ export const dynamic = "force-dynamic";
 
 const keysSchema = z.array(z.string().min(1)).min(1).max(MAX_RATE_KEYS);
 
-/** `?key=a&key=b...` (at most 200): recent in / acked rates per stream for the overview rows. */
+/** `?key=a&key=b...` (at most 200): recent in / acked rates per stream for the overview rows (none for keys outside the caller's scope). */
 export const GET = apiRoute({ permission: "read" }, async (req): Promise<RatesResponse> => {
   const keys = parseWith(keysSchema, [...new Set(new URL(req.url).searchParams.getAll("key"))], "query key");
   const redis = await redisForRequest();
-  return recentRates(redis, keys, Date.now());
+  return recentRates(redis, keys, Date.now(), await streamScopeFilter(req));
 });

@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Takes one history sample now (the worker normally does, every sampleEveryMs). */
-export const POST = apiRoute({ permission: "operate", action: "history.sample" }, async () => {
+export const POST = apiRoute({ permission: "operate", action: "history.sample", globalScope: true }, async () => {
   const redis = await redisForRequest();
   const settings = await getSettings(redis);
   const result = await historyJob.run({ redis, settings, now: Date.now(), forced: true, heartbeat: async () => undefined });

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { GroupHistoryCharts } from "@/components/history/group-history-charts";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
+import { pageSeesStream } from "@/lib/auth/page-scope";
 import { decodeSegment } from "@/lib/http/segment";
 import { isAppKey } from "@/lib/redis/app-keys";
 
@@ -21,7 +22,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** `/streams/{key}/history[?group=]`: the stream's (or one group's) charts on a page of their own. */
 export default async function StreamHistoryPage({ params, searchParams }: Props) {
   const key = decodeSegment((await params).key);
-  if (isAppKey(key)) notFound();
+  if (isAppKey(key) || !(await pageSeesStream(key))) notFound();
   const raw = (await searchParams).group;
   const group = typeof raw === "string" && raw !== "" ? raw : null;
   return (

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_SILENCE_MS, silenceAlert } from "@/lib/alerts/store";
 import type { SilenceResponse } from "@/lib/api/alerts-types";
+import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
@@ -11,10 +12,10 @@ export const dynamic = "force-dynamic";
 const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{1,64}$/, "not an alert id") });
 const bodySchema = z.strictObject({ forMs: z.number().int().min(0).max(MAX_SILENCE_MS) });
 
-/** Silences an alert for `forMs` (0 lifts the silence). */
+/** Silences an alert for `forMs` (0 lifts the silence); an alert outside the caller's scope is 404. */
 export const POST = apiRoute({ permission: "operate", action: "alert.silence" }, async (req, ctx): Promise<SilenceResponse> => {
   const { id } = await parseParams(paramsSchema, ctx.params);
   const { forMs } = await parseBody(bodySchema, req);
   const redis = await redisForRequest();
-  return { alert: await silenceAlert(redis, id, forMs, Date.now()) };
+  return { alert: await silenceAlert(redis, id, forMs, Date.now(), await streamScopeFilter(req)) };
 });

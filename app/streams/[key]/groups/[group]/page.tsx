@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
+import { pageSeesStream } from "@/lib/auth/page-scope";
 import { decodeSegment } from "@/lib/http/segment";
 import { isAppKey } from "@/lib/redis/app-keys";
 
@@ -22,7 +23,7 @@ export default async function GroupRoute({ params }: Props) {
   const raw = await params;
   const key = decodeSegment(raw.key);
   const group = decodeSegment(raw.group);
-  if (isAppKey(key)) notFound();
+  if (isAppKey(key) || !(await pageSeesStream(key))) notFound();
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
