@@ -8,6 +8,7 @@ import { clientIp, hostAllowed, isSafeMethod, sameOrigin } from "@/lib/auth/requ
 import { permissionAllowedInMode, roleAllows, type Permission } from "@/lib/auth/roles";
 import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
 import { recordAudit } from "@/lib/audit/audit";
+import { assertDeclaredSize } from "@/lib/http/parse";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import type { AuditEntry } from "@/lib/api/audit-types";
 
@@ -150,6 +151,7 @@ export function apiRoute(spec: RouteSpec, handler: Handler) {
     try {
       const identity = await admit(req, spec, params, seen);
       if (identity) rememberIdentity(req, identity);
+      assertDeclaredSize(req);
       if (spec.action) body = await peekJsonBody(req);
       const result = await handler(req, ctx);
       if (result instanceof Response) {
