@@ -1,13 +1,26 @@
-/** Next.js start-up hook (Node runtime): refuse unsafe binding, then start the worker's scheduler. */
+/**
+ * Next.js start-up hook (Node runtime): refuse unsafe binding (checked on the sockets actually
+ * bound, then on every request), record each request's peer address, start the worker's scheduler.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { assertSafeStartup } = await import("./lib/auth/startup-check");
+  const socket = await import("./lib/auth/socket");
   try {
     assertSafeStartup();
+    for (const server of socket.listeningServers()) {
+      const problem = socket.bindingProblem(socket.boundAddress(server));
+      if (problem) throw new Error(problem);
+    }
   } catch (err) {
     console.error(`streamscope: ${(err as Error).message}`);
     process.exit(1);
   }
+  let told = false;
+  socket.installSocketHook((problem) => {
+    if (!told) console.error(`streamscope: refusing requests: ${problem}`);
+    told = true;
+  });
   const { startScheduler } = await import("./lib/worker/scheduler");
   try {
     startScheduler();
