@@ -4,7 +4,7 @@ import { isConnectionError } from "@/lib/redis/client";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate, type Identity } from "@/lib/auth/identity";
-import { clientIp, hostAllowed, isSafeMethod, sameOrigin } from "@/lib/auth/request-checks";
+import { clientIp, hostAllowed, isSafeMethod, needsJsonContentType, sameOrigin } from "@/lib/auth/request-checks";
 import { permissionAllowedInMode, roleAllows, type Permission } from "@/lib/auth/roles";
 import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
 import { recordAudit } from "@/lib/audit/audit";
@@ -82,6 +82,9 @@ async function admit(req: Request, spec: RouteSpec, params: Record<string, unkno
   const viaBearer = identity?.method === "token" || identity?.method === "metrics-token";
   if (!isSafeMethod(req.method) && !viaBearer && !sameOrigin(req, auth)) {
     throw new AppError("FORBIDDEN", "Cross-origin request refused");
+  }
+  if (!viaBearer && needsJsonContentType(req)) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json (Content-Type: application/json)");
   }
   if (!identity) return null;
   // Read-only mode refuses every route that can change something; admin-only reads (the
