@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as loginPOST } from "@/app/api/auth/login/route";
 import { POST as logoutPOST } from "@/app/api/auth/logout/route";
 import { GET as meGET } from "@/app/api/auth/me/route";
+import { GET as healthGET } from "@/app/api/health/route";
+import { resetEnvCache } from "@/lib/env";
 import { POST as ackPOST } from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/token-hash";
@@ -25,7 +27,7 @@ import { fromAddress, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, us
 const redis = testRedis();
 const prefix = uniquePrefix("sechttp");
 const appPrefix = `${prefix}app:`;
-let users: { username: string; role: string; passwordHash: string }[];
+let users: { username: string; role: "viewer" | "operator" | "admin"; passwordHash: string }[];
 let authConfig: Record<string, unknown>;
 
 beforeAll(async () => {
@@ -220,6 +222,30 @@ describe("mutations without Origin or Sec-Fetch-Site", () => {
     expect(json.status).not.toBe(415);
     const sameOrigin = await ack({ ...SAME_ORIGIN, cookie: cookie(), "content-type": "text/plain" });
     expect(sameOrigin.status).not.toBe(415);
+  });
+});
+
+describe("GET /api/health with a wrong Redis password", () => {
+  it("reports REDIS_UNAVAILABLE, not INTERNAL", async () => {
+    const user = `${prefix.replace(/:/g, "-")}health`;
+    await redis.call("ACL", "SETUSER", user, "on", ">right-password", "+@all", "~*");
+    const url = new URL(process.env.REDIS_URL!);
+    const original = process.env.REDIS_URL!;
+    url.username = user;
+    url.password = "wrong-password";
+    await closeRedis();
+    process.env.REDIS_URL = url.href;
+    resetEnvCache();
+    try {
+      const res = await callRoute<{ status: string; error: { code: string } }>(healthGET as never, "/api/health");
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe("REDIS_UNAVAILABLE");
+    } finally {
+      await closeRedis();
+      process.env.REDIS_URL = original;
+      resetEnvCache();
+      await redis.call("ACL", "DELUSER", user);
+    }
   });
 });
 
