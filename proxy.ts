@@ -12,7 +12,8 @@ import { pageCsp } from "@/lib/auth/csp";
  * malformed percent-escape is answered here, before the framework tries to decode it: a JSON 400
  * for the API, the not-found page for pages. Over https every answer carries HSTS.
  */
-const PUBLIC_PAGES = new Set(["/login"]);
+// `/_not-found` is where a malformed path is rewritten to (below): the 404 page, with nothing to hide.
+const PUBLIC_PAGES = new Set(["/login", "/_not-found"]);
 
 const HSTS = "max-age=31536000; includeSubDomains";
 
