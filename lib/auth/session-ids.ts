@@ -18,7 +18,9 @@ const CHECK_TTL_MS = 5_000;
 const MAX_CACHED = 10_000;
 const SID = /^[A-Za-z0-9_-]{16,64}$/;
 
-const cache = new Map<string, { ended: boolean; until: number }>();
+// On globalThis: proxy.ts and the route handlers are separate bundles in one process.
+const store = globalThis as { __streamscopeSessionCache?: Map<string, { ended: boolean; until: number }> };
+const cache = (store.__streamscopeSessionCache ??= new Map());
 
 export function newSessionId(): string {
   return randomBytes(16).toString("base64url");
