@@ -1,23 +1,49 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate } from "@/lib/auth/identity";
-import { hostAllowed } from "@/lib/auth/request-checks";
+import { hostAllowed, isSecureRequest } from "@/lib/auth/request-checks";
 import { pageCsp } from "@/lib/auth/csp";
 
 /**
  * Next 16's request proxy (formerly middleware; Node runtime). For every request: the Host must
  * be one the app serves (DNS rebinding). For pages: login required when auth is configured
  * (redirect to /login), and a per-request nonce-based CSP. API routes do their own access
- * control in apiRoute (lib/http/route.ts); this is only the page-level guard.
+ * control in apiRoute (lib/http/route.ts); this is only the page-level guard. A path with a
+ * malformed percent-escape is answered here, before the framework tries to decode it: a JSON 400
+ * for the API, the not-found page for pages. Over https every answer carries HSTS.
  */
-const PUBLIC_PAGES = new Set(["/login"]);
+// `/_not-found` is where a malformed path is rewritten to (below): the 404 page, with nothing to hide.
+const PUBLIC_PAGES = new Set(["/login", "/_not-found"]);
+
+const HSTS = "max-age=31536000; includeSubDomains";
+
+function malformedPath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 export async function proxy(req: NextRequest) {
+  const res = await answer(req);
+  if (isSecureRequest(req, getAuth())) res.headers.set("strict-transport-security", HSTS);
+  return res;
+}
+
+async function answer(req: NextRequest): Promise<NextResponse> {
   const auth = getAuth();
   if (!hostAllowed(req, auth)) {
     return new NextResponse("This host name is not served here.\n", { status: 403, headers: { "content-type": "text/plain" } });
   }
   const path = req.nextUrl.pathname;
+  if (malformedPath(path)) {
+    if (path.startsWith("/api/")) {
+      return NextResponse.json({ error: { code: "BAD_REQUEST", message: "Malformed percent-escape in the path" } }, { status: 400, headers: { "cache-control": "no-store" } });
+    }
+    return NextResponse.rewrite(new URL("/_not-found", req.url));
+  }
   if (path.startsWith("/api/")) return NextResponse.next();
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   WRONG_TYPE: 409,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
   /** This instance already tails as many streams (or serves as many live viewers) as it may. */
   TAIL_LIMIT: 429,

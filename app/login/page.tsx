@@ -2,16 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LoginForm } from "@/components/auth/login-form";
 import { loginMethods } from "@/lib/auth/mode";
+import { safeNextPath } from "@/lib/auth/next-path";
 
 export const metadata: Metadata = { title: "Log in" };
 
-function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const methods = await loginMethods();
-  const next = safeNext((await searchParams).next);
+  const next = safeNextPath((await searchParams).next);
   return (
     <div className="mx-auto max-w-sm space-y-6 py-8">
       <h1 className="text-2xl font-semibold">Log in</h1>

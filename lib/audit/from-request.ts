@@ -1,14 +1,28 @@
 import "server-only";
 import type { AuditEntry } from "@/lib/api/audit-types";
-import { MAX_BODY_BYTES, parseJsonText, readTextCapped } from "@/lib/http/parse";
+import { AppError } from "@/lib/errors";
+import { assertDeclaredSize, MAX_BODY_BYTES, parseJsonText, readTextCapped } from "@/lib/http/parse";
 
 /** Reads what an audit entry needs from a mutation's request body and result. */
 
-/** The JSON body of a clone of the request, or undefined (too big, not JSON, absent). */
+/**
+ * The JSON body of a clone of the request, or undefined (not JSON, absent). A body over the cap
+ * throws PAYLOAD_TOO_LARGE and cancels the request's own body too, so that nothing keeps
+ * buffering what the clone no longer reads.
+ */
 export async function peekJsonBody(req: Request): Promise<unknown> {
-  if (!req.body) return undefined;
+  if (!req.body || req.bodyUsed) return undefined;
+  assertDeclaredSize(req);
+  let text: string;
   try {
-    return parseJsonText(await readTextCapped(req.clone(), MAX_BODY_BYTES));
+    text = await readTextCapped(req.clone(), MAX_BODY_BYTES);
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === "PAYLOAD_TOO_LARGE")) return undefined;
+    req.body.cancel().catch(() => undefined);
+    throw err;
+  }
+  try {
+    return parseJsonText(text);
   } catch {
     return undefined;
   }

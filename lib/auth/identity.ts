@@ -4,6 +4,9 @@ import { isScryptHash, verifyPassword } from "./password";
 import { highestRole, type Role } from "./roles";
 import { readCookie, SESSION_COOKIE, verifyValue, type SessionPayload } from "./session";
 import { hashToken, safeEqual } from "./token-hash";
+import { isSessionId, passwordFingerprint, sessionEnded } from "./session-ids";
+import { reserveSlowTokenCheck } from "./rate-limit";
+import { clientIp } from "./request-checks";
 
 export type AuthMethod = "local-mode" | "password" | "oidc" | "proxy" | "token" | "metrics-token";
 
@@ -24,16 +27,18 @@ export function bearerToken(req: Request): string | undefined {
   return m?.[1];
 }
 
-// Tokens hashed with scrypt (allowed, not recommended) are verified once per token value.
+// Tokens hashed with scrypt (allowed, not recommended) are verified once per token value, and an
+// address gets a few misses per window (lib/auth/rate-limit.ts), so unknown tokens stay cheap.
 const scryptTokenCache = new Map<string, string | null>();
 
-async function tokenIdentity(token: string, auth: ResolvedAuth): Promise<Identity | null> {
+async function tokenIdentity(req: Request, token: string, auth: ResolvedAuth): Promise<Identity | null> {
   const digest = hashToken(token);
   let match = auth.tokens.find((t) => !isScryptHash(t.tokenHash) && safeEqual(t.tokenHash, digest));
   if (!match && auth.tokens.some((t) => isScryptHash(t.tokenHash))) {
     const cacheKey = digest + "|" + auth.tokens.length;
     let name = scryptTokenCache.get(cacheKey);
     if (name === undefined) {
+      if (!(await reserveSlowTokenCheck(clientIp(req, auth)))) return null;
       name = null;
       for (const t of auth.tokens) {
         if (isScryptHash(t.tokenHash) && (await verifyPassword(token, t.tokenHash))) name = t.name;
@@ -63,12 +68,14 @@ function proxyIdentity(req: Request, auth: ResolvedAuth): Identity | null | unde
   return { user: user.slice(0, 200), role, method: "proxy" };
 }
 
-function sessionIdentity(req: Request, auth: ResolvedAuth): Identity | null {
+async function sessionIdentity(req: Request, auth: ResolvedAuth): Promise<Identity | null> {
   const payload = verifyValue<SessionPayload>(auth.sessionKey, "session", readCookie(req, SESSION_COOKIE));
-  if (!payload || typeof payload.u !== "string") return null;
+  if (!payload || typeof payload.u !== "string" || !isSessionId(payload.sid)) return null;
+  if (await sessionEnded(payload.sid)) return null;
   if (payload.m === "password") {
     const user = auth.users.find((u) => u.username === payload.u);
     if (!user) return null;
+    if (payload.ph !== undefined && payload.ph !== passwordFingerprint(auth.sessionKey, user.passwordHash)) return null;
     return { user: user.username, role: user.role, method: "password", ...(user.streams ? { streams: user.streams } : {}) };
   }
   if (payload.m === "oidc" && auth.oidc && payload.r) {
@@ -94,7 +101,7 @@ export async function authenticate(req: Request, opts: AuthenticateOptions = {},
       return { user: "metrics", role: "viewer", method: "metrics-token" };
     }
     if (!auth.enabled) return LOCAL_IDENTITY;
-    return tokenIdentity(token, auth);
+    return tokenIdentity(req, token, auth);
   }
   if (!auth.enabled) return LOCAL_IDENTITY;
   const proxied = proxyIdentity(req, auth);

@@ -4,15 +4,17 @@ import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import type { LoginRequest, LoginResponse } from "@/lib/api/auth-types";
 import { getAuth, type ResolvedAuth } from "./config";
 import { burnPasswordCheck, verifyPassword } from "./password";
-import { clearLoginFailures, loginAllowed, recordLoginFailure } from "./rate-limit";
+import { clearLoginFailures, recordLoginFailure, reserveLoginAttempt } from "./rate-limit";
 import { clientIp, isSecureRequest } from "./request-checks";
-import { clearCookie, serializeCookie, SESSION_COOKIE, signValue, type SessionPayload } from "./session";
+import { clearCookie, readCookie, serializeCookie, SESSION_COOKIE, signValue, verifyValue, type SessionPayload } from "./session";
+import { endSession, isSessionId, newSessionId, passwordFingerprint } from "./session-ids";
 import { safeEqual } from "./token-hash";
 import type { Role } from "./roles";
 
-export function sessionCookie(req: Request, auth: ResolvedAuth, payload: Omit<SessionPayload, "exp">): string {
+/** A new session (a fresh session id) for this user, as the Set-Cookie value. */
+export function sessionCookie(req: Request, auth: ResolvedAuth, payload: Omit<SessionPayload, "exp" | "sid">): string {
   const exp = Math.floor(Date.now() / 1000) + auth.sessionMaxAgeSeconds;
-  return serializeCookie(SESSION_COOKIE, signValue(auth.sessionKey, "session", { ...payload, exp }), {
+  return serializeCookie(SESSION_COOKIE, signValue(auth.sessionKey, "session", { ...payload, sid: newSessionId(), exp }), {
     maxAgeSeconds: auth.sessionMaxAgeSeconds,
     secure: isSecureRequest(req, auth),
     sameSite: "Strict",
@@ -40,7 +42,7 @@ export async function passwordLogin(req: Request, input: LoginRequest): Promise<
   const auth = getAuth();
   if (auth.users.length === 0) throw new AppError("NOT_FOUND", "Password login is not configured");
   const ip = clientIp(req);
-  if (!(await loginAllowed(ip, input.username))) {
+  if (!(await reserveLoginAttempt(ip, input.username))) {
     await loginAudit(req, input.username, null, false, 429);
     throw new AppError("TOO_MANY_REQUESTS", "Too many failed logins; wait 15 minutes and try again");
   }
@@ -53,9 +55,13 @@ export async function passwordLogin(req: Request, input: LoginRequest): Promise<
   }
   await clearLoginFailures(ip, input.username);
   await loginAudit(req, user.username, user.role, true, 200);
-  return { body: { user: user.username, role: user.role }, cookie: sessionCookie(req, auth, { u: user.username, m: "password" }) };
+  return { body: { user: user.username, role: user.role }, cookie: sessionCookie(req, auth, { u: user.username, m: "password", ph: passwordFingerprint(auth.sessionKey, user.passwordHash) }) };
 }
 
-export function logoutCookie(req: Request): string {
-  return clearCookie(SESSION_COOKIE, isSecureRequest(req, getAuth()));
+/** Ends the caller's session server-side (when it is a valid one) and answers with the cookie that clears it. */
+export async function logout(req: Request): Promise<string> {
+  const auth = getAuth();
+  const payload = verifyValue<SessionPayload>(auth.sessionKey, "session", readCookie(req, SESSION_COOKIE));
+  if (payload && isSessionId(payload.sid)) await endSession(payload.sid, payload.exp);
+  return clearCookie(SESSION_COOKIE, isSecureRequest(req, auth));
 }

@@ -6,6 +6,7 @@ import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { getAuth, type ResolvedAuth, type ResolvedOidc } from "./config";
 import { sessionCookie } from "./login";
 import { clientIp, isLoopbackHostname, isSecureRequest } from "./request-checks";
+import { safeNextPath } from "./next-path";
 import { highestRole, type Role } from "./roles";
 import { OIDC_TXN_COOKIE, readCookie, serializeCookie, signValue, verifyValue, clearCookie } from "./session";
 
@@ -55,11 +56,6 @@ function baseUrl(req: Request, auth: ResolvedAuth): string {
   return `${isSecureRequest(req, auth) ? "https" : "http"}://${host}`;
 }
 
-/** Only a path on this site: "/x", never "//evil" or "/\\evil". */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next.slice(0, 2000);
-}
 
 export async function startOidcLogin(req: Request): Promise<Response> {
   const auth = getAuth();
@@ -160,5 +156,5 @@ export async function finishOidcLogin(req: Request): Promise<Response> {
     return htmlPage(403, "No access", `You signed in as ${user}, but none of your ${oidc.rolesClaim} grants a Streamscope role. Ask an admin to map one.`, undefined, [clearTxn]);
   }
   const session = sessionCookie(req, auth, { u: user, m: "oidc", r: role });
-  return htmlPage(200, "Signed in", `Signed in as ${user} (${role}).`, txn.next, [clearTxn, session]);
+  return htmlPage(200, "Signed in", `Signed in as ${user} (${role}).`, safeNextPath(txn.next), [clearTxn, session]);
 }

@@ -4,9 +4,15 @@ import { appKey } from "@/lib/redis/app-keys";
 import { getRedis } from "@/lib/redis/client";
 
 /**
- * Failed logins per IP+username (and per username overall, since the IP is only as good as
- * X-Forwarded-For): counted in Redis under the app prefix so that every instance shares them,
- * in memory while Redis is away.
+ * Login attempts, counted in Redis under the app prefix so that every instance shares them (in
+ * memory while Redis is away). The client address is the socket's (lib/auth/request-checks.ts
+ * clientIp), never a header the client sets.
+ *
+ * - Per address + username: an attempt is *reserved* (counted) before the password is hashed,
+ *   so parallel tries cannot overtake the count; a success clears it. Over the limit → 429.
+ * - Per username, failures from every address: over the limit, only addresses with no recent
+ *   attempt for that user may still try. Attackers spread over many addresses are slowed to one
+ *   guess per address and window, while the owner, from an address without failures, still logs in.
  */
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 export const MAX_FAILS_PER_IP_USER = 10;
@@ -14,12 +20,9 @@ export const MAX_FAILS_PER_USER = 100;
 
 const memory = new Map<string, { count: number; resetAt: number }>();
 
-function keysFor(ip: string, username: string): { key: string; max: number }[] {
+function keysFor(ip: string, username: string): { ipUser: string; user: string } {
   const user = createHash("sha256").update(username).digest("hex").slice(0, 32);
-  return [
-    { key: appKey("login-fails", "ip-user", ip, user), max: MAX_FAILS_PER_IP_USER },
-    { key: appKey("login-fails", "user", user), max: MAX_FAILS_PER_USER },
-  ];
+  return { ipUser: appKey("login-fails", "ip-user", ip, user), user: appKey("login-fails", "user", user) };
 }
 
 function memoryCount(key: string, increment: boolean): number {
@@ -35,32 +38,56 @@ function memoryCount(key: string, increment: boolean): number {
   return slot.count;
 }
 
-/** True when this IP+username may try again now. */
-export async function loginAllowed(ip: string, username: string): Promise<boolean> {
+/** Reserves one attempt for this address + username; false when it must be refused (429). */
+export async function reserveLoginAttempt(ip: string, username: string): Promise<boolean> {
   const keys = keysFor(ip, username);
+  let mine: number;
+  let userFails: number;
   try {
-    const counts = await getRedis().mget(...keys.map((k) => k.key));
-    return keys.every((k, i) => Number(counts[i] ?? 0) < k.max);
+    const res = await getRedis().multi().incr(keys.ipUser).pexpire(keys.ipUser, LOGIN_WINDOW_MS, "NX").get(keys.user).exec();
+    if (!res || res.some(([err]) => err)) throw new Error("login counter transaction failed");
+    mine = Number(res[0]![1]);
+    userFails = Number(res[2]![1] ?? 0);
   } catch {
-    return keys.every((k) => memoryCount(k.key, false) < k.max);
+    mine = memoryCount(keys.ipUser, true);
+    userFails = memoryCount(keys.user, false);
   }
+  if (mine > MAX_FAILS_PER_IP_USER) return false;
+  return userFails < MAX_FAILS_PER_USER || mine === 1;
 }
 
 export async function recordLoginFailure(ip: string, username: string): Promise<void> {
-  const keys = keysFor(ip, username);
+  const { user } = keysFor(ip, username);
   try {
-    const pipe = getRedis().multi();
-    for (const k of keys) pipe.incr(k.key).pexpire(k.key, LOGIN_WINDOW_MS, "NX");
-    await pipe.exec();
+    await getRedis().multi().incr(user).pexpire(user, LOGIN_WINDOW_MS, "NX").exec();
   } catch {
-    for (const k of keys) memoryCount(k.key, true);
+    memoryCount(user, true);
   }
 }
 
+/** A successful login frees this address's attempts for the user. */
 export async function clearLoginFailures(ip: string, username: string): Promise<void> {
-  const [ipUser] = keysFor(ip, username);
-  memory.delete(ipUser!.key);
+  const { ipUser } = keysFor(ip, username);
+  memory.delete(ipUser);
   await getRedis()
-    .del(ipUser!.key)
+    .del(ipUser)
     .catch(() => undefined);
+}
+
+/**
+ * Failed checks of bearer tokens against slow (scrypt) token hashes, per address: each costs tens
+ * of milliseconds, so an address gets MAX_SLOW_TOKEN_MISSES per window. Fast (sha256) token hashes
+ * need no limit.
+ */
+export const MAX_SLOW_TOKEN_MISSES = 10;
+
+export async function reserveSlowTokenCheck(ip: string): Promise<boolean> {
+  const key = appKey("token-fails", ip);
+  try {
+    const res = await getRedis().multi().incr(key).pexpire(key, LOGIN_WINDOW_MS, "NX").exec();
+    if (!res || res.some(([err]) => err)) throw new Error("token counter transaction failed");
+    return Number(res[0]![1]) <= MAX_SLOW_TOKEN_MISSES;
+  } catch {
+    return memoryCount(key, true) <= MAX_SLOW_TOKEN_MISSES;
+  }
 }

@@ -1,5 +1,7 @@
 import "server-only";
-import type { ResolvedAuth } from "./config";
+import { getAuth, type ResolvedAuth } from "./config";
+import { socketAddress } from "./socket";
+import { safeEqual } from "./token-hash";
 
 /**
  * Per-request checks that do not depend on who is asking: is this a Host the app serves (DNS
@@ -63,14 +65,29 @@ export function sameOrigin(req: Request, auth: ResolvedAuth): boolean {
 }
 
 /**
- * The caller's address as Next.js reports it: X-Forwarded-For, which Next fills from the socket
- * only when the client did not send one. Good enough for the audit trail and rate limits, never
- * for trust decisions.
+ * A browser can send a cross-site request without a CORS preflight only with a "simple" content
+ * type (form, text/plain). So a mutation that carries neither Origin nor Sec-Fetch-Site (which
+ * sameOrigin() cannot judge) must say `application/json`: a browser must preflight that.
  */
-export function clientIp(req: Request): string {
-  const xff = req.headers.get("x-forwarded-for");
-  const first = xff?.split(",")[0]?.trim();
-  return first ? first.slice(0, 64) : "unknown";
+export function needsJsonContentType(req: Request): boolean {
+  if (isSafeMethod(req.method) || req.headers.get("origin") || req.headers.get("sec-fetch-site")) return false;
+  const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  return type !== "application/json";
+}
+
+/**
+ * The caller's address: the socket's peer (recorded by the hook in lib/auth/socket.ts). Only a
+ * request that carries the trusted proxy's shared secret may name another address, in the last
+ * `X-Forwarded-For` entry (the one the proxy appended). A client's own X-Forwarded-For is ignored.
+ */
+export function clientIp(req: Request, auth: ResolvedAuth = getAuth()): string {
+  const tp = auth.trustedProxy;
+  if (tp) {
+    const secret = req.headers.get(tp.secretHeader);
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (secret && forwarded && safeEqual(secret, tp.secret)) return forwarded.slice(0, 64);
+  }
+  return socketAddress(req) ?? "unknown";
 }
 
 export function isSecureRequest(req: Request, auth: ResolvedAuth): boolean {

@@ -3,9 +3,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Role } from "./roles";
 
 /**
- * Stateless signed cookies: `base64url(JSON payload).base64url(HMAC-SHA256)`. The session
- * cookie carries who and how; a local user's role is looked up again on every request so that
- * removing a user from the config file ends their session.
+ * Signed cookies: `base64url(JSON payload).base64url(HMAC-SHA256)`. The session cookie carries
+ * who and how, and a session id that logout ends server-side (lib/auth/session-ids.ts); a local
+ * user's role is looked up again on every request so that removing a user from the config file
+ * ends their session.
  */
 export const SESSION_COOKIE = "streamscope_session";
 export const OIDC_TXN_COOKIE = "streamscope_oidc";
@@ -19,6 +20,10 @@ export interface SessionPayload {
   r?: Role;
   /** expiry, unix seconds */
   exp: number;
+  /** session id (lib/auth/session-ids.ts) */
+  sid?: string;
+  /** fingerprint of the password hash the session was opened with (password sessions) */
+  ph?: string;
 }
 
 function sign(key: Buffer, purpose: string, data: string): Buffer {

@@ -21,8 +21,9 @@ export async function checkHealth(): Promise<{ status: number; body: HealthRespo
       body: { status: "ok", redis: { version: info.version, mode: info.mode, flavor: info.flavor } },
     };
   } catch (err) {
-    const code = isConnectionError(err) ? "REDIS_UNAVAILABLE" : "INTERNAL";
-    const message = code === "REDIS_UNAVAILABLE" ? "Redis is unreachable" : "Health check failed";
+    const refused = err instanceof Error && /^(WRONGPASS|NOAUTH)/.test(err.message);
+    const code = isConnectionError(err) || refused ? "REDIS_UNAVAILABLE" : "INTERNAL";
+    const message = refused ? "Redis refused the dashboard's credentials (check REDIS_URL)" : code === "REDIS_UNAVAILABLE" ? "Redis is unreachable" : "Health check failed";
     return { status: 503, body: { status: "error", error: { code, message } } };
   }
 }

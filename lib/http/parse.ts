@@ -32,8 +32,7 @@ export async function parseParams<T>(schema: ZodType<T>, params: Promise<unknown
 
 /** Reads a JSON body with a size cap; junk JSON is a 400, never a 500. */
 export async function parseBody<T>(schema: ZodType<T>, req: Request, maxBytes = MAX_BODY_BYTES): Promise<T> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Body over ${maxBytes} bytes`);
+  assertDeclaredSize(req, maxBytes);
   const text = await readTextCapped(req, maxBytes);
   return parseWith(schema, text.length === 0 ? {} : parseJsonText(text), "body");
 }
@@ -59,7 +58,17 @@ export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): unknown 
   }
 }
 
-/** The body as text; over `maxBytes` it stops reading and throws PAYLOAD_TOO_LARGE. */
+/** Refuses a body whose Content-Length already says it is over `maxBytes`, before reading any of it. */
+export function assertDeclaredSize(req: Request, maxBytes = MAX_BODY_BYTES): void {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Body over ${maxBytes} bytes`);
+}
+
+/**
+ * The body as text; over `maxBytes` it stops reading and throws PAYLOAD_TOO_LARGE. The cancel is
+ * not awaited: on one branch of a cloned (teed) body it settles only once the other branch is
+ * cancelled too, which would hang the request.
+ */
 export async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
   if (!req.body) return "";
   const reader = req.body.getReader();
@@ -70,7 +79,7 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      reader.cancel().catch(() => undefined);
       throw new AppError("PAYLOAD_TOO_LARGE", `Body over ${maxBytes} bytes`);
     }
     chunks.push(value);

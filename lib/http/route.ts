@@ -4,11 +4,12 @@ import { isConnectionError } from "@/lib/redis/client";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate, type Identity } from "@/lib/auth/identity";
-import { clientIp, hostAllowed, isSafeMethod, sameOrigin } from "@/lib/auth/request-checks";
+import { clientIp, hostAllowed, isSafeMethod, needsJsonContentType, sameOrigin } from "@/lib/auth/request-checks";
 import { permissionAllowedInMode, roleAllows, type Permission } from "@/lib/auth/roles";
 import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
+import { assertDeclaredSize } from "@/lib/http/parse";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import type { AuditEntry } from "@/lib/api/audit-types";
 
@@ -90,6 +91,9 @@ async function admit(req: Request, spec: RouteSpec, params: Record<string, unkno
   if (!isSafeMethod(req.method) && !viaBearer && !sameOrigin(req, auth)) {
     throw new AppError("FORBIDDEN", "Cross-origin request refused");
   }
+  if (!viaBearer && needsJsonContentType(req)) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json (Content-Type: application/json)");
+  }
   if (!identity) return null;
   refuseAppKey(params.key);
   // Read-only mode refuses every route that can change something; admin-only reads (the
@@ -150,6 +154,7 @@ export function apiRoute(spec: RouteSpec, handler: Handler) {
     try {
       const identity = await admit(req, spec, params, seen);
       if (identity) rememberIdentity(req, identity);
+      assertDeclaredSize(req);
       if (spec.action) body = await peekJsonBody(req);
       const result = await handler(req, ctx);
       if (result instanceof Response) {

@@ -73,6 +73,21 @@ test.afterAll(async () => {
   if (app?.pid) app.kill("SIGTERM");
 });
 
+/** One raw HTTP request to the auth server (no browser, so no Origin and no cookie jar). */
+function rawRequest(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<{ status: number; body: string; setCookie: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${authURL}${path}`, { method, headers }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, setCookie: String(res.headers["set-cookie"]?.[0] ?? ""), headers: res.headers }));
+    });
+    // The server may answer and stop reading before the whole body is sent.
+    req.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err)));
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
 async function logIn(page: Page, user: keyof typeof USERS, next = "/") {
   await page.goto(`${authURL}${next}`);
   await expect(page).toHaveURL(/\/login\?next=/, SLOW);
@@ -109,6 +124,70 @@ test.describe("with auth configured", () => {
     await expect(page).toHaveURL(/\/login\?next=%2F$/);
     const api = await page.request.get(`${authURL}/api/auth/me`);
     expect(api.status()).toBe(401);
+    // Logout ended the session on the server: a copy of the old cookie is refused too.
+    const replay = await rawRequest("GET", "/api/auth/me", { cookie: `streamscope_session=${session!.value}` });
+    expect(replay.status).toBe(401);
+  });
+
+  test("after login the browser goes only to a path on this site, even when the next parameter hides a tab", async ({ page }) => {
+    await page.goto(`${authURL}/login?next=${encodeURIComponent("/\t/evil.example/x")}`);
+    await page.getByLabel("Username", { exact: true }).fill("vera");
+    await page.getByLabel("Password", { exact: true }).fill(USERS.vera);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByLabel("Current user")).toContainText("vera", SLOW);
+    expect(new URL(page.url()).origin).toBe(authURL);
+    expect(new URL(page.url()).pathname).toBe("/");
+  });
+
+  test("a body over the limit is answered 413 within a second, streamed or declared, and audited", async () => {
+    const login = await rawRequest("POST", "/api/auth/login", { "content-type": "application/json" }, JSON.stringify({ username: "vera", password: USERS.vera }));
+    expect(login.status).toBe(200);
+    const cookie = login.setCookie.split(";")[0]!;
+    const big = Buffer.alloc(3 * 1024 * 1024, " ");
+    big.write('{"ids":["1-0"],"pad":"');
+    big.write('"}', big.length - 2);
+    for (const chunked of [true, false]) {
+      const started = Date.now();
+      const res = await rawRequest("POST", "/api/streams/orders/groups/g/ack", { cookie, "content-type": "application/json", ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(big.length) }) }, big);
+      const took = Date.now() - started;
+      // vera is a viewer: the refusal must not wait for a body it will never read either.
+      expect([403, 413]).toContain(res.status);
+      expect(took, `answered in ${took} ms`).toBeLessThan(1000);
+    }
+    const ann = await rawRequest("POST", "/api/auth/login", { "content-type": "application/json" }, JSON.stringify({ username: "ann", password: USERS.ann }));
+    const annCookie = ann.setCookie.split(";")[0]!;
+    const started = Date.now();
+    const res = await rawRequest("POST", "/api/streams/orders/groups/g/ack", { cookie: annCookie, "content-type": "application/json", "transfer-encoding": "chunked" }, big);
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test("malformed escapes in a path: a JSON 400 for the API, the not-found page for pages", async () => {
+    for (const path of ["/api/streams/%ZZ", "/api/streams/%ff/groups"]) {
+      const res = await rawRequest("GET", path);
+      expect(res.status, path).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: "BAD_REQUEST" } });
+    }
+    for (const path of ["/streams/%ZZ", "/streams/%ff"]) {
+      const res = await rawRequest("GET", path);
+      expect(res.status, `${path} → ${res.headers.location ?? ""}`).toBe(404);
+      expect(res.headers["content-type"]).toContain("text/html");
+    }
+  });
+
+  test("rate limits count the socket address, not a client's X-Forwarded-For; HSTS over https", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await rawRequest("POST", "/api/auth/login", { "content-type": "application/json", "x-forwarded-for": `10.66.${i}.1` }, JSON.stringify({ username: "nobody-ratelimit", password: `wrong-${i}` }));
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    const https = await rawRequest("GET", "/login", { "x-forwarded-proto": "https" });
+    expect(https.headers["strict-transport-security"]).toContain("max-age=");
+    const plain = await rawRequest("GET", "/login");
+    expect(plain.headers["strict-transport-security"]).toBeUndefined();
   });
 
   test("pages carry a nonce CSP and still hydrate; security headers are set", async ({ page }) => {
@@ -226,6 +305,30 @@ test.describe("stream scope on pages", () => {
     await expect(page.getByRole("heading", { name: "Group not found" })).toBeVisible(SLOW);
     await page.goto(`${authURL}/streams/${encodeURIComponent(stream)}/history`);
     await expect(page.getByText("No such stream")).toBeVisible(SLOW);
+  });
+});
+
+test.describe("local mode on the bound socket", () => {
+  test("`next start` without -H (every interface) and no auth refuses to serve", async () => {
+    test.setTimeout(90_000);
+    const port = await freePort();
+    const config = join(mkdtempSync(join(tmpdir(), "streamscope-e2e-local-")), "config.json");
+    writeFileSync(config, "{}");
+    const env: NodeJS.ProcessEnv = { ...process.env, STREAMSCOPE_CONFIG: config, REDIS_URL: e2eState().redisUrl, WORKER: "off", NODE_ENV: "production", PORT: String(port) };
+    delete env.HOSTNAME;
+    const child = spawn(process.execPath, [join(process.cwd(), "node_modules/next/dist/bin/next"), "start", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], env });
+    let stderr = "";
+    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 60_000);
+      child.on("exit", (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    if (code === null) child.kill("SIGTERM");
+    expect(code).toBe(1);
+    expect(stderr).toContain("refuses to listen on a non-loopback address without login");
   });
 });
 

@@ -15,7 +15,7 @@ import type { AuditResponse } from "@/lib/api/audit-types";
 import type { MeResponse } from "@/lib/api/auth-types";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { CROSS_ORIGIN, SAME_ORIGIN, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { CROSS_ORIGIN, fromAddress, SAME_ORIGIN, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
 
 const redis = testRedis();
 const prefix = uniquePrefix("authflow");
@@ -88,7 +88,7 @@ describe("password login", () => {
   });
 
   it("rate-limits failed logins per IP and username, in Redis", async () => {
-    const headers = { "x-forwarded-for": "203.0.113.9" };
+    const headers = fromAddress("203.0.113.9");
     for (let i = 0; i < MAX_FAILS_PER_IP_USER; i++) {
       const r = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ada", password: `bad${i}` }, headers });
       expect(r.status).toBe(401);
@@ -96,7 +96,7 @@ describe("password login", () => {
     const blocked = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ada", password: "adm1n" }, headers });
     expect(blocked.status).toBe(429);
     // Another address is not blocked.
-    const other = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ada", password: "adm1n" }, headers: { "x-forwarded-for": "203.0.113.10" } });
+    const other = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ada", password: "adm1n" }, headers: fromAddress("203.0.113.10") });
     expect(other.status).toBe(200);
     const [, keys] = await redis.scan("0", "MATCH", `${prefix}app:login-fails:*`, "COUNT", 1000);
     expect(keys.length).toBeGreaterThan(0);
@@ -157,7 +157,7 @@ describe("audit trail", () => {
     const ok = await callRoute(ackRoute as never, "/api/streams/a%3A1/groups/g/ack", {
       params: { key: "a:1", group: "g" },
       body: { ids },
-      headers: { ...ann, "user-agent": "vitest-agent", "x-forwarded-for": "198.51.100.7" },
+      headers: { ...ann, "user-agent": "vitest-agent", "x-forwarded-for": "10.0.0.1", ...fromAddress("198.51.100.7") },
     });
     expect(ok.status).toBe(200);
     const denied = await callRoute(ackRoute as never, "/api/x", { params: { key: "a:1", group: "g" }, body: { filter: { consumer: "c" } }, headers: { ...ann, ...CROSS_ORIGIN } });

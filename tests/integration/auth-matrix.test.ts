@@ -31,19 +31,20 @@ interface Caller {
   rebinding?: boolean;
 }
 
+// A fresh session per request: the matrix also calls logout, which ends the session it is sent.
 const cookie = (u: string) => ({ cookie: sessionCookieHeader({ u, m: "password" }) });
 
 const CALLERS: Caller[] = [
   { name: "anonymous", headers: {}, role: null },
-  { name: "viewer (cookie)", headers: cookie("vera"), role: "viewer" },
-  { name: "operator (cookie)", headers: cookie("otto"), role: "operator" },
-  { name: "admin (cookie)", headers: cookie("ada"), role: "admin" },
+  { name: "viewer (cookie)", get headers() { return cookie("vera"); }, role: "viewer" },
+  { name: "operator (cookie)", get headers() { return cookie("otto"); }, role: "operator" },
+  { name: "admin (cookie)", get headers() { return cookie("ada"); }, role: "admin" },
   { name: "viewer (bearer)", headers: { authorization: `Bearer ${TOKENS.viewer}` }, role: "viewer" },
   { name: "operator (bearer)", headers: { authorization: `Bearer ${TOKENS.operator}` }, role: "operator" },
   { name: "operator (bearer, other streams)", headers: { authorization: `Bearer ${TOKENS.scoped}` }, role: "operator", outOfScope: true },
   { name: "wrong bearer", headers: { authorization: "Bearer nope" }, role: null },
-  { name: "admin, cross-origin", headers: { ...cookie("ada"), ...CROSS_ORIGIN }, role: "admin", crossOrigin: true },
-  { name: "admin, foreign Host", headers: { ...cookie("ada"), host: "evil.example:3000" }, role: "admin", rebinding: true },
+  { name: "admin, cross-origin", get headers() { return { ...cookie("ada"), ...CROSS_ORIGIN }; }, role: "admin", crossOrigin: true },
+  { name: "admin, foreign Host", get headers() { return { ...cookie("ada"), host: "evil.example:3000" }; }, role: "admin", rebinding: true },
 ];
 
 type Expected = "allowed" | 401 | 403 | 404;

@@ -162,6 +162,14 @@ describe("OIDC sign-in against a local provider", () => {
     expect(cb.headers.getSetCookie().some((c) => c.startsWith("streamscope_session=") && !c.includes("Max-Age=0"))).toBe(false);
   });
 
+  it("goes back only to a path that stays on this site once the URL parser has normalised it", async () => {
+    const { back, txn } = await ssoLogin("bob", "/\t/evil.example/x");
+    const cb = await callRoute<string>(oidcCallbackGET as never, `${back.pathname}${back.search}`, { headers: { cookie: txn } });
+    expect(cb.status).toBe(200);
+    expect(cb.body).toContain('http-equiv="refresh" content="0;url=/"');
+    expect(cb.body).not.toContain("evil.example");
+  });
+
   it("refuses a callback with a wrong state or without the transaction cookie", async () => {
     const { back, txn } = await ssoLogin("alice");
     const tampered = new URL(back);

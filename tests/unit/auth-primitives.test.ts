@@ -5,7 +5,8 @@ import { readCookie, serializeCookie, signValue, verifyValue } from "@/lib/auth/
 import { highestRole, permissionAllowedInMode, roleAllows } from "@/lib/auth/roles";
 import { canSeeStream } from "@/lib/auth/scope";
 import { hostAllowed, isLoopbackHostname, sameOrigin } from "@/lib/auth/request-checks";
-import { rolesFromClaims, safeNextPath } from "@/lib/auth/oidc";
+import { rolesFromClaims } from "@/lib/auth/oidc";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import { pageCsp } from "@/lib/auth/csp";
 import { resolveAuth } from "@/lib/auth/config";
@@ -138,6 +139,16 @@ describe("OIDC helpers", () => {
     expect(safeNextPath("/\\evil.example")).toBe("/");
     expect(safeNextPath("https://evil.example")).toBe("/");
     expect(safeNextPath(null)).toBe("/");
+  });
+  it("judges the path as the URL parser reads it (tabs and newlines dropped, backslash as slash)", () => {
+    for (const evil of ["/\t/evil.example/x", "/\n/evil.example", "/\r\n/evil.example", "/\t\\evil.example", "/.//evil.example", "\t//evil.example", "/%09/evil.example/x"]) {
+      const out = safeNextPath(evil);
+      expect(new URL(out, "http://app.test/").origin, evil).toBe("http://app.test");
+      expect(out.startsWith("//")).toBe(false);
+    }
+    expect(safeNextPath("/\t/evil.example/x")).toBe("/");
+    expect(safeNextPath("/streams/a\tb?x=1#h")).toBe("/streams/ab?x=1#h");
+    expect(safeNextPath("/streams/orders%3A1")).toBe("/streams/orders%3A1");
   });
 });
 
