@@ -2,7 +2,8 @@
 import { useState, type FormEvent } from "react";
 import { useAudit } from "@/lib/hooks/use-audit";
 import { useMe } from "@/lib/hooks/use-me";
-import { formatNumber, formatTime } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
@@ -97,7 +98,8 @@ export function AuditView() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} className="border-t border-slate-100 align-top">
-                  <td className="whitespace-nowrap px-3 py-1.5">{formatTime(e.time)}</td>
+                  <td className="whitespace-nowrap px-3 py-1.5"><Time ms={e.time} />
+                  </td>
                   <td className="px-3 py-1.5">
                     {e.who}
                     <span className="block text-xs text-slate-500">
