@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
-import { decodeSegment } from "@/lib/http/segment";
+import { decodeSegment, encodeSegment } from "@/lib/http/segment";
 
 interface Props {
   params: Promise<{ key: string; group: string }>;
@@ -31,7 +31,7 @@ export default async function GroupRoute({ params }: Props) {
           </li>
           <li aria-hidden>›</li>
           <li>
-            <Link href={`/streams/${encodeURIComponent(key)}`} className="break-all font-mono hover:underline">
+            <Link href={`/streams/${encodeSegment(key)}`} className="break-all font-mono hover:underline">
               {key}
             </Link>
           </li>
