@@ -6,6 +6,7 @@ import { Nav } from "@/components/layout/nav";
 import { RedisStatusBanner } from "@/components/layout/redis-status-banner";
 import { AlertBanner } from "@/components/alerts/alert-banner";
 import { LocalModeBanner } from "@/components/auth/local-mode-banner";
+import { KeyboardShortcuts } from "@/components/layout/keyboard-shortcuts";
 import { isLocalMode } from "@/lib/auth/mode";
 
 export const metadata: Metadata = {
@@ -25,6 +26,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <AlertBanner />
           <Nav />
           <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
+          <KeyboardShortcuts />
         </Providers>
       </body>
     </html>

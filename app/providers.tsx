@@ -1,11 +1,25 @@
 "use client";
-import { isServer, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { isServer, MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Toaster } from "sonner";
 import type { ReactNode } from "react";
 import { ApiError } from "@/lib/api/fetcher";
+import { loginUrlFor } from "@/lib/api/login-redirect";
+
+let redirecting = false;
+
+/** A 401 means the session ended (expired or logged out elsewhere): log in again, then come back here. */
+function onApiError(error: unknown) {
+  if (!(error instanceof ApiError) || error.status !== 401 || redirecting) return;
+  const target = loginUrlFor(window.location);
+  if (target === null) return;
+  redirecting = true;
+  window.location.assign(target);
+}
 
 function makeQueryClient() {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: onApiError }),
+    mutationCache: new MutationCache({ onError: onApiError }),
     defaultOptions: {
       queries: {
         staleTime: 2000,

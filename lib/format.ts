@@ -49,3 +49,21 @@ export function formatAgo(ms: number | null | undefined, now = Date.now()): stri
   if (delta < 0) return `in ${formatDuration(-delta)}`;
   return `${formatDuration(delta)} ago`;
 }
+
+/** "2026-11-25 14:03:07 GMT+1" in the viewer's time zone (or `timeZone`), 24-hour, same shape everywhere. */
+export function formatLocalTime(ms: number | null | undefined, timeZone?: string): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).formatToParts(new Date(ms));
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
+}

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startRedisServer, type PrivateRedis } from "./lib/redis-server";
 import { startSimulator, type Simulator } from "./lib/simulator";
+import { listenHost } from "./lib/listen-host.mjs";
 import { ensureSystemDeps } from "./lib/system-deps";
 
 const require = createRequire(import.meta.url);
@@ -29,7 +30,8 @@ function buildIsStale(): boolean {
   const buildId = ".next/BUILD_ID";
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  return ["app", "components", "lib"].some((d) => existsSync(d) && newestMtime(d) > built);
+  const sources = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+  return sources.some((p) => existsSync(p) && (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
 }
 
 const DEMO_CONFIG = {
@@ -42,7 +44,7 @@ const DEMO_CONFIG = {
 
 async function main() {
   const port = Number(process.env.PORT ?? (await freePortPreferring(3000)));
-  const hostname = process.env.HOSTNAME ?? "127.0.0.1";
+  const hostname = listenHost(process.env);
   let redis: PrivateRedis | undefined;
   let redisUrl = process.env.REDIS_URL;
   if (!redisUrl) {

@@ -1,14 +1,16 @@
-// `npm start`: serves the built app on PORT (default 3000) and HOSTNAME (default 127.0.0.1).
-// Without auth configured it serves loopback only (see docs/security.md).
+// `npm start`: serves the built app on PORT (default 3000) and STREAMSCOPE_HOST (default 127.0.0.1;
+// see scripts/lib/listen-host.mjs for HOSTNAME). Without auth configured it serves loopback only
+// (see docs/security.md).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { listenHost } from "./lib/listen-host.mjs";
 
 const require = createRequire(import.meta.url);
 const nextBin = require.resolve("next/dist/bin/next");
 const port = process.env.PORT || "3000";
-const hostname = process.env.HOSTNAME || "127.0.0.1";
+const hostname = listenHost(process.env);
 
 function authConfigured() {
   const path = resolve(process.env.STREAMSCOPE_CONFIG || "./streamscope.config.json");
@@ -32,7 +34,7 @@ if (!isLoopback(hostname) && !authConfigured()) {
   console.error(
     `Refusing to listen on ${hostname} without login. Configure auth in the config file (STREAMSCOPE_CONFIG): ` +
       "auth.users (passwords hashed with `npm run hash-secret -- <password>`), auth.tokens, auth.oidc or auth.trustedProxy; " +
-      "or listen on 127.0.0.1 (HOSTNAME=127.0.0.1). See docs/security.md.",
+      "or listen on 127.0.0.1 (STREAMSCOPE_HOST=127.0.0.1). See docs/security.md.",
   );
   process.exit(1);
 }

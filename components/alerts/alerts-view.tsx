@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import { toast } from "sonner";
 import { SILENCE_CHOICES, type Alert } from "@/lib/api/alerts-types";
 import { formatAgo, formatTime } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import { useAlerts, useEvaluateAlerts, useSilenceAlert } from "@/lib/hooks/use-alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -120,7 +121,7 @@ function AlertRow({ alert: a, now }: { alert: Alert; now: number }) {
           </span>
         </p>
         <p className="text-slate-700">{a.message}</p>
-        {silenced ? <p className="text-xs text-slate-500">Silenced until {formatTime(a.silencedUntil)}</p> : null}
+        {silenced ? <p className="text-xs text-slate-500">Silenced until <Time ms={a.silencedUntil} /></p> : null}
         {a.resolvedAt !== null && a.state === "resolved" ? (
           <p className="text-xs text-slate-500">Resolved {formatAgo(a.resolvedAt, now)}</p>
         ) : null}

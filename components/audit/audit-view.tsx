@@ -2,7 +2,8 @@
 import { useState, type FormEvent } from "react";
 import { useAudit } from "@/lib/hooks/use-audit";
 import { useMe } from "@/lib/hooks/use-me";
-import { formatNumber, formatTime } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
@@ -107,7 +108,7 @@ export function AuditView() {
               {entries.map((e) => (
                 <tr key={e.id} className="border-t border-slate-100 align-top">
                   <td className="whitespace-nowrap px-3 py-1.5">
-                    {formatTime(e.time)}
+                    <Time ms={e.time} />
                     {e.verified === false ? (
                       <span className="block">
                         <Badge tone="bad" title={UNVERIFIED_HELP}>

@@ -12,6 +12,7 @@ import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group-admin";
 import { isValidId, normalizeId } from "@/lib/streams/ids";
 import { CreateGroupForm } from "./create-group-form";
 import { PublishMessageForm } from "./publish-message-form";
+import { encodeSegment } from "@/lib/http/segment";
 
 /** Admin of one group: move its position, delete it; publish to its stream, add another group. */
 export function GroupAdmin({ streamKey, detail }: { streamKey: string; detail: GroupDetailResponse }) {
@@ -136,7 +137,7 @@ function DeleteGroup({ streamKey, detail }: { streamKey: string; detail: GroupDe
           remove.mutate(undefined, {
             onSuccess: (r) => {
               toast.success(`Deleted group ${detail.name}; ${messages(r.pendingDropped)} pending dropped`);
-              router.push(`/streams/${encodeURIComponent(streamKey)}`);
+              router.push(`/streams/${encodeSegment(streamKey)}`);
             },
             onError: (err) => {
               setConfirming(false);

@@ -5,6 +5,7 @@
 import type { StreamRow } from "@/lib/api/streams-types";
 import { groupFamilies, type OverviewItem } from "@/lib/streams/families";
 import { formatNumber } from "@/lib/format";
+import { encodeSegment } from "@/lib/http/segment";
 
 export type { OverviewItem };
 
@@ -101,5 +102,5 @@ export function filterToMatch(text: string): string {
 }
 
 export function streamHref(key: string): string {
-  return `/streams/${encodeURIComponent(key)}`;
+  return `/streams/${encodeSegment(key)}`;
 }

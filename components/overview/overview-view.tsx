@@ -46,6 +46,7 @@ export function OverviewView() {
           Filter streams
           <input
             type="search"
+            data-shortcut="filter"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             placeholder="orders_* or any text"

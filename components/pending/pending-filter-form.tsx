@@ -52,7 +52,7 @@ export function PendingFilterForm({
     <form onSubmit={submit} aria-label="Filter pending messages" className="grid grid-cols-2 gap-2 md:grid-cols-6 md:items-end">
       <label className="block text-xs text-slate-600">
         Consumer
-        <input className={inputClass} list={listId} value={consumer} onChange={(e) => setConsumer(e.target.value)} placeholder="any" />
+        <input className={inputClass} data-shortcut="filter" list={listId} value={consumer} onChange={(e) => setConsumer(e.target.value)} placeholder="any" />
         <datalist id={listId}>
           {consumers.map((c) => (
             <option key={c} value={c} />

@@ -12,6 +12,7 @@ import { EntriesTable } from "./entry-row";
 import { ExportButtons } from "./export-buttons";
 import { OrphanedNotice } from "./orphaned-notice";
 import { pageStartAround, previousPageStart } from "./paging";
+import { encodeSegment } from "@/lib/http/segment";
 
 interface View {
   order: EntryOrder;
@@ -21,7 +22,7 @@ interface View {
 }
 
 export function streamHref(key: string, id?: string): string {
-  const base = `/streams/${encodeURIComponent(key)}`;
+  const base = `/streams/${encodeSegment(key)}`;
   return id ? `${base}?id=${encodeURIComponent(id)}` : base;
 }
 

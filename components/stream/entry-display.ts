@@ -1,5 +1,5 @@
 /** Shaping of entry values and states for display. Pure; tested in tests/unit/entry-display.test.ts. */
-import type { EntryOrder, GroupEntryState } from "@/lib/api/entries-types";
+import type { EntryOrder, EntryStateName, GroupEntryState } from "@/lib/api/entries-types";
 import type { FieldValue } from "@/lib/api/types";
 import { formatDuration } from "@/lib/format";
 import { STATE_LABELS } from "@/lib/streams/states";
@@ -43,7 +43,7 @@ export function stateText(s: GroupEntryState): string {
   return `pending · ${s.consumer} · idle ${formatDuration(s.idleMs)} · ${deliveries}`;
 }
 
-export function stateTone(s: GroupEntryState): "warn" | "info" | "ok" {
+export function stateTone(s: { state: EntryStateName }): "warn" | "info" | "ok" {
   return s.state === "pending" ? "warn" : s.state === "delivered" ? "info" : "ok";
 }
 

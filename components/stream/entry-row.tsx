@@ -2,12 +2,18 @@
 import clsx from "clsx";
 import { useEffect, useRef, useState } from "react";
 import type { StreamEntry } from "@/lib/api/entries-types";
-import { Button } from "@/components/ui/button";
-import { formatTime } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import { idToTimeMs } from "@/lib/streams/ids";
 import { EntryStateBadge } from "./entry-state-badge";
 import { FieldValue } from "./field-value";
 import { RedriveButton } from "./redrive-button";
+import { StateLegend } from "./state-legend";
+
+/** A click on the row itself (not on a control in it, not the end of a text selection) toggles it. */
+function isPlainRowClick(e: React.MouseEvent): boolean {
+  if ((e.target as HTMLElement).closest("a, button, input, select, textarea, summary, [role=dialog]")) return false;
+  return !window.getSelection()?.toString();
+}
 
 export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey: string; entry: StreamEntry; groups: string[]; highlighted?: boolean }) {
   const [expanded, setExpanded] = useState(false);
@@ -20,11 +26,32 @@ export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey:
       ref={ref}
       data-entry-id={entry.id}
       aria-current={highlighted ? "true" : undefined}
-      className={clsx("border-t border-slate-100 align-top", highlighted && "bg-yellow-100 ring-2 ring-yellow-400")}
+      onClick={(e) => isPlainRowClick(e) && setExpanded((v) => !v)}
+      className={clsx(
+        "cursor-pointer border-t border-slate-100 align-top hover:bg-slate-50",
+        highlighted && "bg-yellow-100 ring-2 ring-yellow-400",
+      )}
     >
       <td className="whitespace-nowrap px-2 py-1.5">
-        <div className="font-mono text-xs">{entry.id}</div>
-        <div className="text-xs text-slate-500">{formatTime(idToTimeMs(entry.id))}</div>
+        <div className="flex items-start gap-1">
+          <button
+            type="button"
+            aria-expanded={expanded}
+            aria-label={`${expanded ? "Collapse" : "Expand"} ${entry.id}`}
+            onClick={() => setExpanded((v) => !v)}
+            className="rounded px-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-blue-600"
+          >
+            <svg aria-hidden="true" viewBox="0 0 20 20" className={clsx("h-4 w-4 transition-transform", expanded && "rotate-90")} fill="currentColor">
+              <path d="M7.2 4.2a1 1 0 0 1 1.4 0l5 5a1 1 0 0 1 0 1.4l-5 5a1 1 0 1 1-1.4-1.4L11.5 10 7.2 5.6a1 1 0 0 1 0-1.4Z" />
+            </svg>
+          </button>
+          <div>
+            <div className="font-mono text-xs">{entry.id}</div>
+            <div className="text-xs text-slate-500">
+              <Time ms={idToTimeMs(entry.id)} />
+            </div>
+          </div>
+        </div>
       </td>
       <td className="px-2 py-1.5">
         <dl className="grid grid-cols-[minmax(4rem,max-content)_1fr] gap-x-3 gap-y-0.5 text-sm">
@@ -53,9 +80,6 @@ export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey:
         )}
       </td>
       <td className="space-y-1 px-2 py-1.5">
-        <Button size="sm" variant="ghost" aria-expanded={expanded} onClick={() => setExpanded((v) => !v)}>
-          {expanded ? `Collapse ${entry.id}` : `Expand ${entry.id}`}
-        </Button>
         <RedriveButton streamKey={streamKey} entry={entry} />
       </td>
     </tr>
@@ -76,6 +100,8 @@ export function EntriesTable({
   label: string;
 }) {
   return (
+    <div className="space-y-2">
+    <StateLegend />
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
       <table className="w-full text-left" aria-label={label}>
         <thead className="bg-slate-50 text-xs uppercase text-slate-500">
@@ -94,6 +120,7 @@ export function EntriesTable({
           ))}
         </tbody>
       </table>
+    </div>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import type { GroupSummary } from "@/lib/api/streams-types";
 import { EmptyState } from "@/components/ui/states";
 import { formatNumber } from "@/lib/format";
+import { encodeSegment } from "@/lib/http/segment";
 
 const LAG_UNKNOWN_HELP =
   "Redis cannot compute this group's lag: it was created or moved to an id in the middle of the stream or in the future, or an entry after its last-delivered-id was deleted.";
@@ -13,7 +14,7 @@ export function lagText(lag: number | null): string {
 }
 
 export function groupHref(streamKey: string, group: string): string {
-  return `/streams/${encodeURIComponent(streamKey)}/groups/${encodeURIComponent(group)}`;
+  return `/streams/${encodeSegment(streamKey)}/groups/${encodeSegment(group)}`;
 }
 
 /** `actions` renders per-group controls (slot for the group-admin forms). */

@@ -43,7 +43,7 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
         </label>
         <label className="flex flex-col text-xs text-slate-600">
           Value contains
-          <input className={input} value={value} onChange={(e) => setValue(e.target.value)} />
+          <input className={input} data-shortcut="filter" value={value} onChange={(e) => setValue(e.target.value)} />
         </label>
         <label className="flex flex-col text-xs text-slate-600">
           From id (optional)

@@ -1,5 +1,6 @@
 import type { StreamDetail } from "@/lib/api/streams-types";
-import { formatBytes, formatDuration, formatNumber, formatTime } from "@/lib/format";
+import { Time } from "@/components/ui/time";
+import { formatBytes, formatDuration, formatNumber } from "@/lib/format";
 import { idToTimeMs } from "@/lib/streams/ids";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -16,7 +17,9 @@ function IdWithTime({ id }: { id: string | null }) {
   return (
     <>
       {id}
-      <span className="block text-xs text-slate-500">{formatTime(idToTimeMs(id))}</span>
+      <span className="block text-xs text-slate-500">
+        <Time ms={idToTimeMs(id)} />
+      </span>
     </>
   );
 }

@@ -12,6 +12,7 @@ import { idToTimeMs, isValidId } from "@/lib/streams/ids";
 import type { z } from "zod";
 import type { alertRuleOverrideSchema } from "@/lib/config/schema";
 import type { GroupSnapshot, StreamSnapshot } from "./snapshot";
+import { encodeSegment } from "@/lib/http/segment";
 
 export type AlertRuleOverride = z.infer<typeof alertRuleOverrideSchema>;
 
@@ -92,7 +93,7 @@ export function alertId(rule: AlertRule, stream: string, group: string | null, c
 }
 
 export function streamLink(stream: string): string {
-  return `/streams/${encodeURIComponent(stream)}`;
+  return `/streams/${encodeSegment(stream)}`;
 }
 
 export function groupLink(stream: string, group: string, filter: { minIdleMs?: number; consumer?: string } = {}): string {
@@ -100,7 +101,7 @@ export function groupLink(stream: string, group: string, filter: { minIdleMs?: n
   if (filter.minIdleMs !== undefined) params.set("minIdleMs", String(filter.minIdleMs));
   if (filter.consumer !== undefined) params.set("consumer", filter.consumer);
   const qs = params.toString();
-  return `${streamLink(stream)}/groups/${encodeURIComponent(group)}${qs ? `?${qs}` : ""}`;
+  return `${streamLink(stream)}/groups/${encodeSegment(group)}${qs ? `?${qs}` : ""}`;
 }
 
 function condition(

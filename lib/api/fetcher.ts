@@ -1,4 +1,5 @@
 import { isErrorBody, type ErrorCode } from "@/lib/errors";
+import { encodeSegment } from "@/lib/http/segment";
 
 /** The error the browser sees: the same code and message the route answered. */
 export class ApiError extends Error {
@@ -31,7 +32,7 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
   return body as T;
 }
 
-export const seg = (value: string) => encodeURIComponent(value);
+export const seg = encodeSegment;
 
 export function withQuery(path: string, query: Record<string, string | number | boolean | undefined | null>): string {
   const params = new URLSearchParams();

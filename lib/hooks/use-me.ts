@@ -4,10 +4,17 @@ import { fetchMe } from "@/lib/api/auth-client";
 import { queryKeys } from "@/lib/api/query-keys";
 import type { MeResponse } from "@/lib/api/auth-types";
 import type { Permission } from "@/lib/auth/roles";
+import { useHydrated } from "./use-hydrated";
 
-/** Who the browser is logged in as, and what that role may do (for hiding controls). */
-export function useMe() {
-  return useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 60_000, retry: false });
+/**
+ * Who the browser is logged in as, and what that role may do (for hiding controls). Undefined
+ * while hydrating: the answer often arrives (for the layout) before a streamed page segment
+ * hydrates, and that segment was rendered on the server without it.
+ */
+export function useMe(): { data: MeResponse | undefined } {
+  const query = useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 60_000, retry: false });
+  const hydrated = useHydrated();
+  return { data: hydrated ? query.data : undefined };
 }
 
 export function meAllows(me: MeResponse | undefined, permission: Permission): boolean {

@@ -12,6 +12,7 @@ import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { assertDeclaredSize } from "@/lib/http/parse";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import type { AuditEntry } from "@/lib/api/audit-types";
+import { unescapeSegment } from "@/lib/http/segment";
 
 /**
  * What a route needs from the caller. `read` for every GET, `operate` for message actions,
@@ -148,7 +149,9 @@ async function audit(
  */
 export function apiRoute(spec: RouteSpec, handler: Handler) {
   return async (req: Request, ctx: RouteContext): Promise<Response> => {
-    const params: Record<string, unknown> = (await Promise.resolve(ctx.params).catch(() => undefined)) ?? {};
+    const raw: Record<string, unknown> = (await Promise.resolve(ctx.params).catch(() => undefined)) ?? {};
+    const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? unescapeSegment(v) : v]));
+    const named = { ...ctx, params: Promise.resolve(params) } as RouteContext;
     const seen: { identity: Identity | null } = { identity: null };
     let body: unknown;
     try {
@@ -156,7 +159,7 @@ export function apiRoute(spec: RouteSpec, handler: Handler) {
       if (identity) rememberIdentity(req, identity);
       assertDeclaredSize(req);
       if (spec.action) body = await peekJsonBody(req);
-      const result = await handler(req, ctx);
+      const result = await handler(req, named);
       if (result instanceof Response) {
         if (spec.action) {
           const json = result.headers.get("content-type")?.includes("json") ? await result.clone().json().catch(() => null) : null;

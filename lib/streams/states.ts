@@ -49,15 +49,23 @@ export function findOrphans(existingIds: Iterable<string>, groups: GroupSnapshot
   return [...orphans].sort(compareIds);
 }
 
+/** The one set of words the UI uses for the three states (badges, legends, README). */
 export const STATE_LABELS: Record<EntryStateName, string> = {
   pending: "pending",
-  delivered: "delivered (waiting)",
-  acked: "acked / skipped",
+  delivered: "delivered to stream",
+  acked: "acked",
+};
+
+/** What each state means in Redis terms, shown in the legend next to every list of states. */
+export const STATE_LEGEND: Record<EntryStateName, string> = {
+  delivered: "in the stream, not yet read by this group (above its last-delivered-id)",
+  pending: "read by a consumer of this group (XREADGROUP), not acked yet (in the group's PEL)",
+  acked: "acked, or skipped: the group was created or moved (SETID) past it",
 };
 
 export const STATE_EXPLANATIONS: Record<EntryStateName, string> = {
-  pending: "Handed to a consumer of this group and not acked yet (in the group's pending entries list).",
-  delivered: "In the stream but not handed to any consumer of this group yet: its id is above the group's last-delivered-id.",
+  pending: "Read by a consumer of this group and not acked yet (in the group's pending entries list).",
+  delivered: "Delivered to the stream, not yet read by this group: its id is above the group's last-delivered-id.",
   acked:
     "At or below the group's last-delivered-id and not pending: acked, or skipped because the group was created or moved (SETID) past it, read with NOACK, or its consumer was deleted.",
 };

@@ -2,12 +2,9 @@
  * Auth in the browser, against a second `next start` of the built app with auth configured
  * (started here on a free 127.0.0.1 port, sharing the e2e Redis), plus local-mode checks
  * against the default e2e server.
- *
- * Tests marked "AFTER MERGE" need pages from other branches (stream page, overview list,
- * action buttons wrapped in <Can>); they are fixme while app/streams/[key]/page.tsx is absent.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +13,6 @@ import { hashPassword } from "../../lib/auth/password";
 import { freePort } from "../../scripts/lib/redis-server";
 import { e2eState, expect, test } from "./fixtures";
 
-const STREAM_PAGE_PRESENT = existsSync("app/streams/[key]/page.tsx");
 const SESSION_SECRET = "e2e-session-secret-0123456789abcdef0123456789";
 // The machine is shared and scrypt is slow on purpose: generous waits, no timing assertions.
 const SLOW = { timeout: 45_000 };
@@ -262,8 +258,7 @@ test.describe("with auth configured", () => {
     await expect(page.getByText("Group not found")).toBeVisible(SLOW);
   });
 
-  test("AFTER MERGE: a viewer sees no action buttons and a forced action is refused 403", async ({ page, redis, prefix }) => {
-    test.fixme(!STREAM_PAGE_PRESENT, "the stream and group pages are on other branches");
+  test("a viewer sees no action buttons on the group page and a forced ack is refused 403", async ({ page, redis, prefix }) => {
     const key = `${prefix}viewer`;
     await redis.xadd(key, "1-0", "f", "v");
     await redis.xgroup("CREATE", key, "g", "0");
@@ -283,6 +278,27 @@ test.describe("with auth configured", () => {
     expect(status).toBe(403);
     // Still pending: the refused request changed nothing.
     expect(((await redis.xpending(key, "g")) as unknown[])[0]).toBe(1);
+  });
+
+  test("when the session ends, the page goes to the login page and comes back to where it was after login", async ({ page, redis, prefix }) => {
+    const key = `${prefix}expiry/é ?`;
+    await redis.xadd(key, "1-0", "f", "v");
+    await redis.xgroup("CREATE", key, "g", "0");
+    const where = `/streams/${encodeURIComponent(key)}?id=1-0`;
+    await logIn(page, "ann", where);
+    await expect(page).toHaveURL(`${authURL}${where}`, SLOW);
+    await expect(page.getByRole("table", { name: "Entries" }).getByRole("row").filter({ hasText: "1-0" })).toBeVisible(SLOW);
+
+    // The session ends (expired, or logged out in another tab): the next poll answers 401.
+    await page.context().clearCookies();
+    await expect(page).toHaveURL(`${authURL}/login?next=${encodeURIComponent(where)}`, SLOW);
+    await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+
+    await page.getByLabel("Username", { exact: true }).fill("ann");
+    await page.getByLabel("Password", { exact: true }).fill(USERS.ann);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(`${authURL}${where}`, SLOW);
+    await expect(page.getByRole("table", { name: "Entries" }).getByRole("row").filter({ hasText: "1-0" })).toBeVisible(SLOW);
   });
 });
 
@@ -340,8 +356,7 @@ test.describe("local mode (default e2e server, no auth)", () => {
     await expect(page.getByRole("button", { name: "Log out" })).toHaveCount(0);
   });
 
-  test("AFTER MERGE: HTML and script in keys, field names and values render as inert text", async ({ page, redis, prefix }) => {
-    test.fixme(!STREAM_PAGE_PRESENT, "the overview list and stream page are on other branches");
+  test("HTML and script in keys, field names and values render as inert text on the overview and stream page", async ({ page, redis, prefix }) => {
     const payload = `<img src=x onerror="window.__xss=1">`;
     const key = `${prefix}${payload}<script>window.__xss=2</script>`;
     await redis.xadd(key, "1-0", `<b onmouseover="window.__xss=3">name</b>`, `<script>window.__xss=4</script>${payload}`);

@@ -25,8 +25,8 @@ describe("state badges", () => {
   it("names the consumer, idle time and deliveries of a pending entry", () => {
     expect(stateText({ state: "pending", consumer: "alice", idleMs: 3000, deliveries: 2 })).toBe("pending · alice · idle 3.0 s · 2 deliveries");
     expect(stateText({ state: "pending", consumer: "b", idleMs: 5, deliveries: 1 })).toContain("1 delivery");
-    expect(stateText({ state: "delivered" })).toBe("delivered (waiting)");
-    expect(stateText({ state: "acked" })).toBe("acked / skipped");
+    expect(stateText({ state: "delivered" })).toBe("delivered to stream");
+    expect(stateText({ state: "acked" })).toBe("acked");
     expect(stateTone({ state: "delivered" })).toBe("info");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCapped, formatDuration, formatNumber } from "@/lib/format";
+import { formatBytes, formatCapped, formatDuration, formatLocalTime, formatNumber, formatTime } from "@/lib/format";
 
 describe("format", () => {
   it("formats durations at each scale", () => {
@@ -15,5 +15,12 @@ describe("format", () => {
     expect(formatCapped(1000, true)).toBe("1,000+");
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(2048)).toBe("2.0 KiB");
+  });
+  it("formats a time in UTC and in a given time zone, 24-hour, same shape", () => {
+    const ms = Date.UTC(2026, 10, 25, 23, 3, 7);
+    expect(formatTime(ms)).toBe("2026-11-25 23:03:07Z");
+    expect(formatLocalTime(ms, "UTC")).toBe("2026-11-25 23:03:07 UTC");
+    expect(formatLocalTime(ms, "Europe/Berlin")).toBe("2026-11-26 00:03:07 GMT+1");
+    expect(formatLocalTime(null)).toBe("—");
   });
 });

@@ -5,7 +5,7 @@ import { GroupHistoryCharts } from "@/components/history/group-history-charts";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
 import { pageSeesStream } from "@/lib/auth/page-scope";
-import { decodeSegment } from "@/lib/http/segment";
+import { decodeSegment, encodeSegment } from "@/lib/http/segment";
 import { isAppKey } from "@/lib/redis/app-keys";
 
 export const dynamic = "force-dynamic";
@@ -28,7 +28,7 @@ export default async function StreamHistoryPage({ params, searchParams }: Props)
   return (
     <div className="space-y-4">
       <h1 className="break-all text-2xl font-semibold">
-        History of <Link href={`/streams/${encodeURIComponent(key)}`} className="font-mono hover:underline">{key}</Link>
+        History of <Link href={`/streams/${encodeSegment(key)}`} className="font-mono hover:underline">{key}</Link>
         {group !== null ? <span className="font-mono"> / {group}</span> : null}
       </h1>
       {group !== null ? (

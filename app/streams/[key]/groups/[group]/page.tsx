@@ -5,7 +5,7 @@ import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
 import { pageSeesStream } from "@/lib/auth/page-scope";
-import { decodeSegment } from "@/lib/http/segment";
+import { decodeSegment, encodeSegment } from "@/lib/http/segment";
 import { isAppKey } from "@/lib/redis/app-keys";
 
 interface Props {
@@ -35,7 +35,7 @@ export default async function GroupRoute({ params }: Props) {
           </li>
           <li aria-hidden>›</li>
           <li>
-            <Link href={`/streams/${encodeURIComponent(key)}`} className="break-all font-mono hover:underline">
+            <Link href={`/streams/${encodeSegment(key)}`} className="break-all font-mono hover:underline">
               {key}
             </Link>
           </li>
