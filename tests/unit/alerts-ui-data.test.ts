@@ -75,7 +75,16 @@ describe("chart shaping", () => {
   });
 
   it("judges the current threshold against the suggestion", () => {
-    const base = { typicalPendingMs: 1000, p50OldestPendingMs: 1000, p95OldestPendingMs: 3000, basedOnSamples: 100 };
+    const base = {
+      typicalPendingMs: 1000,
+      p95PendingMs: 3000,
+      basedOnSamples: 100,
+      raiseHeldBack: false,
+      ackedObservations: 40,
+      windowFrom: 0,
+      windowTo: 1000,
+      stuckNow: { count: 0, maxIdleMs: 0, capped: false },
+    };
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 1000 }).tone).toBe("warn");
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 60_000 }).text).toContain("loose");
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 10_000 }).tone).toBe("ok");
