@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alertSubject, bannerText, linkLabel, loudCount, splitAlerts } from "@/components/alerts/alerts-data";
-import { formatRate, formatTick, isEmptySeries, sparklineRows, toChartRows } from "@/components/history/history-chart-data";
+import { formatRate, formatTimeTick, isEmptySeries, sparklineRows, toChartRows } from "@/components/history/history-chart-data";
 import { adviceVerdict } from "@/components/history/threshold-advice-data";
 import type { Alert } from "@/lib/api/alerts-types";
 
@@ -64,8 +64,8 @@ describe("chart shaping", () => {
 
   it("formats ticks and rates", () => {
     const t = Date.UTC(2026, 10, 25, 13, 5);
-    expect(formatTick(t, "1h")).toBe("13:05");
-    expect(formatTick(t, "24h")).toBe("25 13:05");
+    expect(formatTimeTick(t, 3600_000)).toBe("13:05");
+    expect(formatTimeTick(t, 86400_000)).toBe("25 13:05");
     expect(formatRate(null)).toBe("—");
     expect(formatRate(0)).toBe("0/s");
     expect(formatRate(0.05)).toBe("3.0/min");

@@ -1,6 +1,7 @@
 import { claimPending } from "@/lib/actions/pending-actions";
 import { claimBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
 import { parseBody, parseParams } from "@/lib/http/parse";
+import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest } from "@/lib/redis/client";
 
@@ -10,5 +11,8 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "pending.claim" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(claimBodySchema, req);
-  return claimPending(await redisForRequest(), key, group, body);
+  const redis = await redisForRequest();
+  const result = await claimPending(redis, key, group, body);
+  if (!body.dryRun) await reevaluateAfterAction(redis, [key]);
+  return result;
 });

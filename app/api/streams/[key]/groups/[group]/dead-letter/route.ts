@@ -2,6 +2,7 @@ import { deadLetterPending } from "@/lib/actions/pending-actions";
 import { deadLetterBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
+import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest } from "@/lib/redis/client";
 
@@ -11,5 +12,8 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "pending.dead-letter" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deadLetterBodySchema, req);
-  return deadLetterPending(await redisForRequest(), key, group, body, await streamScopeFilter(req));
+  const redis = await redisForRequest();
+  const result = await deadLetterPending(redis, key, group, body, await streamScopeFilter(req));
+  if (!("dryRun" in result)) await reevaluateAfterAction(redis, [key, result.target]);
+  return result;
 });
