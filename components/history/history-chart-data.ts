@@ -51,12 +51,12 @@ export function sparklineRows(rate: RateSummary | undefined): { t: number; inRat
 }
 
 const MIN = 60_000;
-/** Tick spacings on the time axis: whole minutes and hours, so no two ticks share a label. */
-export const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MIN);
+/** Tick spacings on the time axis: whole seconds (short spans), minutes and hours, so no two ticks share a label. */
+export const TICK_STEPS_MS = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, ...[1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MIN)];
 
 /**
  * Time-axis ticks for [from, to]: the smallest spacing from TICK_STEPS_MS that gives at most
- * `maxTicks`, ticks on its multiples (UTC), so every tick is a distinct minute.
+ * `maxTicks`, ticks on its multiples (UTC), so every tick is a distinct second or minute.
  */
 export function timeTicks(from: number, to: number, maxTicks = 6): { ticks: number[]; stepMs: number } {
   const span = Math.max(0, to - from);
@@ -66,9 +66,13 @@ export function timeTicks(from: number, to: number, maxTicks = 6): { ticks: numb
   return { ticks, stepMs };
 }
 
-/** A tick's label: HH:MM (UTC, as the rest of the UI), with the day of month when the axis spans more than 12 h. */
-export function formatTimeTick(t: number, spanMs: number): string {
+/**
+ * A tick's label: HH:MM (UTC, as the rest of the UI); HH:MM:SS when ticks are less than a minute
+ * apart; with the day of month when the axis spans more than 12 h.
+ */
+export function formatTimeTick(t: number, spanMs: number, stepMs = MIN): string {
   const iso = new Date(t).toISOString();
+  if (stepMs < MIN) return iso.slice(11, 19);
   return spanMs > 12 * 3600_000 ? `${iso.slice(8, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 

@@ -22,7 +22,7 @@ function ChartFrame({ title, children }: { title: string; children: ReactElement
 function axes(rows: readonly ChartRow[], spec: ChartSpec) {
   const from = rows[0]?.t ?? 0;
   const to = rows[rows.length - 1]?.t ?? 0;
-  const { ticks } = timeTicks(from, to);
+  const { ticks, stepMs } = timeTicks(from, to);
   return [
     <CartesianGrid key="grid" strokeDasharray="3 3" stroke="#e2e8f0" />,
     <XAxis
@@ -33,7 +33,7 @@ function axes(rows: readonly ChartRow[], spec: ChartSpec) {
       scale="time"
       ticks={ticks}
       interval={0}
-      tickFormatter={(t: number) => formatTimeTick(t, to - from)}
+      tickFormatter={(t: number) => formatTimeTick(t, to - from, stepMs)}
       fontSize={11}
     />,
     <YAxis key="y" fontSize={11} width={48} allowDecimals={!spec.counts} />,

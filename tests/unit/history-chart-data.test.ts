@@ -9,14 +9,14 @@ describe("time ticks", () => {
     for (const from of starts) {
       for (const span of spans) {
         const to = from + span;
-        const { ticks } = timeTicks(from, to);
-        const labels = ticks.map((t) => formatTimeTick(t, span));
+        const { ticks, stepMs } = timeTicks(from, to);
+        const labels = ticks.map((t) => formatTimeTick(t, span, stepMs));
         expect(new Set(labels).size, `${new Date(from).toISOString()} + ${span} ms: ${labels.join(" ")}`).toBe(labels.length);
         expect(ticks.length).toBeLessThanOrEqual(6);
         for (const t of ticks) {
           expect(t).toBeGreaterThanOrEqual(from);
           expect(t).toBeLessThanOrEqual(to);
-          expect(t % 60_000).toBe(0);
+          expect(t % stepMs).toBe(0);
         }
       }
     }
@@ -37,7 +37,11 @@ describe("time ticks", () => {
     const day = timeTicks(from, from + HISTORY_RANGES["24h"]);
     expect(day.stepMs).toBe(360 * 60_000);
     expect(day.ticks.map((t) => formatTimeTick(t, HISTORY_RANGES["24h"]))).toEqual(["01 12:00", "01 18:00", "02 00:00", "02 06:00"]);
-    expect(TICK_STEPS_MS.every((s) => s % 60_000 === 0)).toBe(true);
+    expect(TICK_STEPS_MS.every((s) => s % 1000 === 0)).toBe(true);
+    // Under a minute of samples: ticks every few seconds, labelled with seconds.
+    const short = timeTicks(from, from + 20_000);
+    expect(short.stepMs).toBe(5_000);
+    expect(short.ticks.map((t) => formatTimeTick(t, 20_000, short.stepMs))).toEqual(["10:41:00", "10:41:05", "10:41:10", "10:41:15", "10:41:20"]);
     expect(timeTicks(from, from).ticks).toEqual([from]);
   });
 });
