@@ -9,7 +9,7 @@ import { formatNumber } from "@/lib/format";
 import { useStreamGroupNames } from "@/lib/hooks/use-group";
 import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hooks/use-pending-action";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, type ActionRequest } from "./action-request";
-import { ACTION_VERB, changedCount, confirmLabel, describeConsequence, DESTRUCTIVE, messages, summarizeResult } from "./action-text";
+import { ACTION_VERB, changedCount, confirmLabel, describeConsequence, DESTRUCTIVE, dialogTitle, idsText, messages, summarizeResult } from "./action-text";
 
 const NEW_CONSUMER = "\u0000new";
 
@@ -101,8 +101,14 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
     );
   }
 
+  const ids = request.target.kind === "ids" ? request.target.ids : null;
   const scope =
-    request.target.kind === "filter" ? (
+    ids ? (
+      <p>
+        {ids.length === 1 ? "Message" : `${messages(ids.length)}:`}{" "}
+        <code className="rounded bg-slate-100 px-1 font-mono text-xs break-all">{idsText(ids)}</code> of group &quot;{group}&quot;
+      </p>
+    ) : request.target.kind === "filter" ? (
       <p>
         Messages {request.target.description}:{" "}
         {matched === null ? (
@@ -122,7 +128,7 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
   return (
     <ConfirmDialog
       open
-      title={`${ACTION_VERB[action]} ${matched === null ? "matching messages" : messages(matched)}?`}
+      title={dialogTitle(action, ids, matched)}
       confirmLabel={confirmLabel(action, matched)}
       destructive={DESTRUCTIVE[action]}
       busy={busy}

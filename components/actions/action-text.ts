@@ -101,3 +101,15 @@ export function changedCount(action: MessageAction, r: ActionResultLike): number
       return r.deleted ?? 0;
   }
 }
+
+/** The ids an action targets, as shown in its dialog: "1-0, 2-0, 3-0 and 7 more". */
+export function idsText(ids: readonly string[], max = 5): string {
+  const shown = ids.slice(0, max).join(", ");
+  return ids.length > max ? `${shown} and ${formatNumber(ids.length - max)} more` : shown;
+}
+
+/** The dialog's title: "Ack message 1-0?" for one id, "Ack 3 messages?" otherwise. */
+export function dialogTitle(action: MessageAction, ids: readonly string[] | null, matched: number | null): string {
+  if (ids && ids.length === 1) return `${ACTION_VERB[action]} message ${ids[0]}?`;
+  return `${ACTION_VERB[action]} ${matched === null ? "matching messages" : messages(matched)}?`;
+}

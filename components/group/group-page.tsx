@@ -25,12 +25,12 @@ interface OpenAction {
 
 /** The group page's live part: facts, charts, consumers, the pending explorer and admin. */
 export function GroupPage({ streamKey, group }: { streamKey: string; group: string }) {
-  const { data, error, isPending, refetch } = useGroup(streamKey, group);
+  const [open, setOpen] = useState<OpenAction | null>(null);
+  const { data, error, isPending, refetch } = useGroup(streamKey, group, { paused: open !== null });
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
   const filter = parseFilter(new URLSearchParams(search.toString()));
-  const [open, setOpen] = useState<OpenAction | null>(null);
 
   if (error instanceof ApiError && error.code === "NOT_FOUND") notFound();
 
@@ -85,6 +85,7 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
         filter={filter}
         onFilterChange={setFilter}
         onRequestAction={requestAction}
+        holdStill={open !== null}
       />
       <Can permission="operate">
         <GroupAdmin streamKey={streamKey} detail={data} />

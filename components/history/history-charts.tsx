@@ -4,7 +4,7 @@ import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveCont
 import type { HistoryRange, HistoryResponse } from "@/lib/api/history-types";
 import { formatTime } from "@/lib/format";
 import { EmptyState } from "@/components/ui/states";
-import { formatTick, isEmptySeries, toChartRows, type ChartRow } from "./history-chart-data";
+import { formatTimeTick, historyChartSpecs, isEmptySeries, timeTicks, toChartRows, type ChartRow, type ChartSpec } from "./history-chart-data";
 
 function ChartFrame({ title, children }: { title: string; children: ReactElement }) {
   return (
@@ -19,18 +19,53 @@ function ChartFrame({ title, children }: { title: string; children: ReactElement
   );
 }
 
-function axes(range: HistoryRange) {
+function axes(rows: readonly ChartRow[], spec: ChartSpec) {
+  const from = rows[0]?.t ?? 0;
+  const to = rows[rows.length - 1]?.t ?? 0;
+  const { ticks, stepMs } = timeTicks(from, to);
   return [
     <CartesianGrid key="grid" strokeDasharray="3 3" stroke="#e2e8f0" />,
-    <XAxis key="x" dataKey="t" type="number" domain={["dataMin", "dataMax"]} scale="time" tickFormatter={(t: number) => formatTick(t, range)} fontSize={11} />,
-    <YAxis key="y" fontSize={11} width={48} />,
+    <XAxis
+      key="x"
+      dataKey="t"
+      type="number"
+      domain={[from, to]}
+      scale="time"
+      ticks={ticks}
+      interval={0}
+      tickFormatter={(t: number) => formatTimeTick(t, to - from, stepMs)}
+      fontSize={11}
+    />,
+    <YAxis key="y" fontSize={11} width={48} allowDecimals={!spec.counts} />,
     <Tooltip key="tip" labelFormatter={(t) => formatTime(Number(t))} />,
     <Legend key="legend" wrapperStyle={{ fontSize: 12 }} />,
   ];
 }
 
-/** The charts of one series: pending and lag, in vs acked per second, oldest pending age. */
-export function HistoryCharts({ data, range, showLength }: { data: HistoryResponse; range: HistoryRange; showLength?: boolean }) {
+function Chart({ rows, spec }: { rows: ChartRow[]; spec: ChartSpec }) {
+  const type = spec.counts ? "stepAfter" : "monotone";
+  if (spec.area) {
+    return (
+      <AreaChart data={rows}>
+        {axes(rows, spec)}
+        {spec.series.map((s) => (
+          <Area key={s.key} type="stepAfter" dataKey={s.key} name={s.name} stroke={s.color} fill="#fecaca" isAnimationActive={false} />
+        ))}
+      </AreaChart>
+    );
+  }
+  return (
+    <LineChart data={rows}>
+      {axes(rows, spec)}
+      {spec.series.map((s) => (
+        <Line key={s.key} type={type} dataKey={s.key} name={s.name} stroke={s.color} dot={false} isAnimationActive={false} connectNulls={spec.counts} />
+      ))}
+    </LineChart>
+  );
+}
+
+/** The charts of one series: pending, lag (and length), in vs acked per second, oldest pending age. */
+export function HistoryCharts({ data, showLength }: { data: HistoryResponse; range: HistoryRange; showLength?: boolean }) {
   const rows: ChartRow[] = toChartRows(data.points);
   if (rows.length === 0 || isEmptySeries(rows)) {
     return (
@@ -44,28 +79,12 @@ export function HistoryCharts({ data, range, showLength }: { data: HistoryRespon
       <p className="text-xs text-slate-500" data-testid="history-sample-count">
         {data.samples} samples, {rows.length} points
       </p>
-      <div className="grid gap-3 lg:grid-cols-3">
-        <ChartFrame title="Pending and lag">
-          <LineChart data={rows}>
-            {axes(range)}
-            <Line type="monotone" dataKey="pending" name="pending" stroke="#d97706" dot={false} isAnimationActive={false} connectNulls />
-            <Line type="monotone" dataKey="lag" name="lag (waiting)" stroke="#2563eb" dot={false} isAnimationActive={false} connectNulls />
-            {showLength ? <Line type="monotone" dataKey="length" name="length" stroke="#64748b" dot={false} isAnimationActive={false} /> : null}
-          </LineChart>
-        </ChartFrame>
-        <ChartFrame title="Messages in vs acked per second">
-          <LineChart data={rows}>
-            {axes(range)}
-            <Line type="monotone" dataKey="inRate" name="in /s" stroke="#0f766e" dot={false} isAnimationActive={false} />
-            <Line type="monotone" dataKey="ackRate" name="acked /s" stroke="#7c3aed" dot={false} isAnimationActive={false} />
-          </LineChart>
-        </ChartFrame>
-        <ChartFrame title="Oldest pending age (s)">
-          <AreaChart data={rows}>
-            {axes(range)}
-            <Area type="stepAfter" dataKey="oldestPendingS" name="oldest pending (s)" stroke="#dc2626" fill="#fecaca" isAnimationActive={false} />
-          </AreaChart>
-        </ChartFrame>
+      <div className="grid gap-3 lg:grid-cols-2">
+        {historyChartSpecs(showLength ?? false).map((spec) => (
+          <ChartFrame key={spec.title} title={spec.title}>
+            <Chart rows={rows} spec={spec} />
+          </ChartFrame>
+        ))}
       </div>
     </div>
   );

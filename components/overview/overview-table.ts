@@ -36,7 +36,7 @@ export const SORT_COLUMNS: readonly SortColumn[] = [
   { id: "groupCount", label: "Groups", value: (i) => i.groupCount, numeric: true },
   { id: "pending", label: "Pending", value: (i) => i.pending, numeric: true },
   { id: "lag", label: "Lag", value: (i) => n(i.lag), numeric: true },
-  { id: "oldestPendingMs", label: "Oldest pending", value: (i) => n(i.oldestPendingMs), numeric: true },
+  { id: "oldestPendingMs", label: "Oldest pending (age of id)", value: (i) => n(i.oldestPendingMs), numeric: true },
   { id: "ttlMs", label: "TTL", value: (i) => n(i.ttlMs), numeric: true },
   { id: "memoryBytes", label: "Memory", value: (i) => n(i.memoryBytes), numeric: true },
   { id: "lastEntryTime", label: "Last entry", value: (i) => n(i.lastEntryTime), numeric: true },
@@ -81,10 +81,13 @@ export function shapeOverview(rows: readonly StreamRow[], familyPatterns: readon
   return sortItems(groupFamilies(rows, familyPatterns), sort);
 }
 
-export const OLD_PENDING_MS = 30_000;
-
-export function highlights(m: { pending: number; oldestPendingMs: number | null }): { pending: boolean; oldPending: boolean } {
-  return { pending: m.pending > 0, oldPending: m.oldestPendingMs !== null && m.oldestPendingMs > OLD_PENDING_MS };
+/**
+ * Pending is amber; red only where the stuck tile's rule finds something: a message idle longer
+ * than its group's threshold (the row's `stuck`). The oldest pending age comes from the id's time
+ * and says nothing about whether a consumer is still working on it.
+ */
+export function highlights(m: { pending: number; stuck: number }): { pending: boolean; stuck: boolean } {
+  return { pending: m.pending > 0, stuck: m.stuck > 0 };
 }
 
 /** Lag is Redis's estimate: "≈N"; "unknown" when no group's lag is known; "—" without groups. */

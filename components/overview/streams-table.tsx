@@ -8,7 +8,7 @@ import { createColumnHelper, rowSortingFeature, tableFeatures, useTable, type So
 import type { StreamRow } from "@/lib/api/streams-types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatAgo, formatBytes, formatDuration, formatNumber, formatTime } from "@/lib/format";
+import { formatAgo, formatBytes, formatCapped, formatDuration, formatNumber, formatTime } from "@/lib/format";
 import type { RowMetrics } from "@/lib/streams/families";
 import {
   highlights,
@@ -198,7 +198,11 @@ function MetricsRow({
       <td className={clsx(cell, m.lagUnknown && "text-slate-500")} title="Redis's estimate of entries not yet delivered to the group furthest behind">
         {lagText(m)}
       </td>
-      <td className={clsx(cell, hot.oldPending && "font-semibold text-red-700")} data-highlight={hot.oldPending ? "old-pending" : undefined}>
+      <td
+        className={clsx(cell, hot.stuck && "font-semibold text-red-700")}
+        data-highlight={hot.stuck ? "stuck" : undefined}
+        title={hot.stuck ? `${formatCapped(m.stuck, m.stuckCapped)} stuck: idle longer than the group's threshold` : "Age from the id's time; nothing idle longer than the group's threshold"}
+      >
         {formatDuration(m.oldestPendingMs)}
       </td>
       <td className={cell}>{m.ttlMs === null ? "none" : formatDuration(m.ttlMs)}</td>

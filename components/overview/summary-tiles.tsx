@@ -3,7 +3,6 @@ import type { OverviewSummary } from "@/lib/api/streams-types";
 import { Skeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
 import { formatCapped, formatDuration, formatNumber } from "@/lib/format";
-import { OLD_PENDING_MS } from "./overview-table";
 
 /** `match`: the filter the numbers cover ("*" for every stream). */
 export function SummaryTiles({ summary, match }: { summary: OverviewSummary | undefined; match: string }) {
@@ -31,8 +30,8 @@ export function SummaryTiles({ summary, match }: { summary: OverviewSummary | un
       <Tile
         label="Oldest pending"
         value={summary.oldestPendingMs === null ? "none" : formatDuration(summary.oldestPendingMs)}
-        tone={summary.oldestPendingMs !== null && summary.oldestPendingMs > OLD_PENDING_MS ? "bad" : "neutral"}
-        hint="Age from the message id's time"
+        tone={summary.stuck > 0 ? "bad" : "neutral"}
+        hint="Age from the message id's time; red only when messages are stuck"
       />
     </section>
   );

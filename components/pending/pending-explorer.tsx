@@ -26,6 +26,8 @@ export interface PendingExplorerProps {
   onFilterChange: (filter: ExplorerFilter) => void;
   /** Opens the action dialog; `onDone` runs after the action succeeded. */
   onRequestAction: (request: ActionRequest, onDone?: () => void) => void;
+  /** A dialog is open over the list: stop refreshing it. */
+  holdStill?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export function PendingExplorer(props: PendingExplorerProps) {
     count: pageSize,
     ...(expanded.size > 0 ? { withFields: true } : {}),
   };
-  const { data, error, isPending, isFetching, isPlaceholderData, refetch } = usePendingPage(streamKey, group, query);
+  const { data, error, isPending, isFetching, isPlaceholderData, refetch } = usePendingPage(streamKey, group, query, { paused: props.holdStill });
   const entries = data?.entries ?? [];
   const onPage = new Set(entries.map((e) => e.id));
   const selectedRows = entries.filter((e) => selected.has(e.id));

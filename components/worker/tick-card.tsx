@@ -3,11 +3,13 @@ import type { TickResult } from "@/lib/api/worker-types";
 import { formatDuration, formatTime } from "@/lib/format";
 import { jobCountsText, tickTone } from "./tick-summary";
 
-/** One tick: when, who, how long, and per job what it did (counts, notes, findings, errors). */
+/** One tick in full (shown under its line in the tick list): who, how long, and per job what it did. */
 export function TickCard({ tick }: { tick: TickResult }) {
   const tone = tickTone(tick);
+  const ran = tick.jobs.filter((j) => j.ran);
+  const notDue = tick.jobs.filter((j) => !j.ran).map((j) => j.name);
   return (
-    <article aria-label={`Tick at ${formatTime(tick.startedAt)}`} className="rounded-lg border border-slate-200 bg-white">
+    <article aria-label={`Details of the tick at ${formatTime(tick.startedAt)}`} className="rounded-lg border border-slate-200 bg-white">
       <header className="flex flex-wrap items-center gap-3 border-b border-slate-100 px-4 py-2 text-sm">
         <span className="font-medium">{formatTime(tick.startedAt)}</span>
         <Badge tone={tone}>{tick.status}</Badge>
@@ -17,7 +19,7 @@ export function TickCard({ tick }: { tick: TickResult }) {
         <span className="ml-auto font-mono text-xs text-slate-500">{tick.instance}</span>
       </header>
       {tick.message ? <p className="px-4 py-2 text-sm text-amber-800">{tick.message}</p> : null}
-      {tick.jobs.length ? (
+      {ran.length ? (
         <table className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
             <tr>
@@ -27,11 +29,11 @@ export function TickCard({ tick }: { tick: TickResult }) {
             </tr>
           </thead>
           <tbody>
-            {tick.jobs.map((job) => (
+            {ran.map((job) => (
               <tr key={job.name} className="border-t border-slate-100 align-top">
                 <td className="px-4 py-1.5 font-mono text-xs">{job.name}</td>
                 <td className="px-4 py-1.5">
-                  <p className={job.ran ? "" : "text-slate-400"}>{jobCountsText(job)}</p>
+                  <p>{jobCountsText(job)}</p>
                   {job.error ? (
                     <p role="alert" className="text-red-700">
                       Error: {job.error}
@@ -51,12 +53,13 @@ export function TickCard({ tick }: { tick: TickResult }) {
                       </p>
                     ))}
                 </td>
-                <td className="px-4 py-1.5 whitespace-nowrap">{job.ran ? formatDuration(job.durationMs) : "—"}</td>
+                <td className="px-4 py-1.5 whitespace-nowrap">{formatDuration(job.durationMs)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
+      {notDue.length ? <p className="border-t border-slate-100 px-4 py-1.5 text-xs text-slate-500">Not due: {notDue.join(", ")}</p> : null}
     </article>
   );
 }

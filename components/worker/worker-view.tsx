@@ -4,7 +4,7 @@ import { Tile } from "@/components/ui/tile";
 import { formatAgo, formatDuration, formatTime } from "@/lib/format";
 import { useWorkerStatus } from "@/lib/hooks/use-worker";
 import { RunNowButton } from "./run-now-button";
-import { TickCard } from "./tick-card";
+import { TickList } from "./tick-list";
 
 export function WorkerView() {
   const status = useWorkerStatus();
@@ -65,7 +65,7 @@ export function WorkerView() {
             {status.data.ticks.length === 0 ? (
               <EmptyState title="No tick yet">Press Run now, or wait for the scheduler.</EmptyState>
             ) : (
-              status.data.ticks.map((t) => <TickCard key={t.id} tick={t} />)
+              <TickList ticks={status.data.ticks} />
             )}
           </section>
         </>

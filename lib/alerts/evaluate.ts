@@ -1,6 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { Settings } from "@/lib/config/settings";
+import { getSettings, type Settings } from "@/lib/config/settings";
+import { log, safeErr } from "@/lib/log";
 import { globMatch } from "@/lib/glob";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
@@ -30,14 +31,27 @@ export interface EvaluateResult extends ApplyResult {
  * snapshot of each, the rules, the store update, and webhook deliveries queued (not awaited).
  */
 export async function evaluateAlerts(redis: Redis, settings: Settings, opts: EvaluateOptions): Promise<EvaluateResult> {
-  const { now } = opts;
   const max = settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
   const cursorKey = alertKeys.cursor() + (opts.match ? `:${opts.match}` : "");
   const cursor = (await redis.get(cursorKey)) ?? "0";
   const page = await nextStreamKeys(redis, { cursor, max, match: opts.match });
   await redis.set(cursorKey, page.cursor, "EX", 86400);
+  return { ...(await evaluateKeys(redis, settings, page.keys, opts)), wrapped: page.wrapped };
+}
 
-  const snapshots = await snapshotStreams(redis, page.keys, { groupRules: settings.groups, now, consumers: true, stuck: true });
+/**
+ * Evaluates the rules on these streams only (a bounded snapshot of each, as the rolling
+ * evaluation does): their alerts fire or resolve, webhooks are queued; other streams' alerts
+ * are left alone unless their stream is gone.
+ */
+export async function evaluateKeys(
+  redis: Redis,
+  settings: Settings,
+  keys: readonly string[],
+  opts: Omit<EvaluateOptions, "match">,
+): Promise<Omit<EvaluateResult, "wrapped">> {
+  const { now } = opts;
+  const snapshots = await snapshotStreams(redis, keys, { groupRules: settings.groups, now, consumers: true, stuck: true });
 
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
   const dlqStreams = snapshots.filter((s) => dlqGlobs.some((g) => globMatch(g, s.key)));
@@ -65,7 +79,7 @@ export async function evaluateAlerts(redis: Redis, settings: Settings, opts: Eva
       deadLetter: dlqSeen.get(s.key),
     }),
   );
-  const applied = await applyConditions(redis, { conditions, evaluatedStreams: new Set(page.keys), now });
+  const applied = await applyConditions(redis, { conditions, evaluatedStreams: new Set(keys), now });
 
   const events: WebhookEvent[] = [
     ...applied.fired.filter((t) => t.notify).map((t) => ({ event: "firing" as const, alert: t.alert, value: t.value, at: now })),
@@ -75,5 +89,21 @@ export async function evaluateAlerts(redis: Redis, settings: Settings, opts: Eva
   const webhooks = settings.alerts.webhooks.map((w) => ({ ...w, allowPrivate }));
   const webhooksQueued = webhooks.length > 0 && events.length > 0 ? (opts.webhooks ?? getWebhookQueue()).enqueue(webhooks, events) : 0;
 
-  return { ...applied, streams: snapshots.length, conditions, wrapped: page.wrapped, webhooksQueued };
+  return { ...applied, streams: snapshots.length, conditions, webhooksQueued };
+}
+
+/** At most this many streams are re-evaluated after one action (the stream, a dead-letter target). */
+export const MAX_STREAMS_AFTER_ACTION = 2;
+
+/**
+ * Right after a message action changed `streams`, re-evaluates their alerts so the banner does
+ * not wait for the worker's next evaluation. Never fails the action: an error is logged.
+ */
+export async function reevaluateAfterAction(redis: Redis, streams: readonly string[], now = Date.now()): Promise<void> {
+  const keys = [...new Set(streams)].slice(0, MAX_STREAMS_AFTER_ACTION);
+  try {
+    await evaluateKeys(redis, await getSettings(redis), keys, { now });
+  } catch (err) {
+    log.warn({ err: safeErr(err), streams: keys }, "alert re-evaluation after an action failed; the next scheduled one will catch up");
+  }
 }

@@ -29,19 +29,24 @@ function wholeStream(stream: string): StaleKey[] {
   return [under(k.detail(stream)), under(k.lists), only(k.summary)];
 }
 
+/** The server re-evaluates the alerts of the streams a message action changed. */
+const alerts = under(queryKeys.alerts.all);
+
 export function affectedKeys(change: Change): StaleKey[] {
   switch (change.kind) {
     case "ack":
     case "claim":
+      return [...oneGroup(change.stream, change.group), alerts];
     case "delete-consumer":
       return oneGroup(change.stream, change.group);
     case "dead-letter":
-      return [...oneGroup(change.stream, change.group), under(k.detail(change.target ?? `${change.stream}:dlq`))];
+      return [...oneGroup(change.stream, change.group), under(k.detail(change.target ?? `${change.stream}:dlq`)), alerts];
     case "setid":
       // Moving last-delivered-id changes the group's lag and every entry's state for it.
       return oneGroup(change.stream, change.group);
     case "requeue":
     case "delete":
+      return [...wholeStream(change.stream), alerts];
     case "create-group":
     case "delete-group":
     case "publish":

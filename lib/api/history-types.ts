@@ -38,11 +38,24 @@ export interface RatesResponse {
 }
 
 export interface PendingProfileResponse {
-  /** Little's law: mean pending / ack rate; null without acks in the window. */
+  /**
+   * Median time acked messages had stayed pending (from the history samples' oldest-pending
+   * age at the moment it left the PEL); messages still pending never count. null without acks.
+   */
   typicalPendingMs: number | null;
-  p50OldestPendingMs: number | null;
-  p95OldestPendingMs: number | null;
+  p95PendingMs: number | null;
+  /** null when there are too few acked observations, or when a raise is held back. */
   suggestedStuckAfterMs: number | null;
+  /** A higher threshold would have been suggested, but messages are stuck now and it would hide them. */
+  raiseHeldBack: boolean;
   currentStuckAfterMs: number;
+  /** History samples read (the window below). */
   basedOnSamples: number;
+  /** Acked messages observed in those samples. */
+  ackedObservations: number;
+  /** Time of the first and last sample read (ms); null without samples. */
+  windowFrom: number | null;
+  windowTo: number | null;
+  /** Messages idle at least the current threshold right now. */
+  stuckNow: { count: number; maxIdleMs: number; capped: boolean };
 }

@@ -18,6 +18,10 @@ export interface StreamRow {
   lagUnknown: boolean;
   /** Age of the oldest pending message (from its id's time) over all groups; null when nothing is pending. */
   oldestPendingMs: number | null;
+  /** Pending messages idle longer than their group's stuck threshold (the overview tile's rule). */
+  stuck: number;
+  /** The bounded read ran out before every PEL was read: `stuck` is a lower bound. */
+  stuckCapped: boolean;
   /** null when the key has no expiry. */
   ttlMs: number | null;
   /** MEMORY USAGE (default sampling); null when the server did not answer it. */

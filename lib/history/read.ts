@@ -3,6 +3,10 @@ import type Redis from "ioredis";
 import { HISTORY_RANGES, type HistoryRange, type HistoryResponse, type PendingProfileResponse, type RatesResponse } from "@/lib/api/history-types";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { Settings } from "@/lib/config/settings";
+import { STUCK_SCAN_BUDGET } from "@/lib/alerts/snapshot";
+import { requireGroup } from "@/lib/pending/group";
+import { countIdlePending } from "@/lib/pending/idle-count";
+import { timeMsToId } from "@/lib/streams/ids";
 import { historySettings } from "./sampler";
 import { downsample, pendingProfile, samplesToPoints, windowRates } from "./series";
 import { historyKeys, readRecentMany, readSamples } from "./store";
@@ -30,7 +34,11 @@ export function groupHistory(redis: Redis, stream: string, group: string, range:
   return seriesResponse(redis, historyKeys.group(stream, group), range, settings, now);
 }
 
-/** "Healthy or stuck?" from the group's whole retained history (at most MAX_READ_SAMPLES). */
+/**
+ * "Healthy or stuck?" from the group's whole retained history (at most MAX_READ_SAMPLES), plus
+ * the messages stuck right now (over at most STUCK_SCAN_BUDGET PEL entries) so that no advice
+ * hides them. 404 for a missing stream or group.
+ */
 export async function groupPendingProfile(
   redis: Redis,
   stream: string,
@@ -38,8 +46,18 @@ export async function groupPendingProfile(
   settings: Settings,
   now: number,
 ): Promise<PendingProfileResponse> {
-  const samples = await readSamples(redis, historyKeys.group(stream, group), now - historySettings(settings).retentionMs, now);
-  return pendingProfile(samples, resolveGroupRule(settings.groups, stream, group).stuckAfterMs);
+  const { group: info } = await requireGroup(redis, stream, group);
+  const { stuckAfterMs } = resolveGroupRule(settings.groups, stream, group);
+  const [samples, [stuck]] = await Promise.all([
+    readSamples(redis, historyKeys.group(stream, group), now - historySettings(settings).retentionMs, now),
+    countIdlePending(
+      redis,
+      [{ stream, group, minIdleMs: stuckAfterMs, pending: info.pending, end: timeMsToId(now - stuckAfterMs, "end") }],
+      { perGroupBudget: STUCK_SCAN_BUDGET },
+    ),
+  ]);
+  const stuckNow = { count: stuck?.count ?? 0, maxIdleMs: stuck?.maxIdleMs ?? 0, capped: stuck ? !stuck.complete : false };
+  return pendingProfile(samples, stuckAfterMs, stuckNow);
 }
 
 export const RATES_WINDOW_MS = 15 * 60_000;

@@ -101,41 +101,73 @@ export function roundThreshold(ms: number): number {
   return Math.ceil(ms / 60_000) * 60_000;
 }
 
+/** Acked observations needed before a threshold is suggested. */
+export const MIN_ACKED_OBSERVATIONS = 3;
+
 /**
- * How long messages usually stay pending in a group, from its samples:
- * - Little's law: mean pending / ack rate (acks per ms over the window);
- * - p50 / p95 of the oldest pending age, over samples where something was pending;
- * - a suggested stuckAfterMs: max(2 × p95, 5 s), rounded up.
+ * How long acked messages had been pending when they left the PEL, read from the samples'
+ * oldest-pending age: while one message stays the oldest, its age grows by exactly the time
+ * between samples; when it leaves (acked), the next sample's oldest is younger (a later id) or
+ * nothing is pending. Each departure gives one observation: the age at the last sample that saw
+ * it (a lower bound, off by at most one sample period). A message still pending (stuck, or held
+ * by a dead consumer) never departs, so it never feeds these observations.
  */
-export function pendingProfile(samples: readonly Sample[], currentStuckAfterMs: number): PendingProfileResponse {
-  let acked = 0;
-  let span = 0;
+export function ackedPendingAges(samples: readonly Sample[]): number[] {
+  const out: number[] = [];
   for (let i = 1; i < samples.length; i++) {
     const a = samples[i - 1]!;
     const b = samples[i]!;
-    const { ackRate } = intervalRates(a, b);
-    if (ackRate === null) continue;
-    const dt = b.t - a.t;
-    acked += (ackRate * dt) / 1000;
-    span += dt;
+    if (a.pending === null || a.pending <= 0 || a.oldestPendingMs === null) continue;
+    if (b.pending === null) continue;
+    const gone =
+      b.pending === 0 ||
+      b.oldestPendingMs === null ||
+      // Ages are stored rounded to the ms: allow 2 ms for that.
+      b.oldestPendingMs < a.oldestPendingMs + (b.t - a.t) - 2;
+    if (gone) out.push(a.oldestPendingMs);
   }
-  const pendings = samples.map((s) => s.pending).filter((v): v is number => v !== null);
-  const meanPending = pendings.length ? pendings.reduce((x, y) => x + y, 0) / pendings.length : null;
-  const ackPerMs = span > 0 ? acked / span : 0;
-  const typicalPendingMs = meanPending !== null && ackPerMs > 0 ? Math.round(meanPending / ackPerMs) : null;
+  return out;
+}
 
-  const ages = samples
-    .filter((s) => s.pending !== null && s.pending > 0 && s.oldestPendingMs !== null)
-    .map((s) => s.oldestPendingMs!);
+export interface StuckNow {
+  /** Pending messages idle at least the current threshold (a lower bound when capped). */
+  count: number;
+  /** Idle time of the most idle one of them. */
+  maxIdleMs: number;
+  capped: boolean;
+}
+
+/**
+ * "Healthy or stuck?" for a group, from acked messages only (see ackedPendingAges): the median
+ * and p95 time they stayed pending, and a suggested stuckAfterMs of max(2 × p95, 5 s), rounded
+ * up. While messages are stuck now, no threshold above the current one is suggested, since it
+ * would hide them (any value at or below the current threshold hides none of them).
+ */
+export function pendingProfile(
+  samples: readonly Sample[],
+  currentStuckAfterMs: number,
+  stuckNow: StuckNow = { count: 0, maxIdleMs: 0, capped: false },
+): PendingProfileResponse {
+  const ages = ackedPendingAges(samples);
   const p50 = percentile(ages, 50);
   const p95 = percentile(ages, 95);
+  let suggested = p95 === null || ages.length < MIN_ACKED_OBSERVATIONS ? null : roundThreshold(Math.max(p95 * 2, MIN_SUGGESTED_STUCK_MS));
+  let raiseHeldBack = false;
+  if (suggested !== null && stuckNow.count > 0 && suggested > currentStuckAfterMs) {
+    suggested = null;
+    raiseHeldBack = true;
+  }
   return {
-    typicalPendingMs,
-    p50OldestPendingMs: p50,
-    p95OldestPendingMs: p95,
-    suggestedStuckAfterMs: p95 === null ? null : roundThreshold(Math.max(p95 * 2, MIN_SUGGESTED_STUCK_MS)),
+    typicalPendingMs: p50,
+    p95PendingMs: p95,
+    suggestedStuckAfterMs: suggested,
+    raiseHeldBack,
     currentStuckAfterMs,
     basedOnSamples: samples.length,
+    ackedObservations: ages.length,
+    windowFrom: samples[0]?.t ?? null,
+    windowTo: samples[samples.length - 1]?.t ?? null,
+    stuckNow,
   };
 }
 

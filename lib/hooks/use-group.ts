@@ -4,12 +4,13 @@ import { fetchGroup } from "@/lib/api/pending-client";
 import { queryKeys } from "@/lib/api/query-keys";
 import { fetchStreamGroupNames } from "@/lib/api/stream-groups-client";
 
-/** Group facts and consumers; refreshed every 5 s while the page is open. */
-export function useGroup(key: string, group: string) {
+/** Group facts and consumers; refreshed every 5 s while the page is open, unless `paused` (a dialog is open). */
+export function useGroup(key: string, group: string, opts: { paused?: boolean } = {}) {
   return useQuery({
     queryKey: queryKeys.streams.group(key, group),
     queryFn: () => fetchGroup(key, group),
-    refetchInterval: 5000,
+    refetchInterval: opts.paused ? false : 5000,
+    refetchOnWindowFocus: !opts.paused,
   });
 }
 

@@ -4,12 +4,16 @@ import { fetchPending } from "@/lib/api/pending-client";
 import type { PendingQuery } from "@/lib/api/pending-types";
 import { queryKeys } from "@/lib/api/query-keys";
 
-/** One page of the group's PEL; the previous page stays on screen while the next loads. */
-export function usePendingPage(key: string, group: string, query: PendingQuery) {
+/**
+ * One page of the group's PEL; the previous page stays on screen while the next loads. `paused`
+ * (a dialog is open over the list) stops the 10 s refresh so rows do not move under the operator.
+ */
+export function usePendingPage(key: string, group: string, query: PendingQuery, opts: { paused?: boolean } = {}) {
   return useQuery({
     queryKey: queryKeys.streams.pending(key, group, { ...query }),
     queryFn: () => fetchPending(key, group, query),
     placeholderData: keepPreviousData,
-    refetchInterval: 10_000,
+    refetchInterval: opts.paused ? false : 10_000,
+    refetchOnWindowFocus: !opts.paused,
   });
 }

@@ -87,7 +87,7 @@ export function familyOfKey(key: string, configured: readonly string[] = []): Fa
 /** The numbers a stream row and a family row share (what the overview sorts on). */
 export type RowMetrics = Pick<
   StreamRow,
-  "length" | "groupCount" | "pending" | "lag" | "lagUnknown" | "oldestPendingMs" | "ttlMs" | "memoryBytes" | "lastEntryTime"
+  "length" | "groupCount" | "pending" | "lag" | "lagUnknown" | "oldestPendingMs" | "stuck" | "stuckCapped" | "ttlMs" | "memoryBytes" | "lastEntryTime"
 >;
 
 export interface FamilyRow extends RowMetrics {
@@ -124,6 +124,8 @@ export function familyTotals(members: readonly StreamRow[]): RowMetrics {
     lag: maxOrNull(members.map((r) => r.lag)),
     lagUnknown: members.some((r) => r.lagUnknown),
     oldestPendingMs: maxOrNull(members.map((r) => r.oldestPendingMs)),
+    stuck: sum((r) => r.stuck),
+    stuckCapped: members.some((r) => r.stuckCapped),
     ttlMs: minOrNull(members.map((r) => r.ttlMs)),
     memoryBytes: memories.every((m) => m === null) ? null : sum((r) => r.memoryBytes ?? 0),
     lastEntryTime: maxOrNull(members.map((r) => r.lastEntryTime)),
@@ -131,8 +133,8 @@ export function familyTotals(members: readonly StreamRow[]): RowMetrics {
 }
 
 function metricsOf(row: StreamRow): RowMetrics {
-  const { length, groupCount, pending, lag, lagUnknown, oldestPendingMs, ttlMs, memoryBytes, lastEntryTime } = row;
-  return { length, groupCount, pending, lag, lagUnknown, oldestPendingMs, ttlMs, memoryBytes, lastEntryTime };
+  const { length, groupCount, pending, lag, lagUnknown, oldestPendingMs, stuck, stuckCapped, ttlMs, memoryBytes, lastEntryTime } = row;
+  return { length, groupCount, pending, lag, lagUnknown, oldestPendingMs, stuck, stuckCapped, ttlMs, memoryBytes, lastEntryTime };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface RowInputs {
   memory: number | null;
   /** The lowest pending id of each group that has pending messages. */
   oldestPendingIds: readonly string[];
+  /** Pending messages idle at least their group's threshold (lib/pending/idle-count.ts); `capped`: a lower bound. */
+  stuck: { count: number; capped: boolean };
   now: number;
 }
 
@@ -48,6 +50,8 @@ export function buildRow(input: RowInputs): StreamRow {
     lag,
     lagUnknown,
     oldestPendingMs: oldestAgeMs(input.oldestPendingIds, input.now),
+    stuck: input.stuck.count,
+    stuckCapped: input.stuck.capped,
     ttlMs: input.pttl !== null && input.pttl >= 0 ? input.pttl : null,
     memoryBytes: input.memory,
     lastEntryTime: info.lastEntryId ? idToTimeMs(info.lastEntryId) : null,

@@ -1,16 +1,24 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { StreamDetail, StreamRow } from "@/lib/api/streams-types";
+import { resolveGroupRule } from "@/lib/config/resolve";
+import { getSettings } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
+import { countIdlePending } from "@/lib/pending/idle-count";
 import { pipelineForKeys, type PipelineResult } from "@/lib/redis/keyspace";
 import { assertStream } from "./assert-stream";
+import { timeMsToId } from "./ids";
 import { buildDetail, buildRow, intOrNull, type RowInputs } from "./row-build";
+import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
 import { parseGroups, parsePendingRange, parseStreamInfo } from "./xinfo";
 
 /**
  * Rows of the stream list in two pipelined rounds, whatever the number of keys:
  * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling, bounded);
- * 2. per group with pending messages: `XPENDING key group - + 1`, its lowest pending id (O(log n)).
+ * 2. per group with pending messages: `XPENDING key group - + 1`, its lowest pending id (O(log n));
+ * 3. stuck messages (idle at least the group's threshold) counted by the overview tile's reader
+ *    (lib/pending/idle-count.ts) over ids old enough to be stuck, at most STUCK_CAP ×
+ *    STUCK_READ_FACTOR PEL entries for the whole page; a row cut short has `stuckCapped`.
  * Keys that vanished or changed type since SCAN are left out.
  */
 export async function describeStreams(redis: Redis, keys: readonly string[]): Promise<StreamRow[]> {
@@ -57,7 +65,7 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[]): P
     pipe.call("MEMORY", "USAGE", key);
   }, ROW_CHUNK_KEYS);
 
-  const partial: Omit<RowInputs, "oldestPendingIds" | "now">[] = [];
+  const partial: Omit<RowInputs, "oldestPendingIds" | "stuck" | "now">[] = [];
   keys.forEach((key, i) => {
     const [streamRes, groupsRes, pttlRes, memRes] = infoReplies[i] ?? [];
     const stream = replyOf(streamRes);
@@ -91,5 +99,21 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[]): P
   });
 
   const now = Date.now();
-  return partial.map((p) => ({ ...p, oldestPendingIds: oldestIds.get(p.key) ?? [], now }));
+  const settings = withPending.length > 0 ? await getSettings(redis) : null;
+  const targets = withPending.flatMap((p) =>
+    p.groups
+      .filter((g) => g.pending > 0)
+      .map((g) => {
+        const { stuckAfterMs } = resolveGroupRule(settings?.groups ?? [], p.key, g.name);
+        return { stream: p.key, group: g.name, minIdleMs: stuckAfterMs, pending: g.pending, end: timeMsToId(now - stuckAfterMs, "end") };
+      }),
+  );
+  const counts = await countIdlePending(redis, targets, { totalBudget: STUCK_CAP * STUCK_READ_FACTOR });
+  const stuck = new Map<string, { count: number; capped: boolean }>();
+  targets.forEach((t, i) => {
+    const c = counts[i]!;
+    const prev = stuck.get(t.stream) ?? { count: 0, capped: false };
+    stuck.set(t.stream, { count: prev.count + c.count, capped: prev.capped || !c.complete });
+  });
+  return partial.map((p) => ({ ...p, oldestPendingIds: oldestIds.get(p.key) ?? [], stuck: stuck.get(p.key) ?? { count: 0, capped: false }, now }));
 }

@@ -58,9 +58,18 @@ test("charts render from sampled history", async ({ page, redis, prefix }) => {
 
   await page.goto(`/streams/${encodeURIComponent(key)}/history?group=g`);
   await expect(page.getByTestId("history-sample-count")).toContainText("2 samples", SLOW);
-  const pendingChart = page.getByRole("figure", { name: "Pending and lag" });
+  const pendingChart = page.getByRole("figure", { name: "Pending", exact: true });
   await expect(pendingChart).toBeVisible();
   await expect(pendingChart.locator(".recharts-line-curve").first()).toBeVisible();
+  await expect(page.getByRole("figure", { name: "Lag", exact: true })).toBeVisible();
+  // Counts on an integer axis: no tick like 0.5.
+  await expect(pendingChart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").first()).toBeVisible();
+  const countLabels = await pendingChart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
+  expect(countLabels.length).toBeGreaterThan(0);
+  expect(countLabels.filter((l) => l.includes("."))).toEqual([]);
+  // Time ticks never repeat.
+  const timeLabels = await pendingChart.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
+  expect(new Set(timeLabels).size).toBe(timeLabels.length);
   await expect(page.getByRole("figure", { name: "Messages in vs acked per second" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Oldest pending age (s)" })).toBeVisible();
 

@@ -198,3 +198,48 @@ test("requeue on a stream read by several groups warns and offers claim instead"
   await dialog.getByRole("button", { name: "Cancel" }).click();
   expect(await redis.xlen(key)).toBe(1);
 });
+
+/** This test waits on several views of a busy page; the shared machine can be slow to render them. */
+const SLOW_PAGE = { timeout: 60_000 };
+
+test("ack a stuck message: the dialog names it, the list holds still behind it, and the alert banner clears without waiting for the worker", async ({ page, redis, prefix }) => {
+  const key = `${prefix}orders`;
+  await redis.xgroup("CREATE", key, "workers", "0", "MKSTREAM");
+  // A consumer read it and crashed ten minutes ago.
+  const [stuckId] = await seedPending(redis, key, "workers", "crashed", 1);
+  await redis.xclaim(key, "workers", "crashed", 0, stuckId!, "IDLE", 600_000);
+  // Alerts evaluated once (the e2e server runs no worker); every other firing alert silenced,
+  // so the banner counts this stream's alert alone.
+  expect((await page.request.post("/api/alerts/evaluate", { data: {} })).ok()).toBe(true);
+  const firing = async () => ((await (await page.request.get("/api/alerts?state=firing")).json()) as { alerts: { id: string; stream: string; silencedUntil: number | null }[] }).alerts;
+  const before = await firing();
+  expect(before.filter((a) => a.stream === key).length).toBeGreaterThan(0);
+  for (const a of before.filter((x) => x.stream !== key)) {
+    expect((await page.request.post(`/api/alerts/${encodeURIComponent(a.id)}/silence`, { data: { forMs: 600_000 } })).ok()).toBe(true);
+  }
+
+  const pendingFetches: string[] = [];
+  page.on("request", (r) => {
+    if (/\/groups\/workers\/pending(\?|$)/.test(new URL(r.url()).pathname + new URL(r.url()).search)) pendingFetches.push(r.url());
+  });
+  await page.goto(groupUrl(key, "workers"));
+  const banner = page.getByRole("status").filter({ hasText: /alerts? firing/ });
+  await expect(banner).toBeVisible(SLOW_PAGE);
+  const rows = page.getByRole("table", { name: "Pending messages" }).getByRole("row");
+  await expect(rows.filter({ hasText: stuckId! })).toHaveCount(1, SLOW_PAGE);
+
+  await page.getByRole("button", { name: `Ack ${stuckId}` }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(`Ack message ${stuckId}?`);
+  await expect(dialog).toContainText(`Message ${stuckId} of group "workers"`);
+  // The pending list refreshes every 10 s; not while the dialog is open.
+  const fetchesWhenOpened = pendingFetches.length;
+  await page.waitForTimeout(12_000);
+  expect(pendingFetches.length).toBe(fetchesWhenOpened);
+
+  await dialog.getByRole("button", { name: "Ack 1 message" }).click();
+  await expect(rows.filter({ hasText: stuckId! })).toHaveCount(0, SLOW_PAGE);
+  // The server re-evaluated this stream's alerts right after the ack; the banner refetched.
+  await expect(banner).toBeHidden(SLOW_PAGE);
+  expect((await firing()).filter((a) => a.stream === key)).toEqual([]);
+});

@@ -107,3 +107,35 @@ test("keys with odd characters round-trip through the real server's GET /api/str
   expect(missing.status()).toBe(404);
   expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
 });
+
+test("oldest pending is red only where a message is stuck (idle over the threshold), not where its id is old", async ({ page, request, redis, prefix }) => {
+  // A 10 min threshold for this test's streams, so a slow machine cannot make the calm one stuck.
+  const saved = await request.put("/api/settings", { data: { set: { groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 600_000 }] } } });
+  expect(saved.ok()).toBe(true);
+  try {
+    // An hour old by id, but a consumer read it just now: pending, being worked on, not stuck.
+    const calm = `${prefix}calm`;
+    await redis.xadd(calm, `${Date.now() - 3_600_000}-0`, "n", "1");
+    await redis.xgroup("CREATE", calm, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", calm, ">");
+    // Read 20 minutes ago and never acked: stuck past the 10 min threshold, though its id is younger.
+    const stuck = `${prefix}stuck`;
+    const id = (await redis.xadd(stuck, `${Date.now() - 1_500_000}-0`, "n", "1")) as string;
+    await redis.xgroup("CREATE", stuck, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", stuck, ">");
+    await redis.call("XCLAIM", stuck, "g", "c", "0", id, "IDLE", "1200000", "JUSTID");
+
+    await page.goto("/");
+    await page.getByLabel("Filter streams").fill(`${prefix}*`);
+    await expect(page.getByRole("columnheader", { name: /oldest pending \(age of id\)/i })).toBeVisible();
+    const oldestCell = (key: string) => rowFor(page, key).getByRole("cell").nth(4);
+    await expect(oldestCell(calm)).toHaveText(/^(59 min|1 h)/);
+    await expect(oldestCell(stuck)).toHaveText(/^2\d min/);
+    await expect(oldestCell(stuck)).toHaveAttribute("data-highlight", "stuck");
+    await expect(oldestCell(calm)).not.toHaveAttribute("data-highlight", /.*/);
+    const summary = page.getByRole("region", { name: "Summary" });
+    await expect(summary).toContainText("Stuck messages1");
+  } finally {
+    await request.put("/api/settings", { data: { reset: ["groups"] } });
+  }
+});

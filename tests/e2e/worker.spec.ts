@@ -1,6 +1,22 @@
 import { expect, test } from "./fixtures";
 
-test("the worker page shows the last tick and Run now adds a new one", async ({ page, request, prefix, redis }) => {
+/** A scheduled tick that changed nothing: what the scheduler writes every 15 s on a quiet system. */
+function idleTick(i: number, startedAt: number) {
+  const job = (name: string, counts: Record<string, number>, ran = true) => ({ name, ran, counts, notes: [], durationMs: 2, nextRunAt: startedAt + 15_000 });
+  return JSON.stringify({
+    id: `e2e-idle-${i}-${startedAt}`,
+    instance: "e2e",
+    status: "ok",
+    forced: false,
+    startedAt,
+    finishedAt: startedAt + 12,
+    durationMs: 12,
+    waitedMs: 0,
+    jobs: [job("rotation", { streamsCreated: 0 }), job("expiry-guard", {}, false), job("reclaim", { groupsChecked: 3, examined: 5 }), job("trim", {}, false), job("history", { streams: 4, samples: 9 })],
+  });
+}
+
+test("the worker page shows one line per tick, folds idle ticks, and Run now adds a new one", async ({ page, request, prefix, redis }) => {
   // A family of this test's own: the tick's rotation creates its current hour.
   const saved = await request.put("/api/settings", {
     data: { set: { families: [{ name: "e2e", pattern: `${prefix}orders_<yyyyMMddHH>`, groups: ["g"], ttlSeconds: 3600 }] } },
@@ -8,23 +24,41 @@ test("the worker page shows the last tick and Run now adds a new one", async ({ 
   expect(saved.ok()).toBe(true);
   const first = await request.post("/api/worker", { data: {} });
   expect(first.ok()).toBe(true);
+  // Then 30 scheduled ticks that changed nothing.
+  const t0 = Date.now() - 30 * 15_000;
+  for (let i = 0; i < 30; i++) await redis.lpush("streamscope:worker:ticks", idleTick(i, t0 + i * 15_000));
 
   await page.goto("/worker");
   await expect(page.getByRole("heading", { name: "Worker", level: 1 })).toBeVisible();
-  const ticks = page.getByRole("article", { name: /^Tick at/ });
-  await expect(ticks.first()).toBeVisible();
-  await expect(ticks.first()).toContainText("rotation");
-  await expect(ticks.first()).toContainText("2 streams created");
+  const list = page.getByRole("table", { name: "Last ticks" });
+  const ticks = list.getByRole("row", { name: /^Tick at/ });
+  const idle = list.getByRole("row", { name: "30 idle ticks" });
+  await expect(idle).toHaveCount(1);
+  await expect(idle).toContainText("nothing changed");
+  await expect(ticks.first()).toContainText("rotation: 2 streams created");
+  await expect(ticks.first()).not.toContainText("not due");
+  // Compact: the whole page fits in well under two screens.
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(1600);
+  // Durations in human units, never thousands of ms.
+  expect(await page.locator("main").innerText()).not.toMatch(/\d{4,} ms/);
+
+  await idle.getByRole("button", { name: "Show 30 idle ticks" }).click();
+  await expect(ticks).toHaveCount(31);
+  await idle.getByRole("button", { name: "Hide 30 idle ticks" }).click();
+  await expect(ticks).toHaveCount(1);
+
   const before = await ticks.count();
   const firstLabel = await ticks.first().getAttribute("aria-label");
-
   await page.getByRole("button", { name: "Run now" }).click();
   await expect(page.getByText(/Tick finished in/)).toBeVisible();
   await expect
     .poll(async () => ({ count: await ticks.count(), label: await ticks.first().getAttribute("aria-label") }))
     .not.toEqual({ count: before, label: firstLabel });
   await expect(ticks.first()).toContainText("run now");
-  await expect(ticks.first()).toContainText("expiry-guard");
+  // Its details list every job that ran, with what it looked at.
+  await ticks.first().getByRole("button", { name: /^Show details of the tick at/ }).click();
+  const details = list.getByRole("article", { name: /^Details of the tick at/ });
+  await expect(details).toContainText("expiry-guard");
   const [, created] = await redis.scan("0", "MATCH", `${prefix}orders_*`, "COUNT", 1000);
   expect(created.length).toBeGreaterThanOrEqual(1);
   expect(await redis.pttl(created[0]!)).toBeGreaterThan(0);

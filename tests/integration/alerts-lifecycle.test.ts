@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/alerts/route";
 import { POST as silenceRoute } from "@/app/api/alerts/[id]/silence/route";
 import { POST as evaluateRoute } from "@/app/api/alerts/evaluate/route";
+import { POST as ackRoute } from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { alertsJob } from "@/lib/alerts/job";
 import { alertKeys, listAlerts, RESOLVED_MAX, silenceAlert } from "@/lib/alerts/store";
@@ -238,5 +239,29 @@ describe("routes and retention", () => {
     expect(await redis.zcard(alertKeys.resolved())).toBeLessThanOrEqual(RESOLVED_MAX);
     expect(await redis.hexists(alertKeys.records(), "f000000")).toBe(1);
     expect(await redis.hexists(alertKeys.records(), `f${String(RESOLVED_MAX + 49).padStart(6, "0")}`)).toBe(0);
+  });
+});
+
+describe("re-evaluation right after an action", () => {
+  it("an ack resolves the group's alert at once; a dry run changes nothing", async () => {
+    const p = uniquePrefix("act");
+    const key = `${p}s`;
+    await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
+    const id = (await redis.xadd(key, "*", "n", "1")) as string;
+    await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", key, ">");
+    await redis.call("XCLAIM", key, "g", "crashed", "0", id, "IDLE", "600000", "JUSTID");
+    await evaluateAlerts(redis, makeSettings(), { now: Date.now(), match: `${p}*` });
+    const firingFor = async () => (await listAlerts(redis, Date.now())).filter((a) => a.stream === key && a.state === "firing");
+    expect((await firingFor()).map((a) => a.rule)).toContain("long-pending");
+
+    const dry = await callRoute(ackRoute as never, "/api/x", { params: { key, group: "g" }, body: { ids: [id], dryRun: true } });
+    expect(dry.status).toBe(200);
+    expect((await firingFor()).length).toBeGreaterThan(0);
+
+    const acked = await callRoute(ackRoute as never, "/api/x", { params: { key, group: "g" }, body: { ids: [id] } });
+    expect(acked.status).toBe(200);
+    expect(await firingFor()).toEqual([]);
+    const resolved = (await listAlerts(redis, Date.now())).filter((a) => a.stream === key);
+    expect(resolved.every((a) => a.state === "resolved")).toBe(true);
   });
 });

@@ -108,7 +108,52 @@ describe("history routes", () => {
     expect(tooMany.status).toBe(400);
 
     const profile = await callRoute<PendingProfileResponse>(profileRoute as never, "/x", { params: { key, group: "g 1" } });
-    expect(profile.body).toMatchObject({ typicalPendingMs: 3000, p95OldestPendingMs: 2000, suggestedStuckAfterMs: 5000, currentStuckAfterMs: 30_000 });
+    expect(profile.body).toMatchObject({ typicalPendingMs: 2000, p95PendingMs: 2000, suggestedStuckAfterMs: 5000, currentStuckAfterMs: 30_000 });
     expect(profile.body.basedOnSamples).toBe(181);
+  });
+});
+
+describe("pending profile with a crashed consumer", () => {
+  it("is based on acked messages only and never suggests a threshold that hides the stuck one", async () => {
+    const p = uniquePrefix("crash");
+    const key = `${p}orders`;
+    await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
+    const settings = makeSettings();
+    const now = Date.now();
+    const start = now - 20 * 60_000;
+    let stuckId = "";
+    // 60 samples 10 s apart: each sample sees one healthy message 1.5 s old, acked right after.
+    // From sample 40 on, a message read by a consumer that then crashed stays pending.
+    for (let i = 0; i < 60; i++) {
+      const t = start + i * 10_000;
+      if (i === 40) {
+        stuckId = await redis.xadd(key, `${t - 1000}-0`, "n", "stuck") as string;
+        await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", key, ">");
+      }
+      const id = await redis.xadd(key, `${t - 1000}-1`, "n", String(i)) as string;
+      await redis.xreadgroup("GROUP", "g", "healthy", "COUNT", 1, "STREAMS", key, ">");
+      await sampleHistory(redis, settings, { now: t, match: `${p}*`, forced: true });
+      await redis.xack(key, "g", id);
+    }
+    // The crashed consumer has not touched it since it read it, 3 min 20 s ago.
+    await redis.call("XCLAIM", key, "g", "crashed", "0", stuckId, "IDLE", "200000", "JUSTID");
+
+    const res = await callRoute<PendingProfileResponse>(profileRoute as never, "/x", { params: { key, group: "g" } });
+    expect(res.status).toBe(200);
+    const profile = res.body;
+    expect(profile.stuckNow).toMatchObject({ count: 1, capped: false });
+    expect(profile.stuckNow.maxIdleMs).toBeGreaterThanOrEqual(200_000);
+    expect(profile.basedOnSamples).toBe(60);
+    expect(profile.windowFrom).toBe(start);
+    expect(profile.windowTo).toBe(start + 59 * 10_000);
+    // 40 healthy messages left the PEL while they were the oldest; the stuck one never did.
+    expect(profile.ackedObservations).toBe(40);
+    expect(profile.typicalPendingMs).toBe(1000);
+    expect(profile.p95PendingMs).toBe(1000);
+    expect(profile.suggestedStuckAfterMs).toBe(5000);
+    expect(profile.suggestedStuckAfterMs!).toBeLessThan(profile.stuckNow.maxIdleMs);
+
+    const missing = await callRoute(profileRoute as never, "/x", { params: { key, group: "nope" } });
+    expect(missing.status).toBe(404);
   });
 });

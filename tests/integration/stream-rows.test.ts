@@ -41,6 +41,13 @@ describe("describeStreams / describeStream", () => {
     expect(row!.ttlMs).toBeGreaterThan(500_000);
     expect(row!.ttlMs).toBeLessThanOrEqual(600_000);
     expect(row!.memoryBytes).toBeGreaterThan(0);
+    // A minute old by id, but just read: nothing is stuck.
+    expect(row).toMatchObject({ stuck: 0, stuckCapped: false });
+
+    // Idle past the group's threshold (default 30 s): stuck, by the same rule as the tile.
+    await redis.call("XCLAIM", key, "g1", "c1", "0", `${t0}-0`, "IDLE", "45000", "JUSTID");
+    const [after] = await describeStreams(getRedis(), [key]);
+    expect(after).toMatchObject({ stuck: 1, stuckCapped: false });
   });
 
   it("an empty stream created with MKSTREAM has length 0 and is not missing", async () => {

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { changedCount, confirmLabel, describeConsequence, summarizeResult } from "@/components/actions/action-text";
+import { changedCount, confirmLabel, describeConsequence, dialogTitle, idsText, summarizeResult } from "@/components/actions/action-text";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, minIdleOf, type ActionRequest } from "@/components/actions/action-request";
 
 describe("action words", () => {
+  it("names the message in the dialog of a one-message action, and lists a few ids of more", () => {
+    expect(dialogTitle("ack", ["1700000000000-0"], 1)).toBe("Ack message 1700000000000-0?");
+    expect(dialogTitle("ack", ["1-0", "2-0"], 2)).toBe("Ack 2 messages?");
+    expect(dialogTitle("requeue", null, null)).toBe("Requeue matching messages?");
+    expect(idsText(["1-0"])).toBe("1-0");
+    expect(idsText(["1-0", "2-0", "3-0", "4-0", "5-0", "6-0", "7-0"])).toBe("1-0, 2-0, 3-0, 4-0, 5-0 and 2 more");
+  });
+
   it("names the count on the confirming button", () => {
     expect(confirmLabel("requeue", 120)).toBe("Requeue 120 messages");
     expect(confirmLabel("ack", 1)).toBe("Ack 1 message");

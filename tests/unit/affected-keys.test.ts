@@ -24,6 +24,8 @@ async function staleAfter(change: Change): Promise<string[]> {
     k.detail("unrelated"),
     k.group("unrelated", "g"),
     ["health"],
+    queryKeys.alerts.firing,
+    queryKeys.alerts.list,
   ];
   for (const key of keys) client.setQueryData(key, 1);
   await Promise.all(affectedKeys(change).map(({ queryKey, exact }) => client.invalidateQueries({ queryKey, exact })));
@@ -50,6 +52,8 @@ describe("affectedKeys", () => {
         k.group("s", "g"),
         k.pending("s", "g", { count: 100 }),
         k.idleHistogram("s", "g"),
+        queryKeys.alerts.firing,
+        queryKeys.alerts.list,
       ]
         .map(j)
         .sort(),
@@ -63,7 +67,15 @@ describe("affectedKeys", () => {
       expect(stale).not.toContain(j(k.detail("unrelated")));
       expect(stale).not.toContain(j(k.detail("s:dlq")));
       expect(stale).not.toContain(j(["health"]));
+      expect(stale).toContain(j(queryKeys.alerts.firing));
     }
+  });
+
+  it("every message action makes the alerts stale (the server re-evaluated them); admin changes do not", async () => {
+    for (const kind of ["ack", "claim", "requeue", "dead-letter", "delete"] as const) {
+      expect(await staleAfter({ kind, stream: "s", group: "g" })).toContain(j(queryKeys.alerts.firing));
+    }
+    expect(await staleAfter({ kind: "setid", stream: "s", group: "g" })).not.toContain(j(queryKeys.alerts.firing));
   });
 
   it("dead-letter also touches the target stream", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alertSubject, bannerText, linkLabel, loudCount, splitAlerts } from "@/components/alerts/alerts-data";
-import { formatRate, formatTick, isEmptySeries, sparklineRows, toChartRows } from "@/components/history/history-chart-data";
+import { formatRate, formatTimeTick, isEmptySeries, sparklineRows, toChartRows } from "@/components/history/history-chart-data";
 import { adviceVerdict } from "@/components/history/threshold-advice-data";
 import type { Alert } from "@/lib/api/alerts-types";
 
@@ -64,8 +64,8 @@ describe("chart shaping", () => {
 
   it("formats ticks and rates", () => {
     const t = Date.UTC(2026, 10, 25, 13, 5);
-    expect(formatTick(t, "1h")).toBe("13:05");
-    expect(formatTick(t, "24h")).toBe("25 13:05");
+    expect(formatTimeTick(t, 3600_000)).toBe("13:05");
+    expect(formatTimeTick(t, 86400_000)).toBe("25 13:05");
     expect(formatRate(null)).toBe("—");
     expect(formatRate(0)).toBe("0/s");
     expect(formatRate(0.05)).toBe("3.0/min");
@@ -75,7 +75,16 @@ describe("chart shaping", () => {
   });
 
   it("judges the current threshold against the suggestion", () => {
-    const base = { typicalPendingMs: 1000, p50OldestPendingMs: 1000, p95OldestPendingMs: 3000, basedOnSamples: 100 };
+    const base = {
+      typicalPendingMs: 1000,
+      p95PendingMs: 3000,
+      basedOnSamples: 100,
+      raiseHeldBack: false,
+      ackedObservations: 40,
+      windowFrom: 0,
+      windowTo: 1000,
+      stuckNow: { count: 0, maxIdleMs: 0, capped: false },
+    };
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 1000 }).tone).toBe("warn");
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 60_000 }).text).toContain("loose");
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 10_000 }).tone).toBe("ok");

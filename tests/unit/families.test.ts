@@ -13,6 +13,8 @@ function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
     lag: 0,
     lagUnknown: false,
     oldestPendingMs: null,
+    stuck: 0,
+    stuckCapped: false,
     ttlMs: null,
     memoryBytes: 100,
     lastEntryTime: 1,

@@ -61,25 +61,33 @@ describe("samplesToPoints and downsample", () => {
 });
 
 describe("pending profile", () => {
-  it("Little's law and percentiles of the oldest pending age", () => {
-    // Steady state: 20 pending, 10 acked/s -> messages stay ~2 s.
+  it("percentiles of the age at which acked messages left the PEL", () => {
+    // Every 10 s the oldest pending message is a new one (2.0 to 2.9 s old): each sample but the
+    // last saw one leave.
     const samples = Array.from({ length: 101 }, (_, i) =>
       s(i * 10_000, { pending: 20, entriesRead: i * 100, oldestPendingMs: i === 100 ? 60_000 : 2000 + (i % 10) * 100 }),
     );
     const p = pendingProfile(samples, 30_000);
-    expect(p.typicalPendingMs).toBe(2000);
-    expect(p.p50OldestPendingMs).toBe(2500);
-    expect(p.p95OldestPendingMs).toBe(2900);
+    expect(p.ackedObservations).toBe(99); // the last oldest is still pending at the end
+    expect(p.typicalPendingMs).toBe(2400);
+    expect(p.p95PendingMs).toBe(2900);
     expect(p.suggestedStuckAfterMs).toBe(6000);
     expect(p.basedOnSamples).toBe(101);
+    expect(p.windowFrom).toBe(0);
+    expect(p.windowTo).toBe(1_000_000);
     expect(p.currentStuckAfterMs).toBe(30_000);
   });
 
-  it("suggests at least 5 s and nothing without pending samples", () => {
-    expect(pendingProfile([s(0, { pending: 1, oldestPendingMs: 100 })], 30_000).suggestedStuckAfterMs).toBe(5000);
+  it("suggests at least 5 s, and nothing without enough acked messages", () => {
+    const few = [s(0, { pending: 1, oldestPendingMs: 100 }), s(10_000), s(20_000, { pending: 1, oldestPendingMs: 100 }), s(30_000)];
+    expect(pendingProfile(few, 30_000).ackedObservations).toBe(2);
+    expect(pendingProfile(few, 30_000).suggestedStuckAfterMs).toBeNull();
+    const enough = [...few, s(40_000, { pending: 1, oldestPendingMs: 100 }), s(50_000)];
+    expect(pendingProfile(enough, 30_000).suggestedStuckAfterMs).toBe(5000);
     const none = pendingProfile([s(0), s(1000)], 30_000);
     expect(none.suggestedStuckAfterMs).toBeNull();
     expect(none.typicalPendingMs).toBeNull();
+    expect(none.ackedObservations).toBe(0);
   });
 
   it("rounds thresholds to values an operator would type", () => {

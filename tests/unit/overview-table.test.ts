@@ -15,6 +15,8 @@ function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
     lag: null,
     lagUnknown: false,
     oldestPendingMs: null,
+    stuck: 0,
+    stuckCapped: false,
     ttlMs: null,
     memoryBytes: null,
     lastEntryTime: null,
@@ -68,10 +70,16 @@ describe("cells", () => {
     expect(lagText({ lag: null, lagUnknown: true, groupCount: 1 })).toBe("unknown");
     expect(lagText({ lag: null, lagUnknown: false, groupCount: 0 })).toBe("—");
   });
-  it("highlights pending and pending older than 30 s", () => {
-    expect(highlights({ pending: 0, oldestPendingMs: null })).toEqual({ pending: false, oldPending: false });
-    expect(highlights({ pending: 1, oldestPendingMs: 30_000 })).toEqual({ pending: true, oldPending: false });
-    expect(highlights({ pending: 1, oldestPendingMs: 30_001 })).toEqual({ pending: true, oldPending: true });
+  it("highlights pending, and red only for stuck messages (idle over the threshold), never by the id's age", () => {
+    expect(highlights({ pending: 0, stuck: 0 })).toEqual({ pending: false, stuck: false });
+    expect(highlights({ pending: 1, stuck: 0 })).toEqual({ pending: true, stuck: false });
+    expect(highlights({ pending: 1, stuck: 1 })).toEqual({ pending: true, stuck: true });
+    // A family row: an old id in one member but nothing stuck stays calm.
+    const [fam] = shapeOverview([row("x_2026112500", { pending: 1, oldestPendingMs: 3_600_000 }), row("x_2026112501", { pending: 2 })], [], null);
+    expect(fam!.kind).toBe("family");
+    expect(highlights(fam!)).toEqual({ pending: true, stuck: false });
+    const [hot] = shapeOverview([row("x_2026112500", { pending: 1, stuck: 1 }), row("x_2026112501", { pending: 2 })], [], null);
+    expect(highlights(hot!)).toEqual({ pending: true, stuck: true });
   });
   it("turns a typed filter into a MATCH glob", () => {
     expect(filterToMatch("")).toBe("*");

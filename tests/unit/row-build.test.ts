@@ -18,6 +18,7 @@ describe("building rows from parsed replies", () => {
       pttl: 5000,
       memory: 1234,
       oldestPendingIds: ["2000-0", "1000-5"],
+      stuck: { count: 2, capped: true },
       now: 11_000,
     });
     expect(row).toEqual({
@@ -30,6 +31,8 @@ describe("building rows from parsed replies", () => {
       lag: 0,
       lagUnknown: true,
       oldestPendingMs: 10_000,
+      stuck: 2,
+      stuckCapped: true,
       ttlMs: 5000,
       memoryBytes: 1234,
       lastEntryTime: 3000,
@@ -39,13 +42,13 @@ describe("building rows from parsed replies", () => {
   it("no expiry and a vanished TTL are null; an empty stream has no times", () => {
     const info = parseStreamInfo(["length", 0, "last-generated-id", "0-0", "groups", 0, "first-entry", null, "last-entry", null]);
     for (const pttl of [-1, -2, null]) {
-      const row = buildRow({ key: "e", info, groups: [], pttl, memory: null, oldestPendingIds: [], now: 1 });
+      const row = buildRow({ key: "e", info, groups: [], pttl, memory: null, oldestPendingIds: [], stuck: { count: 0, capped: false }, now: 1 });
       expect(row).toMatchObject({ ttlMs: null, lastEntryTime: null, lag: null, lagUnknown: false, pending: 0, oldestPendingMs: null });
     }
   });
 
   it("the detail adds the 7.0 fields and every group", () => {
-    const detail = buildDetail({ key: "s", info: parseStreamInfo(streamReply), groups: parseGroups(groupsReply), pttl: -1, memory: 1, oldestPendingIds: [], now: 0 });
+    const detail = buildDetail({ key: "s", info: parseStreamInfo(streamReply), groups: parseGroups(groupsReply), pttl: -1, memory: 1, oldestPendingIds: [], stuck: { count: 0, capped: false }, now: 0 });
     expect(detail).toMatchObject({ lastGeneratedId: "3000-0", entriesAdded: 3, maxDeletedEntryId: "0-0", recordedFirstEntryId: "1000-0" });
     expect(detail.groups.map((g) => [g.name, g.lag, g.entriesRead])).toEqual([["fast", 0, 3], ["mid", null, null]]);
   });

@@ -4,6 +4,7 @@ import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
 import type { ResolvedGroupRule } from "@/lib/config/schema";
 import { workerSettingsOf } from "@/lib/config/settings";
+import { formatDuration } from "@/lib/format";
 import { decodeEntries } from "@/lib/streams/codec";
 import { consumerInactiveMs, parseConsumers, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
@@ -109,7 +110,7 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
   counts.stuck += found.stuck.length;
   if (found.stuck.length === 0) return commands;
   if (rule.policy === "alert") {
-    notes.push(`${where}: ${found.stuck.length} stuck over ${rule.stuckAfterMs} ms (policy alert: reported only)`);
+    notes.push(`${where}: ${found.stuck.length} stuck over ${formatDuration(rule.stuckAfterMs)} (policy alert: reported only)`);
     return commands;
   }
   const stuck = found.stuck.slice(0, g.budget);
@@ -133,7 +134,7 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
       notes.push(`${where}: ${retry.length} stuck not requeued: the stream has ${g.groupCount} groups and a copy would reach every one (set allGroups: true, or use reassign)`);
       return commands;
     }
-    const res = await requeueIds(redis, { stream, group, ids: retry, reason: `${REASON} over ${rule.stuckAfterMs} ms`, allGroups: rule.allGroups });
+    const res = await requeueIds(redis, { stream, group, ids: retry, reason: `${REASON} over ${formatDuration(rule.stuckAfterMs)}`, allGroups: rule.allGroups });
     commands += Math.ceil(retry.length / 500);
     counts.requeued += res.requeued;
     notes.push(`${where}: requeued ${res.requeued}${res.skipped ? `, ${res.skipped} skipped` : ""}`);

@@ -34,8 +34,18 @@ describe("reclaim", () => {
     await sleep(150);
     const res = await run(p, [{ stream: `${p}*`, stuckAfterMs: 100, policy: "alert" }]);
     expect(res.counts).toMatchObject({ stuck: 3, reassigned: 0, requeued: 0, deadLettered: 0 });
-    expect(res.notes.join()).toMatch(/3 stuck/);
+    expect(res.notes.join()).toMatch(/3 stuck over 100 ms \(policy alert/);
     expect((await pendingOf(`${p}s`, "g")).every((e) => e.consumer === "crashed")).toBe(true);
+  });
+
+  it("writes the threshold in human units", async () => {
+    const p = uniquePrefix("rh");
+    const id = (await redis.xadd(`${p}s`, `${Date.now() - 60_000}-0`, "n", "1")) as string;
+    await redis.xgroup("CREATE", `${p}s`, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", `${p}s`, ">");
+    await redis.call("XCLAIM", `${p}s`, "g", "crashed", "0", id, "IDLE", "45000", "JUSTID");
+    const res = await run(p, [{ stream: `${p}*`, stuckAfterMs: 30_000, policy: "alert" }]);
+    expect(res.notes.join()).toContain("1 stuck over 30 s (policy alert");
   });
 
   it("reassign claims stuck messages to the live consumer with the fewest pending", async () => {

@@ -2,8 +2,9 @@ import { deadLetterPending } from "@/lib/actions/pending-actions";
 import { deadLetterBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
+import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";
-import { writeRedisForRequest } from "@/lib/redis/client";
+import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,5 +12,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "pending.dead-letter" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deadLetterBodySchema, req);
-  return deadLetterPending(await writeRedisForRequest(), key, group, body, await streamScopeFilter(req));
+  const result = await deadLetterPending(await writeRedisForRequest(), key, group, body, await streamScopeFilter(req));
+  if (!("dryRun" in result)) await reevaluateAfterAction(await redisForRequest(), [key, result.target]);
+  return result;
 });

@@ -1,8 +1,9 @@
 import { requeuePending } from "@/lib/actions/pending-actions";
 import { requeueBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
 import { parseBody, parseParams } from "@/lib/http/parse";
+import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";
-import { writeRedisForRequest } from "@/lib/redis/client";
+import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,5 +11,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ permission: "operate", action: "pending.requeue" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(requeueBodySchema, req);
-  return requeuePending(await writeRedisForRequest(), key, group, body);
+  const result = await requeuePending(await writeRedisForRequest(), key, group, body);
+  if (!body.dryRun) await reevaluateAfterAction(await redisForRequest(), [key]);
+  return result;
 });
