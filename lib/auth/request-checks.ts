@@ -70,7 +70,8 @@ export function sameOrigin(req: Request, auth: ResolvedAuth): boolean {
  * sameOrigin() cannot judge) must say `application/json`: a browser must preflight that.
  */
 export function needsJsonContentType(req: Request): boolean {
-  if (isSafeMethod(req.method) || req.headers.get("origin") || req.headers.get("sec-fetch-site")) return false;
+  // Only POST can be sent cross-site without a preflight; PUT, PATCH and DELETE always preflight.
+  if (req.method !== "POST" || req.headers.get("origin") || req.headers.get("sec-fetch-site")) return false;
   const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   return type !== "application/json";
 }
