@@ -3,11 +3,13 @@
  * against a real redis-server, a production build, then the browser tests in Chromium.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { ensureSystemDeps } from "./lib/system-deps";
+import { addCounts, countsLine, playwrightCounts, SUMMARY_FILE, vitestCounts } from "./lib/test-counts";
 
 ensureSystemDeps(["redis", "chromium"]);
 mkdirSync(".tmp", { recursive: true });
+rmSync(SUMMARY_FILE, { force: true });
 
 const bin = (name: string) => `node_modules/.bin/${name}`;
 const steps: Array<{ name: string; cmd: string; args: string[]; env?: Record<string, string> }> = [
@@ -36,34 +38,12 @@ for (const step of steps) {
   }
 }
 
-function counts(): { passed: number; failed: number; skipped: number } {
-  const total = { passed: 0, failed: 0, skipped: 0 };
-  if (existsSync(".tmp/vitest.json")) {
-    const v = JSON.parse(readFileSync(".tmp/vitest.json", "utf8")) as {
-      numPassedTests: number;
-      numFailedTests: number;
-      numPendingTests: number;
-      numTodoTests: number;
-    };
-    total.passed += v.numPassedTests;
-    total.failed += v.numFailedTests;
-    total.skipped += v.numPendingTests + v.numTodoTests;
-  }
-  if (existsSync(".tmp/playwright.json")) {
-    const p = JSON.parse(readFileSync(".tmp/playwright.json", "utf8")) as {
-      stats: { expected: number; unexpected: number; flaky: number; skipped: number };
-    };
-    total.passed += p.stats.expected + p.stats.flaky;
-    total.failed += p.stats.unexpected;
-    total.skipped += p.stats.skipped;
-  }
-  return total;
-}
-
-const c = counts();
+const c = addCounts(vitestCounts(".tmp/vitest.json"), playwrightCounts(".tmp/playwright.json"));
+if (failedStep) c.failed = Math.max(c.failed, 1);
+writeFileSync(SUMMARY_FILE, JSON.stringify({ ...c, failedStep }));
 if (failedStep) {
   console.error(`\nnpm test failed at step: ${failedStep}`);
-  console.log(`${c.passed} passed, ${Math.max(c.failed, 1)} failed, ${c.skipped} skipped`);
+  console.log(countsLine(c));
   process.exit(1);
 }
-console.log(`\n${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+console.log(`\n${countsLine(c)}`);

@@ -86,7 +86,7 @@ export async function snapshotStreams(redis: Redis, keys: readonly string[], opt
     if (infoReply === undefined) return; // vanished or not a stream any more
     const info = parseStreamInfo(infoReply);
     const pttl = ok(replies[2]);
-    const groups = parseGroups(ok(replies[1])).map<GroupSnapshot>((g) => ({
+    const groups = parseGroups(ok(replies[1]), info).map<GroupSnapshot>((g) => ({
       name: g.name,
       consumerCount: g.consumerCount,
       pending: g.pending,

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { getRedis, getServerInfo, isConnectionError } from "@/lib/redis/client";
-import { isSupported } from "@/lib/redis/server-info";
+import { isSupported, unsupportedMessage } from "@/lib/redis/server-info";
 import type { HealthResponse } from "@/lib/api/types";
 
 export async function checkHealth(): Promise<{ status: number; body: HealthResponse }> {
@@ -10,10 +10,7 @@ export async function checkHealth(): Promise<{ status: number; body: HealthRespo
     await getRedis().ping();
     const info = await getServerInfo();
     if (!isSupported(info)) {
-      const error = new AppError(
-        "UNSUPPORTED_VERSION",
-        `Redis ${info.version} is not supported: Streamscope needs Redis 7.0 or newer (or Valkey 7.2+).`,
-      );
+      const error = new AppError("UNSUPPORTED_VERSION", unsupportedMessage(info));
       return { status: 503, body: { status: "error", error: error.toBody().error } };
     }
     return {

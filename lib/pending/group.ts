@@ -5,7 +5,7 @@ import type { ConsumerRow, GroupDetailResponse } from "@/lib/api/pending-types";
 import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
 import { assertStream } from "@/lib/streams/assert-stream";
-import { consumerInactiveMs, parseConsumers, parseGroups, type ConsumerInfo, type GroupInfo } from "@/lib/streams/xinfo";
+import { boundedLag, consumerInactiveMs, parseConsumers, parseGroups, parseStreamInfo, type ConsumerInfo, type GroupInfo } from "@/lib/streams/xinfo";
 
 export interface GroupContext {
   group: GroupInfo;
@@ -40,12 +40,14 @@ export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRo
 
 export async function getGroupDetail(redis: Redis, stream: string, group: string): Promise<GroupDetailResponse> {
   const { group: info } = await requireGroup(redis, stream, group);
-  const [consumersReply, rule] = await Promise.all([
+  const [consumersReply, rule, streamReply] = await Promise.all([
     redis.call("XINFO", "CONSUMERS", stream, group),
     getGroupRule(redis, stream, group),
+    redis.call("XINFO", "STREAM", stream),
   ]);
   return {
     ...info,
+    lag: boundedLag(info, parseStreamInfo(streamReply)),
     stuckAfterMs: rule.stuckAfterMs,
     deadLetterTarget: deadLetterTarget(rule.deadLetter, stream),
     consumers: parseConsumers(consumersReply).map((c) => toConsumerRow(c, rule.stuckAfterMs)),

@@ -3,7 +3,7 @@ import Redis, { type RedisOptions } from "ioredis";
 import { AppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { isSupported, serverInfoFromInfo, type ServerInfo } from "./server-info";
+import { isSupported, probeServer, unsupportedMessage, type ServerInfo } from "./server-info";
 
 /**
  * The one shared Redis connection of the app, and the one connection for changes
@@ -94,12 +94,12 @@ export function duplicateConnection(overrides: Partial<RedisOptions> = {}): Redi
   return getRedis().duplicate(overrides);
 }
 
-/** Server version and features, detected once per connection (again after a reconnect). */
+/** Server flavor, version and features, detected once per connection (again after a reconnect). */
 export async function getServerInfo(): Promise<ServerInfo> {
   const client = getRedis();
   const holder = store.__streamscopeRedis!;
   if (!holder.info) {
-    holder.info = client.info("server").then(serverInfoFromInfo);
+    holder.info = probeServer(client);
     holder.info.catch(() => {
       if (store.__streamscopeRedis === holder) holder.info = undefined;
     });
@@ -111,10 +111,7 @@ export async function getServerInfo(): Promise<ServerInfo> {
 export async function redisForRequest(): Promise<Redis> {
   const info = await getServerInfo();
   if (!isSupported(info)) {
-    throw new AppError(
-      "UNSUPPORTED_VERSION",
-      `Redis ${info.version} is not supported: Streamscope needs Redis 7.0 or newer (or Valkey 7.2+).`,
-    );
+    throw new AppError("UNSUPPORTED_VERSION", unsupportedMessage(info));
   }
   return getRedis();
 }

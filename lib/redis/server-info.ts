@@ -1,24 +1,33 @@
-/** Pure parsing of `INFO server` and feature detection; no connection here so tests call it directly. */
+/**
+ * What the server is and what it can do. Features are detected from what the server answers
+ * (`COMMAND INFO` of the commands we need, the fields of each XINFO reply), never from its
+ * version number: a development build reports 255.255.255 and Valkey numbers its own releases.
+ * Parsing is pure so tests call it directly on recorded replies.
+ */
 export interface ServerInfo {
+  /** The server's own version: `valkey_version` on Valkey, `redis_version` otherwise. Display only. */
   version: string;
   flavor: "redis" | "valkey";
   mode: string;
-  major: number;
-  minor: number;
-  patch: number;
   features: ServerFeatures;
 }
 
 export interface ServerFeatures {
-  /** XINFO CONSUMERS reports `inactive` (7.2+). */
-  consumerInactive: boolean;
-  /** XACKDEL, XDELEX, KEEPREF/DELREF/ACKED options (Redis 8.2+). */
+  /**
+   * The Redis 7.0 stream replies Streamscope relies on (XINFO GROUPS `entries-read`/`lag`,
+   * the 3-element XAUTOCLAIM reply, EXPIRE ... NX). Detected by `COMMAND INFO xautoclaim`
+   * answering an entry in the 7.0 format (10 elements: tips, key specs, subcommands); 6.2
+   * answers 7 elements and older servers no entry at all.
+   */
+  streams70: boolean;
+  /** XACKDEL, XDELEX and KEEPREF/DELREF/ACKED (Redis 8.2+): `COMMAND INFO xackdel` answers an entry. */
   ackDel: boolean;
-  /** Lag no longer miscounted after XTRIM (7.2.7 / 7.4.2 / 8.0+). */
-  lagAfterTrimFixed: boolean;
+  /** How the features were found: `command` (COMMAND INFO) or `version` (COMMAND refused by an ACL). */
+  detectedBy: "command" | "version";
 }
 
-export const MIN_SUPPORTED = { major: 7, minor: 0 } as const;
+/** The commands asked about with `COMMAND INFO`, in this order. */
+export const PROBED_COMMANDS = ["xautoclaim", "xackdel"] as const;
 
 export function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -35,39 +44,60 @@ function versionParts(version: string): [number, number, number] {
   return [a ?? 0, b ?? 0, c ?? 0];
 }
 
-function atLeast(v: [number, number, number], major: number, minor: number, patch = 0): boolean {
-  if (v[0] !== major) return v[0] > major;
-  if (v[1] !== minor) return v[1] > minor;
-  return v[2] >= patch;
+/** A `COMMAND INFO` entry in the 7.0+ format (name, arity, flags, first, last, step, acl, tips, key specs, subcommands). */
+function isCommandEntry70(entry: unknown): boolean {
+  return Array.isArray(entry) && entry.length >= 10;
 }
 
-export function serverInfoFromInfo(text: string): ServerInfo {
-  const info = parseInfo(text);
+/**
+ * @param infoText the reply of `INFO server`
+ * @param commandInfo the reply of `COMMAND INFO xautoclaim xackdel`, or null when the server refused
+ *   it (an ACL without `+command|info`): then the 7.0 check falls back to `redis_version` and the
+ *   optional features count as absent.
+ */
+export function detectServer(infoText: string, commandInfo: unknown): ServerInfo {
+  const info = parseInfo(infoText);
   const valkey = info.valkey_version;
-  const flavor = valkey ? "valkey" : "redis";
+  const flavor = valkey || info.server_name === "valkey" ? "valkey" : "redis";
   const version = valkey ?? info.redis_version ?? "0.0.0";
-  // Valkey reports its own version; its stream behaviour matches the Redis 7.2 line.
-  const compat = versionParts(valkey ? (info.redis_version ?? "7.2.4") : version);
-  const [major, minor, patch] = versionParts(version);
+  const mode = info.redis_mode ?? info.server_mode ?? "standalone";
+  if (!Array.isArray(commandInfo)) {
+    const [major] = versionParts(info.redis_version ?? "0.0.0");
+    return { version, flavor, mode, features: { streams70: major >= 7, ackDel: false, detectedBy: "version" } };
+  }
+  const entry = (name: (typeof PROBED_COMMANDS)[number]) => commandInfo[PROBED_COMMANDS.indexOf(name)];
   return {
     version,
     flavor,
-    mode: info.redis_mode ?? "standalone",
-    major,
-    minor,
-    patch,
+    mode,
     features: {
-      consumerInactive: atLeast(compat, 7, 2),
-      ackDel: flavor === "redis" && atLeast(compat, 8, 2),
-      lagAfterTrimFixed:
-        atLeast(compat, 8, 0) ||
-        (compat[0] === 7 && compat[1] === 4 && compat[2] >= 2) ||
-        (compat[0] === 7 && compat[1] === 2 && compat[2] >= 7),
+      streams70: isCommandEntry70(entry("xautoclaim")),
+      ackDel: Array.isArray(entry("xackdel")),
+      detectedBy: "command",
     },
   };
 }
 
+/** The two questions asked once per connection; errors other than a refusal propagate. */
+export async function probeServer(redis: {
+  info(section: "server"): Promise<string>;
+  call(command: string, ...args: string[]): Promise<unknown>;
+}): Promise<ServerInfo> {
+  const [infoText, commandInfo] = await Promise.all([
+    redis.info("server"),
+    redis.call("COMMAND", "INFO", ...PROBED_COMMANDS).catch((err: unknown) => {
+      if (err instanceof Error && /NOPERM|unknown command/i.test(err.message)) return null;
+      throw err;
+    }),
+  ]);
+  return detectServer(infoText, commandInfo);
+}
+
 export function isSupported(info: ServerInfo): boolean {
-  if (info.flavor === "valkey") return info.major >= 7 && (info.major > 7 || info.minor >= 2);
-  return info.major > MIN_SUPPORTED.major || (info.major === MIN_SUPPORTED.major && info.minor >= MIN_SUPPORTED.minor);
+  return info.features.streams70;
+}
+
+export function unsupportedMessage(info: ServerInfo): string {
+  const name = info.flavor === "valkey" ? "Valkey" : "Redis";
+  return `${name} ${info.version} is not supported: Streamscope needs Redis 7.0 or newer (or Valkey 7.2+).`;
 }

@@ -71,10 +71,11 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[]): P
     const stream = replyOf(streamRes);
     const groups = replyOf(groupsRes);
     if (!stream.ok || !groups.ok) return;
+    const info = parseStreamInfo(stream.value);
     partial.push({
       key,
-      info: parseStreamInfo(stream.value),
-      groups: parseGroups(groups.value),
+      info,
+      groups: parseGroups(groups.value, info),
       pttl: optionalInt(pttlRes),
       memory: optionalInt(memRes),
     });

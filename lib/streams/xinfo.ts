@@ -2,6 +2,7 @@
  * Parsers for XINFO / XPENDING replies (RESP2 flat arrays as ioredis 5 returns them).
  * Key/value replies are parsed as pairs and unknown keys ignored: each version adds fields.
  */
+import { compareIds } from "./ids";
 
 export function pairsToRecord(reply: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -66,11 +67,15 @@ export interface GroupInfo {
   lag: number | null;
 }
 
-export function parseGroups(reply: unknown): GroupInfo[] {
+/**
+ * The groups of a stream. Given the stream's own XINFO STREAM, each lag is bounded by what the
+ * stream says (boundedLag): pass it wherever it was read anyway.
+ */
+export function parseGroups(reply: unknown, stream?: Pick<StreamInfo, "length" | "lastGeneratedId" | "firstEntryId">): GroupInfo[] {
   if (!Array.isArray(reply)) return [];
   return reply.map((g) => {
     const r = pairsToRecord(g);
-    return {
+    const group = {
       name: str(r.name) ?? "",
       consumerCount: num(r.consumers) ?? 0,
       pending: num(r.pending) ?? 0,
@@ -78,7 +83,26 @@ export function parseGroups(reply: unknown): GroupInfo[] {
       entriesRead: num(r["entries-read"]),
       lag: num(r.lag),
     };
+    return stream ? { ...group, lag: boundedLag(group, stream) } : group;
   });
+}
+
+/**
+ * A group's lag, checked against the stream's own numbers. Redis counts it as entries-added minus
+ * the group's entries-read, which a trim breaks: before 7.2.7 / 7.4.2 / 8.0 (and on Valkey 8.0) a
+ * group behind the trimmed entries still counts them, and on every server tested here a group that
+ * then reads across the gap keeps counting them (redis/redis#13473, #13957). Whatever the version:
+ * a group at the stream's last id, or of an empty stream, lags by 0; a group behind the first
+ * entry lags by the whole stream; a lag above the stream's length is impossible, so unknown (null).
+ * A miscount that stays within the length cannot be seen in the replies and is left as Redis says.
+ */
+export function boundedLag(
+  group: Pick<GroupInfo, "lag" | "lastDeliveredId">,
+  stream: Pick<StreamInfo, "length" | "lastGeneratedId" | "firstEntryId">,
+): number | null {
+  if (stream.length === 0 || compareIds(group.lastDeliveredId, stream.lastGeneratedId) >= 0) return 0;
+  if (stream.firstEntryId && compareIds(group.lastDeliveredId, stream.firstEntryId) < 0) return stream.length;
+  return group.lag !== null && group.lag > stream.length ? null : group.lag;
 }
 
 export interface ConsumerInfo {

@@ -24,8 +24,8 @@ export async function countUnprocessed(redis: Redis, key: string): Promise<Unpro
     .call("XINFO", "STREAM", key)
     .exec()
     .then((r) => (r ?? []).map(([err, v]) => (err ? null : v)))) as [unknown, unknown];
-  const groups = parseGroups(groupsReply);
   const info = parseStreamInfo(infoReply);
+  const groups = parseGroups(groupsReply, infoReply ? info : undefined);
   let pending = 0;
   let waiting = 0;
   let atRisk = 0;

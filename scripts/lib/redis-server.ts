@@ -3,7 +3,7 @@
  * and stops it by its pid. Used by the tests, the demo, the browser tests and the benchmarks.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { createServer, createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +16,20 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
+/**
+ * The server binary: `STREAMSCOPE_TEST_REDIS_BIN` when set (any redis-server or valkey-server build,
+ * to run the tests against another version), otherwise the system's `redis-server`.
+ */
 export function redisServerBinary(): string | null {
+  const chosen = process.env.STREAMSCOPE_TEST_REDIS_BIN;
+  if (chosen) {
+    try {
+      accessSync(chosen, constants.X_OK);
+    } catch {
+      throw new Error(`STREAMSCOPE_TEST_REDIS_BIN=${chosen} is not an executable file`);
+    }
+    return chosen;
+  }
   const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
   const path = found.stdout.trim();
   return found.status === 0 && path ? path : null;

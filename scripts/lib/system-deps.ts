@@ -27,7 +27,7 @@ interface Need {
 const NEEDS: Record<"redis" | "chromium", Need> = {
   redis: {
     name: "redis-server",
-    present: () => has("redis-server"),
+    present: () => Boolean(process.env.STREAMSCOPE_TEST_REDIS_BIN) || has("redis-server"),
     debianPackage: "redis-server",
     hint: "install redis-server 7.0+ (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set REDIS_URL to a Redis you run",
   },

@@ -10,6 +10,7 @@ import { readPendingPage } from "@/lib/pending/page";
 import { pendingQuerySchema } from "@/lib/api/pending-types";
 import { getGroupDetail } from "@/lib/pending/group";
 import { tick } from "@/lib/worker/tick";
+import { probeServer } from "@/lib/redis/server-info";
 import { settingsFrom } from "../helpers/worker";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
@@ -100,5 +101,13 @@ describe("the documented operator Redis ACL", () => {
     expect((await getGroupDetail(readOnly, key, "g")).pending).toBe(1);
     await expect(ackPending(readOnly, key, "g", { ids: ["1-0"] })).rejects.toThrow(/NOPERM|permission|ACL/i);
     expect(((await admin.xpending(key, "g")) as unknown[])[0]).toBe(1);
+  });
+});
+
+describe("server detection under the documented ACLs", () => {
+  it("asks COMMAND INFO (not the version number) as the operator and the read-only user", async () => {
+    for (const client of [redis, readOnly]) {
+      expect((await probeServer(client)).features).toMatchObject({ streams70: true, detectedBy: "command" });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consumerInactiveMs, parseConsumers, parseGroups, parsePendingRange, parsePendingSummary, parseStreamInfo } from "@/lib/streams/xinfo";
+import { boundedLag, consumerInactiveMs, parseConsumers, parseGroups, parsePendingRange, parsePendingSummary, parseStreamInfo } from "@/lib/streams/xinfo";
 import { decodeEntries, decodeValue } from "@/lib/streams/codec";
 
 describe("XINFO parsing", () => {
@@ -12,6 +12,21 @@ describe("XINFO parsing", () => {
   it("parses an empty stream (no first/last entry) and a pre-7.0 reply", () => {
     const info = parseStreamInfo(["length", 0, "last-generated-id", "0-0", "groups", 0, "first-entry", null, "last-entry", null]);
     expect(info).toMatchObject({ length: 0, firstEntryId: null, lastEntryId: null, entriesAdded: null, maxDeletedEntryId: null });
+  });
+  it("bounds a group's lag by the stream's own numbers (Redis miscounts it after a trim)", () => {
+    const stream = { length: 3, lastGeneratedId: "9-0", firstEntryId: "5-0" };
+    const group = (lastDeliveredId: string, lag: number | null) => ({ lastDeliveredId, lag });
+    expect(boundedLag(group("9-0", 3), stream)).toBe(0);
+    expect(boundedLag(group("1-0", 7), stream)).toBe(3);
+    expect(boundedLag(group("1-0", null), stream)).toBe(3);
+    expect(boundedLag(group("6-0", 5), stream)).toBeNull();
+    expect(boundedLag(group("6-0", 2), stream)).toBe(2);
+    expect(boundedLag(group("6-0", null), stream)).toBeNull();
+    expect(boundedLag(group("2-0", 4), { length: 0, lastGeneratedId: "9-0", firstEntryId: null })).toBe(0);
+    // As 7.0-8.0 answer after XTRIM MAXLEN 1 of 1..5 with the group at 1-0: lag 4, but only 5-0 is left.
+    const reply = [["name", "g", "consumers", 1, "pending", 1, "last-delivered-id", "1-0", "entries-read", 1, "lag", 4]];
+    expect(parseGroups(reply, { length: 1, lastGeneratedId: "5-0", firstEntryId: "5-0" })[0]!.lag).toBe(1);
+    expect(parseGroups(reply)[0]!.lag).toBe(4);
   });
   it("parses groups with a null lag", () => {
     const g = parseGroups([["name", "g", "consumers", 2, "pending", 3, "last-delivered-id", "9-0", "entries-read", null, "lag", null]]);

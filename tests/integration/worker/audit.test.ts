@@ -15,8 +15,9 @@ describe("worker audit trail", () => {
     for (let i = 0; i < 5; i++) await redis.xadd(key, "*", "n", String(i));
     await redis.xgroup("CREATE", key, "g", "0");
     await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 5, "STREAMS", key, ">");
-    await sleep(300);
-    const settings = settingsFrom({ groups: [{ stream: `${p}*`, stuckAfterMs: 200, policy: "reassign", reassignTo: "rescuer" }] });
+    // The threshold leaves a loaded machine time to run the second tick before the claimed entries are stuck again.
+    await sleep(1100);
+    const settings = settingsFrom({ groups: [{ stream: `${p}*`, stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer" }] });
 
     await tick({ redis, forced: true, settings, jobs: [reclaimJob], keyMatch: `${p}*` });
     const first = await readAudit(redis, { actor: "worker", limit: 50 });
