@@ -1,6 +1,7 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useModalDialog } from "@/components/ui/use-modal-dialog";
 
 export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: "/", does: "Focus the filter (or search) of the page" },
@@ -41,7 +42,7 @@ function openRow(row: HTMLTableRowElement) {
 /** Page-wide keys: `/` filter, `j`/`k` rows, `Enter` open, `?` this list. */
 export function KeyboardShortcuts() {
   const [open, setOpen] = useState(false);
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(open);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -67,13 +68,6 @@ export function KeyboardShortcuts() {
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
   }, []);
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
 
   return (
     <dialog
