@@ -70,7 +70,9 @@ export function tlsProblem(err: unknown): string | null {
       : "TLS: the server's certificate is not signed by a CA this system trusts (set REDIS_TLS_CA_FILE to the server's CA)";
   }
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return `TLS: the server's certificate is not made for the host name connected to (${err.message.replace(/^.*?: /, "")}); set REDIS_TLS_SERVERNAME to a name it is made for`;
+    const { host, cert } = err as { host?: string; cert?: { subjectaltname?: string } };
+    const names = cert?.subjectaltname ? ` but for ${cert.subjectaltname}` : "";
+    return `TLS: the server's certificate is not made for ${host ?? "the host in REDIS_URL"}${names}; set REDIS_TLS_SERVERNAME to a name it is made for`;
   }
   if (code === "CERT_HAS_EXPIRED") return "TLS: the server's certificate has expired";
   if (code === "CERT_NOT_YET_VALID") return "TLS: the server's certificate is not valid yet";
