@@ -7,6 +7,9 @@ import { isSupported, unsupportedMessage } from "@/lib/redis/server-info";
 import type { HealthResponse } from "@/lib/api/types";
 
 export async function checkHealth(): Promise<{ status: number; body: HealthResponse }> {
+  // A known TLS failure answers at once (the connection keeps reconnecting in the background).
+  const known = connectionProblem();
+  if (known) return { status: 503, body: { status: "error", error: { code: "REDIS_UNAVAILABLE", message: known } } };
   try {
     // The version is cached per connection; the ping proves the connection is alive now.
     await getRedis().ping();

@@ -120,6 +120,7 @@ export async function getServerInfo(): Promise<ServerInfo> {
 
 /** The client, after checking that the server is one we support. */
 export async function redisForRequest(): Promise<Redis> {
+  failFastOnTls();
   const info = await getServerInfo();
   if (!isSupported(info)) {
     throw new AppError("UNSUPPORTED_VERSION", unsupportedMessage(info));
@@ -160,6 +161,15 @@ export function connectionProblem(err?: unknown): string | null {
     if (problem) return problem;
   }
   return null;
+}
+
+/**
+ * While the connection is known to fail its TLS handshake, a request answers at once with the
+ * reason instead of waiting for the reconnects' back-off (they go on in the background).
+ */
+export function failFastOnTls(): void {
+  const problem = connectionProblem();
+  if (problem) throw new AppError("REDIS_UNAVAILABLE", problem);
 }
 
 /** Close the shared and the write connection (tests, shutdown). */
