@@ -63,9 +63,9 @@ const UNTRUSTED = new Set([
 export function tlsProblem(err: unknown): string | null {
   if (!(err instanceof Error)) return null;
   const code = (err as NodeJS.ErrnoException).code ?? "";
-  const env = getEnv();
+  const configured = (name: "REDIS_TLS_CA_FILE" | "REDIS_TLS_CERT_FILE") => !!process.env[name]?.trim();
   if (UNTRUSTED.has(code)) {
-    return env.REDIS_TLS_CA_FILE
+    return configured("REDIS_TLS_CA_FILE")
       ? "TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE"
       : "TLS: the server's certificate is not signed by a CA this system trusts (set REDIS_TLS_CA_FILE to the server's CA)";
   }
@@ -77,16 +77,18 @@ export function tlsProblem(err: unknown): string | null {
   if (code === "CERT_HAS_EXPIRED") return "TLS: the server's certificate has expired";
   if (code === "CERT_NOT_YET_VALID") return "TLS: the server's certificate is not valid yet";
   if (/certificate required|handshake failure/i.test(err.message) && /alert/i.test(err.message)) {
-    return env.REDIS_TLS_CERT_FILE
+    return configured("REDIS_TLS_CERT_FILE")
       ? "TLS: the server refused the client certificate (REDIS_TLS_CERT_FILE)"
       : "TLS: the server requires a client certificate (set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE)";
   }
   if (/alert (unknown ca|bad certificate|certificate unknown|decrypt error)/i.test(err.message)) {
     return "TLS: the server refused the client certificate (REDIS_TLS_CERT_FILE): it is not signed by a CA the server trusts";
   }
-  if (/wrong version number|packet length too long|ERR_SSL_/.test(`${code} ${err.message}`)) {
-    return `TLS: the handshake with Redis failed (${err.message}); does the port speak TLS?`;
+  const reason = (err as { reason?: string }).reason ?? err.message;
+  if (/wrong version number|packet length too long/i.test(reason)) {
+    return `TLS: the server does not answer in TLS (${reason}); does the port of REDIS_URL speak TLS?`;
   }
+  if (code.startsWith("ERR_SSL_")) return `TLS: the handshake with Redis failed (${reason})`;
   return null;
 }
 
@@ -109,11 +111,24 @@ export function probeTls(url: string, timeoutMs: number): Promise<string | null>
       socket.destroy();
       resolve(problem);
     };
-    const timer = setTimeout(() => done(null), timeoutMs);
+    let connected = false;
+    const timer = setTimeout(
+      () =>
+        done(
+          connected
+            ? `TLS: the server took the connection but did not answer the TLS handshake within ${timeoutMs} ms; does the port of REDIS_URL speak TLS?`
+            : null,
+        ),
+      timeoutMs,
+    );
     const socket = connect({ ...options, host, port: Number(port || 6379) });
+    socket.on("connect", () => {
+      connected = true;
+    });
     socket.on("error", (err) => done(tlsProblem(err)));
     socket.on("data", () => done(null));
     socket.on("secureConnect", () => {
+      connected = false;
       // The server checks the client's certificate after the client's side of the handshake.
       setTimeout(() => done(null), 300);
     });

@@ -135,6 +135,15 @@ describe.skipIf("skip" in binary)("Redis over TLS", () => {
     expect(ok.body).toMatchObject({ status: "ok" });
   });
 
+  it("rediss:// to a port without TLS: 503 saying the port may not speak TLS, bounded by the connect timeouts", async () => {
+    await use({ REDIS_URL: saved.REDIS_URL!.replace(/^redis:/, "rediss:") });
+    const res = await timedHealth();
+    expect(res.status).toBe(503);
+    expect(res.body.error?.message).toMatch(/^TLS: .*does the port of REDIS_URL speak TLS\?$/);
+    // A plain server never answers the handshake: two connect timeouts (3 s) for the ping, then the probe.
+    expect(res.ms).toBeLessThan(10_000);
+  });
+
   it("REDIS_TLS_INSECURE_SKIP_VERIFY=1 connects to an untrusted server", async () => {
     await use({ REDIS_URL: named.url, REDIS_TLS_INSECURE_SKIP_VERIFY: "1" });
     expect((await timedHealth()).body).toMatchObject({ status: "ok" });
