@@ -4,6 +4,11 @@ import { z } from "zod";
  * Environment, validated at first use (server start), never at build time:
  * `npm run build` must work with no Redis and no variables.
  */
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || undefined);
+
 const envSchema = z.object({
   REDIS_URL: z
     .string()
@@ -22,8 +27,24 @@ const envSchema = z.object({
    * At most 20 s: a call re-sent after a lost reply must find its record (kept 60 s, lib/actions/lua.ts).
    */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
+  /** TLS for `rediss://` (files read once, lib/redis/tls.ts): a private CA, a client certificate and key, a server name. */
+  REDIS_TLS_CA_FILE: optional,
+  REDIS_TLS_CERT_FILE: optional,
+  REDIS_TLS_KEY_FILE: optional,
+  REDIS_TLS_SERVERNAME: optional,
+  REDIS_TLS_INSECURE_SKIP_VERIFY: z.enum(["0", "1", ""]).default("").transform((v) => v === "1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("127.0.0.1"),
+}).superRefine((env, ctx) => {
+  const tlsVars = ["REDIS_TLS_CA_FILE", "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE", "REDIS_TLS_SERVERNAME"] as const;
+  const given: string[] = tlsVars.filter((k) => env[k] !== undefined);
+  if (env.REDIS_TLS_INSECURE_SKIP_VERIFY) given.push("REDIS_TLS_INSECURE_SKIP_VERIFY");
+  if (given.length > 0 && !/^rediss:\/\//.test(env.REDIS_URL)) {
+    ctx.addIssue({ code: "custom", path: [given[0]!], message: "only with a rediss:// REDIS_URL (TLS)" });
+  }
+  if ((env.REDIS_TLS_CERT_FILE === undefined) !== (env.REDIS_TLS_KEY_FILE === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["REDIS_TLS_CERT_FILE"], message: "REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,6 +3,7 @@ import { log, safeErr } from "./log";
 import { assertSafeStartup } from "./auth/startup-check";
 import { boundAddress, bindingProblem, installSocketHook, listeningServers } from "./auth/socket";
 import { startScheduler } from "./worker/scheduler";
+import { redisTlsOptions } from "./redis/tls";
 
 /**
  * Node-only start-up (from instrumentation.ts): log every unhandled promise rejection, refuse
@@ -17,6 +18,7 @@ export function startServer(): void {
   });
   try {
     assertSafeStartup();
+    redisTlsOptions();
     for (const server of listeningServers()) {
       const problem = bindingProblem(boundAddress(server));
       if (problem) throw new Error(problem);

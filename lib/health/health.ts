@@ -1,10 +1,15 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { getRedis, getServerInfo, isConnectionError } from "@/lib/redis/client";
+import { getEnv } from "@/lib/env";
+import { connectionProblem, getRedis, getServerInfo, isConnectionError } from "@/lib/redis/client";
+import { probeTls } from "@/lib/redis/tls";
 import { isSupported, unsupportedMessage } from "@/lib/redis/server-info";
 import type { HealthResponse } from "@/lib/api/types";
 
 export async function checkHealth(): Promise<{ status: number; body: HealthResponse }> {
+  // A known TLS failure answers at once (the connection keeps reconnecting in the background).
+  const known = connectionProblem();
+  if (known) return { status: 503, body: { status: "error", error: { code: "REDIS_UNAVAILABLE", message: known } } };
   try {
     // The version is cached per connection; the ping proves the connection is alive now.
     await getRedis().ping();
@@ -20,7 +25,8 @@ export async function checkHealth(): Promise<{ status: number; body: HealthRespo
   } catch (err) {
     const refused = err instanceof Error && /^(WRONGPASS|NOAUTH)/.test(err.message);
     const code = isConnectionError(err) || refused ? "REDIS_UNAVAILABLE" : "INTERNAL";
-    const message = refused ? "Redis refused the dashboard's credentials (check REDIS_URL)" : code === "REDIS_UNAVAILABLE" ? "Redis is unreachable" : "Health check failed";
+    const tls = code === "REDIS_UNAVAILABLE" && !refused ? (connectionProblem(err) ?? (await probeTls(getEnv().REDIS_URL, 2000))) : null;
+    const message = refused ? "Redis refused the dashboard's credentials (check REDIS_URL)" : code === "REDIS_UNAVAILABLE" ? (tls ?? "Redis is unreachable") : "Health check failed";
     return { status: 503, body: { status: "error", error: { code, message } } };
   }
 }

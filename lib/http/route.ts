@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, notFound } from "@/lib/errors";
-import { isConnectionError } from "@/lib/redis/client";
+import { connectionProblem, isConnectionError } from "@/lib/redis/client";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate, type Identity } from "@/lib/auth/identity";
@@ -47,7 +47,7 @@ export function errorResponse(err: unknown, req?: Request): Response {
     return Response.json(err.toBody(), { status: err.status, headers: noStore });
   }
   if (isConnectionError(err)) {
-    const body = new AppError("REDIS_UNAVAILABLE", "Redis is unreachable; retrying in the background").toBody();
+    const body = new AppError("REDIS_UNAVAILABLE", connectionProblem(err) ?? "Redis is unreachable; retrying in the background").toBody();
     return Response.json(body, { status: 503, headers: noStore });
   }
   if (err instanceof Error && /WRONGTYPE/.test(err.message)) {

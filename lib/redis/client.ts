@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { isSupported, probeServer, unsupportedMessage, type ServerInfo } from "./server-info";
+import { redisTlsOptions, tlsProblem } from "./tls";
 
 /**
  * The one shared Redis connection of the app, and the one connection for changes
@@ -19,7 +20,9 @@ interface Holder {
 const store = globalThis as unknown as { __streamscopeRedis?: Holder; __streamscopeWriteRedis?: Holder };
 
 export function connectionOptions(): RedisOptions {
+  const tls = redisTlsOptions();
   return {
+    ...(tls ? { tls } : {}),
     // Fail a command fast while Redis is away instead of queueing it forever.
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,
@@ -42,14 +45,22 @@ export function writeConnectionOptions(): RedisOptions {
   return { ...connectionOptions(), autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 };
 }
 
+/**
+ * The last TLS failure of a connection, until it is ready again: commands only see "max retries",
+ * and a refused handshake is often followed by plain ECONNRESETs on the next attempts.
+ */
+const lastTlsErrors = new WeakMap<Redis, Error>();
+
 function createClient(url: string, options: RedisOptions = connectionOptions(), name = "streamscope"): Redis {
   const client = new Redis(url, { ...options, connectionName: name });
   let down = false;
   client.on("error", (err: Error) => {
-    if (!down) log.warn({ err: err.message }, "redis connection error");
+    if (tlsProblem(err)) lastTlsErrors.set(client, err);
+    if (!down) log.warn({ err: err.message, tls: tlsProblem(err) ?? undefined }, "redis connection error");
     down = true;
   });
   client.on("ready", () => {
+    lastTlsErrors.delete(client);
     if (down) log.info("redis connection restored");
     down = false;
     const holder = store.__streamscopeRedis;
@@ -109,6 +120,7 @@ export async function getServerInfo(): Promise<ServerInfo> {
 
 /** The client, after checking that the server is one we support. */
 export async function redisForRequest(): Promise<Redis> {
+  failFastOnTls();
   const info = await getServerInfo();
   if (!isSupported(info)) {
     throw new AppError("UNSUPPORTED_VERSION", unsupportedMessage(info));
@@ -133,7 +145,31 @@ const UNAVAILABLE_PATTERNS = [
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === "MaxRetriesPerRequestError") return true;
-  return UNAVAILABLE_PATTERNS.some((p) => p.test(err.message));
+  return UNAVAILABLE_PATTERNS.some((p) => p.test(err.message)) || tlsProblem(err) !== null;
+}
+
+/**
+ * The TLS problem behind a connection error, when there is one: from the error itself, or from
+ * the last failure of the shared or the write connection (commands only see "max retries").
+ */
+export function connectionProblem(err?: unknown): string | null {
+  const direct = tlsProblem(err);
+  if (direct) return direct;
+  for (const holder of [store.__streamscopeRedis, store.__streamscopeWriteRedis]) {
+    const last = holder && holder.client.status !== "ready" ? lastTlsErrors.get(holder.client) : undefined;
+    const problem = tlsProblem(last);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * While the connection is known to fail its TLS handshake, a request answers at once with the
+ * reason instead of waiting for the reconnects' back-off (they go on in the background).
+ */
+export function failFastOnTls(): void {
+  const problem = connectionProblem();
+  if (problem) throw new AppError("REDIS_UNAVAILABLE", problem);
 }
 
 /** Close the shared and the write connection (tests, shutdown). */

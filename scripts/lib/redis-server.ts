@@ -69,8 +69,28 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(opts: { port?: number; extraArgs?: string[] } = {}): Promise<PrivateRedis> {
-  const bin = redisServerBinary();
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    socket.on("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+}
+
+export interface StartOptions {
+  port?: number;
+  extraArgs?: string[];
+  /** Another binary than `redisServerBinary()`. */
+  bin?: string;
+  /** TLS only: the port speaks TLS (`--tls-port`, no plain port), with these `--tls-*` arguments. */
+  tlsArgs?: string[];
+}
+
+export async function startRedisServer(opts: StartOptions = {}): Promise<PrivateRedis> {
+  const bin = opts.bin ?? redisServerBinary();
   if (!bin) {
     throw new Error(
       "redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) " +
@@ -82,7 +102,7 @@ export async function startRedisServer(opts: { port?: number; extraArgs?: string
   const child = spawn(
     bin,
     [
-      "--port", String(port),
+      ...(opts.tlsArgs ? ["--port", "0", "--tls-port", String(port), ...opts.tlsArgs] : ["--port", String(port)]),
       "--bind", "127.0.0.1",
       "--save", "",
       "--appendonly", "no",
@@ -101,7 +121,7 @@ export async function startRedisServer(opts: { port?: number; extraArgs?: string
     exited = true;
   });
   const deadline = Date.now() + 10_000;
-  while (!(await ping(port))) {
+  while (!(await (opts.tlsArgs ? listening(port) : ping(port)))) {
     if (exited) throw new Error(`redis-server exited during start (port ${port})`);
     if (Date.now() > deadline) {
       process.kill(pid, "SIGKILL");
@@ -111,7 +131,7 @@ export async function startRedisServer(opts: { port?: number; extraArgs?: string
   }
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${opts.tlsArgs ? "rediss" : "redis"}://127.0.0.1:${port}`,
     pid,
     process: child,
     async stop() {

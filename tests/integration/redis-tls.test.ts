@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as health } from "@/app/api/health/route";
+import { GET as getEntries } from "@/app/api/streams/[key]/entries/route";
+import { getEnv, resetEnvCache } from "@/lib/env";
+import { closeRedis, getRedis, getWriteRedis } from "@/lib/redis/client";
+import { redisTlsOptions } from "@/lib/redis/tls";
+import type { PrivateRedis } from "@/scripts/lib/redis-server";
+import { callRoute } from "../helpers/route";
+import { makeTlsFiles, startTlsRedis, tlsRedisBinary, type TlsFiles } from "../helpers/tls";
+
+/**
+ * `rediss://` against private redis-servers speaking TLS with certificates made by openssl:
+ * the system's CAs, a private CA file, mutual TLS, a server-name override; every TLS failure is a
+ * quick 503 naming the problem, never a hang.
+ */
+const binary = tlsRedisBinary();
+if ("skip" in binary) console.warn(`redis-tls.test.ts skipped: ${binary.skip}`);
+
+const TLS_VARS = ["REDIS_TLS_CA_FILE", "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE", "REDIS_TLS_SERVERNAME", "REDIS_TLS_INSECURE_SKIP_VERIFY"];
+const saved = { REDIS_URL: process.env.REDIS_URL };
+
+type Health = { status: string; redis?: { version: string }; error?: { code: string; message: string } };
+type ErrorRes = { error: { code: string; message: string } };
+
+async function use(env: Record<string, string | undefined>): Promise<void> {
+  await closeRedis();
+  for (const k of TLS_VARS) delete process.env[k];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  resetEnvCache();
+}
+
+async function timedHealth(): Promise<{ ms: number; status: number; body: Health }> {
+  const t0 = Date.now();
+  const res = await callRoute<Health>(health as never, "/api/health");
+  return { ms: Date.now() - t0, ...res };
+}
+
+describe.skipIf("skip" in binary)("Redis over TLS", () => {
+  let files: TlsFiles;
+  let open: PrivateRedis;
+  let mutual: PrivateRedis;
+  let named: PrivateRedis;
+
+  beforeAll(async () => {
+    const bin = (binary as { bin: string }).bin;
+    files = makeTlsFiles();
+    [open, mutual, named] = await Promise.all([
+      startTlsRedis(bin, files),
+      startTlsRedis(bin, files, { authClients: true }),
+      startTlsRedis(bin, files, { cert: "named" }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await use({});
+    process.env.REDIS_URL = saved.REDIS_URL;
+    resetEnvCache();
+    await Promise.all([open?.stop(), mutual?.stop(), named?.stop()]);
+    files?.cleanup();
+  });
+
+  it("connects with the private CA: health ok, a stream read works, on the write connection too", async () => {
+    await use({ REDIS_URL: open.url, REDIS_TLS_CA_FILE: files.ca });
+    const res = await timedHealth();
+    expect(res.body).toMatchObject({ status: "ok" });
+    expect(res.status).toBe(200);
+    await getWriteRedis().xadd("tls:s", "1-0", "a", "b");
+    const entries = await callRoute<{ entries: unknown[] }>(getEntries as never, "/api/streams/tls%3As/entries", { params: { key: "tls:s" } });
+    expect(entries.status).toBe(200);
+    expect(entries.body.entries).toHaveLength(1);
+    const tail = getRedis().duplicate();
+    try {
+      expect(await tail.ping()).toBe("PONG");
+    } finally {
+      tail.disconnect();
+    }
+  });
+
+  it("a CA that did not sign the server's certificate: 503 naming REDIS_TLS_CA_FILE, quickly, on health and on routes", async () => {
+    await use({ REDIS_URL: open.url, REDIS_TLS_CA_FILE: files.otherCa });
+    const res = await timedHealth();
+    expect(res.status).toBe(503);
+    expect(res.body.error).toEqual({ code: "REDIS_UNAVAILABLE", message: "TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE" });
+    expect(res.ms).toBeLessThan(5000);
+    const t0 = Date.now();
+    const route = await callRoute<ErrorRes>(getEntries as never, "/api/streams/tls%3As/entries", { params: { key: "tls:s" } });
+    expect(route.status).toBe(503);
+    expect(route.body.error.message).toBe("TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE");
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it("no CA file and a private CA: the system's CAs do not trust it, and the message says what to set", async () => {
+    await use({ REDIS_URL: open.url });
+    const res = await timedHealth();
+    expect(res.status).toBe(503);
+    expect(res.body.error?.message).toMatch(/not signed by a CA this system trusts.*REDIS_TLS_CA_FILE/);
+    expect(res.ms).toBeLessThan(5000);
+  });
+
+  it("a server that requires a client certificate: 503 saying so without one, ok with one", async () => {
+    await use({ REDIS_URL: mutual.url, REDIS_TLS_CA_FILE: files.ca });
+    const res = await timedHealth();
+    expect(res.status).toBe(503);
+    expect(res.body.error).toEqual({
+      code: "REDIS_UNAVAILABLE",
+      message: "TLS: the server requires a client certificate (set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE)",
+    });
+    expect(res.ms).toBeLessThan(5000);
+    const t0 = Date.now();
+    const route = await callRoute<ErrorRes>(getEntries as never, "/api/streams/tls%3As/entries", { params: { key: "tls:s" } });
+    expect(route.status).toBe(503);
+    expect(route.body.error.code).toBe("REDIS_UNAVAILABLE");
+    expect(Date.now() - t0).toBeLessThan(5000);
+
+    await use({ REDIS_URL: mutual.url, REDIS_TLS_CA_FILE: files.ca, REDIS_TLS_CERT_FILE: files.clientCert, REDIS_TLS_KEY_FILE: files.clientKey });
+    const ok = await timedHealth();
+    expect(ok.body).toMatchObject({ status: "ok" });
+  });
+
+  it("a certificate made for another name: 503 pointing at REDIS_TLS_SERVERNAME, ok with it", async () => {
+    await use({ REDIS_URL: named.url, REDIS_TLS_CA_FILE: files.ca });
+    const res = await timedHealth();
+    expect(res.status).toBe(503);
+    expect(res.body.error?.code).toBe("REDIS_UNAVAILABLE");
+    expect(res.body.error?.message).toBe(
+      "TLS: the server's certificate is not made for 127.0.0.1 but for DNS:redis.test; set REDIS_TLS_SERVERNAME to a name it is made for",
+    );
+    expect(res.ms).toBeLessThan(5000);
+
+    await use({ REDIS_URL: named.url, REDIS_TLS_CA_FILE: files.ca, REDIS_TLS_SERVERNAME: "redis.test" });
+    const ok = await timedHealth();
+    expect(ok.body).toMatchObject({ status: "ok" });
+  });
+
+  it("rediss:// to a port without TLS: 503 saying the port may not speak TLS, bounded by the connect timeouts", async () => {
+    await use({ REDIS_URL: saved.REDIS_URL!.replace(/^redis:/, "rediss:") });
+    const res = await timedHealth();
+    expect(res.status).toBe(503);
+    expect(res.body.error?.message).toMatch(/^TLS: .*does the port of REDIS_URL speak TLS\?$/);
+    // A plain server never answers the handshake: two connect timeouts (3 s) for the ping, then the probe.
+    expect(res.ms).toBeLessThan(10_000);
+  });
+
+  it("REDIS_TLS_INSECURE_SKIP_VERIFY=1 connects to an untrusted server", async () => {
+    await use({ REDIS_URL: named.url, REDIS_TLS_INSECURE_SKIP_VERIFY: "1" });
+    expect((await timedHealth()).body).toMatchObject({ status: "ok" });
+  });
+});
+
+describe.skipIf("skip" in binary)("TLS variables, checked at start", () => {
+  let files: TlsFiles;
+  beforeAll(() => {
+    files = makeTlsFiles();
+  });
+  afterAll(async () => {
+    await use({});
+    process.env.REDIS_URL = saved.REDIS_URL;
+    resetEnvCache();
+    files?.cleanup();
+  });
+
+  it("refuses TLS variables with a redis:// URL", async () => {
+    await use({ REDIS_URL: "redis://127.0.0.1:6379", REDIS_TLS_CA_FILE: files.ca });
+    expect(() => getEnv()).toThrow(/REDIS_TLS_CA_FILE: only with a rediss:\/\/ REDIS_URL/);
+  });
+
+  it("refuses a client certificate without its key", async () => {
+    await use({ REDIS_URL: "rediss://127.0.0.1:6379", REDIS_TLS_CERT_FILE: files.clientCert });
+    expect(() => getEnv()).toThrow(/REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together/);
+  });
+
+  it("refuses an unreadable file, a file that is no PEM, and a key that does not match the certificate", async () => {
+    await use({ REDIS_URL: "rediss://127.0.0.1:6379", REDIS_TLS_CA_FILE: `${files.dir}/missing.crt` });
+    expect(() => redisTlsOptions()).toThrow(/REDIS_TLS_CA_FILE: cannot read .*missing\.crt \(ENOENT\)/);
+    await use({ REDIS_URL: "rediss://127.0.0.1:6379", REDIS_TLS_CA_FILE: `${files.dir}/server.ext` });
+    expect(() => redisTlsOptions()).toThrow(/REDIS_TLS_CA_FILE: not a usable PEM certificate/);
+    await use({ REDIS_URL: "rediss://127.0.0.1:6379", REDIS_TLS_CERT_FILE: files.clientCert, REDIS_TLS_KEY_FILE: files.serverKey });
+    expect(() => redisTlsOptions()).toThrow(/REDIS_TLS_KEY_FILE: not a usable PEM key/);
+  });
+
+  it("reads the files once", async () => {
+    await use({ REDIS_URL: "rediss://127.0.0.1:6379", REDIS_TLS_CA_FILE: files.ca });
+    expect(redisTlsOptions()).toBe(redisTlsOptions());
+    expect(redisTlsOptions()?.ca).toBeInstanceOf(Buffer);
+  });
+});
