@@ -7,6 +7,7 @@ import type { EntriesResponse, SearchResponse, StreamEntry } from "@/lib/api/ent
 import type { PendingPageResponse } from "@/lib/api/pending-types";
 import { isTruncated, type ListValue } from "@/lib/api/types";
 import { closeRedis } from "@/lib/redis/client";
+import { subscribe, type TailBatch } from "@/lib/streams/tail";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
@@ -144,6 +145,23 @@ describe("every list answer bounded in bytes", () => {
     const whole = await call<StreamEntry>(getEntry, "", { key: wide, id: e.id });
     expect(whole.body.fields).toHaveLength(5000);
     expect(whole.body.fieldsOmitted).toBeUndefined();
+  });
+
+  it("cuts values in the live tail's events the same way", async () => {
+    const key = `${prefix}tail`;
+    await redis.xadd(key, "1-0", "x", "y");
+    const batches: TailBatch[] = [];
+    const sub = await subscribe(key, { onBatch: (b) => batches.push(b), onError: () => {} });
+    try {
+      await redis.xadd(key, "2-0", "payload", Buffer.alloc(2 * MiB, 120));
+      const end = Date.now() + 5000;
+      while (batches.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      const entry = batches.flatMap((b) => b.entries).find((e) => e.id === "2-0");
+      expectCut(entry?.fields[0]?.[1], 2 * MiB);
+      expect(bytesOf(batches)).toBeLessThan(64 * 1024);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   it("left no dashboard command in the slow log (10 ms)", async () => {
