@@ -15,6 +15,7 @@ const redis = testRedis();
 const prefix = uniquePrefix("valuecap");
 const big = `${prefix}big`;
 const wide = `${prefix}wide`;
+const mid = `${prefix}mid`;
 const MiB = 1024 * 1024;
 const LIMIT = 1.1 * MiB;
 type ErrorRes = { error: { code: string; message: string } };
@@ -46,6 +47,13 @@ beforeAll(async () => {
   const args: string[] = [];
   for (let i = 0; i < 5000; i++) args.push(`f${i}`, `v${i}`);
   await redis.xadd(wide, "*", ...args);
+  for (let i = 0; i < 300; i += 50) {
+    const pipe = redis.pipeline();
+    for (let j = i; j < i + 50; j++) pipe.xadd(mid, `${j + 1}-0`, "v", "m".repeat(15 * 1024));
+    await pipe.exec();
+  }
+  await redis.xgroup("CREATE", mid, "g", "0");
+  await redis.xreadgroup("GROUP", "g", "c1", "COUNT", 1000, "STREAMS", mid, ">");
   await redis.config("SET", "slowlog-log-slower-than", "10000");
   await redis.slowlog("RESET");
 }, 60_000);
@@ -76,6 +84,41 @@ describe("every list answer bounded in bytes", () => {
       pages++;
     } while (start && pages < 50);
     expect(seen).toEqual(ids);
+  });
+
+  it("stops a page of values under the limit at the answer budget, and paging hands out every id once", async () => {
+    for (const order of ["asc", "desc"] as const) {
+      const seen: string[] = [];
+      let start: string | undefined;
+      let pages = 0;
+      do {
+        const res = await call<EntriesResponse>(getEntries, "", { key: mid }, { count: 1000, order, ...(start ? { start } : {}) });
+        expect(bytesOf(res.body)).toBeLessThan(LIMIT);
+        expect(res.body.entries.length).toBeLessThan(300);
+        for (const e of res.body.entries) {
+          expect(typeof e.fields[0]![1]).toBe("string");
+          seen.push(e.id);
+        }
+        start = res.body.next ?? undefined;
+        pages++;
+      } while (start && pages < 50);
+      const want = Array.from({ length: 300 }, (_, i) => `${i + 1}-0`);
+      expect(seen).toEqual(order === "asc" ? want : want.reverse());
+      expect(pages).toBeGreaterThanOrEqual(5);
+    }
+    const seen: string[] = [];
+    let start: string | undefined;
+    let pages = 0;
+    do {
+      const res = await call<PendingPageResponse>(getPending, "", { key: mid, group: "g" }, { withFields: 1, count: 1000, ...(start ? { start } : {}) });
+      expect(bytesOf(res.body)).toBeLessThan(LIMIT);
+      seen.push(...res.body.entries.map((e) => e.id));
+      start = res.body.next ?? undefined;
+      pages++;
+    } while (start && pages < 50);
+    expect(seen).toHaveLength(300);
+    expect(new Set(seen).size).toBe(300);
+    expect(pages).toBeGreaterThanOrEqual(5);
   });
 
   it("marks a binary value with previewBase64", async () => {
