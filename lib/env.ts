@@ -33,6 +33,10 @@ const envSchema = z.object({
   REDIS_TLS_KEY_FILE: optional,
   REDIS_TLS_SERVERNAME: optional,
   REDIS_TLS_INSECURE_SKIP_VERIFY: z.enum(["0", "1", ""]).default("").transform((v) => v === "1"),
+  /** Field values longer than this are cut in list answers (entries, search, tail, pending with fields). */
+  FIELD_VALUE_LIMIT_BYTES: z.coerce.number().int().min(256).max(16_777_216).default(16_384),
+  /** Bytes one list answer may carry; a fuller page stops early and hands out `next`. */
+  ANSWER_LIMIT_BYTES: z.coerce.number().int().min(65_536).max(67_108_864).default(1_048_576),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("127.0.0.1"),
 }).superRefine((env, ctx) => {

@@ -1,13 +1,34 @@
-import type { FieldPair } from "@/lib/api/types";
+import { isTruncated, type ListFieldPair } from "@/lib/api/types";
+import { TruncatedValueView } from "@/components/stream/truncated-value";
 import { formatBytes } from "@/lib/format";
 import { fieldNameText, viewValue } from "./field-value";
 
 /** A message's fields in their order (repeated names kept); values as text, never as HTML. */
-export function MessageFields({ fields }: { fields: readonly FieldPair[] }) {
+export function MessageFields({
+  fields,
+  fieldsOmitted,
+  streamKey,
+  entryId,
+}: {
+  fields: readonly ListFieldPair[];
+  fieldsOmitted?: number;
+  streamKey?: string;
+  entryId?: string;
+}) {
   if (fields.length === 0) return <p className="text-xs text-slate-500">No fields.</p>;
   return (
     <dl className="grid grid-cols-[minmax(6rem,max-content)_1fr] gap-x-4 gap-y-1 text-xs">
       {fields.map(([name, value], i) => {
+        if (isTruncated(value)) {
+          return (
+            <div key={i} className="contents">
+              <dt className="break-all font-mono font-medium text-slate-700">{fieldNameText(name)}</dt>
+              <dd className="min-w-0 font-mono">
+                <TruncatedValueView value={value} source={streamKey && entryId ? { streamKey, entryId, index: i } : undefined} />
+              </dd>
+            </div>
+          );
+        }
         const view = viewValue(value);
         return (
           <div key={i} className="contents">
@@ -27,6 +48,7 @@ export function MessageFields({ fields }: { fields: readonly FieldPair[] }) {
           </div>
         );
       })}
+      {fieldsOmitted ? <p className="col-span-2 text-slate-500">{fieldsOmitted} more fields not listed</p> : null}
     </dl>
   );
 }

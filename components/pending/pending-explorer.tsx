@@ -143,6 +143,7 @@ export function PendingExplorer(props: PendingExplorerProps) {
         </EmptyState>
       ) : (
         <PendingTable
+          streamKey={streamKey}
           entries={entries}
           stuckAfterMs={props.stuckAfterMs}
           selected={selected}

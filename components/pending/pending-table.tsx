@@ -20,6 +20,8 @@ export interface PendingTableProps {
   onExpand: (id: string) => void;
   /** True while the page is being refetched with its fields. */
   fieldsLoading: boolean;
+  /** For "Show all" / "Download" of a value cut in the list. */
+  streamKey?: string;
   onAction: (action: MessageAction, entry: PendingEntryRow) => void;
 }
 
@@ -120,7 +122,7 @@ export function PendingTable(props: PendingTableProps) {
                       {e.deleted ? (
                         <p className="text-xs text-slate-600">The message was deleted from the stream; only its pending entry is left. Ack it to clear it.</p>
                       ) : e.fields ? (
-                        <MessageFields fields={e.fields} />
+                        <MessageFields fields={e.fields} fieldsOmitted={e.fieldsOmitted} streamKey={props.streamKey} entryId={e.id} />
                       ) : props.fieldsLoading ? (
                         <span className="inline-flex items-center gap-1 text-xs">
                           <Spinner label={`Loading fields of ${e.id}`} /> loading fields…

@@ -61,11 +61,12 @@ export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey:
                 <FieldValue value={name} expanded={false} />
               </dt>
               <dd className="min-w-0">
-                <FieldValue value={value} expanded={expanded} />
+                <FieldValue value={value} expanded={expanded} source={{ streamKey, entryId: entry.id, index: i }} />
               </dd>
             </div>
           ))}
         </dl>
+        {entry.fieldsOmitted ? <p className="mt-1 text-xs text-slate-500">{entry.fieldsOmitted} more fields not listed</p> : null}
       </td>
       <td className="px-2 py-1.5">
         {groups.length === 0 ? (

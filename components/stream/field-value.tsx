@@ -1,9 +1,11 @@
-import type { FieldValue as Value } from "@/lib/api/types";
+import { isTruncated, type ListValue } from "@/lib/api/types";
 import { formatBytes } from "@/lib/format";
 import { binaryView, prettyJson } from "./entry-display";
+import { TruncatedValueView, type ValueSource } from "./truncated-value";
 
 /** A field name or value as text; binary values as hex (base64 when expanded) with their size. */
-export function FieldValue({ value, expanded }: { value: Value; expanded: boolean }) {
+export function FieldValue({ value, expanded, source }: { value: ListValue; expanded: boolean; source?: ValueSource }) {
+  if (isTruncated(value)) return <TruncatedValueView value={value} source={source} />;
   if (typeof value !== "string") {
     const view = binaryView(value, expanded ? 256 : 16);
     return (

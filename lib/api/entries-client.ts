@@ -1,5 +1,5 @@
 import { apiFetch, seg, withQuery } from "./fetcher";
-import type { EntriesQuery, EntriesResponse, SearchQuery, SearchResponse } from "./entries-types";
+import type { EntriesQuery, EntriesResponse, SearchQuery, SearchResponse, StreamEntry } from "./entries-types";
 
 /** `GET /api/streams/{key}/entries`. */
 export function fetchEntries(key: string, query: EntriesQuery = {}): Promise<EntriesResponse> {
@@ -21,4 +21,9 @@ export function fetchSearch(key: string, query: SearchQuery): Promise<SearchResp
       scanLimit: query.scanLimit,
     }),
   );
+}
+
+/** `GET /api/streams/{key}/entries/{id}`: one entry whole, values uncut. */
+export function fetchEntry(key: string, id: string): Promise<StreamEntry> {
+  return apiFetch(`/api/streams/${seg(key)}/entries/${seg(id)}`);
 }

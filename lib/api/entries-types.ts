@@ -16,7 +16,7 @@
  * Paging: pass `next` back as `start` with the same `order` and `end`; `next` is null at the end.
  * `count`: page size, default 50, at most 1000 (above: 400).
  */
-import type { FieldPair } from "./types";
+import type { ListFieldPair } from "./types";
 
 export type EntryOrder = "asc" | "desc";
 
@@ -30,8 +30,13 @@ export type GroupEntryState =
 
 export interface StreamEntry {
   id: string;
-  /** Ordered pairs; repeated names kept; non-UTF-8 values as {base64}. */
-  fields: FieldPair[];
+  /**
+   * Ordered pairs; repeated names kept; non-UTF-8 values as {base64}. In lists, values over
+   * FIELD_VALUE_LIMIT_BYTES come as {truncated, bytes, preview | previewBase64} and only the
+   * first 100 pairs are listed (`fieldsOmitted` counts the rest); never in the single-entry answer.
+   */
+  fields: ListFieldPair[];
+  fieldsOmitted?: number;
   /** By group name. */
   states: Record<string, GroupEntryState>;
 }

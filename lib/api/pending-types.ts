@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isValidId } from "@/lib/streams/ids";
-import type { FieldPair } from "./types";
+import type { ListFieldPair } from "./types";
 
 /** Most ids one `{ids}` request may name. */
 export const MAX_IDS_PER_REQUEST = 10_000;
@@ -115,8 +115,12 @@ export interface PendingEntryRow {
   deliveries: number;
   /** Orphaned: the id is pending but its entry was deleted (XDEL) or trimmed. */
   deleted: boolean;
-  /** Only with `withFields=1`; null for a deleted entry. */
-  fields?: FieldPair[] | null;
+  /**
+   * Only with `withFields=1`; null for a deleted entry. Long values cut and at most 100 pairs, as
+   * in the entries list (StreamEntry.fields); the page stops early at the answer budget.
+   */
+  fields?: ListFieldPair[] | null;
+  fieldsOmitted?: number;
 }
 
 /** `GET .../groups/{group}/pending` */

@@ -10,3 +10,17 @@ export type HealthResponse =
 /** A field value: a string when it is valid UTF-8, else its bytes in base64. */
 export type FieldValue = string | { base64: string };
 export type FieldPair = [FieldValue, FieldValue];
+
+/**
+ * A value longer than FIELD_VALUE_LIMIT_BYTES, as lists show it: its size in bytes and its first
+ * bytes (`preview` when the whole value is UTF-8, else `previewBase64`). The whole value:
+ * `GET /api/streams/{key}/entries/{id}`.
+ */
+export type TruncatedValue = { truncated: true; bytes: number } & ({ preview: string } | { previewBase64: string });
+/** A field value in a list answer (entries, search, tail, pending with fields). */
+export type ListValue = FieldValue | TruncatedValue;
+export type ListFieldPair = [FieldValue, ListValue];
+
+export function isTruncated(v: ListValue): v is TruncatedValue {
+  return typeof v === "object" && "truncated" in v;
+}

@@ -1,8 +1,8 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { FieldPair } from "@/lib/api/types";
 import type { PendingEntryRow, PendingPageResponse, PendingQueryParsed, PendingSummaryDto } from "@/lib/api/pending-types";
-import { decodeEntries } from "@/lib/streams/codec";
+import { decodeListEntries, listEntryBytes } from "@/lib/streams/codec";
+import { BatchSizer, answerBudget, valueLimits } from "@/lib/streams/answer-limits";
 import { parsePendingSummary, type PendingEntry } from "@/lib/streams/xinfo";
 import { requireGroup } from "./group";
 import { PEL_CHUNK, scanPel, readPelChunk } from "./scan";
@@ -70,12 +70,16 @@ export async function readPendingPage(
   }
 
   const [summary, entries] = await Promise.all([summaryPromise, withEntryState(redis, stream, rows, query.withFields === true)]);
+  const lastKept = entries[entries.length - 1];
+  if (entries.length < rows.length && lastKept) next = `(${lastKept.id}`;
   return { summary, entries, next, scanLimited };
 }
 
 /**
- * Marks orphaned ids (entry XDEL'd or trimmed) and, when asked, attaches each entry's fields:
- * one pipeline of `XRANGE id id COUNT 1` (Buffer replies, binary safe) for the page.
+ * Marks orphaned ids (entry XDEL'd or trimmed) and, when asked, attaches each entry's fields, long
+ * values cut: pipelines of `XRANGE id id COUNT 1` (Buffer replies, binary safe), each pipeline
+ * sized to about READ_BYTES by the entries seen. With fields, the rows stop before the one that
+ * would take the answer past the byte budget (the caller hands out `next` from the last row kept).
  */
 export async function withEntryState(
   redis: Redis,
@@ -83,16 +87,34 @@ export async function withEntryState(
   rows: readonly PendingEntry[],
   withFields: boolean,
 ): Promise<PendingEntryRow[]> {
-  if (rows.length === 0) return [];
-  const pipe = redis.pipeline();
-  for (const r of rows) pipe.xrangeBuffer(stream, r.id, r.id, "COUNT", 1);
-  const replies = (await pipe.exec()) ?? [];
-  return rows.map((r, i) => {
-    const [err, reply] = replies[i] ?? [null, []];
-    if (err) throw err;
-    const entry = decodeEntries(reply)[0];
-    const row: PendingEntryRow = { ...r, deleted: !entry };
-    if (withFields) row.fields = entry ? (entry.fields as FieldPair[]) : null;
-    return row;
-  });
+  const limits = valueLimits();
+  const budget = answerBudget();
+  const sizer = new BatchSizer();
+  const out: PendingEntryRow[] = [];
+  let size = 0;
+  while (out.length < rows.length) {
+    const slice = rows.slice(out.length, out.length + sizer.next(rows.length - out.length));
+    const pipe = redis.pipeline();
+    for (const r of slice) pipe.xrangeBuffer(stream, r.id, r.id, "COUNT", 1);
+    const replies = (await pipe.exec()) ?? [];
+    const found = slice.map((_, i) => {
+      const [err, reply] = replies[i] ?? [null, []];
+      if (err) throw err;
+      return reply;
+    });
+    sizer.seen(found, slice.length);
+    for (const [i, r] of slice.entries()) {
+      const entry = decodeListEntries(found[i], limits)[0];
+      const row: PendingEntryRow = { ...r, deleted: !entry };
+      if (withFields) {
+        row.fields = entry ? entry.fields : null;
+        if (entry?.fieldsOmitted) row.fieldsOmitted = entry.fieldsOmitted;
+        const bytes = entry ? listEntryBytes(entry) : 0;
+        if (out.length > 0 && size + bytes > budget) return out;
+        size += bytes;
+      }
+      out.push(row);
+    }
+  }
+  return out;
 }

@@ -1,9 +1,10 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { EntriesResponse, EntryOrder, StreamEntry } from "@/lib/api/entries-types";
-import { notFound, wrongType } from "@/lib/errors";
-import { decodeEntries, type RawEntry } from "./codec";
-import { compareIds, nextId, previousId } from "./ids";
+import { badRequest, notFound, wrongType } from "@/lib/errors";
+import { decodeEntries, decodeListEntries, listEntryBytes, type ListEntry, type RawEntry } from "./codec";
+import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
+import { compareIds, formatId, isFullId, nextId, parseId, previousId } from "./ids";
 import { readPelSlices } from "./pel-range";
 import { continuationAfter, requestRange, type IdRange } from "./range";
 import { classifyEntries, findOrphans } from "./states";
@@ -16,13 +17,50 @@ export interface ReadEntriesInput {
   order: EntryOrder;
 }
 
+/** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant, undecoded. */
+export async function rangeReply(redis: Redis, key: string, range: IdRange, order: EntryOrder, count: number): Promise<unknown> {
+  return order === "asc"
+    ? await redis.xrangeBuffer(key, range.lower, range.upper, "COUNT", count)
+    : await redis.xrevrangeBuffer(key, range.upper, range.lower, "COUNT", count);
+}
+
 /** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant. */
 export async function rangeBatch(redis: Redis, key: string, range: IdRange, order: EntryOrder, count: number): Promise<RawEntry[]> {
-  const reply =
-    order === "asc"
-      ? await redis.xrangeBuffer(key, range.lower, range.upper, "COUNT", count)
-      : await redis.xrevrangeBuffer(key, range.upper, range.lower, "COUNT", count);
-  return decodeEntries(reply);
+  return decodeEntries(await rangeReply(redis, key, range, order, count));
+}
+
+/**
+ * Up to `want` entries, values cut, read in XRANGE batches sized by BatchSizer. Stops before the
+ * entry that would take the answer past the byte budget (`overBudget`: there is more).
+ */
+async function readListPage(
+  redis: Redis,
+  key: string,
+  range: IdRange,
+  order: EntryOrder,
+  want: number,
+): Promise<{ entries: ListEntry[]; rest: IdRange | null; overBudget: boolean }> {
+  const limits = valueLimits();
+  const budget = answerBudget();
+  const sizer = new BatchSizer();
+  const entries: ListEntry[] = [];
+  let size = 0;
+  let rest: IdRange | null = range;
+  while (rest && entries.length < want) {
+    const n = sizer.next(want - entries.length);
+    const reply = await rangeReply(redis, key, rest, order, n);
+    const got = decodeListEntries(reply, limits);
+    sizer.seen([reply], got.length);
+    for (const e of got) {
+      const bytes = listEntryBytes(e);
+      if (entries.length > 0 && size + bytes > budget) return { entries, rest, overBudget: true };
+      entries.push(e);
+      size += bytes;
+    }
+    const last = got[got.length - 1];
+    rest = got.length < n || !last ? null : remainder(rest, last.id, order);
+  }
+  return { entries, rest, overBudget: false };
 }
 
 /** TYPE and XINFO GROUPS in one round trip; 404 / 409 for a missing key or another type. */
@@ -54,13 +92,13 @@ function coveredRange(range: IdRange, lastId: string | undefined, hasNext: boole
 }
 
 /** Adds per-group states to entries and finds orphaned PEL ids over `covered`. */
-export async function withStates(
+export async function withStates<E extends ListEntry>(
   redis: Redis,
   key: string,
   groups: GroupInfo[],
-  raw: RawEntry[],
+  raw: E[],
   covered: IdRange | null,
-): Promise<{ entries: StreamEntry[]; orphaned: EntriesResponse["orphaned"] }> {
+): Promise<{ entries: (E & StreamEntry)[]; orphaned: EntriesResponse["orphaned"] }> {
   if (!covered || groups.length === 0) {
     return { entries: raw.map((e) => ({ ...e, states: {} })), orphaned: { count: 0, ids: [], truncated: false } };
   }
@@ -75,24 +113,39 @@ export async function withStates(
 }
 
 /**
- * A page of entries with each group's state. Commands: TYPE + XINFO GROUPS (one round trip),
- * one XRANGE/XREVRANGE with COUNT, one COUNT 1 look-ahead when the page is full (so `next` is
- * null exactly at the end), one XPENDING range query per group over the page's id range.
+ * A page of entries with each group's state, values cut (lib/streams/codec.ts cutValue) and the
+ * page stopped early at the answer budget. Commands: TYPE + XINFO GROUPS (one round trip),
+ * XRANGE/XREVRANGE batches sized to about READ_BYTES each, one COUNT 1 look-ahead when the page
+ * is full (so `next` is null exactly at the end), one XPENDING range query per group over the
+ * page's id range.
  */
 export async function readEntries(redis: Redis, key: string, input: ReadEntriesInput): Promise<EntriesResponse> {
   const range = requestRange(input.start, input.end, input.order);
   const groups = await streamAndGroups(redis, key);
   if (!range) return { entries: [], next: null, orphaned: { count: 0, ids: [], truncated: false } };
 
-  const raw = await rangeBatch(redis, key, range, input.order, input.count);
+  const page = await readListPage(redis, key, range, input.order, input.count);
+  const raw = page.entries;
   const last = raw[raw.length - 1];
-  let hasNext = false;
-  if (last && raw.length === input.count) {
+  let hasNext = page.overBudget;
+  if (!hasNext && last && raw.length === input.count) {
     const rest = remainder(range, last.id, input.order);
-    hasNext = rest !== null && (await rangeBatch(redis, key, rest, input.order, 1)).length > 0;
+    hasNext = rest !== null && (await rangeReply(redis, key, rest, input.order, 1).then((r) => Array.isArray(r) && r.length > 0));
   }
   const covered = coveredRange(range, last?.id, hasNext, input.order);
   const { entries, orphaned } = await withStates(redis, key, groups, raw, covered);
   return { entries, next: hasNext && last ? continuationAfter(last.id) : null, orphaned };
 }
 
+
+/** One entry whole, values uncut: the one answer allowed past the byte budget. 404 when missing. */
+export async function readEntry(redis: Redis, key: string, rawId: string): Promise<StreamEntry> {
+  const parsed = isFullId(rawId) ? parseId(rawId) : null;
+  if (!parsed) throw badRequest(`Invalid entry id "${rawId}": use ms-seq`);
+  const id = formatId(parsed);
+  const groups = await streamAndGroups(redis, key);
+  const entry = (await rangeBatch(redis, key, { lower: id, upper: id }, "asc", 1))[0];
+  if (!entry) throw notFound(`No entry ${id} in "${key}"`);
+  const { entries } = await withStates(redis, key, groups, [entry], { lower: id, upper: id });
+  return entries[0]!;
+}

@@ -5,20 +5,24 @@
  * padded to the widest entry, so repeated names and their order survive. Values that are not
  * UTF-8 are written as `base64:<bytes in base64>`; a text value that itself starts with
  * `base64:` is written as `text:<value>` (and any text starting with `text:` likewise) so the two
- * can always be told apart. A cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading
+ * can always be told apart. Exports hold what the list shows: a value cut in the list (over
+ * FIELD_VALUE_LIMIT_BYTES) is written as `truncated:<bytes>` in CSV and as its marker object in
+ * JSON (the whole value: the entry's "Download" or GET /api/streams/{key}/entries/{id}); a text
+ * value starting with `truncated:` gets the `text:` prefix too. A cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading
  * apostrophe so a spreadsheet shows it instead of running it as a formula; a value that itself
  * starts with an apostrophe gets one more, so a reader strips exactly one leading apostrophe to
  * get the value back. Cells are quoted per RFC 4180 when needed, lines end in CRLF.
  */
 import type { StreamEntry } from "@/lib/api/entries-types";
-import type { FieldValue } from "@/lib/api/types";
+import { isTruncated, type ListValue } from "@/lib/api/types";
 import { csvEscape, type CsvOptions } from "@/lib/csv";
 
 const GUARD: CsvOptions = { guardFormulas: true };
 
-export function csvValue(v: FieldValue): string {
+export function csvValue(v: ListValue): string {
+  if (isTruncated(v)) return `truncated:${v.bytes}`;
   if (typeof v !== "string") return `base64:${v.base64}`;
-  if (v.startsWith("base64:") || v.startsWith("text:")) return `text:${v}`;
+  if (v.startsWith("base64:") || v.startsWith("text:") || v.startsWith("truncated:")) return `text:${v}`;
   if (v.startsWith("'")) return `'${v}`;
   return v;
 }

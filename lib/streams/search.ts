@@ -1,10 +1,11 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { EntryOrder, SearchResponse } from "@/lib/api/entries-types";
+import { ENTRIES_MAX_COUNT, type EntryOrder, type SearchResponse } from "@/lib/api/entries-types";
 import type { FieldPair } from "@/lib/api/types";
 import { continuationAfter, requestRange, type IdRange } from "./range";
-import { rangeBatch, remainder, streamAndGroups, withStates } from "./entries";
-import type { RawEntry } from "./codec";
+import { rangeReply, remainder, streamAndGroups, withStates } from "./entries";
+import { cutEntry, decodeEntries, listEntryBytes, type ListEntry } from "./codec";
+import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
 import { compareIds } from "./ids";
 
 export interface SearchInput {
@@ -18,7 +19,6 @@ export interface SearchInput {
   count: number;
 }
 
-const BATCH = 1000;
 
 /** Case-insensitive substring on text values; only fields named exactly `field` when given. */
 export function entryMatches(fields: FieldPair[], needle: string, field?: string): boolean {
@@ -30,23 +30,42 @@ export function entryMatches(fields: FieldPair[], needle: string, field?: string
 }
 
 /**
- * Scans at most `scanLimit` entries in XRANGE batches (COUNT ≤ 1000) and returns the matches
- * with their states. `next` continues the scan right after the last entry read.
+ * Scans at most `scanLimit` entries in XRANGE batches (COUNT ≤ 1000, sized to about READ_BYTES a
+ * reply) and returns the matches, values cut, with their states. Whole values are matched; the
+ * scan also stops once the matches fill the answer budget. `next` continues right after the last
+ * entry read (and kept).
  */
 export async function searchEntries(redis: Redis, key: string, input: SearchInput): Promise<SearchResponse> {
   const groups = await streamAndGroups(redis, key);
   let range: IdRange | null = requestRange(input.start, input.end, input.order);
-  const matches: RawEntry[] = [];
+  const matches: ListEntry[] = [];
+  const limits = valueLimits();
+  const budget = answerBudget();
+  const sizer = new BatchSizer();
+  let size = 0;
+  let full = false;
   let scanned = 0;
   let lastRead: string | undefined;
-  while (range && scanned < input.scanLimit && matches.length < input.count) {
-    const want = Math.min(BATCH, input.scanLimit - scanned);
-    const batch = await rangeBatch(redis, key, range, input.order, want);
+  while (range && scanned < input.scanLimit && matches.length < input.count && !full) {
+    const want = sizer.next(Math.min(ENTRIES_MAX_COUNT, input.scanLimit - scanned));
+    const reply = await rangeReply(redis, key, range, input.order, want);
+    const batch = decodeEntries(reply);
+    sizer.seen([reply], batch.length);
     let stoppedEarly = false;
     for (const entry of batch) {
+      if (entryMatches(entry.fields, input.q, input.field)) {
+        const cut = cutEntry(entry, limits);
+        const bytes = listEntryBytes(cut);
+        if (matches.length > 0 && size + bytes > budget) {
+          full = true;
+          stoppedEarly = true;
+          break;
+        }
+        matches.push(cut);
+        size += bytes;
+      }
       scanned++;
       lastRead = entry.id;
-      if (entryMatches(entry.fields, input.q, input.field)) matches.push(entry);
       if (matches.length >= input.count) {
         stoppedEarly = !Object.is(entry, batch[batch.length - 1]);
         break;
@@ -55,7 +74,7 @@ export async function searchEntries(redis: Redis, key: string, input: SearchInpu
     if ((batch.length < want && !stoppedEarly) || lastRead === undefined) range = null;
     else range = remainder(range, lastRead, input.order);
   }
-  const hasMore = range !== null && lastRead !== undefined && (await rangeBatch(redis, key, range, input.order, 1)).length > 0;
+  const hasMore = range !== null && lastRead !== undefined && (full || (await rangeReply(redis, key, range, input.order, 1).then((r) => Array.isArray(r) && r.length > 0)));
   const ids = matches.map((m) => m.id).sort(compareIds);
   const covered = ids.length ? { lower: ids[0]!, upper: ids[ids.length - 1]! } : null;
   const { entries } = await withStates(redis, key, groups, matches, covered);

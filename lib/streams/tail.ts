@@ -6,7 +6,8 @@ import { AppError } from "@/lib/errors";
 import { log, safeErr } from "@/lib/log";
 import { duplicateConnection, getRedis, isConnectionError } from "@/lib/redis/client";
 import { assertStream } from "./assert-stream";
-import { decodeEntries, type RawEntry } from "./codec";
+import { decodeListEntries, type ListEntry } from "./codec";
+import { valueLimits } from "./answer-limits";
 import { streamAndGroups, withStates } from "./entries";
 import { parseStreamInfo } from "./xinfo";
 
@@ -189,7 +190,7 @@ async function loop(hub: Hub): Promise<void> {
       const reply = await hub.conn.xreadBuffer("COUNT", limits.maxPerEvent, "BLOCK", limits.blockMs, "STREAMS", hub.key, hub.lastId);
       if (hub.stopped) return;
       const first = Array.isArray(reply) ? (reply[0] as unknown[] | undefined) : undefined;
-      let raw = decodeEntries(first?.[1]);
+      let raw = decodeListEntries(first?.[1], valueLimits());
       if (raw.length === 0) {
         // XREAD keeps blocking on a deleted key: check now and then that it is still a stream.
         await assertStream(getRedis(), hub.key);
@@ -222,14 +223,14 @@ async function loop(hub: Hub): Promise<void> {
  * A full read means a backlog: rather than fall further behind, read the newest entries and the
  * stream's entries-added counter in one MULTI; the ones in between are counted as skipped.
  */
-async function jumpToNewest(hub: Hub, raw: RawEntry[], max: number): Promise<{ raw: RawEntry[]; skipped: number }> {
+async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ raw: ListEntry[]; skipped: number }> {
   const lastRead = raw[raw.length - 1]!.id;
   const replies = (await getRedis().multi().xrevrangeBuffer(hub.key, "+", `(${lastRead}`, "COUNT", max).call("XINFO", "STREAM", hub.key).exec()) ?? [];
   const [rangeErr, range] = replies[0] ?? [null, []];
   const [infoErr, infoReply] = replies[1] ?? [null, null];
   if (rangeErr) throw rangeErr;
   if (infoErr) throw infoErr;
-  const newest = decodeEntries(range).reverse();
+  const newest = decodeListEntries(range, valueLimits()).reverse();
   if (newest.length === 0) {
     if (hub.added !== null) hub.added += raw.length;
     return { raw, skipped: 0 };
@@ -241,7 +242,7 @@ async function jumpToNewest(hub: Hub, raw: RawEntry[], max: number): Promise<{ r
   return { raw: newest, skipped };
 }
 
-async function statesOf(key: string, raw: RawEntry[]): Promise<StreamEntry[]> {
+async function statesOf(key: string, raw: ListEntry[]): Promise<StreamEntry[]> {
   const redis = getRedis();
   const groups = await streamAndGroups(redis, key);
   const { entries } = await withStates(redis, key, groups, raw, { lower: raw[0]!.id, upper: raw[raw.length - 1]!.id });

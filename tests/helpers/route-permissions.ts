@@ -17,6 +17,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   // Routes from the other branches, as DESIGN.md's HTTP API names them (unused until merged):
   "GET /api/streams": "read",
   "GET /api/streams/[key]/entries": "read",
+  "GET /api/streams/[key]/entries/[id]": "read",
   "GET /api/streams/[key]/history": "read",
   "POST /api/streams/[key]/messages": "operate",
   "POST /api/streams/[key]/redrive": "operate",

@@ -23,6 +23,12 @@ describe("csvValue", () => {
     expect(csvValue("text:x")).toBe("text:text:x");
     expect(csvValue("plain")).toBe("plain");
   });
+
+  it("writes a value cut in the list as its size, and text that looks like that marker with text:", () => {
+    expect(csvValue({ truncated: true, bytes: 2097152, preview: "aaa" })).toBe("truncated:2097152");
+    expect(csvValue({ truncated: true, bytes: 20000, previewBase64: "/w==" })).toBe("truncated:20000");
+    expect(csvValue("truncated:5")).toBe("text:truncated:5");
+  });
 });
 
 describe("entriesToCsv", () => {
