@@ -22,6 +22,12 @@ const envSchema = z.object({
    * At most 20 s: a call re-sent after a lost reply must find its record (kept 60 s, lib/actions/lua.ts).
    */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
+  /**
+   * Groups with more consumers than this are not read with XINFO CONSUMERS (one call over a
+   * group of 100,000 consumers blocks Redis for tens of ms): only the consumers owning pending
+   * messages are listed, from the XPENDING summary (lib/streams/consumers.ts).
+   */
+  CONSUMER_LIST_CAP: z.coerce.number().int().min(1).max(100_000).default(1000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("127.0.0.1"),
 });
