@@ -17,7 +17,7 @@ export interface ConsumersTableProps {
   consumers: readonly ConsumerRow[];
   stuckAfterMs: number;
   /** "pending-owners": the group is over the server's consumer cap, only owners of pending are listed. */
-  listed?: "all" | "pending-owners";
+  listed?: "all" | "pending-owners" | "oldest-pending-owners";
   /** Consumers of the group not listed. */
   omitted?: number;
   /** "Claim from <name>": fills the explorer's filter with the consumer and opens the claim. */
@@ -37,17 +37,19 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, list
       <p className="mb-2 text-xs text-slate-500">
         Dead: owns pending messages and inactive for longer than the stuck threshold ({formatDuration(stuckAfterMs)}).
       </p>
-      {listed === "pending-owners" && (
+      {listed !== "all" && (
         <div role="note" aria-label="Consumers not listed" className="mb-2 rounded border border-slate-200 bg-slate-50 p-2 text-sm">
           <p className="font-medium">{formatNumber(omitted)} more consumers, mostly idle</p>
           <p className="text-xs text-slate-600">
             This group has too many consumers to list them all without slowing Redis down: only those owning pending messages are
-            shown (from the pending summary, most pending first); the others own nothing pending. Idle times are not read for a
+            shown, most pending first
+            {listed === "oldest-pending-owners" ? " (those owning the oldest 10,000 pending messages; counts among those)" : ""}; the others
+            own nothing pending. Idle times are not read for a
             group this large; &quot;dead&quot; is judged from the idle time of each listed consumer&apos;s oldest pending message.
           </p>
         </div>
       )}
-      {sorted.length === 0 && listed === "pending-owners" ? null : sorted.length === 0 ? (
+      {sorted.length === 0 && listed !== "all" ? null : sorted.length === 0 ? (
         <EmptyState title="No consumers">Nobody has read from this group yet.</EmptyState>
       ) : (
         <div className="overflow-x-auto">

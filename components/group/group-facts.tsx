@@ -13,7 +13,7 @@ export function GroupFacts({ group }: { group: GroupDetailResponse }) {
       <Tile label="Entries read" value={group.entriesRead === null ? "unknown" : formatNumber(group.entriesRead)} />
       <Tile label="Stuck threshold" value={formatDuration(group.stuckAfterMs)} hint="pending longer than this is stuck" />
       <Tile label="Consumers" value={formatNumber(group.consumerCount)} tone={dead > 0 ? "bad" : "neutral"} hint={
-          group.consumersListed === "pending-owners"
+          group.consumersListed !== "all"
             ? `${formatNumber(group.consumersOmitted)} not listed (mostly idle)${dead > 0 ? `; ${formatNumber(dead)} dead` : ""}`
             : dead > 0
               ? `${formatNumber(dead)} dead`

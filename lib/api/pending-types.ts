@@ -77,9 +77,10 @@ export interface GroupDetailResponse {
   /**
    * "all": every consumer is in `consumers`; "pending-owners": the group has more consumers than
    * CONSUMER_LIST_CAP, `consumers` holds only those owning pending messages (at most 1,000, most
-   * pending first), idle unknown.
+   * pending first), idle unknown; "oldest-pending-owners": the same, found among the oldest
+   * 10,000 pending messages of a longer pending list (pending counts among those).
    */
-  consumersListed: "all" | "pending-owners";
+  consumersListed: "all" | "pending-owners" | "oldest-pending-owners";
   /** Consumers of the group left out of `consumers`. */
   consumersOmitted: number;
 }

@@ -96,7 +96,7 @@ export async function collectMetrics(
       oldest.set(l, grp.oldestPending ? grp.oldestPending.ageMs / 1000 : 0);
       stuck.set(l, grp.stuck?.count ?? 0);
       threshold.set(l, grp.stuckAfterMs / 1000);
-      if (grp.consumersListed === "pending-owners") {
+      if (grp.consumersListed !== null && grp.consumersListed !== "all") {
         consumersOmitted.set(l, grp.consumerCount);
         continue;
       }

@@ -27,8 +27,8 @@ export async function requireGroup(redis: Redis, stream: string, group: string):
  * A consumer is dead when it owns pending messages and has had no successful read or claim
  * for longer than the group's stuck threshold. `inactive` is read when the server reports it
  * (7.2+); on 7.0 `idle` has that meaning (consumerInactiveMs). In a group over the consumer
- * cap, the idle of the consumer's oldest pending message stands in (an upper bound: "possibly
- * dead"); without it (owners past DEAD_CHECK_OWNERS) the consumer is not marked dead.
+ * cap, the idle of the consumer's oldest pending message stands in (an upper bound of its
+ * inactivity: "possibly dead").
  */
 export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRow {
   const inactive = consumerInactiveMs(c);

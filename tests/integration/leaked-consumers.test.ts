@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { GET as groupGET } from "@/app/api/streams/[key]/groups/[group]/route";
+import { deleteConsumer } from "@/lib/actions/admin";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import type { GroupDetailResponse } from "@/lib/api/pending-types";
 import { closeRedis, getRedis } from "@/lib/redis/client";
@@ -83,6 +84,8 @@ describe("a group with 100,000 consumers", () => {
     expect(findSample(samples, "streamscope_group_consumers_omitted", { stream, group: "g" })?.value).toBe(CONSUMERS);
 
     await evaluateAlerts(getRedis(), makeSettings(), { now: Date.now(), match: `${prefix}*` });
+
+    expect(await deleteConsumer(getRedis(), stream, "g", "leaked-5")).toEqual({ deleted: true, pendingDropped: 0 });
 
     expect(await dashboardSlowCommands()).toEqual([]);
   }, 60_000);
