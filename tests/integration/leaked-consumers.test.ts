@@ -89,4 +89,21 @@ describe("a group with 100,000 consumers", () => {
 
     expect(await dashboardSlowCommands()).toEqual([]);
   }, 60_000);
+
+  it("over a pending list longer than the walk, lists the owners of its oldest messages and says so", async () => {
+    const key = `${prefix}long`;
+    await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 10_500; i++) pipe.xadd(key, "*", "n", String(i));
+    await pipe.exec();
+    await redis.xreadgroup("GROUP", "g", "early", "COUNT", 10_000, "STREAMS", key, ">");
+    await redis.xreadgroup("GROUP", "g", "late", "COUNT", 500, "STREAMS", key, ">");
+    await redis.eval(CREATE_CONSUMERS, 1, key, "g", 1, 2000);
+
+    const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", { params: { key, group: "g" } });
+    expect(res.status).toBe(200);
+    expect(res.body.consumersListed).toBe("oldest-pending-owners");
+    expect(res.body.consumers.map((c) => [c.name, c.pending])).toEqual([["early", 10_000]]);
+    expect(res.body.consumersOmitted).toBe(2001);
+  }, 60_000);
 });
