@@ -37,6 +37,12 @@ const envSchema = z.object({
   FIELD_VALUE_LIMIT_BYTES: z.coerce.number().int().min(256).max(16_777_216).default(16_384),
   /** Bytes one list answer may carry; a fuller page stops early and hands out `next`. */
   ANSWER_LIMIT_BYTES: z.coerce.number().int().min(65_536).max(67_108_864).default(1_048_576),
+  /**
+   * Groups with more consumers than this are not read with XINFO CONSUMERS (one call over a
+   * group of 100,000 consumers blocks Redis for tens of ms): only the consumers owning pending
+   * messages are listed, from a bounded walk of the pending list (lib/streams/consumers.ts).
+   */
+  CONSUMER_LIST_CAP: z.coerce.number().int().min(1).max(100_000).default(1000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("127.0.0.1"),
 }).superRefine((env, ctx) => {

@@ -16,11 +16,15 @@ export interface ConsumersTableProps {
   group: string;
   consumers: readonly ConsumerRow[];
   stuckAfterMs: number;
+  /** "pending-owners": the group is over the server's consumer cap, only owners of pending are listed. */
+  listed?: "all" | "pending-owners" | "oldest-pending-owners";
+  /** Consumers of the group not listed. */
+  omitted?: number;
   /** "Claim from <name>": fills the explorer's filter with the consumer and opens the claim. */
   onClaimFrom: (consumer: string) => void;
 }
 
-export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, onClaimFrom }: ConsumersTableProps) {
+export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, listed = "all", omitted = 0, onClaimFrom }: ConsumersTableProps) {
   const [toDelete, setToDelete] = useState<ConsumerRow | null>(null);
   const remove = useDeleteConsumer(streamKey, group);
   const sorted = [...consumers].sort((a, b) => Number(b.dead) - Number(a.dead) || b.pending - a.pending || (a.name < b.name ? -1 : 1));
@@ -33,7 +37,19 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, onCl
       <p className="mb-2 text-xs text-slate-500">
         Dead: owns pending messages and inactive for longer than the stuck threshold ({formatDuration(stuckAfterMs)}).
       </p>
-      {sorted.length === 0 ? (
+      {listed !== "all" && (
+        <div role="note" aria-label="Consumers not listed" className="mb-2 rounded border border-slate-200 bg-slate-50 p-2 text-sm">
+          <p className="font-medium">{formatNumber(omitted)} more consumers, mostly idle</p>
+          <p className="text-xs text-slate-600">
+            This group has too many consumers to list them all without slowing Redis down: only those owning pending messages are
+            shown, most pending first
+            {listed === "oldest-pending-owners" ? " (those owning the oldest 10,000 pending messages; counts among those)" : ""}; the others
+            own nothing pending. Idle times are not read for a
+            group this large; &quot;dead&quot; is judged from the idle time of each listed consumer&apos;s oldest pending message.
+          </p>
+        </div>
+      )}
+      {sorted.length === 0 && listed !== "all" ? null : sorted.length === 0 ? (
         <EmptyState title="No consumers">Nobody has read from this group yet.</EmptyState>
       ) : (
         <div className="overflow-x-auto">
@@ -66,7 +82,7 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, onCl
                   <td className="break-all px-2 py-1 font-mono text-xs">{c.name}</td>
                   <td className="px-2 py-1 text-right tabular-nums">{formatNumber(c.pending)}</td>
                   <td className="px-2 py-1 text-right tabular-nums">{formatDuration(c.idleMs)}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">{c.inactiveMs === null ? "never" : formatDuration(c.inactiveMs)}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">{c.inactiveMs !== null ? formatDuration(c.inactiveMs) : c.idleMs === null ? "unknown" : "never"}</td>
                   <td className="px-2 py-1">
                     {c.dead ? (
                       <Badge tone="bad" title="Owns pending messages and inactive longer than the stuck threshold">

@@ -12,7 +12,14 @@ export function GroupFacts({ group }: { group: GroupDetailResponse }) {
       <Tile label="Last delivered id" value={<span className="break-all font-mono text-base">{group.lastDeliveredId}</span>} />
       <Tile label="Entries read" value={group.entriesRead === null ? "unknown" : formatNumber(group.entriesRead)} />
       <Tile label="Stuck threshold" value={formatDuration(group.stuckAfterMs)} hint="pending longer than this is stuck" />
-      <Tile label="Consumers" value={formatNumber(group.consumerCount)} tone={dead > 0 ? "bad" : "neutral"} hint={dead > 0 ? `${formatNumber(dead)} dead` : "none dead"} />
+      <Tile label="Consumers" value={formatNumber(group.consumerCount)} tone={dead > 0 ? "bad" : "neutral"} hint={
+          group.consumersListed !== "all"
+            ? `${formatNumber(group.consumersOmitted)} not listed (mostly idle)${dead > 0 ? `; ${formatNumber(dead)} dead` : ""}`
+            : dead > 0
+              ? `${formatNumber(dead)} dead`
+              : "none dead"
+        }
+      />
     </div>
   );
 }

@@ -75,7 +75,15 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
         <ConsumerPendingChart consumers={data.consumers} />
       </div>
       <GroupHistoryCharts streamKey={streamKey} group={group} />
-      <ConsumersTable streamKey={streamKey} group={group} consumers={data.consumers} stuckAfterMs={data.stuckAfterMs} onClaimFrom={claimFrom} />
+      <ConsumersTable
+        streamKey={streamKey}
+        group={group}
+        consumers={data.consumers}
+        stuckAfterMs={data.stuckAfterMs}
+        listed={data.consumersListed}
+        omitted={data.consumersOmitted}
+        onClaimFrom={claimFrom}
+      />
       <PendingExplorer
         key={filterToSearch(filter)}
         streamKey={streamKey}

@@ -16,7 +16,8 @@ import { requireGroup } from "@/lib/pending/group";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { encodeValue } from "@/lib/streams/codec";
 import { normalizeId } from "@/lib/streams/ids";
-import { parseConsumers, parseGroups, parsePendingSummary } from "@/lib/streams/xinfo";
+import { readConsumers } from "@/lib/streams/consumers";
+import { parseGroups, parsePendingSummary } from "@/lib/streams/xinfo";
 import { appKey } from "@/lib/redis/app-keys";
 import { retryOnConnectionLoss } from "@/lib/redis/retry";
 import { CALL_RECORD_TTL_MS } from "./lua";
@@ -66,16 +67,20 @@ export async function setGroupId(redis: Redis, stream: string, group: string, bo
   return { lastDeliveredId: info.lastDeliveredId };
 }
 
-/** XGROUP DELCONSUMER: its pending messages are dropped from the PEL; answers how many. */
+/**
+ * XGROUP DELCONSUMER: its pending messages are dropped from the PEL; answers how many. A missing
+ * consumer is a 404, except in a group over the consumer cap, where telling one apart would take
+ * XINFO CONSUMERS: there a missing name answers `pendingDropped: 0`.
+ */
 export async function deleteConsumer(
   redis: Redis,
   stream: string,
   group: string,
   consumer: string,
 ): Promise<DeleteConsumerResponse> {
-  await requireGroup(redis, stream, group);
-  const consumers = parseConsumers(await redis.call("XINFO", "CONSUMERS", stream, group));
-  if (!consumers.some((c) => c.name === consumer)) {
+  const { group: info } = await requireGroup(redis, stream, group);
+  const list = await readConsumers(redis, { stream, group, consumerCount: info.consumerCount });
+  if (list.listed === "all" && !list.consumers.some((c) => c.name === consumer)) {
     throw notFound(`Group "${group}" of stream "${stream}" has no consumer "${consumer}"`);
   }
   const dropped = await translated(() => redis.call("XGROUP", "DELCONSUMER", stream, group, consumer));

@@ -9,6 +9,7 @@ import { deadLetterTarget } from "@/lib/config/resolve";
 import { formatDuration, formatNumber } from "@/lib/format";
 import { globMatch } from "@/lib/glob";
 import { idToTimeMs, isValidId } from "@/lib/streams/ids";
+import { consumerInactiveMs } from "@/lib/streams/xinfo";
 import type { z } from "zod";
 import type { alertRuleOverrideSchema } from "@/lib/config/schema";
 import type { GroupSnapshot, StreamSnapshot } from "./snapshot";
@@ -159,7 +160,7 @@ export function evaluateGroup(stream: string, g: GroupSnapshot, t: AlertThreshol
   }
   if (t.deadConsumer && g.consumers) {
     for (const c of g.consumers) {
-      const inactive = c.inactiveMs === null ? c.idleMs : c.inactiveMs < 0 ? Number.POSITIVE_INFINITY : c.inactiveMs;
+      const inactive = consumerInactiveMs(c);
       if (c.pending > 0 && inactive > g.stuckAfterMs) {
         out.push(
           condition(
@@ -167,7 +168,7 @@ export function evaluateGroup(stream: string, g: GroupSnapshot, t: AlertThreshol
               ...base,
               consumer: c.name,
               rule: "dead-consumer",
-              message: `Consumer "${c.name}" of group "${g.name}" on "${stream}" owns ${formatNumber(c.pending)} pending and has been inactive ${Number.isFinite(inactive) ? formatDuration(inactive) : "since it was created"}`,
+              message: `Consumer "${c.name}" of group "${g.name}" on "${stream}" owns ${formatNumber(c.pending)} pending and ${c.idleMs === null && c.inactiveMs === null ? `its oldest pending message has been idle ${formatDuration(inactive)} (the group has too many consumers to read its activity)` : `has been inactive ${Number.isFinite(inactive) ? formatDuration(inactive) : "since it was created"}`}`,
               link: groupLink(stream, g.name, { consumer: c.name, minIdleMs: g.stuckAfterMs }),
               value: Number.isFinite(inactive) ? inactive : -1,
             },

@@ -5,9 +5,9 @@ import type { GroupRuleConfig } from "@/lib/config/schema";
 import { countIdlePending } from "@/lib/pending/idle-count";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys, scanKeysPage, type PipelineResult } from "@/lib/redis/keyspace";
+import { readConsumersMany, type ConsumerList } from "@/lib/streams/consumers";
 import { idToTimeMs, isValidId } from "@/lib/streams/ids";
 import {
-  parseConsumers,
   parseGroups,
   parsePendingRange,
   parseStreamInfo,
@@ -17,7 +17,8 @@ import {
 /**
  * One bounded look at a set of streams, shared by the alert rules, the history sampler and
  * the metrics endpoint. Per stream: XINFO STREAM (no FULL), XINFO GROUPS, PTTL in one pipeline;
- * per group with pending: XPENDING - + 1 (oldest by id); optionally XINFO CONSUMERS, and
+ * per group with pending: XPENDING - + 1 (oldest by id); optionally the consumers (capped:
+ * lib/streams/consumers.ts), and
  * stuck messages counted over at most STUCK_SCAN_BUDGET PEL entries per group
  * (lib/pending/idle-count.ts: plain XPENDING ranges, no IDLE option).
  */
@@ -43,8 +44,11 @@ export interface GroupSnapshot {
   oldestPending: { id: string; ageMs: number; idleMs: number } | null;
   /** null when not checked (option off). */
   stuck: StuckInfo | null;
-  /** null when not fetched (option off). */
+  /** null when not fetched (option off); over the consumer cap, only the pending owners. */
   consumers: ConsumerInfo[] | null;
+  /** How the consumers were listed, and how many were left out; null when not fetched. */
+  consumersListed: ConsumerList["listed"] | null;
+  consumersOmitted: number;
 }
 
 export interface StreamSnapshot {
@@ -97,6 +101,8 @@ export async function snapshotStreams(redis: Redis, keys: readonly string[], opt
       oldestPending: null,
       stuck: null,
       consumers: null,
+      consumersListed: null,
+      consumersOmitted: 0,
     }));
     streams.push({
       key: keys[i]!,
@@ -125,7 +131,6 @@ export async function snapshotStreams(redis: Redis, keys: readonly string[], opt
     (pipe, key) => {
       const { group } = deep[at++]!;
       pipe.call("XPENDING", key, group.name, "-", "+", 1);
-      if (opts.consumers) pipe.call("XINFO", "CONSUMERS", key, group.name);
     },
   );
   detail.forEach((replies, i) => {
@@ -134,8 +139,19 @@ export async function snapshotStreams(redis: Redis, keys: readonly string[], opt
     if (first && isValidId(first.id)) {
       group.oldestPending = { id: first.id, ageMs: Math.max(0, opts.now - idToTimeMs(first.id)), idleMs: first.idleMs };
     }
-    if (opts.consumers) group.consumers = parseConsumers(ok(replies[1]));
   });
+  if (opts.consumers) {
+    const lists = await readConsumersMany(
+      redis,
+      deep.map(({ stream, group }) => ({ stream: stream.key, group: group.name, consumerCount: group.consumerCount })),
+    );
+    lists.forEach((l, i) => {
+      const { group } = deep[i]!;
+      group.consumers = l.consumers;
+      group.consumersListed = l.listed;
+      group.consumersOmitted = l.omitted;
+    });
+  }
 
   if (opts.stuck) await countStuck(redis, deep, opts.stuckScanBudget ?? STUCK_SCAN_BUDGET);
   return streams;

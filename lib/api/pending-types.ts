@@ -52,8 +52,8 @@ export const fieldPairSchema = z.tuple([fieldValueSchema, fieldValueSchema]);
 export interface ConsumerRow {
   name: string;
   pending: number;
-  /** ms since the last attempted read/claim (7.2+), or the last successful one (7.0). */
-  idleMs: number;
+  /** ms since the last attempted read/claim (7.2+), or the last successful one (7.0); null = unknown (group over the consumer cap). */
+  idleMs: number | null;
   /** ms since the last successful read/claim (`inactive` on 7.2+, `idle` on 7.0); null = never. */
   inactiveMs: number | null;
   /** Owns pending messages and inactive longer than the group's stuckAfterMs. */
@@ -74,6 +74,15 @@ export interface GroupDetailResponse {
   /** Where dead-lettering sends messages by default (the group rule's target, expanded). */
   deadLetterTarget: string;
   consumers: ConsumerRow[];
+  /**
+   * "all": every consumer is in `consumers`; "pending-owners": the group has more consumers than
+   * CONSUMER_LIST_CAP, `consumers` holds only those owning pending messages (at most 1,000, most
+   * pending first), idle unknown; "oldest-pending-owners": the same, found among the oldest
+   * 10,000 pending messages of a longer pending list (pending counts among those).
+   */
+  consumersListed: "all" | "pending-owners" | "oldest-pending-owners";
+  /** Consumers of the group left out of `consumers`. */
+  consumersOmitted: number;
 }
 
 /** `GET .../groups/{group}/pending` query. `start` takes a previous answer's `next` as is. */

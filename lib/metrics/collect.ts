@@ -14,7 +14,7 @@ import { scanAllKeys } from "@/lib/redis/keyspace";
  * Prometheus metrics, collected per scrape into a fresh Registry. Bounded: at most
  * METRICS_MAX_STREAMS streams per scrape (SCAN ... TYPE stream, 1000 per page), one pipeline of
  * XINFO STREAM + XINFO GROUPS + PTTL per 500 streams, then per group XPENDING - + 1 and
- * XINFO CONSUMERS, and for groups with pending the stuck count over at most 1000 PEL entries
+ * the consumers (lib/streams/consumers.ts: no XINFO CONSUMERS over CONSUMER_LIST_CAP), and for groups with pending the stuck count over at most 1000 PEL entries
  * (plain XPENDING ranges, see lib/pending/idle-count.ts). `streamscope_metrics_streams_truncated` is 1 when the cap cut the key space.
  * Names follow oliver006/redis_exporter where they overlap (labels stream, group, consumer).
  */
@@ -64,6 +64,7 @@ export async function collectMetrics(
   const groupConsumers = g("redis_stream_group_consumers", "Consumers count of group", ["stream", "group"]);
   const consumerPending = g("redis_stream_group_consumer_messages_pending", "Pending number of messages for this specific consumer", ["stream", "group", "consumer"]);
   const consumerIdle = g("redis_stream_group_consumer_idle_seconds", "Consumer idle time in seconds", ["stream", "group", "consumer"]);
+  const consumersOmitted = g("streamscope_group_consumers_omitted", "Consumers of the group without per-consumer series (the group has more than CONSUMER_LIST_CAP consumers)", ["stream", "group"]);
   const oldest = g("streamscope_group_oldest_pending_seconds", "Age of the group's oldest pending message, from its id's time (0 when none)", ["stream", "group"]);
   const stuck = g("streamscope_group_stuck_messages", "Pending messages idle longer than the group's stuckAfterMs (among the first 1000 PEL entries)", ["stream", "group"]);
   const threshold = g("streamscope_group_stuck_after_seconds", "The group's stuckAfterMs threshold in seconds", ["stream", "group"]);
@@ -95,9 +96,13 @@ export async function collectMetrics(
       oldest.set(l, grp.oldestPending ? grp.oldestPending.ageMs / 1000 : 0);
       stuck.set(l, grp.stuck?.count ?? 0);
       threshold.set(l, grp.stuckAfterMs / 1000);
+      if (grp.consumersListed !== null && grp.consumersListed !== "all") {
+        consumersOmitted.set(l, grp.consumerCount);
+        continue;
+      }
       for (const c of grp.consumers ?? []) {
         consumerPending.set({ ...l, consumer: c.name }, c.pending);
-        consumerIdle.set({ ...l, consumer: c.name }, c.idleMs / 1000);
+        if (c.idleMs !== null) consumerIdle.set({ ...l, consumer: c.name }, c.idleMs / 1000);
       }
     }
   }

@@ -5,7 +5,8 @@ import type { ConsumerRow, GroupDetailResponse } from "@/lib/api/pending-types";
 import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
 import { assertStream } from "@/lib/streams/assert-stream";
-import { boundedLag, consumerInactiveMs, parseConsumers, parseGroups, parseStreamInfo, type ConsumerInfo, type GroupInfo } from "@/lib/streams/xinfo";
+import { readConsumers } from "@/lib/streams/consumers";
+import { boundedLag, consumerInactiveMs, parseGroups, parseStreamInfo, type ConsumerInfo, type GroupInfo } from "@/lib/streams/xinfo";
 
 export interface GroupContext {
   group: GroupInfo;
@@ -25,7 +26,9 @@ export async function requireGroup(redis: Redis, stream: string, group: string):
 /**
  * A consumer is dead when it owns pending messages and has had no successful read or claim
  * for longer than the group's stuck threshold. `inactive` is read when the server reports it
- * (7.2+); on 7.0 `idle` has that meaning (consumerInactiveMs).
+ * (7.2+); on 7.0 `idle` has that meaning (consumerInactiveMs). In a group over the consumer
+ * cap, the idle of the consumer's oldest pending message stands in (an upper bound of its
+ * inactivity: "possibly dead").
  */
 export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRow {
   const inactive = consumerInactiveMs(c);
@@ -33,7 +36,7 @@ export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRo
     name: c.name,
     pending: c.pending,
     idleMs: c.idleMs,
-    inactiveMs: Number.isFinite(inactive) ? inactive : null,
+    inactiveMs: c.inactiveMs === null && c.idleMs === null ? null : Number.isFinite(inactive) ? inactive : null,
     dead: c.pending > 0 && inactive > stuckAfterMs,
   };
 }
@@ -41,7 +44,7 @@ export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRo
 export async function getGroupDetail(redis: Redis, stream: string, group: string): Promise<GroupDetailResponse> {
   const { group: info } = await requireGroup(redis, stream, group);
   const [consumersReply, rule, streamReply] = await Promise.all([
-    redis.call("XINFO", "CONSUMERS", stream, group),
+    readConsumers(redis, { stream, group, consumerCount: info.consumerCount }),
     getGroupRule(redis, stream, group),
     redis.call("XINFO", "STREAM", stream),
   ]);
@@ -50,6 +53,8 @@ export async function getGroupDetail(redis: Redis, stream: string, group: string
     lag: boundedLag(info, parseStreamInfo(streamReply)),
     stuckAfterMs: rule.stuckAfterMs,
     deadLetterTarget: deadLetterTarget(rule.deadLetter, stream),
-    consumers: parseConsumers(consumersReply).map((c) => toConsumerRow(c, rule.stuckAfterMs)),
+    consumers: consumersReply.consumers.map((c) => toConsumerRow(c, rule.stuckAfterMs)),
+    consumersListed: consumersReply.listed,
+    consumersOmitted: consumersReply.omitted,
   };
 }

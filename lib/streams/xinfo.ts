@@ -108,10 +108,18 @@ export function boundedLag(
 export interface ConsumerInfo {
   name: string;
   pending: number;
-  /** ms since the last attempted interaction (7.2+), or since the last successful one (7.0). */
-  idleMs: number;
+  /**
+   * ms since the last attempted interaction (7.2+), or since the last successful one (7.0);
+   * null when not read (a group over the consumer cap, lib/streams/consumers.ts).
+   */
+  idleMs: number | null;
   /** ms since the last successful read or claim; 7.2+ reports it (null before, -1 means never). */
   inactiveMs: number | null;
+  /**
+   * Only for a group over the consumer cap (idleMs null): idle of the consumer's oldest pending
+   * message, an upper bound of its inactivity; null when not read.
+   */
+  oldestPendingIdleMs?: number | null;
 }
 
 export function parseConsumers(reply: unknown): ConsumerInfo[] {
@@ -132,7 +140,7 @@ export function parseConsumers(reply: unknown): ConsumerInfo[] {
  * (-1 = never, counted as "forever"), `idle` on 7.0 where idle has that meaning.
  */
 export function consumerInactiveMs(c: ConsumerInfo): number {
-  if (c.inactiveMs === null) return c.idleMs;
+  if (c.inactiveMs === null) return c.idleMs ?? c.oldestPendingIdleMs ?? Number.NaN;
   if (c.inactiveMs < 0) return Number.POSITIVE_INFINITY;
   return c.inactiveMs;
 }

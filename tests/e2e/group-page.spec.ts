@@ -243,3 +243,23 @@ test("ack a stuck message: the dialog names it, the list holds still behind it, 
   await expect(banner).toBeHidden(SLOW_PAGE);
   expect((await firing()).filter((a) => a.stream === key)).toEqual([]);
 });
+
+test("a group with more consumers than the cap lists the pending owners and says how many more", async ({ page, redis, prefix }) => {
+  const key = `${prefix}leaky`;
+  await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
+  await seedPending(redis, key, "g", "owner-1", 2);
+  await redis.eval(
+    "for i = 1, tonumber(ARGV[2]) do redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], 'leaked-' .. i) end return 1",
+    1,
+    key,
+    "g",
+    1500,
+  );
+
+  await page.goto(groupUrl(key, "g"));
+  const table = page.getByRole("table", { name: "Consumers" });
+  await expect(table.getByRole("row", { name: /owner-1/ })).toBeVisible(LOADED);
+  await expect(table.getByRole("row")).toHaveCount(2);
+  await expect(page.getByRole("note", { name: "Consumers not listed" })).toContainText("1,500 more consumers, mostly idle");
+  await expect(table.getByRole("row", { name: /owner-1/ })).toContainText("unknown");
+});

@@ -22,6 +22,8 @@ const group = (over: Partial<GroupSnapshot> = {}): GroupSnapshot => ({
   oldestPending: null,
   stuck: { count: 0, capped: false, maxIdleMs: 0 },
   consumers: [],
+  consumersListed: "all",
+  consumersOmitted: 0,
   ...over,
 });
 

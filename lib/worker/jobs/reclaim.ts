@@ -6,7 +6,8 @@ import type { ResolvedGroupRule } from "@/lib/config/schema";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { formatDuration } from "@/lib/format";
 import { decodeEntries } from "@/lib/streams/codec";
-import { consumerInactiveMs, parseConsumers, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
+import { readConsumers } from "@/lib/streams/consumers";
+import { consumerInactiveMs, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 
@@ -73,10 +74,13 @@ export async function totalDeliveries(redis: Redis, stream: string, entries: Pen
   });
 }
 
-/** The live consumer (active within the threshold) with the fewest pending, or the rule's. */
+/**
+ * The live consumer (active within the threshold) with the fewest pending, or the rule's. Over
+ * the consumer cap only pending owners are known, none with a known activity: no target.
+ */
 async function reassignTarget(g: GroupContext): Promise<string | null> {
   if (g.rule.reassignTo) return g.rule.reassignTo;
-  const consumers = parseConsumers(await g.redis.call("XINFO", "CONSUMERS", g.stream, g.group.name));
+  const { consumers } = await readConsumers(g.redis, { stream: g.stream, group: g.group.name, consumerCount: g.group.consumerCount });
   const live = consumers.filter((c) => consumerInactiveMs(c) < g.rule.stuckAfterMs);
   live.sort((a, b) => a.pending - b.pending || a.name.localeCompare(b.name));
   return live[0]?.name ?? null;

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as metricsRoute } from "@/app/api/metrics/route";
+import { GET as groupGET } from "@/app/api/streams/[key]/groups/[group]/route";
+import { deleteConsumer } from "@/lib/actions/admin";
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import type { GroupDetailResponse } from "@/lib/api/pending-types";
+import { closeRedis, getRedis } from "@/lib/redis/client";
+import { findSample, parsePromText } from "../helpers/prom-text";
+import { callRoute } from "../helpers/route";
+import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
+import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+
+const redis = testRedis();
+const prefix = uniquePrefix("leak");
+const stream = `${prefix}jobs`;
+const CONSUMERS = 100_000;
+const OWNERS = ["worker-a", "worker-b", "worker-c"];
+let slowlogBefore = "10000";
+
+const CREATE_CONSUMERS = `
+for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
+  redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], 'leaked-' .. i)
+end
+return 1`;
+
+beforeAll(async () => {
+  useOwnAppPrefix("leak");
+  await redis.xgroup("CREATE", stream, "g", "0", "MKSTREAM");
+  for (let i = 0; i < 10; i++) await redis.xadd(stream, "*", "n", String(i));
+  for (const [i, name] of OWNERS.entries()) await redis.xreadgroup("GROUP", "g", name, "COUNT", i + 1, "STREAMS", stream, ">");
+  // worker-a's one message looks forgotten for an hour: the dead check over the cap sees it.
+  const [[first]] = (await redis.xrange(stream, "-", "+", "COUNT", 1)) as [[string, string[]]];
+  await redis.xclaim(stream, "g", "worker-a", 0, first, "IDLE", 3_600_000);
+  for (let from = 1; from <= CONSUMERS - OWNERS.length; from += 10_000) {
+    await redis.eval(CREATE_CONSUMERS, 1, stream, "g", from, Math.min(from + 9_999, CONSUMERS - OWNERS.length));
+  }
+  const reply = (await redis.config("GET", "slowlog-log-slower-than")) as string[];
+  slowlogBefore = reply[1] ?? "10000";
+}, 60_000);
+
+afterAll(async () => {
+  await redis.config("SET", "slowlog-log-slower-than", slowlogBefore);
+  await cleanPrefix(redis, prefix);
+  await closeRedis();
+});
+
+/** Slow-log entries (over 10 ms) of the dashboard's named connection. */
+async function dashboardSlowCommands(): Promise<string[]> {
+  const entries = (await redis.call("SLOWLOG", "GET", 128)) as unknown[][];
+  return entries.filter((e) => e[5] === "streamscope").map((e) => `${(e[3] as string[]).join(" ")} (${String(e[2])} us)`);
+}
+
+describe("a group with 100,000 consumers", () => {
+  it("lists the pending owners only, says how many are left out, and stays small and fast", async () => {
+    expect(((await redis.xinfo("GROUPS", stream)) as unknown[][])[0]).toContain(CONSUMERS);
+    await getRedis().ping();
+    await redis.config("SET", "slowlog-log-slower-than", "10000");
+    await redis.call("SLOWLOG", "RESET");
+
+    const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", { params: { key: stream, group: "g" } });
+    expect(res.status).toBe(200);
+    const bytes = Buffer.byteLength(JSON.stringify(res.body));
+    expect(bytes).toBeLessThan(200_000);
+    expect(res.body.consumerCount).toBe(CONSUMERS);
+    expect(res.body.consumersListed).toBe("pending-owners");
+    expect(res.body.consumers.map((c) => [c.name, c.pending])).toEqual([
+      ["worker-c", 3],
+      ["worker-b", 2],
+      ["worker-a", 1],
+    ]);
+    expect(res.body.consumersOmitted).toBe(CONSUMERS - OWNERS.length);
+    expect(res.body.consumers.every((c) => c.idleMs === null)).toBe(true);
+    expect(res.body.consumers.map((c) => [c.name, c.dead])).toEqual([
+      ["worker-c", false],
+      ["worker-b", false],
+      ["worker-a", true],
+    ]);
+
+    const metrics = await callRoute<string>(metricsRoute as never, "/api/metrics");
+    expect(metrics.status).toBe(200);
+    expect(Buffer.byteLength(metrics.body)).toBeLessThan(1024 * 1024);
+    const { samples } = parsePromText(metrics.body);
+    expect(samples.filter((s) => s.name.startsWith("redis_stream_group_consumer_") && s.labels.stream === stream)).toEqual([]);
+    expect(findSample(samples, "streamscope_group_consumers_omitted", { stream, group: "g" })?.value).toBe(CONSUMERS);
+
+    await evaluateAlerts(getRedis(), makeSettings(), { now: Date.now(), match: `${prefix}*` });
+
+    expect(await deleteConsumer(getRedis(), stream, "g", "leaked-5")).toEqual({ deleted: true, pendingDropped: 0 });
+
+    expect(await dashboardSlowCommands()).toEqual([]);
+  }, 60_000);
+
+  it("over a pending list longer than the walk, lists the owners of its oldest messages and says so", async () => {
+    const key = `${prefix}long`;
+    await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 10_500; i++) pipe.xadd(key, "*", "n", String(i));
+    await pipe.exec();
+    await redis.xreadgroup("GROUP", "g", "early", "COUNT", 10_000, "STREAMS", key, ">");
+    await redis.xreadgroup("GROUP", "g", "late", "COUNT", 500, "STREAMS", key, ">");
+    await redis.eval(CREATE_CONSUMERS, 1, key, "g", 1, 2000);
+
+    const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", { params: { key, group: "g" } });
+    expect(res.status).toBe(200);
+    expect(res.body.consumersListed).toBe("oldest-pending-owners");
+    expect(res.body.consumers.map((c) => [c.name, c.pending])).toEqual([["early", 10_000]]);
+    expect(res.body.consumersOmitted).toBe(2001);
+  }, 60_000);
+});
