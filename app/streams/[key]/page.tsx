@@ -6,7 +6,6 @@ import { StreamView } from "@/components/stream/stream-view";
 import { pageSeesStream } from "@/lib/auth/page-scope";
 import { AppError } from "@/lib/errors";
 import { decodeSegment } from "@/lib/http/segment";
-import { isAppKey } from "@/lib/redis/app-keys";
 import { redisForRequest } from "@/lib/redis/client";
 import { assertStream } from "@/lib/streams/assert-stream";
 
@@ -25,7 +24,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function StreamPage({ params, searchParams }: Props) {
   const key = decodeSegment((await params).key);
   const id = (await searchParams).id;
-  if (isAppKey(key) || !(await pageSeesStream(key))) notFound();
+  if (!(await pageSeesStream(key))) notFound();
   try {
     await assertStream(await redisForRequest(), key);
   } catch (err) {

@@ -6,7 +6,6 @@ import { StreamHistoryCharts } from "@/components/history/stream-history-charts"
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
 import { pageSeesStream } from "@/lib/auth/page-scope";
 import { decodeSegment, encodeSegment } from "@/lib/http/segment";
-import { isAppKey } from "@/lib/redis/app-keys";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +21,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** `/streams/{key}/history[?group=]`: the stream's (or one group's) charts on a page of their own. */
 export default async function StreamHistoryPage({ params, searchParams }: Props) {
   const key = decodeSegment((await params).key);
-  if (isAppKey(key) || !(await pageSeesStream(key))) notFound();
+  if (!(await pageSeesStream(key))) notFound();
   const raw = (await searchParams).group;
   const group = typeof raw === "string" && raw !== "" ? raw : null;
   return (

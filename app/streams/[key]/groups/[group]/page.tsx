@@ -6,7 +6,6 @@ import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
 import { pageSeesStream } from "@/lib/auth/page-scope";
 import { decodeSegment, encodeSegment } from "@/lib/http/segment";
-import { isAppKey } from "@/lib/redis/app-keys";
 
 interface Props {
   params: Promise<{ key: string; group: string }>;
@@ -23,7 +22,7 @@ export default async function GroupRoute({ params }: Props) {
   const raw = await params;
   const key = decodeSegment(raw.key);
   const group = decodeSegment(raw.group);
-  if (isAppKey(key) || !(await pageSeesStream(key))) notFound();
+  if (!(await pageSeesStream(key))) notFound();
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
