@@ -2,8 +2,8 @@
 import { isServer, MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Toaster } from "sonner";
 import type { ReactNode } from "react";
-import { ApiError } from "@/lib/api/fetcher";
-import { loginUrlFor } from "@/lib/api/login-redirect";
+import { ApiError } from "@/lib/client/fetcher";
+import { loginUrlFor } from "@/lib/client/login-redirect";
 
 let redirecting = false;
 

@@ -123,7 +123,7 @@ export async function runPendingBench(): Promise<PendingBenchResult> {
   const { ackPending, requeuePending } = await import("@/lib/actions/pending-actions");
   const { readPendingPage } = await import("@/lib/pending/page");
   const { readIdleHistogram } = await import("@/lib/pending/idle-histogram");
-  const { pendingQuerySchema } = await import("@/lib/api/pending-types");
+  const { pendingQuerySchema } = await import("@/lib/contract/pending");
 
   const server = await startRedisServer();
   // On a shared, busy machine the scheduler drowns the figures; raise the priority of our own

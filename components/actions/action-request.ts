@@ -1,5 +1,5 @@
 /** What the operator asked for, and the request body it becomes. Pure; tested. */
-import type { PendingAction, PendingFilter } from "@/lib/api/pending-types";
+import type { PendingAction, PendingFilter } from "@/lib/contract/pending";
 
 export type ActionTarget = { kind: "ids"; ids: string[] } | { kind: "filter"; filter: PendingFilter; description: string };
 

@@ -1,5 +1,5 @@
 /** Words for the message actions: confirmations, button names and outcome summaries. Pure; tested. */
-import type { PendingAction } from "@/lib/api/pending-types";
+import type { PendingAction } from "@/lib/contract/pending";
 import { formatNumber } from "@/lib/format";
 
 export type MessageAction = PendingAction;

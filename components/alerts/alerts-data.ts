@@ -1,5 +1,5 @@
 /** Shaping for the alert banner and the alerts page (pure; tests/unit/alerts-data.test.ts). */
-import { isLoud, type Alert } from "@/lib/api/alerts-types";
+import { isLoud, type Alert } from "@/lib/contract/alerts";
 
 export function loudCount(alerts: readonly Alert[], now: number): number {
   return alerts.filter((a) => isLoud(a, now)).length;

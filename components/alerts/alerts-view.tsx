@@ -3,7 +3,7 @@ import { Can } from "@/components/auth/can";
 import Link from "next/link";
 import { useId, useState } from "react";
 import { toast } from "sonner";
-import { SILENCE_CHOICES, type Alert } from "@/lib/api/alerts-types";
+import { SILENCE_CHOICES, type Alert } from "@/lib/contract/alerts";
 import { formatAgo, formatTime } from "@/lib/format";
 import { Time } from "@/components/ui/time";
 import { useAlerts, useEvaluateAlerts, useSilenceAlert } from "@/lib/hooks/use-alerts";

@@ -1,4 +1,4 @@
-import type { AuditQuery, AuditResult, AuditTrail } from "@/lib/api/audit-types";
+import type { AuditQuery, AuditResult, AuditTrail } from "@/lib/contract/audit";
 
 /** The audit page's form values (strings, as inputs hold them). */
 export interface AuditFilterForm {

@@ -1,6 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { login } from "@/lib/api/auth-client";
+import { login } from "@/lib/client/auth";
 import { Button } from "@/components/ui/button";
 
 export function LoginForm({ next }: { next: string }) {

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/states";
-import type { ConsumerRow } from "@/lib/api/pending-types";
+import type { ConsumerRow } from "@/lib/contract/pending";
 import { formatDuration, formatNumber } from "@/lib/format";
 import { useDeleteConsumer } from "@/lib/hooks/use-group-admin";
 import { messages } from "@/components/actions/action-text";

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { CreateGroupBody } from "@/lib/api/pending-types";
+import type { CreateGroupBody } from "@/lib/contract/pending";
 import { useCreateGroup } from "@/lib/hooks/use-group-admin";
 import { isValidId, normalizeId } from "@/lib/streams/ids";
 

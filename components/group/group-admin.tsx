@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { messages } from "@/components/actions/action-text";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { GroupDetailResponse } from "@/lib/api/pending-types";
+import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { formatNumber } from "@/lib/format";
 import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group-admin";
 import { isValidId, normalizeId } from "@/lib/streams/ids";

@@ -1,5 +1,5 @@
 import { Tile } from "@/components/ui/tile";
-import type { GroupDetailResponse } from "@/lib/api/pending-types";
+import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { formatDuration, formatNumber } from "@/lib/format";
 
 /** The group's numbers at a glance. Lag is Redis's estimate: "unknown" when it cannot compute it. */

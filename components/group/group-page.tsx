@@ -9,7 +9,7 @@ import type { ActionRequest } from "@/components/actions/action-request";
 import { PendingExplorer } from "@/components/pending/pending-explorer";
 import { describeFilter, filterToSearch, parseFilter, toActionFilter, type ExplorerFilter } from "@/components/pending/pending-filter";
 import { ErrorState, Skeleton, TableSkeleton } from "@/components/ui/states";
-import { ApiError } from "@/lib/api/fetcher";
+import { ApiError } from "@/lib/client/fetcher";
 import { useGroup } from "@/lib/hooks/use-group";
 import { ConsumerPendingChart } from "./consumer-pending-chart";
 import { ConsumersTable } from "./consumers-table";

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { newIdempotencyKey } from "@/lib/api/pending-client";
+import { newIdempotencyKey } from "@/lib/client/pending";
 import { usePublishMessage } from "@/lib/hooks/use-group-admin";
 
 /** Publishes a message (ordered field/value pairs) to a stream, for testing a consumer. */

@@ -1,5 +1,5 @@
 /** Chart rows from history points (pure; tests/unit/history-chart-data.test.ts). */
-import type { HistoryPoint, HistoryRange, RateSummary } from "@/lib/api/history-types";
+import type { HistoryPoint, HistoryRange, RateSummary } from "@/lib/contract/history";
 
 export const RANGE_CHOICES: { range: HistoryRange; label: string }[] = [
   { range: "15m", label: "15 min" },

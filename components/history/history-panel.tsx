@@ -1,6 +1,6 @@
 "use client";
 import type { UseQueryResult } from "@tanstack/react-query";
-import type { HistoryRange, HistoryResponse } from "@/lib/api/history-types";
+import type { HistoryRange, HistoryResponse } from "@/lib/contract/history";
 import { ErrorState, TableSkeleton } from "@/components/ui/states";
 import { HistoryCharts } from "./history-charts";
 import { RangePicker } from "./range-picker";

@@ -1,6 +1,6 @@
 "use client";
 import clsx from "clsx";
-import type { HistoryRange } from "@/lib/api/history-types";
+import type { HistoryRange } from "@/lib/contract/history";
 import { RANGE_CHOICES } from "./history-chart-data";
 
 export function RangePicker({ value, onChange }: { value: HistoryRange; onChange: (range: HistoryRange) => void }) {

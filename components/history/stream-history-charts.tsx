@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import type { HistoryRange } from "@/lib/api/history-types";
+import type { HistoryRange } from "@/lib/contract/history";
 import { useStreamHistory } from "@/lib/hooks/use-history";
 import { HistoryPanel } from "./history-panel";
 

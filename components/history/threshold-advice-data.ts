@@ -1,4 +1,4 @@
-import type { PendingProfileResponse } from "@/lib/api/history-types";
+import type { PendingProfileResponse } from "@/lib/contract/history";
 import { formatDuration } from "@/lib/format";
 
 /** Compares the current threshold with the suggestion (pure; unit-tested). */

@@ -1,6 +1,6 @@
 "use client";
 import { Line, LineChart } from "recharts";
-import type { RateSummary } from "@/lib/api/history-types";
+import type { RateSummary } from "@/lib/contract/history";
 import { formatRate, sparklineRows } from "./history-chart-data";
 
 /**

@@ -2,7 +2,7 @@
  * Pure shaping of the overview table: rows to family/stream items, the sortable columns and
  * their order (missing values last in either direction), highlights and the lag's wording.
  */
-import type { StreamRow } from "@/lib/api/streams-types";
+import type { StreamRow } from "@/lib/contract/streams";
 import { groupFamilies, type OverviewItem } from "@/lib/streams/families";
 import { formatNumber } from "@/lib/format";
 import { encodeSegment } from "@/lib/http/segment";

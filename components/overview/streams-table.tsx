@@ -5,7 +5,7 @@ import clsx from "clsx";
 import Link from "next/link";
 import { Fragment, useMemo, useState, type ReactNode } from "react";
 import { createColumnHelper, rowSortingFeature, tableFeatures, useTable, type SortingState } from "@tanstack/react-table";
-import type { StreamRow } from "@/lib/api/streams-types";
+import type { StreamRow } from "@/lib/contract/streams";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatAgo, formatBytes, formatCapped, formatDuration, formatNumber, formatTime } from "@/lib/format";

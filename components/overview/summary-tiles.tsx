@@ -1,5 +1,5 @@
 "use client";
-import type { OverviewSummary } from "@/lib/api/streams-types";
+import type { OverviewSummary } from "@/lib/contract/streams";
 import { Skeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
 import { formatCapped, formatDuration, formatNumber } from "@/lib/format";

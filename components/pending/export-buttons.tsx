@@ -3,7 +3,7 @@ import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
-import { fetchPending } from "@/lib/api/pending-client";
+import { fetchPending } from "@/lib/client/pending";
 import { formatNumber } from "@/lib/format";
 import { toPendingQuery, type ExplorerFilter } from "./pending-filter";
 import { collectPages, EXPORT_CAP, EXPORT_PAGE_SIZE, exportFileName, pendingToCsv, pendingToJson } from "./pending-export";

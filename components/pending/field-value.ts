@@ -1,5 +1,5 @@
 /** How a message field value is shown: JSON pretty-printed, text as is, binary as base64 + size. Pure. */
-import type { FieldValue } from "@/lib/api/types";
+import type { FieldValue } from "@/lib/contract/common";
 
 export type ValueView =
   | { kind: "text"; text: string }

@@ -1,4 +1,4 @@
-import { isTruncated, type ListFieldPair } from "@/lib/api/types";
+import { isTruncated, type ListFieldPair } from "@/lib/contract/common";
 import { TruncatedValueView } from "@/components/stream/truncated-value";
 import { formatBytes } from "@/lib/format";
 import { fieldNameText, viewValue } from "./field-value";

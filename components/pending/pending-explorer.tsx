@@ -7,7 +7,7 @@ import { ACTIONS, ACTION_VERB, type MessageAction } from "@/components/actions/a
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
-import { DEFAULT_PENDING_PAGE, type PendingEntryRow, type PendingQuery } from "@/lib/api/pending-types";
+import { DEFAULT_PENDING_PAGE, type PendingEntryRow, type PendingQuery } from "@/lib/contract/pending";
 import { formatNumber } from "@/lib/format";
 import { usePendingPage } from "@/lib/hooks/use-pending";
 import { ExportButtons } from "./export-buttons";

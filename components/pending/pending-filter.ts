@@ -3,7 +3,7 @@
  * pre-filtered: `?consumer=&minIdleMs=&minDeliveries=&start=&end=`. Pure; tested.
  */
 import { formatDuration, formatNumber } from "@/lib/format";
-import type { PendingFilter, PendingQuery } from "@/lib/api/pending-types";
+import type { PendingFilter, PendingQuery } from "@/lib/contract/pending";
 import { isValidId, normalizeId } from "@/lib/streams/ids";
 
 export interface ExplorerFilter {

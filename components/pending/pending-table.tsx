@@ -5,7 +5,7 @@ import { ACTIONS, ACTION_VERB, type MessageAction } from "@/components/actions/a
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
-import type { PendingEntryRow } from "@/lib/api/pending-types";
+import type { PendingEntryRow } from "@/lib/contract/pending";
 import { formatDuration, formatNumber } from "@/lib/format";
 import { MessageFields } from "./message-fields";
 import { producedAt } from "./pending-export";

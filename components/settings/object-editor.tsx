@@ -1,5 +1,5 @@
 "use client";
-import type { SettingSource } from "@/lib/api/settings-types";
+import type { SettingSource } from "@/lib/contract/settings";
 import { countLabel } from "@/components/worker/tick-summary";
 import { Field } from "./field";
 import { SourceBadge } from "./source-badge";

@@ -4,7 +4,7 @@ import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { EditableSection, SettingSource, SettingsUpdate } from "@/lib/api/settings-types";
+import type { EditableSection, SettingSource, SettingsUpdate } from "@/lib/contract/settings";
 import { useSaveSettings } from "@/lib/hooks/use-settings";
 import { SourceBadge } from "./source-badge";
 

@@ -2,7 +2,7 @@
  * Form drafts for the settings page: every input is text, turned back into the section's JSON on
  * save (empty optional fields are left out, so they keep their defaults). Pure, unit tested.
  */
-import type { EffectiveSettings } from "@/lib/api/settings-types";
+import type { EffectiveSettings } from "@/lib/contract/settings";
 
 export type Family = EffectiveSettings["families"][number];
 export type GroupRule = EffectiveSettings["groups"][number];

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { ErrorState, TableSkeleton } from "@/components/ui/states";
-import type { SettingsResponse } from "@/lib/api/settings-types";
+import type { SettingsResponse } from "@/lib/contract/settings";
 import { useSettings } from "@/lib/hooks/use-settings";
 import { FamiliesEditor } from "./families-editor";
 import { ObjectEditor } from "./object-editor";

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { SettingSource } from "@/lib/api/settings-types";
+import type { SettingSource } from "@/lib/contract/settings";
 
 const LABEL: Record<SettingSource, string> = { default: "default", file: "config file", saved: "saved edit" };
 const TONE = { default: "neutral", file: "info", saved: "warn" } as const;

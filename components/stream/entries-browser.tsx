@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import { PAGE_SIZES, type EntryOrder } from "@/lib/api/entries-types";
+import { PAGE_SIZES, type EntryOrder } from "@/lib/contract/entries";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
 import { useEntries } from "@/lib/hooks/use-entries";

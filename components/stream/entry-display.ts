@@ -1,6 +1,6 @@
 /** Shaping of entry values and states for display. Pure; tested in tests/unit/entry-display.test.ts. */
-import type { EntryOrder, EntryStateName, GroupEntryState } from "@/lib/api/entries-types";
-import type { FieldValue } from "@/lib/api/types";
+import type { EntryOrder, EntryStateName, GroupEntryState } from "@/lib/contract/entries";
+import type { FieldValue } from "@/lib/contract/common";
 import { formatDuration } from "@/lib/format";
 import { STATE_LABELS } from "@/lib/streams/states";
 

@@ -1,7 +1,7 @@
 "use client";
 import clsx from "clsx";
 import { useEffect, useRef, useState } from "react";
-import type { StreamEntry } from "@/lib/api/entries-types";
+import type { StreamEntry } from "@/lib/contract/entries";
 import { Time } from "@/components/ui/time";
 import { idToTimeMs } from "@/lib/streams/ids";
 import { EntryStateBadge } from "./entry-state-badge";

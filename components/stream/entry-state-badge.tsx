@@ -1,4 +1,4 @@
-import type { GroupEntryState } from "@/lib/api/entries-types";
+import type { GroupEntryState } from "@/lib/contract/entries";
 import { Badge } from "@/components/ui/badge";
 import { STATE_EXPLANATIONS } from "@/lib/streams/states";
 import { stateText, stateTone } from "./entry-display";

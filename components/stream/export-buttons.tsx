@@ -1,5 +1,5 @@
 "use client";
-import type { StreamEntry } from "@/lib/api/entries-types";
+import type { StreamEntry } from "@/lib/contract/entries";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
 import { entriesToCsv, entriesToJson, exportFileName } from "@/lib/streams/export-format";

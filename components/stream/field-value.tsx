@@ -1,4 +1,4 @@
-import { isTruncated, type ListValue } from "@/lib/api/types";
+import { isTruncated, type ListValue } from "@/lib/contract/common";
 import { formatBytes } from "@/lib/format";
 import { binaryView, prettyJson } from "./entry-display";
 import { TruncatedValueView, type ValueSource } from "./truncated-value";

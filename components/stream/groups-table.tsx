@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { GroupSummary } from "@/lib/api/streams-types";
+import type { GroupSummary } from "@/lib/contract/streams";
 import { EmptyState } from "@/components/ui/states";
 import { formatNumber } from "@/lib/format";
 import { encodeSegment } from "@/lib/http/segment";

@@ -2,7 +2,7 @@
  * The live tail's page-side state, pure: a bounded newest-first buffer, states refreshed from the
  * entries route, the arrival rate, and the entries query that polling and the state refresh use.
  */
-import type { EntriesQuery, StreamEntry } from "@/lib/api/entries-types";
+import type { EntriesQuery, StreamEntry } from "@/lib/contract/entries";
 import { compareIds } from "@/lib/streams/ids";
 
 export const LIVE_BUFFER_MAX = 500;

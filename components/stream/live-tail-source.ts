@@ -1,10 +1,10 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import type { StreamEntry } from "@/lib/api/entries-types";
-import { fetchEntries } from "@/lib/api/entries-client";
-import { ApiError } from "@/lib/api/fetcher";
-import { tailUrl } from "@/lib/api/tail-client";
-import type { TailEntriesEvent, TailReadyEvent } from "@/lib/api/tail-types";
+import type { StreamEntry } from "@/lib/contract/entries";
+import { fetchEntries } from "@/lib/client/entries";
+import { ApiError } from "@/lib/client/fetcher";
+import { tailUrl } from "@/lib/client/tail";
+import type { TailEntriesEvent, TailReadyEvent } from "@/lib/contract/tail";
 import type { ErrorBody } from "@/lib/errors";
 import { pollQuery } from "./live-tail-buffer";
 

@@ -1,7 +1,7 @@
 "use client";
 import clsx from "clsx";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { StreamEntry } from "@/lib/api/entries-types";
+import type { StreamEntry } from "@/lib/contract/entries";
 import { Button } from "@/components/ui/button";
 import { useEntries } from "@/lib/hooks/use-entries";
 import { EntriesTable } from "./entry-row";

@@ -1,4 +1,4 @@
-import type { OrphanedPending } from "@/lib/api/entries-types";
+import type { OrphanedPending } from "@/lib/contract/entries";
 
 export function OrphanedNotice({ orphaned }: { orphaned: OrphanedPending }) {
   return (

@@ -1,6 +1,6 @@
 /** Cursor look-ups of the entries browser that need a request: the page before, and the page around an id. */
-import { fetchEntries } from "@/lib/api/entries-client";
-import type { EntryOrder } from "@/lib/api/entries-types";
+import { fetchEntries } from "@/lib/client/entries";
+import type { EntryOrder } from "@/lib/contract/entries";
 import { normalizeId } from "@/lib/streams/ids";
 import { opposite } from "./entry-display";
 

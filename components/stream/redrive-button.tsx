@@ -2,8 +2,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { toast } from "sonner";
-import type { StreamEntry } from "@/lib/api/entries-types";
-import { queryKeys } from "@/lib/api/query-keys";
+import type { StreamEntry } from "@/lib/contract/entries";
+import { queryKeys } from "@/lib/client/query-keys";
 import { Can } from "@/components/auth/can";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";

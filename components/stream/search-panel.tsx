@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import type { SearchQuery } from "@/lib/api/entries-types";
+import type { SearchQuery } from "@/lib/contract/entries";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { useEntrySearch } from "@/lib/hooks/use-entries";

@@ -1,4 +1,4 @@
-import type { EntryStateName } from "@/lib/api/entries-types";
+import type { EntryStateName } from "@/lib/contract/entries";
 import { Badge } from "@/components/ui/badge";
 import { STATE_LABELS, STATE_LEGEND } from "@/lib/streams/states";
 import { stateTone } from "./entry-display";

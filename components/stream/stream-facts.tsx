@@ -1,4 +1,4 @@
-import type { StreamDetail } from "@/lib/api/streams-types";
+import type { StreamDetail } from "@/lib/contract/streams";
 import { Time } from "@/components/ui/time";
 import { formatBytes, formatDuration, formatNumber } from "@/lib/format";
 import { idToTimeMs } from "@/lib/streams/ids";

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { GroupSummary } from "@/lib/api/streams-types";
+import type { GroupSummary } from "@/lib/contract/streams";
 import { ErrorState, Skeleton } from "@/components/ui/states";
 import { useStream } from "@/lib/hooks/use-stream";
 import { EntriesBrowser } from "./entries-browser";

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
-import type { FieldValue, TruncatedValue } from "@/lib/api/types";
-import { fetchEntry } from "@/lib/api/entries-client";
+import type { FieldValue, TruncatedValue } from "@/lib/contract/common";
+import { fetchEntry } from "@/lib/client/entries";
 import { formatBytes } from "@/lib/format";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";

@@ -1,6 +1,6 @@
 "use client";
 import type { ReactNode } from "react";
-import { ApiError } from "@/lib/api/fetcher";
+import { ApiError } from "@/lib/client/fetcher";
 import { Button } from "./button";
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {

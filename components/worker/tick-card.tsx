@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { TickResult } from "@/lib/api/worker-types";
+import type { TickResult } from "@/lib/contract/worker";
 import { formatDuration, formatTime } from "@/lib/format";
 import { jobCountsText, tickTone } from "./tick-summary";
 

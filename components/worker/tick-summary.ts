@@ -1,4 +1,4 @@
-import type { JobRun, TickResult } from "@/lib/api/worker-types";
+import type { JobRun, TickResult } from "@/lib/contract/worker";
 import { formatDuration } from "@/lib/format";
 
 /** "streamsCreated" -> "streams created". */

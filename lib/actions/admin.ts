@@ -10,7 +10,7 @@ import type {
   PublishResponse,
   SetIdBody,
   SetIdResponse,
-} from "@/lib/api/pending-types";
+} from "@/lib/contract/pending";
 import { notFound } from "@/lib/errors";
 import { requireGroup } from "@/lib/pending/group";
 import { assertStream } from "@/lib/streams/assert-stream";

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { ACTION_BATCH, type ActionItem, type ItemOutcome, type PendingFilter } from "@/lib/api/pending-types";
+import { ACTION_BATCH, type ActionItem, type ItemOutcome, type PendingFilter } from "@/lib/contract/pending";
 import { badRequest } from "@/lib/errors";
 import { normalizeId } from "@/lib/streams/ids";
 import { scanPel, type PelChunk } from "@/lib/pending/scan";

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { ActionItem, PendingFilter } from "@/lib/api/pending-types";
+import type { ActionItem, PendingFilter } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { badRequest } from "@/lib/errors";

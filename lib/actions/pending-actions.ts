@@ -13,7 +13,7 @@ import type {
   PendingFilter,
   RequeueBody,
   RequeueResponse,
-} from "@/lib/api/pending-types";
+} from "@/lib/contract/pending";
 import { AppError, wrongType } from "@/lib/errors";
 import { requireGroup } from "@/lib/pending/group";
 import {

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/api/pending-types";
+import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/contract/pending";
 import { AppError } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { assertStream } from "@/lib/streams/assert-stream";

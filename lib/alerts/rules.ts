@@ -3,7 +3,7 @@
  * the conditions that hold now. No I/O here; lib/alerts/evaluate.ts gathers and stores.
  */
 import { createHash } from "node:crypto";
-import type { AlertRule, AlertSeverity } from "@/lib/api/alerts-types";
+import type { AlertRule, AlertSeverity } from "@/lib/contract/alerts";
 import type { FamilyConfig, GroupRuleConfig } from "@/lib/config/schema";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { formatDuration, formatNumber } from "@/lib/format";

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { ALERT_RULES, type Alert } from "@/lib/api/alerts-types";
+import { ALERT_RULES, type Alert } from "@/lib/contract/alerts";
 import { notFound } from "@/lib/errors";
 import { appKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys } from "@/lib/redis/keyspace";

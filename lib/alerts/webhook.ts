@@ -3,7 +3,7 @@ import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
-import type { Alert } from "@/lib/api/alerts-types";
+import type { Alert } from "@/lib/contract/alerts";
 import { isPrivateAddress, webhookUrlProblem } from "@/lib/config/webhook-address";
 import { log } from "@/lib/log";
 

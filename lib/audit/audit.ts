@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
 import { getRedis } from "@/lib/redis/client";
 import { log } from "@/lib/log";
-import type { AuditEntry, AuditQuery, AuditResponse, AuditTrail } from "@/lib/api/audit-types";
+import type { AuditEntry, AuditQuery, AuditResponse, AuditTrail } from "@/lib/contract/audit";
 
 /**
  * The audit trail: two capped Redis streams under the app prefix (see AuditTrail), one JSON

@@ -1,5 +1,5 @@
 import "server-only";
-import type { AuditEntry } from "@/lib/api/audit-types";
+import type { AuditEntry } from "@/lib/contract/audit";
 import { AppError } from "@/lib/errors";
 import { assertDeclaredSize, MAX_BODY_BYTES, parseJsonText, readTextCapped } from "@/lib/http/parse";
 

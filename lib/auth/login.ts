@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
-import type { LoginRequest, LoginResponse } from "@/lib/api/auth-types";
+import type { LoginRequest, LoginResponse } from "@/lib/contract/auth";
 import { getAuth, type ResolvedAuth } from "./config";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { clearLoginFailures, recordLoginFailure, reserveLoginAttempt } from "./rate-limit";

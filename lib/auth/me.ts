@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import type { MeResponse } from "@/lib/api/auth-types";
+import type { MeResponse } from "@/lib/contract/auth";
 import { getAuth } from "./config";
 import { authenticate } from "./identity";
 import { permissionAllowedInMode, roleAllows } from "./roles";

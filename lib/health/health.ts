@@ -4,7 +4,7 @@ import { getEnv } from "@/lib/env";
 import { connectionProblem, getRedis, getServerInfo, isConnectionError } from "@/lib/redis/client";
 import { probeTls } from "@/lib/redis/tls";
 import { isSupported, unsupportedMessage } from "@/lib/redis/server-info";
-import type { HealthResponse } from "@/lib/api/types";
+import type { HealthResponse } from "@/lib/contract/common";
 
 export async function checkHealth(): Promise<{ status: number; body: HealthResponse }> {
   // A known TLS failure answers at once (the connection keeps reconnecting in the background).

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HISTORY_RANGES, type HistoryRange } from "@/lib/api/history-types";
+import { HISTORY_RANGES, type HistoryRange } from "@/lib/contract/history";
 
 /** Route input schemas shared by the history routes. */
 export const streamParams = z.object({ key: z.string().min(1) });

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { HISTORY_RANGES, type HistoryRange, type HistoryResponse, type PendingProfileResponse, type RatesResponse } from "@/lib/api/history-types";
+import { HISTORY_RANGES, type HistoryRange, type HistoryResponse, type PendingProfileResponse, type RatesResponse } from "@/lib/contract/history";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { Settings } from "@/lib/config/settings";
 import { STUCK_SCAN_BUDGET } from "@/lib/alerts/snapshot";

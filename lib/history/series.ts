@@ -2,7 +2,7 @@
  * Pure shaping of history samples: rates from counter deltas, downsampling for charts, and the
  * "healthy or stuck?" pending profile. No I/O; tested in tests/unit/history-series.test.ts.
  */
-import type { HistoryPoint, PendingProfileResponse } from "@/lib/api/history-types";
+import type { HistoryPoint, PendingProfileResponse } from "@/lib/contract/history";
 
 export interface Sample {
   t: number;

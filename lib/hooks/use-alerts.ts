@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { evaluateAlertsNow, fetchAlerts, silenceAlert } from "@/lib/api/alerts-client";
-import { queryKeys } from "@/lib/api/query-keys";
+import { evaluateAlertsNow, fetchAlerts, silenceAlert } from "@/lib/client/alerts";
+import { queryKeys } from "@/lib/client/query-keys";
 
 export const ALERTS_REFRESH_MS = 5000;
 

@@ -1,8 +1,8 @@
 "use client";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { fetchAudit } from "@/lib/api/auth-client";
-import { queryKeys } from "@/lib/api/query-keys";
-import type { AuditQuery } from "@/lib/api/audit-types";
+import { fetchAudit } from "@/lib/client/auth";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { AuditQuery } from "@/lib/contract/audit";
 
 export function useAudit(filters: Omit<AuditQuery, "cursor">) {
   return useInfiniteQuery({

@@ -1,8 +1,8 @@
 "use client";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { fetchEntries, fetchSearch } from "@/lib/api/entries-client";
-import type { EntriesQuery, SearchQuery, SearchResponse } from "@/lib/api/entries-types";
-import { queryKeys } from "@/lib/api/query-keys";
+import { fetchEntries, fetchSearch } from "@/lib/client/entries";
+import type { EntriesQuery, SearchQuery, SearchResponse } from "@/lib/contract/entries";
+import { queryKeys } from "@/lib/client/query-keys";
 
 /** One page of a stream's entries with their per-group states. */
 export function useEntries(key: string, query: EntriesQuery, opts: { enabled?: boolean; refetchInterval?: number | false } = {}) {

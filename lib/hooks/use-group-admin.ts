@@ -1,7 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { createGroup, deleteConsumer, deleteGroup, publishMessage, setGroupId } from "@/lib/api/pending-client";
-import type { CreateGroupBody, PublishBody, SetIdBody } from "@/lib/api/pending-types";
+import { createGroup, deleteConsumer, deleteGroup, publishMessage, setGroupId } from "@/lib/client/pending";
+import type { CreateGroupBody, PublishBody, SetIdBody } from "@/lib/contract/pending";
 import { useInvalidateAfter } from "./use-invalidate";
 
 /** Group and stream admin mutations; each invalidates exactly what it changed. */

@@ -1,8 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { fetchGroup } from "@/lib/api/pending-client";
-import { queryKeys } from "@/lib/api/query-keys";
-import { fetchStreamGroupNames } from "@/lib/api/stream-groups-client";
+import { fetchGroup } from "@/lib/client/pending";
+import { queryKeys } from "@/lib/client/query-keys";
+import { fetchStreamGroupNames } from "@/lib/client/stream-groups";
 
 /** Group facts and consumers; refreshed every 5 s while the page is open, unless `paused` (a dialog is open). */
 export function useGroup(key: string, group: string, opts: { paused?: boolean } = {}) {

@@ -1,8 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { fetchGroupHistory, fetchPendingProfile, fetchRates, fetchStreamHistory } from "@/lib/api/history-client";
-import type { HistoryRange } from "@/lib/api/history-types";
-import { queryKeys } from "@/lib/api/query-keys";
+import { fetchGroupHistory, fetchPendingProfile, fetchRates, fetchStreamHistory } from "@/lib/client/history";
+import type { HistoryRange } from "@/lib/contract/history";
+import { queryKeys } from "@/lib/client/query-keys";
 
 const HISTORY_REFRESH_MS = 10_000;
 

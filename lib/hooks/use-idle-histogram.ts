@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { fetchIdleHistogram } from "@/lib/api/pending-client";
-import { queryKeys } from "@/lib/api/query-keys";
+import { fetchIdleHistogram } from "@/lib/client/pending";
+import { queryKeys } from "@/lib/client/query-keys";
 
 export function useIdleHistogram(key: string, group: string) {
   return useQuery({

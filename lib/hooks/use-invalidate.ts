@@ -1,7 +1,7 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { affectedKeys, type Change } from "@/lib/api/affected-keys";
+import { affectedKeys, type Change } from "@/lib/client/affected-keys";
 
 /** Marks stale exactly the queries a change affected (see affectedKeys). */
 export function useInvalidateAfter() {

@@ -1,8 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { fetchMe } from "@/lib/api/auth-client";
-import { queryKeys } from "@/lib/api/query-keys";
-import type { MeResponse } from "@/lib/api/auth-types";
+import { fetchMe } from "@/lib/client/auth";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { MeResponse } from "@/lib/contract/auth";
 import type { Permission } from "@/lib/auth/roles";
 import { useHydrated } from "./use-hydrated";
 

@@ -8,7 +8,7 @@ import {
   deletePending,
   previewPendingAction,
   requeuePending,
-} from "@/lib/api/pending-client";
+} from "@/lib/client/pending";
 import type {
   AckResponse,
   ClaimResponse,
@@ -16,8 +16,8 @@ import type {
   DeleteResponse,
   PendingAction,
   RequeueResponse,
-} from "@/lib/api/pending-types";
-import { queryKeys } from "@/lib/api/query-keys";
+} from "@/lib/contract/pending";
+import { queryKeys } from "@/lib/client/query-keys";
 import { useInvalidateAfter } from "./use-invalidate";
 
 /** The answer of any message action (counts; `target` for dead-letter). */

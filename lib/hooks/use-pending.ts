@@ -1,8 +1,8 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { fetchPending } from "@/lib/api/pending-client";
-import type { PendingQuery } from "@/lib/api/pending-types";
-import { queryKeys } from "@/lib/api/query-keys";
+import { fetchPending } from "@/lib/client/pending";
+import type { PendingQuery } from "@/lib/contract/pending";
+import { queryKeys } from "@/lib/client/query-keys";
 
 /**
  * One page of the group's PEL; the previous page stays on screen while the next loads. `paused`

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { redriveMessages } from "@/lib/api/pending-client";
-import { queryKeys } from "@/lib/api/query-keys";
+import { redriveMessages } from "@/lib/client/pending";
+import { queryKeys } from "@/lib/client/query-keys";
 
 /** Moves dead-lettered entries back to their origin streams; refreshes the DLQ and the origins. */
 export function useRedrive(dlqKey: string) {

@@ -1,8 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { queryKeys } from "@/lib/api/query-keys";
-import { fetchSettings, saveSettings } from "@/lib/api/settings-client";
-import type { SettingsUpdate } from "@/lib/api/settings-types";
+import { queryKeys } from "@/lib/client/query-keys";
+import { fetchSettings, saveSettings } from "@/lib/client/settings";
+import type { SettingsUpdate } from "@/lib/contract/settings";
 
 export function useSettings() {
   return useQuery({ queryKey: queryKeys.settings.all, queryFn: fetchSettings });

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { queryKeys } from "@/lib/api/query-keys";
-import { fetchStream } from "@/lib/api/streams-client";
+import { queryKeys } from "@/lib/client/query-keys";
+import { fetchStream } from "@/lib/client/streams";
 
 /** One stream's facts and groups; `refetchInterval` in ms, or false for none. */
 export function useStream(key: string, opts: { refetchInterval?: number | false; enabled?: boolean } = {}) {

@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { queryKeys } from "@/lib/api/query-keys";
-import { fetchAllStreams, fetchOverviewSummary } from "@/lib/api/streams-client";
+import { queryKeys } from "@/lib/client/query-keys";
+import { fetchAllStreams, fetchOverviewSummary } from "@/lib/client/streams";
 
 export const STREAM_LIST_CAP = 10_000;
 

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { queryKeys } from "@/lib/api/query-keys";
-import { fetchWorkerStatus, runWorkerTick } from "@/lib/api/worker-client";
+import { queryKeys } from "@/lib/client/query-keys";
+import { fetchWorkerStatus, runWorkerTick } from "@/lib/client/worker";
 
 export function useWorkerStatus() {
   return useQuery({ queryKey: queryKeys.worker.status, queryFn: fetchWorkerStatus, refetchInterval: 5000 });

@@ -11,7 +11,7 @@ import { refuseAppKey } from "@/lib/redis/app-keys";
 import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { assertDeclaredSize } from "@/lib/http/parse";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
-import type { AuditEntry } from "@/lib/api/audit-types";
+import type { AuditEntry } from "@/lib/contract/audit";
 import { unescapeSegment } from "@/lib/http/segment";
 
 /**

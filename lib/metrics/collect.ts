@@ -4,7 +4,7 @@ import { Gauge, Registry } from "prom-client";
 import { deadLetterGlobs } from "@/lib/alerts/rules";
 import { snapshotStreams } from "@/lib/alerts/snapshot";
 import { listAlerts } from "@/lib/alerts/store";
-import { ALERT_RULES, type AlertSeverity } from "@/lib/api/alerts-types";
+import { ALERT_RULES, type AlertSeverity } from "@/lib/contract/alerts";
 import type { Settings } from "@/lib/config/settings";
 import { globMatch } from "@/lib/glob";
 import { appKey, isAppKey } from "@/lib/redis/app-keys";

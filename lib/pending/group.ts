@@ -1,7 +1,7 @@
 import "server-only";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import type Redis from "ioredis";
-import type { ConsumerRow, GroupDetailResponse } from "@/lib/api/pending-types";
+import type { ConsumerRow, GroupDetailResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
 import { assertStream } from "@/lib/streams/assert-stream";

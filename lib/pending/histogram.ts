@@ -1,5 +1,5 @@
 /** Pure bucketing of pending idle times for the group page's histogram. */
-import type { IdleBucket } from "@/lib/api/pending-types";
+import type { IdleBucket } from "@/lib/contract/pending";
 
 const S = 1000;
 const MIN = 60 * S;

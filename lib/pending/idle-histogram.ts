@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { IdleHistogramResponse } from "@/lib/api/pending-types";
+import type { IdleHistogramResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { idToTimeMs, timeMsToId } from "@/lib/streams/ids";
 import { requireGroup } from "./group";

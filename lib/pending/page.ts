@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { PendingEntryRow, PendingPageResponse, PendingQueryParsed, PendingSummaryDto } from "@/lib/api/pending-types";
+import type { PendingEntryRow, PendingPageResponse, PendingQueryParsed, PendingSummaryDto } from "@/lib/contract/pending";
 import { decodeListEntries, listEntryBytes } from "@/lib/streams/codec";
 import { BatchSizer, answerBudget, valueLimits } from "@/lib/streams/answer-limits";
 import { parsePendingSummary, type PendingEntry } from "@/lib/streams/xinfo";

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { PendingFilter } from "@/lib/api/pending-types";
+import type { PendingFilter } from "@/lib/contract/pending";
 import { retryOnConnectionLoss } from "@/lib/redis/retry";
 import { parsePendingRange, type PendingEntry } from "@/lib/streams/xinfo";
 

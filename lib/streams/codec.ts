@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import type { FieldPair, FieldValue, ListFieldPair, ListValue } from "@/lib/api/types";
+import type { FieldPair, FieldValue, ListFieldPair, ListValue } from "@/lib/contract/common";
 
 /** A value as text when it is valid UTF-8, else its bytes as base64 (binary safe). */
 export function decodeValue(buf: Buffer | string): FieldValue {

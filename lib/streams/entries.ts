@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { EntriesResponse, EntryOrder, StreamEntry } from "@/lib/api/entries-types";
+import type { EntriesResponse, EntryOrder, StreamEntry } from "@/lib/contract/entries";
 import { badRequest, notFound, wrongType } from "@/lib/errors";
 import { decodeEntries, decodeListEntries, listEntryBytes, type ListEntry, type RawEntry } from "./codec";
 import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";

@@ -13,8 +13,8 @@
  * starts with an apostrophe gets one more, so a reader strips exactly one leading apostrophe to
  * get the value back. Cells are quoted per RFC 4180 when needed, lines end in CRLF.
  */
-import type { StreamEntry } from "@/lib/api/entries-types";
-import { isTruncated, type ListValue } from "@/lib/api/types";
+import type { StreamEntry } from "@/lib/contract/entries";
+import { isTruncated, type ListValue } from "@/lib/contract/common";
 import { csvEscape, type CsvOptions } from "@/lib/csv";
 
 const GUARD: CsvOptions = { guardFormulas: true };

@@ -8,7 +8,7 @@
  * placeholder) belong to it whatever the separator. A detected family needs at least 2 members;
  * a configured one is a family from its first member.
  */
-import type { StreamRow } from "@/lib/api/streams-types";
+import type { StreamRow } from "@/lib/contract/streams";
 
 export type DateFormat = "yyyyMMddHH" | "yyyyMMdd";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { StreamsListResponse } from "@/lib/api/streams-types";
+import type { StreamsListResponse } from "@/lib/contract/streams";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanKeysPage } from "@/lib/redis/keyspace";
 import { describeStreams } from "./rows";

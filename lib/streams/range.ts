@@ -1,9 +1,9 @@
 /**
- * Parses the range bounds of the entries and search APIs (grammar in lib/api/entries-types.ts)
+ * Parses the range bounds of the entries and search APIs (grammar in lib/contract/entries.ts)
  * into inclusive full ids. Pure.
  */
 import { badRequest } from "@/lib/errors";
-import type { EntryOrder } from "@/lib/api/entries-types";
+import type { EntryOrder } from "@/lib/contract/entries";
 import { MAX_ID, MIN_ID, formatId, nextId, parseId, previousId, compareIds } from "./ids";
 
 const U64_MAX = (1n << 64n) - 1n;

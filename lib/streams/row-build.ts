@@ -2,7 +2,7 @@
  * Pure assembly of stream rows from parsed XINFO / PTTL / MEMORY USAGE / XPENDING replies.
  * No I/O, so unit tests feed it replies directly.
  */
-import type { GroupSummary, StreamDetail, StreamRow } from "@/lib/api/streams-types";
+import type { GroupSummary, StreamDetail, StreamRow } from "@/lib/contract/streams";
 import { compareIds, idToTimeMs } from "./ids";
 import type { GroupInfo, StreamInfo } from "./xinfo";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { StreamDetail, StreamRow } from "@/lib/api/streams-types";
+import type { StreamDetail, StreamRow } from "@/lib/contract/streams";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { getSettings } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";

@@ -1,7 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
-import { ENTRIES_MAX_COUNT, type EntryOrder, type SearchResponse } from "@/lib/api/entries-types";
-import type { FieldPair } from "@/lib/api/types";
+import { ENTRIES_MAX_COUNT, type EntryOrder, type SearchResponse } from "@/lib/contract/entries";
+import type { FieldPair } from "@/lib/contract/common";
 import { continuationAfter, requestRange, type IdRange } from "./range";
 import { rangeReply, remainder, streamAndGroups, withStates } from "./entries";
 import { cutEntry, decodeEntries, listEntryBytes, type ListEntry } from "./codec";

@@ -6,7 +6,7 @@
  * 3. otherwise → acked, which also covers entries the group skipped.
  * Pure: the caller fetches the PEL slice and last-delivered-id.
  */
-import type { EntryStateName, GroupEntryState } from "@/lib/api/entries-types";
+import type { EntryStateName, GroupEntryState } from "@/lib/contract/entries";
 import { compareIds } from "./ids";
 
 export interface PelEntry {

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { OverviewSummary } from "@/lib/api/streams-types";
+import type { OverviewSummary } from "@/lib/contract/streams";
 import { getSettings } from "@/lib/config/settings";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { countIdlePending } from "@/lib/pending/idle-count";

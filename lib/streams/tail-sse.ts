@@ -1,7 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { StreamEntry } from "@/lib/api/entries-types";
-import { TAIL_HEARTBEAT_MS, TAIL_MAX_PER_EVENT, type TailEntriesEvent, type TailReadyEvent } from "@/lib/api/tail-types";
+import type { StreamEntry } from "@/lib/contract/entries";
+import { TAIL_HEARTBEAT_MS, TAIL_MAX_PER_EVENT, type TailEntriesEvent, type TailReadyEvent } from "@/lib/contract/tail";
 import type { AppError } from "@/lib/errors";
 import { readEntries } from "./entries";
 import { compareIds } from "./ids";

@@ -1,7 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { StreamEntry } from "@/lib/api/entries-types";
-import { TAIL_MAX_PER_EVENT } from "@/lib/api/tail-types";
+import type { StreamEntry } from "@/lib/contract/entries";
+import { TAIL_MAX_PER_EVENT } from "@/lib/contract/tail";
 import { AppError } from "@/lib/errors";
 import { log, safeErr } from "@/lib/log";
 import { duplicateConnection, getRedis, isConnectionError } from "@/lib/redis/client";

@@ -4,7 +4,7 @@ import {
   ENTRIES_MAX_COUNT,
   SEARCH_DEFAULT_SCAN,
   SEARCH_MAX_SCAN,
-} from "@/lib/api/entries-types";
+} from "@/lib/contract/entries";
 import { resolveBound } from "@/lib/streams/range";
 
 const bound = z

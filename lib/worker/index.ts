@@ -9,4 +9,4 @@
 export { tick, allJobs, BUILTIN_JOBS, type TickOptions } from "./tick";
 export { getWorkerStatus, readTicks, readLastTick, readLatestFindings, scopeTick } from "./status";
 export type { JobContext, JobResult, WorkerJob, WorkerFinding } from "./types";
-export type { TickResult, JobRun, WorkerStatus } from "@/lib/api/worker-types";
+export type { TickResult, JobRun, WorkerStatus } from "@/lib/contract/worker";

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { TickResult, WorkerStatus } from "@/lib/api/worker-types";
+import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
 import { getEnv } from "@/lib/env";
 import { workerKeys, TICK_HISTORY } from "./keys";
 import { INSTANCE_ID, readLock } from "./lock";

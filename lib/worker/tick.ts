@@ -14,7 +14,7 @@ import { trimJob } from "./jobs/trim";
 import { workerKeys, TICK_HISTORY } from "./keys";
 import { acquireWaiting, INSTANCE_ID, release, renew, type LockHandle } from "./lock";
 import type { JobResult, WorkerJob } from "./types";
-import type { JobRun, TickResult } from "@/lib/api/worker-types";
+import type { JobRun, TickResult } from "@/lib/contract/worker";
 
 export const BUILTIN_JOBS: readonly WorkerJob[] = [rotationJob, expiryGuardJob, reclaimJob, trimJob];
 

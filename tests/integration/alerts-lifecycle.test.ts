@@ -9,7 +9,7 @@ import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { alertsJob } from "@/lib/alerts/job";
 import { alertKeys, listAlerts, RESOLVED_MAX, silenceAlert } from "@/lib/alerts/store";
 import { WebhookQueue } from "@/lib/alerts/webhook";
-import type { Alert, AlertsResponse, SilenceResponse } from "@/lib/api/alerts-types";
+import type { Alert, AlertsResponse, SilenceResponse } from "@/lib/contract/alerts";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { DEAD_LETTER_QUIET_MS } from "@/lib/alerts/rules";
 import { listAlerts } from "@/lib/alerts/store";
-import type { Alert } from "@/lib/api/alerts-types";
+import type { Alert } from "@/lib/contract/alerts";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
 import { testRedis, uniquePrefix } from "../helpers/redis";
 

@@ -11,7 +11,7 @@ import { auditKey, auditMaxLen, readAudit, recordAnonymousAudit, recordAudit } f
 import { resetEnvCache } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
 import { closeRedis } from "@/lib/redis/client";
-import type { AuditEntry, AuditResponse } from "@/lib/api/audit-types";
+import type { AuditEntry, AuditResponse } from "@/lib/contract/audit";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";

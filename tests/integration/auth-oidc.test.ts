@@ -10,7 +10,7 @@ import { GET as oidcLoginGET } from "@/app/api/auth/oidc/login/route";
 import { GET as oidcCallbackGET } from "@/app/api/auth/oidc/callback/route";
 import { GET as meGET } from "@/app/api/auth/me/route";
 import { closeRedis } from "@/lib/redis/client";
-import type { MeResponse } from "@/lib/api/auth-types";
+import type { MeResponse } from "@/lib/contract/auth";
 import { freePort } from "../../scripts/lib/redis-server";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";

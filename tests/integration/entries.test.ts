@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { GET as getEntries } from "@/app/api/streams/[key]/entries/route";
 import { GET as getSearch } from "@/app/api/streams/[key]/search/route";
-import type { EntriesResponse, SearchResponse } from "@/lib/api/entries-types";
+import type { EntriesResponse, SearchResponse } from "@/lib/contract/entries";
 import { readEntries } from "@/lib/streams/entries";
 import { searchEntries } from "@/lib/streams/search";
 import { closeRedis } from "@/lib/redis/client";

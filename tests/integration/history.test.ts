@@ -3,7 +3,7 @@ import { GET as streamHistoryRoute } from "@/app/api/streams/[key]/history/route
 import { GET as groupHistoryRoute } from "@/app/api/streams/[key]/groups/[group]/history/route";
 import { GET as profileRoute } from "@/app/api/streams/[key]/groups/[group]/pending-profile/route";
 import { GET as ratesRoute } from "@/app/api/history/rates/route";
-import type { HistoryResponse, PendingProfileResponse, RatesResponse } from "@/lib/api/history-types";
+import type { HistoryResponse, PendingProfileResponse, RatesResponse } from "@/lib/contract/history";
 import { historyJob } from "@/lib/history/job";
 import { sampleHistory } from "@/lib/history/sampler";
 import { historyKeys, readSamples } from "@/lib/history/store";

@@ -3,7 +3,7 @@ import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { GET as groupGET } from "@/app/api/streams/[key]/groups/[group]/route";
 import { deleteConsumer } from "@/lib/actions/admin";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
-import type { GroupDetailResponse } from "@/lib/api/pending-types";
+import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { closeRedis, getRedis } from "@/lib/redis/client";
 import { findSample, parsePromText } from "../helpers/prom-text";
 import { callRoute } from "../helpers/route";

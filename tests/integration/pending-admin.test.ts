@@ -5,7 +5,7 @@ import { POST as setidPOST } from "@/app/api/streams/[key]/groups/[group]/setid/
 import { DELETE as consumerDELETE } from "@/app/api/streams/[key]/groups/[group]/consumers/[consumer]/route";
 import { POST as publishPOST } from "@/app/api/streams/[key]/messages/route";
 import { createGroup, deleteConsumer, deleteGroup, publishMessage, setGroupId } from "@/lib/actions/admin";
-import type { DeleteConsumerResponse, DeleteGroupResponse, PublishResponse, SetIdResponse } from "@/lib/api/pending-types";
+import type { DeleteConsumerResponse, DeleteGroupResponse, PublishResponse, SetIdResponse } from "@/lib/contract/pending";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";

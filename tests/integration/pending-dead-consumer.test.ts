@@ -7,7 +7,7 @@ import { resetFileConfigCache } from "@/lib/config/load";
 import { invalidateSettingsCache } from "@/lib/config/settings";
 import { resetEnvCache } from "@/lib/env";
 import { deadLetterPending } from "@/lib/actions/pending-actions";
-import type { GroupDetailResponse } from "@/lib/api/pending-types";
+import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { getGroupDetail, toConsumerRow } from "@/lib/pending/group";
 import { readIdleHistogram } from "@/lib/pending/idle-histogram";
 import { closeRedis } from "@/lib/redis/client";

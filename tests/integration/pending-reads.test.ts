@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { pendingQuerySchema } from "@/lib/api/pending-types";
+import { pendingQuerySchema } from "@/lib/contract/pending";
 import { getGroupDetail } from "@/lib/pending/group";
 import { readIdleHistogram } from "@/lib/pending/idle-histogram";
 import { readPendingPage } from "@/lib/pending/page";

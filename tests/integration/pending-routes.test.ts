@@ -18,7 +18,7 @@ import type {
   PendingPageResponse,
   RedriveResponse,
   RequeueResponse,
-} from "@/lib/api/pending-types";
+} from "@/lib/contract/pending";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";

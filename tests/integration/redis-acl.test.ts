@@ -7,7 +7,7 @@ import { redrive } from "@/lib/actions/redrive";
 import { describeStreams } from "@/lib/streams/rows";
 import { readEntries } from "@/lib/streams/entries";
 import { readPendingPage } from "@/lib/pending/page";
-import { pendingQuerySchema } from "@/lib/api/pending-types";
+import { pendingQuerySchema } from "@/lib/contract/pending";
 import { getGroupDetail } from "@/lib/pending/group";
 import { tick } from "@/lib/worker/tick";
 import { probeServer } from "@/lib/redis/server-info";

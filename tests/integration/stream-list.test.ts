@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
 import { GET as detailRoute } from "@/app/api/streams/[key]/route";
 import { GET as overviewRoute } from "@/app/api/overview/route";
-import type { OverviewSummary, StreamDetail, StreamsListResponse } from "@/lib/api/streams-types";
+import type { OverviewSummary, StreamDetail, StreamsListResponse } from "@/lib/contract/streams";
 import { resetEnvCache } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
 import { closeRedis, getRedis } from "@/lib/redis/client";

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as getStream } from "@/app/api/streams/[key]/route";
-import type { StreamDetail } from "@/lib/api/streams-types";
+import type { StreamDetail } from "@/lib/contract/streams";
 import { AppError } from "@/lib/errors";
 import { getRedis } from "@/lib/redis/client";
 import { describeStream, describeStreams } from "@/lib/streams/rows";

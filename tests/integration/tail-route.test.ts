@@ -8,7 +8,7 @@ import { GET as getTail } from "@/app/api/streams/[key]/tail/route";
 import { GET as getEntries } from "@/app/api/streams/[key]/entries/route";
 import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/token-hash";
-import type { TailEntriesEvent } from "@/lib/api/tail-types";
+import type { TailEntriesEvent } from "@/lib/contract/tail";
 import { closeRedis } from "@/lib/redis/client";
 import { appKey } from "@/lib/redis/app-keys";
 import { DEFAULT_TAIL_LIMITS, setTailLimits, tailStats } from "@/lib/streams/tail";

@@ -13,7 +13,7 @@ import { configFileSchema, type AuthConfig } from "@/lib/config/schema";
 import { invalidateSettingsCache, loadSettings, SETTINGS_KEY } from "@/lib/config/settings";
 import { isPrivateAddress, webhookUrlProblem } from "@/lib/config/webhook-address";
 import { WebhookQueue, type WebhookEvent } from "@/lib/alerts/webhook";
-import type { SettingsResponse } from "@/lib/api/settings-types";
+import type { SettingsResponse } from "@/lib/contract/settings";
 import { closeRedis } from "@/lib/redis/client";
 import * as settingsRoute from "@/app/api/settings/route";
 import { callRoute } from "../helpers/route";

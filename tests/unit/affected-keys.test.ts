@@ -1,7 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { affectedKeys, type Change } from "@/lib/api/affected-keys";
-import { queryKeys } from "@/lib/api/query-keys";
+import { affectedKeys, type Change } from "@/lib/client/affected-keys";
+import { queryKeys } from "@/lib/client/query-keys";
 
 const k = queryKeys.streams;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { alertSubject, bannerText, linkLabel, loudCount, splitAlerts } from "@/components/alerts/alerts-data";
 import { formatRate, formatTimeTick, isEmptySeries, sparklineRows, toChartRows } from "@/components/history/history-chart-data";
 import { adviceVerdict } from "@/components/history/threshold-advice-data";
-import type { Alert } from "@/lib/api/alerts-types";
+import type { Alert } from "@/lib/contract/alerts";
 
 const alert = (over: Partial<Alert>): Alert => ({
   id: "a",

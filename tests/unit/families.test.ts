@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StreamRow } from "@/lib/api/streams-types";
+import type { StreamRow } from "@/lib/contract/streams";
 import { familyOfKey, familyTotals, groupFamilies, parseDateSuffix } from "@/lib/streams/families";
 
 function row(key: string, over: Partial<StreamRow> = {}): StreamRow {

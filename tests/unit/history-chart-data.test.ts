@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HISTORY_RANGES } from "@/lib/api/history-types";
+import { HISTORY_RANGES } from "@/lib/contract/history";
 import { formatTimeTick, historyChartSpecs, TICK_STEPS_MS, timeTicks } from "@/components/history/history-chart-data";
 
 describe("time ticks", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HistoryPoint } from "@/lib/api/history-types";
+import type { HistoryPoint } from "@/lib/contract/history";
 import { downsample, intervalRates, pendingProfile, percentile, roundThreshold, samplesToPoints, windowRates, type Sample } from "@/lib/history/series";
 
 const s = (t: number, over: Partial<Sample> = {}): Sample => ({

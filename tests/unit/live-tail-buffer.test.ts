@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StreamEntry } from "@/lib/api/entries-types";
+import type { StreamEntry } from "@/lib/contract/entries";
 import {
   addSample,
   applyStates,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StreamRow } from "@/lib/api/streams-types";
+import type { StreamRow } from "@/lib/contract/streams";
 import { filterToMatch, highlights, lagText, shapeOverview, sortItems, streamHref } from "@/components/overview/overview-table";
 import { groupFamilies } from "@/lib/streams/families";
 import { globMatch } from "@/lib/glob";

@@ -7,7 +7,7 @@ import {
   pendingQuerySchema,
   publishBodySchema,
   requeueBodySchema,
-} from "@/lib/api/pending-types";
+} from "@/lib/contract/pending";
 
 describe("pending API request schemas", () => {
   it("take exactly one of ids or filter", () => {

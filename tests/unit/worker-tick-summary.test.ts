@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countLabel, foldTicks, idleLineText, jobCountsText, tickChanges, tickToastText, tickTone } from "@/components/worker/tick-summary";
-import type { TickResult } from "@/lib/api/worker-types";
+import type { TickResult } from "@/lib/contract/worker";
 
 const tick = (over: Partial<TickResult> = {}): TickResult => ({
   id: "t",

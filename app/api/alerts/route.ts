@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listAlerts } from "@/lib/alerts/store";
-import type { AlertsResponse } from "@/lib/api/alerts-types";
+import type { AlertsResponse } from "@/lib/contract/alerts";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { parseQuery } from "@/lib/http/parse";

@@ -3,7 +3,7 @@ import { apiRoute } from "@/lib/http/route";
 import { parseQuery } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
 import { readAudit } from "@/lib/audit/audit";
-import { AUDIT_TRAILS } from "@/lib/api/audit-types";
+import { AUDIT_TRAILS } from "@/lib/contract/audit";
 import { isFullId } from "@/lib/streams/ids";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
-import { overviewQuerySchema } from "@/lib/api/streams-schemas";
-import type { OverviewSummary } from "@/lib/api/streams-types";
+import { overviewQuerySchema } from "@/lib/contract/streams-schemas";
+import type { OverviewSummary } from "@/lib/contract/streams";
 import { parseQuery } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";

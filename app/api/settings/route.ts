@@ -2,7 +2,7 @@ import { apiRoute } from "@/lib/http/route";
 import { parseBody } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
 import { getEffectiveSettings, updateSettings } from "@/lib/config/settings-edit";
-import type { SettingsResponse } from "@/lib/api/settings-types";
+import type { SettingsResponse } from "@/lib/contract/settings";
 import { z } from "zod";
 
 export const runtime = "nodejs";

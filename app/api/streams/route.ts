@@ -1,5 +1,5 @@
-import type { StreamsListResponse } from "@/lib/api/streams-types";
-import { streamsListQuerySchema } from "@/lib/api/streams-schemas";
+import type { StreamsListResponse } from "@/lib/contract/streams";
+import { streamsListQuerySchema } from "@/lib/contract/streams-schemas";
 import { parseQuery } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";

@@ -3,7 +3,7 @@ import { seesEveryStream, streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
 import { getWorkerStatus, scopeTick, tick } from "@/lib/worker";
-import type { TickResult, WorkerStatus } from "@/lib/api/worker-types";
+import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { afterAll, expect, it, vi } from "vitest";
 import { GET as workerGET, POST as workerPOST } from "@/app/api/worker/route";
-import type { TickResult, WorkerStatus } from "@/lib/api/worker-types";
+import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
 import { resetEnvCache } from "@/lib/env";
 import { closeRedis } from "@/lib/redis/client";
 import { INSTANCE_ID } from "@/lib/worker/lock";

@@ -1,5 +1,5 @@
 import { alertsJob } from "@/lib/alerts/job";
-import type { EvaluateResponse } from "@/lib/api/alerts-types";
+import type { EvaluateResponse } from "@/lib/contract/alerts";
 import { getSettings } from "@/lib/config/settings";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest } from "@/lib/redis/client";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/route";
 import { parseBody } from "@/lib/http/parse";
-import { loginRequestSchema } from "@/lib/api/auth-types";
+import { loginRequestSchema } from "@/lib/contract/auth";
 import { passwordLogin } from "@/lib/auth/login";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RatesResponse } from "@/lib/api/history-types";
+import type { RatesResponse } from "@/lib/contract/history";
 import { MAX_RATE_KEYS, recentRates } from "@/lib/history/read";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { StreamDetail } from "@/lib/api/streams-types";
+import type { StreamDetail } from "@/lib/contract/streams";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest } from "@/lib/redis/client";

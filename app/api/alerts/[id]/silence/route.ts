@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_SILENCE_MS, silenceAlert } from "@/lib/alerts/store";
-import type { SilenceResponse } from "@/lib/api/alerts-types";
+import type { SilenceResponse } from "@/lib/contract/alerts";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { parseBody, parseParams } from "@/lib/http/parse";

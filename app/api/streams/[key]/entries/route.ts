@@ -3,7 +3,7 @@ import { parseParams, parseQuery } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
 import { readEntries } from "@/lib/streams/entries";
 import { entriesQuerySchema, streamKeyParams } from "@/lib/validations/entries";
-import type { EntriesResponse } from "@/lib/api/entries-types";
+import type { EntriesResponse } from "@/lib/contract/entries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

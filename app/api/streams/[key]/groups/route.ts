@@ -1,5 +1,5 @@
 import { createGroup } from "@/lib/actions/admin";
-import { createGroupBodySchema, streamParamsSchema } from "@/lib/api/pending-types";
+import { createGroupBodySchema, streamParamsSchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { writeRedisForRequest } from "@/lib/redis/client";

@@ -1,4 +1,4 @@
-import type { HistoryResponse } from "@/lib/api/history-types";
+import type { HistoryResponse } from "@/lib/contract/history";
 import { getSettings } from "@/lib/config/settings";
 import { streamParams, rangeQuery } from "@/lib/history/params";
 import { streamHistory } from "@/lib/history/read";

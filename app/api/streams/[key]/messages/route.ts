@@ -1,5 +1,5 @@
 import { publishMessage } from "@/lib/actions/admin";
-import { idempotencyKeySchema, publishBodySchema, streamParamsSchema } from "@/lib/api/pending-types";
+import { idempotencyKeySchema, publishBodySchema, streamParamsSchema } from "@/lib/contract/pending";
 import { badRequest } from "@/lib/errors";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";

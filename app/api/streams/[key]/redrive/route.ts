@@ -1,5 +1,5 @@
 import { redrive } from "@/lib/actions/redrive";
-import { redriveBodySchema, streamParamsSchema } from "@/lib/api/pending-types";
+import { redriveBodySchema, streamParamsSchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";

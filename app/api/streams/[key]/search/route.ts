@@ -3,7 +3,7 @@ import { parseParams, parseQuery } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
 import { searchEntries } from "@/lib/streams/search";
 import { searchQuerySchema, streamKeyParams } from "@/lib/validations/entries";
-import type { SearchResponse } from "@/lib/api/entries-types";
+import type { SearchResponse } from "@/lib/contract/entries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import { apiRoute } from "@/lib/http/route";
 import { parseParams } from "@/lib/http/parse";
 import { redisForRequest } from "@/lib/redis/client";
 import { readEntry } from "@/lib/streams/entries";
-import type { StreamEntry } from "@/lib/api/entries-types";
+import type { StreamEntry } from "@/lib/contract/entries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

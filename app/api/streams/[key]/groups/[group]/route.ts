@@ -1,5 +1,5 @@
 import { deleteGroup } from "@/lib/actions/admin";
-import { groupParamsSchema } from "@/lib/api/pending-types";
+import { groupParamsSchema } from "@/lib/contract/pending";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { getGroupDetail } from "@/lib/pending/group";

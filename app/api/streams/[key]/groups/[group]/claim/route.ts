@@ -1,5 +1,5 @@
 import { claimPending } from "@/lib/actions/pending-actions";
-import { claimBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
+import { claimBodySchema, groupParamsSchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";

@@ -1,5 +1,5 @@
 import { deadLetterPending } from "@/lib/actions/pending-actions";
-import { deadLetterBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
+import { deadLetterBodySchema, groupParamsSchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { streamScopeFilter } from "@/lib/auth/scope";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";

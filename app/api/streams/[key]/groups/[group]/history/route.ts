@@ -1,4 +1,4 @@
-import type { HistoryResponse } from "@/lib/api/history-types";
+import type { HistoryResponse } from "@/lib/contract/history";
 import { getSettings } from "@/lib/config/settings";
 import { groupParams, rangeQuery } from "@/lib/history/params";
 import { groupHistory } from "@/lib/history/read";

@@ -1,4 +1,4 @@
-import { groupParamsSchema } from "@/lib/api/pending-types";
+import { groupParamsSchema } from "@/lib/contract/pending";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { readIdleHistogram } from "@/lib/pending/idle-histogram";

@@ -1,4 +1,4 @@
-import type { PendingProfileResponse } from "@/lib/api/history-types";
+import type { PendingProfileResponse } from "@/lib/contract/history";
 import { getSettings } from "@/lib/config/settings";
 import { groupParams } from "@/lib/history/params";
 import { groupPendingProfile } from "@/lib/history/read";

@@ -1,4 +1,4 @@
-import { groupParamsSchema, pendingQuerySchema } from "@/lib/api/pending-types";
+import { groupParamsSchema, pendingQuerySchema } from "@/lib/contract/pending";
 import { parseParams, parseQuery } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { readPendingPage } from "@/lib/pending/page";

@@ -1,5 +1,5 @@
 import { requeuePending } from "@/lib/actions/pending-actions";
-import { requeueBodySchema, groupParamsSchema } from "@/lib/api/pending-types";
+import { requeueBodySchema, groupParamsSchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";

@@ -1,5 +1,5 @@
 import { setGroupId } from "@/lib/actions/admin";
-import { groupParamsSchema, setIdBodySchema } from "@/lib/api/pending-types";
+import { groupParamsSchema, setIdBodySchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { writeRedisForRequest } from "@/lib/redis/client";

@@ -1,5 +1,5 @@
 import { deleteConsumer } from "@/lib/actions/admin";
-import { consumerParamsSchema } from "@/lib/api/pending-types";
+import { consumerParamsSchema } from "@/lib/contract/pending";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { writeRedisForRequest } from "@/lib/redis/client";

@@ -1,5 +1,5 @@
 import { apiFetch, seg, withQuery } from "./fetcher";
-import type { EntriesQuery, EntriesResponse, SearchQuery, SearchResponse, StreamEntry } from "./entries-types";
+import type { EntriesQuery, EntriesResponse, SearchQuery, SearchResponse, StreamEntry } from "@/lib/contract/entries";
 
 /** `GET /api/streams/{key}/entries`. */
 export function fetchEntries(key: string, query: EntriesQuery = {}): Promise<EntriesResponse> {

@@ -1,5 +1,5 @@
 import { apiFetch } from "./fetcher";
-import type { HealthResponse } from "./types";
+import type { HealthResponse } from "@/lib/contract/common";
 
 /** Health answers 503 with a body we want to read, so it does not go through apiFetch's throw. */
 export async function fetchHealth(): Promise<HealthResponse> {

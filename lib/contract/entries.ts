@@ -16,7 +16,7 @@
  * Paging: pass `next` back as `start` with the same `order` and `end`; `next` is null at the end.
  * `count`: page size, default 50, at most 1000 (above: 400).
  */
-import type { ListFieldPair } from "./types";
+import type { ListFieldPair } from "./common";
 
 export type EntryOrder = "asc" | "desc";
 

@@ -1,5 +1,5 @@
 import { apiFetch, postJson } from "./fetcher";
-import type { SettingsResponse, SettingsUpdate } from "./settings-types";
+import type { SettingsResponse, SettingsUpdate } from "@/lib/contract/settings";
 
 export function fetchSettings(): Promise<SettingsResponse> {
   return apiFetch<SettingsResponse>("/api/settings");

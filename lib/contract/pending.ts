@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isValidId } from "@/lib/streams/ids";
-import type { ListFieldPair } from "./types";
+import type { ListFieldPair } from "./common";
 
 /** Most ids one `{ids}` request may name. */
 export const MAX_IDS_PER_REQUEST = 10_000;

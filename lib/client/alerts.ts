@@ -1,4 +1,4 @@
-import type { AlertState, AlertsResponse, EvaluateResponse, SilenceResponse } from "./alerts-types";
+import type { AlertState, AlertsResponse, EvaluateResponse, SilenceResponse } from "@/lib/contract/alerts";
 import { apiFetch, postJson, seg, withQuery } from "./fetcher";
 
 export function fetchAlerts(state?: AlertState): Promise<AlertsResponse> {

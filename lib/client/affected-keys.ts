@@ -2,8 +2,8 @@
  * Which cached queries a change makes stale: exactly those, no more. Pure; tested in
  * tests/unit/affected-keys.test.ts. `exact: false` means "this key and every key under it".
  */
-import { queryKeys } from "@/lib/api/query-keys";
-import type { PendingAction } from "./pending-types";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { PendingAction } from "@/lib/contract/pending";
 
 export interface StaleKey {
   queryKey: readonly unknown[];

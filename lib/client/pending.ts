@@ -27,7 +27,7 @@ import type {
   RequeueResponse,
   SetIdBody,
   SetIdResponse,
-} from "./pending-types";
+} from "@/lib/contract/pending";
 
 const groupPath = (key: string, group: string) => `/api/streams/${seg(key)}/groups/${seg(group)}`;
 

@@ -16,7 +16,7 @@
  * `from` (or Last-Event-ID): also send the newest entries after this id that were added before
  * the tail started (at most `TAIL_MAX_PER_EVENT`).
  */
-import type { StreamEntry } from "./entries-types";
+import type { StreamEntry } from "./entries";
 
 export interface TailReadyEvent {
   position: string;

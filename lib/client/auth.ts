@@ -1,6 +1,6 @@
 import { apiFetch, postJson, withQuery } from "./fetcher";
-import type { LoginRequest, LoginResponse, MeResponse } from "./auth-types";
-import type { AuditQuery, AuditResponse } from "./audit-types";
+import type { LoginRequest, LoginResponse, MeResponse } from "@/lib/contract/auth";
+import type { AuditQuery, AuditResponse } from "@/lib/contract/audit";
 
 export const fetchMe = () => apiFetch<MeResponse>("/api/auth/me");
 export const login = (input: LoginRequest) => postJson<LoginResponse>("/api/auth/login", input);

@@ -1,5 +1,5 @@
 import { apiFetch, seg, withQuery } from "./fetcher";
-import type { OverviewSummary, StreamDetail, StreamRow, StreamsListParams, StreamsListResponse } from "./streams-types";
+import type { OverviewSummary, StreamDetail, StreamRow, StreamsListParams, StreamsListResponse } from "@/lib/contract/streams";
 
 /** `GET /api/streams`: one SCAN page of stream rows. */
 export function fetchStreamsPage(params: StreamsListParams = {}): Promise<StreamsListResponse> {

@@ -1,5 +1,5 @@
 import { apiFetch } from "./fetcher";
-import type { TickResult, WorkerStatus } from "./worker-types";
+import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
 
 export function fetchWorkerStatus(): Promise<WorkerStatus> {
   return apiFetch<WorkerStatus>("/api/worker");

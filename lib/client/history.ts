@@ -1,4 +1,4 @@
-import type { HistoryRange, HistoryResponse, PendingProfileResponse, RatesResponse } from "./history-types";
+import type { HistoryRange, HistoryResponse, PendingProfileResponse, RatesResponse } from "@/lib/contract/history";
 import { apiFetch, seg, withQuery } from "./fetcher";
 
 export function fetchStreamHistory(key: string, range: HistoryRange): Promise<HistoryResponse> {
