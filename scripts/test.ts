@@ -14,6 +14,7 @@ rmSync(SUMMARY_FILE, { force: true });
 const bin = (name: string) => `node_modules/.bin/${name}`;
 const steps: Array<{ name: string; cmd: string; args: string[]; env?: Record<string, string> }> = [
   { name: "lint", cmd: bin("eslint"), args: [".", "--max-warnings=0"] },
+  { name: "format (prettier --check)", cmd: bin("prettier"), args: ["--check", "--log-level=warn", "."] },
   { name: "typecheck", cmd: bin("tsc"), args: ["--noEmit"] },
   {
     name: "unit + integration (vitest)",
