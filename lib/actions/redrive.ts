@@ -5,7 +5,6 @@ import { AppError } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { chunks, normalizeIds, toItems } from "./batches";
-import { translated } from "./redis-errors";
 import { redriveScript } from "./scripts";
 
 const ORIGIN_FIELD = "streamscope-origin-stream";
@@ -58,7 +57,7 @@ export async function redrive(
   for (const { batch, origins } of plans) {
     const forbidden = origins.find((o) => !mayWrite(o));
     if (forbidden !== undefined) throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
-    const reply = await translated(() => redriveScript.runOnce(redis, [dlq, ...origins], batch));
+    const reply = await redriveScript.runOnce(redis, [dlq, ...origins], batch);
     for (const item of toItems(batch, reply)) {
       if (item.outcome === "ok") result.redriven += 1;
       else result.skipped += 1;
