@@ -1,13 +1,12 @@
 import "server-only";
 import type Redis from "ioredis";
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/contract/pending";
 import { AppError } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { chunks, normalizeIds, toItems } from "./batches";
 import { redriveScript } from "./scripts";
-
-const ORIGIN_FIELD = "streamscope-origin-stream";
 
 /**
  * The origin stream each dead-lettered entry names (read up front so the script can declare
@@ -22,7 +21,7 @@ async function readOrigins(redis: Redis, dlq: string, ids: readonly string[]): P
     const entry = (reply as [Buffer, Buffer[]][])[0];
     const fields = entry?.[1] ?? [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      if (fields[i]!.toString() === ORIGIN_FIELD) return fields[i + 1]!.toString();
+      if (fields[i]!.toString() === DEAD_LETTER_FIELDS.originStream) return fields[i + 1]!.toString();
     }
     return null;
   });
