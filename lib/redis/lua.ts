@@ -9,8 +9,7 @@ type ScriptArg = string | number | Buffer;
 
 /**
  * A Lua script run by EVALSHA; a server that has not seen it (first call, restart, SCRIPT FLUSH)
- * answers NOSCRIPT and gets it by SCRIPT LOAD, then the call is sent again by sha. Every way of
- * running it answers Redis's errors as AppErrors (lib/redis/errors.ts).
+ * answers NOSCRIPT and gets it by SCRIPT LOAD, then the call is sent again by sha.
  */
 export class LuaScript {
   readonly sha: string;
@@ -22,20 +21,8 @@ export class LuaScript {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
 
-  /** One call. */
-  run(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return translated(() => this.send(redis, keys, args));
-  }
-
-  /**
-   * One call, re-sent after a lost connection (bounded by the command timeout). Only for a
-   * script that finds out by itself that it already ran (a record key among its KEYS).
-   */
-  runRetrying(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return translated(() => retryOnConnectionLoss(() => this.send(redis, keys, args), this.name));
-  }
-
-  private async send(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  /** One call; an error is Redis's reply as it is (the worker reports it as Redis wrote it). */
+  async run(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
@@ -46,6 +33,15 @@ export class LuaScript {
       }
       throw err;
     }
+  }
+
+  /**
+   * One call for a request: re-sent after a lost connection (bounded by the command timeout),
+   * errors answered as AppErrors (lib/redis/errors.ts). Only for a script that finds out by
+   * itself that it already ran (a record key among its KEYS).
+   */
+  runRetrying(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return translated(() => retryOnConnectionLoss(() => this.run(redis, keys, args), this.name));
   }
 }
 
@@ -84,7 +80,7 @@ return reply
     );
   }
 
-  /** One call under a fresh record key, re-sent with that key after a lost connection. */
+  /** One call under a fresh record key, re-sent with that key after a lost connection (as runRetrying). */
   runOnce(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     return this.runRetrying(redis, [appKey("batch", randomUUID()), ...keys], args);
   }
