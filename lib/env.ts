@@ -24,7 +24,7 @@ const envSchema = z.object({
   AUDIT_MAXLEN: z.coerce.number().int().min(1000).max(10_000_000).default(100_000),
   /**
    * How long one Redis command may take before the request answers 503 (connection options).
-   * At most 20 s: a call re-sent after a lost reply must find its record (kept 60 s, lib/actions/lua.ts).
+   * At most 20 s: a call re-sent after a lost reply must find its record (kept 60 s, lib/redis/lua.ts).
    */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
   /** TLS for `rediss://` (files read once, lib/redis/tls.ts): a private CA, a client certificate and key, a server name. */

@@ -1,4 +1,5 @@
 /** Shaping of entry values and states for display. Pure; tested in tests/unit/entry-display.test.ts. */
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { EntryOrder, EntryStateName, GroupEntryState } from "@/lib/contract/entries";
 import type { FieldValue } from "@/lib/contract/common";
 import { formatDuration } from "@/lib/format";
@@ -64,7 +65,7 @@ export function localInputToMs(value: string): number | null {
 /** The origin stream a dead-lettered copy names in its `streamscope-origin-stream` field, or null. */
 export function originStreamOf(entry: { fields: readonly (readonly [unknown, unknown])[] }): string | null {
   for (const [name, value] of entry.fields) {
-    if (name === "streamscope-origin-stream" && typeof value === "string" && value.length > 0) return value;
+    if (name === DEAD_LETTER_FIELDS.originStream && typeof value === "string" && value.length > 0) return value;
   }
   return null;
 }

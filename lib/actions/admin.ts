@@ -19,9 +19,8 @@ import { normalizeId } from "@/lib/streams/ids";
 import { readConsumers } from "@/lib/streams/consumers";
 import { parseGroups, parsePendingSummary } from "@/lib/streams/xinfo";
 import { appKey } from "@/lib/redis/app-keys";
-import { retryOnConnectionLoss } from "@/lib/redis/retry";
-import { CALL_RECORD_TTL_MS } from "./lua";
-import { toAppError, translated } from "./redis-errors";
+import { toAppError, translated } from "@/lib/redis/errors";
+import { CALL_RECORD_TTL_MS } from "@/lib/redis/lua";
 import { publishScript } from "./scripts";
 
 /** Group and stream admin. Unknown group 404, an existing group name 409, a bad id 400. */
@@ -115,7 +114,7 @@ export async function publishMessage(
   const ttl = idempotencyKey ? IDEMPOTENCY_TTL_MS : CALL_RECORD_TTL_MS;
   // The call's own nonce tells its re-send (after a lost reply) from an earlier publish.
   const head = [ttl, hash.digest("hex"), randomUUID()];
-  const reply = await translated(() => retryOnConnectionLoss(() => publishScript.run(redis, [record, stream], [...head, ...args]), "publish"));
+  const reply = await publishScript.runRetrying(redis, [record, stream], [...head, ...args]);
   const [id, replayed] = reply as [Buffer | string, number];
   return { id: String(id), replayed: replayed === 1 };
 }

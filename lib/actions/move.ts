@@ -6,7 +6,6 @@ import { deadLetterTarget } from "@/lib/config/resolve";
 import { badRequest } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { filterArgs, fromItems, runOnIds, toItems, type BatchRunner, type Tally } from "./batches";
-import { translated } from "./redis-errors";
 import { moveScript } from "./scripts";
 
 /**
@@ -71,7 +70,7 @@ export function moveBatchRunner(redis: Redis, opts: MoveOptions): BatchRunner {
   const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter ?? {});
   const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
   const run: BatchRunner = async (ids) => {
-    const reply = await translated(() => moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]));
+    const reply = await moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]);
     return fromItems(toItems(ids, reply));
   };
   run.batchSize = MOVE_BATCH;

@@ -28,7 +28,7 @@ import {
   type Tally,
 } from "./batches";
 import { DEFAULT_DEAD_LETTER_REASON, DEFAULT_REQUEUE_REASON, moveBatchRunner, resolveDeadLetterTarget, skippedOf } from "./move";
-import { translated } from "./redis-errors";
+import { translated } from "@/lib/redis/errors";
 import { ackScript, claimScript } from "./scripts";
 
 /**

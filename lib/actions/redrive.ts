@@ -1,14 +1,12 @@
 import "server-only";
 import type Redis from "ioredis";
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/contract/pending";
 import { AppError } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { chunks, normalizeIds, toItems } from "./batches";
-import { translated } from "./redis-errors";
 import { redriveScript } from "./scripts";
-
-const ORIGIN_FIELD = "streamscope-origin-stream";
 
 /**
  * The origin stream each dead-lettered entry names (read up front so the script can declare
@@ -23,7 +21,7 @@ async function readOrigins(redis: Redis, dlq: string, ids: readonly string[]): P
     const entry = (reply as [Buffer, Buffer[]][])[0];
     const fields = entry?.[1] ?? [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      if (fields[i]!.toString() === ORIGIN_FIELD) return fields[i + 1]!.toString();
+      if (fields[i]!.toString() === DEAD_LETTER_FIELDS.originStream) return fields[i + 1]!.toString();
     }
     return null;
   });
@@ -58,7 +56,7 @@ export async function redrive(
   for (const { batch, origins } of plans) {
     const forbidden = origins.find((o) => !mayWrite(o));
     if (forbidden !== undefined) throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
-    const reply = await translated(() => redriveScript.runOnce(redis, [dlq, ...origins], batch));
+    const reply = await redriveScript.runOnce(redis, [dlq, ...origins], batch);
     for (const item of toItems(batch, reply)) {
       if (item.outcome === "ok") result.redriven += 1;
       else result.skipped += 1;

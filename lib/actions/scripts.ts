@@ -1,5 +1,5 @@
 import "server-only";
-import { LuaScript, RecordedScript } from "./lua";
+import { LuaScript, RecordedScript } from "@/lib/redis/lua";
 
 /**
  * The Lua scripts behind every pending action. Each call handles one batch (at most 500 ids)

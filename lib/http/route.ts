@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, notFound } from "@/lib/errors";
-import { connectionProblem, isConnectionError } from "@/lib/redis/client";
+import { toAppError } from "@/lib/redis/errors";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate, type Identity } from "@/lib/auth/identity";
@@ -43,27 +43,9 @@ export interface RouteContext {
 type Handler = (req: Request, ctx: RouteContext) => Promise<unknown>;
 
 export function errorResponse(err: unknown, req?: Request): Response {
-  if (err instanceof AppError) {
-    return Response.json(err.toBody(), { status: err.status, headers: noStore });
-  }
-  if (isConnectionError(err)) {
-    const body = new AppError("REDIS_UNAVAILABLE", connectionProblem(err) ?? "Redis is unreachable; retrying in the background").toBody();
-    return Response.json(body, { status: 503, headers: noStore });
-  }
-  if (err instanceof Error && /WRONGTYPE/.test(err.message)) {
-    return Response.json(new AppError("WRONG_TYPE", "Key holds the wrong kind of value").toBody(), { status: 409 });
-  }
-  if (err instanceof Error && /^(WRONGPASS|NOAUTH)/.test(err.message)) {
-    log.error({ err: safeErr(err) }, "redis refused the dashboard's credentials");
-    const body = new AppError("REDIS_UNAVAILABLE", "Redis refused the dashboard's credentials (check REDIS_URL)").toBody();
-    return Response.json(body, { status: 503, headers: noStore });
-  }
-  if (err instanceof Error && /^NOPERM/.test(err.message)) {
-    const body = new AppError("FORBIDDEN", "The dashboard's Redis user may not run this command (Redis ACL)").toBody();
-    return Response.json(body, { status: 403, headers: noStore });
-  }
-  if (err instanceof Error && /NOGROUP/.test(err.message)) {
-    return Response.json(new AppError("NOT_FOUND", "No such stream or consumer group").toBody(), { status: 404 });
+  const known = toAppError(err);
+  if (known instanceof AppError) {
+    return Response.json(known.toBody(), { status: known.status, headers: noStore });
   }
   log.error({ err: safeErr(err), path: req ? new URL(req.url).pathname : undefined }, "unhandled error in route");
   return Response.json(new AppError("INTERNAL", "Internal error (logged on the server)").toBody(), {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type Redis from "ioredis";
 import { workerKeys } from "./keys";
-import { luaScript, runScript } from "./script";
+import { LuaScript } from "@/lib/redis/lua";
 
 const processStore = globalThis as unknown as { __streamscopeInstanceId?: string };
 
@@ -14,11 +14,11 @@ const processStore = globalThis as unknown as { __streamscopeInstanceId?: string
  */
 export const INSTANCE_ID = (processStore.__streamscopeInstanceId ??= `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`);
 
-const RELEASE = luaScript(`
+const RELEASE = new LuaScript("release-lock", `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
-const RENEW = luaScript(`
+const RENEW = new LuaScript("renew-lock", `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`);
 
@@ -42,12 +42,12 @@ export async function tryAcquire(redis: Redis, instance: string, ttlMs: number):
 
 /** True while we still hold the lock (its expiry is pushed out again). */
 export async function renew(redis: Redis, lock: LockHandle): Promise<boolean> {
-  return (await runScript(redis, RENEW, [workerKeys.lock()], [lock.token, lock.ttlMs])) === 1;
+  return (await RENEW.run(redis, [workerKeys.lock()], [lock.token, lock.ttlMs])) === 1;
 }
 
 /** Deletes the lock only if it is still ours (never another tick's lock after ours expired). */
 export async function release(redis: Redis, lock: LockHandle): Promise<boolean> {
-  return (await runScript(redis, RELEASE, [workerKeys.lock()], [lock.token])) === 1;
+  return (await RELEASE.run(redis, [workerKeys.lock()], [lock.token])) === 1;
 }
 
 export async function readLock(redis: Redis): Promise<{ holder: string | null; ttlMs: number | null }> {

@@ -3,6 +3,7 @@ import type Redis from "ioredis";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
 import type { ResolvedGroupRule } from "@/lib/config/schema";
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { formatDuration } from "@/lib/format";
 import { decodeEntries } from "@/lib/streams/codec";
@@ -12,7 +13,7 @@ import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 
 /** The metadata field a requeued copy carries: deliveries before the requeue. */
-export const DELIVERIES_FIELD = "streamscope-deliveries";
+const DELIVERIES_FIELD = DEAD_LETTER_FIELDS.deliveries;
 const PAGE = 100;
 const REASON = "worker: stuck";
 

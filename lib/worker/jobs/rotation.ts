@@ -4,7 +4,7 @@ import type { FamilyConfig } from "@/lib/config/schema";
 import { globMatch } from "@/lib/glob";
 import { scanAllKeys } from "@/lib/redis/keyspace";
 import { familyScanMatch, periodOfKey, periodsFrom } from "../period";
-import { luaScript, runScript } from "../script";
+import { LuaScript } from "@/lib/redis/lua";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 
@@ -14,7 +14,7 @@ import { pipelineForKeys } from "@/lib/redis/keyspace";
  * set is left alone (NX). Returns {existed, groupsCreated, hadNoExpiry, expirySet}.
  * ARGV: expireAtSeconds (0 = none), group...
  */
-const ENSURE_MEMBER = luaScript(`
+const ENSURE_MEMBER = new LuaScript("ensure-member", `
 local key = KEYS[1]
 local t = redis.call('TYPE', key)['ok']
 if t ~= 'none' and t ~= 'stream' then return {-1, 0, 0, 0} end
@@ -40,7 +40,7 @@ end
 return {existed, created, hadNoExpiry, expirySet}`);
 
 /** Gives an existing member without expiry its expiry (never a key that has one, never creates). */
-const FIX_EXPIRY = luaScript(`
+const FIX_EXPIRY = new LuaScript("fix-expiry", `
 if redis.call('PTTL', KEYS[1]) ~= -1 then return 0 end
 if redis.call('TYPE', KEYS[1])['ok'] ~= 'stream' then return 0 end
 return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`);
@@ -66,12 +66,10 @@ export async function rotateFamily(redis: Redis, family: FamilyConfig, now: numb
     for (const period of periods) {
       if (!inScope(period.key)) continue;
       const expireAt = plannedExpiryMs(family, period.end);
-      const reply = (await runScript(
-        redis,
-        ENSURE_MEMBER,
-        [period.key],
-        [expireAt === null ? 0 : Math.ceil(expireAt / 1000), ...family.groups],
-      )) as number[];
+      const reply = (await ENSURE_MEMBER.run(redis, [period.key], [
+        expireAt === null ? 0 : Math.ceil(expireAt / 1000),
+        ...family.groups,
+      ])) as number[];
       commands++;
       const [existed, created, hadNoExpiry, expirySet] = reply;
       if (existed === -1) {
@@ -116,7 +114,7 @@ export async function rotateFamily(redis: Redis, family: FamilyConfig, now: numb
       const planned = plannedExpiryMs(family, period.end)!;
       // A late producer may have written fresh messages into an old period: never expire them at once.
       const expireAt = Math.max(planned, now + family.ttlSeconds * 1000);
-      const set = (await runScript(redis, FIX_EXPIRY, [key], [expireAt])) as number;
+      const set = (await FIX_EXPIRY.run(redis, [key], [expireAt])) as number;
       commands++;
       if (set === 1) {
         counts.lateProducerFixed++;

@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
-import { luaScript, runScript } from "../script";
+import { LuaScript } from "@/lib/redis/lua";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 
 /**
@@ -14,7 +14,7 @@ import type { JobContext, JobResult, WorkerJob } from "../types";
  * A stream without groups is never trimmed. Returns {removed, threshold or "", groups}.
  * Ids are compared as decimal strings (length, then text): Lua numbers lose 64-bit precision.
  */
-const TRIM_ACKED = luaScript(`
+const TRIM_ACKED = new LuaScript("trim-acked", `
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then return {0, '', 0} end
 local function split(id)
@@ -84,7 +84,7 @@ export async function trimAcked(redis: Redis, key: string, budget: number): Prom
   let calls = 0;
   let threshold: string | null = null;
   while (removed < budget) {
-    const [n, t] = (await runScript(redis, TRIM_ACKED, [key], [])) as [number, string, number];
+    const [n, t] = (await TRIM_ACKED.run(redis, [key], [])) as [number, string, number];
     calls++;
     threshold = t || null;
     removed += n;

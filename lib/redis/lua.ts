@@ -1,10 +1,16 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import type Redis from "ioredis";
-import { appKey } from "@/lib/redis/app-keys";
-import { retryOnConnectionLoss } from "@/lib/redis/retry";
+import { appKey } from "./app-keys";
+import { translated } from "./errors";
+import { retryOnConnectionLoss } from "./retry";
 
-/** A Lua script run by EVALSHA, loaded with EVAL the first time a server has not seen it. */
+type ScriptArg = string | number | Buffer;
+
+/**
+ * A Lua script run by EVALSHA; a server that has not seen it (first call, restart, SCRIPT FLUSH)
+ * answers NOSCRIPT and gets it by SCRIPT LOAD, then the call is sent again by sha.
+ */
 export class LuaScript {
   readonly sha: string;
 
@@ -15,7 +21,8 @@ export class LuaScript {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
 
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number | Buffer)[]): Promise<unknown> {
+  /** One call; an error is Redis's reply as it is (the worker reports it as Redis wrote it). */
+  async run(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
@@ -26,6 +33,15 @@ export class LuaScript {
       }
       throw err;
     }
+  }
+
+  /**
+   * One call for a request: re-sent after a lost connection (bounded by the command timeout),
+   * errors answered as AppErrors (lib/redis/errors.ts). Only for a script that finds out by
+   * itself that it already ran (a record key among its KEYS).
+   */
+  runRetrying(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return translated(() => retryOnConnectionLoss(() => this.run(redis, keys, args), this.name));
   }
 }
 
@@ -64,9 +80,8 @@ return reply
     );
   }
 
-  /** One call under a fresh record key, re-sent with that key after a lost connection (bounded). */
-  async runOnce(redis: Redis, keys: readonly string[], args: readonly (string | number | Buffer)[]): Promise<unknown> {
-    const record = appKey("batch", randomUUID());
-    return retryOnConnectionLoss(() => this.run(redis, [record, ...keys], args), this.name);
+  /** One call under a fresh record key, re-sent with that key after a lost connection (as runRetrying). */
+  runOnce(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return this.runRetrying(redis, [appKey("batch", randomUUID()), ...keys], args);
   }
 }
