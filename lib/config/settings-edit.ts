@@ -4,7 +4,7 @@ import { z } from "zod";
 import { badRequest } from "@/lib/errors";
 import type { EditableSection, EffectiveSettings, SettingSource, SettingsResponse, SettingsUpdate } from "@/lib/contract/settings";
 import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
-import { assertTimeZone } from "@/lib/worker/period";
+import { assertTimeZone } from "@/lib/streams/family-periods";
 import { luaScript, runScript } from "@/lib/worker/script";
 import { getFileConfig, getRawFileConfig } from "./load";
 import { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "./schema";
