@@ -1,5 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
+import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
 import { log } from "@/lib/log";
 import { appKey } from "@/lib/redis/app-keys";
 import { getFileConfig } from "./load";
@@ -20,8 +21,6 @@ import {
  * comes from Redis. If the saved edits vanish, the file's values apply again.
  */
 export type Settings = Omit<ConfigFile, "auth">;
-export type SettingsSection = Exclude<keyof ConfigFile, "auth">;
-export const EDITABLE_SECTIONS: readonly SettingsSection[] = ["families", "groups", "alerts", "history", "worker"];
 
 export const SETTINGS_KEY = () => appKey("settings");
 
@@ -36,7 +35,7 @@ export async function readSavedEdits(redis: Redis): Promise<Partial<Settings>> {
     if (parsed.success) {
       const out: Partial<Settings> = {};
       const saved = JSON.parse(raw) as Record<string, unknown>;
-      for (const section of EDITABLE_SECTIONS) {
+      for (const section of EDITABLE_SECTION_NAMES) {
         if (section in saved && parsed.data[section] !== undefined) (out as Record<string, unknown>)[section] = parsed.data[section];
       }
       return out;
