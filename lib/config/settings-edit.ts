@@ -5,7 +5,7 @@ import { badRequest } from "@/lib/errors";
 import type { EditableSection, EffectiveSettings, SettingSource, SettingsResponse, SettingsUpdate } from "@/lib/contract/settings";
 import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
 import { assertTimeZone } from "@/lib/streams/family-periods";
-import { luaScript, runScript } from "@/lib/worker/script";
+import { LuaScript } from "@/lib/actions/lua";
 import { getFileConfig, getRawFileConfig } from "./load";
 import { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "./schema";
 import { historySettingsOf, invalidateSettingsCache, loadSettings, SETTINGS_KEY, workerSettingsOf, type Settings } from "./settings";
@@ -100,11 +100,14 @@ export async function getEffectiveSettings(redis: Redis): Promise<SettingsRespon
 }
 
 /** Sets the saved JSON only if nobody changed it since we read it. */
-const COMPARE_AND_SET = luaScript(`
+const COMPARE_AND_SET = new LuaScript(
+  "settings-compare-and-set",
+  `
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
-return 1`);
+return 1`,
+);
 
 /**
  * Webhook URLs are never read back, only replaced: a webhook sent with its masked URL keeps the
@@ -151,7 +154,7 @@ export async function updateSettings(redis: Redis, rawBody: unknown): Promise<Se
       if (value !== undefined) next[section] = (update.set as Record<string, unknown>)[section];
     }
     const text = Object.keys(next).length ? JSON.stringify(next) : "";
-    if ((await runScript(redis, COMPARE_AND_SET, [SETTINGS_KEY()], [saved.text, text])) === 1) {
+    if ((await COMPARE_AND_SET.run(redis, [SETTINGS_KEY()], [saved.text, text])) === 1) {
       invalidateSettingsCache();
       return getEffectiveSettings(redis);
     }
