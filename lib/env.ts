@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * Environment, validated at first use (server start), never at build time:
@@ -59,20 +60,15 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-let cached: Env | undefined;
+const cached = processState<Env | undefined>("env", () => undefined);
 
 export function getEnv(): Env {
-  if (cached) return cached;
+  if (cached.value) return cached.value;
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${issues}`);
   }
-  cached = parsed.data;
-  return cached;
-}
-
-/** Tests change the environment between suites. */
-export function resetEnvCache(): void {
-  cached = undefined;
+  cached.value = parsed.data;
+  return parsed.data;
 }

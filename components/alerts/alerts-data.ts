@@ -1,4 +1,4 @@
-/** Shaping for the alert banner and the alerts page (pure; tests/unit/alerts-data.test.ts). */
+/** Shaping for the alert banner and the alerts page (pure; tests/unit/alerts-ui-data.test.ts). */
 import { isLoud, type Alert } from "@/lib/contract/alerts";
 
 export function loudCount(alerts: readonly Alert[], now: number): number {

@@ -1,7 +1,7 @@
 import { isTruncated, type ListFieldPair } from "@/lib/contract/common";
 import { TruncatedValueView } from "@/components/stream/truncated-value";
-import { formatBytes } from "@/lib/format";
-import { fieldNameText, viewValue } from "./field-value";
+import { BinaryValue } from "@/components/stream/binary-value";
+import { viewValue } from "./field-value";
 
 /** A message's fields in their order (repeated names kept); values as text, never as HTML. */
 export function MessageFields({
@@ -22,7 +22,7 @@ export function MessageFields({
         if (isTruncated(value)) {
           return (
             <div key={i} className="contents">
-              <dt className="break-all font-mono font-medium text-slate-700">{fieldNameText(name)}</dt>
+              <dt className="break-all font-mono font-medium text-slate-700">{typeof name === "string" ? name : <BinaryValue value={name} expanded={false} />}</dt>
               <dd className="min-w-0 font-mono">
                 <TruncatedValueView value={value} source={streamKey && entryId ? { streamKey, entryId, index: i } : undefined} />
               </dd>
@@ -32,13 +32,10 @@ export function MessageFields({
         const view = viewValue(value);
         return (
           <div key={i} className="contents">
-            <dt className="break-all font-mono font-medium text-slate-700">{fieldNameText(name)}</dt>
+            <dt className="break-all font-mono font-medium text-slate-700">{typeof name === "string" ? name : <BinaryValue value={name} expanded={false} />}</dt>
             <dd className="min-w-0">
               {view.kind === "binary" ? (
-                <span>
-                  <span className="mr-1 rounded bg-slate-200 px-1 text-[10px] uppercase">binary, {formatBytes(view.bytes)}</span>
-                  <code className="break-all">{view.base64}</code>
-                </span>
+                <BinaryValue value={view} expanded fileName={entryId ? `${entryId}-field-${i + 1}.bin` : undefined} />
               ) : view.kind === "json" ? (
                 <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-1 font-mono">{view.text}</pre>
               ) : (

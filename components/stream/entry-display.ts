@@ -17,7 +17,7 @@ export function prettyJson(value: FieldValue): string | null {
   }
 }
 
-export function base64ToBytes(b64: string): Uint8Array {
+export function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -31,6 +31,7 @@ export interface BinaryView {
   base64: string;
 }
 
+/** How a binary value is shown everywhere (components/stream/binary-value.tsx): size and a hex preview. */
 export function binaryView(value: { base64: string }, limit = 32): BinaryView {
   const bytes = base64ToBytes(value.base64);
   const hex = Array.from(bytes.slice(0, limit), (b) => b.toString(16).padStart(2, "0")).join(" ");

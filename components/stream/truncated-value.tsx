@@ -5,6 +5,8 @@ import { fetchEntry } from "@/lib/client/entries";
 import { formatBytes } from "@/lib/format";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
+import { BinaryValue } from "./binary-value";
+import { base64ToBytes, binaryView } from "./entry-display";
 
 /** Where a cut value comes from: the pair at `index` of entry `entryId`. */
 export interface ValueSource {
@@ -23,7 +25,7 @@ async function wholeValue(source: ValueSource): Promise<FieldValue> {
 function saveValue(source: ValueSource, value: FieldValue): void {
   const name = `${source.entryId}-field-${source.index + 1}`;
   if (typeof value === "string") return downloadText(`${name}.txt`, value, "text/plain");
-  downloadText(`${name}.bin`, Uint8Array.from(atob(value.base64), (c) => c.charCodeAt(0)), "application/octet-stream");
+  downloadText(`${name}.bin`, base64ToBytes(value.base64), "application/octet-stream");
 }
 
 /** A value cut in a list: its first bytes, its size, "Show all" (fetches the entry) and "Download". */
@@ -48,10 +50,15 @@ export function TruncatedValueView({ value, source }: { value: TruncatedValue; s
     }
   }
 
-  const text = whole === null ? ("preview" in value ? value.preview : `base64 ${value.previewBase64}`) : typeof whole === "string" ? whole : `base64 ${whole.base64}`;
+  const binaryWhole = whole !== null && typeof whole !== "string" ? whole : null;
+  const text = whole === null ? ("preview" in value ? value.preview : `hex ${binaryView({ base64: value.previewBase64 }, 64).hex}`) : typeof whole === "string" ? whole : "";
   return (
     <span className="block" data-truncated-value={value.bytes}>
-      <span className={whole === null ? "line-clamp-3 break-all" : "block max-h-96 overflow-auto whitespace-pre-wrap break-all"}>{text}</span>
+      {binaryWhole ? (
+        <BinaryValue value={binaryWhole} expanded />
+      ) : (
+        <span className={whole === null ? "line-clamp-3 break-all" : "block max-h-96 overflow-auto whitespace-pre-wrap break-all"}>{text}</span>
+      )}
       <span className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-slate-600">
         <span className="rounded bg-amber-100 px-1 text-amber-900">{whole === null ? `cut: ${size} in all` : `whole: ${size}`}</span>
         {source && whole === null ? (

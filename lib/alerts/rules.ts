@@ -8,6 +8,7 @@ import type { FamilyConfig, GroupRuleConfig } from "@/lib/config/schema";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { formatDuration, formatNumber } from "@/lib/format";
 import { globMatch } from "@/lib/glob";
+import { familyMatcher } from "@/lib/streams/families";
 import { idToTimeMs, isValidId } from "@/lib/streams/ids";
 import { consumerInactiveMs } from "@/lib/streams/xinfo";
 import type { z } from "zod";
@@ -185,31 +186,6 @@ export function evaluateGroup(stream: string, g: GroupSnapshot, t: AlertThreshol
 /** True when some group has pending or waiting (not yet delivered) messages. */
 export function hasUnprocessed(s: StreamSnapshot): boolean {
   return s.groups.some((g) => g.pending > 0 || (g.lag !== null ? g.lag > 0 : s.length > 0 && g.lastDeliveredId !== s.lastGeneratedId));
-}
-
-/** `<yyyyMMddHH>` / `<yyyyMMdd>` patterns to a RegExp; the suffix must be a real date or hour. */
-export function familyMatcher(pattern: string): (key: string) => boolean {
-  const parts = pattern.split(/(<yyyyMMddHH>|<yyyyMMdd>)/);
-  const re = new RegExp(
-    "^" +
-      parts
-        .map((p) => (p === "<yyyyMMddHH>" ? "(\\d{10})" : p === "<yyyyMMdd>" ? "(\\d{8})" : p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")))
-        .join("") +
-      "$",
-    "u",
-  );
-  return (key) => {
-    const m = re.exec(key);
-    if (!m) return false;
-    return m.slice(1).every((d) => {
-      const y = Number(d.slice(0, 4));
-      const mo = Number(d.slice(4, 6));
-      const day = Number(d.slice(6, 8));
-      const h = d.length === 10 ? Number(d.slice(8, 10)) : 0;
-      const date = new Date(Date.UTC(y, mo - 1, day, h));
-      return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === day && h < 24;
-    });
-  };
 }
 
 /** Globs that name dead-letter streams: the configured ones (default `*:dlq`) and every group rule's target. */

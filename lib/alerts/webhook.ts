@@ -6,6 +6,7 @@ import { isIP } from "node:net";
 import type { Alert } from "@/lib/contract/alerts";
 import { isPrivateAddress, webhookUrlProblem } from "@/lib/config/webhook-address";
 import { log } from "@/lib/log";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * Webhook notifier. `enqueue` only queues (bounded, in memory) and returns at once; a pump sends
@@ -212,15 +213,15 @@ function sleep(ms: number): Promise<void> {
   });
 }
 
-const holder = globalThis as unknown as { __streamscopeWebhooks?: WebhookQueue };
+const queueSlot = processState<WebhookQueue | undefined>("webhooks", () => undefined, { keepOnReset: true });
 
 /** The process-wide queue the alerts job feeds. */
 export function getWebhookQueue(): WebhookQueue {
-  holder.__streamscopeWebhooks ??= new WebhookQueue();
-  return holder.__streamscopeWebhooks;
+  queueSlot.value ??= new WebhookQueue();
+  return queueSlot.value;
 }
 
 /** Tests swap in a queue with short delays. */
 export function setWebhookQueue(queue: WebhookQueue): void {
-  holder.__streamscopeWebhooks = queue;
+  queueSlot.value = queue;
 }

@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import type { Role } from "./roles";
 import { isScryptHash } from "./password";
 import { isTokenHash } from "./token-hash";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * The auth section of the config file with `env:NAME` references resolved. Auth comes from the
@@ -88,17 +89,15 @@ function envReadOnly(): boolean {
   return v === "1" || v === "true" || v === "yes";
 }
 
-const store = globalThis as unknown as {
-  __streamscopeAuth?: { source: AuthConfig | undefined; env: string; resolved: ResolvedAuth };
-  __streamscopeRandomSessionKey?: Buffer;
-};
+const authCache = processState<{ source: AuthConfig | undefined; env: string; resolved: ResolvedAuth } | undefined>("auth", () => undefined);
+const sessionKey = processState<Buffer | undefined>("random-session-key", () => undefined, { keepOnReset: true });
 
 function randomSessionKey(warn: boolean): Buffer {
-  if (!store.__streamscopeRandomSessionKey) {
-    store.__streamscopeRandomSessionKey = randomBytes(32);
+  if (!sessionKey.value) {
+    sessionKey.value = randomBytes(32);
     if (warn) log.warn("auth.sessionSecret is not set: using a random key, so sessions end when the server restarts");
   }
-  return store.__streamscopeRandomSessionKey;
+  return sessionKey.value;
 }
 
 export function resolveAuth(auth: AuthConfig | undefined): ResolvedAuth {
@@ -180,9 +179,9 @@ export function resolveAuth(auth: AuthConfig | undefined): ResolvedAuth {
 export function getAuth(): ResolvedAuth {
   const source = getFileConfig().auth;
   const env = process.env.READ_ONLY ?? "";
-  const cached = store.__streamscopeAuth;
+  const cached = authCache.value;
   if (cached && cached.source === source && cached.env === env) return cached.resolved;
   const resolved = resolveAuth(source);
-  store.__streamscopeAuth = { source, env, resolved };
+  authCache.value = { source, env, resolved };
   return resolved;
 }

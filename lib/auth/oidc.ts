@@ -9,6 +9,7 @@ import { clientIp, isLoopbackHostname, isSecureRequest } from "./request-checks"
 import { safeNextPath } from "./next-path";
 import { highestRole, type Role } from "./roles";
 import { OIDC_TXN_COOKIE, readCookie, serializeCookie, signValue, verifyValue, clearCookie } from "./session";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * OpenID Connect sign-in with openid-client: authorization code flow with PKCE, state and nonce.
@@ -27,20 +28,20 @@ interface Txn {
   exp: number;
 }
 
-const store = globalThis as unknown as { __streamscopeOidc?: { key: string; config: Promise<client.Configuration> } };
+const discovered = processState<{ key: string; config: Promise<client.Configuration> } | undefined>("oidc", () => undefined);
 
 function oidcConfig(oidc: ResolvedOidc): Promise<client.Configuration> {
   const key = `${oidc.issuer}|${oidc.clientId}|${oidc.clientSecret}`;
-  const cached = store.__streamscopeOidc;
+  const cached = discovered.value;
   if (cached && cached.key === key) return cached.config;
   const issuer = new URL(oidc.issuer);
   // Plain http is accepted only for a provider on loopback (tests, local development).
   const insecure = issuer.protocol === "http:" && isLoopbackHostname(issuer.hostname);
   const config = client.discovery(issuer, oidc.clientId, oidc.clientSecret, undefined, insecure ? { execute: [client.allowInsecureRequests] } : undefined);
-  store.__streamscopeOidc = { key, config };
+  discovered.value = { key, config };
   config.catch((err: unknown) => {
     log.warn({ err: (err as Error).message, issuer: oidc.issuer }, "OIDC discovery failed");
-    if (store.__streamscopeOidc?.config === config) store.__streamscopeOidc = undefined;
+    if (discovered.value?.config === config) discovered.value = undefined;
   });
   return config;
 }

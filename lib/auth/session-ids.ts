@@ -3,6 +3,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { appKey } from "@/lib/redis/app-keys";
 import { getRedis, isConnectionError } from "@/lib/redis/client";
 import { log, safeErr } from "@/lib/log";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * Server-side side of sessions. Every session cookie carries a random session id (`sid`); logout
@@ -18,9 +19,8 @@ const CHECK_TTL_MS = 5_000;
 const MAX_CACHED = 10_000;
 const SID = /^[A-Za-z0-9_-]{16,64}$/;
 
-// On globalThis: proxy.ts and the route handlers are separate bundles in one process.
-const store = globalThis as { __streamscopeSessionCache?: Map<string, { ended: boolean; until: number }> };
-const cache = (store.__streamscopeSessionCache ??= new Map());
+// Process-wide: proxy.ts and the route handlers are separate bundles in one process.
+const sessionCache = processState("session-cache", () => new Map<string, { ended: boolean; until: number }>());
 
 export function newSessionId(): string {
   return randomBytes(16).toString("base64url");
@@ -36,12 +36,12 @@ export function passwordFingerprint(sessionKey: Buffer, passwordHash: string): s
 }
 
 function remember(sid: string, ended: boolean, ttlMs: number): void {
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(sid, { ended, until: Date.now() + ttlMs });
+  if (sessionCache.value.size >= MAX_CACHED) sessionCache.value.clear();
+  sessionCache.value.set(sid, { ended, until: Date.now() + ttlMs });
 }
 
 export async function sessionEnded(sid: string): Promise<boolean> {
-  const hit = cache.get(sid);
+  const hit = sessionCache.value.get(sid);
   if (hit && hit.until > Date.now()) return hit.ended;
   try {
     const ended = (await getRedis().exists(appKey("session-ended", sid))) === 1;

@@ -5,6 +5,7 @@ import https from "node:https";
 import type { AddressInfo, Server } from "node:net";
 import { getAuth } from "./config";
 import { NO_AUTH_MESSAGE } from "./startup-check";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * What Next.js does not tell a route handler: the socket. A hook on Node's HTTP servers,
@@ -18,16 +19,17 @@ import { NO_AUTH_MESSAGE } from "./startup-check";
  */
 export const PEER_HEADER = "x-streamscope-peer";
 
-const store = globalThis as { __streamscopePeerKey?: string; __streamscopeSocketHook?: boolean };
+const peerKeySlot = processState<string | undefined>("peer-key", () => undefined, { keepOnReset: true });
+const socketHook = processState("socket-hook", () => false, { keepOnReset: true });
 
 /** The per-process key that marks PEER_HEADER as written by the hook (created on first use). */
 export function peerKey(): string {
-  return (store.__streamscopePeerKey ??= randomBytes(16).toString("hex"));
+  return (peerKeySlot.value ??= randomBytes(16).toString("hex"));
 }
 
 /** The socket's peer address as the hook recorded it, or undefined when no hook wrote it. */
 export function socketAddress(req: Request): string | undefined {
-  const key = store.__streamscopePeerKey;
+  const key = peerKeySlot.value;
   const value = req.headers.get(PEER_HEADER);
   if (!key || !value || !value.startsWith(`${key} `)) return undefined;
   return value.slice(key.length + 1).slice(0, 64) || undefined;
@@ -59,8 +61,8 @@ type Emitter = { emit: (event: string | symbol, ...args: unknown[]) => boolean }
 
 /** Installs the hook on http and https servers (once); answers a function that removes it. */
 export function installSocketHook(onProblem: (message: string) => void): () => void {
-  if (store.__streamscopeSocketHook) return () => undefined;
-  store.__streamscopeSocketHook = true;
+  if (socketHook.value) return () => undefined;
+  socketHook.value = true;
   const key = peerKey();
   const restore: (() => void)[] = [];
   for (const proto of [http.Server.prototype, https.Server.prototype] as Emitter[]) {
@@ -86,7 +88,7 @@ export function installSocketHook(onProblem: (message: string) => void): () => v
   }
   return () => {
     for (const undo of restore) undo();
-    store.__streamscopeSocketHook = false;
+    socketHook.value = false;
   };
 }
 

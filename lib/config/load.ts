@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { configFileSchema, type ConfigFile } from "./schema";
+import { processState } from "@/lib/runtime/state";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -38,12 +39,12 @@ export function parseConfigText(text: string, source = "config"): ConfigFile {
   return parsed.data;
 }
 
-const store = globalThis as unknown as { __streamscopeConfig?: { path: string; config: ConfigFile } };
+const fileConfig = processState<{ path: string; config: ConfigFile } | undefined>("config-file", () => undefined);
 
 /** The config file named by STREAMSCOPE_CONFIG (a missing default file means "no file"). */
 export function getFileConfig(): ConfigFile {
   const path = resolve(getEnv().STREAMSCOPE_CONFIG);
-  const cached = store.__streamscopeConfig;
+  const cached = fileConfig.value;
   if (cached && cached.path === path) return cached.config;
   let config: ConfigFile;
   if (!existsSync(path)) {
@@ -52,13 +53,8 @@ export function getFileConfig(): ConfigFile {
   } else {
     config = parseConfigText(readFileSync(path, "utf8"), path);
   }
-  store.__streamscopeConfig = { path, config };
+  fileConfig.value = { path, config };
   return config;
-}
-
-/** Tests swap config files between cases. */
-export function resetFileConfigCache(): void {
-  store.__streamscopeConfig = undefined;
 }
 
 /** The config file's JSON as written (no defaults filled), to tell file values from defaults. */

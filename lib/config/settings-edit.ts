@@ -4,7 +4,7 @@ import { z } from "zod";
 import { badRequest } from "@/lib/errors";
 import type { EditableSection, EffectiveSettings, SettingSource, SettingsResponse, SettingsUpdate } from "@/lib/contract/settings";
 import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
-import { assertTimeZone } from "@/lib/worker/period";
+import { assertTimeZone } from "@/lib/streams/family-periods";
 import { LuaScript } from "@/lib/redis/lua";
 import { getFileConfig, getRawFileConfig } from "./load";
 import { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "./schema";
@@ -104,7 +104,8 @@ const COMPARE_AND_SET = new LuaScript("settings-compare-and-set", `
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
-return 1`);
+return 1`,
+);
 
 /**
  * Webhook URLs are never read back, only replaced: a webhook sent with its masked URL keeps the

@@ -1,7 +1,9 @@
 import "server-only";
 import type Redis from "ioredis";
+import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
 import { log } from "@/lib/log";
 import { appKey } from "@/lib/redis/app-keys";
+import { processState } from "@/lib/runtime/state";
 import { getFileConfig } from "./load";
 import { resolveGroupRule } from "./resolve";
 import {
@@ -20,13 +22,11 @@ import {
  * comes from Redis. If the saved edits vanish, the file's values apply again.
  */
 export type Settings = Omit<ConfigFile, "auth">;
-export type SettingsSection = Exclude<keyof ConfigFile, "auth">;
-export const EDITABLE_SECTIONS: readonly SettingsSection[] = ["families", "groups", "alerts", "history", "worker"];
 
 export const SETTINGS_KEY = () => appKey("settings");
 
 const CACHE_MS = 2000;
-let cache: { at: number; value: Promise<Settings> } | undefined;
+const cached = processState<{ at: number; value: Promise<Settings> } | undefined>("settings", () => undefined);
 
 export async function readSavedEdits(redis: Redis): Promise<Partial<Settings>> {
   const raw = await redis.get(SETTINGS_KEY());
@@ -36,7 +36,7 @@ export async function readSavedEdits(redis: Redis): Promise<Partial<Settings>> {
     if (parsed.success) {
       const out: Partial<Settings> = {};
       const saved = JSON.parse(raw) as Record<string, unknown>;
-      for (const section of EDITABLE_SECTIONS) {
+      for (const section of EDITABLE_SECTION_NAMES) {
         if (section in saved && parsed.data[section] !== undefined) (out as Record<string, unknown>)[section] = parsed.data[section];
       }
       return out;
@@ -59,17 +59,18 @@ export async function loadSettings(redis: Redis): Promise<Settings> {
 /** Settings with a short cache, for hot paths (every request resolving a group rule). */
 export function getSettings(redis: Redis): Promise<Settings> {
   const now = Date.now();
-  if (cache && now - cache.at < CACHE_MS) return cache.value;
+  const hit = cached.value;
+  if (hit && now - hit.at < CACHE_MS) return hit.value;
   const value = loadSettings(redis);
-  cache = { at: now, value };
+  cached.value = { at: now, value };
   value.catch(() => {
-    if (cache?.value === value) cache = undefined;
+    if (cached.value?.value === value) cached.value = undefined;
   });
   return value;
 }
 
 export function invalidateSettingsCache(): void {
-  cache = undefined;
+  cached.value = undefined;
 }
 
 export async function getGroupRule(redis: Redis, stream: string, group: string): Promise<ResolvedGroupRule> {

@@ -3,7 +3,7 @@
  * handlers and the client hooks; plain types only.
  */
 
-/** A row of the stream list (DESIGN.md "A row of the stream list"). */
+/** A row of the stream list (GET /api/streams). */
 export interface StreamRow {
   key: string;
   length: number;

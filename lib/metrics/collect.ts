@@ -5,10 +5,12 @@ import { deadLetterGlobs } from "@/lib/alerts/rules";
 import { snapshotStreams } from "@/lib/alerts/snapshot";
 import { listAlerts } from "@/lib/alerts/store";
 import { ALERT_RULES, type AlertSeverity } from "@/lib/contract/alerts";
+import type { TickResult } from "@/lib/contract/worker";
 import type { Settings } from "@/lib/config/settings";
 import { globMatch } from "@/lib/glob";
-import { appKey, isAppKey } from "@/lib/redis/app-keys";
+import { isAppKey } from "@/lib/redis/app-keys";
 import { scanAllKeys } from "@/lib/redis/keyspace";
+import { readLastTick } from "./worker-ticks";
 
 /**
  * Prometheus metrics, collected per scrape into a fresh Registry. Bounded: at most
@@ -22,22 +24,12 @@ export const METRICS_MAX_STREAMS = 1000;
 
 const SEVERITIES: AlertSeverity[] = ["info", "warning", "critical"];
 
-/** The worker's tick record as feat/worker stores it (LPUSH of JSON to <prefix>worker:ticks); read loosely. */
-interface StoredTick {
-  status?: string;
-  finishedAt?: number;
-  durationMs?: number;
-  jobs?: { name?: string; ran?: boolean; counts?: Record<string, number>; error?: string; durationMs?: number }[];
-}
-
-async function readLastTick(redis: Redis): Promise<StoredTick | null> {
+/** The last tick, or null when there is none or the key holds something else (no worker metrics then). */
+async function lastTickOrNull(redis: Redis): Promise<TickResult | null> {
   try {
-    const raw = await redis.lindex(appKey("worker", "ticks"), 0);
-    if (!raw) return null;
-    const tick = JSON.parse(raw) as StoredTick;
-    return typeof tick === "object" && tick !== null ? tick : null;
+    return await readLastTick(redis);
   } catch {
-    return null; // missing, another type, or not JSON: no worker metrics
+    return null;
   }
 }
 
@@ -118,7 +110,7 @@ export async function collectMetrics(
   }
   alertsSilenced.set(silenced);
 
-  const tick = await readLastTick(redis);
+  const tick = await lastTickOrNull(redis);
   if (tick) {
     const tickAt = g("streamscope_worker_last_tick_timestamp_seconds", "When the worker's last tick finished (unix seconds)");
     const tickDuration = g("streamscope_worker_last_tick_duration_seconds", "How long the worker's last tick took");

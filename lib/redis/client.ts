@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { isSupported, probeServer, unsupportedMessage, type ServerInfo } from "./server-info";
 import { redisTlsOptions, tlsProblem } from "./tls";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * The one shared Redis connection of the app, and the one connection for changes
@@ -17,7 +18,8 @@ interface Holder {
   info?: Promise<ServerInfo>;
 }
 
-const store = globalThis as unknown as { __streamscopeRedis?: Holder; __streamscopeWriteRedis?: Holder };
+const readHolder = processState<Holder | undefined>("redis", () => undefined, { keepOnReset: true });
+const writeHolder = processState<Holder | undefined>("redis-write", () => undefined, { keepOnReset: true });
 
 export function connectionOptions(): RedisOptions {
   const tls = redisTlsOptions();
@@ -63,7 +65,7 @@ function createClient(url: string, options: RedisOptions = connectionOptions(), 
     lastTlsErrors.delete(client);
     if (down) log.info("redis connection restored");
     down = false;
-    const holder = store.__streamscopeRedis;
+    const holder = readHolder.value;
     // The server may have been upgraded or replaced while away: detect its version again.
     if (holder?.client === client) holder.info = undefined;
   });
@@ -72,11 +74,11 @@ function createClient(url: string, options: RedisOptions = connectionOptions(), 
 
 export function getRedis(): Redis {
   const url = getEnv().REDIS_URL;
-  const holder = store.__streamscopeRedis;
+  const holder = readHolder.value;
   if (holder && holder.url === url && holder.client.status !== "end") return holder.client;
   if (holder) holder.client.disconnect();
   const client = createClient(url);
-  store.__streamscopeRedis = { client, url };
+  readHolder.value = { client, url };
   return client;
 }
 
@@ -86,11 +88,11 @@ export function getRedis(): Redis {
  */
 export function getWriteRedis(): Redis {
   const url = getEnv().REDIS_URL;
-  const holder = store.__streamscopeWriteRedis;
+  const holder = writeHolder.value;
   if (holder && holder.url === url && holder.client.status !== "end") return holder.client;
   if (holder) holder.client.disconnect();
   const client = createClient(url, writeConnectionOptions(), "streamscope-write");
-  store.__streamscopeWriteRedis = { client, url };
+  writeHolder.value = { client, url };
   return client;
 }
 
@@ -108,11 +110,11 @@ export function duplicateConnection(overrides: Partial<RedisOptions> = {}): Redi
 /** Server flavor, version and features, detected once per connection (again after a reconnect). */
 export async function getServerInfo(): Promise<ServerInfo> {
   const client = getRedis();
-  const holder = store.__streamscopeRedis!;
+  const holder = readHolder.value!;
   if (!holder.info) {
     holder.info = probeServer(client);
     holder.info.catch(() => {
-      if (store.__streamscopeRedis === holder) holder.info = undefined;
+      if (readHolder.value === holder) holder.info = undefined;
     });
   }
   return holder.info;
@@ -155,7 +157,7 @@ export function isConnectionError(err: unknown): boolean {
 export function connectionProblem(err?: unknown): string | null {
   const direct = tlsProblem(err);
   if (direct) return direct;
-  for (const holder of [store.__streamscopeRedis, store.__streamscopeWriteRedis]) {
+  for (const holder of [readHolder.value, writeHolder.value]) {
     const last = holder && holder.client.status !== "ready" ? lastTlsErrors.get(holder.client) : undefined;
     const problem = tlsProblem(last);
     if (problem) return problem;
@@ -174,8 +176,8 @@ export function failFastOnTls(): void {
 
 /** Close the shared and the write connection (tests, shutdown). */
 export async function closeRedis(): Promise<void> {
-  const holders = [store.__streamscopeRedis, store.__streamscopeWriteRedis];
-  store.__streamscopeRedis = undefined;
-  store.__streamscopeWriteRedis = undefined;
+  const holders = [readHolder.value, writeHolder.value];
+  readHolder.value = undefined;
+  writeHolder.value = undefined;
   for (const holder of holders) if (holder) await holder.client.quit().catch(() => holder.client.disconnect());
 }

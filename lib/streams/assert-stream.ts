@@ -9,9 +9,3 @@ export async function assertStream(redis: Redis, key: string): Promise<void> {
   if (type !== "stream") throw wrongType(key, type);
 }
 
-/** 404 unless the group exists on the stream (checked after assertStream). */
-export async function assertGroup(redis: Redis, key: string, group: string): Promise<void> {
-  const groups = (await redis.call("XINFO", "GROUPS", key)) as unknown[];
-  const found = groups.some((g) => Array.isArray(g) && g[0] === "name" && g[1] === group);
-  if (!found) throw notFound(`Stream "${key}" has no consumer group "${group}"`);
-}

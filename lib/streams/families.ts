@@ -44,36 +44,65 @@ export function parseDateSuffix(digits: string): number | null {
 }
 
 function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-interface ConfiguredPattern {
+/**
+ * A configured family pattern, parsed once: `orders_<yyyyMMddHH>` or `d:<yyyyMMdd>`. The hourly
+ * placeholder wins when both appear; every occurrence of the chosen placeholder stands for the
+ * same date, and the other placeholder, if any, is literal text.
+ */
+export interface FamilyPattern {
   pattern: string;
   format: DateFormat;
+  /** `<yyyyMMddHH>` or `<yyyyMMdd>`. */
+  placeholder: string;
+  /** The literal text around the placeholders (one more piece than there are placeholders). */
+  pieces: string[];
   re: RegExp;
 }
 
-function compilePattern(pattern: string): ConfiguredPattern | null {
-  const format: DateFormat | null = pattern.includes("<yyyyMMddHH>") ? "yyyyMMddHH" : pattern.includes("<yyyyMMdd>") ? "yyyyMMdd" : null;
-  if (!format) return null;
+/** The date format a pattern uses: hourly when it has `<yyyyMMddHH>`, daily otherwise. */
+export function patternFormat(pattern: string): DateFormat {
+  return pattern.includes("<yyyyMMddHH>") ? "yyyyMMddHH" : "yyyyMMdd";
+}
+
+/** The pattern parsed, or null when it has no placeholder. */
+export function parseFamilyPattern(pattern: string): FamilyPattern | null {
+  const format = patternFormat(pattern);
   const placeholder = `<${format}>`;
-  const i = pattern.indexOf(placeholder);
-  const before = pattern.slice(0, i);
-  const after = pattern.slice(i + placeholder.length);
-  if (after.includes("<yyyyMMdd")) return null;
+  if (!pattern.includes(placeholder)) return null;
+  const pieces = pattern.split(placeholder);
   const digits = format === "yyyyMMddHH" ? "(\\d{10})" : "(\\d{8})";
-  return { pattern, format, re: new RegExp(`^${escapeRegExp(before)}${digits}${escapeRegExp(after)}$`, "s") };
+  return { pattern, format, placeholder, pieces, re: new RegExp(`^${pieces.map(escapeRegExp).join(digits)}$`, "su") };
+}
+
+/** The date digits a key has in a family (a real date or hour), or null when it is no member. */
+export function matchFamilyKey(family: FamilyPattern, key: string): string | null {
+  const m = family.re.exec(key);
+  if (!m) return null;
+  const label = m[1]!;
+  for (let i = 2; i < m.length; i++) if (m[i] !== label) return null;
+  return parseDateSuffix(label) === null ? null : label;
+}
+
+/** The key of a family for one period: the pattern with its placeholder replaced by the digits. */
+export function familyMemberKey(family: FamilyPattern, label: string): string {
+  return family.pieces.join(label);
+}
+
+/** A matcher for one configured pattern: whether a key is a member (with a real date or hour). */
+export function familyMatcher(pattern: string): (key: string) => boolean {
+  const family = parseFamilyPattern(pattern);
+  return (key) => family !== null && matchFamilyKey(family, key) !== null;
 }
 
 /** The family a key belongs to by its name alone, or null. Configured patterns are tried first. */
 export function familyOfKey(key: string, configured: readonly string[] = []): FamilyKey | null {
   for (const raw of configured) {
-    const p = compilePattern(raw);
-    const m = p?.re.exec(key);
-    if (p && m) {
-      const periodStart = parseDateSuffix(m[1]!);
-      if (periodStart !== null) return { pattern: p.pattern, format: p.format, periodStart };
-    }
+    const p = parseFamilyPattern(raw);
+    const label = p && matchFamilyKey(p, key);
+    if (p && label) return { pattern: p.pattern, format: p.format, periodStart: parseDateSuffix(label)! };
   }
   const m = SUFFIX.exec(key);
   if (!m) return null;

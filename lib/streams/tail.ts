@@ -10,6 +10,7 @@ import { decodeListEntries, type ListEntry } from "./codec";
 import { valueLimits } from "./answer-limits";
 import { streamAndGroups, withStates } from "./entries";
 import { parseStreamInfo } from "./xinfo";
+import { processState } from "@/lib/runtime/state";
 
 /**
  * The live-tail hub: one blocking `XREAD BLOCK` loop per tailed stream, on a dedicated
@@ -66,8 +67,7 @@ interface Hub {
   lastReadAt: number;
 }
 
-const store = globalThis as unknown as { __streamscopeTail?: { hubs: Map<string, Hub>; limits: TailLimits } };
-const state = (store.__streamscopeTail ??= { hubs: new Map(), limits: { ...DEFAULT_TAIL_LIMITS } });
+const state = processState("tail", () => ({ hubs: new Map<string, Hub>(), limits: { ...DEFAULT_TAIL_LIMITS } }), { keepOnReset: true }).value;
 
 /** Tests lower the limits; returns the previous ones. */
 export function setTailLimits(limits: Partial<TailLimits>): TailLimits {

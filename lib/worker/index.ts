@@ -1,12 +1,13 @@
 /**
- * The background worker. `tick()` runs rotation, expiry guard, reclaim and trim, then the jobs
- * registered in `./jobs.ts` (alerts, history), each at its own cadence, one tick at a time across
+ * The background worker. `tick()` runs the jobs listed in `./jobs/index.ts` (rotation, expiry
+ * guard, reclaim, trim, history, alerts), each at its own cadence, one tick at a time across
  * instances (Redis lock). Other features read what the worker found:
  *  - in the same tick: `ctx.earlier["expiry-guard"].findings` (JobContext.earlier);
  *  - any time: `readLatestFindings(redis)` (guard + rotation findings of the last tick that ran
  *    the guard) or `readLastTick(redis)`.
  */
-export { tick, allJobs, BUILTIN_JOBS, type TickOptions } from "./tick";
+export { tick, allJobs, type TickOptions } from "./tick";
+export { WORKER_JOBS } from "./jobs";
 export { getWorkerStatus, readTicks, readLastTick, readLatestFindings, scopeTick } from "./status";
 export type { JobContext, JobResult, WorkerJob, WorkerFinding } from "./types";
 export type { TickResult, JobRun, WorkerStatus } from "@/lib/contract/worker";

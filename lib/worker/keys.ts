@@ -1,3 +1,4 @@
+import { TICK_HISTORY, workerTicksKey } from "@/lib/metrics/worker-ticks";
 import { appKey } from "@/lib/redis/app-keys";
 
 /** Every key the worker owns, under the app prefix. */
@@ -6,7 +7,7 @@ export const workerKeys = {
   /** Hash: job name -> last successful run (ms). */
   lastRun: () => appKey("worker", "last-run"),
   /** Capped list of the last tick results (JSON), newest first. */
-  ticks: () => appKey("worker", "ticks"),
+  ticks: workerTicksKey,
   /** Hash describing the in-process scheduler that ran last: instance, intervalMs, nextAt. */
   scheduler: () => appKey("worker", "scheduler"),
   /** SCAN cursor a job resumes from on its next run. */
@@ -15,4 +16,4 @@ export const workerKeys = {
   plannedExpiry: (stream: string) => appKey("worker", "planned-expiry", stream),
 };
 
-export const TICK_HISTORY = 50;
+export { TICK_HISTORY };

@@ -4,15 +4,14 @@ import { hostname } from "node:os";
 import type Redis from "ioredis";
 import { workerKeys } from "./keys";
 import { LuaScript } from "@/lib/redis/lua";
-
-const processStore = globalThis as unknown as { __streamscopeInstanceId?: string };
+import { processState } from "@/lib/runtime/state";
 
 /**
- * This process's id (host name, pid, random), shown as the lock holder. Kept on globalThis:
+ * This process's id (host name, pid, random), shown as the lock holder. Process-wide state:
  * the server bundles this module more than once (the start-up hook that runs the scheduler,
  * the route handlers), and every copy must name the same holder.
  */
-export const INSTANCE_ID = (processStore.__streamscopeInstanceId ??= `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`);
+export const INSTANCE_ID = processState("instance-id", () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`, { keepOnReset: true }).value;
 
 const RELEASE = new LuaScript("release-lock", `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

@@ -5,8 +5,9 @@ import { getRedis, getWriteRedis } from "@/lib/redis/client";
 import { workerKeys } from "./keys";
 import { INSTANCE_ID } from "./lock";
 import { tick } from "./tick";
+import { processState } from "@/lib/runtime/state";
 
-const store = globalThis as unknown as { __streamscopeScheduler?: { stop: () => void } };
+const running = processState<{ stop: () => void } | undefined>("scheduler", () => undefined, { keepOnReset: true });
 
 /**
  * Runs a tick every WORKER_INTERVAL_MS in this process (WORKER=off: never). A failed tick
@@ -19,7 +20,7 @@ export function startScheduler(): { stop: () => void } | null {
     log.info("worker scheduler off (WORKER=off); POST /api/worker still runs ticks");
     return null;
   }
-  if (store.__streamscopeScheduler) return store.__streamscopeScheduler;
+  if (running.value) return running.value;
   const intervalMs = env.WORKER_INTERVAL_MS;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -61,9 +62,9 @@ export function startScheduler(): { stop: () => void } | null {
     stop: () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      store.__streamscopeScheduler = undefined;
+      running.value = undefined;
     },
   };
-  store.__streamscopeScheduler = handle;
+  running.value = handle;
   return handle;
 }

@@ -2,28 +2,11 @@ import "server-only";
 import type Redis from "ioredis";
 import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
 import { getEnv } from "@/lib/env";
-import { workerKeys, TICK_HISTORY } from "./keys";
+import { readTicks } from "@/lib/metrics/worker-ticks";
+import { workerKeys } from "./keys";
 import { INSTANCE_ID, readLock } from "./lock";
-import { allJobs } from "./tick";
+import { WORKER_JOBS } from "./jobs";
 import type { WorkerFinding } from "./types";
-
-function parseTick(raw: string): TickResult | null {
-  try {
-    return JSON.parse(raw) as TickResult;
-  } catch {
-    return null;
-  }
-}
-
-/** The last ticks, newest first (at most TICK_HISTORY). */
-export async function readTicks(redis: Redis, limit = TICK_HISTORY): Promise<TickResult[]> {
-  const raw = await redis.lrange(workerKeys.ticks(), 0, Math.min(limit, TICK_HISTORY) - 1);
-  return raw.map(parseTick).filter((t): t is TickResult => t !== null);
-}
-
-export async function readLastTick(redis: Redis): Promise<TickResult | null> {
-  return (await readTicks(redis, 1))[0] ?? null;
-}
 
 /**
  * The expiry guard's findings from the most recent tick in which it ran (alerts read these:
@@ -83,9 +66,11 @@ export async function getWorkerStatus(redis: Redis): Promise<WorkerStatus> {
       nextTickAt: scheduler.nextAt ? Number(scheduler.nextAt) : null,
       lastError: scheduler.lastError || null,
     },
-    jobs: allJobs().map((j) => {
+    jobs: WORKER_JOBS.map((j) => {
       const last = lastRuns[j.name] ? Number(lastRuns[j.name]) : null;
       return { name: j.name, cadenceMs: j.cadenceMs, lastRunAt: last, nextRunAt: last === null ? null : last + j.cadenceMs };
     }),
   };
 }
+
+export { readTicks, readLastTick } from "@/lib/metrics/worker-ticks";

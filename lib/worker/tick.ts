@@ -6,21 +6,15 @@ import { getAuth } from "@/lib/auth/config";
 import { loadSettings, type Settings } from "@/lib/config/settings";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { extraJobs } from "./jobs";
-import { expiryGuardJob } from "./jobs/expiry-guard";
-import { reclaimJob } from "./jobs/reclaim";
-import { rotationJob } from "./jobs/rotation";
-import { trimJob } from "./jobs/trim";
+import { WORKER_JOBS } from "./jobs";
 import { workerKeys, TICK_HISTORY } from "./keys";
 import { acquireWaiting, INSTANCE_ID, release, renew, type LockHandle } from "./lock";
 import type { JobResult, WorkerJob } from "./types";
 import type { JobRun, TickResult } from "@/lib/contract/worker";
 
-export const BUILTIN_JOBS: readonly WorkerJob[] = [rotationJob, expiryGuardJob, reclaimJob, trimJob];
-
 /** Every job of a tick, in the order they run. */
 export function allJobs(): WorkerJob[] {
-  return [...BUILTIN_JOBS, ...extraJobs];
+  return [...WORKER_JOBS];
 }
 
 export const READ_ONLY_SKIP = "skipped: read-only mode (READ_ONLY=1 or auth.readOnly) changes nothing in the watched streams";

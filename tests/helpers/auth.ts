@@ -6,8 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resetEnvCache } from "@/lib/env";
-import { resetFileConfigCache } from "@/lib/config/load";
+import { resetProcessState } from "@/lib/runtime/state";
 import { SESSION_COOKIE, signValue } from "@/lib/auth/session";
 import type { AuthConfig } from "@/lib/config/schema";
 import { PEER_HEADER, peerKey } from "@/lib/auth/socket";
@@ -21,14 +20,13 @@ export function useConfig(config: { auth?: Partial<AuthConfig> } & Record<string
   const path = join(dir, `config-${n++}.json`);
   writeFileSync(path, JSON.stringify(config));
   process.env.STREAMSCOPE_CONFIG = path;
-  resetEnvCache();
-  resetFileConfigCache();
+  resetProcessState();
   return path;
 }
 
 export function useAppPrefix(prefix: string): void {
   process.env.STREAMSCOPE_PREFIX = prefix;
-  resetEnvCache();
+  resetProcessState();
 }
 
 export function sessionCookieHeader(payload: { u: string; m: "password" | "oidc"; r?: string; ph?: string }, secret = TEST_SESSION_SECRET): string {

@@ -14,7 +14,6 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "GET /api/auth/oidc/callback": "public",
   "GET /api/audit": "admin",
   "GET /api/streams/[key]": "read",
-  // Routes from the other branches, as DESIGN.md's HTTP API names them (unused until merged):
   "GET /api/streams": "read",
   "GET /api/streams/[key]/entries": "read",
   "GET /api/streams/[key]/entries/[id]": "read",

@@ -1,6 +1,6 @@
 /**
  * Every API route in the file system: app/api/**\/route.ts and the HTTP methods it exports.
- * The matrix and fuzz tests iterate over these, so a route added on any branch is covered (and
+ * The matrix and fuzz tests iterate over these, so a new route is covered (and
  * fails until it is listed in ROUTE_PERMISSIONS).
  */
 import { readdirSync, statSync } from "node:fs";

@@ -1,6 +1,6 @@
 import { configFileSchema } from "@/lib/config/schema";
 import type { Settings } from "@/lib/config/settings";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { uniquePrefix } from "./redis";
 
 /** Settings as the loader would produce them from a config file with these sections. */
@@ -14,6 +14,6 @@ export function makeSettings(input: Record<string, unknown> = {}): Settings {
 export function useOwnAppPrefix(name: string): string {
   const prefix = `${uniquePrefix(name)}app:`;
   process.env.STREAMSCOPE_PREFIX = prefix;
-  resetEnvCache();
+  resetProcessState();
   return prefix;
 }

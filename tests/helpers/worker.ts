@@ -1,7 +1,7 @@
 import { beforeAll } from "vitest";
 import { configFileSchema } from "@/lib/config/schema";
 import type { Settings } from "@/lib/config/settings";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { uniquePrefix } from "./redis";
 
 /** Gives this test file its own app prefix (worker lock, tick history, settings). */
@@ -10,7 +10,7 @@ export function withAppPrefix(name: string): { appPrefix: () => string } {
   beforeAll(() => {
     prefix = uniquePrefix(`app-${name}`);
     process.env.STREAMSCOPE_PREFIX = prefix;
-    resetEnvCache();
+    resetProcessState();
   });
   return { appPrefix: () => prefix };
 }

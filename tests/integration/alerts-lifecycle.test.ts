@@ -6,7 +6,7 @@ import { POST as silenceRoute } from "@/app/api/alerts/[id]/silence/route";
 import { POST as evaluateRoute } from "@/app/api/alerts/evaluate/route";
 import { POST as ackRoute } from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
-import { alertsJob } from "@/lib/alerts/job";
+import { alertsJob } from "@/lib/worker/jobs/alerts";
 import { alertKeys, listAlerts, RESOLVED_MAX, silenceAlert } from "@/lib/alerts/store";
 import { WebhookQueue } from "@/lib/alerts/webhook";
 import type { Alert, AlertsResponse, SilenceResponse } from "@/lib/contract/alerts";

@@ -8,7 +8,7 @@ import { POST as loginPOST } from "@/app/api/auth/login/route";
 import { GET as auditGET } from "@/app/api/audit/route";
 import { POST as ackPOST } from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import { auditKey, auditMaxLen, readAudit, recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { hashPassword } from "@/lib/auth/password";
 import { closeRedis } from "@/lib/redis/client";
 import type { AuditEntry, AuditResponse } from "@/lib/contract/audit";
@@ -56,7 +56,7 @@ const ANONYMOUS_AUDIT_MAXLEN = 1000;
 
 beforeAll(async () => {
   process.env.AUDIT_MAXLEN = String(AUDIT_MAXLEN);
-  resetEnvCache();
+  resetProcessState();
   expect([auditMaxLen("main"), auditMaxLen("anonymous")]).toEqual([AUDIT_MAXLEN, ANONYMOUS_AUDIT_MAXLEN]);
   useAppPrefix(`${prefix}app:`);
   const hash = await hashPassword("pw");
@@ -75,7 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env.AUDIT_MAXLEN;
-  resetEnvCache();
+  resetProcessState();
   await cleanPrefix(redis, prefix);
   await closeRedis();
 });

@@ -23,7 +23,7 @@ const PROXY_SECRET = "proxy-secret-0123456789abcdef0123456789";
 const METRICS = "metrics-token-0123456789abcdef0123456789";
 let authConfig: Record<string, unknown>;
 
-// A stand-in mutation route, like the ones the other branches add.
+// A stand-in mutation route.
 const ackRoute = apiRoute({ permission: "operate", action: "ack" }, async () => ({ acked: 3, items: [] }));
 const failingRoute = apiRoute({ permission: "operate", action: "claim" }, async () => {
   throw new Error("boom");

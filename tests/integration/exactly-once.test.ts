@@ -13,7 +13,7 @@ import { POST as deadLetterPOST } from "@/app/api/streams/[key]/groups/[group]/d
 import { POST as deletePOST } from "@/app/api/streams/[key]/groups/[group]/delete/route";
 import { POST as redrivePOST } from "@/app/api/streams/[key]/redrive/route";
 import { ackScript, claimScript, moveScript, publishScript, redriveScript } from "@/lib/actions/scripts";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis, getWriteRedis } from "@/lib/redis/client";
 import { tick } from "@/lib/worker";
 import { callRoute } from "../helpers/route";
@@ -36,7 +36,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy({ port: inject("redisPort") });
   process.env.REDIS_URL = proxy.url;
   process.env.STREAMSCOPE_PREFIX = `${prefix}app:`;
-  resetEnvCache();
+  resetProcessState();
   await closeRedis();
 });
 

@@ -4,7 +4,7 @@ import { GET as groupHistoryRoute } from "@/app/api/streams/[key]/groups/[group]
 import { GET as profileRoute } from "@/app/api/streams/[key]/groups/[group]/pending-profile/route";
 import { GET as ratesRoute } from "@/app/api/history/rates/route";
 import type { HistoryResponse, PendingProfileResponse, RatesResponse } from "@/lib/contract/history";
-import { historyJob } from "@/lib/history/job";
+import { historyJob } from "@/lib/worker/jobs/history";
 import { sampleHistory } from "@/lib/history/sampler";
 import { historyKeys, readSamples } from "@/lib/history/store";
 import { closeRedis } from "@/lib/redis/client";

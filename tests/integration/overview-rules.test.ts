@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invalidateSettingsCache } from "@/lib/config/settings";
-import { resetFileConfigCache } from "@/lib/config/load";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis, getRedis } from "@/lib/redis/client";
 import { summarizeOverview } from "@/lib/streams/summary";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -26,8 +25,7 @@ beforeAll(() => {
   process.env.STREAMSCOPE_CONFIG = file;
   // An app prefix of this file's own, so settings saved in Redis by other test files do not apply here.
   process.env.STREAMSCOPE_PREFIX = `${prefix}app:`;
-  resetEnvCache();
-  resetFileConfigCache();
+  resetProcessState();
   invalidateSettingsCache();
 });
 
@@ -36,8 +34,7 @@ afterAll(async () => {
   process.env.STREAMSCOPE_PREFIX = saved.appPrefix;
   if (saved.config === undefined) delete process.env.STREAMSCOPE_CONFIG;
   if (saved.appPrefix === undefined) delete process.env.STREAMSCOPE_PREFIX;
-  resetEnvCache();
-  resetFileConfigCache();
+  resetProcessState();
   invalidateSettingsCache();
   rmSync(dir, { recursive: true, force: true });
   await cleanPrefix(redis, prefix);

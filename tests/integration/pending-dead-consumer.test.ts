@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as groupGET } from "@/app/api/streams/[key]/groups/[group]/route";
-import { resetFileConfigCache } from "@/lib/config/load";
 import { invalidateSettingsCache } from "@/lib/config/settings";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { deadLetterPending } from "@/lib/actions/pending-actions";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { getGroupDetail, toConsumerRow } from "@/lib/pending/group";
@@ -26,8 +25,7 @@ beforeAll(() => {
     JSON.stringify({ groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 400, deadLetter: "<stream>:parked" }] }),
   );
   process.env.STREAMSCOPE_CONFIG = file;
-  resetEnvCache();
-  resetFileConfigCache();
+  resetProcessState();
   invalidateSettingsCache();
 });
 
@@ -35,8 +33,7 @@ afterAll(async () => {
   await cleanPrefix(redis, prefix);
   await closeRedis();
   delete process.env.STREAMSCOPE_CONFIG;
-  resetEnvCache();
-  resetFileConfigCache();
+  resetProcessState();
   rmSync(dir, { recursive: true, force: true });
 });
 

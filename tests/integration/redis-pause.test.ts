@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import Redis from "ioredis";
 import { POST as ackPOST } from "@/app/api/streams/[key]/groups/[group]/ack/route";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis } from "@/lib/redis/client";
 import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
 import { callRoute } from "../helpers/route";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
   process.env.REDIS_URL = proxy.url;
   process.env.REDIS_COMMAND_TIMEOUT_MS = String(TIMEOUT_MS);
-  resetEnvCache();
+  resetProcessState();
   await closeRedis();
 });
 
@@ -34,7 +34,7 @@ afterAll(async () => {
   process.env.REDIS_URL = saved.url;
   if (saved.timeout === undefined) delete process.env.REDIS_COMMAND_TIMEOUT_MS;
   else process.env.REDIS_COMMAND_TIMEOUT_MS = saved.timeout;
-  resetEnvCache();
+  resetProcessState();
   redis.disconnect();
   await proxy.close();
   await server.stop();

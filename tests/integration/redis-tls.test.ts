@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as getEntries } from "@/app/api/streams/[key]/entries/route";
-import { getEnv, resetEnvCache } from "@/lib/env";
+import { getEnv } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis, getRedis, getWriteRedis } from "@/lib/redis/client";
 import { redisTlsOptions } from "@/lib/redis/tls";
 import type { PrivateRedis } from "@/scripts/lib/redis-server";
@@ -29,7 +30,7 @@ async function use(env: Record<string, string | undefined>): Promise<void> {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  resetEnvCache();
+  resetProcessState();
 }
 
 async function timedHealth(): Promise<{ ms: number; status: number; body: Health }> {
@@ -57,7 +58,7 @@ describe.skipIf("skip" in binary)("Redis over TLS", () => {
   afterAll(async () => {
     await use({});
     process.env.REDIS_URL = saved.REDIS_URL;
-    resetEnvCache();
+    resetProcessState();
     await Promise.all([open?.stop(), mutual?.stop(), named?.stop()]);
     files?.cleanup();
   });
@@ -158,7 +159,7 @@ describe.skipIf("skip" in binary)("TLS variables, checked at start", () => {
   afterAll(async () => {
     await use({});
     process.env.REDIS_URL = saved.REDIS_URL;
-    resetEnvCache();
+    resetProcessState();
     files?.cleanup();
   });
 

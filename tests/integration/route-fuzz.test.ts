@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { GET as auditGET } from "@/app/api/audit/route";
 import { hashPassword } from "@/lib/auth/password";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -165,7 +165,7 @@ afterAll(async () => {
   await cleanPrefix(redis, prefix);
   if (savedMatch === undefined) delete process.env.WORKER_MATCH;
   else process.env.WORKER_MATCH = savedMatch;
-  resetEnvCache();
+  resetProcessState();
 });
 
 describe("fuzzing every route", () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/token-hash";
 import { alertKeys } from "@/lib/alerts/store";
 import { closeRedis } from "@/lib/redis/client";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { invalidateSettingsCache } from "@/lib/config/settings";
 import { tick } from "@/lib/worker";
 import { SCOPED_DETAILS_NOTE } from "@/lib/worker/status";
@@ -48,7 +48,7 @@ async function seed(key: string) {
 beforeAll(async () => {
   useAppPrefix(`${prefix}app:`);
   process.env.WORKER_MATCH = `${prefix}*`;
-  resetEnvCache();
+  resetProcessState();
   useConfig({
     auth: {
       tokens: [
@@ -68,7 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env.WORKER_MATCH;
-  resetEnvCache();
+  resetProcessState();
   await cleanPrefix(redis, prefix);
   await closeRedis();
 });

@@ -10,7 +10,7 @@ import { GET as auditGET } from "@/app/api/audit/route";
 import { GET as meGET } from "@/app/api/auth/me/route";
 import { createLogger, log } from "@/lib/log";
 import { closeRedis } from "@/lib/redis/client";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
 import { callRoute } from "../helpers/route";
 import { useConfig } from "../helpers/auth";
@@ -43,14 +43,14 @@ afterAll(async () => {
   vi.restoreAllMocks();
   await closeRedis();
   process.env.REDIS_URL = originalUrl;
-  resetEnvCache();
+  resetProcessState();
   await server?.stop();
 });
 
 async function withRedisUrl(url: string) {
   await closeRedis();
   process.env.REDIS_URL = url;
-  resetEnvCache();
+  resetProcessState();
 }
 
 describe("the Redis password", () => {

@@ -11,7 +11,7 @@ import { POST as loginPOST } from "@/app/api/auth/login/route";
 import { POST as logoutPOST } from "@/app/api/auth/logout/route";
 import { GET as meGET } from "@/app/api/auth/me/route";
 import { GET as healthGET } from "@/app/api/health/route";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { POST as ackPOST } from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/token-hash";
@@ -235,7 +235,7 @@ describe("GET /api/health with a wrong Redis password", () => {
     url.password = "wrong-password";
     await closeRedis();
     process.env.REDIS_URL = url.href;
-    resetEnvCache();
+    resetProcessState();
     try {
       const res = await callRoute<{ status: string; error: { code: string } }>(healthGET as never, "/api/health");
       expect(res.status).toBe(503);
@@ -243,7 +243,7 @@ describe("GET /api/health with a wrong Redis password", () => {
     } finally {
       await closeRedis();
       process.env.REDIS_URL = original;
-      resetEnvCache();
+      resetProcessState();
       await redis.call("ACL", "DELUSER", user);
     }
   });

@@ -3,7 +3,7 @@ import { GET as listRoute } from "@/app/api/streams/route";
 import { GET as detailRoute } from "@/app/api/streams/[key]/route";
 import { GET as overviewRoute } from "@/app/api/overview/route";
 import type { OverviewSummary, StreamDetail, StreamsListResponse } from "@/lib/contract/streams";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { appKey } from "@/lib/redis/app-keys";
 import { closeRedis, getRedis } from "@/lib/redis/client";
 import { freePort } from "@/scripts/lib/redis-server";
@@ -143,7 +143,7 @@ describe("Redis down", () => {
   it("every route answers 503 REDIS_UNAVAILABLE, and works again once Redis is back", async () => {
     const saved = process.env.REDIS_URL;
     process.env.REDIS_URL = `redis://127.0.0.1:${await freePort()}`;
-    resetEnvCache();
+    resetProcessState();
     await closeRedis();
     try {
       for (const [handler, path, params] of [
@@ -157,7 +157,7 @@ describe("Redis down", () => {
       }
     } finally {
       process.env.REDIS_URL = saved;
-      resetEnvCache();
+      resetProcessState();
       await closeRedis();
     }
     const ok = await callRoute(listRoute as never, "/api/streams", { query: { match: `${prefix}none*` } });

@@ -3,13 +3,13 @@ import {
   alertId,
   deadLetterGlobs,
   evaluateGroup,
-  familyMatcher,
   groupLink,
   hasUnprocessed,
   resolveAlertThresholds,
   ALERT_DEFAULTS,
 } from "@/lib/alerts/rules";
 import type { GroupSnapshot, StreamSnapshot } from "@/lib/alerts/snapshot";
+import { familyMatcher } from "@/lib/streams/families";
 
 const group = (over: Partial<GroupSnapshot> = {}): GroupSnapshot => ({
   name: "g",

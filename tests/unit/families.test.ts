@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StreamRow } from "@/lib/contract/streams";
-import { familyOfKey, familyTotals, groupFamilies, parseDateSuffix } from "@/lib/streams/families";
+import { familyMatcher, familyOfKey, familyTotals, groupFamilies, parseDateSuffix } from "@/lib/streams/families";
+import { periodOfKey } from "@/lib/streams/family-periods";
 
 function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
   return {
@@ -121,5 +122,25 @@ describe("groupFamilies", () => {
       lag: 0,
     });
     expect(familyTotals([row("a", { lag: null, lagUnknown: true })])).toMatchObject({ lag: null, lagUnknown: true });
+  });
+});
+
+describe("one family-pattern parser", () => {
+  it("the overview, the worker's periods and the alert rules agree on membership", () => {
+    const cases: [string, string][] = [
+      ["orders_<yyyyMMddHH>", "orders_2026112523"],
+      ["orders_<yyyyMMddHH>", "orders_2026112524"],
+      ["orders_<yyyyMMddHH>", "orders_2026022900"],
+      ["orders_<yyyyMMddHH>", "xorders_2026112523"],
+      ["{eu}.daily.<yyyyMMdd>", "{eu}.daily.20261125"],
+      ["a*[b]_<yyyyMMdd>", "a*[b]_20261125"],
+      ["a*[b]_<yyyyMMdd>", "aX[b]_20261125"],
+      ["x:<yyyyMMdd>:in", "x:20261131:in"],
+    ];
+    for (const [pattern, key] of cases) {
+      const member = familyMatcher(pattern)(key);
+      expect(familyOfKey(key, [pattern])?.pattern === pattern, `${pattern} ${key}`).toBe(member);
+      expect(periodOfKey(pattern, key) !== null, `${pattern} ${key}`).toBe(member);
+    }
   });
 });

@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import type { FamilyConfig } from "@/lib/config/schema";
 import { globMatch } from "@/lib/glob";
 import { scanAllKeys } from "@/lib/redis/keyspace";
-import { familyScanMatch, periodOfKey, periodsFrom } from "../period";
+import { familyScanMatch, periodOfKey, periodsFrom } from "@/lib/streams/family-periods";
 import { LuaScript } from "@/lib/redis/lua";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
 import { pipelineForKeys } from "@/lib/redis/keyspace";

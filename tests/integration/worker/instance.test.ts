@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import { afterAll, expect, it, vi } from "vitest";
 import { GET as workerGET, POST as workerPOST } from "@/app/api/worker/route";
 import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis } from "@/lib/redis/client";
 import { INSTANCE_ID } from "@/lib/worker/lock";
 import { readTicks } from "@/lib/worker/status";
@@ -23,14 +23,14 @@ afterAll(async () => {
   process.env.WORKER = "off";
   delete process.env.WORKER_INTERVAL_MS;
   delete process.env.WORKER_MATCH;
-  resetEnvCache();
+  resetProcessState();
   await closeRedis();
 });
 
 it("the route's ticks, the scheduler's ticks (another module copy) and GET /api/worker name one instance", async () => {
   expect(INSTANCE_ID).toContain(`${hostname()}:${process.pid}:`);
   process.env.WORKER_MATCH = `${uniquePrefix("inst")}*`;
-  resetEnvCache();
+  resetProcessState();
 
   const status = await callRoute<WorkerStatus>(workerGET as Handler, "/api/worker");
   expect(status.status).toBe(200);
@@ -47,7 +47,7 @@ it("the route's ticks, the scheduler's ticks (another module copy) and GET /api/
   const { startScheduler } = await import("@/lib/worker/scheduler");
   process.env.WORKER = "on";
   process.env.WORKER_INTERVAL_MS = "1000";
-  resetEnvCache();
+  resetProcessState();
   const handle = startScheduler();
   try {
     let ticks: TickResult[] = [];

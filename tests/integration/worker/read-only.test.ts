@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { READ_ONLY_SKIP, tick } from "@/lib/worker/tick";
 import { useConfig } from "../../helpers/auth";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
@@ -10,7 +10,7 @@ withAppPrefix("readonly");
 
 afterEach(() => {
   delete process.env.READ_ONLY;
-  resetEnvCache();
+  resetProcessState();
 });
 afterAll(() => useConfig({}));
 
@@ -41,7 +41,7 @@ describe.each([
     await seed(key);
     await sleep(150);
     enable();
-    resetEnvCache();
+    resetProcessState();
     const result = await tick({ redis, forced: true, keyMatch: `${p}*`, settings: settingsFor(p) });
 
     expect(await redis.xlen(key)).toBe(300);

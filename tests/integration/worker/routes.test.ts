@@ -6,9 +6,8 @@ import { GET as getWorker, POST as postWorker } from "@/app/api/worker/route";
 import { GET as getSettings, PUT as putSettings } from "@/app/api/settings/route";
 import type { SettingsResponse } from "@/lib/contract/settings";
 import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
-import { resetFileConfigCache } from "@/lib/config/load";
 import { invalidateSettingsCache } from "@/lib/config/settings";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis } from "@/lib/redis/client";
 import { workerKeys } from "@/lib/worker/keys";
 import { callRoute } from "../../helpers/route";
@@ -32,16 +31,14 @@ beforeAll(() => {
   process.env.STREAMSCOPE_CONFIG = file;
   // Other test files share this Redis: the ticks of this file only look at its own keys.
   process.env.WORKER_MATCH = `${streamPrefix}*`;
-  resetEnvCache();
-  resetFileConfigCache();
+  resetProcessState();
   invalidateSettingsCache();
 });
 afterAll(async () => {
   await closeRedis();
   delete process.env.STREAMSCOPE_CONFIG;
   delete process.env.WORKER_MATCH;
-  resetEnvCache();
-  resetFileConfigCache();
+  resetProcessState();
 });
 
 describe("/api/worker", () => {

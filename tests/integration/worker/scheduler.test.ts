@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/lib/env";
+import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis } from "@/lib/redis/client";
 import { freePort } from "@/scripts/lib/redis-server";
 import { startScheduler } from "@/lib/worker/scheduler";
@@ -13,14 +13,14 @@ const realUrl = process.env.REDIS_URL!;
 
 function env(vars: Record<string, string>) {
   Object.assign(process.env, vars);
-  resetEnvCache();
+  resetProcessState();
 }
 
 afterEach(async () => {
   env({ WORKER: "off", REDIS_URL: realUrl });
   delete process.env.WORKER_MATCH;
   delete process.env.WORKER_INTERVAL_MS;
-  resetEnvCache();
+  resetProcessState();
   await closeRedis();
 });
 

@@ -146,13 +146,11 @@ describe("tick with a broken config file", () => {
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const { resetFileConfigCache } = await import("@/lib/config/load");
-    const { resetEnvCache } = await import("@/lib/env");
+    const { resetProcessState } = await import("@/lib/runtime/state");
     const file = join(mkdtempSync(join(tmpdir(), "ss-bad-")), "config.json");
     writeFileSync(file, JSON.stringify({ worker: { guardWindowMs: "ten minutes" }, families: [{ name: "x", pattern: "x_<yyyyMMdd>", ttl: 5 }] }));
     process.env.STREAMSCOPE_CONFIG = file;
-    resetEnvCache();
-    resetFileConfigCache();
+    resetProcessState();
     try {
       const res = await tick({ redis, forced: true });
       expect(res.status).toBe("error");
@@ -162,8 +160,7 @@ describe("tick with a broken config file", () => {
       expect((await readLastTick(redis))?.message).toBe(res.message);
     } finally {
       delete process.env.STREAMSCOPE_CONFIG;
-      resetEnvCache();
-      resetFileConfigCache();
+      resetProcessState();
     }
   });
 });

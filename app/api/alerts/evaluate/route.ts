@@ -1,4 +1,4 @@
-import { alertsJob } from "@/lib/alerts/job";
+import { alertsJob } from "@/lib/worker/jobs/alerts";
 import type { EvaluateResponse } from "@/lib/contract/alerts";
 import { getSettings } from "@/lib/config/settings";
 import { apiRoute } from "@/lib/http/route";

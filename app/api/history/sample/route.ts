@@ -1,5 +1,5 @@
 import { getSettings } from "@/lib/config/settings";
-import { historyJob } from "@/lib/history/job";
+import { historyJob } from "@/lib/worker/jobs/history";
 import { apiRoute } from "@/lib/http/route";
 import { redisForRequest } from "@/lib/redis/client";
 

@@ -1,6 +1,7 @@
 import "server-only";
-import type { JobContext, WorkerJob } from "@/lib/worker/types";
-import { evaluateAlerts } from "./evaluate";
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import type { WorkerJob } from "../types";
+import { keyMatchOf } from "./key-match";
 
 /** The worker job: evaluates the alert rules; webhook deliveries go out in the background. */
 export const alertsJob: WorkerJob = {
@@ -25,9 +26,3 @@ export const alertsJob: WorkerJob = {
     };
   },
 };
-
-/** feat/worker's JobContext adds an optional `keyMatch` glob (tests, benches); honour it when present. */
-export function keyMatchOf(ctx: JobContext): string | undefined {
-  const match = (ctx as JobContext & { keyMatch?: unknown }).keyMatch;
-  return typeof match === "string" && match !== "*" ? match : undefined;
-}

@@ -1,7 +1,7 @@
 import "server-only";
-import type { WorkerJob } from "@/lib/worker/types";
-import { keyMatchOf } from "@/lib/alerts/job";
-import { sampleHistory } from "./sampler";
+import { sampleHistory } from "@/lib/history/sampler";
+import type { WorkerJob } from "../types";
+import { keyMatchOf } from "./key-match";
 
 /**
  * The worker job: samples every stream and group into bounded history. Its cadence is the

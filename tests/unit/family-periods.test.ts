@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { familyScanMatch, memberKey, periodAt, periodOfKey, periodsFrom } from "@/lib/worker/period";
+import { familyScanMatch, memberKey, periodAt, periodOfKey, periodsFrom } from "@/lib/streams/family-periods";
 import { globMatch } from "@/lib/glob";
 
 const at = (iso: string) => Date.parse(iso);

@@ -2,13 +2,12 @@
  * Family periods: which key a family pattern gives for an instant, when that period ends, and
  * the reverse (a member key back to its period). Pure; time zones via Intl.DateTimeFormat.
  */
+import { familyMemberKey, matchFamilyKey, parseFamilyPattern, patternFormat } from "./families";
+
 export type PeriodUnit = "hour" | "day";
 
-const HOUR_TOKEN = "<yyyyMMddHH>";
-const DAY_TOKEN = "<yyyyMMdd>";
-
 export function periodUnit(pattern: string): PeriodUnit {
-  return pattern.includes(HOUR_TOKEN) ? "hour" : "day";
+  return patternFormat(pattern) === "yyyyMMddHH" ? "hour" : "day";
 }
 
 interface LocalParts {
@@ -92,7 +91,8 @@ function labelOf(p: LocalParts, unit: PeriodUnit): string {
 }
 
 export function memberKey(pattern: string, label: string): string {
-  return pattern.split(periodUnit(pattern) === "hour" ? HOUR_TOKEN : DAY_TOKEN).join(label);
+  const family = parseFamilyPattern(pattern);
+  return family ? familyMemberKey(family, label) : pattern;
 }
 
 function periodFromParts(pattern: string, p: LocalParts, timeZone: string): Period {
@@ -130,36 +130,24 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
-function escapeRe(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-
 /** A SCAN MATCH pattern that finds every member of a family. */
 export function familyScanMatch(pattern: string): string {
   const unit = periodUnit(pattern);
-  const token = unit === "hour" ? HOUR_TOKEN : DAY_TOKEN;
   const digits = "[0-9]".repeat(unit === "hour" ? 10 : 8);
-  return pattern.split(token).map(escapeGlob).join(digits);
+  const family = parseFamilyPattern(pattern);
+  return family ? family.pieces.map(escapeGlob).join(digits) : escapeGlob(pattern);
 }
 
 /** The period a member key belongs to, or null when the key is not a member (or not a real date). */
 export function periodOfKey(pattern: string, key: string, timeZone = "UTC"): Period | null {
-  const unit = periodUnit(pattern);
-  const token = unit === "hour" ? HOUR_TOKEN : DAY_TOKEN;
-  const re = new RegExp(`^${pattern.split(token).map(escapeRe).join(unit === "hour" ? "(\\d{10})" : "(\\d{8})")}$`, "u");
-  const m = re.exec(key);
-  if (!m) return null;
-  const label = m[1]!;
+  const family = parseFamilyPattern(pattern);
+  const label = family && matchFamilyKey(family, key);
+  if (!label) return null;
   const parts: LocalParts = {
     y: Number(label.slice(0, 4)),
     mo: Number(label.slice(4, 6)),
     d: Number(label.slice(6, 8)),
-    h: unit === "hour" ? Number(label.slice(8, 10)) : 0,
+    h: label.length === 10 ? Number(label.slice(8, 10)) : 0,
   };
-  const check = new Date(Date.UTC(parts.y, parts.mo - 1, parts.d, parts.h));
-  if (check.getUTCFullYear() !== parts.y || check.getUTCMonth() !== parts.mo - 1 || check.getUTCDate() !== parts.d || check.getUTCHours() !== parts.h) {
-    return null;
-  }
-  for (let i = 1; i < m.length; i++) if (m[i] !== label) return null;
   return periodFromParts(pattern, parts, timeZone);
 }

@@ -1,0 +1,12 @@
+import { alertsJob } from "./alerts";
+import { expiryGuardJob } from "./expiry-guard";
+import { historyJob } from "./history";
+import { reclaimJob } from "./reclaim";
+import { rotationJob } from "./rotation";
+import { trimJob } from "./trim";
+import type { WorkerJob } from "../types";
+
+/** Every job of a tick, in the order they run: the ones changing streams first, then history and alerts. */
+export const WORKER_JOBS: readonly WorkerJob[] = [rotationJob, expiryGuardJob, reclaimJob, trimJob, historyJob, alertsJob];
+
+export { alertsJob, expiryGuardJob, historyJob, reclaimJob, rotationJob, trimJob };
