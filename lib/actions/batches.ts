@@ -2,9 +2,8 @@ import "server-only";
 import type Redis from "ioredis";
 import { ACTION_BATCH, type ActionItem, type ItemOutcome, type PendingFilter } from "@/lib/contract/pending";
 import { badRequest } from "@/lib/errors";
-import { filterCursor, matchesFilter, pelPages } from "@/lib/pending/pel";
+import { filterCursor, matchesFilter, pelCursor, pelPages, readPelPages } from "@/lib/pending/pel";
 import { normalizeId } from "@/lib/streams/ids";
-import { parsePendingRange } from "@/lib/streams/xinfo";
 
 /**
  * The one path of a bulk action: resolve the targets (named ids, or the PEL entries matching a
@@ -116,7 +115,7 @@ export async function* targetPages(redis: Redis, stream: string, group: string, 
 export async function runBatches(pages: AsyncIterable<string[]>, script: BatchScript, detail: boolean): Promise<Tally> {
   const tally: Tally = { ok: 0, skipped: 0, deleted: 0, ...(detail ? { items: [] } : {}) };
   for await (const ids of pages) {
-    const results = await Promise.all(chunks(ids, script.batchSize).map((batch) => script.run(batch, detail)));
+    const results = await Promise.all(chunks(ids, Math.min(script.batchSize, ACTION_BATCH)).map((batch) => script.run(batch, detail)));
     for (const r of results) {
       tally.ok += r.ok;
       tally.skipped += r.skipped;
@@ -128,8 +127,8 @@ export async function runBatches(pages: AsyncIterable<string[]>, script: BatchSc
 }
 
 /**
- * The dry run: how many targets are pending now and pass the filter. Named ids are looked up one
- * by one (pipelined); a filter counts the matches of the same PEL pages an action would act on.
+ * The dry run: how many targets are pending now and pass the filter. Named ids are looked up as
+ * one-id PEL pages (pipelined); a filter counts the matches of the PEL pages an action acts on.
  */
 export async function countTargets(redis: Redis, stream: string, group: string, targets: Targets): Promise<number> {
   let matched = 0;
@@ -138,13 +137,11 @@ export async function countTargets(redis: Redis, stream: string, group: string, 
     return matched;
   }
   for (const batch of chunks(normalizeIds(targets.ids))) {
-    const pipe = redis.pipeline();
-    for (const id of batch) pipe.call("XPENDING", stream, group, id, id, 1);
-    for (const [err, reply] of (await pipe.exec()) ?? []) {
-      if (err) throw err;
-      const row = parsePendingRange(reply)[0];
-      if (row && matchesFilter(row, targets.filter)) matched += 1;
-    }
+    const rows = await readPelPages(
+      redis,
+      batch.map((id) => ({ cursor: pelCursor(stream, group, { start: id, end: id }), count: 1 })),
+    );
+    for (const [row] of rows) if (row && matchesFilter(row, targets.filter)) matched += 1;
   }
   return matched;
 }
