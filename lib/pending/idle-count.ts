@@ -29,8 +29,8 @@ export interface IdleCount {
 
 /**
  * Counts each group's pending entries idle at least `minIdleMs`, with bounded work: the PEL is
- * read with plain `XPENDING key group start end <n>` (n <= 1000), groups pipelined, and the idle
- * filter applied here. XPENDING's IDLE option is not used: it skips non-matching entries without
+ * read by the PEL pager (plain `XPENDING key group start end <n>`, n <= 1000), groups pipelined,
+ * and the idle filter applied here. XPENDING's IDLE option is not used: it skips non-matching entries without
  * counting them against COUNT, so on a huge fresh PEL one call walks everything.
  * At most `perGroupBudget` entries are read per group and `totalBudget` over all groups (in
  * target order); a group cut short reports `complete: false` and its count is a lower bound.

@@ -50,8 +50,8 @@ export function matchesFilter(row: PendingEntry, filter: PendingFilter): boolean
 }
 
 /** The cursor of a filter's PEL range (ids and consumer go to XPENDING). */
-export function filterCursor(stream: string, group: string, filter: PendingFilter, start?: string): PelCursor {
-  return pelCursor(stream, group, { start: start ?? filter.minId, end: filter.maxId, consumer: filter.consumer });
+export function filterCursor(stream: string, group: string, filter: PendingFilter): PelCursor {
+  return pelCursor(stream, group, { start: filter.minId, end: filter.maxId, consumer: filter.consumer });
 }
 
 const clampCount = (count: number) => Math.min(Math.max(1, count), MAX_PENDING_PAGE);

@@ -81,7 +81,7 @@ export async function readConsumersMany(redis: Redis, targets: readonly Consumer
   }
 
   for (let open = walks; open.length > 0; open = open.filter((w) => !w.done)) {
-    // A group that vanished meanwhile reads as an empty PEL.
+    // Any reply error (the group vanished meanwhile) reads as an empty PEL.
     const pages = await readPelPages(
       redis,
       open.map((w) => ({ cursor: w.cursor, count: MAX_PENDING_PAGE })),
