@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   WRONG_TYPE: 409,
   CONFLICT: 409,
+  /** A requeue on a stream read by several groups, without `allGroups: true` (JS and the move script). */
+  REQUEUE_NEEDS_ALL_GROUPS: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,

@@ -1,4 +1,5 @@
 /** What the operator asked for, and the request body it becomes. Pure; tested. */
+import { ApiError } from "@/lib/client/fetcher";
 import type { PendingAction, PendingFilter } from "@/lib/contract/pending";
 
 export type ActionTarget = { kind: "ids"; ids: string[] } | { kind: "filter"; filter: PendingFilter; description: string };
@@ -55,7 +56,7 @@ export function minIdleOf(rows: readonly { idleMs: number }[]): number {
   return rows.length === 0 ? 0 : Math.min(...rows.map((r) => r.idleMs));
 }
 
-/** The server refused a requeue because the stream has several groups. */
+/** The server refused a requeue because the stream has several groups (the dialog offers allGroups or a claim). */
 export function isAllGroupsRefusal(error: unknown): boolean {
-  return error instanceof Error && /allGroups|several groups|other groups|every group/i.test(error.message);
+  return error instanceof ApiError && error.code === "REQUEUE_NEEDS_ALL_GROUPS";
 }

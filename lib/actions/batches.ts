@@ -2,16 +2,43 @@ import "server-only";
 import type Redis from "ioredis";
 import { ACTION_BATCH, type ActionItem, type ItemOutcome, type PendingFilter } from "@/lib/contract/pending";
 import { badRequest } from "@/lib/errors";
+import { filterCursor, matchesFilter, pelCursor, pelPages, readPelPages } from "@/lib/pending/pel";
 import { normalizeId } from "@/lib/streams/ids";
-import { scanPel, type PelChunk } from "@/lib/pending/scan";
-import { parsePendingRange } from "@/lib/streams/xinfo";
 
-/** Outcome counts of an action; `items` only for `{ids}` requests. */
+/**
+ * The one path of a bulk action: resolve the targets (named ids, or the PEL entries matching a
+ * filter, paged by the PEL pager) -> batches of at most ACTION_BATCH ids -> one script call per
+ * batch -> one Tally. Each script re-checks per id, atomically, that the id is still pending
+ * (and still matches the filter), so repeated or concurrent requests touch each message once.
+ */
+
+/** What a script call, or a whole action, did. `items` (one per id) only for `{ids}` targets. */
 export interface Tally {
   ok: number;
   skipped: number;
   deleted: number;
   items?: ActionItem[];
+}
+
+/** An action's script, called once per batch. */
+export interface BatchScript {
+  /**
+   * Ids per call, at most ACTION_BATCH: small enough that no call keeps Redis busy for long (each
+   * id costs a few commands inside the script); the calls of one page are sent together.
+   */
+  batchSize: number;
+  /** One script call; with `detail`, the tally carries one item per id. */
+  run(ids: string[], detail: boolean): Promise<Tally>;
+}
+
+/**
+ * What an action acts on: the named `ids` (each reported back) when given, else every pending
+ * entry in the filter's range. Either way only entries still pending and passing `filter` are
+ * acted on: dry runs count with it and every script call re-checks it per id.
+ */
+export interface Targets {
+  ids?: readonly string[];
+  filter: PendingFilter;
 }
 
 /** Canonical `ms-seq` ids, duplicates dropped (a script must never see an id twice). */
@@ -26,13 +53,6 @@ export function normalizeIds(ids: readonly string[]): string[] {
   }
   return [...out];
 }
-
-/**
- * Ids per script call. Well under ACTION_BATCH (500) so that no single call keeps Redis busy
- * for long (each id costs a few lookups inside the script); the calls of one PEL page are sent
- * together, so throughput does not suffer.
- */
-export const SCRIPT_BATCH = 100;
 
 export function chunks<T>(list: readonly T[], size = ACTION_BATCH): T[][] {
   const out: T[][] = [];
@@ -53,114 +73,75 @@ export function toItems(ids: readonly string[], reply: unknown): ActionItem[] {
   });
 }
 
-/** What one batch call did: counts, and per-id items when the call reports them. */
-export interface BatchResult {
-  ok: number;
-  skipped: number;
-  deleted: number;
-  items?: ActionItem[];
-}
-
-export function fromItems(items: ActionItem[]): BatchResult {
-  const r: BatchResult = { ok: 0, skipped: 0, deleted: 0, items };
-  for (const item of items) r[item.outcome] += 1;
-  return r;
-}
-
-export type BatchRunner = ((ids: string[], detail: boolean) => Promise<BatchResult>) & {
-  /** Ids per call when the runner's script does more per id than SCRIPT_BATCH allows for. */
-  batchSize?: number;
-};
-
-function add(t: Tally, r: BatchResult): void {
-  t.ok += r.ok;
-  t.skipped += r.skipped;
-  t.deleted += r.deleted;
-  if (t.items && r.items) t.items.push(...r.items);
-}
-
-/** Sends the batches of one group of ids together (one round trip), keeping their order. */
-async function runBatches(ids: readonly string[], run: BatchRunner, detail: boolean, tally: Tally): Promise<void> {
-  const results = await Promise.all(chunks(ids, run.batchSize ?? SCRIPT_BATCH).map((batch) => run(batch, detail)));
-  for (const r of results) add(tally, r);
-}
-
-/** Runs a batch function over named ids, keeping every item. */
-export async function runOnIds(ids: readonly string[], run: BatchRunner): Promise<Tally> {
-  const tally: Tally = { ok: 0, skipped: 0, deleted: 0, items: [] };
-  for (const group of chunks(normalizeIds(ids), ACTION_BATCH * 2)) await runBatches(group, run, true, tally);
-  return tally;
-}
-
-/**
- * Runs a batch function over every PEL entry matching the filter: pages the PEL in bounded
- * chunks and acts on each page's matches in script calls of SCRIPT_BATCH ids. The next page is
- * read while a page's batches run. Counts only (no items).
- */
-export async function runOnFilter(
-  redis: Redis,
-  stream: string,
-  group: string,
-  filter: PendingFilter,
-  run: BatchRunner,
-): Promise<Tally> {
-  const tally: Tally = { ok: 0, skipped: 0, deleted: 0 };
-  const pages = scanPel(redis, stream, group, filter);
-  // The next page is read while this page's batches run: it may fail before it is awaited (or
-  // never be awaited when a batch fails), so it carries a handler from the start.
-  const prefetch = (): Promise<IteratorResult<PelChunk>> => {
-    const next = pages.next();
-    next.catch(() => undefined);
-    return next;
-  };
-  let next = prefetch();
-  for (;;) {
-    const page = await next;
-    if (page.done) break;
-    next = prefetch();
-    await runBatches(
-      page.value.matched.map((r) => r.id),
-      run,
-      false,
-      tally,
-    );
-  }
-  return tally;
-}
-
-/** How many of the named ids are pending now (and pass the filter): the `{ids}` dry run. */
-export async function countPendingIds(
-  redis: Redis,
-  stream: string,
-  group: string,
-  ids: readonly string[],
-  filter: PendingFilter = {},
-): Promise<number> {
-  let matched = 0;
-  for (const batch of chunks(normalizeIds(ids))) {
-    const pipe = redis.pipeline();
-    for (const id of batch) pipe.call("XPENDING", stream, group, id, id, 1);
-    for (const [err, reply] of (await pipe.exec()) ?? []) {
-      if (err) throw err;
-      const row = parsePendingRange(reply)[0];
-      if (!row) continue;
-      if (filter.consumer !== undefined && row.consumer !== filter.consumer) continue;
-      if (filter.minIdleMs !== undefined && row.idleMs < filter.minIdleMs) continue;
-      if (filter.minDeliveries !== undefined && row.deliveries < filter.minDeliveries) continue;
-      matched += 1;
-    }
-  }
-  return matched;
-}
-
-/** How many PEL entries match the filter: the `{filter}` dry run (bounded chunks). */
-export async function countFilterMatches(redis: Redis, stream: string, group: string, filter: PendingFilter): Promise<number> {
-  let matched = 0;
-  for await (const chunk of scanPel(redis, stream, group, filter)) matched += chunk.matched.length;
-  return matched;
+export function tallyOf(items: ActionItem[]): Tally {
+  const t: Tally = { ok: 0, skipped: 0, deleted: 0, items };
+  for (const item of items) t[item.outcome] += 1;
+  return t;
 }
 
 /** Script arguments re-checking the filter per id inside the script ('' / 0 = no condition). */
 export function filterArgs(filter: PendingFilter): [string, number, number] {
   return [filter.consumer ?? "", filter.minIdleMs ?? 0, filter.minDeliveries ?? 0];
+}
+
+/**
+ * The target ids, a page at a time: named ids in pages of 2 × ACTION_BATCH; for a filter, the
+ * matching ids of each PEL page. The next PEL page is read while the caller acts on this one.
+ */
+export async function* targetPages(redis: Redis, stream: string, group: string, targets: Targets): AsyncGenerator<string[]> {
+  if (targets.ids) {
+    yield* chunks(normalizeIds(targets.ids), ACTION_BATCH * 2);
+    return;
+  }
+  const { filter } = targets;
+  const pages = pelPages(redis, filterCursor(stream, group, filter));
+  // The read-ahead may fail before it is awaited (or never be awaited when a batch fails), so it
+  // carries a handler from the start.
+  const readAhead = () => {
+    const next = pages.next();
+    next.catch(() => undefined);
+    return next;
+  };
+  let next = readAhead();
+  for (;;) {
+    const page = await next;
+    if (page.done) return;
+    next = readAhead();
+    yield page.value.filter((r) => matchesFilter(r, filter)).map((r) => r.id);
+  }
+}
+
+/** Runs the script over every target: the batches of a page together, a page at a time. */
+export async function runBatches(pages: AsyncIterable<string[]>, script: BatchScript, detail: boolean): Promise<Tally> {
+  const tally: Tally = { ok: 0, skipped: 0, deleted: 0, ...(detail ? { items: [] } : {}) };
+  for await (const ids of pages) {
+    const results = await Promise.all(chunks(ids, Math.min(script.batchSize, ACTION_BATCH)).map((batch) => script.run(batch, detail)));
+    for (const r of results) {
+      tally.ok += r.ok;
+      tally.skipped += r.skipped;
+      tally.deleted += r.deleted;
+      if (tally.items && r.items) tally.items.push(...r.items);
+    }
+  }
+  return tally;
+}
+
+/**
+ * The dry run: how many targets are pending now and pass the filter. Named ids are looked up as
+ * one-id PEL pages (pipelined); a filter counts the matches of the PEL pages an action acts on.
+ */
+export async function countTargets(redis: Redis, stream: string, group: string, targets: Targets): Promise<number> {
+  let matched = 0;
+  if (!targets.ids) {
+    for await (const ids of targetPages(redis, stream, group, targets)) matched += ids.length;
+    return matched;
+  }
+  for (const batch of chunks(normalizeIds(targets.ids))) {
+    const rows = await readPelPages(
+      redis,
+      batch.map((id) => ({ cursor: pelCursor(stream, group, { start: id, end: id }), count: 1 })),
+    );
+    for (const [row] of rows) if (row && matchesFilter(row, targets.filter)) matched += 1;
+  }
+  return matched;
 }

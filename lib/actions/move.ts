@@ -5,7 +5,7 @@ import { getGroupRule } from "@/lib/config/settings";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { badRequest } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
-import { filterArgs, fromItems, runOnIds, toItems, type BatchRunner, type Tally } from "./batches";
+import { filterArgs, runBatches, tallyOf, targetPages, toItems, type BatchScript, type Tally } from "./batches";
 import { moveScript } from "./scripts";
 
 /**
@@ -55,8 +55,8 @@ interface MoveOptions {
   target: string;
   reason: string;
   allGroups: boolean;
-  /** Re-checked per id inside the script (filter requests). */
-  filter?: PendingFilter;
+  /** Re-checked per id inside the script. */
+  filter: PendingFilter;
 }
 
 /**
@@ -65,16 +65,14 @@ interface MoveOptions {
  */
 export const MOVE_BATCH = 25;
 
-/** The batch function of a move: one script call, answering one item per id. */
-export function moveBatchRunner(redis: Redis, opts: MoveOptions): BatchRunner {
-  const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter ?? {});
+/** The move script, one call per batch, answering one item per id. */
+export function moveScriptBatch(redis: Redis, opts: MoveOptions): BatchScript {
+  const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter);
   const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
-  const run: BatchRunner = async (ids) => {
-    const reply = await moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]);
-    return fromItems(toItems(ids, reply));
+  return {
+    batchSize: MOVE_BATCH,
+    run: async (ids) => tallyOf(toItems(ids, await moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]))),
   };
-  run.batchSize = MOVE_BATCH;
-  return run;
 }
 
 /**
@@ -94,28 +92,30 @@ export function skippedOf(t: Tally): number {
 }
 
 export async function requeueIds(redis: Redis, input: RequeueIdsInput): Promise<RequeueIdsResult> {
-  const run = moveBatchRunner(redis, {
+  const script = moveScriptBatch(redis, {
     stream: input.stream,
     group: input.group,
     mode: "requeue",
     target: input.stream,
     reason: input.reason ?? DEFAULT_REQUEUE_REASON,
     allGroups: input.allGroups ?? false,
+    filter: {},
   });
-  const tally = await runOnIds(input.ids, run);
+  const tally = await runBatches(targetPages(redis, input.stream, input.group, { ids: input.ids, filter: {} }), script, true);
   return { requeued: tally.ok, skipped: skippedOf(tally), items: tally.items ?? [] };
 }
 
 export async function deadLetterIds(redis: Redis, input: DeadLetterIdsInput): Promise<DeadLetterIdsResult> {
   const target = await resolveDeadLetterTarget(redis, input.stream, input.group, input.target);
-  const run = moveBatchRunner(redis, {
+  const script = moveScriptBatch(redis, {
     stream: input.stream,
     group: input.group,
     mode: "dead-letter",
     target,
     reason: input.reason ?? DEFAULT_DEAD_LETTER_REASON,
     allGroups: true,
+    filter: {},
   });
-  const tally = await runOnIds(input.ids, run);
+  const tally = await runBatches(targetPages(redis, input.stream, input.group, { ids: input.ids, filter: {} }), script, true);
   return { moved: tally.ok, skipped: skippedOf(tally), target, items: tally.items ?? [] };
 }

@@ -16,78 +16,51 @@ import type {
 } from "@/lib/contract/pending";
 import { AppError, wrongType } from "@/lib/errors";
 import { requireGroup } from "@/lib/pending/group";
-import {
-  countFilterMatches,
-  countPendingIds,
-  filterArgs,
-  fromItems,
-  runOnFilter,
-  runOnIds,
-  toItems,
-  type BatchRunner,
-  type Tally,
-} from "./batches";
-import { DEFAULT_DEAD_LETTER_REASON, DEFAULT_REQUEUE_REASON, moveBatchRunner, resolveDeadLetterTarget, skippedOf } from "./move";
-import { translated } from "@/lib/redis/errors";
+import { countTargets, filterArgs, runBatches, tallyOf, targetPages, toItems, type BatchScript, type Tally, type Targets } from "./batches";
+import { DEFAULT_DEAD_LETTER_REASON, DEFAULT_REQUEUE_REASON, moveScriptBatch, resolveDeadLetterTarget, skippedOf } from "./move";
 import { ackScript, claimScript } from "./scripts";
 
 /**
- * The five pending actions on `{ids}` or `{filter}` targets. Filter work runs here on the
- * server: the PEL is paged in bounded chunks and acted on in script calls of SCRIPT_BATCH ids,
- * each of which re-checks per id that it is still pending (and still matches the filter), so
- * repeated or concurrent requests touch each message once.
+ * The five pending actions on `{ids}` or `{filter}` targets. Each checks the group (and what the
+ * action needs) up front, then either counts (dry run) or runs the one bulk path: the targets, a
+ * page at a time, in batches of one script call each (batches.ts).
  */
-interface Targets {
-  ids?: string[];
-  filter?: PendingFilter;
-  dryRun?: boolean;
-}
+
+/** Ids per ack / delete / claim script call (each id costs a PEL lookup or two inside the script). */
+export const SCRIPT_BATCH = 100;
 
 function dryRun(matched: number): DryRunResponse {
   return { dryRun: true, matched };
 }
 
-async function countMatches(redis: Redis, stream: string, group: string, targets: Targets, filter: PendingFilter): Promise<number> {
-  return targets.ids
-    ? countPendingIds(redis, stream, group, targets.ids, filter)
-    : countFilterMatches(redis, stream, group, filter);
-}
-
-/** For ids: the script checks nothing but "still pending". For a filter: the filter again. */
-async function run(
-  redis: Redis,
-  stream: string,
-  group: string,
-  targets: Targets,
-  filter: PendingFilter,
-  runner: (scriptFilter: PendingFilter) => BatchRunner,
-): Promise<Tally> {
-  if (targets.ids) return runOnIds(targets.ids, runner({}));
-  return runOnFilter(redis, stream, group, filter, runner(filter));
+/** The action over its targets: items for named ids, counts only for a filter. */
+async function perform(redis: Redis, stream: string, group: string, targets: Targets, script: BatchScript): Promise<Tally> {
+  return runBatches(targetPages(redis, stream, group, targets), script, targets.ids !== undefined);
 }
 
 function withItems<T extends object>(body: T, tally: Tally): T & { items?: Tally["items"] } {
   return tally.items ? { ...body, items: tally.items } : body;
 }
 
-function ackRunner(redis: Redis, stream: string, group: string, mode: "ack" | "delete") {
-  return (filter: PendingFilter): BatchRunner => {
-    const [consumer, minIdle, minDeliveries] = filterArgs(filter);
-    return async (ids, detail) => {
+function ackScriptBatch(redis: Redis, stream: string, group: string, mode: "ack" | "delete", filter: PendingFilter): BatchScript {
+  const [consumer, minIdle, minDeliveries] = filterArgs(filter);
+  return {
+    batchSize: SCRIPT_BATCH,
+    run: async (ids, detail) => {
       const args = [group, mode, detail ? "1" : "0", consumer, minIdle, minDeliveries, ...ids];
-      const reply = await translated(() => ackScript.runOnce(redis, [stream], args));
-      if (detail) return fromItems(toItems(ids, reply));
+      const reply = await ackScript.runOnce(redis, [stream], args);
+      if (detail) return tallyOf(toItems(ids, reply));
       const acked = Number((reply as unknown[])[0] ?? 0);
       return { ok: acked, skipped: ids.length - acked, deleted: 0 };
-    };
+    },
   };
 }
 
 export async function ackPending(redis: Redis, stream: string, group: string, body: AckBody): Promise<AckResponse | DryRunResponse> {
   await requireGroup(redis, stream, group);
-  const filter = body.filter ?? {};
-  if (body.dryRun) return dryRun(await countMatches(redis, stream, group, body, filter));
-  const tally = await run(redis, stream, group, body, filter, ackRunner(redis, stream, group, "ack"));
+  const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
+  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
+  const tally = await perform(redis, stream, group, targets, ackScriptBatch(redis, stream, group, "ack", targets.filter));
   return withItems({ acked: tally.ok + tally.deleted, skipped: tally.skipped }, tally);
 }
 
@@ -98,9 +71,9 @@ export async function deletePending(
   body: DeleteBody,
 ): Promise<DeleteResponse | DryRunResponse> {
   await requireGroup(redis, stream, group);
-  const filter = body.filter ?? {};
-  if (body.dryRun) return dryRun(await countMatches(redis, stream, group, body, filter));
-  const tally = await run(redis, stream, group, body, filter, ackRunner(redis, stream, group, "delete"));
+  const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
+  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
+  const tally = await perform(redis, stream, group, targets, ackScriptBatch(redis, stream, group, "delete", targets.filter));
   return withItems({ deleted: tally.ok + tally.deleted, skipped: tally.skipped }, tally);
 }
 
@@ -113,12 +86,13 @@ export async function claimPending(
   await requireGroup(redis, stream, group);
   // The claim's min-idle also selects: an entry idle for less is never claimed.
   const minIdleMs = Math.max(body.minIdleMs, body.filter?.minIdleMs ?? 0);
-  const filter: PendingFilter = { ...body.filter, minIdleMs };
-  if (body.dryRun) return dryRun(await countMatches(redis, stream, group, body, filter));
-  const tally = await run(redis, stream, group, body, filter, (scriptFilter) => {
-    const [consumer, , minDeliveries] = filterArgs(scriptFilter);
-    const head = [group, body.consumer, minIdleMs, consumer, minDeliveries];
-    return async (ids) => fromItems(toItems(ids, await translated(() => claimScript.runOnce(redis, [stream], [...head, ...ids]))));
+  const targets: Targets = { ids: body.ids, filter: { ...body.filter, minIdleMs } };
+  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
+  const [consumer, , minDeliveries] = filterArgs(targets.filter);
+  const head = [group, body.consumer, minIdleMs, consumer, minDeliveries];
+  const tally = await perform(redis, stream, group, targets, {
+    batchSize: SCRIPT_BATCH,
+    run: async (ids) => tallyOf(toItems(ids, await claimScript.runOnce(redis, [stream], [...head, ...ids]))),
   });
   return withItems({ claimed: tally.ok, deleted: tally.deleted, skipped: tally.skipped }, tally);
 }
@@ -132,24 +106,23 @@ export async function requeuePending(
   const { groupCount } = await requireGroup(redis, stream, group);
   if (groupCount > 1 && !body.allGroups) {
     throw new AppError(
-      "CONFLICT",
+      "REQUEUE_NEEDS_ALL_GROUPS",
       `Stream "${stream}" is read by ${groupCount} groups: a requeued copy would reach every group. ` +
         "Claim instead, or pass allGroups: true to requeue anyway.",
     );
   }
-  const filter = body.filter ?? {};
-  if (body.dryRun) return dryRun(await countMatches(redis, stream, group, body, filter));
-  const tally = await run(redis, stream, group, body, filter, (scriptFilter) =>
-    moveBatchRunner(redis, {
-      stream,
-      group,
-      mode: "requeue",
-      target: stream,
-      reason: body.reason ?? DEFAULT_REQUEUE_REASON,
-      allGroups: body.allGroups ?? false,
-      filter: scriptFilter,
-    }),
-  );
+  const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
+  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
+  const script = moveScriptBatch(redis, {
+    stream,
+    group,
+    mode: "requeue",
+    target: stream,
+    reason: body.reason ?? DEFAULT_REQUEUE_REASON,
+    allGroups: body.allGroups ?? false,
+    filter: targets.filter,
+  });
+  const tally = await perform(redis, stream, group, targets, script);
   return withItems({ requeued: tally.ok, skipped: skippedOf(tally) }, tally);
 }
 
@@ -166,18 +139,17 @@ export async function deadLetterPending(
   if (!mayWrite(target)) throw new AppError("FORBIDDEN", `The dead-letter target "${target}" is outside your streams`);
   const type = await redis.type(target);
   if (type !== "none" && type !== "stream") throw wrongType(target, type);
-  const filter = body.filter ?? {};
-  if (body.dryRun) return dryRun(await countMatches(redis, stream, group, body, filter));
-  const tally = await run(redis, stream, group, body, filter, (scriptFilter) =>
-    moveBatchRunner(redis, {
-      stream,
-      group,
-      mode: "dead-letter",
-      target,
-      reason: body.reason ?? DEFAULT_DEAD_LETTER_REASON,
-      allGroups: true,
-      filter: scriptFilter,
-    }),
-  );
+  const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
+  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
+  const script = moveScriptBatch(redis, {
+    stream,
+    group,
+    mode: "dead-letter",
+    target,
+    reason: body.reason ?? DEFAULT_DEAD_LETTER_REASON,
+    allGroups: true,
+    filter: targets.filter,
+  });
+  const tally = await perform(redis, stream, group, targets, script);
   return withItems({ moved: tally.ok, skipped: skippedOf(tally), target }, tally);
 }

@@ -19,7 +19,11 @@ import { LuaScript, RecordedScript } from "@/lib/redis/lua";
  * slot there (use a hash tag such as `{orders}:dlq`).
  */
 
-/** Shared checks. `check_stream` raises NOTFOUND / WRONGTYPE; `group_count` raises NOGROUP. */
+/**
+ * Shared checks. `check_stream` raises NOTFOUND / WRONGTYPE; `group_count` raises NOGROUP (Redis's
+ * own words, translated like Redis's errors). A refusal of our own starts with its application
+ * error code (lib/errors.ts ERROR_STATUS), mapped to that code by REPLY_RULES in lib/redis/errors.ts.
+ */
 const PRELUDE = `
 local function key_type(key)
   local t = redis.call('TYPE', key)
@@ -82,7 +86,7 @@ if err then return redis.error_reply(err) end
 local n, gerr = group_count(src, group)
 if gerr then return redis.error_reply(gerr) end
 if mode == 'requeue' and n > 1 and all_groups ~= '1' then
-  return redis.error_reply('CONFLICT stream ' .. src .. ' is read by ' .. n ..
+  return redis.error_reply('REQUEUE_NEEDS_ALL_GROUPS stream ' .. src .. ' is read by ' .. n ..
     ' groups: a requeued copy reaches every group (pass allGroups to requeue anyway, or claim instead)')
 end
 if dst ~= src then

@@ -1,10 +1,9 @@
 import "server-only";
 import type Redis from "ioredis";
-import { pipelineForKeys, type PipelineResult } from "@/lib/redis/keyspace";
-import { parsePendingRange } from "@/lib/streams/xinfo";
-import { PEL_CHUNK } from "./scan";
+import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
+import { emptyWhenMissing, pelCursor, readPelPages, type PelCursor } from "./pel";
 
-/** Groups read per pipelined round: at most this × PEL_CHUNK PEL rows in one round trip. */
+/** Groups read per pipelined round: at most this × MAX_PENDING_PAGE PEL rows in one round trip. */
 const GROUPS_PER_ROUND = 100;
 
 export interface IdleCountTarget {
@@ -28,19 +27,10 @@ export interface IdleCount {
   complete: boolean;
 }
 
-function rows(res: PipelineResult | undefined): ReturnType<typeof parsePendingRange> {
-  if (!res) return [];
-  const [err, value] = res;
-  if (!err) return parsePendingRange(value);
-  // The key or group vanished since it was listed: nothing pending.
-  if (/no such key|WRONGTYPE|NOGROUP/i.test(err.message)) return [];
-  throw err;
-}
-
 /**
  * Counts each group's pending entries idle at least `minIdleMs`, with bounded work: the PEL is
- * read with plain `XPENDING key group start end <n>` (n <= 1000), groups pipelined, and the idle
- * filter applied here. XPENDING's IDLE option is not used: it skips non-matching entries without
+ * read by the PEL pager (plain `XPENDING key group start end <n>`, n <= 1000), groups pipelined,
+ * and the idle filter applied here. XPENDING's IDLE option is not used: it skips non-matching entries without
  * counting them against COUNT, so on a huge fresh PEL one call walks everything.
  * At most `perGroupBudget` entries are read per group and `totalBudget` over all groups (in
  * target order); a group cut short reports `complete: false` and its count is a lower bound.
@@ -55,7 +45,7 @@ export async function countIdlePending(
   const perGroup = opts.perGroupBudget ?? Infinity;
   let totalLeft = opts.totalBudget ?? Infinity;
   const out: IdleCount[] = targets.map(() => ({ count: 0, maxIdleMs: 0, scanned: 0, complete: false }));
-  const starts: string[] = targets.map(() => "-");
+  const cursors: PelCursor[] = targets.map((t) => pelCursor(t.stream, t.group, { end: t.end }));
   let open = targets.map((_, i) => i).filter((i) => {
     if (targets[i]!.pending > 0) return true;
     out[i]!.complete = true;
@@ -67,26 +57,21 @@ export async function countIdlePending(
     for (const i of open) {
       if (round.length >= GROUPS_PER_ROUND || totalLeft <= 0) break;
       const t = targets[i]!;
-      const count = Math.min(PEL_CHUNK, perGroup - out[i]!.scanned, t.pending - out[i]!.scanned, totalLeft);
+      const count = Math.min(MAX_PENDING_PAGE, perGroup - out[i]!.scanned, t.pending - out[i]!.scanned, totalLeft);
       if (count <= 0) continue;
       round.push({ i, count });
       totalLeft -= count;
     }
     if (round.length === 0) break;
 
-    let at = 0;
-    const replies = await pipelineForKeys(
+    const pages = await readPelPages(
       redis,
-      round.map((r) => targets[r.i]!.stream),
-      (pipe, stream) => {
-        const { i, count } = round[at++]!;
-        pipe.call("XPENDING", stream, targets[i]!.group, starts[i]!, targets[i]!.end ?? "+", count);
-      },
-      GROUPS_PER_ROUND,
+      round.map(({ i, count }) => ({ cursor: cursors[i]!, count })),
+      { perRound: GROUPS_PER_ROUND, onError: emptyWhenMissing },
     );
     const finished = new Set<number>();
     round.forEach(({ i, count }, k) => {
-      const page = rows(replies[k]?.[0]);
+      const page = pages[k]!;
       const tally = out[i]!;
       const t = targets[i]!;
       totalLeft += count - page.length; // unused asks go back to the shared budget
@@ -96,15 +81,12 @@ export async function countIdlePending(
         tally.maxIdleMs = Math.max(tally.maxIdleMs, e.idleMs);
       }
       tally.scanned += page.length;
-      const last = page[page.length - 1];
       // Short page: end of the range. Pending count reached: what came after XINFO is fresh.
-      if (!last || page.length < count || tally.scanned >= t.pending) {
+      if (cursors[i]!.done || tally.scanned >= t.pending) {
         tally.complete = true;
         finished.add(i);
       } else if (tally.scanned >= perGroup) {
         finished.add(i);
-      } else {
-        starts[i] = `(${last.id}`;
       }
     });
     open = open.filter((i) => !finished.has(i));

@@ -1,16 +1,16 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { IdleHistogramResponse } from "@/lib/contract/pending";
+import { MAX_PENDING_PAGE, type IdleHistogramResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { idToTimeMs, timeMsToId } from "@/lib/streams/ids";
 import { requireGroup } from "./group";
 import { idleBuckets } from "./histogram";
 import { readPendingSummary } from "./page";
-import { PEL_CHUNK, readPelChunk, scanPel } from "./scan";
+import { pelCursor, pelPages, readPelPage } from "./pel";
 
 /** Up to this many pending entries the histogram counts every one. */
 export const EXACT_LIMIT = 10_000;
-/** Above it: this many windows of PEL_CHUNK entries, spread evenly over the PEL's id range. */
+/** Above it: this many windows of MAX_PENDING_PAGE entries, spread evenly over the PEL's id range. */
 export const SAMPLE_WINDOWS = 10;
 
 /**
@@ -27,8 +27,8 @@ export async function readIdleHistogram(redis: Redis, stream: string, group: str
 
   if (total <= EXACT_LIMIT) {
     exact = true;
-    for await (const chunk of scanPel(redis, stream, group, {})) {
-      for (const r of chunk.matched) idles.set(r.id, r.idleMs);
+    for await (const page of pelPages(redis, pelCursor(stream, group))) {
+      for (const r of page) idles.set(r.id, r.idleMs);
       // The PEL grew past the limit while we read it: keep what we have as a sample.
       if (idles.size > EXACT_LIMIT) {
         exact = false;
@@ -42,7 +42,7 @@ export async function readIdleHistogram(redis: Redis, stream: string, group: str
     const windows = await Promise.all(
       Array.from({ length: SAMPLE_WINDOWS }, (_, i) => {
         const at = from + Math.floor(((to - from) * i) / SAMPLE_WINDOWS);
-        return readPelChunk(redis, stream, group, { start: timeMsToId(at), end: "+", count: PEL_CHUNK });
+        return readPelPage(redis, pelCursor(stream, group, { start: timeMsToId(at) }), MAX_PENDING_PAGE);
       }),
     );
     for (const rows of windows) for (const r of rows) idles.set(r.id, r.idleMs);

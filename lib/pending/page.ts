@@ -1,11 +1,11 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { PendingEntryRow, PendingPageResponse, PendingQueryParsed, PendingSummaryDto } from "@/lib/contract/pending";
+import { MAX_PENDING_PAGE, type PendingEntryRow, type PendingPageResponse, type PendingQueryParsed, type PendingSummaryDto } from "@/lib/contract/pending";
 import { decodeListEntries, listEntryBytes } from "@/lib/streams/codec";
 import { BatchSizer, answerBudget, valueLimits } from "@/lib/streams/answer-limits";
 import { parsePendingSummary, type PendingEntry } from "@/lib/streams/xinfo";
 import { requireGroup } from "./group";
-import { PEL_CHUNK, scanPel, readPelChunk } from "./scan";
+import { matchesFilter, pelCursor, pelPages, readPelPage } from "./pel";
 
 /** Most PEL entries one filtered page request may read before it answers with `next`. */
 export const PENDING_SCAN_BUDGET = 10_000;
@@ -38,31 +38,26 @@ export async function readPendingPage(
   const summaryPromise = readPendingSummary(redis, stream, group);
 
   if (!filtered) {
-    rows = await readPelChunk(redis, stream, group, { start, end, count: query.count, consumer: query.consumer });
+    rows = await readPelPage(redis, pelCursor(stream, group, { start, end, consumer: query.consumer }), query.count);
     const last = rows[rows.length - 1];
     next = last && rows.length === query.count ? `(${last.id}` : null;
   } else {
     rows = [];
     next = null;
-    let scanned = 0;
     const budget = opts.scanBudget ?? PENDING_SCAN_BUDGET;
-    const filter = {
-      consumer: query.consumer,
-      minIdleMs: query.minIdleMs,
-      minDeliveries: query.minDeliveries,
-      maxId: end === "+" ? undefined : end,
-    };
-    for await (const chunk of scanPel(redis, stream, group, filter, { start, chunk: Math.min(PEL_CHUNK, budget) })) {
-      scanned += chunk.scanned;
+    const filter = { minIdleMs: query.minIdleMs, minDeliveries: query.minDeliveries };
+    const cursor = pelCursor(stream, group, { start, end, consumer: query.consumer });
+    for await (const page of pelPages(redis, cursor, { pageSize: Math.min(MAX_PENDING_PAGE, budget) })) {
+      const matched = page.filter((r) => matchesFilter(r, filter));
       const room = query.count - rows.length;
-      rows.push(...chunk.matched.slice(0, room));
-      if (chunk.matched.length >= room) {
+      rows.push(...matched.slice(0, room));
+      if (matched.length >= room) {
         const last = rows[rows.length - 1];
         next = last ? `(${last.id}` : null;
         break;
       }
-      if (scanned >= budget) {
-        next = `(${chunk.lastId}`;
+      if (cursor.read >= budget) {
+        next = cursor.start;
         scanLimited = true;
         break;
       }

@@ -21,6 +21,7 @@ export const REPLY_RULES: readonly ReplyRule[] = [
   { reply: /^NOTFOUND\b/, code: "NOT_FOUND" },
   { reply: /^NOGROUP\b/, code: "NOT_FOUND" },
   { reply: /^CONFLICT\b/, code: "CONFLICT" },
+  { reply: /^REQUEUE_NEEDS_ALL_GROUPS\b/, code: "REQUEUE_NEEDS_ALL_GROUPS" },
   { reply: /^BUSYGROUP\b/, code: "CONFLICT" },
   { reply: /^WRONGTYPE\b/, code: "WRONG_TYPE" },
   { reply: /^NOPERM\b/, code: "FORBIDDEN", message: "The dashboard's Redis user may not run this command (Redis ACL)" },

@@ -2,14 +2,16 @@ import "server-only";
 import type Redis from "ioredis";
 import { getEnv } from "@/lib/env";
 import { pipelineForKeys, type PipelineResult } from "@/lib/redis/keyspace";
-import { parseConsumers, parsePendingRange, type ConsumerInfo } from "@/lib/streams/xinfo";
+import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
+import { pelCursor, readPelPages, type PelCursor } from "@/lib/pending/pel";
+import { parseConsumers, type ConsumerInfo } from "@/lib/streams/xinfo";
 
 /**
  * The one reader of a group's consumers. XINFO CONSUMERS is O(consumers) inside Redis (50-95 ms
  * on 100,000 consumers), so it runs only when the group's consumer count (from XINFO GROUPS) is
  * at most CONSUMER_LIST_CAP. So is the XPENDING summary (it walks every consumer, 11 ms on
  * 100,000). Above the cap, the owners of pending messages are found by walking the PEL with
- * `XPENDING key group (<last> + 1000`, at most OWNER_SCAN_BUDGET entries (exact owners and counts
+ * the PEL pager (pages of 1000), at most OWNER_SCAN_BUDGET entries (exact owners and counts
  * when the PEL is no longer; else "oldest-pending-owners": those among its oldest entries by id).
  * The PENDING_OWNERS_CAP with most pending are kept; their idle and inactive times are unknown
  * (null); the idle of each one's oldest pending message (the first of its entries met) stands in
@@ -17,7 +19,6 @@ import { parseConsumers, parsePendingRange, type ConsumerInfo } from "@/lib/stre
  */
 export const PENDING_OWNERS_CAP = 1000;
 export const OWNER_SCAN_BUDGET = 10_000;
-const PAGE = 1000;
 
 export interface ConsumerList {
   /**
@@ -51,8 +52,7 @@ interface OwnerWalk {
   index: number;
   target: ConsumerTarget;
   owners: Map<string, ConsumerInfo>;
-  after: string | null;
-  read: number;
+  cursor: PelCursor;
   done: boolean;
 }
 
@@ -63,7 +63,7 @@ export async function readConsumersMany(redis: Redis, targets: readonly Consumer
   const lists: ConsumerList[] = new Array<ConsumerList>(targets.length);
   const small = targets.map((t, index) => ({ t, index })).filter(({ t }) => t.consumerCount <= cap);
   const walks: OwnerWalk[] = targets
-    .map((target, index) => ({ index, target, owners: new Map<string, ConsumerInfo>(), after: null, read: 0, done: false }))
+    .map((target, index) => ({ index, target, owners: new Map<string, ConsumerInfo>(), cursor: pelCursor(target.stream, target.group), done: false }))
     .filter((w) => w.target.consumerCount > cap);
 
   if (small.length > 0) {
@@ -81,31 +81,25 @@ export async function readConsumersMany(redis: Redis, targets: readonly Consumer
   }
 
   for (let open = walks; open.length > 0; open = open.filter((w) => !w.done)) {
-    let at = 0;
-    const replies = await pipelineForKeys(
+    // Any reply error (the group vanished meanwhile) reads as an empty PEL.
+    const pages = await readPelPages(
       redis,
-      open.map((w) => w.target.stream),
-      (pipe, key) => {
-        const w = open[at++]!;
-        pipe.call("XPENDING", key, w.target.group, w.after === null ? "-" : `(${w.after}`, "+", PAGE);
-      },
+      open.map((w) => ({ cursor: w.cursor, count: MAX_PENDING_PAGE })),
+      { onError: () => "empty" },
     );
-    replies.forEach((r, i) => {
-      const w = open[i]!;
-      const page = parsePendingRange(ok(r[0]));
+    open.forEach((w, i) => {
+      const page = pages[i]!;
       for (const e of page) {
         const owner = w.owners.get(e.consumer);
         if (owner) owner.pending++;
         else w.owners.set(e.consumer, { name: e.consumer, pending: 1, idleMs: null, inactiveMs: null, oldestPendingIdleMs: e.idleMs });
       }
-      w.read += page.length;
-      w.after = page.at(-1)?.id ?? w.after;
-      w.done = page.length < PAGE || w.read >= OWNER_SCAN_BUDGET;
+      w.done = w.cursor.done || w.cursor.read >= OWNER_SCAN_BUDGET;
       if (w.done) {
         const owners = [...w.owners.values()].sort((a, b) => b.pending - a.pending || a.name.localeCompare(b.name));
         const consumers = owners.slice(0, PENDING_OWNERS_CAP);
         lists[w.index] = {
-          listed: page.length < PAGE ? "pending-owners" : "oldest-pending-owners",
+          listed: w.cursor.done ? "pending-owners" : "oldest-pending-owners",
           consumers,
           omitted: Math.max(0, w.target.consumerCount - consumers.length),
         };

@@ -166,10 +166,10 @@ describe("requeue", () => {
     const before = await snapshot(redis, s, "g");
     const err = await requeuePending(redis, s, "g", { ids }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ code: "CONFLICT", status: 409 });
+    expect(err).toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS", status: 409 });
     await expect(requeuePending(redis, s, "g", { filter: {}, dryRun: true })).rejects.toMatchObject({ status: 409 });
     // The script refuses too (the worker calls it directly).
-    await expect(requeueIds(redis, { stream: s, group: "g", ids })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(requeueIds(redis, { stream: s, group: "g", ids })).rejects.toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS" });
     expect(await snapshot(redis, s, "g")).toEqual(before);
     const ok = await requeuePending(redis, s, "g", { ids, allGroups: true });
     expect(ok).toMatchObject({ requeued: 2, skipped: 0 });

@@ -2,7 +2,9 @@ import Redis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { ackPending, claimPending, deadLetterPending, requeuePending } from "@/lib/actions/pending-actions";
+import { toAppError } from "@/lib/redis/errors";
 import { moveScript } from "@/lib/actions/scripts";
+import { AppError } from "@/lib/errors";
 import { redrive } from "@/lib/actions/redrive";
 import { closeRedis } from "@/lib/redis/client";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -19,6 +21,22 @@ let n = 0;
 const key = (name = "s") => `${prefix}${name}${++n}`;
 
 describe("atomicity: a script that fails changes nothing", () => {
+  it("the requeue script's several-groups refusal arrives with its code, REQUEUE_NEEDS_ALL_GROUPS", async () => {
+    const s = key();
+    const ids = await seedPending(redis, s, { n: 3 });
+    await redis.xgroup("CREATE", s, "other", "0");
+    const before = await snapshot(redis, s, "g");
+    const record = key("record");
+    const raw = await moveScript.run(redis, [record, s, s], ["g", "requeue", "r", "0", "", 0, 0, ...ids]).catch((e: Error) => e);
+    expect(String(raw)).toMatch(/^ReplyError: REQUEUE_NEEDS_ALL_GROUPS /);
+    const translated = toAppError(raw);
+    expect(translated).toBeInstanceOf(AppError);
+    expect(translated).toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS", status: 409, message: expect.stringMatching(/^Stream .* is read by 2 groups/) });
+    // The worker's path has no check of its own before the script's.
+    await expect(requeueIds(redis, { stream: s, group: "g", ids })).rejects.toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS", status: 409 });
+    expect(await snapshot(redis, s, "g")).toEqual(before);
+  });
+
   it("dead-letter into a key of the wrong type fails before any write", async () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 6 });

@@ -71,7 +71,7 @@ describe("action routes", () => {
     await redis.xgroup("CREATE", s, "audit", "$");
     const refused = await post<ErrorRes>(requeuePOST, { key: s, group: "g" }, { ids: [ids[1]] });
     expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe("CONFLICT");
+    expect(refused.body.error.code).toBe("REQUEUE_NEEDS_ALL_GROUPS");
     expect(refused.body.error.message).toMatch(/2 groups/);
     const forced = await post<RequeueResponse>(requeuePOST, { key: s, group: "g" }, { ids: [ids[1]], allGroups: true });
     expect(forced.body).toMatchObject({ requeued: 1 });

@@ -24,6 +24,7 @@ const CASES: [reply: string, code: string, status: number, message: string][] = 
   ["NOTFOUND no stream named s", "NOT_FOUND", 404, "No stream named s"],
   ["NOGROUP No such key 's' or consumer group 'g'", "NOT_FOUND", 404, "No such key 's' or consumer group 'g'"],
   ["CONFLICT this Idempotency-Key was used for another message", "CONFLICT", 409, "This Idempotency-Key was used for another message"],
+  ["REQUEUE_NEEDS_ALL_GROUPS stream s has 2 groups", "REQUEUE_NEEDS_ALL_GROUPS", 409, "Stream s has 2 groups"],
   ["BUSYGROUP Consumer Group name already exists", "CONFLICT", 409, "Consumer Group name already exists"],
   ["WRONGTYPE Operation against a key holding the wrong kind of value", "WRONG_TYPE", 409, "Operation against a key holding the wrong kind of value"],
   ["WRONGTYPE key s holds a hash, not a stream script: 0a1b, on @user_script:12.", "WRONG_TYPE", 409, "Key s holds a hash, not a stream"],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { changedCount, confirmLabel, describeConsequence, dialogTitle, idsText, summarizeResult } from "@/components/actions/action-text";
+import { ApiError } from "@/lib/client/fetcher";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, minIdleOf, type ActionRequest } from "@/components/actions/action-request";
 
 describe("action words", () => {
@@ -66,8 +67,11 @@ describe("action requests", () => {
     expect(minIdleOf([])).toBe(0);
   });
 
-  it("recognises the server's several-groups refusal", () => {
-    expect(isAllGroupsRefusal(new Error('Stream has 2 groups: pass "allGroups": true'))).toBe(true);
-    expect(isAllGroupsRefusal(new Error("Redis is unreachable"))).toBe(false);
+  it("recognises the server's several-groups refusal by its code, whatever its wording", () => {
+    expect(isAllGroupsRefusal(new ApiError("REQUEUE_NEEDS_ALL_GROUPS", "Stream s is read by 2 groups", 409))).toBe(true);
+    expect(isAllGroupsRefusal(new ApiError("REQUEUE_NEEDS_ALL_GROUPS", "Nothing about groups in these words", 409))).toBe(true);
+    expect(isAllGroupsRefusal(new ApiError("CONFLICT", 'Stream has 2 groups: pass "allGroups": true', 409))).toBe(false);
+    expect(isAllGroupsRefusal(new Error('Stream has 2 groups: pass "allGroups": true'))).toBe(false);
+    expect(isAllGroupsRefusal(new ApiError("REDIS_UNAVAILABLE", "Redis is unreachable", 503))).toBe(false);
   });
 });

@@ -8,7 +8,8 @@ import { workerSettingsOf } from "@/lib/config/settings";
 import { formatDuration } from "@/lib/format";
 import { decodeEntries } from "@/lib/streams/codec";
 import { readConsumers } from "@/lib/streams/consumers";
-import { consumerInactiveMs, parsePendingRange, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
+import { pelCursor, pelPages } from "@/lib/pending/pel";
+import { consumerInactiveMs, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 
@@ -43,19 +44,11 @@ interface GroupContext {
 /** Stuck entries (idle over the threshold) among the first `limit` of the PEL, in id order. */
 export async function findStuck(redis: Redis, stream: string, group: string, stuckAfterMs: number, limit: number): Promise<{ stuck: PendingEntry[]; examined: number; commands: number }> {
   const stuck: PendingEntry[] = [];
-  let examined = 0;
-  let commands = 0;
-  let start = "-";
-  while (examined < limit) {
-    const count = Math.min(PAGE, limit - examined);
-    const page = parsePendingRange(await redis.call("XPENDING", stream, group, start, "+", count));
-    commands++;
-    examined += page.length;
+  const cursor = pelCursor(stream, group);
+  for await (const page of pelPages(redis, cursor, { pageSize: PAGE, maxEntries: limit })) {
     for (const e of page) if (e.idleMs >= stuckAfterMs) stuck.push(e);
-    if (page.length < count) break;
-    start = `(${page[page.length - 1]!.id}`;
   }
-  return { stuck, examined, commands };
+  return { stuck, examined: cursor.read, commands: cursor.calls };
 }
 
 /** Deliveries so far: XPENDING's count plus those a requeued copy carries from before. */
