@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { CreateGroupBody } from "@/lib/contract/pending";
 import { useCreateGroup } from "@/lib/hooks/use-group-admin";
-import { isValidId, normalizeId } from "@/lib/streams/ids";
+import { isValidId, normalizeId } from "@/lib/contract/ids";
 
 type StartChoice = "0" | "$" | "id";
 

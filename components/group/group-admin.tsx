@@ -9,7 +9,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { formatNumber } from "@/lib/format";
 import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group-admin";
-import { isValidId, normalizeId } from "@/lib/streams/ids";
+import { isValidId, normalizeId } from "@/lib/contract/ids";
 import { CreateGroupForm } from "./create-group-form";
 import { PublishMessageForm } from "./publish-message-form";
 import { encodeSegment } from "@/lib/http/segment";

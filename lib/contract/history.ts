@@ -1,6 +1,13 @@
 /** History (sampled series) shapes shared by the history routes and the chart hooks. */
+import { z } from "zod";
+
 export const HISTORY_RANGES = { "15m": 15 * 60_000, "1h": 3600_000, "6h": 6 * 3600_000, "24h": 86400_000 } as const;
 export type HistoryRange = keyof typeof HISTORY_RANGES;
+
+/** `GET .../history?range=` query. */
+export const historyRangeQuerySchema = z.object({
+  range: z.enum(Object.keys(HISTORY_RANGES) as [HistoryRange, ...HistoryRange[]]).default("1h"),
+});
 
 /** One chart point. Rates are per second; null where the interval is unknown (first point, counter reset). */
 export interface HistoryPoint {
@@ -58,4 +65,10 @@ export interface PendingProfileResponse {
   windowTo: number | null;
   /** Messages idle at least the current threshold right now. */
   stuckNow: { count: number; maxIdleMs: number; capped: boolean };
+}
+
+/** `POST /api/history/sample`: what the sampling job did. */
+export interface SampleResponse {
+  counts: Record<string, number>;
+  notes: string[];
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { createGroup, deleteConsumer, deleteGroup, publishMessage, setGroupId } from "@/lib/client/pending";
+import { pendingClient } from "@/lib/client/pending";
 import type { CreateGroupBody, PublishBody, SetIdBody } from "@/lib/contract/pending";
 import { useInvalidateAfter } from "./use-invalidate";
 
@@ -8,7 +8,7 @@ import { useInvalidateAfter } from "./use-invalidate";
 export function useCreateGroup(key: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: (body: CreateGroupBody) => createGroup(key, body),
+    mutationFn: (body: CreateGroupBody) => pendingClient.createGroup(key, body),
     onSuccess: () => invalidate({ kind: "create-group", stream: key }),
   });
 }
@@ -16,7 +16,7 @@ export function useCreateGroup(key: string) {
 export function useDeleteGroup(key: string, group: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: () => deleteGroup(key, group),
+    mutationFn: () => pendingClient.deleteGroup(key, group),
     onSuccess: () => invalidate({ kind: "delete-group", stream: key }),
   });
 }
@@ -24,7 +24,7 @@ export function useDeleteGroup(key: string, group: string) {
 export function useSetGroupId(key: string, group: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: (body: SetIdBody) => setGroupId(key, group, body),
+    mutationFn: (body: SetIdBody) => pendingClient.setGroupId(key, group, body),
     onSuccess: () => invalidate({ kind: "setid", stream: key, group }),
   });
 }
@@ -32,7 +32,7 @@ export function useSetGroupId(key: string, group: string) {
 export function useDeleteConsumer(key: string, group: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: (consumer: string) => deleteConsumer(key, group, consumer),
+    mutationFn: (consumer: string) => pendingClient.deleteConsumer(key, group, consumer),
     onSuccess: () => invalidate({ kind: "delete-consumer", stream: key, group }),
   });
 }
@@ -40,7 +40,7 @@ export function useDeleteConsumer(key: string, group: string) {
 export function usePublishMessage(key: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: ({ body, idempotencyKey }: { body: PublishBody; idempotencyKey: string }) => publishMessage(key, body, idempotencyKey),
+    mutationFn: ({ body, idempotencyKey }: { body: PublishBody; idempotencyKey: string }) => pendingClient.publish(key, body, idempotencyKey),
     onSuccess: () => invalidate({ kind: "publish", stream: key }),
   });
 }

@@ -1,14 +1,6 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import type { ActionBody } from "@/components/actions/action-request";
-import {
-  ackPending,
-  claimPending,
-  deadLetterPending,
-  deletePending,
-  previewPendingAction,
-  requeuePending,
-} from "@/lib/client/pending";
+import { pendingClient, type ActionBody } from "@/lib/client/pending";
 import type {
   AckResponse,
   ClaimResponse,
@@ -27,15 +19,15 @@ function run(key: string, group: string, action: PendingAction, body: ActionBody
   const target = body.ids ? { ids: body.ids } : { filter: body.filter ?? {} };
   switch (action) {
     case "ack":
-      return ackPending(key, group, target);
+      return pendingClient.ack(key, group, target);
     case "delete":
-      return deletePending(key, group, target);
+      return pendingClient.delete(key, group, target);
     case "claim":
-      return claimPending(key, group, { ...target, consumer: body.consumer ?? "", minIdleMs: body.minIdleMs ?? 0 });
+      return pendingClient.claim(key, group, { ...target, consumer: body.consumer ?? "", minIdleMs: body.minIdleMs ?? 0 });
     case "requeue":
-      return requeuePending(key, group, { ...target, ...(body.allGroups ? { allGroups: true } : {}) });
+      return pendingClient.requeue(key, group, { ...target, ...(body.allGroups ? { allGroups: true } : {}) });
     case "dead-letter":
-      return deadLetterPending(key, group, { ...target, ...(body.target ? { target: body.target } : {}) });
+      return pendingClient.deadLetter(key, group, { ...target, ...(body.target ? { target: body.target } : {}) });
   }
 }
 
@@ -70,5 +62,5 @@ function previewAction(key: string, group: string, action: PendingAction, body: 
       : action === "requeue" && body.allGroups
         ? { allGroups: true }
         : {};
-  return previewPendingAction(key, group, action, { ...target, ...extra });
+  return pendingClient.preview(key, group, action, { ...target, ...extra });
 }

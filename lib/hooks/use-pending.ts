@@ -1,6 +1,6 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { fetchPending } from "@/lib/client/pending";
+import { pendingClient } from "@/lib/client/pending";
 import type { PendingQuery } from "@/lib/contract/pending";
 import { queryKeys } from "@/lib/client/query-keys";
 
@@ -11,7 +11,7 @@ import { queryKeys } from "@/lib/client/query-keys";
 export function usePendingPage(key: string, group: string, query: PendingQuery, opts: { paused?: boolean } = {}) {
   return useQuery({
     queryKey: queryKeys.streams.pending(key, group, { ...query }),
-    queryFn: () => fetchPending(key, group, query),
+    queryFn: () => pendingClient.page(key, group, query),
     placeholderData: keepPreviousData,
     refetchInterval: opts.paused ? false : 10_000,
     refetchOnWindowFocus: !opts.paused,

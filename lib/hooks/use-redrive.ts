@@ -1,17 +1,13 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { redriveMessages } from "@/lib/client/pending";
-import { queryKeys } from "@/lib/client/query-keys";
+import { useMutation } from "@tanstack/react-query";
+import { pendingClient } from "@/lib/client/pending";
+import { useInvalidateAfter } from "./use-invalidate";
 
-/** Moves dead-lettered entries back to their origin streams; refreshes the DLQ and the origins. */
+/** Moves dead-lettered entries back to their origin streams; refreshes the DLQ, the origins and the overview. */
 export function useRedrive(dlqKey: string) {
-  const client = useQueryClient();
+  const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: (ids: string[]) => redriveMessages(dlqKey, { ids }),
-    onSettled: () => {
-      void client.invalidateQueries({ queryKey: queryKeys.streams.detail(dlqKey) });
-      void client.invalidateQueries({ queryKey: ["streams", "list"] });
-      void client.invalidateQueries({ queryKey: queryKeys.streams.summary });
-    },
+    mutationFn: ({ ids }: { ids: string[]; origins: string[] }) => pendingClient.redrive(dlqKey, { ids }),
+    onSettled: (_result, _error, { origins }) => invalidate({ kind: "redrive", stream: dlqKey, origins }),
   });
 }
