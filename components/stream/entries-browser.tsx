@@ -12,7 +12,7 @@ import { EntriesTable } from "./entry-row";
 import { ExportButtons } from "./export-buttons";
 import { OrphanedNotice } from "./orphaned-notice";
 import { pageStartAround, previousPageStart } from "./paging";
-import { encodeSegment } from "@/lib/http/segment";
+import { encodeSegment } from "@/lib/contract/segment";
 
 interface View {
   order: EntryOrder;

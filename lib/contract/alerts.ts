@@ -1,4 +1,6 @@
-/** Alert shapes shared by the alert routes, the store and the browser hooks. Plain types. */
+/** Alert shapes shared by the alert routes, the store and the browser hooks. */
+import { z } from "zod";
+
 export const ALERT_RULES = [
   "long-pending",
   "pending-over",
@@ -10,7 +12,11 @@ export const ALERT_RULES = [
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 export type AlertSeverity = "info" | "warning" | "critical";
-export type AlertState = "firing" | "resolved";
+export const ALERT_STATES = ["firing", "resolved"] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** `GET /api/alerts?state=` query. */
+export const alertsQuerySchema = z.object({ state: z.enum(ALERT_STATES).optional() });
 
 export interface Alert {
   id: string;

@@ -14,7 +14,7 @@ import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { assertDeclaredSize } from "@/lib/http/parse";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import type { AuditEntry } from "@/lib/contract/audit";
-import { unescapeSegment } from "@/lib/http/segment";
+import { unescapeSegment } from "@/lib/contract/segment";
 
 /**
  * What a route needs from the caller. `read` for every GET, `operate` for message actions,
