@@ -1,4 +1,3 @@
-import { seesEveryStream } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { collectMetrics } from "@/lib/metrics/collect";
 

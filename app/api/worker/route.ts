@@ -1,5 +1,4 @@
 import { AppError } from "@/lib/errors";
-import { seesEveryStream } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
 import { getWorkerStatus, scopeTick, tick } from "@/lib/worker";
 import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
