@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { formatNumber } from "@/lib/format";
-import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group-admin";
+import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group";
 import { isValidId, normalizeId } from "@/lib/contract/ids";
 import { CreateGroupForm } from "./create-group-form";
 import { PublishMessageForm } from "./publish-message-form";

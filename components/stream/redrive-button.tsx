@@ -5,7 +5,7 @@ import type { StreamEntry } from "@/lib/contract/entries";
 import { Can } from "@/components/auth/can";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useRedrive } from "@/lib/hooks/use-redrive";
+import { useRedrive } from "@/lib/hooks/use-pending";
 import { originStreamOf } from "./entry-display";
 
 /** "Redrive <id>" on a dead-lettered copy: moves it back to the stream it came from. */

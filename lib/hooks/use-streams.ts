@@ -27,3 +27,13 @@ export function useOverviewSummary(opts: { match?: string; refetchInterval?: num
     placeholderData: keepPreviousData,
   });
 }
+
+/** One stream's facts and groups; `refetchInterval` in ms, or false for none. */
+export function useStream(key: string, opts: { refetchInterval?: number | false; enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.streams.detail(key),
+    queryFn: () => streamsClient.detail(key),
+    refetchInterval: opts.refetchInterval ?? 5000,
+    enabled: opts.enabled ?? true,
+  });
+}
