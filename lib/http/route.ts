@@ -69,6 +69,12 @@ export interface RequestContext {
 /** A handler answers its contract type (JSON with status 200), or a Response of its own. */
 export type Handler<T> = (req: Request, ctx: RequestContext) => Promise<T | Response>;
 
+/** What a route module exports: Next.js calls it; `answer` only carries the contract type for type checks. */
+export type ApiRoute<T> = ((req: Request, ctx: RouteContext) => Promise<Response>) & { readonly answer?: T };
+
+/** The contract type a route answers with. */
+export type AnswerOf<R> = R extends ApiRoute<infer T> ? T : never;
+
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let cached: Promise<T> | undefined;
   return () => (cached ??= load());
@@ -193,7 +199,7 @@ async function audit(
  * error shape with a real status and values become JSON responses. `T` is the answer's contract
  * type: `apiRoute<AckResponse>(spec, handler)`.
  */
-export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>) {
+export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
   return async (req: Request, ctx: RouteContext): Promise<Response> => {
     const raw: Record<string, unknown> = (await Promise.resolve(ctx.params).catch(() => undefined)) ?? {};
     const params = Object.fromEntries(
