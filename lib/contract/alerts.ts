@@ -42,9 +42,14 @@ export interface AlertsResponse {
   alerts: Alert[];
 }
 
-export interface SilenceRequest {
-  forMs: number;
-}
+/** Longest silence one request may set. */
+export const MAX_SILENCE_MS = 30 * 86400_000;
+
+export const alertParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{1,64}$/, "not an alert id") });
+
+/** `POST /api/alerts/{id}/silence`; `forMs` 0 lifts the silence. */
+export const silenceRequestSchema = z.strictObject({ forMs: z.number().int().min(0).max(MAX_SILENCE_MS) });
+export type SilenceRequest = z.infer<typeof silenceRequestSchema>;
 
 export interface SilenceResponse {
   alert: Alert;

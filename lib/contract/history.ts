@@ -39,6 +39,11 @@ export interface RateSummary {
   points: { t: number; inRate: number | null; ackRate: number | null }[];
 }
 
+/** Most streams one `GET /api/history/rates?key=...` names. */
+export const MAX_RATE_KEYS = 200;
+/** The `key` values of the rates query, repeated names dropped. */
+export const ratesKeysSchema = z.array(z.string().min(1)).min(1).max(MAX_RATE_KEYS);
+
 export interface RatesResponse {
   windowMs: number;
   rates: Record<string, RateSummary>;
