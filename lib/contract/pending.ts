@@ -8,8 +8,6 @@ import { isValidId } from "./ids";
 import type { ListFieldPair } from "./common";
 import type { ConsumerGroup } from "./streams";
 
-export { consumerParamsSchema, groupParamsSchema, streamParamsSchema } from "./common";
-
 /** Most ids one `{ids}` request may name. */
 export const MAX_IDS_PER_REQUEST = 10_000;
 /** Largest page of the pending explorer (XPENDING COUNT cap). */

@@ -1,5 +1,6 @@
 import { createGroup } from "@/lib/actions/admin";
-import { createGroupBodySchema, streamParamsSchema } from "@/lib/contract/pending";
+import { createGroupBodySchema } from "@/lib/contract/pending";
+import { streamParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import type { CreateGroupResponse } from "@/lib/contract/pending";

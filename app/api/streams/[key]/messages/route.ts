@@ -1,5 +1,6 @@
 import { publishMessage } from "@/lib/actions/admin";
-import { idempotencyKeySchema, publishBodySchema, streamParamsSchema } from "@/lib/contract/pending";
+import { idempotencyKeySchema, publishBodySchema } from "@/lib/contract/pending";
+import { streamParamsSchema } from "@/lib/contract/common";
 import { badRequest } from "@/lib/errors";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";

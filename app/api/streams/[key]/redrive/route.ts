@@ -1,5 +1,6 @@
 import { redrive } from "@/lib/actions/redrive";
-import { redriveBodySchema, streamParamsSchema } from "@/lib/contract/pending";
+import { redriveBodySchema } from "@/lib/contract/pending";
+import { streamParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import type { DryRunResponse, RedriveResponse } from "@/lib/contract/pending";

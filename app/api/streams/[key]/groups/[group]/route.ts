@@ -1,5 +1,5 @@
 import { deleteGroup } from "@/lib/actions/admin";
-import { groupParamsSchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { getGroupDetail } from "@/lib/pending/group";

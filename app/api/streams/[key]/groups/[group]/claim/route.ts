@@ -1,5 +1,6 @@
 import { claimPending } from "@/lib/actions/pending-actions";
-import { claimBodySchema, groupParamsSchema } from "@/lib/contract/pending";
+import { claimBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";

@@ -1,5 +1,6 @@
 import { deadLetterPending } from "@/lib/actions/pending-actions";
-import { deadLetterBodySchema, groupParamsSchema } from "@/lib/contract/pending";
+import { deadLetterBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";

@@ -1,5 +1,6 @@
 import { deletePending } from "@/lib/actions/pending-actions";
-import { deleteBodySchema, groupParamsSchema } from "@/lib/contract/pending";
+import { deleteBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";

@@ -1,4 +1,4 @@
-import { groupParamsSchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { readIdleHistogram } from "@/lib/pending/idle-histogram";

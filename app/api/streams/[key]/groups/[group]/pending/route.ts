@@ -1,4 +1,5 @@
-import { groupParamsSchema, pendingQuerySchema } from "@/lib/contract/pending";
+import { pendingQuerySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseParams, parseQuery } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { readPendingPage } from "@/lib/pending/page";

@@ -1,5 +1,6 @@
 import { requeuePending } from "@/lib/actions/pending-actions";
-import { requeueBodySchema, groupParamsSchema } from "@/lib/contract/pending";
+import { requeueBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";

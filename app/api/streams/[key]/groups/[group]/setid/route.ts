@@ -1,5 +1,6 @@
 import { setGroupId } from "@/lib/actions/admin";
-import { groupParamsSchema, setIdBodySchema } from "@/lib/contract/pending";
+import { setIdBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import type { SetIdResponse } from "@/lib/contract/pending";

@@ -1,5 +1,5 @@
 import { deleteConsumer } from "@/lib/actions/admin";
-import { consumerParamsSchema } from "@/lib/contract/pending";
+import { consumerParamsSchema } from "@/lib/contract/common";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import type { DeleteConsumerResponse } from "@/lib/contract/pending";
