@@ -7,7 +7,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { durationInputText, parseDurationInput } from "@/components/pending/pending-filter";
 import { formatNumber } from "@/lib/format";
 import { useStreamGroupNames } from "@/lib/hooks/use-group";
-import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hooks/use-pending-action";
+import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hooks/use-pending";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, type ActionRequest } from "./action-request";
 import { ACTION_VERB, changedCount, confirmLabel, describeConsequence, DESTRUCTIVE, dialogTitle, idsText, messages, summarizeResult } from "./action-text";
 

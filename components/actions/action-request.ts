@@ -1,6 +1,7 @@
 /** What the operator asked for, and the request body it becomes. Pure; tested. */
 import { ApiError } from "@/lib/client/fetcher";
 import type { PendingAction, PendingFilter } from "@/lib/contract/pending";
+import type { ActionBody } from "@/lib/client/pending";
 
 export type ActionTarget = { kind: "ids"; ids: string[] } | { kind: "filter"; filter: PendingFilter; description: string };
 
@@ -20,14 +21,7 @@ export interface ActionOptions {
   deadLetterTarget?: string;
 }
 
-export type ActionBody = {
-  ids?: string[];
-  filter?: PendingFilter;
-  consumer?: string;
-  minIdleMs?: number;
-  allGroups?: boolean;
-  target?: string;
-};
+export type { ActionBody };
 
 /** The body for the action's POST; only the options that action takes are included. */
 export function buildActionBody(req: ActionRequest, opts: ActionOptions): ActionBody {

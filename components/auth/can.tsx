@@ -1,6 +1,6 @@
 "use client";
 import type { ReactNode } from "react";
-import type { Permission } from "@/lib/auth/roles";
+import type { Permission } from "@/lib/contract/auth";
 import { meAllows, useMe } from "@/lib/hooks/use-me";
 
 /**

@@ -1,6 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { login } from "@/lib/client/auth";
+import { authClient } from "@/lib/client/auth";
 import { Button } from "@/components/ui/button";
 
 export function LoginForm({ next }: { next: string }) {
@@ -13,7 +13,7 @@ export function LoginForm({ next }: { next: string }) {
     setBusy(true);
     setError(null);
     try {
-      await login({ username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") });
+      await authClient.login({ username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") });
       // A full navigation, so that the proxy sees the new session cookie.
       window.location.assign(next);
     } catch (err) {

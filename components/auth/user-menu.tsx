@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { logout } from "@/lib/client/auth";
+import { authClient } from "@/lib/client/auth";
 import { useMe } from "@/lib/hooks/use-me";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
@@ -29,7 +29,7 @@ export function UserMenu() {
           onClick={async () => {
             setBusy(true);
             try {
-              await logout();
+              await authClient.logout();
               queryClient.clear();
               router.replace("/login");
               router.refresh();

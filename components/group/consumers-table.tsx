@@ -8,7 +8,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/states";
 import type { ConsumerRow } from "@/lib/contract/pending";
 import { formatDuration, formatNumber } from "@/lib/format";
-import { useDeleteConsumer } from "@/lib/hooks/use-group-admin";
+import { useDeleteConsumer } from "@/lib/hooks/use-group";
 import { messages } from "@/components/actions/action-text";
 
 export interface ConsumersTableProps {

@@ -4,8 +4,8 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { CreateGroupBody } from "@/lib/contract/pending";
-import { useCreateGroup } from "@/lib/hooks/use-group-admin";
-import { isValidId, normalizeId } from "@/lib/streams/ids";
+import { useCreateGroup } from "@/lib/hooks/use-group";
+import { isValidId, normalizeId } from "@/lib/contract/ids";
 
 type StartChoice = "0" | "$" | "id";
 

@@ -8,11 +8,11 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { formatNumber } from "@/lib/format";
-import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group-admin";
-import { isValidId, normalizeId } from "@/lib/streams/ids";
+import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group";
+import { isValidId, normalizeId } from "@/lib/contract/ids";
 import { CreateGroupForm } from "./create-group-form";
 import { PublishMessageForm } from "./publish-message-form";
-import { encodeSegment } from "@/lib/http/segment";
+import { encodeSegment } from "@/lib/contract/segment";
 
 /** Admin of one group: move its position, delete it; publish to its stream, add another group. */
 export function GroupAdmin({ streamKey, detail }: { streamKey: string; detail: GroupDetailResponse }) {

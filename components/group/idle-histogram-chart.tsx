@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { formatDuration, formatNumber } from "@/lib/format";
-import { useIdleHistogram } from "@/lib/hooks/use-idle-histogram";
+import { useIdleHistogram } from "@/lib/hooks/use-group";
 import { BAR_COLORS, shapeIdleHistogram, type IdleHistogramView } from "./idle-histogram-data";
 
 /** Histogram of pending idle times, with the buckets over the stuck threshold in red. */

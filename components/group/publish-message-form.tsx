@@ -4,7 +4,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { newIdempotencyKey } from "@/lib/client/pending";
-import { usePublishMessage } from "@/lib/hooks/use-group-admin";
+import { usePublishMessage } from "@/lib/hooks/use-group";
 
 /** Publishes a message (ordered field/value pairs) to a stream, for testing a consumer. */
 export function PublishMessageForm({ streamKey, onPublished }: { streamKey: string; onPublished?: (id: string) => void }) {

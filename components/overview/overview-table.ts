@@ -5,7 +5,7 @@
 import type { StreamRow } from "@/lib/contract/streams";
 import { groupFamilies, type OverviewItem } from "@/lib/streams/families";
 import { formatNumber } from "@/lib/format";
-import { encodeSegment } from "@/lib/http/segment";
+import { encodeSegment } from "@/lib/contract/segment";
 
 export type { OverviewItem };
 

@@ -3,7 +3,7 @@ import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
-import { fetchPending } from "@/lib/client/pending";
+import { pendingClient } from "@/lib/client/pending";
 import { formatNumber } from "@/lib/format";
 import { toPendingQuery, type ExplorerFilter } from "./pending-filter";
 import { collectPages, EXPORT_CAP, EXPORT_PAGE_SIZE, exportFileName, pendingToCsv, pendingToJson } from "./pending-export";
@@ -23,7 +23,7 @@ export function ExportButtons({ streamKey, group, filter }: { streamKey: string;
     try {
       const firstPage = toPendingQuery(filter);
       const result = await collectPages(
-        async (cursor) => fetchPending(streamKey, group, { ...firstPage, start: cursor ?? firstPage.start, count: EXPORT_PAGE_SIZE }),
+        async (cursor) => pendingClient.page(streamKey, group, { ...firstPage, start: cursor ?? firstPage.start, count: EXPORT_PAGE_SIZE }),
         { cap: EXPORT_CAP, onProgress: setRows, signal: controller.signal },
       );
       const text =

@@ -1,6 +1,6 @@
 /** Export of the filtered pending list: walk the cursor (with a cap) and write CSV or JSON. Pure. */
 import { formatTime } from "@/lib/format";
-import { idToTimeMs, isValidId } from "@/lib/streams/ids";
+import { idToTimeMs, isValidId } from "@/lib/contract/ids";
 import { toCsv } from "@/lib/csv";
 
 export const EXPORT_CAP = 100_000;

@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { isValidId, normalizeId } from "@/lib/streams/ids";
+import { isValidId, normalizeId } from "@/lib/contract/ids";
 import { durationInputText, parseDurationInput, type ExplorerFilter } from "./pending-filter";
 
 const inputClass = "mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 text-sm";

@@ -4,7 +4,7 @@
  */
 import { formatDuration, formatNumber } from "@/lib/format";
 import type { PendingFilter, PendingQuery } from "@/lib/contract/pending";
-import { isValidId, normalizeId } from "@/lib/streams/ids";
+import { isValidId, normalizeId } from "@/lib/contract/ids";
 
 export interface ExplorerFilter {
   consumer?: string;

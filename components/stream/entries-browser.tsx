@@ -6,13 +6,13 @@ import { PAGE_SIZES, type EntryOrder } from "@/lib/contract/entries";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
 import { useEntries } from "@/lib/hooks/use-entries";
-import { isValidId, normalizeId } from "@/lib/streams/ids";
+import { isValidId, normalizeId } from "@/lib/contract/ids";
 import { localInputToMs, pagingDirections } from "./entry-display";
 import { EntriesTable } from "./entry-row";
 import { ExportButtons } from "./export-buttons";
 import { OrphanedNotice } from "./orphaned-notice";
 import { pageStartAround, previousPageStart } from "./paging";
-import { encodeSegment } from "@/lib/http/segment";
+import { encodeSegment } from "@/lib/contract/segment";
 
 interface View {
   order: EntryOrder;

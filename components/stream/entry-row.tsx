@@ -3,7 +3,7 @@ import clsx from "clsx";
 import { useEffect, useRef, useState } from "react";
 import type { StreamEntry } from "@/lib/contract/entries";
 import { Time } from "@/components/ui/time";
-import { idToTimeMs } from "@/lib/streams/ids";
+import { idToTimeMs } from "@/lib/contract/ids";
 import { EntryStateBadge } from "./entry-state-badge";
 import { FieldValue } from "./field-value";
 import { RedriveButton } from "./redrive-button";

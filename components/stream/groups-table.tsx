@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { GroupSummary } from "@/lib/contract/streams";
 import { EmptyState } from "@/components/ui/states";
 import { formatNumber } from "@/lib/format";
-import { encodeSegment } from "@/lib/http/segment";
+import { encodeSegment } from "@/lib/contract/segment";
 
 const LAG_UNKNOWN_HELP =
   "Redis cannot compute this group's lag: it was created or moved to an id in the middle of the stream or in the future, or an entry after its last-delivered-id was deleted.";

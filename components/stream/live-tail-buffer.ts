@@ -3,7 +3,7 @@
  * entries route, the arrival rate, and the entries query that polling and the state refresh use.
  */
 import type { EntriesQuery, StreamEntry } from "@/lib/contract/entries";
-import { compareIds } from "@/lib/streams/ids";
+import { compareIds } from "@/lib/contract/ids";
 
 export const LIVE_BUFFER_MAX = 500;
 /** Newest live entries whose states are re-read every few seconds. */

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { StreamEntry } from "@/lib/contract/entries";
-import { fetchEntries } from "@/lib/client/entries";
+import { entriesClient } from "@/lib/client/entries";
 import { ApiError } from "@/lib/client/fetcher";
 import { tailUrl } from "@/lib/client/tail";
 import type { TailEntriesEvent, TailReadyEvent } from "@/lib/contract/tail";
@@ -49,7 +49,7 @@ export function useLiveTail(
 
     const pollOnce = async () => {
       try {
-        const page = await fetchEntries(streamKey, pollQuery(lastId));
+        const page = await entriesClient.page(streamKey, pollQuery(lastId));
         if (cancelled) return;
         setError(null);
         const newest = page.entries[0];

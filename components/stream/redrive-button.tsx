@@ -1,13 +1,11 @@
 "use client";
-import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { toast } from "sonner";
 import type { StreamEntry } from "@/lib/contract/entries";
-import { queryKeys } from "@/lib/client/query-keys";
 import { Can } from "@/components/auth/can";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useRedrive } from "@/lib/hooks/use-redrive";
+import { useRedrive } from "@/lib/hooks/use-pending";
 import { originStreamOf } from "./entry-display";
 
 /** "Redrive <id>" on a dead-lettered copy: moves it back to the stream it came from. */
@@ -15,15 +13,13 @@ export function RedriveButton({ streamKey, entry }: { streamKey: string; entry: 
   const origin = originStreamOf(entry);
   const [open, setOpen] = useState(false);
   const redrive = useRedrive(streamKey);
-  const client = useQueryClient();
   if (origin === null) return null;
 
   function confirm() {
-    redrive.mutate([entry.id], {
+    redrive.mutate({ ids: [entry.id], origins: [origin!] }, {
       onSuccess: (res) => {
         if (res.redriven === 1) toast.success(`Redrove ${entry.id} to ${origin}`);
         else toast.warning(`${entry.id} was not redriven (already moved or no origin stream)`);
-        void client.invalidateQueries({ queryKey: queryKeys.streams.detail(origin!) });
       },
       onError: (err) => toast.error(`Redrive failed: ${err.message}`),
       onSettled: () => setOpen(false),

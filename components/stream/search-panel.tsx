@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { useEntrySearch } from "@/lib/hooks/use-entries";
 import { formatNumber } from "@/lib/format";
-import { isValidId } from "@/lib/streams/ids";
+import { isValidId } from "@/lib/contract/ids";
 import { EntriesTable } from "./entry-row";
 
 const input = "rounded border border-slate-300 px-1 py-0.5 text-sm";

@@ -1,7 +1,7 @@
 import type { StreamDetail } from "@/lib/contract/streams";
 import { Time } from "@/components/ui/time";
 import { formatBytes, formatDuration, formatNumber } from "@/lib/format";
-import { idToTimeMs } from "@/lib/streams/ids";
+import { idToTimeMs } from "@/lib/contract/ids";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (

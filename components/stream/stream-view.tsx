@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { GroupSummary } from "@/lib/contract/streams";
 import { ErrorState, Skeleton } from "@/components/ui/states";
-import { useStream } from "@/lib/hooks/use-stream";
+import { useStream } from "@/lib/hooks/use-streams";
 import { EntriesBrowser } from "./entries-browser";
 import { GroupsTable } from "./groups-table";
 import { LiveTail } from "./live-tail";

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import type { FieldValue, TruncatedValue } from "@/lib/contract/common";
-import { fetchEntry } from "@/lib/client/entries";
+import { entriesClient } from "@/lib/client/entries";
 import { formatBytes } from "@/lib/format";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
@@ -16,7 +16,7 @@ export interface ValueSource {
 }
 
 async function wholeValue(source: ValueSource): Promise<FieldValue> {
-  const entry = await fetchEntry(source.streamKey, source.entryId);
+  const entry = await entriesClient.one(source.streamKey, source.entryId);
   const value = entry.fields[source.index]?.[1];
   if (value === undefined || (typeof value === "object" && !("base64" in value))) throw new Error("The value is gone");
   return value;

@@ -16,7 +16,6 @@ import type { Condition } from "./rules";
  */
 export const RESOLVED_KEEP_MS = 7 * 86400_000;
 export const RESOLVED_MAX = 1000;
-export const MAX_SILENCE_MS = 30 * 86400_000;
 
 export const alertKeys = {
   records: () => appKey("alerts", "records"),

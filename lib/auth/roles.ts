@@ -2,8 +2,9 @@
  * Roles and permissions. Plain module (no server imports): the UI uses it to hide what a role
  * cannot do, the server to enforce it.
  */
-export type Role = "viewer" | "operator" | "admin";
-export type Permission = "read" | "operate" | "admin";
+import type { Permission, Role } from "@/lib/contract/auth";
+
+export type { Permission, Role };
 
 const ROLE_RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 const PERMISSION_RANK: Record<Permission, number> = { read: 1, operate: 2, admin: 3 };

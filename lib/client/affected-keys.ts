@@ -1,6 +1,8 @@
 /**
  * Which cached queries a change makes stale: exactly those, no more. Pure; tested in
- * tests/unit/affected-keys.test.ts. `exact: false` means "this key and every key under it".
+ * tests/unit/affected-keys.test.ts. Every key comes from the query-key factory; `exact: false`
+ * means "this key and every key under it", so a prefix such as `summaries` reaches the overview's
+ * `["streams", "summary", {match}]` whatever its parameters.
  */
 import { queryKeys } from "@/lib/client/query-keys";
 import type { PendingAction } from "@/lib/contract/pending";
@@ -13,20 +15,27 @@ export interface StaleKey {
 export type Change =
   | { kind: PendingAction; stream: string; group: string; target?: string }
   | { kind: "create-group" | "delete-group" | "publish"; stream: string }
-  | { kind: "setid" | "delete-consumer"; stream: string; group: string };
+  | { kind: "setid" | "delete-consumer"; stream: string; group: string }
+  /** `stream` is the dead-letter stream; `origins` the streams its entries went back to. */
+  | { kind: "redrive"; stream: string; origins: readonly string[] }
+  /** A worker tick run by hand: it can change any stream (rotation, reclaim, trim) and the alerts. */
+  | { kind: "worker-tick" };
 
 const k = queryKeys.streams;
 const under = (queryKey: readonly unknown[]): StaleKey => ({ queryKey, exact: false });
 const only = (queryKey: readonly unknown[]): StaleKey => ({ queryKey, exact: true });
 
+/** The numbers every stream change moves: the stream list pages and the overview tiles. */
+const overview: StaleKey[] = [under(k.lists), under(k.summaries)];
+
 /** Keys for a change that stays inside one group's PEL (the stream's entries keep their ids). */
 function oneGroup(stream: string, group: string): StaleKey[] {
-  return [under(k.group(stream, group)), only(k.detail(stream)), only(k.groups(stream)), under(k.entriesAll(stream)), under(k.lists), only(k.summary)];
+  return [under(k.group(stream, group)), only(k.detail(stream)), only(k.groups(stream)), under(k.entriesAll(stream)), ...overview];
 }
 
 /** Keys for a change that every group of the stream sees (new or deleted entries, groups). */
 function wholeStream(stream: string): StaleKey[] {
-  return [under(k.detail(stream)), under(k.lists), only(k.summary)];
+  return [under(k.detail(stream)), ...overview];
 }
 
 /** The server re-evaluates the alerts of the streams a message action changed. */
@@ -51,5 +60,9 @@ export function affectedKeys(change: Change): StaleKey[] {
     case "delete-group":
     case "publish":
       return wholeStream(change.stream);
+    case "redrive":
+      return [under(k.detail(change.stream)), ...change.origins.map((origin) => under(k.detail(origin))), ...overview];
+    case "worker-tick":
+      return [under(queryKeys.worker.all), under(k.all), alerts];
   }
 }

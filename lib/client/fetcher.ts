@@ -1,5 +1,5 @@
 import { isErrorBody, type ErrorCode } from "@/lib/errors";
-import { encodeSegment } from "@/lib/http/segment";
+import { encodeSegment } from "@/lib/contract/segment";
 
 /** The error the browser sees: the same code and message the route answered. */
 export class ApiError extends Error {

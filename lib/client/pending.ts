@@ -17,6 +17,7 @@ import type {
   GroupDetailResponse,
   IdleHistogramResponse,
   PendingAction,
+  PendingFilter,
   PendingPageResponse,
   PendingQuery,
   PublishBody,
@@ -33,74 +34,17 @@ const groupPath = (key: string, group: string) => `/api/streams/${seg(key)}/grou
 
 type NoDryRun<T> = Omit<T, "dryRun">;
 
-export function fetchGroup(key: string, group: string): Promise<GroupDetailResponse> {
-  return apiFetch(groupPath(key, group));
-}
+/** What the action dialog collects for any message action; each action sends only the options it takes. */
+export type ActionBody = {
+  ids?: string[];
+  filter?: PendingFilter;
+  consumer?: string;
+  minIdleMs?: number;
+  allGroups?: boolean;
+  target?: string;
+};
 
-export function fetchPending(key: string, group: string, query: PendingQuery = {}): Promise<PendingPageResponse> {
-  const { withFields, ...rest } = query;
-  return apiFetch(withQuery(`${groupPath(key, group)}/pending`, { ...rest, withFields: withFields ? 1 : undefined }));
-}
-
-export function fetchIdleHistogram(key: string, group: string): Promise<IdleHistogramResponse> {
-  return apiFetch(`${groupPath(key, group)}/idle-histogram`);
-}
-
-export function ackPending(key: string, group: string, body: NoDryRun<AckBody>): Promise<AckResponse> {
-  return postJson(`${groupPath(key, group)}/ack`, body);
-}
-
-export function claimPending(key: string, group: string, body: NoDryRun<ClaimBody>): Promise<ClaimResponse> {
-  return postJson(`${groupPath(key, group)}/claim`, body);
-}
-
-export function requeuePending(key: string, group: string, body: NoDryRun<RequeueBody>): Promise<RequeueResponse> {
-  return postJson(`${groupPath(key, group)}/requeue`, body);
-}
-
-export function deadLetterPending(key: string, group: string, body: NoDryRun<DeadLetterBody>): Promise<DeadLetterResponse> {
-  return postJson(`${groupPath(key, group)}/dead-letter`, body);
-}
-
-export function deletePending(key: string, group: string, body: NoDryRun<DeleteBody>): Promise<DeleteResponse> {
-  return postJson(`${groupPath(key, group)}/delete`, body);
-}
-
-type ActionBody = NoDryRun<AckBody> | NoDryRun<ClaimBody> | NoDryRun<RequeueBody> | NoDryRun<DeadLetterBody>;
-
-/** Dry run of any action: how many messages it would touch, nothing changed. */
-export function previewPendingAction(
-  key: string,
-  group: string,
-  action: PendingAction,
-  body: ActionBody,
-): Promise<DryRunResponse> {
-  return postJson(`${groupPath(key, group)}/${action}`, { ...body, dryRun: true });
-}
-
-export function redriveMessages(dlqKey: string, body: NoDryRun<RedriveBody>): Promise<RedriveResponse> {
-  return postJson(`/api/streams/${seg(dlqKey)}/redrive`, body);
-}
-
-export function previewRedrive(dlqKey: string, body: NoDryRun<RedriveBody>): Promise<DryRunResponse> {
-  return postJson(`/api/streams/${seg(dlqKey)}/redrive`, { ...body, dryRun: true });
-}
-
-export function createGroup(key: string, body: CreateGroupBody): Promise<CreateGroupResponse> {
-  return postJson(`/api/streams/${seg(key)}/groups`, body);
-}
-
-export function deleteGroup(key: string, group: string): Promise<DeleteGroupResponse> {
-  return apiFetch(groupPath(key, group), { method: "DELETE" });
-}
-
-export function setGroupId(key: string, group: string, body: SetIdBody): Promise<SetIdResponse> {
-  return postJson(`${groupPath(key, group)}/setid`, body);
-}
-
-export function deleteConsumer(key: string, group: string, consumer: string): Promise<DeleteConsumerResponse> {
-  return apiFetch(`${groupPath(key, group)}/consumers/${seg(consumer)}`, { method: "DELETE" });
-}
+type AnyActionBody = NoDryRun<AckBody> | NoDryRun<ClaimBody> | NoDryRun<RequeueBody> | NoDryRun<DeadLetterBody>;
 
 /** A fresh Idempotency-Key (getRandomValues: also on plain-http hosts, unlike randomUUID). */
 export function newIdempotencyKey(): string {
@@ -108,11 +52,42 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Sending the same key again (a retry) adds the message at most once. */
-export function publishMessage(key: string, body: PublishBody, idempotencyKey = newIdempotencyKey()): Promise<PublishResponse> {
-  return apiFetch(`/api/streams/${seg(key)}/messages`, {
-    method: "POST",
-    body: JSON.stringify(body),
-    headers: { "idempotency-key": idempotencyKey },
-  });
-}
+export const pendingClient = {
+  group: (key: string, group: string) => apiFetch<GroupDetailResponse>(groupPath(key, group)),
+
+  page(key: string, group: string, query: PendingQuery = {}) {
+    const { withFields, ...rest } = query;
+    return apiFetch<PendingPageResponse>(withQuery(`${groupPath(key, group)}/pending`, { ...rest, withFields: withFields ? 1 : undefined }));
+  },
+
+  idleHistogram: (key: string, group: string) => apiFetch<IdleHistogramResponse>(`${groupPath(key, group)}/idle-histogram`),
+
+  ack: (key: string, group: string, body: NoDryRun<AckBody>) => postJson<AckResponse>(`${groupPath(key, group)}/ack`, body),
+  claim: (key: string, group: string, body: NoDryRun<ClaimBody>) => postJson<ClaimResponse>(`${groupPath(key, group)}/claim`, body),
+  requeue: (key: string, group: string, body: NoDryRun<RequeueBody>) => postJson<RequeueResponse>(`${groupPath(key, group)}/requeue`, body),
+  deadLetter: (key: string, group: string, body: NoDryRun<DeadLetterBody>) =>
+    postJson<DeadLetterResponse>(`${groupPath(key, group)}/dead-letter`, body),
+  delete: (key: string, group: string, body: NoDryRun<DeleteBody>) => postJson<DeleteResponse>(`${groupPath(key, group)}/delete`, body),
+
+  /** Dry run of any action: how many messages it would touch, nothing changed. */
+  preview: (key: string, group: string, action: PendingAction, body: AnyActionBody) =>
+    postJson<DryRunResponse>(`${groupPath(key, group)}/${action}`, { ...body, dryRun: true }),
+
+  redrive: (dlqKey: string, body: NoDryRun<RedriveBody>) => postJson<RedriveResponse>(`/api/streams/${seg(dlqKey)}/redrive`, body),
+  previewRedrive: (dlqKey: string, body: NoDryRun<RedriveBody>) =>
+    postJson<DryRunResponse>(`/api/streams/${seg(dlqKey)}/redrive`, { ...body, dryRun: true }),
+
+  createGroup: (key: string, body: CreateGroupBody) => postJson<CreateGroupResponse>(`/api/streams/${seg(key)}/groups`, body),
+  deleteGroup: (key: string, group: string) => apiFetch<DeleteGroupResponse>(groupPath(key, group), { method: "DELETE" }),
+  setGroupId: (key: string, group: string, body: SetIdBody) => postJson<SetIdResponse>(`${groupPath(key, group)}/setid`, body),
+  deleteConsumer: (key: string, group: string, consumer: string) =>
+    apiFetch<DeleteConsumerResponse>(`${groupPath(key, group)}/consumers/${seg(consumer)}`, { method: "DELETE" }),
+
+  /** Sending the same key again (a retry) adds the message at most once. */
+  publish: (key: string, body: PublishBody, idempotencyKey = newIdempotencyKey()) =>
+    apiFetch<PublishResponse>(`/api/streams/${seg(key)}/messages`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "idempotency-key": idempotencyKey },
+    }),
+};

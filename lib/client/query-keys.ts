@@ -11,8 +11,9 @@ export const queryKeys = {
     list: (params: Record<string, unknown>) => ["streams", "list", params] as const,
     /** Prefix of every stream-list page. */
     lists: ["streams", "list"] as const,
-    summary: ["streams", "summary"] as const,
-    summaryFor: (params: Record<string, unknown>) => ["streams", "summary", params] as const,
+    /** Prefix of every overview summary (one per `match`). */
+    summaries: ["streams", "summary"] as const,
+    summary: (params: Record<string, unknown>) => ["streams", "summary", params] as const,
     detail: (key: string) => ["streams", "detail", key] as const,
     entries: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "entries", params] as const,
     search: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "search", params] as const,

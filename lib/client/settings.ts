@@ -1,10 +1,7 @@
 import { apiFetch, postJson } from "./fetcher";
 import type { SettingsResponse, SettingsUpdate } from "@/lib/contract/settings";
 
-export function fetchSettings(): Promise<SettingsResponse> {
-  return apiFetch<SettingsResponse>("/api/settings");
-}
-
-export function saveSettings(update: SettingsUpdate): Promise<SettingsResponse> {
-  return postJson<SettingsResponse>("/api/settings", update, "PUT");
-}
+export const settingsClient = {
+  get: () => apiFetch<SettingsResponse>("/api/settings"),
+  save: (update: SettingsUpdate) => postJson<SettingsResponse>("/api/settings", update, "PUT"),
+};

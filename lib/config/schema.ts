@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { webhookUrlProblem } from "./webhook-address";
+import { roleSchema } from "@/lib/contract/auth";
 
 export const familyPatternSchema = z
   .string()
@@ -72,7 +73,6 @@ export const alertsSchema = z.strictObject({
 });
 
 const secretRef = z.string().min(1);
-const roleSchema = z.enum(["viewer", "operator", "admin"]);
 const streamsScope = z.union([z.string().min(1), z.array(z.string().min(1))]).optional();
 
 export const authSchema = z.strictObject({
@@ -141,7 +141,6 @@ export type FamilyConfig = z.infer<typeof familySchema>;
 export type GroupRuleConfig = z.infer<typeof groupRuleSchema>;
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
-export type Role = z.infer<typeof roleSchema>;
 export type ReclaimPolicy = z.infer<typeof reclaimPolicySchema>;
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
 export type HistorySettings = z.infer<typeof historySchema>;

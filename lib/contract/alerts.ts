@@ -1,4 +1,6 @@
-/** Alert shapes shared by the alert routes, the store and the browser hooks. Plain types. */
+/** Alert shapes shared by the alert routes, the store and the browser hooks. */
+import { z } from "zod";
+
 export const ALERT_RULES = [
   "long-pending",
   "pending-over",
@@ -10,7 +12,11 @@ export const ALERT_RULES = [
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 export type AlertSeverity = "info" | "warning" | "critical";
-export type AlertState = "firing" | "resolved";
+export const ALERT_STATES = ["firing", "resolved"] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** `GET /api/alerts?state=` query. */
+export const alertsQuerySchema = z.object({ state: z.enum(ALERT_STATES).optional() });
 
 export interface Alert {
   id: string;
@@ -36,9 +42,14 @@ export interface AlertsResponse {
   alerts: Alert[];
 }
 
-export interface SilenceRequest {
-  forMs: number;
-}
+/** Longest silence one request may set. */
+export const MAX_SILENCE_MS = 30 * 86400_000;
+
+export const alertParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{1,64}$/, "not an alert id") });
+
+/** `POST /api/alerts/{id}/silence`; `forMs` 0 lifts the silence. */
+export const silenceRequestSchema = z.strictObject({ forMs: z.number().int().min(0).max(MAX_SILENCE_MS) });
+export type SilenceRequest = z.infer<typeof silenceRequestSchema>;
 
 export interface SilenceResponse {
   alert: Alert;

@@ -1,5 +1,9 @@
 /** Audit trail shapes, shared by the route, the lib and the audit page. */
-export type AuditResult = "ok" | "error" | "denied";
+import { z } from "zod";
+import { isFullId } from "./ids";
+
+export const AUDIT_RESULTS = ["ok", "error", "denied"] as const;
+export type AuditResult = (typeof AUDIT_RESULTS)[number];
 
 /**
  * `main`: every action of an authenticated caller (and the worker), kept for the configured
@@ -41,18 +45,19 @@ export interface AuditEntry {
   verified?: boolean;
 }
 
-export interface AuditQuery {
-  /** Which trail to read (default `main`). */
-  trail?: AuditTrail;
-  actor?: string;
-  action?: string;
-  stream?: string;
-  result?: AuditResult;
-  from?: number;
-  to?: number;
-  cursor?: string;
-  limit?: number;
-}
+/** `GET /api/audit` query. `trail`: which trail to read (default `main`). */
+export const auditQuerySchema = z.strictObject({
+  trail: z.enum(AUDIT_TRAILS).optional(),
+  actor: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  stream: z.string().max(2000).optional(),
+  result: z.enum(AUDIT_RESULTS).optional(),
+  from: z.coerce.number().int().min(0).max(8.64e15).optional(),
+  to: z.coerce.number().int().min(0).max(8.64e15).optional(),
+  cursor: z.string().max(41).refine(isFullId, "cursor must be an ms-seq id (64-bit parts)").optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+export type AuditQuery = z.output<typeof auditQuerySchema>;
 
 export interface AuditResponse {
   entries: AuditEntry[];

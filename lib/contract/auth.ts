@@ -1,6 +1,11 @@
-/** Auth request/response shapes, shared by the routes and the browser. */
+/** Auth request/response shapes and the roles, shared by the routes, the config and the browser. */
 import { z } from "zod";
-import type { Role } from "@/lib/auth/roles";
+
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+/** What a route needs from the caller: `read` for every GET, `operate` for message actions, `admin` for destructive admin. */
+export type Permission = "read" | "operate" | "admin";
 
 export const loginRequestSchema = z.strictObject({
   username: z.string().min(1).max(200),
@@ -24,4 +29,8 @@ export interface MeResponse {
   canAdmin: boolean;
   /** Stream globs the caller may see; null means every stream. */
   streams: string[] | null;
+}
+
+export interface LogoutResponse {
+  ok: true;
 }

@@ -1,7 +1,15 @@
 /**
- * Response shapes shared by route handlers and client hooks. Plain types: no server imports.
+ * Pieces every resource shares: path parameter schemas, field values, the health answer. Imports
+ * only zod and the error module.
  */
+import { z } from "zod";
 import type { ErrorBody } from "@/lib/errors";
+
+/** Path parameters (apiRoute has already unescaped them). */
+export const streamParamsSchema = z.object({ key: z.string().min(1) });
+export const groupParamsSchema = streamParamsSchema.extend({ group: z.string().min(1) });
+export const consumerParamsSchema = groupParamsSchema.extend({ consumer: z.string().min(1) });
+export const entryParamsSchema = streamParamsSchema.extend({ id: z.string().min(1).max(64) });
 
 export type HealthResponse =
   | { status: "ok"; redis: { version: string; mode: string; flavor: string } }

@@ -16,9 +16,54 @@
  * Paging: pass `next` back as `start` with the same `order` and `end`; `next` is null at the end.
  * `count`: page size, default 50, at most 1000 (above: 400).
  */
+import { z } from "zod";
 import type { ListFieldPair } from "./common";
+import { isRangeBound } from "./ids";
 
-export type EntryOrder = "asc" | "desc";
+export const ENTRIES_DEFAULT_COUNT = 50;
+export const ENTRIES_MAX_COUNT = 1000;
+export const SEARCH_DEFAULT_SCAN = 1000;
+export const SEARCH_MAX_SCAN = 10_000;
+export const PAGE_SIZES = [10, 25, 50, 100, 500] as const;
+
+const bound = z.string().max(64).refine(isRangeBound, "must be -, +, ms, ms-seq, (ms-seq or time:<ms|ISO>").optional();
+
+const intParam = (name: string, def: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,7}$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(1, `${name} must be at least 1`).max(max, `${name} is at most ${max}`))
+    .optional()
+    .transform((v) => v ?? def);
+
+export const entryOrderSchema = z.enum(["asc", "desc"]);
+export type EntryOrder = z.infer<typeof entryOrderSchema>;
+
+/** `GET /api/streams/{key}/entries` query. */
+export const entriesQuerySchema = z.object({
+  start: bound,
+  end: bound,
+  count: intParam("count", ENTRIES_DEFAULT_COUNT, ENTRIES_MAX_COUNT),
+  order: entryOrderSchema.default("asc"),
+});
+
+/**
+ * `GET /api/streams/{key}/search` query. Case-insensitive substring search on text values (binary
+ * values never match), only in fields named exactly `field` when given. At most `scanLimit`
+ * entries (default 1000, max 10000) are read per request; the scan also stops once `count`
+ * matches (default 50, max 1000) are found. `next` continues the scan ("Search further"); null
+ * when the range is exhausted.
+ */
+export const searchQuerySchema = entriesQuerySchema.extend({
+  q: z.string().min(1, "q (the text to look for) is required").max(1000),
+  field: z.string().max(1000).optional(),
+  scanLimit: intParam("scanLimit", SEARCH_DEFAULT_SCAN, SEARCH_MAX_SCAN),
+});
+
+/** What the client passes (the route parses the query strings; defaults fill what is left out). */
+export type EntriesQuery = Partial<z.output<typeof entriesQuerySchema>>;
+export type SearchQuery = Partial<z.output<typeof searchQuerySchema>> & Pick<z.output<typeof searchQuerySchema>, "q">;
 
 export type EntryStateName = "pending" | "delivered" | "acked";
 
@@ -56,33 +101,8 @@ export interface EntriesResponse {
   orphaned: OrphanedPending;
 }
 
-export interface EntriesQuery {
-  start?: string;
-  end?: string;
-  count?: number;
-  order?: EntryOrder;
-}
-
-/**
- * Case-insensitive substring search on text values (binary values never match), only in fields
- * named exactly `field` when given. At most `scanLimit` entries (default 1000, max 10000) are
- * read per request; the scan also stops once `count` matches (default 50, max 1000) are found.
- * `next` continues the scan ("Search further"); null when the range is exhausted.
- */
-export interface SearchQuery extends EntriesQuery {
-  q: string;
-  field?: string;
-  scanLimit?: number;
-}
-
 export interface SearchResponse {
   entries: StreamEntry[];
   scanned: number;
   next: string | null;
 }
-
-export const ENTRIES_DEFAULT_COUNT = 50;
-export const ENTRIES_MAX_COUNT = 1000;
-export const SEARCH_DEFAULT_SCAN = 1000;
-export const SEARCH_MAX_SCAN = 10_000;
-export const PAGE_SIZES = [10, 25, 50, 100, 500] as const;

@@ -1,6 +1,13 @@
 /** History (sampled series) shapes shared by the history routes and the chart hooks. */
+import { z } from "zod";
+
 export const HISTORY_RANGES = { "15m": 15 * 60_000, "1h": 3600_000, "6h": 6 * 3600_000, "24h": 86400_000 } as const;
 export type HistoryRange = keyof typeof HISTORY_RANGES;
+
+/** `GET .../history?range=` query. */
+export const historyRangeQuerySchema = z.object({
+  range: z.enum(Object.keys(HISTORY_RANGES) as [HistoryRange, ...HistoryRange[]]).default("1h"),
+});
 
 /** One chart point. Rates are per second; null where the interval is unknown (first point, counter reset). */
 export interface HistoryPoint {
@@ -32,6 +39,11 @@ export interface RateSummary {
   points: { t: number; inRate: number | null; ackRate: number | null }[];
 }
 
+/** Most streams one `GET /api/history/rates?key=...` names. */
+export const MAX_RATE_KEYS = 200;
+/** The `key` values of the rates query, repeated names dropped. */
+export const ratesKeysSchema = z.array(z.string().min(1)).min(1).max(MAX_RATE_KEYS);
+
 export interface RatesResponse {
   windowMs: number;
   rates: Record<string, RateSummary>;
@@ -58,4 +70,10 @@ export interface PendingProfileResponse {
   windowTo: number | null;
   /** Messages idle at least the current threshold right now. */
   stuckNow: { count: number; maxIdleMs: number; capped: boolean };
+}
+
+/** `POST /api/history/sample`: what the sampling job did. */
+export interface SampleResponse {
+  counts: Record<string, number>;
+  notes: string[];
 }

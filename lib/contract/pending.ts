@@ -4,8 +4,9 @@
  * No server imports here: the browser bundles this file.
  */
 import { z } from "zod";
-import { isValidId } from "@/lib/streams/ids";
+import { isValidId } from "./ids";
 import type { ListFieldPair } from "./common";
+import type { ConsumerGroup } from "./streams";
 
 /** Most ids one `{ids}` request may name. */
 export const MAX_IDS_PER_REQUEST = 10_000;
@@ -33,13 +34,6 @@ const nonNegInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const queryBool = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true");
 
-export const streamParamsSchema = z.object({ key: z.string().min(1) });
-export const groupParamsSchema = z.object({ key: z.string().min(1), group: z.string().min(1) });
-export const consumerParamsSchema = z.object({
-  key: z.string().min(1),
-  group: z.string().min(1),
-  consumer: z.string().min(1),
-});
 
 /** A message field value: text, or `{base64}` for bytes that are not UTF-8. */
 export const fieldValueSchema = z.union([z.string(), z.strictObject({ base64: z.base64() })]);
@@ -61,15 +55,7 @@ export interface ConsumerRow {
 }
 
 /** `GET /api/streams/{key}/groups/{group}` */
-export interface GroupDetailResponse {
-  name: string;
-  consumerCount: number;
-  pending: number;
-  lastDeliveredId: string;
-  /** null when Redis does not know it. */
-  entriesRead: number | null;
-  /** null when Redis cannot compute it (show "unknown"). */
-  lag: number | null;
+export interface GroupDetailResponse extends ConsumerGroup {
   stuckAfterMs: number;
   /** Where dead-lettering sends messages by default (the group rule's target, expanded). */
   deadLetterTarget: string;
@@ -96,18 +82,9 @@ export const pendingQuerySchema = z.object({
   /** `1`: each entry also carries its fields (one pipeline for the page). */
   withFields: queryBool.optional(),
 });
-/** What the client passes (the route coerces the query strings). */
-export interface PendingQuery {
-  consumer?: string;
-  minIdleMs?: number;
-  minDeliveries?: number;
-  /** An id or a previous answer's `next`. */
-  start?: string;
-  end?: string;
-  count?: number;
-  withFields?: boolean;
-}
 export type PendingQueryParsed = z.output<typeof pendingQuerySchema>;
+/** What the client passes (the route coerces the query strings; defaults fill what is left out). */
+export type PendingQuery = Partial<PendingQueryParsed>;
 
 export interface PendingSummaryDto {
   count: number;

@@ -1,9 +1,35 @@
 /**
- * Shapes of the stream list, stream detail and overview summary answers. Shared by the route
- * handlers and the client hooks; plain types only.
+ * The stream list, stream detail and overview summary: query schemas and answers. Shared by the
+ * route handlers and the client hooks.
  */
+import { z } from "zod";
 
-/** A row of the stream list (GET /api/streams). */
+export const MAX_LIST_COUNT = 10_000;
+const U64_MAX = (1n << 64n) - 1n;
+
+export const globSchema = z.string().min(1).max(1024).default("*");
+
+export const scanCursorSchema = z
+  .string()
+  .refine((v) => /^\d{1,20}$/.test(v) && BigInt(v) <= U64_MAX, "must be a SCAN cursor (an unsigned 64-bit number)")
+  .default("0");
+
+/** Counts above the cap are refused (400), not clamped, so a caller learns its page size is not honoured. */
+export const listCountSchema = z
+  .string()
+  .regex(/^\d+$/, "must be a whole number")
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(MAX_LIST_COUNT, `must be at most ${MAX_LIST_COUNT}`))
+  .default(1000);
+
+export const streamsListQuerySchema = z.object({ match: globSchema, cursor: scanCursorSchema, count: listCountSchema });
+
+export const overviewQuerySchema = z.object({ match: globSchema });
+
+/** What the client passes to `GET /api/streams` (the route parses the query strings). */
+export type StreamsListParams = Partial<z.output<typeof streamsListQuerySchema>>;
+
+/** A row of the stream list. */
 export interface StreamRow {
   key: string;
   length: number;
@@ -30,16 +56,20 @@ export interface StreamRow {
   lastEntryTime: number | null;
 }
 
-export interface GroupSummary {
+/** A consumer group as XINFO GROUPS describes it: the one group shape the others build on. */
+export interface ConsumerGroup {
   name: string;
   consumerCount: number;
   pending: number;
   lastDeliveredId: string;
-  /** null when the server does not know it. */
+  /** null when the server does not know it (before 7.0). */
   entriesRead: number | null;
-  /** An estimate; null when Redis cannot compute it. */
+  /** An estimate; null when Redis cannot compute it (show "unknown"). */
   lag: number | null;
 }
+
+/** A group in the stream detail. */
+export type GroupSummary = ConsumerGroup;
 
 /** `GET /api/streams/{key}`. */
 export interface StreamDetail extends StreamRow {
@@ -55,12 +85,6 @@ export interface StreamDetail extends StreamRow {
 export interface StreamsListResponse {
   streams: StreamRow[];
   cursor: string;
-}
-
-export interface StreamsListParams {
-  match?: string;
-  cursor?: string;
-  count?: number;
 }
 
 /** `GET /api/overview`: the summary tiles. */

@@ -16,7 +16,13 @@
  * `from` (or Last-Event-ID): also send the newest entries after this id that were added before
  * the tail started (at most `TAIL_MAX_PER_EVENT`).
  */
+import { z } from "zod";
 import type { StreamEntry } from "./entries";
+import { isValidId, normalizeId } from "./ids";
+
+/** A full id to tail after (`from`, or the Last-Event-ID header), normalised to `ms-seq`. */
+export const tailFromSchema = z.string().max(64).refine(isValidId, "must be a stream id (ms-seq)").transform(normalizeId);
+export const tailQuerySchema = z.object({ from: tailFromSchema.optional() });
 
 export interface TailReadyEvent {
   position: string;

@@ -2,7 +2,19 @@
  * What a tick did and what the worker looks like now: shared by lib/worker, the worker route
  * and the worker page (plain types, no server imports).
  */
-import type { WorkerFinding } from "@/lib/worker/types";
+
+/** Something an operator must know about: alerts turn these into alerts. */
+export interface WorkerFinding {
+  /** e.g. "expiry-extended", "expiry-cap-reached", "missing-expiry". */
+  kind: string;
+  severity: "info" | "warning" | "critical";
+  stream: string;
+  message: string;
+  /** Messages that will be lost when the stream expires (pending + waiting), when known. */
+  messagesAtRisk?: number;
+  /** When the stream will expire (ms since epoch), when known. */
+  expiresAt?: number;
+}
 
 export interface JobRun {
   name: string;

@@ -61,7 +61,6 @@ export async function groupPendingProfile(
 }
 
 export const RATES_WINDOW_MS = 15 * 60_000;
-export const MAX_RATE_KEYS = 200;
 const RATE_SAMPLES = 100;
 const SPARK_POINTS = 30;
 

@@ -1,6 +1,6 @@
 "use client";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { fetchEntries, fetchSearch } from "@/lib/client/entries";
+import { entriesClient } from "@/lib/client/entries";
 import type { EntriesQuery, SearchQuery, SearchResponse } from "@/lib/contract/entries";
 import { queryKeys } from "@/lib/client/query-keys";
 
@@ -8,7 +8,7 @@ import { queryKeys } from "@/lib/client/query-keys";
 export function useEntries(key: string, query: EntriesQuery, opts: { enabled?: boolean; refetchInterval?: number | false } = {}) {
   return useQuery({
     queryKey: queryKeys.streams.entries(key, { ...query }),
-    queryFn: () => fetchEntries(key, query),
+    queryFn: () => entriesClient.page(key, query),
     placeholderData: keepPreviousData,
     enabled: opts.enabled ?? true,
     refetchInterval: opts.refetchInterval ?? false,
@@ -20,7 +20,7 @@ export function useEntrySearch(key: string, query: SearchQuery | null) {
   return useInfiniteQuery({
     queryKey: queryKeys.streams.search(key, { ...query }),
     queryFn: ({ pageParam }: { pageParam: string | undefined }): Promise<SearchResponse> =>
-      fetchSearch(key, { ...query!, start: pageParam ?? query!.start }),
+      entriesClient.search(key, { ...query!, start: pageParam ?? query!.start }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
     enabled: query !== null,

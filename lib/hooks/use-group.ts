@@ -1,14 +1,16 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
-import { fetchGroup } from "@/lib/client/pending";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { pendingClient } from "@/lib/client/pending";
 import { queryKeys } from "@/lib/client/query-keys";
-import { fetchStreamGroupNames } from "@/lib/client/stream-groups";
+import { streamsClient } from "@/lib/client/streams";
+import type { CreateGroupBody, PublishBody, SetIdBody } from "@/lib/contract/pending";
+import { useInvalidateAfter } from "./use-invalidate";
 
 /** Group facts and consumers; refreshed every 5 s while the page is open, unless `paused` (a dialog is open). */
 export function useGroup(key: string, group: string, opts: { paused?: boolean } = {}) {
   return useQuery({
     queryKey: queryKeys.streams.group(key, group),
-    queryFn: () => fetchGroup(key, group),
+    queryFn: () => pendingClient.group(key, group),
     refetchInterval: opts.paused ? false : 5000,
     refetchOnWindowFocus: !opts.paused,
   });
@@ -18,8 +20,57 @@ export function useGroup(key: string, group: string, opts: { paused?: boolean } 
 export function useStreamGroupNames(key: string, enabled = true) {
   return useQuery({
     queryKey: queryKeys.streams.groups(key),
-    queryFn: () => fetchStreamGroupNames(key),
+    queryFn: () => streamsClient.groupNames(key),
     enabled,
     staleTime: 10_000,
+  });
+}
+
+export function useIdleHistogram(key: string, group: string) {
+  return useQuery({
+    queryKey: queryKeys.streams.idleHistogram(key, group),
+    queryFn: () => pendingClient.idleHistogram(key, group),
+    refetchInterval: 10_000,
+  });
+}
+
+/** Group and stream admin mutations; each invalidates exactly what it changed. */
+export function useCreateGroup(key: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (body: CreateGroupBody) => pendingClient.createGroup(key, body),
+    onSuccess: () => invalidate({ kind: "create-group", stream: key }),
+  });
+}
+
+export function useDeleteGroup(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: () => pendingClient.deleteGroup(key, group),
+    onSuccess: () => invalidate({ kind: "delete-group", stream: key }),
+  });
+}
+
+export function useSetGroupId(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (body: SetIdBody) => pendingClient.setGroupId(key, group, body),
+    onSuccess: () => invalidate({ kind: "setid", stream: key, group }),
+  });
+}
+
+export function useDeleteConsumer(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (consumer: string) => pendingClient.deleteConsumer(key, group, consumer),
+    onSuccess: () => invalidate({ kind: "delete-consumer", stream: key, group }),
+  });
+}
+
+export function usePublishMessage(key: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: ({ body, idempotencyKey }: { body: PublishBody; idempotencyKey: string }) => pendingClient.publish(key, body, idempotencyKey),
+    onSuccess: () => invalidate({ kind: "publish", stream: key }),
   });
 }

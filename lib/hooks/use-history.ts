@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { fetchGroupHistory, fetchPendingProfile, fetchRates, fetchStreamHistory } from "@/lib/client/history";
+import { historyClient } from "@/lib/client/history";
 import type { HistoryRange } from "@/lib/contract/history";
 import { queryKeys } from "@/lib/client/query-keys";
 
@@ -9,7 +9,7 @@ const HISTORY_REFRESH_MS = 10_000;
 export function useStreamHistory(key: string, range: HistoryRange) {
   return useQuery({
     queryKey: queryKeys.history.stream(key, range),
-    queryFn: () => fetchStreamHistory(key, range),
+    queryFn: () => historyClient.stream(key, range),
     refetchInterval: HISTORY_REFRESH_MS,
   });
 }
@@ -17,7 +17,7 @@ export function useStreamHistory(key: string, range: HistoryRange) {
 export function useGroupHistory(key: string, group: string, range: HistoryRange) {
   return useQuery({
     queryKey: queryKeys.history.group(key, group, range),
-    queryFn: () => fetchGroupHistory(key, group, range),
+    queryFn: () => historyClient.group(key, group, range),
     refetchInterval: HISTORY_REFRESH_MS,
   });
 }
@@ -25,7 +25,7 @@ export function useGroupHistory(key: string, group: string, range: HistoryRange)
 export function usePendingProfile(key: string, group: string) {
   return useQuery({
     queryKey: queryKeys.history.pendingProfile(key, group),
-    queryFn: () => fetchPendingProfile(key, group),
+    queryFn: () => historyClient.pendingProfile(key, group),
     refetchInterval: 60_000,
   });
 }
@@ -35,7 +35,7 @@ export function useStreamRates(keys: readonly string[]) {
   const bounded = keys.slice(0, 200);
   return useQuery({
     queryKey: queryKeys.history.rates(bounded),
-    queryFn: () => fetchRates(bounded),
+    queryFn: () => historyClient.rates(bounded),
     enabled: bounded.length > 0,
     refetchInterval: HISTORY_REFRESH_MS,
   });

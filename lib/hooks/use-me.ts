@@ -1,9 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { fetchMe } from "@/lib/client/auth";
+import { authClient } from "@/lib/client/auth";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { MeResponse } from "@/lib/contract/auth";
-import type { Permission } from "@/lib/auth/roles";
+import type { Permission } from "@/lib/contract/auth";
 import { useHydrated } from "./use-hydrated";
 
 /**
@@ -12,7 +12,7 @@ import { useHydrated } from "./use-hydrated";
  * hydrates, and that segment was rendered on the server without it.
  */
 export function useMe(): { data: MeResponse | undefined } {
-  const query = useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 60_000, retry: false });
+  const query = useQuery({ queryKey: queryKeys.me, queryFn: authClient.me, staleTime: 60_000, retry: false });
   const hydrated = useHydrated();
   return { data: hydrated ? query.data : undefined };
 }

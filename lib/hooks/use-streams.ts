@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/client/query-keys";
-import { fetchAllStreams, fetchOverviewSummary } from "@/lib/client/streams";
+import { streamsClient } from "@/lib/client/streams";
 
 export const STREAM_LIST_CAP = 10_000;
 
@@ -11,7 +11,7 @@ export function useStreams(opts: { match?: string; cap?: number; refetchInterval
   const cap = opts.cap ?? STREAM_LIST_CAP;
   return useQuery({
     queryKey: queryKeys.streams.list({ match, cap }),
-    queryFn: () => fetchAllStreams({ match, cap }),
+    queryFn: () => streamsClient.all({ match, cap }),
     refetchInterval: opts.refetchInterval ?? 5000,
     placeholderData: keepPreviousData,
   });
@@ -21,9 +21,19 @@ export function useStreams(opts: { match?: string; cap?: number; refetchInterval
 export function useOverviewSummary(opts: { match?: string; refetchInterval?: number | false } = {}) {
   const match = opts.match || "*";
   return useQuery({
-    queryKey: queryKeys.streams.summaryFor({ match }),
-    queryFn: () => fetchOverviewSummary({ match }),
+    queryKey: queryKeys.streams.summary({ match }),
+    queryFn: () => streamsClient.summary({ match }),
     refetchInterval: opts.refetchInterval ?? 5000,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** One stream's facts and groups; `refetchInterval` in ms, or false for none. */
+export function useStream(key: string, opts: { refetchInterval?: number | false; enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.streams.detail(key),
+    queryFn: () => streamsClient.detail(key),
+    refetchInterval: opts.refetchInterval ?? 5000,
+    enabled: opts.enabled ?? true,
   });
 }

@@ -1,20 +1,17 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/client/query-keys";
-import { fetchWorkerStatus, runWorkerTick } from "@/lib/client/worker";
+import { workerClient } from "@/lib/client/worker";
+import { useInvalidateAfter } from "./use-invalidate";
 
 export function useWorkerStatus() {
-  return useQuery({ queryKey: queryKeys.worker.status, queryFn: fetchWorkerStatus, refetchInterval: 5000 });
+  return useQuery({ queryKey: queryKeys.worker.status, queryFn: workerClient.status, refetchInterval: 5000 });
 }
 
 export function useRunWorker() {
-  const client = useQueryClient();
+  const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: runWorkerTick,
-    // A tick can change any stream (rotation, reclaim, trim): refresh the worker and stream views.
-    onSettled: () => {
-      void client.invalidateQueries({ queryKey: queryKeys.worker.all });
-      void client.invalidateQueries({ queryKey: queryKeys.streams.all });
-    },
+    mutationFn: workerClient.runTick,
+    onSettled: () => invalidate({ kind: "worker-tick" }),
   });
 }

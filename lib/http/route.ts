@@ -1,6 +1,9 @@
 import "server-only";
+import type Redis from "ioredis";
 import { AppError, notFound } from "@/lib/errors";
 import { toAppError } from "@/lib/redis/errors";
+import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
+import { getSettings, type Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate, type Identity } from "@/lib/auth/identity";
@@ -12,7 +15,7 @@ import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { assertDeclaredSize } from "@/lib/http/parse";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
 import type { AuditEntry } from "@/lib/contract/audit";
-import { unescapeSegment } from "@/lib/http/segment";
+import { unescapeSegment } from "@/lib/contract/segment";
 
 /**
  * What a route needs from the caller. `read` for every GET, `operate` for message actions,
@@ -36,11 +39,61 @@ export interface RouteSpec {
   globalScope?: boolean;
 }
 
+/** What Next.js passes a route handler. */
 export interface RouteContext {
   params: Promise<Record<string, string | string[] | undefined>>;
 }
 
-type Handler = (req: Request, ctx: RouteContext) => Promise<unknown>;
+/**
+ * What apiRoute hands each handler: the request's path parameters (unescaped), its connections
+ * and settings (opened and read on first use, then kept for the request), its clock, and who asks
+ * with what they may see. Handlers pass these down; lib functions do not fetch them.
+ */
+export interface RequestContext {
+  params: Record<string, string | string[] | undefined>;
+  /** The read connection (after checking that the server is supported). */
+  redis: () => Promise<Redis>;
+  /** The write connection, for routes that change something. */
+  writeRedis: () => Promise<Redis>;
+  /** The effective settings, read once per request. */
+  settings: () => Promise<Settings>;
+  /** When the request started (ms since the epoch). */
+  now: number;
+  /** Null on public routes. */
+  identity: Identity | null;
+  /** Whether the caller may see a stream (nobody sees nothing). */
+  visible: (key: string) => boolean;
+  /** True when the caller sees every stream (no `streams` globs). */
+  seesEveryStream: boolean;
+}
+
+/** A handler answers its contract type (JSON with status 200), or a Response of its own. */
+export type Handler<T> = (req: Request, ctx: RequestContext) => Promise<T | Response>;
+
+/** What a route module exports: Next.js calls it; `answer` only carries the contract type for type checks. */
+export type ApiRoute<T> = ((req: Request, ctx: RouteContext) => Promise<Response>) & { readonly answer?: T };
+
+/** The contract type a route answers with. */
+export type AnswerOf<R> = R extends ApiRoute<infer T> ? T : never;
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () => (cached ??= load());
+}
+
+function requestContext(params: RequestContext["params"], identity: Identity | null): RequestContext {
+  const redis = once(redisForRequest);
+  return {
+    params,
+    redis,
+    writeRedis: once(writeRedisForRequest),
+    settings: once(async () => getSettings(await redis())),
+    now: Date.now(),
+    identity,
+    visible: identity ? (key) => canSeeStream(identity, key) : () => false,
+    seesEveryStream: !!identity && !identity.streams,
+  };
+}
 
 export function errorResponse(err: unknown, req?: Request): Response {
   const known = toAppError(err);
@@ -126,14 +179,15 @@ async function audit(
 
 /**
  * Wraps a route handler: access control and the audit trail, then errors become the one JSON
- * error shape with a real status and values become JSON responses. Handlers return plain data
- * or a Response.
+ * error shape with a real status and values become JSON responses. `T` is the answer's contract
+ * type: `apiRoute<AckResponse>(spec, handler)`.
  */
-export function apiRoute(spec: RouteSpec, handler: Handler) {
+export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
   return async (req: Request, ctx: RouteContext): Promise<Response> => {
     const raw: Record<string, unknown> = (await Promise.resolve(ctx.params).catch(() => undefined)) ?? {};
-    const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? unescapeSegment(v) : v]));
-    const named = { ...ctx, params: Promise.resolve(params) } as RouteContext;
+    const params = Object.fromEntries(
+      Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? unescapeSegment(v) : v]),
+    ) as RequestContext["params"];
     const seen: { identity: Identity | null } = { identity: null };
     let body: unknown;
     try {
@@ -141,7 +195,7 @@ export function apiRoute(spec: RouteSpec, handler: Handler) {
       if (identity) rememberIdentity(req, identity);
       assertDeclaredSize(req);
       if (spec.action) body = await peekJsonBody(req);
-      const result = await handler(req, named);
+      const result = await handler(req, requestContext(params, identity));
       if (result instanceof Response) {
         if (spec.action) {
           const json = result.headers.get("content-type")?.includes("json") ? await result.clone().json().catch(() => null) : null;

@@ -3,6 +3,7 @@
  * Key/value replies are parsed as pairs and unknown keys ignored: each version adds fields.
  */
 import { compareIds } from "./ids";
+import type { ConsumerGroup } from "@/lib/contract/streams";
 
 export function pairsToRecord(reply: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -56,16 +57,8 @@ export function parseStreamInfo(reply: unknown): StreamInfo {
   };
 }
 
-export interface GroupInfo {
-  name: string;
-  consumerCount: number;
-  pending: number;
-  lastDeliveredId: string;
-  /** 7.0+: null when unknown. */
-  entriesRead: number | null;
-  /** null when Redis cannot compute it. */
-  lag: number | null;
-}
+/** One group of XINFO GROUPS, parsed: the contract's group shape. */
+export type GroupInfo = ConsumerGroup;
 
 /**
  * The groups of a stream. Given the stream's own XINFO STREAM, each lag is bounded by what the

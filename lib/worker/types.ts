@@ -1,5 +1,8 @@
 import type Redis from "ioredis";
 import type { Settings } from "@/lib/config/settings";
+import type { WorkerFinding } from "@/lib/contract/worker";
+
+export type { WorkerFinding };
 
 /**
  * A job the worker's tick runs at its own cadence. Jobs are plain functions of a Redis
@@ -17,19 +20,6 @@ export interface JobContext {
   keyMatch?: string;
   /** Results of the jobs that already ran in this tick, by job name (alerts read the guard's). */
   earlier?: Readonly<Record<string, JobResult>>;
-}
-
-/** Something an operator must know about: alerts turn these into alerts. */
-export interface WorkerFinding {
-  /** e.g. "expiry-extended", "expiry-cap-reached", "missing-expiry". */
-  kind: string;
-  severity: "info" | "warning" | "critical";
-  stream: string;
-  message: string;
-  /** Messages that will be lost when the stream expires (pending + waiting), when known. */
-  messagesAtRisk?: number;
-  /** When the stream will expire (ms since epoch), when known. */
-  expiresAt?: number;
 }
 
 export interface JobResult {

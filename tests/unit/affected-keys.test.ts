@@ -5,12 +5,16 @@ import { queryKeys } from "@/lib/client/query-keys";
 
 const k = queryKeys.streams;
 
-/** Fills a cache with the queries the app holds, invalidates a change, returns what went stale. */
+/**
+ * Fills a cache with the queries the app holds (the keys the hooks build, through the factory),
+ * invalidates a change, returns what went stale.
+ */
 async function staleAfter(change: Change): Promise<string[]> {
   const client = new QueryClient();
   const keys: (readonly unknown[])[] = [
-    k.list({ match: "*" }),
-    k.summary,
+    k.list({ match: "*", cap: 10_000 }),
+    k.summary({ match: "*" }),
+    k.summary({ match: "orders:*" }),
     k.detail("s"),
     k.groups("s"),
     k.entries("s", { start: "-" }),
@@ -23,7 +27,9 @@ async function staleAfter(change: Change): Promise<string[]> {
     k.entries("s:dlq", {}),
     k.detail("unrelated"),
     k.group("unrelated", "g"),
-    ["health"],
+    k.detail("origin"),
+    queryKeys.worker.status,
+    queryKeys.health,
     queryKeys.alerts.firing,
     queryKeys.alerts.list,
   ];
@@ -44,8 +50,9 @@ describe("affectedKeys", () => {
     const stale = await staleAfter({ kind: "ack", stream: "s", group: "g" });
     expect(stale).toEqual(
       [
-        k.list({ match: "*" }),
-        k.summary,
+        k.list({ match: "*", cap: 10_000 }),
+        k.summary({ match: "*" }),
+        k.summary({ match: "orders:*" }),
         k.detail("s"),
         k.groups("s"),
         k.entries("s", { start: "-" }),
@@ -66,7 +73,7 @@ describe("affectedKeys", () => {
       expect(stale).toContain(j(k.pending("s", "other", {})));
       expect(stale).not.toContain(j(k.detail("unrelated")));
       expect(stale).not.toContain(j(k.detail("s:dlq")));
-      expect(stale).not.toContain(j(["health"]));
+      expect(stale).not.toContain(j(queryKeys.health));
       expect(stale).toContain(j(queryKeys.alerts.firing));
     }
   });
@@ -83,5 +90,45 @@ describe("affectedKeys", () => {
     expect(stale).toContain(j(k.detail("s:dlq")));
     expect(stale).toContain(j(k.entries("s:dlq", {})));
     expect(stale).not.toContain(j(k.group("s", "other")));
+  });
+
+  it("every change to a stream makes the overview tiles stale, whatever their match", async () => {
+    const changes: Change[] = [
+      { kind: "ack", stream: "s", group: "g" },
+      { kind: "claim", stream: "s", group: "g" },
+      { kind: "requeue", stream: "s", group: "g" },
+      { kind: "dead-letter", stream: "s", group: "g" },
+      { kind: "delete", stream: "s", group: "g" },
+      { kind: "setid", stream: "s", group: "g" },
+      { kind: "delete-consumer", stream: "s", group: "g" },
+      { kind: "create-group", stream: "s" },
+      { kind: "delete-group", stream: "s" },
+      { kind: "publish", stream: "s" },
+      { kind: "redrive", stream: "s:dlq", origins: ["origin"] },
+      { kind: "worker-tick" },
+    ];
+    for (const change of changes) {
+      const stale = await staleAfter(change);
+      expect(stale, change.kind).toContain(j(k.summary({ match: "*" })));
+      expect(stale, change.kind).toContain(j(k.summary({ match: "orders:*" })));
+      expect(stale, change.kind).toContain(j(k.list({ match: "*", cap: 10_000 })));
+    }
+  });
+
+  it("redrive touches the dead-letter stream and the origin streams, not the others", async () => {
+    const stale = await staleAfter({ kind: "redrive", stream: "s:dlq", origins: ["origin"] });
+    expect(stale).toContain(j(k.detail("s:dlq")));
+    expect(stale).toContain(j(k.entries("s:dlq", {})));
+    expect(stale).toContain(j(k.detail("origin")));
+    expect(stale).not.toContain(j(k.detail("unrelated")));
+    expect(stale).not.toContain(j(queryKeys.worker.status));
+  });
+
+  it("a worker tick run by hand touches the worker, every stream view and the alerts", async () => {
+    const stale = await staleAfter({ kind: "worker-tick" });
+    expect(stale).toContain(j(queryKeys.worker.status));
+    expect(stale).toContain(j(k.detail("unrelated")));
+    expect(stale).toContain(j(queryKeys.alerts.firing));
+    expect(stale).not.toContain(j(queryKeys.health));
   });
 });

@@ -50,3 +50,22 @@ describe("requestRange", () => {
     expect(requestRange("(5-0", "5-0", "asc")).toBeNull();
   });
 });
+
+describe("isRangeBound (the request schema's check)", () => {
+  it("accepts exactly the bounds resolveBound resolves", async () => {
+    const { isRangeBound } = await import("@/lib/contract/ids");
+    const samples = [
+      "-", "+", " - ", "5", "5-3", ` 5-3 `, `${U64}-${U64}`, `1${U64}`, "(5-3", "(5", `(${U64}-${U64}`, "((5-3",
+      "time:0", "time:1700000000000", "time:2024-01-01T00:00:00Z", "time:nope", "time:-5", "time:", "abc", "", "5-", "-5", "5-3-1", "0x10",
+    ];
+    for (const raw of samples) {
+      let resolves = true;
+      try {
+        resolveBound(raw, "lower");
+      } catch {
+        resolves = false;
+      }
+      expect(isRangeBound(raw), raw).toBe(resolves);
+    }
+  });
+});

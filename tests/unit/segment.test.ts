@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeSegment, encodeSegment, unescapeSegment } from "@/lib/http/segment";
+import { decodeSegment, encodeSegment, unescapeSegment } from "@/lib/contract/segment";
 
 describe("path segments for key, group and consumer names", () => {
   it("keeps . and .. from being resolved away by URL parsing", () => {

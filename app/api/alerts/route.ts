@@ -1,21 +1,16 @@
-import { z } from "zod";
 import { listAlerts } from "@/lib/alerts/store";
-import type { AlertsResponse } from "@/lib/contract/alerts";
-import { streamScopeFilter } from "@/lib/auth/scope";
+import { alertsQuerySchema, type AlertsResponse } from "@/lib/contract/alerts";
 import { apiRoute } from "@/lib/http/route";
 import { parseQuery } from "@/lib/http/parse";
-import { redisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({ state: z.enum(["firing", "resolved"]).optional() });
-
 /** Firing alerts first, then resolved ones (kept 7 days, at most 1000); `?state=` narrows; the caller's scope filters. */
-export const GET = apiRoute({ permission: "read" }, async (req): Promise<AlertsResponse> => {
-  const { state } = parseQuery(querySchema, req.url);
-  const redis = await redisForRequest();
-  const visible = await streamScopeFilter(req);
-  const alerts = (await listAlerts(redis, Date.now())).filter((a) => visible(a.stream));
+export const GET = apiRoute<AlertsResponse>({ permission: "read" }, async (req, ctx) => {
+  const { state } = parseQuery(alertsQuerySchema, req.url);
+  const redis = await ctx.redis();
+  const visible = ctx.visible;
+  const alerts = (await listAlerts(redis, ctx.now)).filter((a) => visible(a.stream));
   return { alerts: state ? alerts.filter((a) => a.state === state) : alerts };
 });

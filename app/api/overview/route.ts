@@ -1,15 +1,12 @@
-import { overviewQuerySchema } from "@/lib/contract/streams-schemas";
-import type { OverviewSummary } from "@/lib/contract/streams";
+import { overviewQuerySchema, type OverviewSummary } from "@/lib/contract/streams";
 import { parseQuery } from "@/lib/http/parse";
-import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
 import { summarizeOverview } from "@/lib/streams/summary";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read" }, async (req): Promise<OverviewSummary> => {
+export const GET = apiRoute<OverviewSummary>({ permission: "read" }, async (req, ctx) => {
   const { match } = parseQuery(overviewQuerySchema, req.url);
-  return summarizeOverview(await redisForRequest(), { match, visible: await streamScopeFilter(req) });
+  return summarizeOverview(await ctx.redis(), { match, visible: ctx.visible });
 });

@@ -1,15 +1,12 @@
-import type { StreamsListResponse } from "@/lib/contract/streams";
-import { streamsListQuerySchema } from "@/lib/contract/streams-schemas";
+import { streamsListQuerySchema, type StreamsListResponse } from "@/lib/contract/streams";
 import { parseQuery } from "@/lib/http/parse";
-import { streamScopeFilter } from "@/lib/auth/scope";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
 import { listStreams } from "@/lib/streams/list";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read" }, async (req): Promise<StreamsListResponse> => {
+export const GET = apiRoute<StreamsListResponse>({ permission: "read" }, async (req, ctx) => {
   const query = parseQuery(streamsListQuerySchema, req.url);
-  return listStreams(await redisForRequest(), { ...query, visible: await streamScopeFilter(req) });
+  return listStreams(await ctx.redis(), { ...query, visible: ctx.visible });
 });

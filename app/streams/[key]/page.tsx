@@ -5,7 +5,7 @@ import { StreamAdmin } from "@/components/stream/stream-admin";
 import { StreamView } from "@/components/stream/stream-view";
 import { pageSeesStream } from "@/lib/auth/page-scope";
 import { AppError } from "@/lib/errors";
-import { decodeSegment } from "@/lib/http/segment";
+import { decodeSegment } from "@/lib/contract/segment";
 import { redisForRequest } from "@/lib/redis/client";
 import { assertStream } from "@/lib/streams/assert-stream";
 

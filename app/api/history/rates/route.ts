@@ -1,19 +1,14 @@
-import { z } from "zod";
-import type { RatesResponse } from "@/lib/contract/history";
-import { MAX_RATE_KEYS, recentRates } from "@/lib/history/read";
-import { streamScopeFilter } from "@/lib/auth/scope";
+import { ratesKeysSchema, type RatesResponse } from "@/lib/contract/history";
+import { recentRates } from "@/lib/history/read";
 import { apiRoute } from "@/lib/http/route";
 import { parseWith } from "@/lib/http/parse";
-import { redisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const keysSchema = z.array(z.string().min(1)).min(1).max(MAX_RATE_KEYS);
-
 /** `?key=a&key=b...` (at most 200): recent in / acked rates per stream for the overview rows (none for keys outside the caller's scope). */
-export const GET = apiRoute({ permission: "read" }, async (req): Promise<RatesResponse> => {
-  const keys = parseWith(keysSchema, [...new Set(new URL(req.url).searchParams.getAll("key"))], "query key");
-  const redis = await redisForRequest();
-  return recentRates(redis, keys, Date.now(), await streamScopeFilter(req));
+export const GET = apiRoute<RatesResponse>({ permission: "read" }, async (req, ctx) => {
+  const keys = parseWith(ratesKeysSchema, [...new Set(new URL(req.url).searchParams.getAll("key"))], "query key");
+  const redis = await ctx.redis();
+  return recentRates(redis, keys, ctx.now, ctx.visible);
 });

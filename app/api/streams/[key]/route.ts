@@ -1,16 +1,13 @@
-import { z } from "zod";
+import { streamParamsSchema } from "@/lib/contract/common";
 import type { StreamDetail } from "@/lib/contract/streams";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest } from "@/lib/redis/client";
 import { describeStream } from "@/lib/streams/rows";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ key: z.string().min(1) });
-
-export const GET = apiRoute({ permission: "read" }, async (_req, ctx): Promise<StreamDetail> => {
-  const { key } = await parseParams(paramsSchema, ctx.params);
-  return describeStream(await redisForRequest(), key);
+export const GET = apiRoute<StreamDetail>({ permission: "read" }, async (_req, ctx) => {
+  const { key } = await parseParams(streamParamsSchema, ctx.params);
+  return describeStream(await ctx.redis(), key);
 });

@@ -5,7 +5,7 @@ import { GroupHistoryCharts } from "@/components/history/group-history-charts";
 import { StreamHistoryCharts } from "@/components/history/stream-history-charts";
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
 import { pageSeesStream } from "@/lib/auth/page-scope";
-import { decodeSegment, encodeSegment } from "@/lib/http/segment";
+import { decodeSegment, encodeSegment } from "@/lib/contract/segment";
 
 export const dynamic = "force-dynamic";
 

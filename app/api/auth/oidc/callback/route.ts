@@ -4,4 +4,4 @@ import { finishOidcLogin } from "@/lib/auth/oidc";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read", public: true }, async (req) => finishOidcLogin(req));
+export const GET = apiRoute<never>({ permission: "read", public: true }, async (req) => finishOidcLogin(req));

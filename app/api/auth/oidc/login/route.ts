@@ -4,4 +4,4 @@ import { startOidcLogin } from "@/lib/auth/oidc";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read", public: true }, async (req) => startOidcLogin(req));
+export const GET = apiRoute<never>({ permission: "read", public: true }, async (req) => startOidcLogin(req));

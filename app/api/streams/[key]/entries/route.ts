@@ -1,15 +1,15 @@
 import { apiRoute } from "@/lib/http/route";
 import { parseParams, parseQuery } from "@/lib/http/parse";
-import { redisForRequest } from "@/lib/redis/client";
 import { readEntries } from "@/lib/streams/entries";
-import { entriesQuerySchema, streamKeyParams } from "@/lib/validations/entries";
+import { entriesQuerySchema } from "@/lib/contract/entries";
+import { streamParamsSchema } from "@/lib/contract/common";
 import type { EntriesResponse } from "@/lib/contract/entries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read" }, async (req, ctx): Promise<EntriesResponse> => {
-  const { key } = await parseParams(streamKeyParams, ctx.params);
+export const GET = apiRoute<EntriesResponse>({ permission: "read" }, async (req, ctx) => {
+  const { key } = await parseParams(streamParamsSchema, ctx.params);
   const query = parseQuery(entriesQuerySchema, req.url);
-  return readEntries(await redisForRequest(), key, query);
+  return readEntries(await ctx.redis(), key, query);
 });

@@ -1,17 +1,16 @@
 import type { HistoryResponse } from "@/lib/contract/history";
-import { getSettings } from "@/lib/config/settings";
-import { streamParams, rangeQuery } from "@/lib/history/params";
+import { historyRangeQuerySchema } from "@/lib/contract/history";
+import { streamParamsSchema } from "@/lib/contract/common";
 import { streamHistory } from "@/lib/history/read";
 import { apiRoute } from "@/lib/http/route";
 import { parseParams, parseQuery } from "@/lib/http/parse";
-import { redisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read" }, async (req, ctx): Promise<HistoryResponse> => {
-  const { key } = await parseParams(streamParams, ctx.params);
-  const { range } = parseQuery(rangeQuery, req.url);
-  const redis = await redisForRequest();
-  return streamHistory(redis, key, range, await getSettings(redis), Date.now());
+export const GET = apiRoute<HistoryResponse>({ permission: "read" }, async (req, ctx) => {
+  const { key } = await parseParams(streamParamsSchema, ctx.params);
+  const { range } = parseQuery(historyRangeQuerySchema, req.url);
+  const redis = await ctx.redis();
+  return streamHistory(redis, key, range, await ctx.settings(), ctx.now);
 });

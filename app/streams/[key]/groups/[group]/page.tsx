@@ -5,7 +5,7 @@ import { Suspense } from "react";
 import { GroupPage } from "@/components/group/group-page";
 import { TableSkeleton } from "@/components/ui/states";
 import { pageSeesStream } from "@/lib/auth/page-scope";
-import { decodeSegment, encodeSegment } from "@/lib/http/segment";
+import { decodeSegment, encodeSegment } from "@/lib/contract/segment";
 
 interface Props {
   params: Promise<{ key: string; group: string }>;

@@ -1,18 +1,18 @@
 import { deadLetterPending } from "@/lib/actions/pending-actions";
-import { deadLetterBodySchema, groupParamsSchema } from "@/lib/contract/pending";
+import { deadLetterBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
-import { streamScopeFilter } from "@/lib/auth/scope";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
+import type { DeadLetterResponse, DryRunResponse } from "@/lib/contract/pending";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute({ permission: "operate", action: "pending.dead-letter" }, async (req, ctx) => {
+export const POST = apiRoute<DeadLetterResponse | DryRunResponse>({ permission: "operate", action: "pending.dead-letter" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deadLetterBodySchema, req);
-  const result = await deadLetterPending(await writeRedisForRequest(), key, group, body, await streamScopeFilter(req));
-  if (!("dryRun" in result)) await reevaluateAfterAction(await redisForRequest(), [key, result.target]);
+  const result = await deadLetterPending(await ctx.writeRedis(), key, group, body, ctx.visible);
+  if (!("dryRun" in result)) await reevaluateAfterAction(await ctx.redis(), [key, result.target]);
   return result;
 });

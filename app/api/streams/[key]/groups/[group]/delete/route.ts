@@ -1,17 +1,18 @@
 import { deletePending } from "@/lib/actions/pending-actions";
-import { deleteBodySchema, groupParamsSchema } from "@/lib/contract/pending";
+import { deleteBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
+import type { DeleteResponse, DryRunResponse } from "@/lib/contract/pending";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute({ permission: "operate", action: "pending.delete" }, async (req, ctx) => {
+export const POST = apiRoute<DeleteResponse | DryRunResponse>({ permission: "operate", action: "pending.delete" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deleteBodySchema, req);
-  const result = await deletePending(await writeRedisForRequest(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await redisForRequest(), [key]);
+  const result = await deletePending(await ctx.writeRedis(), key, group, body);
+  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), [key]);
   return result;
 });

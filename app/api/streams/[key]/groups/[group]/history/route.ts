@@ -1,17 +1,16 @@
 import type { HistoryResponse } from "@/lib/contract/history";
-import { getSettings } from "@/lib/config/settings";
-import { groupParams, rangeQuery } from "@/lib/history/params";
+import { historyRangeQuerySchema } from "@/lib/contract/history";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { groupHistory } from "@/lib/history/read";
 import { apiRoute } from "@/lib/http/route";
 import { parseParams, parseQuery } from "@/lib/http/parse";
-import { redisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read" }, async (req, ctx): Promise<HistoryResponse> => {
-  const { key, group } = await parseParams(groupParams, ctx.params);
-  const { range } = parseQuery(rangeQuery, req.url);
-  const redis = await redisForRequest();
-  return groupHistory(redis, key, group, range, await getSettings(redis), Date.now());
+export const GET = apiRoute<HistoryResponse>({ permission: "read" }, async (req, ctx) => {
+  const { key, group } = await parseParams(groupParamsSchema, ctx.params);
+  const { range } = parseQuery(historyRangeQuerySchema, req.url);
+  const redis = await ctx.redis();
+  return groupHistory(redis, key, group, range, await ctx.settings(), ctx.now);
 });

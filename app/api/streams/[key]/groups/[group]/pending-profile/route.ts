@@ -1,17 +1,15 @@
 import type { PendingProfileResponse } from "@/lib/contract/history";
-import { getSettings } from "@/lib/config/settings";
-import { groupParams } from "@/lib/history/params";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { groupPendingProfile } from "@/lib/history/read";
 import { apiRoute } from "@/lib/http/route";
 import { parseParams } from "@/lib/http/parse";
-import { redisForRequest } from "@/lib/redis/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** How long messages usually stay pending in the group, and a suggested stuckAfterMs. */
-export const GET = apiRoute({ permission: "read" }, async (_req, ctx): Promise<PendingProfileResponse> => {
-  const { key, group } = await parseParams(groupParams, ctx.params);
-  const redis = await redisForRequest();
-  return groupPendingProfile(redis, key, group, await getSettings(redis), Date.now());
+export const GET = apiRoute<PendingProfileResponse>({ permission: "read" }, async (_req, ctx) => {
+  const { key, group } = await parseParams(groupParamsSchema, ctx.params);
+  const redis = await ctx.redis();
+  return groupPendingProfile(redis, key, group, await ctx.settings(), ctx.now);
 });

@@ -1,14 +1,15 @@
-import { groupParamsSchema, pendingQuerySchema } from "@/lib/contract/pending";
+import { pendingQuerySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseParams, parseQuery } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
 import { readPendingPage } from "@/lib/pending/page";
-import { redisForRequest } from "@/lib/redis/client";
+import type { PendingPageResponse } from "@/lib/contract/pending";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ permission: "read" }, async (req, ctx) => {
+export const GET = apiRoute<PendingPageResponse>({ permission: "read" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const query = parseQuery(pendingQuerySchema, req.url);
-  return readPendingPage(await redisForRequest(), key, group, query);
+  return readPendingPage(await ctx.redis(), key, group, query);
 });

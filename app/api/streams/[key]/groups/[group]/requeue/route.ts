@@ -1,17 +1,18 @@
 import { requeuePending } from "@/lib/actions/pending-actions";
-import { requeueBodySchema, groupParamsSchema } from "@/lib/contract/pending";
+import { requeueBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { apiRoute } from "@/lib/http/route";
-import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
+import type { DryRunResponse, RequeueResponse } from "@/lib/contract/pending";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute({ permission: "operate", action: "pending.requeue" }, async (req, ctx) => {
+export const POST = apiRoute<RequeueResponse | DryRunResponse>({ permission: "operate", action: "pending.requeue" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(requeueBodySchema, req);
-  const result = await requeuePending(await writeRedisForRequest(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await redisForRequest(), [key]);
+  const result = await requeuePending(await ctx.writeRedis(), key, group, body);
+  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), [key]);
   return result;
 });

@@ -1,14 +1,15 @@
 import { setGroupId } from "@/lib/actions/admin";
-import { groupParamsSchema, setIdBodySchema } from "@/lib/contract/pending";
+import { setIdBodySchema } from "@/lib/contract/pending";
+import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
-import { writeRedisForRequest } from "@/lib/redis/client";
+import type { SetIdResponse } from "@/lib/contract/pending";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute({ permission: "operate", action: "group.setid" }, async (req, ctx) => {
+export const POST = apiRoute<SetIdResponse>({ permission: "operate", action: "group.setid" }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(setIdBodySchema, req);
-  return setGroupId(await writeRedisForRequest(), key, group, body);
+  return setGroupId(await ctx.writeRedis(), key, group, body);
 });

@@ -1,0 +1,110 @@
+/**
+ * Stream ids, shared by the request schemas, the server and the browser. Pure. Stream ids are
+ * pairs of unsigned 64-bit integers `ms-seq`. Compare them as BigInt pairs, never as strings
+ * ("10-0" < "9-0" as strings).
+ */
+const U64_MAX = (1n << 64n) - 1n;
+const ID_PATTERN = /^(\d{1,20})(?:-(\d{1,20}))?$/;
+
+export interface StreamId {
+  ms: bigint;
+  seq: bigint;
+}
+
+export const MIN_ID = "0-0";
+export const MAX_ID = `${U64_MAX}-${U64_MAX}`;
+
+export function parseId(value: string): StreamId | null {
+  const match = ID_PATTERN.exec(value);
+  if (!match) return null;
+  const ms = BigInt(match[1] ?? "0");
+  const seq = BigInt(match[2] ?? "0");
+  if (ms > U64_MAX || seq > U64_MAX) return null;
+  return { ms, seq };
+}
+
+export function isValidId(value: string): boolean {
+  return parseId(value) !== null;
+}
+
+/** A complete `ms-seq` id (both parts given), each part within 64 bits. */
+export function isFullId(value: string): boolean {
+  return value.includes("-") && parseId(value) !== null;
+}
+
+function mustParse(value: string): StreamId {
+  const id = parseId(value);
+  if (!id) throw new Error(`Not a stream id: ${value}`);
+  return id;
+}
+
+export function formatId(id: StreamId): string {
+  return `${id.ms}-${id.seq}`;
+}
+
+/** Canonical `ms-seq` form ("5" becomes "5-0"). */
+export function normalizeId(value: string): string {
+  return formatId(mustParse(value));
+}
+
+export function compareIds(a: string, b: string): -1 | 0 | 1 {
+  const x = mustParse(a);
+  const y = mustParse(b);
+  if (x.ms !== y.ms) return x.ms < y.ms ? -1 : 1;
+  if (x.seq !== y.seq) return x.seq < y.seq ? -1 : 1;
+  return 0;
+}
+
+export const idLessThan = (a: string, b: string) => compareIds(a, b) < 0;
+
+export function maxId(a: string, b: string): string {
+  return compareIds(a, b) >= 0 ? a : b;
+}
+
+export function minId(a: string, b: string): string {
+  return compareIds(a, b) <= 0 ? a : b;
+}
+
+/** The smallest id greater than `value`, or null past the largest id. */
+export function nextId(value: string): string | null {
+  const { ms, seq } = mustParse(value);
+  if (seq < U64_MAX) return formatId({ ms, seq: seq + 1n });
+  if (ms < U64_MAX) return formatId({ ms: ms + 1n, seq: 0n });
+  return null;
+}
+
+/** The largest id smaller than `value`, or null below 0-0. */
+export function previousId(value: string): string | null {
+  const { ms, seq } = mustParse(value);
+  if (seq > 0n) return formatId({ ms, seq: seq - 1n });
+  if (ms > 0n) return formatId({ ms: ms - 1n, seq: U64_MAX });
+  return null;
+}
+
+/** Milliseconds since the epoch encoded in an id (auto-generated ids carry the add time). */
+export function idToTimeMs(value: string): number {
+  return Number(mustParse(value).ms);
+}
+
+export function timeMsToId(ms: number, edge: "start" | "end" = "start"): string {
+  const clamped = BigInt(Math.max(0, Math.floor(ms)));
+  return formatId({ ms: clamped, seq: edge === "start" ? 0n : U64_MAX });
+}
+
+/**
+ * A range bound of the entries and search APIs (grammar in ./entries.ts): `-`, `+`, `ms`, `ms-seq`,
+ * `(ms-seq` or `time:<ms|ISO 8601>`, surrounding spaces ignored. Accepts exactly what the
+ * server's resolveBound resolves without refusing.
+ */
+export function isRangeBound(raw: string): boolean {
+  const value = raw.trim();
+  if (value === "-" || value === "+") return true;
+  if (value.startsWith("(")) return isFullId(value.slice(1));
+  if (value.startsWith("time:")) {
+    const text = value.slice(5);
+    if (/^\d{1,16}$/.test(text)) return true;
+    const ms = Date.parse(text);
+    return Number.isFinite(ms) && ms >= 0;
+  }
+  return isValidId(value);
+}
