@@ -4,7 +4,7 @@ import { resolveGroupRule } from "@/lib/config/resolve";
 import type { GroupRuleConfig } from "@/lib/config/schema";
 import { countIdlePending } from "@/lib/pending/idle-count";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { pipelineForKeys, scanKeysPage, type PipelineResult } from "@/lib/redis/keyspace";
+import { pipelineForKeys, scanSlice, type PipelineResult } from "@/lib/redis/keyspace";
 import { readConsumersMany, type ConsumerList } from "@/lib/streams/consumers";
 import { idToTimeMs, isValidId } from "@/lib/streams/ids";
 import {
@@ -187,16 +187,15 @@ export async function nextStreamKeys(
   redis: Redis,
   opts: { cursor: string; max: number; match?: string },
 ): Promise<{ keys: string[]; cursor: string; wrapped: boolean }> {
-  const keys = new Set<string>();
-  let cursor = opts.cursor;
-  let pages = 0;
-  do {
-    const page = await scanKeysPage(redis, { cursor, match: opts.match ?? "*", count: Math.min(1000, Math.max(10, opts.max)), type: "stream" });
-    for (const k of page.keys) if (!isAppKey(k)) keys.add(k);
-    cursor = page.cursor;
-    pages++;
-    // Bounded: stops once `max` keys are in (a page is kept whole so the cursor skips nothing),
-    // and after 100 SCAN pages.
-  } while (cursor !== "0" && keys.size < opts.max && pages < 100);
-  return { keys: [...keys], cursor, wrapped: cursor === "0" };
+  // Bounded: a page is kept whole so the cursor skips nothing, and at most 100 SCAN pages.
+  const { keys, cursor, wrapped } = await scanSlice(redis, {
+    cursor: opts.cursor,
+    match: opts.match ?? "*",
+    type: "stream",
+    maxKeys: opts.max,
+    count: Math.min(1000, Math.max(10, opts.max)),
+    maxPages: 100,
+    skip: isAppKey,
+  });
+  return { keys, cursor, wrapped };
 }
