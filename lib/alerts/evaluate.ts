@@ -5,7 +5,7 @@ import { log, safeErr } from "@/lib/log";
 import { globMatch } from "@/lib/glob";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
-import { nextStreamKeys, snapshotStreams } from "./snapshot";
+import { nextStreamKeys, snapshotStreams } from "@/lib/streams/snapshot";
 import { alertKeys, applyConditions, type ApplyResult } from "./store";
 import { getWebhookQueue, type WebhookEvent, type WebhookQueue } from "./webhook";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { nextStreamKeys, snapshotStreams, type StreamSnapshot } from "@/lib/alerts/snapshot";
+import { nextStreamKeys, snapshotStreams, type StreamSnapshot } from "@/lib/streams/snapshot";
 import type { Settings } from "@/lib/config/settings";
 import { historyKeys, writeSamples } from "./store";
 import type { Sample } from "./series";

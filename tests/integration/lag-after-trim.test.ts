@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { snapshotStreams } from "@/lib/alerts/snapshot";
+import { snapshotStreams } from "@/lib/streams/snapshot";
 import { getGroupDetail } from "@/lib/pending/group";
 import { describeStream } from "@/lib/streams/rows";
 import { countUnprocessed } from "@/lib/worker/unprocessed";

@@ -1,6 +1,6 @@
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { snapshotStreams } from "@/lib/alerts/snapshot";
+import { snapshotStreams } from "@/lib/streams/snapshot";
 import { countIdlePending } from "@/lib/pending/idle-count";
 import { STUCK_READ_FACTOR, summarizeOverview } from "@/lib/streams/summary";
 import { useOwnAppPrefix } from "../helpers/settings";

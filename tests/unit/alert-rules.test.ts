@@ -9,7 +9,7 @@ import {
   resolveAlertThresholds,
   ALERT_DEFAULTS,
 } from "@/lib/alerts/rules";
-import type { GroupSnapshot, StreamSnapshot } from "@/lib/alerts/snapshot";
+import type { GroupSnapshot, StreamSnapshot } from "@/lib/streams/snapshot";
 
 const group = (over: Partial<GroupSnapshot> = {}): GroupSnapshot => ({
   name: "g",
