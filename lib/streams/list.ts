@@ -1,5 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
+import type { Settings } from "@/lib/config/settings";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanSlice } from "@/lib/redis/keyspace";
@@ -13,9 +14,10 @@ export const DEFAULT_LIST_COUNT = 1000;
  */
 export async function listStreams(
   redis: Redis,
+  settings: Pick<Settings, "groups">,
   opts: { match: string; cursor: string; count: number; visible?: (key: string) => boolean },
 ): Promise<StreamsListResponse> {
   const page = await scanSlice(redis, { cursor: opts.cursor, match: opts.match, count: opts.count, type: "stream", maxKeys: Infinity, maxPages: 1 });
-  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)));
+  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)), settings);
   return { streams, cursor: page.cursor };
 }

@@ -6,6 +6,7 @@ import { countIdlePending, type IdleCount, type IdleCountTarget } from "@/lib/pe
 import { isAppKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys, scanSlice, type PipelineResult } from "@/lib/redis/keyspace";
 import { readConsumersMany, type ConsumerList } from "./consumers";
+import { intOrNull } from "./row-build";
 import { idToTimeMs, isValidId } from "./ids";
 import {
   parseGroups,
@@ -57,12 +58,6 @@ export interface ReadParts {
 function vanished(err: Error): KeyState | null {
   if (/WRONGTYPE/.test(err.message)) return "wrong-type";
   if (/no such key|NOGROUP/i.test(err.message)) return "gone";
-  return null;
-}
-
-function intOrNull(v: unknown): number | null {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
   return null;
 }
 

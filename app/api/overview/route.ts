@@ -1,3 +1,4 @@
+import { getSettings } from "@/lib/config/settings";
 import { overviewQuerySchema } from "@/lib/contract/streams-schemas";
 import type { OverviewSummary } from "@/lib/contract/streams";
 import { parseQuery } from "@/lib/http/parse";
@@ -11,5 +12,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute({ permission: "read" }, async (req): Promise<OverviewSummary> => {
   const { match } = parseQuery(overviewQuerySchema, req.url);
-  return summarizeOverview(await redisForRequest(), { match, visible: await streamScopeFilter(req) });
+  const redis = await redisForRequest();
+  return summarizeOverview(redis, await getSettings(redis), { match, visible: await streamScopeFilter(req) });
 });

@@ -1,3 +1,4 @@
+import { getSettings } from "@/lib/config/settings";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { streamsListQuerySchema } from "@/lib/contract/streams-schemas";
 import { parseQuery } from "@/lib/http/parse";
@@ -11,5 +12,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute({ permission: "read" }, async (req): Promise<StreamsListResponse> => {
   const query = parseQuery(streamsListQuerySchema, req.url);
-  return listStreams(await redisForRequest(), { ...query, visible: await streamScopeFilter(req) });
+  const redis = await redisForRequest();
+  return listStreams(redis, await getSettings(redis), { ...query, visible: await streamScopeFilter(req) });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { getSettings } from "@/lib/config/settings";
 import type { StreamDetail } from "@/lib/contract/streams";
 import { parseParams } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
@@ -12,5 +13,6 @@ const paramsSchema = z.object({ key: z.string().min(1) });
 
 export const GET = apiRoute({ permission: "read" }, async (_req, ctx): Promise<StreamDetail> => {
   const { key } = await parseParams(paramsSchema, ctx.params);
-  return describeStream(await redisForRequest(), key);
+  const redis = await redisForRequest();
+  return describeStream(redis, key, await getSettings(redis));
 });
