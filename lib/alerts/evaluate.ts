@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { getSettings, type Settings } from "@/lib/config/settings";
+import type { Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
 import { globMatch } from "@/lib/glob";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
@@ -97,12 +97,18 @@ export const MAX_STREAMS_AFTER_ACTION = 2;
 
 /**
  * Right after a message action changed `streams`, re-evaluates their alerts so the banner does
- * not wait for the worker's next evaluation. Never fails the action: an error is logged.
+ * not wait for the worker's next evaluation. Never fails the action: an error (loading the
+ * settings included, hence a promise is accepted) is logged.
  */
-export async function reevaluateAfterAction(redis: Redis, streams: readonly string[], now = Date.now()): Promise<void> {
+export async function reevaluateAfterAction(
+  redis: Redis,
+  settings: Settings | Promise<Settings>,
+  streams: readonly string[],
+  now = Date.now(),
+): Promise<void> {
   const keys = [...new Set(streams)].slice(0, MAX_STREAMS_AFTER_ACTION);
   try {
-    await evaluateKeys(redis, await getSettings(redis), keys, { now });
+    await evaluateKeys(redis, await settings, keys, { now });
   } catch (err) {
     log.warn({ err: safeErr(err), streams: keys }, "alert re-evaluation after an action failed; the next scheduled one will catch up");
   }

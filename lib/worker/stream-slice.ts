@@ -1,8 +1,9 @@
 import "server-only";
 import type Redis from "ioredis";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { pipelineForKeys, scanSlice, type ScanSlice } from "@/lib/redis/keyspace";
-import { parseGroups, type GroupInfo } from "@/lib/streams/xinfo";
+import { scanSlice, type ScanSlice } from "@/lib/redis/keyspace";
+import { readStreams, streamsOnly } from "@/lib/streams/snapshot";
+import type { GroupInfo } from "@/lib/streams/xinfo";
 import { workerKeys } from "./keys";
 
 /** SCAN pages one job may walk per tick, so a huge key space never makes one tick hog Redis. */
@@ -29,13 +30,7 @@ export async function nextStreamSlice(redis: Redis, opts: { job: string; match: 
   return slice;
 }
 
-/** Each stream's groups (one pipelined XINFO GROUPS per key); streams that vanished are left out. */
+/** Each stream's groups (one pipelined XINFO GROUPS per key); streams gone or no longer streams are left out. */
 export async function groupsOfStreams(redis: Redis, keys: readonly string[]): Promise<{ stream: string; groups: GroupInfo[] }[]> {
-  const replies = await pipelineForKeys(redis, keys, (pipe, k) => {
-    pipe.call("XINFO", "GROUPS", k);
-  });
-  return keys.flatMap((stream, i) => {
-    const [err, reply] = replies[i]?.[0] ?? [null, null];
-    return err ? [] : [{ stream, groups: parseGroups(reply) }];
-  });
+  return streamsOnly(await readStreams(redis, keys, { groups: true })).map((r) => ({ stream: r.key, groups: r.groups! }));
 }

@@ -1,3 +1,4 @@
+import { getSettings } from "@/lib/config/settings";
 import { ackPending } from "@/lib/actions/pending-actions";
 import { ackBodySchema, groupParamsSchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
@@ -12,6 +13,6 @@ export const POST = apiRoute({ permission: "operate", action: "pending.ack" }, a
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(ackBodySchema, req);
   const result = await ackPending(await writeRedisForRequest(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await redisForRequest(), [key]);
+  if (!body.dryRun) await reevaluateAfterAction(await redisForRequest(), getSettings(await redisForRequest()), [key]);
   return result;
 });

@@ -1,3 +1,4 @@
+import { getSettings } from "@/lib/config/settings";
 import { deadLetterPending } from "@/lib/actions/pending-actions";
 import { deadLetterBodySchema, groupParamsSchema } from "@/lib/contract/pending";
 import { parseBody, parseParams } from "@/lib/http/parse";
@@ -13,6 +14,6 @@ export const POST = apiRoute({ permission: "operate", action: "pending.dead-lett
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deadLetterBodySchema, req);
   const result = await deadLetterPending(await writeRedisForRequest(), key, group, body, await streamScopeFilter(req));
-  if (!("dryRun" in result)) await reevaluateAfterAction(await redisForRequest(), [key, result.target]);
+  if (!("dryRun" in result)) await reevaluateAfterAction(await redisForRequest(), getSettings(await redisForRequest()), [key, result.target]);
   return result;
 });
