@@ -5,7 +5,7 @@ import { log, safeErr } from "@/lib/log";
 import { globMatch } from "@/lib/glob";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
-import { nextStreamKeys, snapshotStreams } from "@/lib/streams/snapshot";
+import { nextStreams, snapshotStreams } from "@/lib/streams/snapshot";
 import { alertKeys, applyConditions, type ApplyResult } from "./store";
 import { getWebhookQueue, type WebhookEvent, type WebhookQueue } from "./webhook";
 
@@ -32,10 +32,8 @@ export interface EvaluateResult extends ApplyResult {
  */
 export async function evaluateAlerts(redis: Redis, settings: Settings, opts: EvaluateOptions): Promise<EvaluateResult> {
   const max = settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
-  const cursorKey = alertKeys.cursor() + (opts.match ? `:${opts.match}` : "");
-  const cursor = (await redis.get(cursorKey)) ?? "0";
-  const page = await nextStreamKeys(redis, { cursor, max, match: opts.match });
-  await redis.set(cursorKey, page.cursor, "EX", 86400);
+  const page = await nextStreams(redis, alertKeys.cursor() + (opts.match ? `:${opts.match}` : ""), { match: opts.match ?? "*", max, maxPages: 100 });
+  await page.save();
   return { ...(await evaluateKeys(redis, settings, page.keys, opts)), wrapped: page.wrapped };
 }
 

@@ -56,6 +56,30 @@ export async function scanSlice(
   return { keys: [...keys], cursor, wrapped: cursor === "0", scanCalls };
 }
 
+export interface StoredSlice extends ScanSlice {
+  /** Stores where the next slice starts (or forgets the cursor once the key space wrapped). */
+  save(): Promise<void>;
+}
+
+/**
+ * A scanSlice resumed from the cursor stored at `cursorKey`; `save()` stores the new cursor for
+ * `ttlMs`, so a caller may save only once its work on the slice is done.
+ */
+export async function resumeSlice(
+  redis: Redis,
+  cursorKey: string,
+  opts: Omit<Parameters<typeof scanSlice>[1], "cursor"> & { ttlMs?: number },
+): Promise<StoredSlice> {
+  const slice = await scanSlice(redis, { ...opts, cursor: (await redis.get(cursorKey)) ?? "0" });
+  return {
+    ...slice,
+    save: async () => {
+      if (slice.wrapped) await redis.del(cursorKey);
+      else await redis.set(cursorKey, slice.cursor, "PX", opts.ttlMs ?? 86400_000);
+    },
+  };
+}
+
 /** Walks SCAN from the start until the cursor returns to 0 or `maxKeys` are collected. */
 export async function scanAllKeys(
   redis: Redis,

@@ -4,7 +4,7 @@ import { resolveGroupRule } from "@/lib/config/resolve";
 import type { GroupRuleConfig } from "@/lib/config/schema";
 import { countIdlePending, type IdleCount, type IdleCountTarget } from "@/lib/pending/idle-count";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { pipelineForKeys, scanSlice, type PipelineResult } from "@/lib/redis/keyspace";
+import { pipelineForKeys, resumeSlice, type PipelineResult, type StoredSlice } from "@/lib/redis/keyspace";
 import { readConsumersMany, type ConsumerList } from "./consumers";
 import { intOrNull } from "./row-build";
 import { idToTimeMs, isValidId } from "./ids";
@@ -284,22 +284,20 @@ async function addStuck(
 }
 
 /**
- * The next page of stream keys for a rolling evaluation: SCAN ... TYPE stream from `cursor`
- * until `max` keys or the end of the key space. App-owned keys are skipped.
+ * The next streams (at most `max`, softly: a SCAN page is kept whole) of a rolling walk over the
+ * key space, resumed from the cursor stored at `cursorKey` (see resumeSlice). App-owned keys are skipped.
  */
-export async function nextStreamKeys(
+export function nextStreams(
   redis: Redis,
-  opts: { cursor: string; max: number; match?: string },
-): Promise<{ keys: string[]; cursor: string; wrapped: boolean }> {
-  // Bounded: a page is kept whole so the cursor skips nothing, and at most 100 SCAN pages.
-  const { keys, cursor, wrapped } = await scanSlice(redis, {
-    cursor: opts.cursor,
-    match: opts.match ?? "*",
+  cursorKey: string,
+  opts: { match: string; max: number; count?: number; maxPages: number },
+): Promise<StoredSlice> {
+  return resumeSlice(redis, cursorKey, {
+    match: opts.match,
     type: "stream",
     maxKeys: opts.max,
-    count: Math.min(1000, Math.max(10, opts.max)),
-    maxPages: 100,
+    count: opts.count ?? Math.min(1000, Math.max(10, opts.max)),
+    maxPages: opts.maxPages,
     skip: isAppKey,
   });
-  return { keys, cursor, wrapped };
 }

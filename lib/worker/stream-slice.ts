@@ -1,8 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
-import { isAppKey } from "@/lib/redis/app-keys";
-import { scanSlice, type ScanSlice } from "@/lib/redis/keyspace";
-import { readStreams, streamsOnly } from "@/lib/streams/snapshot";
+import type { ScanSlice } from "@/lib/redis/keyspace";
+import { nextStreams, readStreams, streamsOnly } from "@/lib/streams/snapshot";
 import type { GroupInfo } from "@/lib/streams/xinfo";
 import { workerKeys } from "./keys";
 
@@ -16,18 +15,14 @@ export type StreamSlice = Omit<ScanSlice, "cursor">;
  * last tick, so that a big key space is covered over several ticks. The app's own keys are left out.
  */
 export async function nextStreamSlice(redis: Redis, opts: { job: string; match: string; max: number }): Promise<StreamSlice> {
-  const cursorKey = workerKeys.cursor(`${opts.job}:${opts.match}`);
-  const { cursor, ...slice } = await scanSlice(redis, {
-    cursor: (await redis.get(cursorKey)) ?? "0",
+  const slice = await nextStreams(redis, workerKeys.cursor(`${opts.job}:${opts.match}`), {
     match: opts.match,
-    type: "stream",
-    maxKeys: opts.max,
+    max: opts.max,
+    count: 1000,
     maxPages: MAX_PAGES,
-    skip: isAppKey,
   });
-  if (cursor === "0") await redis.del(cursorKey);
-  else await redis.set(cursorKey, cursor, "PX", 86400_000);
-  return slice;
+  await slice.save();
+  return { keys: slice.keys, wrapped: slice.wrapped, scanCalls: slice.scanCalls };
 }
 
 /** Each stream's groups (one pipelined XINFO GROUPS per key); streams gone or no longer streams are left out. */
