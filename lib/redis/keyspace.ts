@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import type { ChainableCommander } from "ioredis";
 
 /**
- * Every key-space fan-out goes through this module: SCAN pages and per-key pipelines.
+ * Every key-space fan-out goes through this module: SCAN slices and per-key pipelines.
  * Redis Cluster support (scan every master, route pipelines per slot) belongs here only.
  */
 export const MAX_SCAN_COUNT = 10_000;

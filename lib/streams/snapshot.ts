@@ -34,6 +34,7 @@ export type KeyState = "stream" | "gone" | "wrong-type";
 
 export interface KeyRead {
   key: string;
+  /** From the XINFO replies: with neither asked for, "stream" (a PTTL of -2 tells a missing key). */
   state: KeyState;
   /** XINFO STREAM (no FULL), when asked for and the key is a stream. */
   info: StreamInfo | null;
