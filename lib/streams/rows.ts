@@ -35,7 +35,7 @@ export async function describeStream(redis: Redis, key: string, settings: Pick<S
   throw notFound(`No stream named "${key}"`);
 }
 
-/** Keys per pipelined round trip (4 commands each): one round for a default 1000-key SCAN page. */
+/** Keys (4 commands each), or groups (1 each), per pipelined round trip: one round for a default 1000-key SCAN page. */
 const ROW_CHUNK_KEYS = 1000;
 
 export async function collectRowInputs(redis: Redis, keys: readonly string[], settings: Pick<Settings, "groups">): Promise<RowInputs[]> {
@@ -49,7 +49,7 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[], se
   }));
 
   const withPending = partial.flatMap((p) => p.groups.filter((g) => g.pending > 0).map((g) => ({ key: p.key, group: g })));
-  const oldest = await readOldestPending(redis, withPending.map((p) => ({ stream: p.key, group: p.group.name })));
+  const oldest = await readOldestPending(redis, withPending.map((p) => ({ stream: p.key, group: p.group.name })), ROW_CHUNK_KEYS);
   const oldestIds = new Map<string, string[]>();
   withPending.forEach((p, i) => {
     const ids = oldestIds.get(p.key) ?? [];
