@@ -1,11 +1,11 @@
 import "server-only";
 import type Redis from "ioredis";
-import { getSettings, type Settings } from "@/lib/config/settings";
+import type { Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
 import { globMatch } from "@/lib/glob";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
-import { nextStreamKeys, snapshotStreams } from "./snapshot";
+import { nextStreams, snapshotStreams } from "@/lib/streams/snapshot";
 import { alertKeys, applyConditions, type ApplyResult } from "./store";
 import { getWebhookQueue, type WebhookEvent, type WebhookQueue } from "./webhook";
 
@@ -32,10 +32,8 @@ export interface EvaluateResult extends ApplyResult {
  */
 export async function evaluateAlerts(redis: Redis, settings: Settings, opts: EvaluateOptions): Promise<EvaluateResult> {
   const max = settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
-  const cursorKey = alertKeys.cursor() + (opts.match ? `:${opts.match}` : "");
-  const cursor = (await redis.get(cursorKey)) ?? "0";
-  const page = await nextStreamKeys(redis, { cursor, max, match: opts.match });
-  await redis.set(cursorKey, page.cursor, "EX", 86400);
+  const page = await nextStreams(redis, alertKeys.cursor() + (opts.match ? `:${opts.match}` : ""), { match: opts.match ?? "*", max, maxPages: 100 });
+  await page.save();
   return { ...(await evaluateKeys(redis, settings, page.keys, opts)), wrapped: page.wrapped };
 }
 
@@ -97,12 +95,18 @@ export const MAX_STREAMS_AFTER_ACTION = 2;
 
 /**
  * Right after a message action changed `streams`, re-evaluates their alerts so the banner does
- * not wait for the worker's next evaluation. Never fails the action: an error is logged.
+ * not wait for the worker's next evaluation. Never fails the action: an error (loading the
+ * settings included, hence a promise is accepted) is logged.
  */
-export async function reevaluateAfterAction(redis: Redis, streams: readonly string[], now = Date.now()): Promise<void> {
+export async function reevaluateAfterAction(
+  redis: Redis,
+  settings: Settings | Promise<Settings>,
+  streams: readonly string[],
+  now = Date.now(),
+): Promise<void> {
   const keys = [...new Set(streams)].slice(0, MAX_STREAMS_AFTER_ACTION);
   try {
-    await evaluateKeys(redis, await getSettings(redis), keys, { now });
+    await evaluateKeys(redis, await settings, keys, { now });
   } catch (err) {
     log.warn({ err: safeErr(err), streams: keys }, "alert re-evaluation after an action failed; the next scheduled one will catch up");
   }

@@ -1,5 +1,5 @@
 /**
- * Alert rules: pure functions from a stream snapshot (lib/alerts/snapshot.ts) and settings to
+ * Alert rules: pure functions from a stream snapshot (lib/streams/snapshot.ts) and settings to
  * the conditions that hold now. No I/O here; lib/alerts/evaluate.ts gathers and stores.
  */
 import { createHash } from "node:crypto";
@@ -13,7 +13,7 @@ import { idToTimeMs, isValidId } from "@/lib/streams/ids";
 import { consumerInactiveMs } from "@/lib/streams/xinfo";
 import type { z } from "zod";
 import type { alertRuleOverrideSchema } from "@/lib/config/schema";
-import type { GroupSnapshot, StreamSnapshot } from "./snapshot";
+import type { GroupSnapshot, StreamSnapshot } from "@/lib/streams/snapshot";
 import { encodeSegment } from "@/lib/http/segment";
 
 export type AlertRuleOverride = z.infer<typeof alertRuleOverrideSchema>;

@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { HISTORY_RANGES, type HistoryRange, type HistoryResponse, type PendingProfileResponse, type RatesResponse } from "@/lib/contract/history";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { Settings } from "@/lib/config/settings";
-import { STUCK_SCAN_BUDGET } from "@/lib/alerts/snapshot";
+import { STUCK_SCAN_BUDGET } from "@/lib/streams/snapshot";
 import { requireGroup } from "@/lib/pending/group";
 import { countIdlePending } from "@/lib/pending/idle-count";
 import { timeMsToId } from "@/lib/streams/ids";

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { nextStreamKeys, snapshotStreams, type StreamSnapshot } from "@/lib/alerts/snapshot";
+import { nextStreams, snapshotStreams, type StreamSnapshot } from "@/lib/streams/snapshot";
 import type { Settings } from "@/lib/config/settings";
 import { historyKeys, writeSamples } from "./store";
 import type { Sample } from "./series";
@@ -75,9 +75,11 @@ export async function sampleHistory(
     // A little slack so a tick that lands just early does not skip a whole period.
     if (opts.now - last < sampleEveryMs * 0.9) return { streams: 0, groups: 0, written: 0, failed: 0, skipped: true };
   }
-  const cursorKey = historyKeys.cursor() + (opts.match ? `:${opts.match}` : "");
-  const cursor = (await redis.get(cursorKey)) ?? "0";
-  const page = await nextStreamKeys(redis, { cursor, max: MAX_STREAMS_PER_SAMPLE, match: opts.match });
+  const page = await nextStreams(redis, historyKeys.cursor() + (opts.match ? `:${opts.match}` : ""), {
+    match: opts.match ?? "*",
+    max: MAX_STREAMS_PER_SAMPLE,
+    maxPages: 100,
+  });
   const snapshots = await snapshotStreams(redis, page.keys, {
     groupRules: settings.groups,
     now: opts.now,
@@ -94,7 +96,7 @@ export async function sampleHistory(
     }
   }
   const { written, failed } = await writeSamples(redis, rows, retentionMs);
-  await redis.set(cursorKey, page.cursor, "EX", 86400);
+  await page.save();
   await redis.set(lastKey, String(opts.now), "PX", Math.max(retentionMs, sampleEveryMs * 10));
   return { streams: snapshots.length, groups, written, failed, skipped: false };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type Redis from "ioredis";
 import { Gauge, Registry } from "prom-client";
 import { deadLetterGlobs } from "@/lib/alerts/rules";
-import { snapshotStreams } from "@/lib/alerts/snapshot";
+import { snapshotStreams } from "@/lib/streams/snapshot";
 import { listAlerts } from "@/lib/alerts/store";
 import { ALERT_RULES, type AlertSeverity } from "@/lib/contract/alerts";
 import type { TickResult } from "@/lib/contract/worker";

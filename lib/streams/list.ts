@@ -1,8 +1,9 @@
 import "server-only";
 import type Redis from "ioredis";
+import type { Settings } from "@/lib/config/settings";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { scanKeysPage } from "@/lib/redis/keyspace";
+import { scanSlice } from "@/lib/redis/keyspace";
 import { describeStreams } from "./rows";
 
 export const DEFAULT_LIST_COUNT = 1000;
@@ -13,9 +14,10 @@ export const DEFAULT_LIST_COUNT = 1000;
  */
 export async function listStreams(
   redis: Redis,
+  settings: Pick<Settings, "groups">,
   opts: { match: string; cursor: string; count: number; visible?: (key: string) => boolean },
 ): Promise<StreamsListResponse> {
-  const page = await scanKeysPage(redis, { cursor: opts.cursor, match: opts.match, count: opts.count, type: "stream" });
-  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)));
+  const page = await scanSlice(redis, { cursor: opts.cursor, match: opts.match, count: opts.count, type: "stream", maxKeys: Infinity, maxPages: 1 });
+  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)), settings);
   return { streams, cursor: page.cursor };
 }

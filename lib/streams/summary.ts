@@ -1,13 +1,12 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { OverviewSummary } from "@/lib/contract/streams";
-import { getSettings } from "@/lib/config/settings";
+import type { Settings } from "@/lib/config/settings";
 import { resolveGroupRule } from "@/lib/config/resolve";
-import { countIdlePending } from "@/lib/pending/idle-count";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { pipelineForKeys, scanAllKeys, type PipelineResult } from "@/lib/redis/keyspace";
+import { scanAllKeys } from "@/lib/redis/keyspace";
 import { idToTimeMs, timeMsToId } from "./ids";
-import { parseGroups, parsePendingRange } from "./xinfo";
+import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
 
 export const SUMMARY_STREAM_CAP = 10_000;
 /** PEL entries read, over all groups, to count stuck messages. */
@@ -16,22 +15,6 @@ export const STUCK_CAP = 1000;
 export const STUCK_READ_FACTOR = 10;
 /** Keys (or groups) per round trip of XINFO GROUPS / XPENDING - + 1 (one command each). */
 const GROUPS_CHUNK_KEYS = 2000;
-
-interface PendingGroup {
-  key: string;
-  group: string;
-  pending: number;
-  stuckAfterMs: number;
-}
-
-function ok(res: PipelineResult | undefined): unknown {
-  if (!res) return undefined;
-  const [err, value] = res;
-  if (!err) return value;
-  // The key or group vanished since it was listed: it counts as nothing.
-  if (/no such key|WRONGTYPE|NOGROUP/i.test(err.message)) return undefined;
-  throw err;
-}
 
 /**
  * The overview's tiles over the first `streamCap` streams SCAN finds (`complete: false` past it):
@@ -46,60 +29,40 @@ function ok(res: PipelineResult | undefined): unknown {
  */
 export async function summarizeOverview(
   redis: Redis,
+  settings: Pick<Settings, "groups" | "families">,
   opts: { match: string; streamCap?: number; stuckCap?: number; visible?: (key: string) => boolean },
 ): Promise<OverviewSummary> {
   const streamCap = opts.streamCap ?? SUMMARY_STREAM_CAP;
   const stuckCap = opts.stuckCap ?? STUCK_CAP;
-  const [settings, scan, time] = await Promise.all([
-    getSettings(redis),
+  const [scan, time] = await Promise.all([
     scanAllKeys(redis, { match: opts.match, type: "stream", maxKeys: streamCap }),
     redis.time(),
   ]);
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const keys = scan.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
 
-  const groupReplies = await pipelineForKeys(
-    redis,
-    keys,
-    (pipe, key) => {
-      pipe.call("XINFO", "GROUPS", key);
-    },
-    GROUPS_CHUNK_KEYS,
-  );
-  let streams = 0;
+  const reads = streamsOnly(await readStreams(redis, keys, { groups: true, chunkKeys: GROUPS_CHUNK_KEYS }));
   let totalPending = 0;
-  const pendingGroups: PendingGroup[] = [];
-  keys.forEach((key, i) => {
-    const reply = ok(groupReplies[i]?.[0]);
-    if (reply === undefined) return;
-    streams++;
-    for (const g of parseGroups(reply)) {
+  const pendingGroups: { key: string; group: string; pending: number; stuckAfterMs: number }[] = [];
+  for (const { key, groups } of reads) {
+    for (const g of groups!) {
       totalPending += g.pending;
       if (g.pending > 0) {
         const { stuckAfterMs } = resolveGroupRule(settings.groups, key, g.name);
         pendingGroups.push({ key, group: g.name, pending: g.pending, stuckAfterMs });
       }
     }
-  });
+  }
 
-  let at = 0;
-  const oldestReplies = await pipelineForKeys(
-    redis,
-    pendingGroups.map((g) => g.key),
-    (pipe, key) => {
-      pipe.call("XPENDING", key, pendingGroups[at++]!.group, "-", "+", "1");
-    },
-    GROUPS_CHUNK_KEYS,
-  );
   let oldestId: number | null = null;
-  for (const replies of oldestReplies) {
-    const first = parsePendingRange(ok(replies[0]))[0];
+  const oldest = await readOldestPending(redis, pendingGroups.map((g) => ({ stream: g.key, group: g.group })), GROUPS_CHUNK_KEYS);
+  for (const first of oldest) {
     if (!first) continue;
     const t = idToTimeMs(first.id);
     if (oldestId === null || t < oldestId) oldestId = t;
   }
 
-  const counts = await countIdlePending(
+  const counts = await readStuckCounts(
     redis,
     pendingGroups.map((g) => ({
       stream: g.key,
@@ -115,7 +78,7 @@ export async function summarizeOverview(
   const stuck = Math.min(found, stuckCap);
 
   return {
-    streams,
+    streams: reads.length,
     totalPending,
     stuck,
     stuckCapped: found > stuckCap || counts.some((c) => !c.complete),

@@ -1,7 +1,8 @@
 import "server-only";
 import type Redis from "ioredis";
 import { compareIds } from "@/lib/streams/ids";
-import { parseGroups, parseStreamInfo, type GroupInfo } from "@/lib/streams/xinfo";
+import { readStreams } from "@/lib/streams/snapshot";
+import type { GroupInfo } from "@/lib/streams/xinfo";
 
 /** Entries counted one by one when Redis cannot tell a group's lag (bounded). */
 const MAX_WAITING_COUNT = 1000;
@@ -18,14 +19,10 @@ export interface UnprocessedCount {
 
 /** How many messages of a stream some group has not finished (pending or still waiting). */
 export async function countUnprocessed(redis: Redis, key: string): Promise<UnprocessedCount> {
-  const [groupsReply, infoReply] = (await redis
-    .multi()
-    .call("XINFO", "GROUPS", key)
-    .call("XINFO", "STREAM", key)
-    .exec()
-    .then((r) => (r ?? []).map(([err, v]) => (err ? null : v)))) as [unknown, unknown];
-  const info = parseStreamInfo(infoReply);
-  const groups = parseGroups(groupsReply, infoReply ? info : undefined);
+  const [read] = await readStreams(redis, [key], { info: true, groups: true });
+  if (!read || read.state !== "stream") return { groups: 0, pending: 0, waiting: 0, atRisk: 0 };
+  const info = read.info!;
+  const groups = read.groups!;
   let pending = 0;
   let waiting = 0;
   let atRisk = 0;

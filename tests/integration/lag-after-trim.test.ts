@@ -1,5 +1,6 @@
+import { getSettings } from "@/lib/config/settings";
 import { afterAll, describe, expect, it } from "vitest";
-import { snapshotStreams } from "@/lib/alerts/snapshot";
+import { snapshotStreams } from "@/lib/streams/snapshot";
 import { getGroupDetail } from "@/lib/pending/group";
 import { describeStream } from "@/lib/streams/rows";
 import { countUnprocessed } from "@/lib/worker/unprocessed";
@@ -13,7 +14,7 @@ afterAll(() => cleanPrefix(redis, prefix));
 async function lags(key: string) {
   const [snapshot] = await snapshotStreams(redis, [key], { groupRules: [], now: Date.now() });
   return {
-    detail: (await describeStream(redis, key)).groups[0]!.lag,
+    detail: (await describeStream(redis, key, await getSettings(redis))).groups[0]!.lag,
     group: (await getGroupDetail(redis, key, "g")).lag,
     snapshot: snapshot!.groups[0]!.lag,
     waiting: (await countUnprocessed(redis, key)).waiting,

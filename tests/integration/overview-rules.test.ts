@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { invalidateSettingsCache } from "@/lib/config/settings";
+import { getSettings, invalidateSettingsCache } from "@/lib/config/settings";
 import { resetProcessState } from "@/lib/runtime/state";
 import { closeRedis, getRedis } from "@/lib/redis/client";
 import { summarizeOverview } from "@/lib/streams/summary";
@@ -53,7 +53,7 @@ describe("overview summary with per-group rules", () => {
       // Idle two minutes: stuck for the default 30 s, healthy for the 10 min rule.
       await redis.xclaim(key, group, "c", 0, ...ids, "IDLE", 120_000, "JUSTID");
     }
-    const summary = await summarizeOverview(getRedis(), { match: `${prefix}*` });
+    const summary = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${prefix}*` });
     expect(summary).toMatchObject({ streams: 1, totalPending: 6, stuck: 3, stuckCapped: false });
     expect(summary.familyPatterns).toEqual([`${prefix}orders_<yyyyMMddHH>`]);
   });

@@ -1,3 +1,4 @@
+import { getSettings } from "@/lib/config/settings";
 import Redis from "ioredis";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,7 +62,7 @@ describe("the documented operator Redis ACL", () => {
     await admin.xgroup("CREATE", key, "g", "0");
     await admin.xreadgroup("GROUP", "g", "c", "COUNT", 6, "STREAMS", key, ">");
 
-    expect((await describeStreams(redis, [key]))[0]).toMatchObject({ key, pending: 6 });
+    expect((await describeStreams(redis, [key], await getSettings(redis)))[0]).toMatchObject({ key, pending: 6 });
     expect((await readEntries(redis, key, { order: "asc", count: 10 })).entries).toHaveLength(6);
     expect((await readPendingPage(redis, key, "g", pendingQuerySchema.parse({ count: "10" }))).entries).toHaveLength(6);
     expect((await getGroupDetail(redis, key, "g")).pending).toBe(6);
@@ -94,7 +95,7 @@ describe("the documented operator Redis ACL", () => {
     await admin.xadd(key, "1-0", "n", "1");
     await admin.xgroup("CREATE", key, "g", "0");
     await admin.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
-    expect((await describeStreams(readOnly, [key]))[0]).toMatchObject({ key, pending: 1 });
+    expect((await describeStreams(readOnly, [key], await getSettings(readOnly)))[0]).toMatchObject({ key, pending: 1 });
     expect((await readEntries(readOnly, key, { order: "desc", count: 10 })).entries).toHaveLength(1);
     // The live tail's blocking read (lib/streams/tail.ts).
     expect(await readOnly.xread("COUNT", 1, "BLOCK", 10, "STREAMS", key, "0-0")).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { getSettings } from "@/lib/config/settings";
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
 import { GET as detailRoute } from "@/app/api/streams/[key]/route";
@@ -52,7 +53,7 @@ describe("GET /api/streams", () => {
     const own = appKey("history", prefix, "x");
     await redis.xadd(own, "*", "a", "1");
     try {
-      const direct = await listStreams(getRedis(), { match: `${appKey("history")}*`, cursor: "0", count: 1000 });
+      const direct = await listStreams(getRedis(), await getSettings(getRedis()), { match: `${appKey("history")}*`, cursor: "0", count: 1000 });
       expect(direct.streams.find((r) => r.key === own)).toBeUndefined();
       const rows = await listAll("*", 1000);
       expect(rows.find((r) => r.key === own)).toBeUndefined();
@@ -104,7 +105,7 @@ describe("overview summary", () => {
     await redis.xreadgroup("GROUP", "g", "c", "STREAMS", b, ">");
     await redis.xgroup("CREATE", `${p}empty`, "g", "$", "MKSTREAM");
 
-    const summary = await summarizeOverview(getRedis(), { match: `${p}*` });
+    const summary = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${p}*` });
     expect(summary).toMatchObject({ streams: 3, totalPending: 5, stuck: 2, stuckCapped: false, complete: true, stuckCap: 1000 });
     expect(summary.oldestPendingMs).toBeGreaterThanOrEqual(119_000);
     expect(summary.oldestPendingMs).toBeLessThan(200_000);
@@ -121,11 +122,11 @@ describe("overview summary", () => {
       await redis.xreadgroup("GROUP", "g", "c", "STREAMS", key, ">");
       await redis.xclaim(key, "g", "c", 0, ...ids, "IDLE", 60_000, "JUSTID");
     }
-    const capped = await summarizeOverview(getRedis(), { match: `${p}*`, stuckCap: 7 });
+    const capped = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${p}*`, stuckCap: 7 });
     expect(capped).toMatchObject({ stuck: 7, stuckCapped: true, totalPending: 10 });
-    const exact = await summarizeOverview(getRedis(), { match: `${p}*`, stuckCap: 100 });
+    const exact = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${p}*`, stuckCap: 100 });
     expect(exact).toMatchObject({ stuck: 10, stuckCapped: false });
-    const partial = await summarizeOverview(getRedis(), { match: `${p}*`, streamCap: 1 });
+    const partial = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${p}*`, streamCap: 1 });
     expect(partial).toMatchObject({ streams: 1, complete: false, streamCap: 1 });
   });
 

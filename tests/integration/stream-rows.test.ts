@@ -1,3 +1,4 @@
+import { getSettings } from "@/lib/config/settings";
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as getStream } from "@/app/api/streams/[key]/route";
 import type { StreamDetail } from "@/lib/contract/streams";
@@ -24,7 +25,7 @@ describe("describeStreams / describeStream", () => {
     await redis.xreadgroup("GROUP", "g2", "c1", "COUNT", 1, "STREAMS", key, ">");
     await redis.pexpire(key, 600_000);
 
-    const [row] = await describeStreams(getRedis(), [key]);
+    const [row] = await describeStreams(getRedis(), [key], await getSettings(getRedis()));
     expect(row).toMatchObject({
       key,
       length: 3,
@@ -46,14 +47,14 @@ describe("describeStreams / describeStream", () => {
 
     // Idle past the group's threshold (default 30 s): stuck, by the same rule as the tile.
     await redis.call("XCLAIM", key, "g1", "c1", "0", `${t0}-0`, "IDLE", "45000", "JUSTID");
-    const [after] = await describeStreams(getRedis(), [key]);
+    const [after] = await describeStreams(getRedis(), [key], await getSettings(getRedis()));
     expect(after).toMatchObject({ stuck: 1, stuckCapped: false });
   });
 
   it("an empty stream created with MKSTREAM has length 0 and is not missing", async () => {
     const key = `${prefix}mk`;
     await redis.xgroup("CREATE", key, "g", "$", "MKSTREAM");
-    const detail = await describeStream(getRedis(), key);
+    const detail = await describeStream(getRedis(), key, await getSettings(getRedis()));
     expect(detail).toMatchObject({ length: 0, firstEntryId: null, lastEntryId: null, lastEntryTime: null, groupCount: 1, pending: 0 });
     expect(detail.oldestPendingMs).toBeNull();
     expect(detail.ttlMs).toBeNull();
@@ -63,14 +64,14 @@ describe("describeStreams / describeStream", () => {
     const key = `${prefix}emptied`;
     await redis.xadd(key, "5-0", "a", "1");
     await redis.xdel(key, "5-0");
-    const detail = await describeStream(getRedis(), key);
+    const detail = await describeStream(getRedis(), key, await getSettings(getRedis()));
     expect(detail).toMatchObject({ length: 0, lastGeneratedId: "5-0", maxDeletedEntryId: "5-0", entriesAdded: 1, groups: [] });
   });
 
   it("a stream without groups: pending 0, lag null, lagUnknown false", async () => {
     const key = `${prefix}nogroups`;
     await redis.xadd(key, "*", "a", "1");
-    const [row] = await describeStreams(getRedis(), [key]);
+    const [row] = await describeStreams(getRedis(), [key], await getSettings(getRedis()));
     expect(row).toMatchObject({ groupCount: 0, pending: 0, lag: null, lagUnknown: false, oldestPendingMs: null });
   });
 
@@ -78,7 +79,7 @@ describe("describeStreams / describeStream", () => {
     const key = `${prefix}zero`;
     for (let i = 1; i <= 4; i++) await redis.xadd(key, `${i}-0`, "a", String(i));
     await redis.xgroup("CREATE", key, "g", "0");
-    const detail = await describeStream(getRedis(), key);
+    const detail = await describeStream(getRedis(), key, await getSettings(getRedis()));
     expect(detail.groups).toEqual([{ name: "g", consumerCount: 0, pending: 0, lastDeliveredId: "0-0", entriesRead: null, lag: 4 }]);
     expect(detail).toMatchObject({ lag: 4, lagUnknown: false });
   });
@@ -88,7 +89,7 @@ describe("describeStreams / describeStream", () => {
     for (let i = 1; i <= 3; i++) await redis.xadd(key, `${i}-0`, "a", String(i));
     await redis.xgroup("CREATE", key, "mid", "2-0");
     await redis.xgroup("CREATE", key, "zero", "0");
-    const detail = await describeStream(getRedis(), key);
+    const detail = await describeStream(getRedis(), key, await getSettings(getRedis()));
     expect(detail.groups.find((g) => g.name === "mid")!.lag).toBeNull();
     expect(detail).toMatchObject({ lag: 3, lagUnknown: true });
   });
@@ -100,7 +101,7 @@ describe("describeStreams / describeStream", () => {
     await redis.xgroup("CREATE", key, "g", "0");
     await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
     await redis.xdel(key, "2-0");
-    const [row] = await describeStreams(getRedis(), [key]);
+    const [row] = await describeStreams(getRedis(), [key], await getSettings(getRedis()));
     expect(row).toMatchObject({ lag: null, lagUnknown: true, pending: 1 });
   });
 
@@ -108,14 +109,14 @@ describe("describeStreams / describeStream", () => {
     const key = `${prefix}kept`;
     await redis.xadd(key, "*", "a", "1");
     await redis.set(`${prefix}string`, "x");
-    const rows = await describeStreams(getRedis(), [`${prefix}gone`, key, `${prefix}string`]);
+    const rows = await describeStreams(getRedis(), [`${prefix}gone`, key, `${prefix}string`], await getSettings(getRedis()));
     expect(rows.map((r) => r.key)).toEqual([key]);
   });
 
   it("throws 404 for a missing key and 409 for a key of another type", async () => {
-    await expect(describeStream(getRedis(), `${prefix}missing`)).rejects.toMatchObject({ code: "NOT_FOUND", status: 404 });
+    await expect(describeStream(getRedis(), `${prefix}missing`, await getSettings(getRedis()))).rejects.toMatchObject({ code: "NOT_FOUND", status: 404 });
     await redis.set(`${prefix}str`, "x");
-    const err = await describeStream(getRedis(), `${prefix}str`).catch((e: unknown) => e);
+    const err = await describeStream(getRedis(), `${prefix}str`, await getSettings(getRedis())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: "WRONG_TYPE", status: 409 });
   });

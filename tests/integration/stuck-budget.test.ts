@@ -1,6 +1,7 @@
+import { getSettings } from "@/lib/config/settings";
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { snapshotStreams } from "@/lib/alerts/snapshot";
+import { snapshotStreams } from "@/lib/streams/snapshot";
 import { countIdlePending } from "@/lib/pending/idle-count";
 import { STUCK_READ_FACTOR, summarizeOverview } from "@/lib/streams/summary";
 import { useOwnAppPrefix } from "../helpers/settings";
@@ -138,12 +139,12 @@ describe("stuck counts of the alert snapshot and the overview stay within their 
     await redis.xreadgroup("GROUP", "h", "c", "COUNT", 100, "STREAMS", key, ">");
 
     // A cap of 2 reads at most 20 entries: it finds the 3 stuck ones, shows 2 and says "2+".
-    const bounded = await summarizeOverview(redis, { match: `${p}*`, stuckCap: 2 });
+    const bounded = await summarizeOverview(redis, await getSettings(redis), { match: `${p}*`, stuckCap: 2 });
     expect(bounded).toMatchObject({ totalPending: 200, stuck: 2, stuckCapped: true, stuckCap: 2 });
     expect(rangeCounts().reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2 * STUCK_READ_FACTOR);
     expectNoIdleOption();
 
-    const exact = await summarizeOverview(redis, { match: `${p}*`, stuckCap: 1000 });
+    const exact = await summarizeOverview(redis, await getSettings(redis), { match: `${p}*`, stuckCap: 1000 });
     expect(exact).toMatchObject({ stuck: 3, stuckCapped: false });
   });
 });

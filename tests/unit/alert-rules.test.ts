@@ -8,7 +8,7 @@ import {
   resolveAlertThresholds,
   ALERT_DEFAULTS,
 } from "@/lib/alerts/rules";
-import type { GroupSnapshot, StreamSnapshot } from "@/lib/alerts/snapshot";
+import type { GroupSnapshot, StreamSnapshot } from "@/lib/streams/snapshot";
 import { familyMatcher } from "@/lib/streams/families";
 
 const group = (over: Partial<GroupSnapshot> = {}): GroupSnapshot => ({

@@ -5,7 +5,7 @@ import { workerKeys } from "../keys";
 import { nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
 import { countUnprocessed } from "../unprocessed";
-import { pipelineForKeys } from "@/lib/redis/keyspace";
+import { readStreams } from "@/lib/streams/snapshot";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -94,11 +94,7 @@ export const expiryGuardJob: WorkerJob = {
     const findings: WorkerFinding[] = [];
     const slice = await nextStreamSlice(ctx.redis, { job: "expiry-guard", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
     let commands = slice.scanCalls + 2;
-    const ttls = (
-      await pipelineForKeys(ctx.redis, slice.keys, (pipe, k) => {
-        pipe.pttl(k);
-      })
-    ).map(([reply]) => (!reply || reply[0] ? -2 : Number(reply[1])));
+    const ttls = (await readStreams(ctx.redis, slice.keys, { ttl: true })).map((r) => r.pttl ?? -2);
     commands += slice.keys.length;
     counts.streamsChecked = slice.keys.length;
     for (const [i, key] of slice.keys.entries()) {

@@ -6,7 +6,7 @@ import { scanAllKeys } from "@/lib/redis/keyspace";
 import { familyScanMatch, periodOfKey, periodsFrom } from "@/lib/streams/family-periods";
 import { LuaScript } from "@/lib/redis/lua";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
-import { pipelineForKeys } from "@/lib/redis/keyspace";
+import { readStreams } from "@/lib/streams/snapshot";
 
 /**
  * Creates a family member atomically: every group at id 0 (MKSTREAM, no init entry) and the
@@ -134,10 +134,7 @@ export async function rotateFamily(redis: Redis, family: FamilyConfig, now: numb
 }
 
 async function pttls(redis: Redis, keys: string[]): Promise<number[]> {
-  const res = await pipelineForKeys(redis, keys, (pipe, k) => {
-    pipe.pttl(k);
-  });
-  return res.map(([reply]) => (!reply || reply[0] ? -2 : Number(reply[1])));
+  return (await readStreams(redis, keys, { ttl: true })).map((r) => r.pttl ?? -2);
 }
 
 export function mergeResults(results: JobResult[]): JobResult {

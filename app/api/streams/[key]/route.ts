@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<StreamDetail>({ permission: "read" }, async (_req, ctx) => {
   const { key } = await parseParams(streamParamsSchema, ctx.params);
-  return describeStream(await ctx.redis(), key);
+  return describeStream(await ctx.redis(), key, await ctx.settings());
 });

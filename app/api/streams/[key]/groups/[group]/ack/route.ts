@@ -13,6 +13,6 @@ export const POST = apiRoute<AckResponse | DryRunResponse>({ permission: "operat
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(ackBodySchema, req);
   const result = await ackPending(await ctx.writeRedis(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), [key]);
+  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
   return result;
 });

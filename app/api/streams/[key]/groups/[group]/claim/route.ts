@@ -13,6 +13,6 @@ export const POST = apiRoute<ClaimResponse | DryRunResponse>({ permission: "oper
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(claimBodySchema, req);
   const result = await claimPending(await ctx.writeRedis(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), [key]);
+  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
   return result;
 });

@@ -13,6 +13,6 @@ export const POST = apiRoute<DeadLetterResponse | DryRunResponse>({ permission: 
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deadLetterBodySchema, req);
   const result = await deadLetterPending(await ctx.writeRedis(), key, group, body, ctx.visible);
-  if (!("dryRun" in result)) await reevaluateAfterAction(await ctx.redis(), [key, result.target]);
+  if (!("dryRun" in result)) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key, result.target]);
   return result;
 });

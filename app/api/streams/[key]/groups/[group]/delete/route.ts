@@ -13,6 +13,6 @@ export const POST = apiRoute<DeleteResponse | DryRunResponse>({ permission: "ope
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(deleteBodySchema, req);
   const result = await deletePending(await ctx.writeRedis(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), [key]);
+  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
   return result;
 });

@@ -13,6 +13,6 @@ export const POST = apiRoute<RequeueResponse | DryRunResponse>({ permission: "op
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const body = await parseBody(requeueBodySchema, req);
   const result = await requeuePending(await ctx.writeRedis(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), [key]);
+  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
   return result;
 });
