@@ -79,7 +79,7 @@ export async function runWorkerBench(): Promise<TickCost[]> {
   process.env.STREAMSCOPE_PREFIX = "streamscope:";
   process.env.LOG_LEVEL = "silent";
   const { tick } = await import("../lib/worker/tick");
-  const { configFileSchema } = await import("../lib/config/schema");
+  const { configFileSchema } = await import("../lib/contract/config");
   const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
   const probe = new Redis(server.url, { maxRetriesPerRequest: 1 });
   const results: TickCost[] = [];

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Spinner } from "@/components/ui/spinner";
 import { durationInputText, parseDurationInput } from "@/components/pending/pending-filter";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { useStreamGroupNames } from "@/lib/hooks/use-group";
 import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hooks/use-pending";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, type ActionRequest } from "./action-request";

@@ -1,6 +1,6 @@
 /** Words for the message actions: confirmations, button names and outcome summaries. Pure; tested. */
 import type { PendingAction } from "@/lib/contract/pending";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 
 export type MessageAction = PendingAction;
 

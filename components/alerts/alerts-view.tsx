@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import { SILENCE_CHOICES, type Alert } from "@/lib/contract/alerts";
-import { formatAgo, formatTime } from "@/lib/format";
+import { formatAgo, formatTime } from "@/lib/shared/format";
 import { Time } from "@/components/ui/time";
 import { useAlerts, useEvaluateAlerts, useSilenceAlert } from "@/lib/hooks/use-alerts";
 import { Badge } from "@/components/ui/badge";

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 import { useAudit } from "@/lib/hooks/use-audit";
 import { useMe } from "@/lib/hooks/use-me";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { Time } from "@/components/ui/time";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/states";
 import type { ConsumerRow } from "@/lib/contract/pending";
-import { formatDuration, formatNumber } from "@/lib/format";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
 import { useDeleteConsumer } from "@/lib/hooks/use-group";
 import { messages } from "@/components/actions/action-text";
 

@@ -7,7 +7,7 @@ import { messages } from "@/components/actions/action-text";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group";
 import { isValidId, normalizeId } from "@/lib/contract/ids";
 import { CreateGroupForm } from "./create-group-form";

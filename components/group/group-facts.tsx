@@ -1,6 +1,6 @@
 import { Tile } from "@/components/ui/tile";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
-import { formatDuration, formatNumber } from "@/lib/format";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
 
 /** The group's numbers at a glance. Lag is Redis's estimate: "unknown" when it cannot compute it. */
 export function GroupFacts({ group }: { group: GroupDetailResponse }) {

@@ -2,7 +2,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
-import { formatDuration, formatNumber } from "@/lib/format";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
 import { useIdleHistogram } from "@/lib/hooks/use-group";
 import { BAR_COLORS, shapeIdleHistogram, type IdleHistogramView } from "./idle-histogram-data";
 

@@ -1,5 +1,5 @@
 /** Shaping for the idle-time histogram: pure, no React, tested in tests/unit/idle-histogram-data.test.ts. */
-import { formatDuration, formatNumber } from "@/lib/format";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
 
 export interface IdleBucketInput {
   label: string;

@@ -2,7 +2,7 @@
 import type { ReactElement } from "react";
 import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { HistoryRange, HistoryResponse } from "@/lib/contract/history";
-import { formatTime } from "@/lib/format";
+import { formatTime } from "@/lib/shared/format";
 import { EmptyState } from "@/components/ui/states";
 import { formatTimeTick, historyChartSpecs, isEmptySeries, timeTicks, toChartRows, type ChartRow, type ChartSpec } from "./history-chart-data";
 

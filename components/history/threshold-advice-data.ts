@@ -1,5 +1,5 @@
 import type { PendingProfileResponse } from "@/lib/contract/history";
-import { formatDuration } from "@/lib/format";
+import { formatDuration } from "@/lib/shared/format";
 
 /** Compares the current threshold with the suggestion (pure; unit-tested). */
 export function adviceVerdict(p: PendingProfileResponse): { tone: "ok" | "warn"; text: string } {

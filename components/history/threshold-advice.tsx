@@ -1,5 +1,5 @@
 "use client";
-import { formatDuration } from "@/lib/format";
+import { formatDuration } from "@/lib/shared/format";
 import { usePendingProfile } from "@/lib/hooks/use-history";
 import { Skeleton } from "@/components/ui/states";
 import { adviceBasis, adviceVerdict } from "./threshold-advice-data";

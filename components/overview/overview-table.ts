@@ -3,8 +3,8 @@
  * their order (missing values last in either direction), highlights and the lag's wording.
  */
 import type { StreamRow } from "@/lib/contract/streams";
-import { groupFamilies, type OverviewItem } from "@/lib/streams/families";
-import { formatNumber } from "@/lib/format";
+import { groupFamilies, type OverviewItem } from "@/lib/shared/families";
+import { formatNumber } from "@/lib/shared/format";
 import { encodeSegment } from "@/lib/contract/segment";
 
 export type { OverviewItem };
@@ -76,7 +76,7 @@ export function sortItems(items: readonly OverviewItem[], sort: SortSpec | null)
   });
 }
 
-/** Rows to table items: families grouped (see lib/streams/families.ts), then sorted. */
+/** Rows to table items: families grouped (see lib/shared/families.ts), then sorted. */
 export function shapeOverview(rows: readonly StreamRow[], familyPatterns: readonly string[], sort: SortSpec | null): OverviewItem[] {
   return sortItems(groupFamilies(rows, familyPatterns), sort);
 }

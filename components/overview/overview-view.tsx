@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { STREAM_LIST_CAP, useOverviewSummary, useStreams } from "@/lib/hooks/use-streams";
 import { filterToMatch } from "./overview-table";
 import { StreamsTable } from "./streams-table";

@@ -8,8 +8,8 @@ import { createColumnHelper, rowSortingFeature, tableFeatures, useTable, type So
 import type { StreamRow } from "@/lib/contract/streams";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatAgo, formatBytes, formatCapped, formatDuration, formatNumber, formatTime } from "@/lib/format";
-import type { RowMetrics } from "@/lib/streams/families";
+import { formatAgo, formatBytes, formatCapped, formatDuration, formatNumber, formatTime } from "@/lib/shared/format";
+import type { RowMetrics } from "@/lib/shared/families";
 import {
   highlights,
   lagText,

@@ -2,7 +2,7 @@
 import type { OverviewSummary } from "@/lib/contract/streams";
 import { Skeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
-import { formatCapped, formatDuration, formatNumber } from "@/lib/format";
+import { formatCapped, formatDuration, formatNumber } from "@/lib/shared/format";
 
 /** `match`: the filter the numbers cover ("*" for every stream). */
 export function SummaryTiles({ summary, match }: { summary: OverviewSummary | undefined; match: string }) {

@@ -4,7 +4,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
 import { pendingClient } from "@/lib/client/pending";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { toPendingQuery, type ExplorerFilter } from "./pending-filter";
 import { collectPages, EXPORT_CAP, EXPORT_PAGE_SIZE, exportFileName, pendingToCsv, pendingToJson } from "./pending-export";
 

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
 import { DEFAULT_PENDING_PAGE, type PendingEntryRow, type PendingQuery } from "@/lib/contract/pending";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { usePendingPage } from "@/lib/hooks/use-pending";
 import { ExportButtons } from "./export-buttons";
 import { describeFilter, isEmptyFilter, toActionFilter, toPendingQuery, type ExplorerFilter } from "./pending-filter";

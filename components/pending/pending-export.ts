@@ -1,7 +1,7 @@
 /** Export of the filtered pending list: walk the cursor (with a cap) and write CSV or JSON. Pure. */
-import { formatTime } from "@/lib/format";
+import { formatTime } from "@/lib/shared/format";
 import { idToTimeMs, isValidId } from "@/lib/contract/ids";
-import { toCsv } from "@/lib/csv";
+import { toCsv } from "@/lib/shared/csv";
 
 export const EXPORT_CAP = 100_000;
 export const EXPORT_PAGE_SIZE = 1000;

@@ -2,7 +2,7 @@
  * The pending explorer's filter, kept in the URL query so a link from an alert opens it
  * pre-filtered: `?consumer=&minIdleMs=&minDeliveries=&start=&end=`. Pure; tested.
  */
-import { formatDuration, formatNumber } from "@/lib/format";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
 import type { PendingFilter, PendingQuery } from "@/lib/contract/pending";
 import { isValidId, normalizeId } from "@/lib/contract/ids";
 

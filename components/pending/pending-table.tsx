@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import type { PendingEntryRow } from "@/lib/contract/pending";
-import { formatDuration, formatNumber } from "@/lib/format";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
 import { MessageFields } from "./message-fields";
 import { producedAt } from "./pending-export";
 

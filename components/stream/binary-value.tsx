@@ -1,6 +1,6 @@
 "use client";
 import { toast } from "sonner";
-import { formatBytes } from "@/lib/format";
+import { formatBytes } from "@/lib/shared/format";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
 import { base64ToBytes, binaryView } from "./entry-display";

@@ -2,8 +2,8 @@
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { EntryOrder, EntryStateName, GroupEntryState } from "@/lib/contract/entries";
 import type { FieldValue } from "@/lib/contract/common";
-import { formatDuration } from "@/lib/format";
-import { STATE_LABELS } from "@/lib/streams/states";
+import { formatDuration } from "@/lib/shared/format";
+import { STATE_LABELS } from "@/lib/shared/states";
 
 /** The value pretty-printed when it is a JSON object or array, else null. */
 export function prettyJson(value: FieldValue): string | null {

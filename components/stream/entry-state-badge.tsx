@@ -1,6 +1,6 @@
 import type { GroupEntryState } from "@/lib/contract/entries";
 import { Badge } from "@/components/ui/badge";
-import { STATE_EXPLANATIONS } from "@/lib/streams/states";
+import { STATE_EXPLANATIONS } from "@/lib/shared/states";
 import { stateText, stateTone } from "./entry-display";
 
 export function EntryStateBadge({ group, state }: { group: string; state: GroupEntryState }) {

@@ -2,10 +2,10 @@
 import type { StreamEntry } from "@/lib/contract/entries";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
-import { entriesToCsv, entriesToJson, exportFileName } from "@/lib/streams/export-format";
+import { entriesToCsv, entriesToJson, exportFileName } from "@/lib/shared/export-format";
 
 
-/** Exports exactly the entries shown. CSV layout: see lib/streams/export-format.ts. */
+/** Exports exactly the entries shown. CSV layout: see lib/shared/export-format.ts. */
 export function ExportButtons({ streamKey, entries }: { streamKey: string; entries: StreamEntry[] }) {
   const disabled = entries.length === 0;
   return (

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { GroupSummary } from "@/lib/contract/streams";
 import { EmptyState } from "@/components/ui/states";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { encodeSegment } from "@/lib/contract/segment";
 
 const LAG_UNKNOWN_HELP =

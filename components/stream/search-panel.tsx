@@ -5,7 +5,7 @@ import type { SearchQuery } from "@/lib/contract/entries";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { useEntrySearch } from "@/lib/hooks/use-entries";
-import { formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/shared/format";
 import { isValidId } from "@/lib/contract/ids";
 import { EntriesTable } from "./entry-row";
 

@@ -1,6 +1,6 @@
 import type { EntryStateName } from "@/lib/contract/entries";
 import { Badge } from "@/components/ui/badge";
-import { STATE_LABELS, STATE_LEGEND } from "@/lib/streams/states";
+import { STATE_LABELS, STATE_LEGEND } from "@/lib/shared/states";
 import { stateTone } from "./entry-display";
 
 const ORDER: EntryStateName[] = ["delivered", "pending", "acked"];

@@ -1,6 +1,6 @@
 import type { StreamDetail } from "@/lib/contract/streams";
 import { Time } from "@/components/ui/time";
-import { formatBytes, formatDuration, formatNumber } from "@/lib/format";
+import { formatBytes, formatDuration, formatNumber } from "@/lib/shared/format";
 import { idToTimeMs } from "@/lib/contract/ids";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { FieldValue, TruncatedValue } from "@/lib/contract/common";
 import { entriesClient } from "@/lib/client/entries";
-import { formatBytes } from "@/lib/format";
+import { formatBytes } from "@/lib/shared/format";
 import { Button } from "@/components/ui/button";
 import { downloadText } from "@/components/ui/download";
 import { BinaryValue } from "./binary-value";

@@ -1,5 +1,5 @@
 "use client";
-import { formatLocalTime, formatTime } from "@/lib/format";
+import { formatLocalTime, formatTime } from "@/lib/shared/format";
 import { useHydrated } from "@/lib/hooks/use-hydrated";
 
 /**

@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import type { TickResult } from "@/lib/contract/worker";
-import { formatDuration, formatTime } from "@/lib/format";
+import { formatDuration, formatTime } from "@/lib/shared/format";
 import { jobCountsText, tickTone } from "./tick-summary";
 
 /** One tick in full (shown under its line in the tick list): who, how long, and per job what it did. */

@@ -3,7 +3,7 @@ import { Fragment, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { TickResult } from "@/lib/contract/worker";
-import { formatDuration, formatTime } from "@/lib/format";
+import { formatDuration, formatTime } from "@/lib/shared/format";
 import { TickCard } from "./tick-card";
 import { foldTicks, idleLineText, tickTone, type TickLine } from "./tick-summary";
 

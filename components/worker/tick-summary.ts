@@ -1,5 +1,5 @@
 import type { JobRun, TickResult } from "@/lib/contract/worker";
-import { formatDuration } from "@/lib/format";
+import { formatDuration } from "@/lib/shared/format";
 
 /** "streamsCreated" -> "streams created". */
 export function countLabel(name: string): string {

@@ -1,7 +1,7 @@
 "use client";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
-import { formatAgo, formatDuration, formatTime } from "@/lib/format";
+import { formatAgo, formatDuration, formatTime } from "@/lib/shared/format";
 import { useWorkerStatus } from "@/lib/hooks/use-worker";
 import { RunNowButton } from "./run-now-button";
 import { TickList } from "./tick-list";

@@ -15,7 +15,7 @@ import { notFound } from "@/lib/errors";
 import { requireGroup } from "@/lib/pending/group";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { encodeValue } from "@/lib/streams/codec";
-import { normalizeId } from "@/lib/streams/ids";
+import { normalizeId } from "@/lib/contract/ids";
 import { readConsumers } from "@/lib/streams/consumers";
 import { parseGroups, parsePendingSummary } from "@/lib/streams/xinfo";
 import { appKey } from "@/lib/redis/app-keys";

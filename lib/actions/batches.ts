@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { ACTION_BATCH, type ActionItem, type ItemOutcome, type PendingFilter } from "@/lib/contract/pending";
 import { badRequest } from "@/lib/errors";
 import { filterCursor, matchesFilter, pelCursor, pelPages, readPelPages } from "@/lib/pending/pel";
-import { normalizeId } from "@/lib/streams/ids";
+import { normalizeId } from "@/lib/contract/ids";
 
 /**
  * The one path of a bulk action: resolve the targets (named ids, or the PEL entries matching a

@@ -2,7 +2,7 @@ import "server-only";
 import type Redis from "ioredis";
 import type { Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
-import { globMatch } from "@/lib/glob";
+import { globMatch } from "@/lib/shared/glob";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
 import { nextStreams, snapshotStreams } from "@/lib/streams/snapshot";

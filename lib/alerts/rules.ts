@@ -4,17 +4,17 @@
  */
 import { createHash } from "node:crypto";
 import type { AlertRule, AlertSeverity } from "@/lib/contract/alerts";
-import type { FamilyConfig, GroupRuleConfig } from "@/lib/config/schema";
+import type { FamilyConfig, GroupRuleConfig } from "@/lib/contract/config";
 import { deadLetterTarget } from "@/lib/config/resolve";
-import { formatDuration, formatNumber } from "@/lib/format";
-import { globMatch } from "@/lib/glob";
-import { familyMatcher } from "@/lib/streams/families";
-import { idToTimeMs, isValidId } from "@/lib/streams/ids";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
+import { globMatch } from "@/lib/shared/glob";
+import { familyMatcher } from "@/lib/shared/families";
+import { idToTimeMs, isValidId } from "@/lib/contract/ids";
 import { consumerInactiveMs } from "@/lib/streams/xinfo";
 import type { z } from "zod";
-import type { alertRuleOverrideSchema } from "@/lib/config/schema";
+import type { alertRuleOverrideSchema } from "@/lib/contract/config";
 import type { GroupSnapshot, StreamSnapshot } from "@/lib/streams/snapshot";
-import { encodeSegment } from "@/lib/http/segment";
+import { encodeSegment } from "@/lib/contract/segment";
 
 export type AlertRuleOverride = z.infer<typeof alertRuleOverrideSchema>;
 

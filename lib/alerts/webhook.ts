@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import type { Alert } from "@/lib/contract/alerts";
-import { isPrivateAddress, webhookUrlProblem } from "@/lib/config/webhook-address";
+import { isPrivateAddress, webhookUrlProblem } from "@/lib/contract/webhook-address";
 import { log } from "@/lib/log";
 import { processState } from "@/lib/runtime/state";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { getFileConfig } from "@/lib/config/load";
-import type { AuthConfig } from "@/lib/config/schema";
+import type { AuthConfig } from "@/lib/contract/config";
 import { log } from "@/lib/log";
 import type { Role } from "./roles";
 import { isScryptHash } from "./password";

@@ -1,5 +1,5 @@
 import "server-only";
-import { globMatch } from "@/lib/glob";
+import { globMatch } from "@/lib/shared/glob";
 import { authenticate, type Identity } from "./identity";
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
-import { configFileSchema, type ConfigFile } from "./schema";
+import { configFileSchema, type ConfigFile } from "@/lib/contract/config";
 import { processState } from "@/lib/runtime/state";
 
 export class ConfigError extends Error {

@@ -1,6 +1,6 @@
 /** Pure resolution of per-group rules from settings; no I/O. */
-import { globMatch } from "@/lib/glob";
-import { GROUP_DEFAULTS, type GroupRuleConfig, type ResolvedGroupRule } from "./schema";
+import { globMatch } from "@/lib/shared/glob";
+import { GROUP_DEFAULTS, type GroupRuleConfig, type ResolvedGroupRule } from "@/lib/contract/config";
 
 export function resolveGroupRule(rules: readonly GroupRuleConfig[], stream: string, group: string): ResolvedGroupRule {
   const index = rules.findIndex((r) => globMatch(r.stream, stream) && globMatch(r.group, group));

@@ -4,12 +4,12 @@ import { z } from "zod";
 import { badRequest } from "@/lib/errors";
 import type { EditableSection, EffectiveSettings, SettingSource, SettingsResponse, SettingsUpdate } from "@/lib/contract/settings";
 import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
-import { assertTimeZone } from "@/lib/streams/family-periods";
+import { assertTimeZone } from "@/lib/shared/family-periods";
 import { LuaScript } from "@/lib/redis/lua";
 import { getFileConfig, getRawFileConfig } from "./load";
-import { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "./schema";
+import { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "@/lib/contract/config";
 import { historySettingsOf, invalidateSettingsCache, loadSettings, SETTINGS_KEY, workerSettingsOf, type Settings } from "./settings";
-import { isMaskedWebhookUrl, maskWebhookUrl } from "./webhook-address";
+import { isMaskedWebhookUrl, maskWebhookUrl } from "@/lib/contract/webhook-address";
 
 const timeZoneOk = (tz: string) => {
   try {

@@ -14,7 +14,7 @@ import {
   type HistorySettings,
   type ResolvedGroupRule,
   type WorkerSettings,
-} from "./schema";
+} from "@/lib/contract/config";
 
 /**
  * Effective run-time settings: built-in defaults, overridden by the config file, overridden by

@@ -67,7 +67,7 @@ export type SearchQuery = Partial<z.output<typeof searchQuerySchema>> & Pick<z.o
 
 export type EntryStateName = "pending" | "delivered" | "acked";
 
-/** An entry's state for one consumer group (see lib/streams/states.ts). */
+/** An entry's state for one consumer group (see lib/shared/states.ts). */
 export type GroupEntryState =
   | { state: "pending"; consumer: string; idleMs: number; deliveries: number }
   | { state: "delivered" }

@@ -6,7 +6,7 @@ import type { Settings } from "@/lib/config/settings";
 import { STUCK_SCAN_BUDGET } from "@/lib/streams/snapshot";
 import { requireGroup } from "@/lib/pending/group";
 import { countIdlePending } from "@/lib/pending/idle-count";
-import { timeMsToId } from "@/lib/streams/ids";
+import { timeMsToId } from "@/lib/contract/ids";
 import { historySettings } from "./sampler";
 import { downsample, pendingProfile, samplesToPoints, windowRates } from "./series";
 import { historyKeys, readRecentMany, readSamples } from "./store";

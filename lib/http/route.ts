@@ -13,7 +13,7 @@ import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { recordAnonymousAudit, recordAudit } from "@/lib/audit/audit";
 import { assertDeclaredSize } from "@/lib/http/parse";
-import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
+import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/http/audit-fields";
 import type { AuditEntry } from "@/lib/contract/audit";
 import { unescapeSegment } from "@/lib/contract/segment";
 

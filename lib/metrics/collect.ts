@@ -7,7 +7,7 @@ import { listAlerts } from "@/lib/alerts/store";
 import { ALERT_RULES, type AlertSeverity } from "@/lib/contract/alerts";
 import type { TickResult } from "@/lib/contract/worker";
 import type { Settings } from "@/lib/config/settings";
-import { globMatch } from "@/lib/glob";
+import { globMatch } from "@/lib/shared/glob";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanAllKeys } from "@/lib/redis/keyspace";
 import { readLastTick } from "./worker-ticks";

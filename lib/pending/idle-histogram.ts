@@ -2,7 +2,7 @@ import "server-only";
 import type Redis from "ioredis";
 import { MAX_PENDING_PAGE, type IdleHistogramResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
-import { idToTimeMs, timeMsToId } from "@/lib/streams/ids";
+import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
 import { requireGroup } from "./group";
 import { idleBuckets } from "./histogram";
 import { readPendingSummary } from "./page";

@@ -20,7 +20,7 @@
  *  - tail: lib/streams/tail.ts (live-tail hubs and limits, kept by a reset)
  *
  * Module caches that cannot go stale stay in their modules (pure memoization, or keyed weakly
- * by the object they describe): lib/glob.ts (compiled globs), lib/streams/family-periods.ts
+ * by the object they describe): lib/shared/glob.ts (compiled globs), lib/shared/family-periods.ts
  * (Intl formatters per time zone), lib/redis/tls.ts (TLS options per env object),
  * lib/redis/client.ts (last TLS error per connection), lib/auth/identity.ts (token hashes),
  * lib/auth/password.ts (the dummy hash), lib/auth/scope.ts (identity per request),

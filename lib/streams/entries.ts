@@ -4,10 +4,10 @@ import type { EntriesResponse, EntryOrder, StreamEntry } from "@/lib/contract/en
 import { badRequest, notFound, wrongType } from "@/lib/errors";
 import { decodeEntries, decodeListEntries, listEntryBytes, type ListEntry, type RawEntry } from "./codec";
 import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
-import { compareIds, formatId, isFullId, nextId, parseId, previousId } from "./ids";
+import { compareIds, formatId, isFullId, nextId, parseId, previousId } from "@/lib/contract/ids";
 import { readPelSlices } from "./pel-range";
 import { continuationAfter, requestRange, type IdRange } from "./range";
-import { classifyEntries, findOrphans } from "./states";
+import { classifyEntries, findOrphans } from "@/lib/shared/states";
 import { parseGroups, type GroupInfo } from "./xinfo";
 
 export interface ReadEntriesInput {

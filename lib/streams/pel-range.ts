@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
 import { pelCursor, readPelPages } from "@/lib/pending/pel";
 import type { GroupInfo } from "./xinfo";
-import type { GroupSnapshot } from "./states";
+import type { GroupSnapshot } from "@/lib/shared/states";
 
 /** XPENDING COUNT of one call; a page's PEL slice is its entries plus this much slack for orphans. */
 const PEL_SLACK = 100;

@@ -4,7 +4,7 @@
  */
 import { badRequest } from "@/lib/errors";
 import type { EntryOrder } from "@/lib/contract/entries";
-import { MAX_ID, MIN_ID, formatId, nextId, parseId, previousId, compareIds } from "./ids";
+import { MAX_ID, MIN_ID, formatId, nextId, parseId, previousId, compareIds } from "@/lib/contract/ids";
 
 const U64_MAX = (1n << 64n) - 1n;
 

@@ -3,7 +3,7 @@
  * No I/O, so unit tests feed it replies directly.
  */
 import type { GroupSummary, StreamDetail, StreamRow } from "@/lib/contract/streams";
-import { compareIds, idToTimeMs } from "./ids";
+import { compareIds, idToTimeMs } from "@/lib/contract/ids";
 import type { GroupInfo, StreamInfo } from "./xinfo";
 
 export interface RowInputs {

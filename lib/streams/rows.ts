@@ -5,7 +5,7 @@ import { resolveGroupRule } from "@/lib/config/resolve";
 import type { Settings } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
 import { assertStream } from "./assert-stream";
-import { timeMsToId } from "./ids";
+import { timeMsToId } from "@/lib/contract/ids";
 import { buildDetail, buildRow, type RowInputs } from "./row-build";
 import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
 import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";

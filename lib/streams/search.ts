@@ -6,7 +6,7 @@ import { continuationAfter, requestRange, type IdRange } from "./range";
 import { rangeReply, remainder, streamAndGroups, withStates } from "./entries";
 import { cutEntry, decodeEntries, listEntryBytes, type ListEntry } from "./codec";
 import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
-import { compareIds } from "./ids";
+import { compareIds } from "@/lib/contract/ids";
 
 export interface SearchInput {
   q: string;

@@ -1,13 +1,13 @@
 import "server-only";
 import type Redis from "ioredis";
 import { resolveGroupRule } from "@/lib/config/resolve";
-import type { GroupRuleConfig } from "@/lib/config/schema";
+import type { GroupRuleConfig } from "@/lib/contract/config";
 import { countIdlePending, type IdleCount, type IdleCountTarget } from "@/lib/pending/idle-count";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys, resumeSlice, type PipelineResult, type StoredSlice } from "@/lib/redis/keyspace";
 import { readConsumersMany, type ConsumerList } from "./consumers";
 import { intOrNull } from "./row-build";
-import { idToTimeMs, isValidId } from "./ids";
+import { idToTimeMs, isValidId } from "@/lib/contract/ids";
 import {
   parseGroups,
   parsePendingRange,

@@ -5,7 +5,7 @@ import type { Settings } from "@/lib/config/settings";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanAllKeys } from "@/lib/redis/keyspace";
-import { idToTimeMs, timeMsToId } from "./ids";
+import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
 import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
 
 export const SUMMARY_STREAM_CAP = 10_000;

@@ -4,7 +4,7 @@ import type { StreamEntry } from "@/lib/contract/entries";
 import { TAIL_HEARTBEAT_MS, TAIL_MAX_PER_EVENT, type TailEntriesEvent, type TailReadyEvent } from "@/lib/contract/tail";
 import type { AppError } from "@/lib/errors";
 import { readEntries } from "./entries";
-import { compareIds } from "./ids";
+import { compareIds } from "@/lib/contract/ids";
 import { subscribe, type Subscription, type TailBatch } from "./tail";
 
 /** Bytes a slow client may leave unread before batches are dropped (and counted as skipped). */

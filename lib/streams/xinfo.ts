@@ -2,7 +2,7 @@
  * Parsers for XINFO / XPENDING replies (RESP2 flat arrays as ioredis 5 returns them).
  * Key/value replies are parsed as pairs and unknown keys ignored: each version adds fields.
  */
-import { compareIds } from "./ids";
+import { compareIds } from "@/lib/contract/ids";
 import type { ConsumerGroup } from "@/lib/contract/streams";
 
 export function pairsToRecord(reply: unknown): Record<string, unknown> {

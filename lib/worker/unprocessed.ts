@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { compareIds } from "@/lib/streams/ids";
+import { compareIds } from "@/lib/contract/ids";
 import { readStreams } from "@/lib/streams/snapshot";
 import type { GroupInfo } from "@/lib/streams/xinfo";
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resetProcessState } from "@/lib/runtime/state";
 import { SESSION_COOKIE, signValue } from "@/lib/auth/session";
-import type { AuthConfig } from "@/lib/config/schema";
+import type { AuthConfig } from "@/lib/contract/config";
 import { PEER_HEADER, peerKey } from "@/lib/auth/socket";
 
 export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef0123456789";

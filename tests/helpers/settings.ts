@@ -1,4 +1,4 @@
-import { configFileSchema } from "@/lib/config/schema";
+import { configFileSchema } from "@/lib/contract/config";
 import type { Settings } from "@/lib/config/settings";
 import { resetProcessState } from "@/lib/runtime/state";
 import { uniquePrefix } from "./redis";

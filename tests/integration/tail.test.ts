@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AppError } from "@/lib/errors";
 import type { StreamEntry } from "@/lib/contract/entries";
 import { closeRedis } from "@/lib/redis/client";
-import { compareIds } from "@/lib/streams/ids";
+import { compareIds } from "@/lib/contract/ids";
 import { DEFAULT_TAIL_LIMITS, setTailLimits, subscribe, tailStats, TAIL_CONNECTION_NAME, type TailBatch } from "@/lib/streams/tail";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 

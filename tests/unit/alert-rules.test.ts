@@ -9,7 +9,7 @@ import {
   ALERT_DEFAULTS,
 } from "@/lib/alerts/rules";
 import type { GroupSnapshot, StreamSnapshot } from "@/lib/streams/snapshot";
-import { familyMatcher } from "@/lib/streams/families";
+import { familyMatcher } from "@/lib/shared/families";
 
 const group = (over: Partial<GroupSnapshot> = {}): GroupSnapshot => ({
   name: "g",

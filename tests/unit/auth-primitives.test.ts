@@ -7,7 +7,7 @@ import { canSeeStream } from "@/lib/auth/scope";
 import { hostAllowed, isLoopbackHostname, sameOrigin } from "@/lib/auth/request-checks";
 import { rolesFromClaims } from "@/lib/auth/oidc";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { targetsFromBody, touchedFromResult } from "@/lib/audit/from-request";
+import { targetsFromBody, touchedFromResult } from "@/lib/http/audit-fields";
 import { pageCsp } from "@/lib/auth/csp";
 import { resolveAuth } from "@/lib/auth/config";
 import { auditFiltersToQuery, describeTargets, EMPTY_FILTERS } from "@/components/audit/audit-filters";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "@/lib/config/load";
 import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
-import { globMatch } from "@/lib/glob";
+import { globMatch } from "@/lib/shared/glob";
 
 describe("config file", () => {
   it("names an unknown key", () => {

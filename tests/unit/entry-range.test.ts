@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { requestRange, resolveBound } from "@/lib/streams/range";
-import { MAX_ID } from "@/lib/streams/ids";
+import { MAX_ID } from "@/lib/contract/ids";
 import { AppError } from "@/lib/errors";
 
 const U64 = "18446744073709551615";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { csvEscape as escapeCsvCell } from "@/lib/csv";
-import { csvValue, entriesToCsv, exportFileName } from "@/lib/streams/export-format";
+import { csvEscape as escapeCsvCell } from "@/lib/shared/csv";
+import { csvValue, entriesToCsv, exportFileName } from "@/lib/shared/export-format";
 
 describe("escapeCsvCell", () => {
   it("leaves plain cells alone", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StreamRow } from "@/lib/contract/streams";
-import { familyMatcher, familyOfKey, familyTotals, groupFamilies, parseDateSuffix } from "@/lib/streams/families";
-import { periodOfKey } from "@/lib/streams/family-periods";
+import { familyMatcher, familyOfKey, familyTotals, groupFamilies, parseDateSuffix } from "@/lib/shared/families";
+import { periodOfKey } from "@/lib/shared/family-periods";
 
 function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { familyScanMatch, memberKey, periodAt, periodOfKey, periodsFrom } from "@/lib/streams/family-periods";
-import { globMatch } from "@/lib/glob";
+import { familyScanMatch, memberKey, periodAt, periodOfKey, periodsFrom } from "@/lib/shared/family-periods";
+import { globMatch } from "@/lib/shared/glob";
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCapped, formatDuration, formatLocalTime, formatNumber, formatTime } from "@/lib/format";
+import { formatBytes, formatCapped, formatDuration, formatLocalTime, formatNumber, formatTime } from "@/lib/shared/format";
 
 describe("format", () => {
   it("formats durations at each scale", () => {

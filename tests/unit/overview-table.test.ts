@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { StreamRow } from "@/lib/contract/streams";
 import { filterToMatch, highlights, lagText, shapeOverview, sortItems, streamHref } from "@/components/overview/overview-table";
-import { groupFamilies } from "@/lib/streams/families";
-import { globMatch } from "@/lib/glob";
+import { groupFamilies } from "@/lib/shared/families";
+import { globMatch } from "@/lib/shared/glob";
 
 function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvEscape as plainEscape, toCsv } from "@/lib/csv";
+import { csvEscape as plainEscape, toCsv } from "@/lib/shared/csv";
 
 const csvEscape = (v: Parameters<typeof plainEscape>[0]) => plainEscape(v, { guardFormulas: true });
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyEntries, classifyEntry, findOrphans, STATE_LABELS, type GroupSnapshot } from "@/lib/streams/states";
+import { classifyEntries, classifyEntry, findOrphans, STATE_LABELS, type GroupSnapshot } from "@/lib/shared/states";
 
 const pel = (id: string, consumer = "c1", deliveries = 1) => ({ id, consumer, idleMs: 1500, deliveries });
 

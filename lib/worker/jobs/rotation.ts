@@ -1,9 +1,9 @@
 import "server-only";
 import type Redis from "ioredis";
-import type { FamilyConfig } from "@/lib/config/schema";
-import { globMatch } from "@/lib/glob";
+import type { FamilyConfig } from "@/lib/contract/config";
+import { globMatch } from "@/lib/shared/glob";
 import { scanAllKeys } from "@/lib/redis/keyspace";
-import { familyScanMatch, periodOfKey, periodsFrom } from "@/lib/streams/family-periods";
+import { familyScanMatch, periodOfKey, periodsFrom } from "@/lib/shared/family-periods";
 import { LuaScript } from "@/lib/redis/lua";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
 import { readStreams } from "@/lib/streams/snapshot";

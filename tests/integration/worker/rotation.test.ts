@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rotateFamily, rotationJob } from "@/lib/worker/jobs/rotation";
-import { familySchema } from "@/lib/config/schema";
+import { familySchema } from "@/lib/contract/config";
 import { parseGroups } from "@/lib/streams/xinfo";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
 import { withAppPrefix, settingsFrom } from "../../helpers/worker";

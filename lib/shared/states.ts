@@ -7,7 +7,7 @@
  * Pure: the caller fetches the PEL slice and last-delivered-id.
  */
 import type { EntryStateName, GroupEntryState } from "@/lib/contract/entries";
-import { compareIds } from "./ids";
+import { compareIds } from "@/lib/contract/ids";
 
 export interface PelEntry {
   id: string;

@@ -15,7 +15,7 @@
  */
 import type { StreamEntry } from "@/lib/contract/entries";
 import { isTruncated, type ListValue } from "@/lib/contract/common";
-import { csvEscape, type CsvOptions } from "@/lib/csv";
+import { csvEscape, type CsvOptions } from "@/lib/shared/csv";
 
 const GUARD: CsvOptions = { guardFormulas: true };
 

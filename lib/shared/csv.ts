@@ -9,7 +9,7 @@ export interface CsvOptions {
   /**
    * Prefix cells a spreadsheet would run as a formula with an apostrophe. Every export turns it
    * on; one that must round-trip data exactly also prefixes cells that already start with an
-   * apostrophe, so a reader strips one leading apostrophe (lib/streams/export-format.ts).
+   * apostrophe, so a reader strips one leading apostrophe (lib/shared/export-format.ts).
    */
   guardFormulas?: boolean;
 }
