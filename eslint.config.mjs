@@ -7,7 +7,18 @@ import nextTs from "eslint-config-next/typescript";
  * lib/log.ts, lib/env.ts and lib/redis at the bottom, the domain above, lib/worker, lib/http and
  * lib/startup.ts on top.
  */
-const DOMAIN = ["lib/streams", "lib/pending", "lib/actions", "lib/alerts", "lib/history", "lib/metrics", "lib/config", "lib/auth", "lib/audit", "lib/health"];
+const DOMAIN = [
+  "lib/streams",
+  "lib/pending",
+  "lib/actions",
+  "lib/alerts",
+  "lib/history",
+  "lib/metrics",
+  "lib/config",
+  "lib/auth",
+  "lib/audit",
+  "lib/health",
+];
 const TOP = ["lib/worker", "lib/http", "lib/startup.ts"];
 const SERVER = ["lib/redis", "lib/runtime", "lib/log.ts", "lib/env.ts", ...DOMAIN, ...TOP];
 const BROWSER = ["lib/client", "lib/hooks", "components"];
@@ -31,10 +42,26 @@ const layering = [
     except: ["./runtime"],
     message: "lib/runtime (process-wide state) imports nothing of the app.",
   },
-  { target: BROWSER, from: SERVER, message: "Browser code (lib/client, lib/hooks, components) imports no server module." },
-  { target: [...SERVER, "app/api"], from: BROWSER, message: "Server code imports no lib/client, lib/hooks or components." },
-  { target: DOMAIN, from: TOP, message: "The domain never imports the worker, the route wrapper or the start-up: they are assembled above it." },
-  { target: ["lib/redis"], from: [...DOMAIN, ...TOP], message: "lib/redis is the bottom of the server: it imports none of the domain." },
+  {
+    target: BROWSER,
+    from: SERVER,
+    message: "Browser code (lib/client, lib/hooks, components) imports no server module.",
+  },
+  {
+    target: [...SERVER, "app/api"],
+    from: BROWSER,
+    message: "Server code imports no lib/client, lib/hooks or components.",
+  },
+  {
+    target: DOMAIN,
+    from: TOP,
+    message: "The domain never imports the worker, the route wrapper or the start-up: they are assembled above it.",
+  },
+  {
+    target: ["lib/redis"],
+    from: [...DOMAIN, ...TOP],
+    message: "lib/redis is the bottom of the server: it imports none of the domain.",
+  },
 ];
 
 const config = [

@@ -20,7 +20,10 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: securityHeaders },
       // JSON answers: nothing loads, nothing frames (pages get theirs from proxy.ts).
-      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }] },
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
+      },
     ];
   },
 };

@@ -35,12 +35,18 @@ export async function proxy(req: NextRequest) {
 async function answer(req: NextRequest): Promise<NextResponse> {
   const auth = getAuth();
   if (!hostAllowed(req, auth)) {
-    return new NextResponse("This host name is not served here.\n", { status: 403, headers: { "content-type": "text/plain" } });
+    return new NextResponse("This host name is not served here.\n", {
+      status: 403,
+      headers: { "content-type": "text/plain" },
+    });
   }
   const path = req.nextUrl.pathname;
   if (malformedPath(path)) {
     if (path.startsWith("/api/")) {
-      return NextResponse.json({ error: { code: "BAD_REQUEST", message: "Malformed percent-escape in the path" } }, { status: 400, headers: { "cache-control": "no-store" } });
+      return NextResponse.json(
+        { error: { code: "BAD_REQUEST", message: "Malformed percent-escape in the path" } },
+        { status: 400, headers: { "cache-control": "no-store" } },
+      );
     }
     return NextResponse.rewrite(new URL("/_not-found", req.url));
   }

@@ -17,8 +17,7 @@ async function main() {
     }
     const mod = (await import(`./${name}`)) as Record<string, unknown>;
     const run = Object.entries(mod).find(([k, v]) => /^run\w*Bench$/.test(k) && typeof v === "function")?.[1] as
-      | (() => Promise<unknown>)
-      | undefined;
+      (() => Promise<unknown>) | undefined;
     if (!run) {
       console.log(`bench/${name}.ts exports no run...Bench function: skipped`);
       continue;

@@ -18,17 +18,24 @@ export interface RunningApp {
 export function ensureBuilt(root = process.cwd()): void {
   if (existsSync(join(root, ".next", "BUILD_ID"))) return;
   console.log("no build found: running `next build` (a few minutes)...");
-  const res = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit" });
+  const res = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (res.status !== 0) throw new Error("next build failed");
 }
 
 /** `next start` on a free loopback port against `redisUrl`; resolves once /api/health answers 200. */
 export async function startApp(redisUrl: string): Promise<RunningApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, REDIS_URL: redisUrl, WORKER: "off", NODE_ENV: "production", PORT: String(port) },
-  });
+  const child = spawn(
+    process.execPath,
+    [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, REDIS_URL: redisUrl, WORKER: "off", NODE_ENV: "production", PORT: String(port) },
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
   child.on("exit", () => {
@@ -76,7 +83,10 @@ export function median(values: readonly number[]): number {
 }
 
 /** One warm-up run, then `runs` timed runs; the median in ms. */
-export async function medianOf(runs: number, fn: () => Promise<unknown>): Promise<{ medianMs: number; runsMs: number[] }> {
+export async function medianOf(
+  runs: number,
+  fn: () => Promise<unknown>,
+): Promise<{ medianMs: number; runsMs: number[] }> {
   await fn();
   const runsMs: number[] = [];
   for (let i = 0; i < runs; i++) runsMs.push(await timeMs(fn));

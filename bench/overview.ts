@@ -73,7 +73,10 @@ async function viaScript(redis: Redis): Promise<number> {
   let cursor = "0";
   let rows = 0;
   do {
-    const [next, keys] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [string, string[]];
+    const [next, keys] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [
+      string,
+      string[],
+    ];
     cursor = next;
     const pipe = redis.pipeline();
     for (const key of keys) {
@@ -97,7 +100,10 @@ async function viaScript(redis: Redis): Promise<number> {
   const keys: string[] = [];
   cursor = "0";
   do {
-    const [next, page] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [string, string[]];
+    const [next, page] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [
+      string,
+      string[],
+    ];
     keys.push(...page);
     cursor = next;
   } while (cursor !== "0");
@@ -131,7 +137,11 @@ export async function runOverviewBench(opts: { streams?: number; runs?: number }
     const seen = await viaApi(app.url);
     if (seen !== streams) throw new Error(`the API listed ${seen} streams, expected ${streams}`);
     const url = app.url;
-    const { a: api, b: script } = await interleavedMedians(runs, () => viaApi(url), () => viaScript(redis));
+    const { a: api, b: script } = await interleavedMedians(
+      runs,
+      () => viaApi(url),
+      () => viaScript(redis),
+    );
     const result: OverviewBenchResult = {
       streams,
       apiMedianMs: api.medianMs,

@@ -150,22 +150,30 @@ export async function runPendingBench(): Promise<PendingBenchResult> {
     const [loopAcked, loopAckMs] = await timed(() => loopAck(loopConn, "bench:ack:loop", "g"));
     await seed(seedConn, "bench:ack:lib", BULK);
     const [libAck, libAckMs] = await timed(() => ackPending(dash, "bench:ack:lib", "g", { filter: {} }));
-    if (loopAcked !== BULK || !("acked" in libAck) || libAck.acked !== BULK) throw new Error("ack bench did not ack everything");
+    if (loopAcked !== BULK || !("acked" in libAck) || libAck.acked !== BULK)
+      throw new Error("ack bench did not ack everything");
     const ack = { libPerSec: rate(BULK, libAckMs), loopPerSec: rate(BULK, loopAckMs), ratio: loopAckMs / libAckMs };
-    log(`ack-by-filter ${BULK}: lib ${ack.libPerSec} msg/s, minimal loop ${ack.loopPerSec} msg/s, ratio ${ack.ratio.toFixed(2)}x (target >= 0.5x)`);
+    log(
+      `ack-by-filter ${BULK}: lib ${ack.libPerSec} msg/s, minimal loop ${ack.loopPerSec} msg/s, ratio ${ack.ratio.toFixed(2)}x (target >= 0.5x)`,
+    );
     await seedConn.del("bench:ack:loop", "bench:ack:lib");
     // With a condition the lib re-checks each id inside a script (a live consumer may have taken it).
     await seed(seedConn, "bench:ack:cond", BULK);
     const [, condMs] = await timed(() => ackPending(dash, "bench:ack:cond", "g", { filter: { minDeliveries: 1 } }));
     extras.ackWithConditionPerSec = rate(BULK, condMs);
-    log(`  ack-by-filter with a condition (minDeliveries 1, re-checked per id in Lua): lib ${extras.ackWithConditionPerSec} msg/s`);
+    log(
+      `  ack-by-filter with a condition (minDeliveries 1, re-checked per id in Lua): lib ${extras.ackWithConditionPerSec} msg/s`,
+    );
     await seedConn.del("bench:ack:cond");
 
     await seed(seedConn, "bench:rq:loop", BULK);
     const [loopMoved, loopRqMs] = await timed(() => loopRequeue(loopConn, "bench:rq:loop", "g"));
     await seed(seedConn, "bench:rq:lib", BULK);
-    const [libRq, libRqMs] = await timed(() => requeuePending(dash, "bench:rq:lib", "g", { filter: {}, reason: "bench" }));
-    if (loopMoved !== BULK || !("requeued" in libRq) || libRq.requeued !== BULK) throw new Error("requeue bench did not move everything");
+    const [libRq, libRqMs] = await timed(() =>
+      requeuePending(dash, "bench:rq:lib", "g", { filter: {}, reason: "bench" }),
+    );
+    if (loopMoved !== BULK || !("requeued" in libRq) || libRq.requeued !== BULK)
+      throw new Error("requeue bench did not move everything");
     const requeue = { libPerSec: rate(BULK, libRqMs), loopPerSec: rate(BULK, loopRqMs), ratio: loopRqMs / libRqMs };
     log(
       `requeue-by-filter ${BULK}: lib ${requeue.libPerSec} msg/s, minimal loop ${requeue.loopPerSec} msg/s, ratio ${requeue.ratio.toFixed(2)}x (target >= 0.5x)`,
@@ -200,7 +208,9 @@ export async function runPendingBench(): Promise<PendingBenchResult> {
     log(
       `first pending page (100 rows): PEL ${SMALL_PEL} ${smallMs.toFixed(2)} ms, PEL ${BIG_PEL} ${bigMs.toFixed(2)} ms, ratio ${firstPage.ratio.toFixed(2)}x (target <= 1.5x)`,
     );
-    extras.bigPelWithFieldsMs = (await pageMs("bench:page:small", "bench:page:big", pendingQuerySchema.parse({ withFields: "1" })))[1];
+    extras.bigPelWithFieldsMs = (
+      await pageMs("bench:page:small", "bench:page:big", pendingQuerySchema.parse({ withFields: "1" }))
+    )[1];
     const [, histMs] = await timed(() => readIdleHistogram(dash, "bench:page:big", "g"));
     extras.bigPelHistogramMs = histMs;
     log(
@@ -223,18 +233,25 @@ export async function runPendingBench(): Promise<PendingBenchResult> {
       client: String(e[5] ?? ""),
     }));
     const dashboardSlow = slow.filter((s) => s.client === DASHBOARD_CLIENT);
-    log(`SLOWLOG: ${slow.length} commands over 10 ms in all, ${dashboardSlow.length} from the dashboard connection (target 0)`);
+    log(
+      `SLOWLOG: ${slow.length} commands over 10 ms in all, ${dashboardSlow.length} from the dashboard connection (target 0)`,
+    );
     const byCommand = new Map<string, number[]>();
     for (const s of dashboardSlow) {
       const name = s.command.split(" ")[0]!.toUpperCase();
       byCommand.set(name, [...(byCommand.get(name) ?? []), s.durationMs]);
     }
     for (const [name, ms] of byCommand) {
-      log(`  dashboard ${name}: ${ms.length} over 10 ms, median ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms`);
+      log(
+        `  dashboard ${name}: ${ms.length} over 10 ms, median ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms`,
+      );
     }
-    for (const s of dashboardSlow.slice(0, 5)) log(`  e.g. ${s.durationMs.toFixed(1)} ms  ${s.command.replace(/\s+/g, " ").slice(0, 100)}`);
+    for (const s of dashboardSlow.slice(0, 5))
+      log(`  e.g. ${s.durationMs.toFixed(1)} ms  ${s.command.replace(/\s+/g, " ").slice(0, 100)}`);
     const load = (await import("node:os")).loadavg()[0]!;
-    log(`  (machine load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores: SLOWLOG times are wall clock and include preemption)`);
+    log(
+      `  (machine load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores: SLOWLOG times are wall clock and include preemption)`,
+    );
 
     const pass = ack.ratio >= 0.5 && requeue.ratio >= 0.5 && firstPage.ratio <= 1.5 && dashboardSlow.length === 0;
     log(pass ? "pending bench: all targets met" : "pending bench: TARGET MISSED");

@@ -44,13 +44,18 @@ export async function runStreamBench(): Promise<StreamBenchResult> {
     const t0 = performance.now();
     await seed(redis, "bench:stream:big", BIG);
     await seed(redis, "bench:stream:small", SMALL);
-    console.log(`stream bench: seeded ${BIG.toLocaleString("en-US")} + ${SMALL} entries in ${fmtMs(performance.now() - t0)}`);
+    console.log(
+      `stream bench: seeded ${BIG.toLocaleString("en-US")} + ${SMALL} entries in ${fmtMs(performance.now() - t0)}`,
+    );
     app = await startApp(server.url);
     const base = app.url;
 
     const pageLoad = (key: string) => async () => {
       const k = encodeURIComponent(key);
-      const responses = await Promise.all([fetch(`${base}/api/streams/${k}`), fetch(`${base}/api/streams/${k}/entries?order=desc&count=50`)]);
+      const responses = await Promise.all([
+        fetch(`${base}/api/streams/${k}`),
+        fetch(`${base}/api/streams/${k}/entries?order=desc&count=50`),
+      ]);
       for (const res of responses) {
         if (!res.ok) throw new Error(`${res.url} answered ${res.status}`);
         await res.json();

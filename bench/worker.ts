@@ -88,18 +88,25 @@ export async function runWorkerBench(): Promise<TickCost[]> {
       {
         name: "demo",
         config: {
-          families: [{ name: "orders", pattern: "orders_<yyyyMMddHH>", groups: ["consumer_group"], ttlSeconds: 7200, ahead: 1 }],
+          families: [
+            { name: "orders", pattern: "orders_<yyyyMMddHH>", groups: ["consumer_group"], ttlSeconds: 7200, ahead: 1 },
+          ],
           groups: [{ stream: "*", stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer", trim: true }],
         },
         seed: async () => {
-          for (let i = 0; i < 5; i++) await seedStuck(redis, `demo:stream:${i}`, 200, 10, i % 2 ? 3_600_000 : undefined);
+          for (let i = 0; i < 5; i++)
+            await seedStuck(redis, `demo:stream:${i}`, 200, 10, i % 2 ? 3_600_000 : undefined);
         },
       },
       {
         name: "1,000 streams",
-        config: { groups: [{ stream: "*", stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer", trim: true }], worker: { reclaimBatch: 10_000 } },
+        config: {
+          groups: [{ stream: "*", stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer", trim: true }],
+          worker: { reclaimBatch: 10_000 },
+        },
         seed: async () => {
-          for (let i = 0; i < 1000; i++) await seedStuck(redis, `bench:stream:${i}`, 150, 10, i % 2 ? 3_600_000 : undefined);
+          for (let i = 0; i < 1000; i++)
+            await seedStuck(redis, `bench:stream:${i}`, 150, 10, i % 2 ? 3_600_000 : undefined);
         },
       },
     ];
@@ -121,7 +128,9 @@ export async function runWorkerBench(): Promise<TickCost[]> {
           commands: d.total,
           top: d.top,
           durationMs: Math.round(result.durationMs),
-          jobs: Object.fromEntries(result.jobs.map((j) => [j.name, { durationMs: Math.round(j.durationMs), counts: j.counts }])),
+          jobs: Object.fromEntries(
+            result.jobs.map((j) => [j.name, { durationMs: Math.round(j.durationMs), counts: j.counts }]),
+          ),
         });
       }
     }
@@ -139,7 +148,10 @@ function printTickCosts(results: readonly TickCost[]): void {
     console.log(`\n${r.scenario}, ${r.tick} tick: ${r.commands} Redis commands, ${r.durationMs} ms`);
     console.log(`  busiest: ${r.top.map(([n, c]) => `${n} ${c}`).join(", ")}`);
     for (const [name, j] of Object.entries(r.jobs)) {
-      const counts = Object.entries(j.counts).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(" ");
+      const counts = Object.entries(j.counts)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ");
       console.log(`  ${name.padEnd(13)} ${String(j.durationMs).padStart(5)} ms  ${counts}`);
     }
   }

@@ -30,12 +30,33 @@ function buildIsStale(): boolean {
   const buildId = ".next/BUILD_ID";
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
-  return sources.some((p) => existsSync(p) && (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "public",
+    "proxy.ts",
+    "instrumentation.ts",
+    "next.config.js",
+    "postcss.config.mjs",
+    "tsconfig.json",
+    "package-lock.json",
+  ];
+  return sources.some(
+    (p) => existsSync(p) && (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built,
+  );
 }
 
 const DEMO_CONFIG = {
-  families: [{ name: "orders", pattern: "orders_<yyyyMMddHH>", groups: ["fulfillment", "analytics"], ttlSeconds: 7200, ahead: 1 }],
+  families: [
+    {
+      name: "orders",
+      pattern: "orders_<yyyyMMddHH>",
+      groups: ["fulfillment", "analytics"],
+      ttlSeconds: 7200,
+      ahead: 1,
+    },
+  ],
   groups: [
     { stream: "payments", group: "ledger", stuckAfterMs: 30_000, policy: "alert", maxDeliveries: 5 },
     { stream: "orders_*", group: "fulfillment", stuckAfterMs: 60_000, policy: "reassign", trim: true },
@@ -62,7 +83,10 @@ async function main() {
 
   if (buildIsStale()) {
     console.log("[demo] building the app (next build)...");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const build = spawnSync(process.execPath, [nextBin, "build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (build.status !== 0) {
       await redis?.stop();
       process.exit(build.status ?? 1);

@@ -16,27 +16,37 @@ async function main() {
   const appPort = Number(process.env.PORT ?? 3100);
   const controlPort = Number(process.env.E2E_CONTROL_PORT ?? (await freePort()));
   const STATE_FILE = "tests/.e2e-state.json";
-  
+
   let redis: PrivateRedis = await startRedisServer();
   const redisPort = redis.port;
   // Live demo traffic under `demo:` so browser tests see what a user of `npm run demo` sees.
   let simulator: Simulator | undefined;
   if (process.env.E2E_SIMULATOR !== "off") {
-    simulator = await startSimulator({ redisUrl: redis.url, prefix: "demo:", ratePerSec: 2, crashEveryBatches: 2, crashForMs: 600_000 });
+    simulator = await startSimulator({
+      redisUrl: redis.url,
+      prefix: "demo:",
+      ratePerSec: 2,
+      crashEveryBatches: 2,
+      crashForMs: 600_000,
+    });
   }
   writeFileSync(STATE_FILE, JSON.stringify({ redisUrl: redis.url, redisPort, appPort, controlPort }));
-  
-  const app = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(appPort), "-H", "127.0.0.1"], {
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      REDIS_URL: redis.url,
-      WORKER: process.env.WORKER ?? "off",
-      NODE_ENV: "production",
-      STREAMSCOPE_EXIT_ON_UNHANDLED_REJECTION: "1",
+
+  const app = spawn(
+    process.execPath,
+    [require.resolve("next/dist/bin/next"), "start", "-p", String(appPort), "-H", "127.0.0.1"],
+    {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        WORKER: process.env.WORKER ?? "off",
+        NODE_ENV: "production",
+        STREAMSCOPE_EXIT_ON_UNHANDLED_REJECTION: "1",
+      },
     },
-  });
-  
+  );
+
   const control = createServer(async (req, res) => {
     try {
       if (req.method === "POST" && req.url === "/redis/stop") await redis.stop();
@@ -51,7 +61,7 @@ async function main() {
     }
   });
   control.listen(controlPort, "127.0.0.1");
-  
+
   let stopping = false;
   async function shutdown(code = 0) {
     if (stopping) return;
@@ -66,7 +76,8 @@ async function main() {
   process.on("SIGINT", () => void shutdown());
   process.on("SIGTERM", () => void shutdown());
   app.on("exit", (code) => {
-    if (code === 70) console.error("e2e-server: the app had an unhandled promise rejection (logged above); failing the run");
+    if (code === 70)
+      console.error("e2e-server: the app had an unhandled promise rejection (logged above); failing the run");
     void shutdown(code ?? 1);
   });
 }

@@ -38,7 +38,10 @@ async function main() {
     await waitForHealth(`${base}/api/health`, 15 * 60_000);
     console.log(`[screenshot] demo up on ${base}; letting the simulator run ${SETTLE_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const browser = await chromium.launch({ executablePath: chromiumPath() ?? undefined, args: ["--no-sandbox", "--disable-gpu"] });
+    const browser = await chromium.launch({
+      executablePath: chromiumPath() ?? undefined,
+      args: ["--no-sandbox", "--disable-gpu"],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 800 }, colorScheme: "light" });
       await page.goto(base);

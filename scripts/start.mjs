@@ -22,7 +22,12 @@ function authConfigured() {
     return false; // the app itself reports the broken file at start
   }
   if (!auth || typeof auth !== "object") return false;
-  return (Array.isArray(auth.users) && auth.users.length > 0) || (Array.isArray(auth.tokens) && auth.tokens.length > 0) || !!auth.oidc || !!auth.trustedProxy;
+  return (
+    (Array.isArray(auth.users) && auth.users.length > 0) ||
+    (Array.isArray(auth.tokens) && auth.tokens.length > 0) ||
+    !!auth.oidc ||
+    !!auth.trustedProxy
+  );
 }
 
 function isLoopback(host) {
@@ -39,6 +44,9 @@ if (!isLoopback(hostname) && !authConfigured()) {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", hostname], { stdio: "inherit", env: process.env });
+const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", hostname], {
+  stdio: "inherit",
+  env: process.env,
+});
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

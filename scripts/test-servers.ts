@@ -32,7 +32,9 @@ function serversIn(dir: string): string[] {
 }
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run test:servers -- <server binary or folder>... [--with-main] [-- <vitest filters>]`);
+  console.error(
+    `${message}\nusage: npm run test:servers -- <server binary or folder>... [--with-main] [-- <vitest filters>]`,
+  );
   process.exit(2);
 }
 
@@ -83,7 +85,13 @@ for (const bin of binaries) {
   const started = Date.now();
   const res = spawnSync(
     "node_modules/.bin/vitest",
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...(filters.length ? filters : ["tests/integration"])],
+    [
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+      ...(filters.length ? filters : ["tests/integration"]),
+    ],
     { stdio: "inherit", env: { ...process.env, STREAMSCOPE_TEST_REDIS_BIN: bin } },
   );
   const seconds = (Date.now() - started) / 1000;
@@ -98,7 +106,9 @@ for (const bin of binaries) {
 const pad = (s: string, n: number) => s.padEnd(n);
 const nameWidth = Math.max(6, ...runs.map((r) => label(r.bin).length)) + 2;
 console.log("\n=== server matrix (integration tests per server binary) ===");
-console.log(`${pad("server", nameWidth)}${pad("version", 16)}${pad("wall time", 12)}${pad("passed", 8)}${pad("failed", 8)}skipped`);
+console.log(
+  `${pad("server", nameWidth)}${pad("version", 16)}${pad("wall time", 12)}${pad("passed", 8)}${pad("failed", 8)}skipped`,
+);
 for (const r of runs) {
   console.log(
     `${pad(label(r.bin), nameWidth)}${pad(r.version, 16)}${pad(`${r.seconds.toFixed(1)} s`, 12)}${pad(String(r.counts.passed), 8)}${pad(String(r.counts.failed), 8)}${r.counts.skipped}${r.crashed ? "  (vitest failed before reporting a failing test)" : ""}`,

@@ -32,7 +32,9 @@ for (const step of steps) {
   console.log(`\n=== ${step.name} ===`);
   const started = Date.now();
   const res = spawnSync(step.cmd, step.args, { stdio: "inherit", env: { ...process.env, ...step.env } });
-  console.log(`=== ${step.name}: ${res.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `=== ${step.name}: ${res.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (res.status !== 0) {
     failedStep = step.name;
     break;

@@ -6,7 +6,11 @@ import { safeNextPath } from "@/lib/auth/next-path";
 
 export const metadata: Metadata = { title: "Log in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const methods = await loginMethods();
   const next = safeNextPath((await searchParams).next);
   return (
@@ -14,7 +18,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1 className="text-2xl font-semibold">Log in</h1>
       {!methods.enabled ? (
         <p className="text-sm text-slate-700">
-          No login is configured: Streamscope runs in local mode. <Link href="/" className="underline">Go to the overview</Link>.
+          No login is configured: Streamscope runs in local mode.{" "}
+          <Link href="/" className="underline">
+            Go to the overview
+          </Link>
+          .
         </p>
       ) : null}
       {methods.password ? <LoginForm next={next} /> : null}

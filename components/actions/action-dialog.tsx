@@ -9,7 +9,17 @@ import { formatNumber } from "@/lib/shared/format";
 import { useStreamGroupNames } from "@/lib/hooks/use-group";
 import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hooks/use-pending";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, type ActionRequest } from "./action-request";
-import { ACTION_VERB, changedCount, confirmLabel, describeConsequence, DESTRUCTIVE, dialogTitle, idsText, messages, summarizeResult } from "./action-text";
+import {
+  ACTION_VERB,
+  changedCount,
+  confirmLabel,
+  describeConsequence,
+  DESTRUCTIVE,
+  dialogTitle,
+  idsText,
+  messages,
+  summarizeResult,
+} from "./action-text";
 
 const NEW_CONSUMER = "\u0000new";
 
@@ -30,7 +40,15 @@ export interface ActionDialogProps {
  * for filters), asks claim for its target and min idle, warns before a requeue reaches other
  * groups, shows progress while it runs and a summary toast after.
  */
-export function ActionDialog({ streamKey, group, request: initial, consumers, defaultDeadLetterTarget, onClose, onDone }: ActionDialogProps) {
+export function ActionDialog({
+  streamKey,
+  group,
+  request: initial,
+  consumers,
+  defaultDeadLetterTarget,
+  onClose,
+  onDone,
+}: ActionDialogProps) {
   const [request, setRequest] = useState(initial);
   const action = request.action;
   const [consumerChoice, setConsumerChoice] = useState(initial.suggestedConsumer ?? consumers[0] ?? NEW_CONSUMER);
@@ -50,7 +68,13 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
   // The count of a filter comes from a dry run (recounted when the claim's min idle changes);
   // a requeue always asks one, since the server refuses it up front on a several-groups stream.
   const previewBody = buildActionBody(request, { consumer, minIdleMs: minIdleMs ?? 0 });
-  const preview = useActionPreview(streamKey, group, action, previewBody, (isFilter || action === "requeue") && minIdleMs !== null);
+  const preview = useActionPreview(
+    streamKey,
+    group,
+    action,
+    previewBody,
+    (isFilter || action === "requeue") && minIdleMs !== null,
+  );
   const refusedForGroups = refusedOnRun || (action === "requeue" && isAllGroupsRefusal(preview.error));
   const countError = preview.error && !refusedForGroups ? preview.error.message : null;
   const matched = isFilter ? (preview.data?.matched ?? null) : knownCount(request);
@@ -73,7 +97,8 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
   const claimInvalid = action === "claim" && (consumer === "" || minIdleMs === null || minIdleMs === undefined);
   const blockedByGroups = severalGroups && !allGroups;
   const nothingMatches = matched === 0;
-  const confirmDisabled = claimInvalid || blockedByGroups || nothingMatches || (isFilter && matched === null && !countError);
+  const confirmDisabled =
+    claimInvalid || blockedByGroups || nothingMatches || (isFilter && matched === null && !countError);
 
   function confirm() {
     setRunError(null);
@@ -83,7 +108,8 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
       {
         onSuccess: (result) => {
           const summary = summarizeResult(action, result);
-          if (changedCount(action, result) === 0) toast.warning(`${summary}: nothing changed (already handled by someone else?)`);
+          if (changedCount(action, result) === 0)
+            toast.warning(`${summary}: nothing changed (already handled by someone else?)`);
           else toast.success(summary);
           onDone?.(result);
           onClose();
@@ -102,28 +128,28 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
   }
 
   const ids = request.target.kind === "ids" ? request.target.ids : null;
-  const scope =
-    ids ? (
-      <p>
-        {ids.length === 1 ? "Message" : `${messages(ids.length)}:`}{" "}
-        <code className="rounded bg-slate-100 px-1 font-mono text-xs break-all">{idsText(ids)}</code> of group &quot;{group}&quot;
-      </p>
-    ) : request.target.kind === "filter" ? (
-      <p>
-        Messages {request.target.description}:{" "}
-        {matched === null ? (
-          countError ? (
-            <span className="text-red-700">count unavailable ({countError})</span>
-          ) : (
-            <span className="inline-flex items-center gap-1">
-              <Spinner label="Counting matching messages" /> counting…
-            </span>
-          )
+  const scope = ids ? (
+    <p>
+      {ids.length === 1 ? "Message" : `${messages(ids.length)}:`}{" "}
+      <code className="rounded bg-slate-100 px-1 font-mono text-xs break-all">{idsText(ids)}</code> of group &quot;
+      {group}&quot;
+    </p>
+  ) : request.target.kind === "filter" ? (
+    <p>
+      Messages {request.target.description}:{" "}
+      {matched === null ? (
+        countError ? (
+          <span className="text-red-700">count unavailable ({countError})</span>
         ) : (
-          <strong>{messages(matched)} match</strong>
-        )}
-      </p>
-    ) : null;
+          <span className="inline-flex items-center gap-1">
+            <Spinner label="Counting matching messages" /> counting…
+          </span>
+        )
+      ) : (
+        <strong>{messages(matched)} match</strong>
+      )}
+    </p>
+  ) : null;
 
   return (
     <ConfirmDialog
@@ -167,7 +193,9 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
             </label>
           ) : null}
           <label className="block">
-            <span className="text-xs text-slate-600">Minimum idle (ms, or 30s / 5m / 2h): messages idle for less are left alone</span>
+            <span className="text-xs text-slate-600">
+              Minimum idle (ms, or 30s / 5m / 2h): messages idle for less are left alone
+            </span>
             <input
               className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1"
               value={minIdleText}
@@ -179,7 +207,9 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
       ) : null}
       {action === "dead-letter" ? (
         <label className="block">
-          <span className="text-xs text-slate-600">Dead-letter stream (empty: the group rule&apos;s target, {defaultDeadLetterTarget})</span>
+          <span className="text-xs text-slate-600">
+            Dead-letter stream (empty: the group rule&apos;s target, {defaultDeadLetterTarget})
+          </span>
           <input
             className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-xs"
             value={dlTarget}
@@ -201,9 +231,10 @@ export function ActionDialog({ streamKey, group, request: initial, consumers, de
       {severalGroups ? (
         <div role="alert" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">
           <p>
-            Stream &quot;{streamKey}&quot; is read by {groupCount && groupCount > 1 ? `${formatNumber(groupCount)} groups` : "several groups"}
-            {groupNames.data ? ` (${groupNames.data.join(", ")})` : ""}. A requeued copy is a new entry: every group gets it, not only
-            &quot;{group}&quot;. Claim hands the messages to another consumer of this group only.
+            Stream &quot;{streamKey}&quot; is read by{" "}
+            {groupCount && groupCount > 1 ? `${formatNumber(groupCount)} groups` : "several groups"}
+            {groupNames.data ? ` (${groupNames.data.join(", ")})` : ""}. A requeued copy is a new entry: every group
+            gets it, not only &quot;{group}&quot;. Claim hands the messages to another consumer of this group only.
           </p>
           <Button size="sm" onClick={() => setRequest(asClaim(request))} disabled={busy}>
             Claim instead

@@ -3,7 +3,8 @@ import { ApiError } from "@/lib/client/fetcher";
 import type { PendingAction, PendingFilter } from "@/lib/contract/pending";
 import type { ActionBody } from "@/lib/client/pending";
 
-export type ActionTarget = { kind: "ids"; ids: string[] } | { kind: "filter"; filter: PendingFilter; description: string };
+export type ActionTarget =
+  { kind: "ids"; ids: string[] } | { kind: "filter"; filter: PendingFilter; description: string };
 
 export interface ActionRequest {
   action: PendingAction;

@@ -9,7 +9,11 @@ export function AlertBanner() {
   const n = data ? loudCount(data.alerts, dataUpdatedAt) : 0;
   if (n === 0) return null;
   return (
-    <div role="status" aria-live="polite" className="border-b border-amber-300 bg-amber-100 px-4 py-2 text-sm text-amber-900">
+    <div
+      role="status"
+      aria-live="polite"
+      className="border-b border-amber-300 bg-amber-100 px-4 py-2 text-sm text-amber-900"
+    >
       <span className="font-semibold">{bannerText(n)}</span>
       <Link href="/alerts" className="ml-3 underline hover:text-amber-950">
         View alerts

@@ -17,7 +17,9 @@ export interface AlertSections {
 /** Firing first (critical, then warning, then info; newest first), resolved newest first, at most `maxResolved`. */
 export function splitAlerts(alerts: readonly Alert[], maxResolved = 100): AlertSections {
   const order = { critical: 0, warning: 1, info: 2 } as const;
-  const firing = alerts.filter((a) => a.state === "firing").sort((a, b) => order[a.severity] - order[b.severity] || b.firstSeen - a.firstSeen);
+  const firing = alerts
+    .filter((a) => a.state === "firing")
+    .sort((a, b) => order[a.severity] - order[b.severity] || b.firstSeen - a.firstSeen);
   const resolved = alerts
     .filter((a) => a.state === "resolved")
     .sort((a, b) => (b.resolvedAt ?? b.lastSeen) - (a.resolvedAt ?? a.lastSeen))

@@ -21,17 +21,17 @@ export function AlertsView() {
     <div className="flex flex-wrap items-center justify-between gap-3">
       <h1 className="text-2xl font-semibold">Alerts</h1>
       <Can permission="operate" everyStream>
-      <Button
-        loading={evaluate.isPending}
-        onClick={() =>
-          evaluate.mutate(undefined, {
-            onSuccess: (r) => toast.success(`Rules evaluated: ${r.counts.firing ?? 0} firing`),
-            onError: (e) => toast.error(`Could not evaluate: ${e.message}`),
-          })
-        }
-      >
-        Evaluate alert rules now
-      </Button>
+        <Button
+          loading={evaluate.isPending}
+          onClick={() =>
+            evaluate.mutate(undefined, {
+              onSuccess: (r) => toast.success(`Rules evaluated: ${r.counts.firing ?? 0} firing`),
+              onError: (e) => toast.error(`Could not evaluate: ${e.message}`),
+            })
+          }
+        >
+          Evaluate alert rules now
+        </Button>
       </Can>
     </div>
   );
@@ -62,7 +62,9 @@ export function AlertsView() {
           Firing ({firing.length})
         </h2>
         {firing.length === 0 ? (
-          <EmptyState title="No alerts firing">Every rule is quiet. Resolved alerts stay listed below for 7 days.</EmptyState>
+          <EmptyState title="No alerts firing">
+            Every rule is quiet. Resolved alerts stay listed below for 7 days.
+          </EmptyState>
         ) : (
           <AlertTable alerts={firing} now={now} label="Firing alerts" />
         )}
@@ -109,7 +111,9 @@ function AlertRow({ alert: a, now }: { alert: Alert; now: number }) {
   return (
     <tr className="border-t border-slate-100 align-top">
       <td className="px-3 py-2">
-        <Badge tone={a.state === "resolved" ? "ok" : SEVERITY_TONE[a.severity]}>{a.state === "resolved" ? "resolved" : a.severity}</Badge>
+        <Badge tone={a.state === "resolved" ? "ok" : SEVERITY_TONE[a.severity]}>
+          {a.state === "resolved" ? "resolved" : a.severity}
+        </Badge>
       </td>
       <td className="px-3 py-2">
         <p className="font-medium text-slate-900">
@@ -121,7 +125,11 @@ function AlertRow({ alert: a, now }: { alert: Alert; now: number }) {
           </span>
         </p>
         <p className="text-slate-700">{a.message}</p>
-        {silenced ? <p className="text-xs text-slate-500">Silenced until <Time ms={a.silencedUntil} /></p> : null}
+        {silenced ? (
+          <p className="text-xs text-slate-500">
+            Silenced until <Time ms={a.silencedUntil} />
+          </p>
+        ) : null}
         {a.resolvedAt !== null && a.state === "resolved" ? (
           <p className="text-xs text-slate-500">Resolved {formatAgo(a.resolvedAt, now)}</p>
         ) : null}
@@ -137,7 +145,11 @@ function AlertRow({ alert: a, now }: { alert: Alert; now: number }) {
           <Link href={a.link} className="text-blue-700 underline hover:text-blue-900">
             {linkLabel(a)}
           </Link>
-          {a.state === "firing" ? <Can permission="operate"><SilenceControl alert={a} silenced={silenced} /></Can> : null}
+          {a.state === "firing" ? (
+            <Can permission="operate">
+              <SilenceControl alert={a} silenced={silenced} />
+            </Can>
+          ) : null}
         </div>
       </td>
     </tr>
@@ -192,7 +204,10 @@ function SilenceControl({ alert: a, silenced }: { alert: Alert; silenced: boolea
           silence.mutate(
             { id: a.id, forMs },
             {
-              onSuccess: () => toast.success(`Silenced ${subject} for ${SILENCE_CHOICES.find((c) => c.ms === forMs)?.label ?? `${forMs} ms`}`),
+              onSuccess: () =>
+                toast.success(
+                  `Silenced ${subject} for ${SILENCE_CHOICES.find((c) => c.ms === forMs)?.label ?? `${forMs} ms`}`,
+                ),
               onError: (e) => toast.error(`Could not silence: ${e.message}`),
             },
           )

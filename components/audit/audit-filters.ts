@@ -12,7 +12,15 @@ export interface AuditFilterForm {
   to: string;
 }
 
-export const EMPTY_FILTERS: AuditFilterForm = { trail: "main", actor: "", action: "", stream: "", result: "", from: "", to: "" };
+export const EMPTY_FILTERS: AuditFilterForm = {
+  trail: "main",
+  actor: "",
+  action: "",
+  stream: "",
+  result: "",
+  from: "",
+  to: "",
+};
 
 function toMs(local: string): number | undefined {
   if (!local) return undefined;

@@ -23,7 +23,8 @@ export function AuditView() {
     return <EmptyState title="Admins only">The audit trail is visible to the admin role.</EmptyState>;
   }
 
-  const set = (name: keyof AuditFilterForm) => (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value });
+  const set = (name: keyof AuditFilterForm) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [name]: e.target.value });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     setApplied(form);

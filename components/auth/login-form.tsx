@@ -13,7 +13,10 @@ export function LoginForm({ next }: { next: string }) {
     setBusy(true);
     setError(null);
     try {
-      await authClient.login({ username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") });
+      await authClient.login({
+        username: String(form.get("username") ?? ""),
+        password: String(form.get("password") ?? ""),
+      });
       // A full navigation, so that the proxy sees the new session cookie.
       window.location.assign(next);
     } catch (err) {
@@ -28,7 +31,13 @@ export function LoginForm({ next }: { next: string }) {
         <label htmlFor="login-username" className="block text-sm font-medium">
           Username
         </label>
-        <input id="login-username" name="username" autoComplete="username" required className="w-full rounded border border-slate-300 px-2 py-1.5" />
+        <input
+          id="login-username"
+          name="username"
+          autoComplete="username"
+          required
+          className="w-full rounded border border-slate-300 px-2 py-1.5"
+        />
       </div>
       <div className="space-y-1">
         <label htmlFor="login-password" className="block text-sm font-medium">

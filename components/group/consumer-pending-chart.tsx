@@ -36,7 +36,9 @@ export function ConsumerPendingChart({ consumers }: { consumers: readonly Consum
               </BarChart>
             </ResponsiveContainer>
           </div>
-          <figcaption className="text-xs text-slate-500">Dead consumers in red. Counts are listed in the consumers table.</figcaption>
+          <figcaption className="text-xs text-slate-500">
+            Dead consumers in red. Counts are listed in the consumers table.
+          </figcaption>
         </figure>
       )}
     </section>

@@ -24,10 +24,20 @@ export interface ConsumersTableProps {
   onClaimFrom: (consumer: string) => void;
 }
 
-export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, listed = "all", omitted = 0, onClaimFrom }: ConsumersTableProps) {
+export function ConsumersTable({
+  streamKey,
+  group,
+  consumers,
+  stuckAfterMs,
+  listed = "all",
+  omitted = 0,
+  onClaimFrom,
+}: ConsumersTableProps) {
   const [toDelete, setToDelete] = useState<ConsumerRow | null>(null);
   const remove = useDeleteConsumer(streamKey, group);
-  const sorted = [...consumers].sort((a, b) => Number(b.dead) - Number(a.dead) || b.pending - a.pending || (a.name < b.name ? -1 : 1));
+  const sorted = [...consumers].sort(
+    (a, b) => Number(b.dead) - Number(a.dead) || b.pending - a.pending || (a.name < b.name ? -1 : 1),
+  );
 
   return (
     <section aria-labelledby="consumers-title" className="rounded-lg border border-slate-200 bg-white p-4">
@@ -38,14 +48,20 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, list
         Dead: owns pending messages and inactive for longer than the stuck threshold ({formatDuration(stuckAfterMs)}).
       </p>
       {listed !== "all" && (
-        <div role="note" aria-label="Consumers not listed" className="mb-2 rounded border border-slate-200 bg-slate-50 p-2 text-sm">
+        <div
+          role="note"
+          aria-label="Consumers not listed"
+          className="mb-2 rounded border border-slate-200 bg-slate-50 p-2 text-sm"
+        >
           <p className="font-medium">{formatNumber(omitted)} more consumers, mostly idle</p>
           <p className="text-xs text-slate-600">
-            This group has too many consumers to list them all without slowing Redis down: only those owning pending messages are
-            shown, most pending first
-            {listed === "oldest-pending-owners" ? " (those owning the oldest 10,000 pending messages; counts among those)" : ""}; the others
-            own nothing pending. Idle times are not read for a
-            group this large; &quot;dead&quot; is judged from the idle time of each listed consumer&apos;s oldest pending message.
+            This group has too many consumers to list them all without slowing Redis down: only those owning pending
+            messages are shown, most pending first
+            {listed === "oldest-pending-owners"
+              ? " (those owning the oldest 10,000 pending messages; counts among those)"
+              : ""}
+            ; the others own nothing pending. Idle times are not read for a group this large; &quot;dead&quot; is judged
+            from the idle time of each listed consumer&apos;s oldest pending message.
           </p>
         </div>
       )}
@@ -82,7 +98,9 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, list
                   <td className="break-all px-2 py-1 font-mono text-xs">{c.name}</td>
                   <td className="px-2 py-1 text-right tabular-nums">{formatNumber(c.pending)}</td>
                   <td className="px-2 py-1 text-right tabular-nums">{formatDuration(c.idleMs)}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">{c.inactiveMs !== null ? formatDuration(c.inactiveMs) : c.idleMs === null ? "unknown" : "never"}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {c.inactiveMs !== null ? formatDuration(c.inactiveMs) : c.idleMs === null ? "unknown" : "never"}
+                  </td>
                   <td className="px-2 py-1">
                     {c.dead ? (
                       <Badge tone="bad" title="Owns pending messages and inactive longer than the stuck threshold">
@@ -97,12 +115,22 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, list
                   <td className="px-2 py-1">
                     <div className="flex flex-wrap gap-1">
                       <Can permission="operate">
-                        <Button size="sm" disabled={c.pending === 0} onClick={() => onClaimFrom(c.name)} aria-label={`Claim from ${c.name}`}>
+                        <Button
+                          size="sm"
+                          disabled={c.pending === 0}
+                          onClick={() => onClaimFrom(c.name)}
+                          aria-label={`Claim from ${c.name}`}
+                        >
                           Claim from…
                         </Button>
                       </Can>
                       <Can permission="admin">
-                        <Button size="sm" variant="danger" onClick={() => setToDelete(c)} aria-label={`Delete consumer ${c.name}`}>
+                        <Button
+                          size="sm"
+                          variant="danger"
+                          onClick={() => setToDelete(c)}
+                          aria-label={`Delete consumer ${c.name}`}
+                        >
                           Delete consumer
                         </Button>
                       </Can>
@@ -125,7 +153,9 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, list
           if (!toDelete) return;
           remove.mutate(toDelete.name, {
             onSuccess: (r) => {
-              toast.success(`Deleted consumer ${toDelete.name}; ${messages(r.pendingDropped)} dropped from the pending list`);
+              toast.success(
+                `Deleted consumer ${toDelete.name}; ${messages(r.pendingDropped)} dropped from the pending list`,
+              );
               setToDelete(null);
             },
             onError: (err) => toast.error(`Delete consumer failed: ${err.message}`),
@@ -134,9 +164,9 @@ export function ConsumersTable({ streamKey, group, consumers, stuckAfterMs, list
       >
         {toDelete && toDelete.pending > 0 ? (
           <p>
-            <strong>{messages(toDelete.pending)}</strong> pending for this consumer will be dropped from the group&apos;s pending list
-            (XGROUP DELCONSUMER): nobody acknowledges them and no consumer reading new messages will see them again. Claim them to
-            another consumer first if they still need processing.
+            <strong>{messages(toDelete.pending)}</strong> pending for this consumer will be dropped from the
+            group&apos;s pending list (XGROUP DELCONSUMER): nobody acknowledges them and no consumer reading new
+            messages will see them again. Claim them to another consumer first if they still need processing.
           </p>
         ) : (
           <p>The consumer owns no pending messages; only its name is removed.</p>

@@ -56,29 +56,42 @@ export function CreateGroupForm({ streamKey, onCreated }: { streamKey: string; o
     <form onSubmit={submit} aria-label="Create a consumer group" className="space-y-2 text-sm">
       <label className="block text-xs text-slate-600">
         Group name
-        <input className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 text-sm" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 text-sm"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
       </label>
       <fieldset className="space-y-1">
         <legend className="text-xs text-slate-600">Start position</legend>
         <label className="flex items-center gap-2">
-          <input type="radio" name="create-group-start" checked={start === "0"} onChange={() => setStart("0")} /> From the start (0)
+          <input type="radio" name="create-group-start" checked={start === "0"} onChange={() => setStart("0")} /> From
+          the start (0)
         </label>
         <label className="flex items-center gap-2">
-          <input type="radio" name="create-group-start" checked={start === "$"} onChange={() => setStart("$")} /> From now ($)
+          <input type="radio" name="create-group-start" checked={start === "$"} onChange={() => setStart("$")} /> From
+          now ($)
         </label>
         <label className="flex items-center gap-2">
-          <input type="radio" name="create-group-start" checked={start === "id"} onChange={() => setStart("id")} /> From an id
+          <input type="radio" name="create-group-start" checked={start === "id"} onChange={() => setStart("id")} /> From
+          an id
         </label>
         {start === "id" ? (
           <label className="block text-xs text-slate-600">
             Start after id
-            <input className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm" value={fromId} onChange={(e) => setFromId(e.target.value)} aria-invalid={!!idError || undefined} />
+            <input
+              className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+              value={fromId}
+              onChange={(e) => setFromId(e.target.value)}
+              aria-invalid={!!idError || undefined}
+            />
             {idError && fromId ? <span className="text-red-700">{idError}</span> : null}
           </label>
         ) : null}
       </fieldset>
       <label className="flex items-center gap-2 text-xs text-slate-600">
-        <input type="checkbox" checked={mkstream} onChange={(e) => setMkstream(e.target.checked)} /> Create the stream if it does not exist
+        <input type="checkbox" checked={mkstream} onChange={(e) => setMkstream(e.target.checked)} /> Create the stream
+        if it does not exist
       </label>
       <Button type="submit" variant="primary" disabled={invalid} loading={create.isPending}>
         Create group

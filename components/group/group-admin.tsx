@@ -74,15 +74,22 @@ function SetIdForm({ streamKey, detail }: { streamKey: string; detail: GroupDeta
         {detail.lag === null ? " (lag unknown)" : `, lag ${formatNumber(detail.lag)}`}.
       </p>
       <label className="flex items-center gap-2">
-        <input type="radio" name="setid-mode" checked={mode === "skip"} onChange={() => setMode("skip")} /> Skip the backlog (move to the end, $)
+        <input type="radio" name="setid-mode" checked={mode === "skip"} onChange={() => setMode("skip")} /> Skip the
+        backlog (move to the end, $)
       </label>
       <label className="flex items-center gap-2">
-        <input type="radio" name="setid-mode" checked={mode === "replay"} onChange={() => setMode("replay")} /> Replay from an id
+        <input type="radio" name="setid-mode" checked={mode === "replay"} onChange={() => setMode("replay")} /> Replay
+        from an id
       </label>
       {mode === "replay" ? (
         <label className="block text-xs text-slate-600">
           Replay entries after id (0 = everything)
-          <input className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm" value={fromId} onChange={(e) => setFromId(e.target.value)} aria-invalid={!idOk || undefined} />
+          <input
+            className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+            value={fromId}
+            onChange={(e) => setFromId(e.target.value)}
+            aria-invalid={!idOk || undefined}
+          />
         </label>
       ) : null}
       <Button type="submit" disabled={!idOk} loading={setId.isPending}>
@@ -90,7 +97,11 @@ function SetIdForm({ streamKey, detail }: { streamKey: string; detail: GroupDeta
       </Button>
       <ConfirmDialog
         open={confirming}
-        title={mode === "skip" ? `Skip the backlog of group "${detail.name}"?` : `Replay group "${detail.name}" from ${target}?`}
+        title={
+          mode === "skip"
+            ? `Skip the backlog of group "${detail.name}"?`
+            : `Replay group "${detail.name}" from ${target}?`
+        }
         confirmLabel={mode === "skip" ? "Skip backlog" : `Replay from ${target}`}
         destructive={mode === "skip"}
         busy={setId.isPending}
@@ -148,8 +159,8 @@ function DeleteGroup({ streamKey, detail }: { streamKey: string; detail: GroupDe
       >
         <p>
           The group, its {formatNumber(detail.consumerCount)} consumers and its position are removed; its{" "}
-          <strong>{messages(detail.pending)}</strong> pending are dropped without being acknowledged. Consumers still reading with this group
-          get NOGROUP errors. The stream&apos;s entries stay.
+          <strong>{messages(detail.pending)}</strong> pending are dropped without being acknowledged. Consumers still
+          reading with this group get NOGROUP errors. The stream&apos;s entries stay.
         </p>
       </ConfirmDialog>
     </div>

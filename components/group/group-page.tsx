@@ -7,7 +7,13 @@ import { useState } from "react";
 import { ActionDialog } from "@/components/actions/action-dialog";
 import type { ActionRequest } from "@/components/actions/action-request";
 import { PendingExplorer } from "@/components/pending/pending-explorer";
-import { describeFilter, filterToSearch, parseFilter, toActionFilter, type ExplorerFilter } from "@/components/pending/pending-filter";
+import {
+  describeFilter,
+  filterToSearch,
+  parseFilter,
+  toActionFilter,
+  type ExplorerFilter,
+} from "@/components/pending/pending-filter";
 import { ErrorState, Skeleton, TableSkeleton } from "@/components/ui/states";
 import { ApiError } from "@/lib/client/fetcher";
 import { useGroup } from "@/lib/hooks/use-group";

@@ -21,13 +21,25 @@ export function IdleHistogramCard({ streamKey, group }: { streamKey: string; gro
       ) : data.total === 0 ? (
         <EmptyState title="Nothing pending">Every message handed to this group has been acknowledged.</EmptyState>
       ) : (
-        <IdleHistogram view={shapeIdleHistogram(data.buckets, data.stuckAfterMs, { exact: data.exact, sampled: data.sampled })} stuckAfterMs={data.stuckAfterMs} total={data.total} />
+        <IdleHistogram
+          view={shapeIdleHistogram(data.buckets, data.stuckAfterMs, { exact: data.exact, sampled: data.sampled })}
+          stuckAfterMs={data.stuckAfterMs}
+          total={data.total}
+        />
       )}
     </section>
   );
 }
 
-function IdleHistogram({ view, stuckAfterMs, total }: { view: IdleHistogramView; stuckAfterMs: number; total: number }) {
+function IdleHistogram({
+  view,
+  stuckAfterMs,
+  total,
+}: {
+  view: IdleHistogramView;
+  stuckAfterMs: number;
+  total: number;
+}) {
   const name = `Histogram of idle times of ${formatNumber(total)} pending messages; stuck threshold ${formatDuration(stuckAfterMs)}`;
   return (
     <figure className="mt-2 space-y-2">
@@ -78,7 +90,12 @@ function IdleHistogram({ view, stuckAfterMs, total }: { view: IdleHistogramView;
               Messages
             </th>
             {view.bars.map((b) => (
-              <td key={b.label} className={b.state === "stuck" ? "font-semibold text-red-700" : b.state === "partly" ? "text-amber-700" : ""}>
+              <td
+                key={b.label}
+                className={
+                  b.state === "stuck" ? "font-semibold text-red-700" : b.state === "partly" ? "text-amber-700" : ""
+                }
+              >
                 {formatNumber(b.count)}
                 {b.state === "stuck" ? " (stuck)" : b.state === "partly" ? " (partly stuck)" : ""}
               </td>

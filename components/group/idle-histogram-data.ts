@@ -43,7 +43,11 @@ export function shapeIdleHistogram(
   stuckAfterMs: number,
   opts: { exact: boolean; sampled?: number | null } = { exact: true },
 ): IdleHistogramView {
-  const bars = buckets.map((b) => ({ label: b.label, count: b.count, state: bucketState(b.fromMs, b.toMs, stuckAfterMs) }));
+  const bars = buckets.map((b) => ({
+    label: b.label,
+    count: b.count,
+    state: bucketState(b.fromMs, b.toMs, stuckAfterMs),
+  }));
   const total = bars.reduce((n, b) => n + b.count, 0);
   const stuck = bars.filter((b) => b.state === "stuck");
   const stuckCount = stuck.reduce((n, b) => n + b.count, 0);

@@ -7,7 +7,13 @@ import { newIdempotencyKey } from "@/lib/client/pending";
 import { usePublishMessage } from "@/lib/hooks/use-group";
 
 /** Publishes a message (ordered field/value pairs) to a stream, for testing a consumer. */
-export function PublishMessageForm({ streamKey, onPublished }: { streamKey: string; onPublished?: (id: string) => void }) {
+export function PublishMessageForm({
+  streamKey,
+  onPublished,
+}: {
+  streamKey: string;
+  onPublished?: (id: string) => void;
+}) {
   const [pairs, setPairs] = useState<[string, string][]>([["", ""]]);
   const [confirming, setConfirming] = useState(false);
   // One key per message: sending the same fields again after a failure cannot add it twice.
@@ -56,13 +62,27 @@ export function PublishMessageForm({ streamKey, onPublished }: { streamKey: stri
         <div key={i} className="flex items-end gap-2">
           <label className="block flex-1 text-xs text-slate-600">
             Field {i + 1} name
-            <input className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm" value={name} onChange={(e) => update(i, 0, e.target.value)} />
+            <input
+              className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+              value={name}
+              onChange={(e) => update(i, 0, e.target.value)}
+            />
           </label>
           <label className="block flex-[2] text-xs text-slate-600">
             Field {i + 1} value
-            <input className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm" value={value} onChange={(e) => update(i, 1, e.target.value)} />
+            <input
+              className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+              value={value}
+              onChange={(e) => update(i, 1, e.target.value)}
+            />
           </label>
-          <Button size="sm" variant="ghost" disabled={pairs.length === 1} onClick={() => remove(i)} aria-label={`Remove field ${i + 1}`}>
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={pairs.length === 1}
+            onClick={() => remove(i)}
+            aria-label={`Remove field ${i + 1}`}
+          >
             Remove
           </Button>
         </div>
@@ -84,8 +104,9 @@ export function PublishMessageForm({ streamKey, onPublished }: { streamKey: stri
         onCancel={() => setConfirming(false)}
       >
         <p>
-          A new entry with {filled.length} {filled.length === 1 ? "field" : "fields"} ({filled.map(([n]) => n).join(", ")}) is added to the end of
-          the stream. Every consumer group of the stream will deliver it to its consumers.
+          A new entry with {filled.length} {filled.length === 1 ? "field" : "fields"} (
+          {filled.map(([n]) => n).join(", ")}) is added to the end of the stream. Every consumer group of the stream
+          will deliver it to its consumers.
         </p>
       </ConfirmDialog>
     </form>

@@ -46,13 +46,23 @@ export function isEmptySeries(rows: readonly ChartRow[]): boolean {
 }
 
 /** Sparkline rows: null rates become gaps. */
-export function sparklineRows(rate: RateSummary | undefined): { t: number; inRate: number | null; ackRate: number | null }[] {
+export function sparklineRows(
+  rate: RateSummary | undefined,
+): { t: number; inRate: number | null; ackRate: number | null }[] {
   return rate ? rate.points.map((p) => ({ t: p.t, inRate: round(p.inRate), ackRate: round(p.ackRate) })) : [];
 }
 
 const MIN = 60_000;
 /** Tick spacings on the time axis: whole seconds (short spans), minutes and hours, so no two ticks share a label. */
-export const TICK_STEPS_MS = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, ...[1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MIN)];
+export const TICK_STEPS_MS = [
+  1_000,
+  2_000,
+  5_000,
+  10_000,
+  15_000,
+  30_000,
+  ...[1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MIN),
+];
 
 /**
  * Time-axis ticks for [from, to]: the smallest spacing from TICK_STEPS_MS that gives at most
@@ -113,6 +123,11 @@ export function historyChartSpecs(showLength: boolean): ChartSpec[] {
       ],
       counts: false,
     },
-    { title: "Oldest pending age (s)", series: [{ key: "oldestPendingS", name: "oldest pending (s)", color: "#dc2626" }], counts: false, area: true },
+    {
+      title: "Oldest pending age (s)",
+      series: [{ key: "oldestPendingS", name: "oldest pending (s)", color: "#dc2626" }],
+      counts: false,
+      area: true,
+    },
   ];
 }

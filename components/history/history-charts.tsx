@@ -1,10 +1,29 @@
 "use client";
 import type { ReactElement } from "react";
-import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { HistoryRange, HistoryResponse } from "@/lib/contract/history";
 import { formatTime } from "@/lib/shared/format";
 import { EmptyState } from "@/components/ui/states";
-import { formatTimeTick, historyChartSpecs, isEmptySeries, timeTicks, toChartRows, type ChartRow, type ChartSpec } from "./history-chart-data";
+import {
+  formatTimeTick,
+  historyChartSpecs,
+  isEmptySeries,
+  timeTicks,
+  toChartRows,
+  type ChartRow,
+  type ChartSpec,
+} from "./history-chart-data";
 
 function ChartFrame({ title, children }: { title: string; children: ReactElement }) {
   return (
@@ -49,7 +68,15 @@ function Chart({ rows, spec }: { rows: ChartRow[]; spec: ChartSpec }) {
       <AreaChart data={rows}>
         {axes(rows, spec)}
         {spec.series.map((s) => (
-          <Area key={s.key} type="stepAfter" dataKey={s.key} name={s.name} stroke={s.color} fill="#fecaca" isAnimationActive={false} />
+          <Area
+            key={s.key}
+            type="stepAfter"
+            dataKey={s.key}
+            name={s.name}
+            stroke={s.color}
+            fill="#fecaca"
+            isAnimationActive={false}
+          />
         ))}
       </AreaChart>
     );
@@ -58,14 +85,30 @@ function Chart({ rows, spec }: { rows: ChartRow[]; spec: ChartSpec }) {
     <LineChart data={rows}>
       {axes(rows, spec)}
       {spec.series.map((s) => (
-        <Line key={s.key} type={type} dataKey={s.key} name={s.name} stroke={s.color} dot={false} isAnimationActive={false} connectNulls={spec.counts} />
+        <Line
+          key={s.key}
+          type={type}
+          dataKey={s.key}
+          name={s.name}
+          stroke={s.color}
+          dot={false}
+          isAnimationActive={false}
+          connectNulls={spec.counts}
+        />
       ))}
     </LineChart>
   );
 }
 
 /** The charts of one series: pending, lag (and length), in vs acked per second, oldest pending age. */
-export function HistoryCharts({ data, showLength }: { data: HistoryResponse; range: HistoryRange; showLength?: boolean }) {
+export function HistoryCharts({
+  data,
+  showLength,
+}: {
+  data: HistoryResponse;
+  range: HistoryRange;
+  showLength?: boolean;
+}) {
   const rows: ChartRow[] = toChartRows(data.points);
   if (rows.length === 0 || isEmptySeries(rows)) {
     return (

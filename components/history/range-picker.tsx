@@ -5,7 +5,11 @@ import { RANGE_CHOICES } from "./history-chart-data";
 
 export function RangePicker({ value, onChange }: { value: HistoryRange; onChange: (range: HistoryRange) => void }) {
   return (
-    <div role="group" aria-label="History range" className="inline-flex overflow-hidden rounded border border-slate-300">
+    <div
+      role="group"
+      aria-label="History range"
+      className="inline-flex overflow-hidden rounded border border-slate-300"
+    >
       {RANGE_CHOICES.map((c) => (
         <button
           key={c.range}

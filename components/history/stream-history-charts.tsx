@@ -8,5 +8,7 @@ import { HistoryPanel } from "./history-panel";
 export function StreamHistoryCharts({ streamKey }: { streamKey: string }) {
   const [range, setRange] = useState<HistoryRange>("1h");
   const query = useStreamHistory(streamKey, range);
-  return <HistoryPanel headingId="stream-history-heading" range={range} onRangeChange={setRange} query={query} showLength />;
+  return (
+    <HistoryPanel headingId="stream-history-heading" range={range} onRangeChange={setRange} query={query} showLength />
+  );
 }

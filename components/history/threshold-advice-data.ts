@@ -12,8 +12,10 @@ export function adviceVerdict(p: PendingProfileResponse): { tone: "ok" | "warn";
   }
   const s = p.suggestedStuckAfterMs;
   if (s === null) return { tone: "ok", text: "" };
-  if (p.currentStuckAfterMs < s / 2) return { tone: "warn", text: "The current threshold is tight: healthy messages may be flagged as stuck." };
-  if (p.currentStuckAfterMs > s * 4) return { tone: "warn", text: "The current threshold is loose: stuck messages may go unnoticed for a while." };
+  if (p.currentStuckAfterMs < s / 2)
+    return { tone: "warn", text: "The current threshold is tight: healthy messages may be flagged as stuck." };
+  if (p.currentStuckAfterMs > s * 4)
+    return { tone: "warn", text: "The current threshold is loose: stuck messages may go unnoticed for a while." };
   return { tone: "ok", text: "The current threshold fits this group's history." };
 }
 
@@ -21,6 +23,9 @@ export function adviceVerdict(p: PendingProfileResponse): { tone: "ok" | "warn";
 export function adviceBasis(p: PendingProfileResponse): string {
   const acked = `${p.ackedObservations} acked message${p.ackedObservations === 1 ? "" : "s"}`;
   const samples = `${p.basedOnSamples} sample${p.basedOnSamples === 1 ? "" : "s"}`;
-  const span = p.windowFrom !== null && p.windowTo !== null && p.windowTo > p.windowFrom ? ` over the last ${formatDuration(p.windowTo - p.windowFrom)}` : "";
+  const span =
+    p.windowFrom !== null && p.windowTo !== null && p.windowTo > p.windowFrom
+      ? ` over the last ${formatDuration(p.windowTo - p.windowFrom)}`
+      : "";
   return `Based on ${acked} seen in ${samples} of this group's history${span}; messages still pending do not count.`;
 }

@@ -19,14 +19,17 @@ function typingIn(target: EventTarget | null): boolean {
 
 /** Body rows of the page's tables, in document order, visible ones only. */
 function tableRows(): HTMLTableRowElement[] {
-  return [...document.querySelectorAll<HTMLTableRowElement>("main table tbody tr")].filter((r) => r.offsetParent !== null);
+  return [...document.querySelectorAll<HTMLTableRowElement>("main table tbody tr")].filter(
+    (r) => r.offsetParent !== null,
+  );
 }
 
 function moveRow(step: 1 | -1) {
   const rows = tableRows();
   if (rows.length === 0) return;
   const current = document.activeElement instanceof HTMLTableRowElement ? rows.indexOf(document.activeElement) : -1;
-  const next = rows[current === -1 ? (step === 1 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, current + step))];
+  const next =
+    rows[current === -1 ? (step === 1 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, current + step))];
   if (!next) return;
   next.tabIndex = -1;
   next.dataset.keyboardRow = "";
@@ -49,7 +52,9 @@ export function KeyboardShortcuts() {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target)) return;
       if (document.querySelector("dialog[open]")) return;
       if (e.key === "/") {
-        const filter = document.querySelector<HTMLInputElement>("main [data-shortcut=filter]") ?? document.querySelector<HTMLInputElement>("main input:not([type=hidden]):not([type=checkbox])");
+        const filter =
+          document.querySelector<HTMLInputElement>("main [data-shortcut=filter]") ??
+          document.querySelector<HTMLInputElement>("main input:not([type=hidden]):not([type=checkbox])");
         if (!filter) return;
         e.preventDefault();
         filter.focus();
@@ -86,7 +91,9 @@ export function KeyboardShortcuts() {
               {SHORTCUTS.map((s) => (
                 <tr key={s.keys} className="border-t border-slate-100">
                   <th scope="row" className="w-20 py-1.5 text-left">
-                    <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs">{s.keys}</kbd>
+                    <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs">
+                      {s.keys}
+                    </kbd>
                   </th>
                   <td className="py-1.5">{s.does}</td>
                 </tr>

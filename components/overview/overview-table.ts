@@ -10,15 +10,7 @@ import { encodeSegment } from "@/lib/contract/segment";
 export type { OverviewItem };
 
 export type SortColumnId =
-  | "name"
-  | "length"
-  | "groupCount"
-  | "pending"
-  | "lag"
-  | "oldestPendingMs"
-  | "ttlMs"
-  | "memoryBytes"
-  | "lastEntryTime";
+  "name" | "length" | "groupCount" | "pending" | "lag" | "oldestPendingMs" | "ttlMs" | "memoryBytes" | "lastEntryTime";
 
 export interface SortColumn {
   id: SortColumnId;
@@ -77,7 +69,11 @@ export function sortItems(items: readonly OverviewItem[], sort: SortSpec | null)
 }
 
 /** Rows to table items: families grouped (see lib/shared/families.ts), then sorted. */
-export function shapeOverview(rows: readonly StreamRow[], familyPatterns: readonly string[], sort: SortSpec | null): OverviewItem[] {
+export function shapeOverview(
+  rows: readonly StreamRow[],
+  familyPatterns: readonly string[],
+  sort: SortSpec | null,
+): OverviewItem[] {
   return sortItems(groupFamilies(rows, familyPatterns), sort);
 }
 

@@ -80,7 +80,13 @@ export function OverviewView() {
           Refresh now
         </Button>
         <p className="text-xs text-slate-500" aria-live="polite">
-          {match === "*" ? "All streams" : <>SCAN MATCH <code className="font-mono">{match}</code></>}
+          {match === "*" ? (
+            "All streams"
+          ) : (
+            <>
+              SCAN MATCH <code className="font-mono">{match}</code>
+            </>
+          )}
           {paused ? " · auto-refresh paused" : ""}
           {list.dataUpdatedAt ? ` · updated ${new Date(list.dataUpdatedAt).toLocaleTimeString()}` : ""}
         </p>
@@ -112,7 +118,11 @@ export function OverviewView() {
               Showing the first {formatNumber(STREAM_LIST_CAP)} streams SCAN found. Narrow the filter to see the others.
             </p>
           ) : null}
-          <StreamsTable rows={list.data.streams} familyPatterns={summary.data?.familyPatterns ?? NO_PATTERNS} now={list.dataUpdatedAt} />
+          <StreamsTable
+            rows={list.data.streams}
+            familyPatterns={summary.data?.familyPatterns ?? NO_PATTERNS}
+            now={list.dataUpdatedAt}
+          />
         </>
       ) : null}
     </div>

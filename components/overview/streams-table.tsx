@@ -4,7 +4,13 @@ import { useStreamRates } from "@/lib/hooks/use-history";
 import clsx from "clsx";
 import Link from "next/link";
 import { Fragment, useMemo, useState, type ReactNode } from "react";
-import { createColumnHelper, rowSortingFeature, tableFeatures, useTable, type SortingState } from "@tanstack/react-table";
+import {
+  createColumnHelper,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type SortingState,
+} from "@tanstack/react-table";
 import type { StreamRow } from "@/lib/contract/streams";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -32,7 +38,15 @@ const columns = helper.columns(
 const RENDER_STEP = 500;
 
 /** `now`: when the rows were fetched, for "3 min ago" (render stays pure). */
-export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[]; familyPatterns: string[]; now: number }) {
+export function StreamsTable({
+  rows,
+  familyPatterns,
+  now,
+}: {
+  rows: StreamRow[];
+  familyPatterns: string[];
+  now: number;
+}) {
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
   const [shown, setShown] = useState(RENDER_STEP);
@@ -65,7 +79,11 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
   const visibleKeys = useMemo(
     () =>
       visible.flatMap((r) =>
-        r.original.kind === "stream" ? [r.original.name] : expanded.has(r.original.id) ? r.original.family.members.map((m) => m.key) : [],
+        r.original.kind === "stream"
+          ? [r.original.name]
+          : expanded.has(r.original.id)
+            ? r.original.family.members.map((m) => m.key)
+            : [],
       ),
     [visible, expanded],
   );
@@ -91,7 +109,10 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
                       type="button"
                       aria-label={`Sort by ${label.toLowerCase()}`}
                       onClick={header.column.getToggleSortingHandler()}
-                      className={clsx("inline-flex items-center gap-1 uppercase hover:text-slate-900", sorted && "text-slate-900")}
+                      className={clsx(
+                        "inline-flex items-center gap-1 uppercase hover:text-slate-900",
+                        sorted && "text-slate-900",
+                      )}
                     >
                       {label}
                       <span aria-hidden>{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}</span>
@@ -109,7 +130,15 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
           {visible.map((row) => {
             const item = row.original;
             if (item.kind === "stream")
-              return <MetricsRow key={item.id} name={<StreamLink streamKey={item.name} />} m={item} now={now} trend={<TrendSparkline rate={rates?.[item.name]} />} />;
+              return (
+                <MetricsRow
+                  key={item.id}
+                  name={<StreamLink streamKey={item.name} />}
+                  m={item}
+                  now={now}
+                  trend={<TrendSparkline rate={rates?.[item.name]} />}
+                />
+              );
             const open = expanded.has(item.id);
             return (
               <Fragment key={item.id}>
@@ -127,7 +156,12 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
                         <span aria-hidden>{open ? "▾" : "▸"}</span>
                       </Button>
                       <span className="font-mono">{item.name}</span>
-                      <Badge tone="info" title={item.family.configured ? "Family from the configuration" : "Family detected from key names"}>
+                      <Badge
+                        tone="info"
+                        title={
+                          item.family.configured ? "Family from the configuration" : "Family detected from key names"
+                        }
+                      >
                         {item.family.members.length} {item.family.members.length === 1 ? "stream" : "streams"}
                       </Badge>
                     </span>
@@ -137,7 +171,14 @@ export function StreamsTable({ rows, familyPatterns, now }: { rows: StreamRow[];
                 />
                 {open
                   ? item.family.members.map((member) => (
-                      <MetricsRow key={`${item.id}/${member.key}`} member name={<StreamLink streamKey={member.key} />} m={member} now={now} trend={<TrendSparkline rate={rates?.[member.key]} />} />
+                      <MetricsRow
+                        key={`${item.id}/${member.key}`}
+                        member
+                        name={<StreamLink streamKey={member.key} />}
+                        m={member}
+                        now={now}
+                        trend={<TrendSparkline rate={rates?.[member.key]} />}
+                      />
                     ))
                   : null}
               </Fragment>
@@ -192,16 +233,26 @@ function MetricsRow({
       </th>
       <td className={cell}>{formatNumber(m.length)}</td>
       <td className={cell}>{formatNumber(m.groupCount)}</td>
-      <td className={clsx(cell, hot.pending && "font-semibold text-amber-700")} data-highlight={hot.pending ? "pending" : undefined}>
+      <td
+        className={clsx(cell, hot.pending && "font-semibold text-amber-700")}
+        data-highlight={hot.pending ? "pending" : undefined}
+      >
         {formatNumber(m.pending)}
       </td>
-      <td className={clsx(cell, m.lagUnknown && "text-slate-500")} title="Redis's estimate of entries not yet delivered to the group furthest behind">
+      <td
+        className={clsx(cell, m.lagUnknown && "text-slate-500")}
+        title="Redis's estimate of entries not yet delivered to the group furthest behind"
+      >
         {lagText(m)}
       </td>
       <td
         className={clsx(cell, hot.stuck && "font-semibold text-red-700")}
         data-highlight={hot.stuck ? "stuck" : undefined}
-        title={hot.stuck ? `${formatCapped(m.stuck, m.stuckCapped)} stuck: idle longer than the group's threshold` : "Age from the id's time; nothing idle longer than the group's threshold"}
+        title={
+          hot.stuck
+            ? `${formatCapped(m.stuck, m.stuckCapped)} stuck: idle longer than the group's threshold`
+            : "Age from the id's time; nothing idle longer than the group's threshold"
+        }
       >
         {formatDuration(m.oldestPendingMs)}
       </td>

@@ -19,8 +19,17 @@ export function SummaryTiles({ summary, match }: { summary: OverviewSummary | un
   const partial = summary.complete ? scope : `First ${formatNumber(summary.streamCap)} streams only`;
   return (
     <section aria-label="Summary" className="grid grid-cols-2 gap-3 md:grid-cols-4">
-      <Tile label="Streams" value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`} hint={partial} />
-      <Tile label="Total pending" value={formatNumber(summary.totalPending)} tone={summary.totalPending > 0 ? "warn" : "neutral"} hint={partial} />
+      <Tile
+        label="Streams"
+        value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`}
+        hint={partial}
+      />
+      <Tile
+        label="Total pending"
+        value={formatNumber(summary.totalPending)}
+        tone={summary.totalPending > 0 ? "warn" : "neutral"}
+        hint={partial}
+      />
       <Tile
         label="Stuck messages"
         value={formatCapped(summary.stuck, summary.stuckCapped)}

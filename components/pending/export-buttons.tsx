@@ -6,11 +6,25 @@ import { downloadText } from "@/components/ui/download";
 import { pendingClient } from "@/lib/client/pending";
 import { formatNumber } from "@/lib/shared/format";
 import { toPendingQuery, type ExplorerFilter } from "./pending-filter";
-import { collectPages, EXPORT_CAP, EXPORT_PAGE_SIZE, exportFileName, pendingToCsv, pendingToJson } from "./pending-export";
-
+import {
+  collectPages,
+  EXPORT_CAP,
+  EXPORT_PAGE_SIZE,
+  exportFileName,
+  pendingToCsv,
+  pendingToJson,
+} from "./pending-export";
 
 /** Downloads the filtered pending list (every page, up to EXPORT_CAP rows) as CSV or JSON. */
-export function ExportButtons({ streamKey, group, filter }: { streamKey: string; group: string; filter: ExplorerFilter }) {
+export function ExportButtons({
+  streamKey,
+  group,
+  filter,
+}: {
+  streamKey: string;
+  group: string;
+  filter: ExplorerFilter;
+}) {
   const [running, setRunning] = useState<"csv" | "json" | null>(null);
   const [rows, setRows] = useState(0);
   const abort = useRef<AbortController | null>(null);
@@ -23,15 +37,32 @@ export function ExportButtons({ streamKey, group, filter }: { streamKey: string;
     try {
       const firstPage = toPendingQuery(filter);
       const result = await collectPages(
-        async (cursor) => pendingClient.page(streamKey, group, { ...firstPage, start: cursor ?? firstPage.start, count: EXPORT_PAGE_SIZE }),
+        async (cursor) =>
+          pendingClient.page(streamKey, group, {
+            ...firstPage,
+            start: cursor ?? firstPage.start,
+            count: EXPORT_PAGE_SIZE,
+          }),
         { cap: EXPORT_CAP, onProgress: setRows, signal: controller.signal },
       );
       const text =
         format === "csv"
           ? pendingToCsv(result.rows)
-          : pendingToJson(result.rows, { stream: streamKey, group, filter, exportedAt: new Date().toISOString(), truncated: result.truncated });
-      downloadText(exportFileName(streamKey, group, format), text, format === "csv" ? "text/csv;charset=utf-8" : "application/json");
-      const note = result.truncated ? ` (stopped at the cap of ${formatNumber(EXPORT_CAP)}: narrow the filter for the rest)` : "";
+          : pendingToJson(result.rows, {
+              stream: streamKey,
+              group,
+              filter,
+              exportedAt: new Date().toISOString(),
+              truncated: result.truncated,
+            });
+      downloadText(
+        exportFileName(streamKey, group, format),
+        text,
+        format === "csv" ? "text/csv;charset=utf-8" : "application/json",
+      );
+      const note = result.truncated
+        ? ` (stopped at the cap of ${formatNumber(EXPORT_CAP)}: narrow the filter for the rest)`
+        : "";
       toast.success(`Exported ${formatNumber(result.rows.length)} pending messages${note}`);
     } catch (err) {
       if (!(err instanceof DOMException && err.name === "AbortError")) {

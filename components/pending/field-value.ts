@@ -3,9 +3,7 @@ import type { FieldValue } from "@/lib/contract/common";
 import { binaryView, type BinaryView } from "@/components/stream/entry-display";
 
 export type ValueView =
-  | { kind: "text"; text: string }
-  | { kind: "json"; text: string }
-  | ({ kind: "binary" } & BinaryView);
+  { kind: "text"; text: string } | { kind: "json"; text: string } | ({ kind: "binary" } & BinaryView);
 
 export function viewValue(value: FieldValue): ValueView {
   if (typeof value !== "string") return { kind: "binary", ...binaryView(value) };

@@ -22,9 +22,14 @@ export function MessageFields({
         if (isTruncated(value)) {
           return (
             <div key={i} className="contents">
-              <dt className="break-all font-mono font-medium text-slate-700">{typeof name === "string" ? name : <BinaryValue value={name} expanded={false} />}</dt>
+              <dt className="break-all font-mono font-medium text-slate-700">
+                {typeof name === "string" ? name : <BinaryValue value={name} expanded={false} />}
+              </dt>
               <dd className="min-w-0 font-mono">
-                <TruncatedValueView value={value} source={streamKey && entryId ? { streamKey, entryId, index: i } : undefined} />
+                <TruncatedValueView
+                  value={value}
+                  source={streamKey && entryId ? { streamKey, entryId, index: i } : undefined}
+                />
               </dd>
             </div>
           );
@@ -32,14 +37,20 @@ export function MessageFields({
         const view = viewValue(value);
         return (
           <div key={i} className="contents">
-            <dt className="break-all font-mono font-medium text-slate-700">{typeof name === "string" ? name : <BinaryValue value={name} expanded={false} />}</dt>
+            <dt className="break-all font-mono font-medium text-slate-700">
+              {typeof name === "string" ? name : <BinaryValue value={name} expanded={false} />}
+            </dt>
             <dd className="min-w-0">
               {view.kind === "binary" ? (
                 <BinaryValue value={view} expanded fileName={entryId ? `${entryId}-field-${i + 1}.bin` : undefined} />
               ) : view.kind === "json" ? (
-                <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-1 font-mono">{view.text}</pre>
+                <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-1 font-mono">
+                  {view.text}
+                </pre>
               ) : (
-                <span className="whitespace-pre-wrap break-all font-mono">{view.text === "" ? <em className="text-slate-400">(empty)</em> : view.text}</span>
+                <span className="whitespace-pre-wrap break-all font-mono">
+                  {view.text === "" ? <em className="text-slate-400">(empty)</em> : view.text}
+                </span>
               )}
             </dd>
           </div>

@@ -48,12 +48,19 @@ export function PendingExplorer(props: PendingExplorerProps) {
     count: pageSize,
     ...(expanded.size > 0 ? { withFields: true } : {}),
   };
-  const { data, error, isPending, isFetching, isPlaceholderData, refetch } = usePendingPage(streamKey, group, query, { paused: props.holdStill });
+  const { data, error, isPending, isFetching, isPlaceholderData, refetch } = usePendingPage(streamKey, group, query, {
+    paused: props.holdStill,
+  });
   const entries = data?.entries ?? [];
   const onPage = new Set(entries.map((e) => e.id));
   const selectedRows = entries.filter((e) => selected.has(e.id));
 
-  function request(action: MessageAction, target: ActionRequest["target"], rows: readonly PendingEntryRow[], onDone?: () => void) {
+  function request(
+    action: MessageAction,
+    target: ActionRequest["target"],
+    rows: readonly PendingEntryRow[],
+    onDone?: () => void,
+  ) {
     props.onRequestAction(
       {
         action,
@@ -70,43 +77,59 @@ export function PendingExplorer(props: PendingExplorerProps) {
   }
 
   return (
-    <section aria-labelledby="pending-explorer-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+    <section
+      aria-labelledby="pending-explorer-title"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="pending-explorer-title" className="text-base font-semibold">
           Pending messages
         </h2>
         <ExportButtons streamKey={streamKey} group={group} filter={filter} />
       </div>
-      <PendingFilterForm key={JSON.stringify(filter)} filter={filter} consumers={props.consumers} onApply={props.onFilterChange} />
+      <PendingFilterForm
+        key={JSON.stringify(filter)}
+        filter={filter}
+        consumers={props.consumers}
+        onApply={props.onFilterChange}
+      />
 
       <Can permission="operate">
-      <div className="flex flex-wrap items-center gap-2 rounded bg-slate-50 p-2 text-sm">
-        <span className="text-slate-700">
-          By filter ({isEmptyFilter(filter) ? "all pending messages" : describeFilter(filter)}):
-        </span>
-        {ACTIONS.map((a) => (
-          <Button
-            key={a}
-            size="sm"
-            variant={a === "delete" ? "danger" : "secondary"}
-            onClick={() => request(a, { kind: "filter", filter: toActionFilter(filter), description: describeFilter(filter) }, [])}
-          >
-            {ACTION_VERB[a]} all matching
-          </Button>
-        ))}
-      </div>
+        <div className="flex flex-wrap items-center gap-2 rounded bg-slate-50 p-2 text-sm">
+          <span className="text-slate-700">
+            By filter ({isEmptyFilter(filter) ? "all pending messages" : describeFilter(filter)}):
+          </span>
+          {ACTIONS.map((a) => (
+            <Button
+              key={a}
+              size="sm"
+              variant={a === "delete" ? "danger" : "secondary"}
+              onClick={() =>
+                request(a, { kind: "filter", filter: toActionFilter(filter), description: describeFilter(filter) }, [])
+              }
+            >
+              {ACTION_VERB[a]} all matching
+            </Button>
+          ))}
+        </div>
       </Can>
 
       {selectedRows.length > 0 && canOperate ? (
-        <div className="flex flex-wrap items-center gap-2 rounded border border-blue-200 bg-blue-50 p-2 text-sm" aria-label="Selection actions" role="group">
+        <div
+          className="flex flex-wrap items-center gap-2 rounded border border-blue-200 bg-blue-50 p-2 text-sm"
+          aria-label="Selection actions"
+          role="group"
+        >
           <span>{formatNumber(selectedRows.length)} selected:</span>
           {ACTIONS.map((a) => (
             <Button
               key={a}
               size="sm"
               variant={a === "delete" ? "danger" : "secondary"}
-                onClick={() =>
-                request(a, { kind: "ids", ids: selectedRows.map((r) => r.id) }, selectedRows, () => setSelected(new Set()))
+              onClick={() =>
+                request(a, { kind: "ids", ids: selectedRows.map((r) => r.id) }, selectedRows, () =>
+                  setSelected(new Set()),
+                )
               }
             >
               {ACTION_VERB[a]} selected
@@ -121,8 +144,8 @@ export function PendingExplorer(props: PendingExplorerProps) {
       {data ? (
         <p className="text-xs text-slate-600" aria-live="polite">
           {formatNumber(data.summary.count)} pending in the group
-          {data.summary.minId ? ` (ids ${data.summary.minId} to ${data.summary.maxId})` : ""}. Page {cursors.length + 1}: {formatNumber(entries.length)}{" "}
-          {entries.length === 1 ? "row" : "rows"}
+          {data.summary.minId ? ` (ids ${data.summary.minId} to ${data.summary.maxId})` : ""}. Page {cursors.length + 1}
+          : {formatNumber(entries.length)} {entries.length === 1 ? "row" : "rows"}
           {isEmptyFilter(filter) ? "" : " matching the filter"}.
           {data.scanLimited ? " The server stopped this page early to stay fast; Next continues the search." : ""}
           {isFetching ? (
@@ -138,8 +161,20 @@ export function PendingExplorer(props: PendingExplorerProps) {
       ) : error ? (
         <ErrorState error={error} onRetry={() => void refetch()} />
       ) : entries.length === 0 ? (
-        <EmptyState title={cursors.length ? "No more pending messages" : isEmptyFilter(filter) ? "Nothing pending" : "No pending message matches the filter"}>
-          {cursors.length ? null : isEmptyFilter(filter) ? "Every message handed to this group has been acknowledged." : "Clear or widen the filter."}
+        <EmptyState
+          title={
+            cursors.length
+              ? "No more pending messages"
+              : isEmptyFilter(filter)
+                ? "Nothing pending"
+                : "No pending message matches the filter"
+          }
+        >
+          {cursors.length
+            ? null
+            : isEmptyFilter(filter)
+              ? "Every message handed to this group has been acknowledged."
+              : "Clear or widen the filter."}
         </EmptyState>
       ) : (
         <PendingTable
@@ -174,7 +209,11 @@ export function PendingExplorer(props: PendingExplorerProps) {
         <Button size="sm" disabled={cursors.length === 0} onClick={() => setPage(cursors.slice(0, -1))}>
           Previous page
         </Button>
-        <Button size="sm" disabled={!data?.next || isPlaceholderData} onClick={() => data?.next && setPage([...cursors, data.next])}>
+        <Button
+          size="sm"
+          disabled={!data?.next || isPlaceholderData}
+          onClick={() => data?.next && setPage([...cursors, data.next])}
+        >
           Next page
         </Button>
         <label className="ml-2 text-xs text-slate-600">

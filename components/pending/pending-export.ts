@@ -86,6 +86,9 @@ export function pendingToJson(rows: readonly ExportRow[], meta: Record<string, u
 /** A file name safe on every OS: `pending-<stream>-<group>-<time>.csv`. */
 export function exportFileName(stream: string, group: string, ext: "csv" | "json", now = new Date()): string {
   const clean = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 60) || "_";
-  const stamp = now.toISOString().replace(/[:.]/g, "-").replace(/-\d{3}Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[:.]/g, "-")
+    .replace(/-\d{3}Z$/, "Z");
   return `pending-${clean(stream)}-${clean(group)}-${stamp}.${ext}`;
 }

@@ -29,7 +29,8 @@ export function PendingFilterForm({
   const deliveries = minDeliveries.trim() === "" ? undefined : Number(minDeliveries);
   const errors = {
     minIdle: minIdleMs === null ? "Use a duration such as 30s, 5m, 2h or a number of ms" : null,
-    minDeliveries: deliveries !== undefined && !(Number.isSafeInteger(deliveries) && deliveries >= 0) ? "A whole number" : null,
+    minDeliveries:
+      deliveries !== undefined && !(Number.isSafeInteger(deliveries) && deliveries >= 0) ? "A whole number" : null,
     start: start.trim() && !isValidId(start.trim()) ? "An id such as 1700000000000-0" : null,
     end: end.trim() && !isValidId(end.trim()) ? "An id such as 1700000000000-0" : null,
   };
@@ -49,10 +50,21 @@ export function PendingFilterForm({
 
   const listId = "pending-filter-consumers";
   return (
-    <form onSubmit={submit} aria-label="Filter pending messages" className="grid grid-cols-2 gap-2 md:grid-cols-6 md:items-end">
+    <form
+      onSubmit={submit}
+      aria-label="Filter pending messages"
+      className="grid grid-cols-2 gap-2 md:grid-cols-6 md:items-end"
+    >
       <label className="block text-xs text-slate-600">
         Consumer
-        <input className={inputClass} data-shortcut="filter" list={listId} value={consumer} onChange={(e) => setConsumer(e.target.value)} placeholder="any" />
+        <input
+          className={inputClass}
+          data-shortcut="filter"
+          list={listId}
+          value={consumer}
+          onChange={(e) => setConsumer(e.target.value)}
+          placeholder="any"
+        />
         <datalist id={listId}>
           {consumers.map((c) => (
             <option key={c} value={c} />
@@ -60,16 +72,41 @@ export function PendingFilterForm({
         </datalist>
       </label>
       <Field label="Minimum idle" error={errors.minIdle}>
-        <input className={inputClass} value={minIdle} onChange={(e) => setMinIdle(e.target.value)} placeholder="e.g. 5m" aria-invalid={!!errors.minIdle || undefined} />
+        <input
+          className={inputClass}
+          value={minIdle}
+          onChange={(e) => setMinIdle(e.target.value)}
+          placeholder="e.g. 5m"
+          aria-invalid={!!errors.minIdle || undefined}
+        />
       </Field>
       <Field label="Minimum deliveries" error={errors.minDeliveries}>
-        <input className={inputClass} inputMode="numeric" value={minDeliveries} onChange={(e) => setMinDeliveries(e.target.value)} placeholder="e.g. 3" aria-invalid={!!errors.minDeliveries || undefined} />
+        <input
+          className={inputClass}
+          inputMode="numeric"
+          value={minDeliveries}
+          onChange={(e) => setMinDeliveries(e.target.value)}
+          placeholder="e.g. 3"
+          aria-invalid={!!errors.minDeliveries || undefined}
+        />
       </Field>
       <Field label="From id" error={errors.start}>
-        <input className={`${inputClass} font-mono`} value={start} onChange={(e) => setStart(e.target.value)} placeholder="lowest" aria-invalid={!!errors.start || undefined} />
+        <input
+          className={`${inputClass} font-mono`}
+          value={start}
+          onChange={(e) => setStart(e.target.value)}
+          placeholder="lowest"
+          aria-invalid={!!errors.start || undefined}
+        />
       </Field>
       <Field label="To id" error={errors.end}>
-        <input className={`${inputClass} font-mono`} value={end} onChange={(e) => setEnd(e.target.value)} placeholder="highest" aria-invalid={!!errors.end || undefined} />
+        <input
+          className={`${inputClass} font-mono`}
+          value={end}
+          onChange={(e) => setEnd(e.target.value)}
+          placeholder="highest"
+          aria-invalid={!!errors.end || undefined}
+        />
       </Field>
       <div className="flex gap-2">
         <Button type="submit" variant="primary" disabled={invalid}>

@@ -111,7 +111,12 @@ export function parseDurationInput(text: string): number | null | undefined {
 /** The shortest exact way to write a duration for the input ("300000" becomes "5m"). */
 export function durationInputText(ms: number | undefined): string {
   if (!ms) return "";
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

@@ -70,7 +70,12 @@ export function PendingTable(props: PendingTableProps) {
               <Fragment key={e.id}>
                 <tr className="border-t border-slate-100 align-top" data-id={e.id}>
                   <td className="px-2 py-1.5">
-                    <input type="checkbox" aria-label={`Select ${e.id}`} checked={selected.has(e.id)} onChange={() => props.onToggle(e.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${e.id}`}
+                      checked={selected.has(e.id)}
+                      onChange={() => props.onToggle(e.id)}
+                    />
                   </td>
                   <td className="px-2 py-1.5 font-mono text-xs">
                     <button
@@ -84,7 +89,10 @@ export function PendingTable(props: PendingTableProps) {
                     </button>
                     {e.deleted ? (
                       <span className="ml-1">
-                        <Badge tone="bad" title="The id is pending but its entry was deleted or trimmed from the stream">
+                        <Badge
+                          tone="bad"
+                          title="The id is pending but its entry was deleted or trimmed from the stream"
+                        >
                           message deleted
                         </Badge>
                       </span>
@@ -99,19 +107,19 @@ export function PendingTable(props: PendingTableProps) {
                   <td className="px-2 py-1.5 text-right tabular-nums">{formatNumber(e.deliveries)}</td>
                   <td className="px-2 py-1.5">
                     <Can permission="operate">
-                    <div className="flex flex-wrap gap-1">
-                      {ACTIONS.map((a) => (
-                        <Button
-                          key={a}
-                          size="sm"
-                          variant={a === "delete" ? "danger" : "secondary"}
-                          aria-label={`${ACTION_VERB[a]} ${e.id}`}
-                          onClick={() => props.onAction(a, e)}
-                        >
-                          {ACTION_VERB[a]}
-                        </Button>
-                      ))}
-                    </div>
+                      <div className="flex flex-wrap gap-1">
+                        {ACTIONS.map((a) => (
+                          <Button
+                            key={a}
+                            size="sm"
+                            variant={a === "delete" ? "danger" : "secondary"}
+                            aria-label={`${ACTION_VERB[a]} ${e.id}`}
+                            onClick={() => props.onAction(a, e)}
+                          >
+                            {ACTION_VERB[a]}
+                          </Button>
+                        ))}
+                      </div>
                     </Can>
                   </td>
                 </tr>
@@ -120,9 +128,16 @@ export function PendingTable(props: PendingTableProps) {
                     <td />
                     <td colSpan={6} className="px-2 py-2">
                       {e.deleted ? (
-                        <p className="text-xs text-slate-600">The message was deleted from the stream; only its pending entry is left. Ack it to clear it.</p>
+                        <p className="text-xs text-slate-600">
+                          The message was deleted from the stream; only its pending entry is left. Ack it to clear it.
+                        </p>
                       ) : e.fields ? (
-                        <MessageFields fields={e.fields} fieldsOmitted={e.fieldsOmitted} streamKey={props.streamKey} entryId={e.id} />
+                        <MessageFields
+                          fields={e.fields}
+                          fieldsOmitted={e.fieldsOmitted}
+                          streamKey={props.streamKey}
+                          entryId={e.id}
+                        />
                       ) : props.fieldsLoading ? (
                         <span className="inline-flex items-center gap-1 text-xs">
                           <Spinner label={`Loading fields of ${e.id}`} /> loading fields…

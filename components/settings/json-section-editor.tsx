@@ -3,7 +3,17 @@ import { useId } from "react";
 import { parseJsonDraft } from "./settings-form";
 
 /** A settings section edited as JSON (alert webhooks and rule overrides); the server validates it. */
-export function JsonSectionEditor({ label, draft, onChange, hint }: { label: string; draft: string; onChange: (next: string) => void; hint?: string }) {
+export function JsonSectionEditor({
+  label,
+  draft,
+  onChange,
+  hint,
+}: {
+  label: string;
+  draft: string;
+  onChange: (next: string) => void;
+  hint?: string;
+}) {
   const id = useId();
   const parsed = parseJsonDraft(draft);
   return (
@@ -20,7 +30,11 @@ export function JsonSectionEditor({ label, draft, onChange, hint }: { label: str
         aria-invalid={!parsed.ok}
         className="w-full rounded border border-slate-300 p-2 font-mono text-xs"
       />
-      {parsed.ok ? (hint ? <p className="text-xs text-slate-500">{hint}</p> : null) : (
+      {parsed.ok ? (
+        hint ? (
+          <p className="text-xs text-slate-500">{hint}</p>
+        ) : null
+      ) : (
         <p role="alert" className="text-xs text-red-700">
           Not valid JSON: {parsed.error}
         </p>

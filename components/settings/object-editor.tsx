@@ -20,7 +20,13 @@ export function ObjectEditor({
     <div className="grid grid-cols-1 gap-3 md:grid-cols-3">
       {Object.entries(draft).map(([key, value]) => (
         <div key={key} className="flex items-end gap-2">
-          <Field label={`${section} ${countLabel(key)}`} inputMode="numeric" value={value} onChange={(e) => onChange({ ...draft, [key]: e.target.value })} className="flex-1" />
+          <Field
+            label={`${section} ${countLabel(key)}`}
+            inputMode="numeric"
+            value={value}
+            onChange={(e) => onChange({ ...draft, [key]: e.target.value })}
+            className="flex-1"
+          />
           <SourceBadge source={sources[`${section}.${key}`] ?? "default"} />
         </div>
       ))}

@@ -36,21 +36,28 @@ export function SectionCard({ section, title, source, value, dirty, onSaved, chi
       },
     });
   return (
-    <section aria-labelledby={`${section}-heading`} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+    <section
+      aria-labelledby={`${section}-heading`}
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <h2 id={`${section}-heading`} className="text-lg font-semibold">
           {title}
         </h2>
         <SourceBadge source={source} />
         <Can permission="admin" everyStream>
-        <div className="ml-auto flex gap-2">
-          <Button onClick={() => setConfirm("reset")} disabled={source !== "saved"} title={source !== "saved" ? "Nothing saved for this section" : undefined}>
-            Reset {title.toLowerCase()} to file values
-          </Button>
-          <Button variant="primary" onClick={() => setConfirm("save")} disabled={!dirty}>
-            Save {title.toLowerCase()}
-          </Button>
-        </div>
+          <div className="ml-auto flex gap-2">
+            <Button
+              onClick={() => setConfirm("reset")}
+              disabled={source !== "saved"}
+              title={source !== "saved" ? "Nothing saved for this section" : undefined}
+            >
+              Reset {title.toLowerCase()} to file values
+            </Button>
+            <Button variant="primary" onClick={() => setConfirm("save")} disabled={!dirty}>
+              Save {title.toLowerCase()}
+            </Button>
+          </div>
         </Can>
       </div>
       {children}
@@ -68,9 +75,15 @@ export function SectionCard({ section, title, source, value, dirty, onSaved, chi
         }
       >
         {confirm === "reset" ? (
-          <p>The saved edit of this section is dropped; the config file&apos;s values (or the defaults) apply again on the next tick.</p>
+          <p>
+            The saved edit of this section is dropped; the config file&apos;s values (or the defaults) apply again on
+            the next tick.
+          </p>
         ) : (
-          <p>The saved edit replaces this whole section for every Streamscope instance using this Redis, from the next tick on.</p>
+          <p>
+            The saved edit replaces this whole section for every Streamscope instance using this Redis, from the next
+            tick on.
+          </p>
         )}
       </ConfirmDialog>
     </section>

@@ -42,7 +42,14 @@ function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
 }
 
 export function familyToDraft(f: Family): FamilyDraft {
-  return { name: f.name, pattern: f.pattern, groups: f.groups.join(", "), ttlSeconds: text(f.ttlSeconds), ahead: text(f.ahead), timeZone: f.timeZone };
+  return {
+    name: f.name,
+    pattern: f.pattern,
+    groups: f.groups.join(", "),
+    ttlSeconds: text(f.ttlSeconds),
+    ahead: text(f.ahead),
+    timeZone: f.timeZone,
+  };
 }
 
 export function draftToFamily(d: FamilyDraft): Record<string, unknown> {
@@ -59,7 +66,14 @@ export function draftToFamily(d: FamilyDraft): Record<string, unknown> {
   });
 }
 
-export const emptyFamily: FamilyDraft = { name: "", pattern: "<yyyyMMddHH>", groups: "", ttlSeconds: "7200", ahead: "1", timeZone: "UTC" };
+export const emptyFamily: FamilyDraft = {
+  name: "",
+  pattern: "<yyyyMMddHH>",
+  groups: "",
+  ttlSeconds: "7200",
+  ahead: "1",
+  timeZone: "UTC",
+};
 
 export function ruleToDraft(r: GroupRule): RuleDraft {
   return {
@@ -89,7 +103,17 @@ export function draftToRule(d: RuleDraft): Record<string, unknown> {
   });
 }
 
-export const emptyRule: RuleDraft = { stream: "*", group: "*", stuckAfterMs: "", policy: "", maxDeliveries: "", deadLetter: "", trim: false, allGroups: false, reassignTo: "" };
+export const emptyRule: RuleDraft = {
+  stream: "*",
+  group: "*",
+  stuckAfterMs: "",
+  policy: "",
+  maxDeliveries: "",
+  deadLetter: "",
+  trim: false,
+  allGroups: false,
+  reassignTo: "",
+};
 
 /** An object section (worker, history) as text fields; only filled-in fields are saved. */
 export function objectToDraft(obj: Record<string, number>): Record<string, string> {

@@ -8,7 +8,18 @@ import { ObjectEditor } from "./object-editor";
 import { RulesEditor } from "./rules-editor";
 import { SectionCard } from "./section-card";
 import { JsonSectionEditor } from "./json-section-editor";
-import { draftToFamily, draftToObject, draftToRule, familyToDraft, jsonToDraft, objectToDraft, parseJsonDraft, ruleToDraft, type FamilyDraft, type RuleDraft } from "./settings-form";
+import {
+  draftToFamily,
+  draftToObject,
+  draftToRule,
+  familyToDraft,
+  jsonToDraft,
+  objectToDraft,
+  parseJsonDraft,
+  ruleToDraft,
+  type FamilyDraft,
+  type RuleDraft,
+} from "./settings-form";
 
 interface Drafts {
   families: FamilyDraft[];
@@ -52,19 +63,55 @@ export function SettingsView() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Settings</h1>
-        <p className="text-sm text-slate-600">Built-in defaults, overridden by the config file, overridden by edits saved here (in Redis). Auth comes from the config file only.</p>
+        <p className="text-sm text-slate-600">
+          Built-in defaults, overridden by the config file, overridden by edits saved here (in Redis). Auth comes from
+          the config file only.
+        </p>
       </div>
-      <SectionCard section="families" title="Families" source={sections.families} dirty={dirty("families")} value={() => drafts.families.map(draftToFamily)} onSaved={resync}>
+      <SectionCard
+        section="families"
+        title="Families"
+        source={sections.families}
+        dirty={dirty("families")}
+        value={() => drafts.families.map(draftToFamily)}
+        onSaved={resync}
+      >
         <FamiliesEditor drafts={drafts.families} onChange={(v) => update("families", v)} />
       </SectionCard>
-      <SectionCard section="groups" title="Group rules" source={sections.groups} dirty={dirty("groups")} value={() => drafts.groups.map(draftToRule)} onSaved={resync}>
+      <SectionCard
+        section="groups"
+        title="Group rules"
+        source={sections.groups}
+        dirty={dirty("groups")}
+        value={() => drafts.groups.map(draftToRule)}
+        onSaved={resync}
+      >
         <RulesEditor drafts={drafts.groups} onChange={(v) => update("groups", v)} />
       </SectionCard>
-      <SectionCard section="worker" title="Worker" source={sections.worker} dirty={dirty("worker")} value={() => draftToObject(drafts.worker)} onSaved={resync}>
+      <SectionCard
+        section="worker"
+        title="Worker"
+        source={sections.worker}
+        dirty={dirty("worker")}
+        value={() => draftToObject(drafts.worker)}
+        onSaved={resync}
+      >
         <ObjectEditor section="worker" draft={drafts.worker} sources={sources} onChange={(v) => update("worker", v)} />
       </SectionCard>
-      <SectionCard section="history" title="History" source={sections.history} dirty={dirty("history")} value={() => draftToObject(drafts.history)} onSaved={resync}>
-        <ObjectEditor section="history" draft={drafts.history} sources={sources} onChange={(v) => update("history", v)} />
+      <SectionCard
+        section="history"
+        title="History"
+        source={sections.history}
+        dirty={dirty("history")}
+        value={() => draftToObject(drafts.history)}
+        onSaved={resync}
+      >
+        <ObjectEditor
+          section="history"
+          draft={drafts.history}
+          sources={sources}
+          onChange={(v) => update("history", v)}
+        />
       </SectionCard>
       <SectionCard
         section="alerts"

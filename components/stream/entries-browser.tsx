@@ -51,7 +51,11 @@ export function EntriesBrowser({
     let cancelled = false;
     pageStartAround(streamKey, "desc", targetId, 50)
       .then((start) => !cancelled && setView((v) => ({ ...v, start })))
-      .catch((err: unknown) => !cancelled && toast.error(`Could not locate ${targetId}: ${err instanceof Error ? err.message : String(err)}`))
+      .catch(
+        (err: unknown) =>
+          !cancelled &&
+          toast.error(`Could not locate ${targetId}: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .finally(() => !cancelled && setLocating(false));
     return () => {
       cancelled = true;
@@ -60,7 +64,11 @@ export function EntriesBrowser({
 
   // The newest page follows the stream live (states change as consumers work); older pages hold still.
   const live = view.order === "desc" && view.start === undefined && !targetId;
-  const query = useEntries(streamKey, { order: view.order, start: view.start, count: view.count }, { enabled: !locating, refetchInterval: live ? 5000 : false });
+  const query = useEntries(
+    streamKey,
+    { order: view.order, start: view.start, count: view.count },
+    { enabled: !locating, refetchInterval: live ? 5000 : false },
+  );
   const page = query.data;
   const entries = page?.entries ?? [];
   const dirs = pagingDirections(view.order);
@@ -86,8 +94,14 @@ export function EntriesBrowser({
 
   const canBack = view.start !== undefined;
   const canForward = Boolean(page?.next);
-  const newer = { go: dirs.newer === "back" ? goBack : goForward, enabled: dirs.newer === "back" ? canBack : canForward };
-  const older = { go: dirs.older === "back" ? goBack : goForward, enabled: dirs.older === "back" ? canBack : canForward };
+  const newer = {
+    go: dirs.newer === "back" ? goBack : goForward,
+    enabled: dirs.newer === "back" ? canBack : canForward,
+  };
+  const older = {
+    go: dirs.older === "back" ? goBack : goForward,
+    enabled: dirs.older === "back" ? canBack : canForward,
+  };
 
   function onGoTo(e: FormEvent) {
     e.preventDefault();
@@ -103,7 +117,8 @@ export function EntriesBrowser({
     setView((v) => ({ ...v, start: `time:${ms}` }));
   }
 
-  const highlightMissing = targetId !== undefined && !locating && page !== undefined && !entries.some((e) => e.id === targetId);
+  const highlightMissing =
+    targetId !== undefined && !locating && page !== undefined && !entries.some((e) => e.id === targetId);
 
   return (
     <section aria-labelledby="entries-heading" className="space-y-3">
@@ -115,10 +130,20 @@ export function EntriesBrowser({
       </div>
       <div className="flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm">
         <div role="group" aria-label="Order" className="flex gap-1">
-          <Button size="sm" variant={view.order === "desc" ? "primary" : "secondary"} aria-pressed={view.order === "desc"} onClick={() => setView((v) => ({ ...v, order: "desc", start: undefined }))}>
+          <Button
+            size="sm"
+            variant={view.order === "desc" ? "primary" : "secondary"}
+            aria-pressed={view.order === "desc"}
+            onClick={() => setView((v) => ({ ...v, order: "desc", start: undefined }))}
+          >
             Show newest first
           </Button>
-          <Button size="sm" variant={view.order === "asc" ? "primary" : "secondary"} aria-pressed={view.order === "asc"} onClick={() => setView((v) => ({ ...v, order: "asc", start: undefined }))}>
+          <Button
+            size="sm"
+            variant={view.order === "asc" ? "primary" : "secondary"}
+            aria-pressed={view.order === "asc"}
+            onClick={() => setView((v) => ({ ...v, order: "asc", start: undefined }))}
+          >
             Show oldest first
           </Button>
         </div>
@@ -139,7 +164,13 @@ export function EntriesBrowser({
         <form onSubmit={onJump} className="flex items-end gap-1">
           <label className="flex flex-col text-xs text-slate-600">
             Jump to time
-            <input type="datetime-local" step="1" className="rounded border border-slate-300 px-1 py-0.5 text-sm" value={time} onChange={(e) => setTime(e.target.value)} />
+            <input
+              type="datetime-local"
+              step="1"
+              className="rounded border border-slate-300 px-1 py-0.5 text-sm"
+              value={time}
+              onChange={(e) => setTime(e.target.value)}
+            />
           </label>
           <Button size="sm" type="submit">
             Jump
@@ -148,7 +179,12 @@ export function EntriesBrowser({
         <form onSubmit={onGoTo} className="flex items-end gap-1">
           <label className="flex flex-col text-xs text-slate-600">
             Go to id
-            <input className="w-52 rounded border border-slate-300 px-1 py-0.5 font-mono text-sm" placeholder="1700000000000-0" value={goTo} onChange={(e) => setGoTo(e.target.value)} />
+            <input
+              className="w-52 rounded border border-slate-300 px-1 py-0.5 font-mono text-sm"
+              placeholder="1700000000000-0"
+              value={goTo}
+              onChange={(e) => setGoTo(e.target.value)}
+            />
           </label>
           <Button size="sm" type="submit">
             Go
@@ -183,7 +219,13 @@ export function EntriesBrowser({
           <EmptyState title="No entries in this range" />
         )
       ) : (
-        <EntriesTable streamKey={streamKey} entries={entries} groups={groups.length ? groups : Object.keys(entries[0]?.states ?? {})} highlightId={targetId} label="Entries" />
+        <EntriesTable
+          streamKey={streamKey}
+          entries={entries}
+          groups={groups.length ? groups : Object.keys(entries[0]?.states ?? {})}
+          highlightId={targetId}
+          label="Entries"
+        />
       )}
 
       <div className="flex items-center gap-2">

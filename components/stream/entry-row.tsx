@@ -15,7 +15,17 @@ function isPlainRowClick(e: React.MouseEvent): boolean {
   return !window.getSelection()?.toString();
 }
 
-export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey: string; entry: StreamEntry; groups: string[]; highlighted?: boolean }) {
+export function EntryRow({
+  streamKey,
+  entry,
+  groups,
+  highlighted,
+}: {
+  streamKey: string;
+  entry: StreamEntry;
+  groups: string[];
+  highlighted?: boolean;
+}) {
   const [expanded, setExpanded] = useState(false);
   const ref = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
@@ -41,7 +51,12 @@ export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey:
             onClick={() => setExpanded((v) => !v)}
             className="rounded px-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-blue-600"
           >
-            <svg aria-hidden="true" viewBox="0 0 20 20" className={clsx("h-4 w-4 transition-transform", expanded && "rotate-90")} fill="currentColor">
+            <svg
+              aria-hidden="true"
+              viewBox="0 0 20 20"
+              className={clsx("h-4 w-4 transition-transform", expanded && "rotate-90")}
+              fill="currentColor"
+            >
               <path d="M7.2 4.2a1 1 0 0 1 1.4 0l5 5a1 1 0 0 1 0 1.4l-5 5a1 1 0 1 1-1.4-1.4L11.5 10 7.2 5.6a1 1 0 0 1 0-1.4Z" />
             </svg>
           </button>
@@ -66,7 +81,9 @@ export function EntryRow({ streamKey, entry, groups, highlighted }: { streamKey:
             </div>
           ))}
         </dl>
-        {entry.fieldsOmitted ? <p className="mt-1 text-xs text-slate-500">{entry.fieldsOmitted} more fields not listed</p> : null}
+        {entry.fieldsOmitted ? (
+          <p className="mt-1 text-xs text-slate-500">{entry.fieldsOmitted} more fields not listed</p>
+        ) : null}
       </td>
       <td className="px-2 py-1.5">
         {groups.length === 0 ? (
@@ -102,26 +119,26 @@ export function EntriesTable({
 }) {
   return (
     <div className="space-y-2">
-    <StateLegend />
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full text-left" aria-label={label}>
-        <thead className="bg-slate-50 text-xs uppercase text-slate-500">
-          <tr>
-            <th className="px-2 py-1.5">Id / time</th>
-            <th className="px-2 py-1.5">Fields</th>
-            <th className="px-2 py-1.5">State per group</th>
-            <th className="px-2 py-1.5">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <EntryRow key={e.id} streamKey={streamKey} entry={e} groups={groups} highlighted={e.id === highlightId} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+      <StateLegend />
+      <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+        <table className="w-full text-left" aria-label={label}>
+          <thead className="bg-slate-50 text-xs uppercase text-slate-500">
+            <tr>
+              <th className="px-2 py-1.5">Id / time</th>
+              <th className="px-2 py-1.5">Fields</th>
+              <th className="px-2 py-1.5">State per group</th>
+              <th className="px-2 py-1.5">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <EntryRow key={e.id} streamKey={streamKey} entry={e} groups={groups} highlighted={e.id === highlightId} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { encodeSegment } from "@/lib/contract/segment";
 
 const LAG_UNKNOWN_HELP =
   "Redis cannot compute this group's lag: it was created or moved to an id in the middle of the stream or in the future, or an entry after its last-delivered-id was deleted.";
-const LAG_ESTIMATE_HELP = "Entries not yet delivered to the group, as Redis estimates it (miscounted after XTRIM before 7.2.7 / 7.4.2).";
+const LAG_ESTIMATE_HELP =
+  "Entries not yet delivered to the group, as Redis estimates it (miscounted after XTRIM before 7.2.7 / 7.4.2).";
 
 export function lagText(lag: number | null): string {
   return lag === null ? "unknown" : `≈${formatNumber(lag)}`;
@@ -27,7 +28,8 @@ export function GroupsTable({
   groups: GroupSummary[];
   actions?: (group: GroupSummary) => ReactNode;
 }) {
-  if (groups.length === 0) return <EmptyState title="No consumer groups">Entries show no per-group state until a group exists.</EmptyState>;
+  if (groups.length === 0)
+    return <EmptyState title="No consumer groups">Entries show no per-group state until a group exists.</EmptyState>;
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
       <table className="w-full text-left text-sm" aria-label="Consumer groups">
@@ -39,7 +41,11 @@ export function GroupsTable({
             <th className="px-2 py-1.5">Last delivered id</th>
             <th className="px-2 py-1.5 text-right">Entries read</th>
             <th className="px-2 py-1.5 text-right">Lag</th>
-            {actions ? <th className="px-2 py-1.5"><span className="sr-only">Actions</span></th> : null}
+            {actions ? (
+              <th className="px-2 py-1.5">
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -53,7 +59,9 @@ export function GroupsTable({
               <td className="px-2 py-1.5 text-right">{formatNumber(g.consumerCount)}</td>
               <td className="px-2 py-1.5 text-right">{formatNumber(g.pending)}</td>
               <td className="px-2 py-1.5 font-mono text-xs">{g.lastDeliveredId}</td>
-              <td className="px-2 py-1.5 text-right">{g.entriesRead === null ? "unknown" : formatNumber(g.entriesRead)}</td>
+              <td className="px-2 py-1.5 text-right">
+                {g.entriesRead === null ? "unknown" : formatNumber(g.entriesRead)}
+              </td>
               <td className="px-2 py-1.5 text-right" title={g.lag === null ? LAG_UNKNOWN_HELP : LAG_ESTIMATE_HELP}>
                 {lagText(g.lag)}
               </td>

@@ -44,7 +44,9 @@ export function stateWindowQuery(buffer: StreamEntry[], n = LIVE_STATE_WINDOW): 
 
 /** Polling: the newest entries after `lastId` (all of them when `next` comes back null). */
 export function pollQuery(lastId: string | undefined): EntriesQuery {
-  return lastId ? { order: "desc", start: "+", end: `(${lastId}`, count: LIVE_POLL_COUNT } : { order: "desc", count: 1 };
+  return lastId
+    ? { order: "desc", start: "+", end: `(${lastId}`, count: LIVE_POLL_COUNT }
+    : { order: "desc", count: 1 };
 }
 
 export interface RateSample {

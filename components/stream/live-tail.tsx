@@ -57,8 +57,16 @@ function LiveSwitch({ on, onToggle }: { on: boolean; onToggle: () => void }) {
       onClick={onToggle}
       className="inline-flex items-center gap-2 rounded border border-slate-300 bg-white px-2 py-1 text-sm font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-blue-600"
     >
-      <span aria-hidden className={clsx("relative h-4 w-7 rounded-full transition-colors", on ? "bg-green-600" : "bg-slate-300")}>
-        <span className={clsx("absolute top-0.5 h-3 w-3 rounded-full bg-white transition-all", on ? "left-3.5" : "left-0.5")} />
+      <span
+        aria-hidden
+        className={clsx("relative h-4 w-7 rounded-full transition-colors", on ? "bg-green-600" : "bg-slate-300")}
+      >
+        <span
+          className={clsx(
+            "absolute top-0.5 h-3 w-3 rounded-full bg-white transition-all",
+            on ? "left-3.5" : "left-0.5",
+          )}
+        />
       </span>
       Live
     </button>
@@ -82,8 +90,13 @@ function LivePanel({ streamKey, groups, onStop }: { streamKey: string; groups: s
   const onEntries = useCallback((entries: StreamEntry[], skippedNow: number | null) => {
     const at = Date.now();
     setSamples((s) => addSample(s, at, entries.length + (skippedNow ?? 0)));
-    if (skippedNow !== 0) setSkipped((s) => ({ count: s.count + (skippedNow ?? 0), unknown: s.unknown || skippedNow === null }));
-    if (pausedRef.current) setHeld((h) => ({ entries: mergeNewest(h.entries, entries), count: h.count + entries.length + (skippedNow ?? 0) }));
+    if (skippedNow !== 0)
+      setSkipped((s) => ({ count: s.count + (skippedNow ?? 0), unknown: s.unknown || skippedNow === null }));
+    if (pausedRef.current)
+      setHeld((h) => ({
+        entries: mergeNewest(h.entries, entries),
+        count: h.count + entries.length + (skippedNow ?? 0),
+      }));
     else setShown((s) => mergeNewest(s, entries));
   }, []);
 
@@ -104,7 +117,10 @@ function LivePanel({ streamKey, groups, onStop }: { streamKey: string; groups: s
     const timer = setInterval(() => setStateWindow(stateWindowQuery(shownRef.current)), STATE_REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
-  const states = useEntries(streamKey, stateWindow ?? {}, { enabled: stateWindow !== null, refetchInterval: STATE_REFRESH_MS });
+  const states = useEntries(streamKey, stateWindow ?? {}, {
+    enabled: stateWindow !== null,
+    refetchInterval: STATE_REFRESH_MS,
+  });
   const fresher = states.data?.entries;
   const display = useMemo(() => (fresher ? applyStates(shown, fresher) : shown), [shown, fresher]);
 
@@ -121,7 +137,11 @@ function LivePanel({ streamKey, groups, onStop }: { streamKey: string; groups: s
     <>
       <div className="flex flex-wrap items-center gap-3">
         <LiveSwitch on onToggle={onStop} />
-        <span role="status" className={clsx("text-sm", mode === "stopped" ? "text-red-700" : "text-slate-600")} data-live-mode={mode}>
+        <span
+          role="status"
+          className={clsx("text-sm", mode === "stopped" ? "text-red-700" : "text-slate-600")}
+          data-live-mode={mode}
+        >
           {MODE_TEXT[mode]}
           {error ? ` — ${error}` : null}
         </span>
@@ -139,11 +159,14 @@ function LivePanel({ streamKey, groups, onStop }: { streamKey: string; groups: s
         )}
       </div>
       <p className="text-xs text-slate-500">
-        Newest first; the last {LIVE_BUFFER_MAX} are kept. States of the newest are re-read every {STATE_REFRESH_MS / 1000} s.
+        Newest first; the last {LIVE_BUFFER_MAX} are kept. States of the newest are re-read every{" "}
+        {STATE_REFRESH_MS / 1000} s.
         {skippedText(skipped.count, skipped.unknown) ? ` ${skippedText(skipped.count, skipped.unknown)}` : null}
       </p>
       {display.length === 0 ? (
-        <p className="rounded border border-dashed border-slate-300 bg-white p-3 text-sm text-slate-500">Waiting for new entries…</p>
+        <p className="rounded border border-dashed border-slate-300 bg-white p-3 text-sm text-slate-500">
+          Waiting for new entries…
+        </p>
       ) : (
         <div className="max-h-[32rem] overflow-y-auto">
           <EntriesTable streamKey={streamKey} entries={display} groups={tableGroups} label="Live entries" />

@@ -2,7 +2,11 @@ import type { OrphanedPending } from "@/lib/contract/entries";
 
 export function OrphanedNotice({ orphaned }: { orphaned: OrphanedPending }) {
   return (
-    <div role="status" aria-label="Orphaned pending entries" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+    <div
+      role="status"
+      aria-label="Orphaned pending entries"
+      className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+    >
       <p className="font-medium">
         {orphaned.count}
         {orphaned.truncated ? "+" : ""} orphaned pending {orphaned.count === 1 ? "entry" : "entries"} in this range

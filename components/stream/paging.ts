@@ -8,7 +8,12 @@ import { opposite } from "./entry-display";
  * The `start` of the page that ends just before `firstId` in `order` (probing the other way), or
  * null when nothing precedes it.
  */
-export async function previousPageStart(key: string, order: EntryOrder, firstId: string, count: number): Promise<string | null> {
+export async function previousPageStart(
+  key: string,
+  order: EntryOrder,
+  firstId: string,
+  count: number,
+): Promise<string | null> {
   const probe = await entriesClient.page(key, { order: opposite(order), start: `(${normalizeId(firstId)}`, count });
   return probe.entries.at(-1)?.id ?? null;
 }

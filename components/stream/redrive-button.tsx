@@ -16,14 +16,17 @@ export function RedriveButton({ streamKey, entry }: { streamKey: string; entry: 
   if (origin === null) return null;
 
   function confirm() {
-    redrive.mutate({ ids: [entry.id], origins: [origin!] }, {
-      onSuccess: (res) => {
-        if (res.redriven === 1) toast.success(`Redrove ${entry.id} to ${origin}`);
-        else toast.warning(`${entry.id} was not redriven (already moved or no origin stream)`);
+    redrive.mutate(
+      { ids: [entry.id], origins: [origin!] },
+      {
+        onSuccess: (res) => {
+          if (res.redriven === 1) toast.success(`Redrove ${entry.id} to ${origin}`);
+          else toast.warning(`${entry.id} was not redriven (already moved or no origin stream)`);
+        },
+        onError: (err) => toast.error(`Redrive failed: ${err.message}`),
+        onSettled: () => setOpen(false),
       },
-      onError: (err) => toast.error(`Redrive failed: ${err.message}`),
-      onSettled: () => setOpen(false),
-    });
+    );
   }
 
   return (
@@ -40,8 +43,9 @@ export function RedriveButton({ streamKey, entry }: { streamKey: string; entry: 
         onCancel={() => setOpen(false)}
       >
         <p>
-          Entry <span className="font-mono">{entry.id}</span> is added back to <span className="font-mono break-all">{origin}</span> (its
-          fields and Streamscope metadata kept, so delivery counting continues) and removed from this dead-letter stream, atomically.
+          Entry <span className="font-mono">{entry.id}</span> is added back to{" "}
+          <span className="font-mono break-all">{origin}</span> (its fields and Streamscope metadata kept, so delivery
+          counting continues) and removed from this dead-letter stream, atomically.
         </p>
       </ConfirmDialog>
     </Can>

@@ -24,7 +24,13 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
     e.preventDefault();
     if (!value) return void toast.error("Enter a value to search for");
     for (const id of [from, to]) if (id && !isValidId(id.trim())) return void toast.error(`"${id}" is not a stream id`);
-    setQuery({ q: value, field: field || undefined, start: to.trim() || undefined, end: from.trim() || undefined, order: "desc" });
+    setQuery({
+      q: value,
+      field: field || undefined,
+      start: to.trim() || undefined,
+      end: from.trim() || undefined,
+      order: "desc",
+    });
   }
 
   const pages = search.data?.pages ?? [];
@@ -36,7 +42,10 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
       <h2 id="search-heading" className="text-lg font-semibold">
         Search by field value
       </h2>
-      <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm">
+      <form
+        onSubmit={onSubmit}
+        className="flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm"
+      >
         <label className="flex flex-col text-xs text-slate-600">
           Field (optional)
           <input className={input} value={field} onChange={(e) => setField(e.target.value)} />
@@ -47,7 +56,12 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
         </label>
         <label className="flex flex-col text-xs text-slate-600">
           From id (optional)
-          <input className={`${input} font-mono`} placeholder="-" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input
+            className={`${input} font-mono`}
+            placeholder="-"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
         </label>
         <label className="flex flex-col text-xs text-slate-600">
           To id (optional)
@@ -56,7 +70,12 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
         <Button size="sm" type="submit" variant="primary" loading={search.isFetching && !search.isFetchingNextPage}>
           Search
         </Button>
-        <Button size="sm" disabled={!search.hasNextPage} loading={search.isFetchingNextPage} onClick={() => void search.fetchNextPage()}>
+        <Button
+          size="sm"
+          disabled={!search.hasNextPage}
+          loading={search.isFetchingNextPage}
+          onClick={() => void search.fetchNextPage()}
+        >
           Search further
         </Button>
       </form>
@@ -65,11 +84,14 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
       ) : search.isPending ? null : (
         <>
           <p role="status" className="text-sm text-slate-600">
-            {formatNumber(matches.length)} {matches.length === 1 ? "match" : "matches"}, scanned {formatNumber(scanned)} entries
+            {formatNumber(matches.length)} {matches.length === 1 ? "match" : "matches"}, scanned {formatNumber(scanned)}{" "}
+            entries
             {search.hasNextPage ? " (newest first; more to scan)" : " (whole range scanned)"}
           </p>
           {matches.length === 0 ? (
-            <EmptyState title="No matches yet">{search.hasNextPage ? "Search further to scan older entries." : null}</EmptyState>
+            <EmptyState title="No matches yet">
+              {search.hasNextPage ? "Search further to scan older entries." : null}
+            </EmptyState>
           ) : (
             <EntriesTable streamKey={streamKey} entries={matches} groups={groups} label="Search results" />
           )}

@@ -35,7 +35,9 @@ export function StreamFacts({ detail }: { detail: StreamDetail }) {
         <IdWithTime id={detail.lastEntryId} />
       </Fact>
       <Fact label="Last generated id">{detail.lastGeneratedId}</Fact>
-      <Fact label="Entries added">{detail.entriesAdded === null ? "not reported by this server" : formatNumber(detail.entriesAdded)}</Fact>
+      <Fact label="Entries added">
+        {detail.entriesAdded === null ? "not reported by this server" : formatNumber(detail.entriesAdded)}
+      </Fact>
       <Fact label="Max deleted id">{detail.maxDeletedEntryId ?? "not reported by this server"}</Fact>
       <Fact label="TTL">{detail.ttlMs === null ? "no expiry" : formatDuration(detail.ttlMs)}</Fact>
       <Fact label="Memory">{formatBytes(detail.memoryBytes)}</Fact>

@@ -63,12 +63,20 @@ export function StreamView({ streamKey, initialId, historySlot, groupAdminSlot, 
           Consumer groups
         </h2>
         {groupAdminSlot}
-        {stream.data ? <GroupsTable streamKey={streamKey} groups={stream.data.groups} actions={renderGroupActions} /> : null}
+        {stream.data ? (
+          <GroupsTable streamKey={streamKey} groups={stream.data.groups} actions={renderGroupActions} />
+        ) : null}
       </section>
 
       <LiveTail streamKey={streamKey} groups={groups} />
 
-      <EntriesBrowser key={initialId ?? ""} streamKey={streamKey} groups={groups} initialId={initialId} streamLength={stream.data?.length} />
+      <EntriesBrowser
+        key={initialId ?? ""}
+        streamKey={streamKey}
+        groups={groups}
+        initialId={initialId}
+        streamLength={stream.data?.length}
+      />
 
       <SearchPanel streamKey={streamKey} groups={groups} />
     </div>

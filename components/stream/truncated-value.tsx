@@ -51,27 +51,56 @@ export function TruncatedValueView({ value, source }: { value: TruncatedValue; s
   }
 
   const binaryWhole = whole !== null && typeof whole !== "string" ? whole : null;
-  const text = whole === null ? ("preview" in value ? value.preview : `hex ${binaryView({ base64: value.previewBase64 }, 64).hex}`) : typeof whole === "string" ? whole : "";
+  const text =
+    whole === null
+      ? "preview" in value
+        ? value.preview
+        : `hex ${binaryView({ base64: value.previewBase64 }, 64).hex}`
+      : typeof whole === "string"
+        ? whole
+        : "";
   return (
     <span className="block" data-truncated-value={value.bytes}>
       {binaryWhole ? (
         <BinaryValue value={binaryWhole} expanded />
       ) : (
-        <span className={whole === null ? "line-clamp-3 break-all" : "block max-h-96 overflow-auto whitespace-pre-wrap break-all"}>{text}</span>
+        <span
+          className={
+            whole === null ? "line-clamp-3 break-all" : "block max-h-96 overflow-auto whitespace-pre-wrap break-all"
+          }
+        >
+          {text}
+        </span>
       )}
       <span className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-slate-600">
-        <span className="rounded bg-amber-100 px-1 text-amber-900">{whole === null ? `cut: ${size} in all` : `whole: ${size}`}</span>
+        <span className="rounded bg-amber-100 px-1 text-amber-900">
+          {whole === null ? `cut: ${size} in all` : `whole: ${size}`}
+        </span>
         {source && whole === null ? (
-          <Button size="sm" loading={busy === "show"} aria-label={`Show all ${size} of field ${source.index + 1} of ${source.entryId}`} onClick={() => void run("show")}>
+          <Button
+            size="sm"
+            loading={busy === "show"}
+            aria-label={`Show all ${size} of field ${source.index + 1} of ${source.entryId}`}
+            onClick={() => void run("show")}
+          >
             Show all
           </Button>
         ) : null}
         {source ? (
-          <Button size="sm" loading={busy === "download"} aria-label={`Download ${size} of field ${source.index + 1} of ${source.entryId}`} onClick={() => void run("download")}>
+          <Button
+            size="sm"
+            loading={busy === "download"}
+            aria-label={`Download ${size} of field ${source.index + 1} of ${source.entryId}`}
+            onClick={() => void run("download")}
+          >
             Download
           </Button>
         ) : null}
-        {error ? <span role="alert" className="text-red-700">{error}</span> : null}
+        {error ? (
+          <span role="alert" className="text-red-700">
+            {error}
+          </span>
+        ) : null}
       </span>
     </span>
   );

@@ -9,9 +9,20 @@ const TONES = {
   bad: "bg-red-100 text-red-800",
 } as const;
 
-export function Badge({ tone = "neutral", children, title }: { tone?: keyof typeof TONES; children: ReactNode; title?: string }) {
+export function Badge({
+  tone = "neutral",
+  children,
+  title,
+}: {
+  tone?: keyof typeof TONES;
+  children: ReactNode;
+  title?: string;
+}) {
   return (
-    <span title={title} className={clsx("inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium", TONES[tone])}>
+    <span
+      title={title}
+      className={clsx("inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium", TONES[tone])}
+    >
       {children}
     </span>
   );

@@ -1,7 +1,17 @@
 import clsx from "clsx";
 import type { ReactNode } from "react";
 
-export function Tile({ label, value, hint, tone = "neutral" }: { label: string; value: ReactNode; hint?: ReactNode; tone?: "neutral" | "warn" | "bad" }) {
+export function Tile({
+  label,
+  value,
+  hint,
+  tone = "neutral",
+}: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  tone?: "neutral" | "warn" | "bad";
+}) {
   return (
     <div
       className={clsx(
@@ -10,7 +20,15 @@ export function Tile({ label, value, hint, tone = "neutral" }: { label: string; 
       )}
     >
       <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
-      <p className={clsx("mt-1 text-2xl font-semibold", tone === "bad" && "text-red-700", tone === "warn" && "text-amber-700")}>{value}</p>
+      <p
+        className={clsx(
+          "mt-1 text-2xl font-semibold",
+          tone === "bad" && "text-red-700",
+          tone === "warn" && "text-amber-700",
+        )}
+      >
+        {value}
+      </p>
       {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
     </div>
   );

@@ -9,18 +9,19 @@ export function RunNowButton() {
   const run = useRunWorker();
   return (
     <Can permission="operate" everyStream>
-    <Button
-      variant="primary"
-      loading={run.isPending}
-      onClick={() =>
-        run.mutate(undefined, {
-          onSuccess: (tick) => (tick.status === "error" ? toast.error(tickToastText(tick)) : toast.success(tickToastText(tick))),
-          onError: (err) => toast.error(`Tick not run: ${err.message}`),
-        })
-      }
-    >
-      Run now
-    </Button>
+      <Button
+        variant="primary"
+        loading={run.isPending}
+        onClick={() =>
+          run.mutate(undefined, {
+            onSuccess: (tick) =>
+              tick.status === "error" ? toast.error(tickToastText(tick)) : toast.success(tickToastText(tick)),
+            onError: (err) => toast.error(`Tick not run: ${err.message}`),
+          })
+        }
+      >
+        Run now
+      </Button>
     </Can>
   );
 }

@@ -9,13 +9,18 @@ export function TickCard({ tick }: { tick: TickResult }) {
   const ran = tick.jobs.filter((j) => j.ran);
   const notDue = tick.jobs.filter((j) => !j.ran).map((j) => j.name);
   return (
-    <article aria-label={`Details of the tick at ${formatTime(tick.startedAt)}`} className="rounded-lg border border-slate-200 bg-white">
+    <article
+      aria-label={`Details of the tick at ${formatTime(tick.startedAt)}`}
+      className="rounded-lg border border-slate-200 bg-white"
+    >
       <header className="flex flex-wrap items-center gap-3 border-b border-slate-100 px-4 py-2 text-sm">
         <span className="font-medium">{formatTime(tick.startedAt)}</span>
         <Badge tone={tone}>{tick.status}</Badge>
         {tick.forced ? <Badge tone="info">run now</Badge> : null}
         <span className="text-slate-600">took {formatDuration(tick.durationMs)}</span>
-        {tick.waitedMs > 0 ? <span className="text-slate-600">waited {formatDuration(tick.waitedMs)} for the lock</span> : null}
+        {tick.waitedMs > 0 ? (
+          <span className="text-slate-600">waited {formatDuration(tick.waitedMs)} for the lock</span>
+        ) : null}
         <span className="ml-auto font-mono text-xs text-slate-500">{tick.instance}</span>
       </header>
       {tick.message ? <p className="px-4 py-2 text-sm text-amber-800">{tick.message}</p> : null}
@@ -40,7 +45,10 @@ export function TickCard({ tick }: { tick: TickResult }) {
                     </p>
                   ) : null}
                   {(job.findings ?? []).map((f, i) => (
-                    <p key={`f${i}`} className={f.severity === "critical" ? "font-medium text-red-700" : "text-amber-800"}>
+                    <p
+                      key={`f${i}`}
+                      className={f.severity === "critical" ? "font-medium text-red-700" : "text-amber-800"}
+                    >
                       {f.message}
                     </p>
                   ))}
@@ -59,7 +67,9 @@ export function TickCard({ tick }: { tick: TickResult }) {
           </tbody>
         </table>
       ) : null}
-      {notDue.length ? <p className="border-t border-slate-100 px-4 py-1.5 text-xs text-slate-500">Not due: {notDue.join(", ")}</p> : null}
+      {notDue.length ? (
+        <p className="border-t border-slate-100 px-4 py-1.5 text-xs text-slate-500">Not due: {notDue.join(", ")}</p>
+      ) : null}
     </article>
   );
 }

@@ -14,15 +14,26 @@ function TickRow({ tick, changes, idle }: { tick: TickResult; changes: string[];
   const when = formatTime(tick.startedAt);
   return (
     <>
-      <tr aria-label={`Tick at ${when}`} className={idle ? "border-t border-slate-100 bg-slate-50/60 text-slate-500" : "border-t border-slate-100"}>
+      <tr
+        aria-label={`Tick at ${when}`}
+        className={idle ? "border-t border-slate-100 bg-slate-50/60 text-slate-500" : "border-t border-slate-100"}
+      >
         <td className={`${cell} whitespace-nowrap tabular-nums`}>{when}</td>
         <td className={`${cell} whitespace-nowrap`}>
           <Badge tone={tickTone(tick)}>{tick.status}</Badge> {tick.forced ? <Badge tone="info">run now</Badge> : null}
         </td>
         <td className={`${cell} whitespace-nowrap text-right tabular-nums`}>{formatDuration(tick.durationMs)}</td>
-        <td className={cell}>{changes.length ? changes.join(" · ") : <span className="text-slate-500">nothing changed</span>}</td>
+        <td className={cell}>
+          {changes.length ? changes.join(" · ") : <span className="text-slate-500">nothing changed</span>}
+        </td>
         <td className={`${cell} text-right`}>
-          <Button size="sm" variant="ghost" aria-expanded={open} aria-label={`${open ? "Hide" : "Show"} details of the tick at ${when}`} onClick={() => setOpen(!open)}>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-expanded={open}
+            aria-label={`${open ? "Hide" : "Show"} details of the tick at ${when}`}
+            onClick={() => setOpen(!open)}
+          >
             {open ? "Hide" : "Details"}
           </Button>
         </td>

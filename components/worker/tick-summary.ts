@@ -33,7 +33,8 @@ export function tickToastText(tick: TickResult): string {
     .map((j) => `${j.name}: ${jobCountsText(j)}`)
     .join("; ");
   const head = `Tick finished in ${formatDuration(tick.durationMs)}`;
-  if (errors.length) return `${head} with ${errors.length} failed job(s): ${errors.map((j) => `${j.name} (${j.error})`).join(", ")}`;
+  if (errors.length)
+    return `${head} with ${errors.length} failed job(s): ${errors.map((j) => `${j.name} (${j.error})`).join(", ")}`;
   return did ? `${head}. ${did}` : head;
 }
 

@@ -27,11 +27,30 @@ export function WorkerView() {
             <Tile
               label="Scheduler"
               value={status.data.scheduler.enabled ? "On" : "Off"}
-              hint={status.data.scheduler.enabled ? `every ${formatDuration(status.data.scheduler.intervalMs)}` : "WORKER=off: ticks only on Run now or POST /api/worker"}
+              hint={
+                status.data.scheduler.enabled
+                  ? `every ${formatDuration(status.data.scheduler.intervalMs)}`
+                  : "WORKER=off: ticks only on Run now or POST /api/worker"
+              }
             />
-            <Tile label="Next tick" value={status.data.scheduler.nextTickAt ? formatAgo(status.data.scheduler.nextTickAt) : "—"} hint={status.data.scheduler.lastError ? `last error: ${status.data.scheduler.lastError}` : undefined} tone={status.data.scheduler.lastError ? "bad" : "neutral"} />
-            <Tile label="Lock holder" value={status.data.lock.holder ?? "free"} hint={status.data.lock.ttlMs ? `lock expires in ${formatDuration(status.data.lock.ttlMs)}` : "no tick running"} />
-            <Tile label="Last tick" value={status.data.ticks[0] ? formatAgo(status.data.ticks[0].startedAt) : "never"} hint={status.data.ticks[0] ? formatTime(status.data.ticks[0].startedAt) : undefined} />
+            <Tile
+              label="Next tick"
+              value={status.data.scheduler.nextTickAt ? formatAgo(status.data.scheduler.nextTickAt) : "—"}
+              hint={status.data.scheduler.lastError ? `last error: ${status.data.scheduler.lastError}` : undefined}
+              tone={status.data.scheduler.lastError ? "bad" : "neutral"}
+            />
+            <Tile
+              label="Lock holder"
+              value={status.data.lock.holder ?? "free"}
+              hint={
+                status.data.lock.ttlMs ? `lock expires in ${formatDuration(status.data.lock.ttlMs)}` : "no tick running"
+              }
+            />
+            <Tile
+              label="Last tick"
+              value={status.data.ticks[0] ? formatAgo(status.data.ticks[0].startedAt) : "never"}
+              hint={status.data.ticks[0] ? formatTime(status.data.ticks[0].startedAt) : undefined}
+            />
           </section>
           <section aria-labelledby="jobs-heading" className="space-y-2">
             <h2 id="jobs-heading" className="text-lg font-semibold">
@@ -50,9 +69,15 @@ export function WorkerView() {
                 {status.data.jobs.map((j) => (
                   <tr key={j.name} className="border-t border-slate-100">
                     <td className="px-4 py-1.5 font-mono text-xs">{j.name}</td>
-                    <td className="px-4 py-1.5">{j.cadenceMs ? `every ${formatDuration(j.cadenceMs)}` : "every tick"}</td>
+                    <td className="px-4 py-1.5">
+                      {j.cadenceMs ? `every ${formatDuration(j.cadenceMs)}` : "every tick"}
+                    </td>
                     <td className="px-4 py-1.5">{formatAgo(j.lastRunAt)}</td>
-                    <td className="px-4 py-1.5">{j.nextRunAt === null || j.nextRunAt <= status.dataUpdatedAt ? "next tick" : formatAgo(j.nextRunAt, status.dataUpdatedAt)}</td>
+                    <td className="px-4 py-1.5">
+                      {j.nextRunAt === null || j.nextRunAt <= status.dataUpdatedAt
+                        ? "next tick"
+                        : formatAgo(j.nextRunAt, status.dataUpdatedAt)}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -42,8 +42,12 @@ export async function deleteGroup(redis: Redis, stream: string, group: string): 
   const replies = await translated(async () =>
     redis.multi().call("XPENDING", stream, group).call("XGROUP", "DESTROY", stream, group).exec(),
   );
-  const [[pendingErr, pending], [destroyErr, destroyed]] = replies as [[Error | null, unknown], [Error | null, unknown]];
-  if (pendingErr || destroyErr || destroyed !== 1) throw notFound(`Stream "${stream}" has no consumer group "${group}"`);
+  const [[pendingErr, pending], [destroyErr, destroyed]] = replies as [
+    [Error | null, unknown],
+    [Error | null, unknown],
+  ];
+  if (pendingErr || destroyErr || destroyed !== 1)
+    throw notFound(`Stream "${stream}" has no consumer group "${group}"`);
   return { deleted: true, pendingDropped: parsePendingSummary(pending).count };
 }
 

@@ -88,7 +88,12 @@ export function filterArgs(filter: PendingFilter): [string, number, number] {
  * The target ids, a page at a time: named ids in pages of 2 × ACTION_BATCH; for a filter, the
  * matching ids of each PEL page. The next PEL page is read while the caller acts on this one.
  */
-export async function* targetPages(redis: Redis, stream: string, group: string, targets: Targets): AsyncGenerator<string[]> {
+export async function* targetPages(
+  redis: Redis,
+  stream: string,
+  group: string,
+  targets: Targets,
+): AsyncGenerator<string[]> {
   if (targets.ids) {
     yield* chunks(normalizeIds(targets.ids), ACTION_BATCH * 2);
     return;
@@ -115,7 +120,9 @@ export async function* targetPages(redis: Redis, stream: string, group: string, 
 export async function runBatches(pages: AsyncIterable<string[]>, script: BatchScript, detail: boolean): Promise<Tally> {
   const tally: Tally = { ok: 0, skipped: 0, deleted: 0, ...(detail ? { items: [] } : {}) };
   for await (const ids of pages) {
-    const results = await Promise.all(chunks(ids, Math.min(script.batchSize, ACTION_BATCH)).map((batch) => script.run(batch, detail)));
+    const results = await Promise.all(
+      chunks(ids, Math.min(script.batchSize, ACTION_BATCH)).map((batch) => script.run(batch, detail)),
+    );
     for (const r of results) {
       tally.ok += r.ok;
       tally.skipped += r.skipped;

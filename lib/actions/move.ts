@@ -71,7 +71,8 @@ export function moveScriptBatch(redis: Redis, opts: MoveOptions): BatchScript {
   const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
   return {
     batchSize: MOVE_BATCH,
-    run: async (ids) => tallyOf(toItems(ids, await moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]))),
+    run: async (ids) =>
+      tallyOf(toItems(ids, await moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]))),
   };
 }
 
@@ -79,7 +80,12 @@ export function moveScriptBatch(redis: Redis, opts: MoveOptions): BatchScript {
  * Resolves the dead-letter target (the group rule's template by default); refuses the stream
  * itself and the app's own keys (404, as everywhere).
  */
-export async function resolveDeadLetterTarget(redis: Redis, stream: string, group: string, target?: string): Promise<string> {
+export async function resolveDeadLetterTarget(
+  redis: Redis,
+  stream: string,
+  group: string,
+  target?: string,
+): Promise<string> {
   const resolved = target ?? deadLetterTarget((await getGroupRule(redis, stream, group)).deadLetter, stream);
   refuseAppKey(resolved);
   if (resolved === stream) throw badRequest("The dead-letter target must be another stream than the source");
@@ -101,7 +107,11 @@ export async function requeueIds(redis: Redis, input: RequeueIdsInput): Promise<
     allGroups: input.allGroups ?? false,
     filter: {},
   });
-  const tally = await runBatches(targetPages(redis, input.stream, input.group, { ids: input.ids, filter: {} }), script, true);
+  const tally = await runBatches(
+    targetPages(redis, input.stream, input.group, { ids: input.ids, filter: {} }),
+    script,
+    true,
+  );
   return { requeued: tally.ok, skipped: skippedOf(tally), items: tally.items ?? [] };
 }
 
@@ -116,6 +126,10 @@ export async function deadLetterIds(redis: Redis, input: DeadLetterIdsInput): Pr
     allGroups: true,
     filter: {},
   });
-  const tally = await runBatches(targetPages(redis, input.stream, input.group, { ids: input.ids, filter: {} }), script, true);
+  const tally = await runBatches(
+    targetPages(redis, input.stream, input.group, { ids: input.ids, filter: {} }),
+    script,
+    true,
+  );
   return { moved: tally.ok, skipped: skippedOf(tally), target, items: tally.items ?? [] };
 }

@@ -16,8 +16,24 @@ import type {
 } from "@/lib/contract/pending";
 import { AppError, wrongType } from "@/lib/errors";
 import { requireGroup } from "@/lib/pending/group";
-import { countTargets, filterArgs, runBatches, tallyOf, targetPages, toItems, type BatchScript, type Tally, type Targets } from "./batches";
-import { DEFAULT_DEAD_LETTER_REASON, DEFAULT_REQUEUE_REASON, moveScriptBatch, resolveDeadLetterTarget, skippedOf } from "./move";
+import {
+  countTargets,
+  filterArgs,
+  runBatches,
+  tallyOf,
+  targetPages,
+  toItems,
+  type BatchScript,
+  type Tally,
+  type Targets,
+} from "./batches";
+import {
+  DEFAULT_DEAD_LETTER_REASON,
+  DEFAULT_REQUEUE_REASON,
+  moveScriptBatch,
+  resolveDeadLetterTarget,
+  skippedOf,
+} from "./move";
 import { ackScript, claimScript } from "./scripts";
 
 /**
@@ -34,7 +50,13 @@ function dryRun(matched: number): DryRunResponse {
 }
 
 /** The action over its targets: items for named ids, counts only for a filter. */
-async function perform(redis: Redis, stream: string, group: string, targets: Targets, script: BatchScript): Promise<Tally> {
+async function perform(
+  redis: Redis,
+  stream: string,
+  group: string,
+  targets: Targets,
+  script: BatchScript,
+): Promise<Tally> {
   return runBatches(targetPages(redis, stream, group, targets), script, targets.ids !== undefined);
 }
 
@@ -42,7 +64,13 @@ function withItems<T extends object>(body: T, tally: Tally): T & { items?: Tally
   return tally.items ? { ...body, items: tally.items } : body;
 }
 
-function ackScriptBatch(redis: Redis, stream: string, group: string, mode: "ack" | "delete", filter: PendingFilter): BatchScript {
+function ackScriptBatch(
+  redis: Redis,
+  stream: string,
+  group: string,
+  mode: "ack" | "delete",
+  filter: PendingFilter,
+): BatchScript {
   const [consumer, minIdle, minDeliveries] = filterArgs(filter);
   return {
     batchSize: SCRIPT_BATCH,
@@ -56,11 +84,22 @@ function ackScriptBatch(redis: Redis, stream: string, group: string, mode: "ack"
   };
 }
 
-export async function ackPending(redis: Redis, stream: string, group: string, body: AckBody): Promise<AckResponse | DryRunResponse> {
+export async function ackPending(
+  redis: Redis,
+  stream: string,
+  group: string,
+  body: AckBody,
+): Promise<AckResponse | DryRunResponse> {
   await requireGroup(redis, stream, group);
   const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
   if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
-  const tally = await perform(redis, stream, group, targets, ackScriptBatch(redis, stream, group, "ack", targets.filter));
+  const tally = await perform(
+    redis,
+    stream,
+    group,
+    targets,
+    ackScriptBatch(redis, stream, group, "ack", targets.filter),
+  );
   return withItems({ acked: tally.ok + tally.deleted, skipped: tally.skipped }, tally);
 }
 
@@ -73,7 +112,13 @@ export async function deletePending(
   await requireGroup(redis, stream, group);
   const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
   if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
-  const tally = await perform(redis, stream, group, targets, ackScriptBatch(redis, stream, group, "delete", targets.filter));
+  const tally = await perform(
+    redis,
+    stream,
+    group,
+    targets,
+    ackScriptBatch(redis, stream, group, "delete", targets.filter),
+  );
   return withItems({ deleted: tally.ok + tally.deleted, skipped: tally.skipped }, tally);
 }
 

@@ -55,7 +55,8 @@ export async function redrive(
   const result: RedriveResponse = { redriven: 0, skipped: 0, items: [] };
   for (const { batch, origins } of plans) {
     const forbidden = origins.find((o) => !mayWrite(o));
-    if (forbidden !== undefined) throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
+    if (forbidden !== undefined)
+      throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
     const reply = await redriveScript.runOnce(redis, [dlq, ...origins], batch);
     for (const item of toItems(batch, reply)) {
       if (item.outcome === "ok") result.redriven += 1;

@@ -32,7 +32,11 @@ export interface EvaluateResult extends ApplyResult {
  */
 export async function evaluateAlerts(redis: Redis, settings: Settings, opts: EvaluateOptions): Promise<EvaluateResult> {
   const max = settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
-  const page = await nextStreams(redis, alertKeys.cursor() + (opts.match ? `:${opts.match}` : ""), { match: opts.match ?? "*", max, maxPages: 100 });
+  const page = await nextStreams(redis, alertKeys.cursor() + (opts.match ? `:${opts.match}` : ""), {
+    match: opts.match ?? "*",
+    max,
+    maxPages: 100,
+  });
   await page.save();
   return { ...(await evaluateKeys(redis, settings, page.keys, opts)), wrapped: page.wrapped };
 }
@@ -49,7 +53,12 @@ export async function evaluateKeys(
   opts: Omit<EvaluateOptions, "match">,
 ): Promise<Omit<EvaluateResult, "wrapped">> {
   const { now } = opts;
-  const snapshots = await snapshotStreams(redis, keys, { groupRules: settings.groups, now, consumers: true, stuck: true });
+  const snapshots = await snapshotStreams(redis, keys, {
+    groupRules: settings.groups,
+    now,
+    consumers: true,
+    stuck: true,
+  });
 
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
   const dlqStreams = snapshots.filter((s) => dlqGlobs.some((g) => globMatch(g, s.key)));
@@ -80,12 +89,17 @@ export async function evaluateKeys(
   const applied = await applyConditions(redis, { conditions, evaluatedStreams: new Set(keys), now });
 
   const events: WebhookEvent[] = [
-    ...applied.fired.filter((t) => t.notify).map((t) => ({ event: "firing" as const, alert: t.alert, value: t.value, at: now })),
-    ...applied.resolved.filter((t) => t.notify).map((t) => ({ event: "resolved" as const, alert: t.alert, value: t.value, at: now })),
+    ...applied.fired
+      .filter((t) => t.notify)
+      .map((t) => ({ event: "firing" as const, alert: t.alert, value: t.value, at: now })),
+    ...applied.resolved
+      .filter((t) => t.notify)
+      .map((t) => ({ event: "resolved" as const, alert: t.alert, value: t.value, at: now })),
   ];
   const allowPrivate = settings.alerts.allowPrivateWebhooks === true;
   const webhooks = settings.alerts.webhooks.map((w) => ({ ...w, allowPrivate }));
-  const webhooksQueued = webhooks.length > 0 && events.length > 0 ? (opts.webhooks ?? getWebhookQueue()).enqueue(webhooks, events) : 0;
+  const webhooksQueued =
+    webhooks.length > 0 && events.length > 0 ? (opts.webhooks ?? getWebhookQueue()).enqueue(webhooks, events) : 0;
 
   return { ...applied, streams: snapshots.length, conditions, webhooksQueued };
 }
@@ -108,6 +122,9 @@ export async function reevaluateAfterAction(
   try {
     await evaluateKeys(redis, await settings, keys, { now });
   } catch (err) {
-    log.warn({ err: safeErr(err), streams: keys }, "alert re-evaluation after an action failed; the next scheduled one will catch up");
+    log.warn(
+      { err: safeErr(err), streams: keys },
+      "alert re-evaluation after an action failed; the next scheduled one will catch up",
+    );
   }
 }

@@ -61,7 +61,9 @@ export function resolveAlertThresholds(
   stream: string,
   group: string | null,
 ): AlertThresholds {
-  const rule = overrides.find((r) => globMatch(r.stream, stream) && (group === null ? r.group === "*" : globMatch(r.group, group)));
+  const rule = overrides.find(
+    (r) => globMatch(r.stream, stream) && (group === null ? r.group === "*" : globMatch(r.group, group)),
+  );
   return {
     pendingOver: rule?.pendingOver ?? ALERT_DEFAULTS.pendingOver,
     lagOver: rule?.lagOver ?? ALERT_DEFAULTS.lagOver,
@@ -98,7 +100,11 @@ export function streamLink(stream: string): string {
   return `/streams/${encodeSegment(stream)}`;
 }
 
-export function groupLink(stream: string, group: string, filter: { minIdleMs?: number; consumer?: string } = {}): string {
+export function groupLink(
+  stream: string,
+  group: string,
+  filter: { minIdleMs?: number; consumer?: string } = {},
+): string {
   const params = new URLSearchParams();
   if (filter.minIdleMs !== undefined) params.set("minIdleMs", String(filter.minIdleMs));
   if (filter.consumer !== undefined) params.set("consumer", filter.consumer);
@@ -106,10 +112,7 @@ export function groupLink(stream: string, group: string, filter: { minIdleMs?: n
   return `${streamLink(stream)}/groups/${encodeSegment(group)}${qs ? `?${qs}` : ""}`;
 }
 
-function condition(
-  c: Omit<Condition, "id" | "severity">,
-  severity: AlertSeverity | null,
-): Condition {
+function condition(c: Omit<Condition, "id" | "severity">, severity: AlertSeverity | null): Condition {
   return { ...c, id: alertId(c.rule, c.stream, c.group, c.consumer), severity: severity ?? DEFAULT_SEVERITY[c.rule] };
 }
 
@@ -185,11 +188,16 @@ export function evaluateGroup(stream: string, g: GroupSnapshot, t: AlertThreshol
 
 /** True when some group has pending or waiting (not yet delivered) messages. */
 export function hasUnprocessed(s: StreamSnapshot): boolean {
-  return s.groups.some((g) => g.pending > 0 || (g.lag !== null ? g.lag > 0 : s.length > 0 && g.lastDeliveredId !== s.lastGeneratedId));
+  return s.groups.some(
+    (g) => g.pending > 0 || (g.lag !== null ? g.lag > 0 : s.length > 0 && g.lastDeliveredId !== s.lastGeneratedId),
+  );
 }
 
 /** Globs that name dead-letter streams: the configured ones (default `*:dlq`) and every group rule's target. */
-export function deadLetterGlobs(configured: readonly string[] | undefined, groupRules: readonly GroupRuleConfig[]): string[] {
+export function deadLetterGlobs(
+  configured: readonly string[] | undefined,
+  groupRules: readonly GroupRuleConfig[],
+): string[] {
   const globs = new Set(configured ?? ["*:dlq"]);
   for (const r of groupRules) if (r.deadLetter) globs.add(deadLetterTarget(r.deadLetter, "*"));
   return [...globs];
@@ -274,6 +282,7 @@ export function evaluateStream(s: StreamSnapshot, ctx: StreamRuleContext): Condi
     }
   }
 
-  for (const g of s.groups) out.push(...evaluateGroup(s.key, g, resolveAlertThresholds(ctx.overrides, s.key, g.name), ctx.now));
+  for (const g of s.groups)
+    out.push(...evaluateGroup(s.key, g, resolveAlertThresholds(ctx.overrides, s.key, g.name), ctx.now));
   return out;
 }

@@ -67,7 +67,8 @@ export async function listAlerts(redis: Redis, now: number): Promise<Alert[]> {
     .map((r) => present(r, silences, now))
     .sort((a, b) => {
       if (a.state !== b.state) return a.state === "firing" ? -1 : 1;
-      if (a.state === "firing") return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.firstSeen - a.firstSeen;
+      if (a.state === "firing")
+        return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.firstSeen - a.firstSeen;
       return (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0);
     });
 }
@@ -80,7 +81,13 @@ export async function getAlert(redis: Redis, id: string, now: number): Promise<A
 }
 
 /** Silences an alert for `forMs` from `now`; 0 lifts the silence. 404 for an unknown id or an alert on a stream not `visible`. */
-export async function silenceAlert(redis: Redis, id: string, forMs: number, now: number, visible: (stream: string) => boolean = () => true): Promise<Alert> {
+export async function silenceAlert(
+  redis: Redis,
+  id: string,
+  forMs: number,
+  now: number,
+  visible: (stream: string) => boolean = () => true,
+): Promise<Alert> {
   const current = await getAlert(redis, id, now);
   if (!current || !visible(current.stream)) throw notFound(`No alert with id "${id}"`);
   if (forMs === 0) await redis.hdel(alertKeys.silences(), id);
@@ -144,11 +151,27 @@ export async function applyConditions(
     if (seen.has(c.id)) continue;
     seen.add(c.id);
     const prev = records.get(c.id);
-    const common = { rule: c.rule, stream: c.stream, group: c.group, consumer: c.consumer, severity: c.severity, message: c.message, link: c.link, value: c.value };
+    const common = {
+      rule: c.rule,
+      stream: c.stream,
+      group: c.group,
+      consumer: c.consumer,
+      severity: c.severity,
+      message: c.message,
+      link: c.link,
+      value: c.value,
+    };
     if (prev && prev.state === "firing") {
       changed.set(c.id, { ...prev, ...common, lastSeen: now });
     } else {
-      const next: StoredAlert = { id: c.id, ...common, state: "firing", firstSeen: now, lastSeen: now, resolvedAt: null };
+      const next: StoredAlert = {
+        id: c.id,
+        ...common,
+        state: "firing",
+        firstSeen: now,
+        lastSeen: now,
+        resolvedAt: null,
+      };
       changed.set(c.id, next);
       fired.push({ alert: present(next, silences, now), value: c.value, notify: !silenced(c.id) });
     }
@@ -162,7 +185,11 @@ export async function applyConditions(
     else unknown.push(r);
   }
   if (unknown.length > 0) {
-    const exists = await pipelineForKeys(redis, unknown.map((r) => r.stream), (pipe, key) => pipe.exists(key));
+    const exists = await pipelineForKeys(
+      redis,
+      unknown.map((r) => r.stream),
+      (pipe, key) => pipe.exists(key),
+    );
     unknown.forEach((r, i) => {
       const reply = exists[i]?.[0];
       if (reply && !reply[0] && reply[1] === 0) gone.push(r);
@@ -182,7 +209,15 @@ export async function applyConditions(
   for (const t of resolved) multi.zadd(alertKeys.resolved(), now, t.alert.id);
   const expiredSilences = [...silences].filter(([, until]) => until <= now).map(([id]) => id);
   if (expiredSilences.length > 0) multi.hdel(alertKeys.silences(), ...expiredSilences);
-  multi.eval(TRIM_SCRIPT, 3, alertKeys.records(), alertKeys.resolved(), alertKeys.silences(), now - RESOLVED_KEEP_MS, RESOLVED_MAX);
+  multi.eval(
+    TRIM_SCRIPT,
+    3,
+    alertKeys.records(),
+    alertKeys.resolved(),
+    alertKeys.silences(),
+    now - RESOLVED_KEEP_MS,
+    RESOLVED_MAX,
+  );
   const results = (await multi.exec()) ?? [];
   const trimmed = Number(results[results.length - 1]?.[1] ?? 0);
 

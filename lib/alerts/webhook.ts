@@ -33,7 +33,8 @@ function publicOnlyLookup(hostname: string, options: LookupOptions, callback: Lo
   lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad || addresses.length === 0) return callback(new RefusedAddress(`${hostname} resolves to a private address`), []);
+    if (bad || addresses.length === 0)
+      return callback(new RefusedAddress(`${hostname} resolves to a private address`), []);
     if (options.all) return callback(null, addresses);
     callback(null, addresses[0]!.address, addresses[0]!.family);
   });
@@ -46,13 +47,18 @@ function postOnce(target: WebhookTarget, body: string, timeoutMs: number): Promi
     if (problem) return reject(new RefusedAddress(problem));
     const url = new URL(target.url);
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (!target.allowPrivate && isIP(host) && isPrivateAddress(host)) return reject(new RefusedAddress(`${host} is a private address`));
+    if (!target.allowPrivate && isIP(host) && isPrivateAddress(host))
+      return reject(new RefusedAddress(`${host} is a private address`));
     const send = url.protocol === "https:" ? https.request : http.request;
     const req = send(
       url,
       {
         method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "streamscope-webhook", "content-length": Buffer.byteLength(body) },
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "streamscope-webhook",
+          "content-length": Buffer.byteLength(body),
+        },
         timeout: timeoutMs,
         ...(target.allowPrivate ? {} : { lookup: publicOnlyLookup }),
       },
@@ -62,7 +68,10 @@ function postOnce(target: WebhookTarget, body: string, timeoutMs: number): Promi
         res.on("error", reject);
       },
     );
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })),
+      timeoutMs,
+    );
     timer.unref?.();
     req.on("close", () => clearTimeout(timer));
     req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })));
@@ -192,7 +201,11 @@ export class WebhookQueue {
         if (status >= 400 && status < 500 && status !== 408 && status !== 429) attempt = this.opts.attempts;
       } catch (err) {
         const refused = err instanceof RefusedAddress || (err instanceof Error && err.cause instanceof RefusedAddress);
-        reason = refused ? `refused: ${err.message}` : err instanceof Error && err.name === "TimeoutError" ? `timed out after ${this.opts.timeoutMs} ms` : "network error";
+        reason = refused
+          ? `refused: ${err.message}`
+          : err instanceof Error && err.name === "TimeoutError"
+            ? `timed out after ${this.opts.timeoutMs} ms`
+            : "network error";
         if (refused) attempt = this.opts.attempts;
       }
       if (attempt < this.opts.attempts) {

@@ -72,7 +72,17 @@ export function normalizeEntry(entry: AuditEntry): AuditEntry {
 async function append(trail: AuditTrail, entry: AuditEntry, redis: Redis): Promise<void> {
   try {
     const json = JSON.stringify(normalizeEntry(entry));
-    await redis.xadd(auditKey(trail), "MAXLEN", "~", auditMaxLen(trail), "*", "e", json, "m", entryMac(trail, json).toString("base64url"));
+    await redis.xadd(
+      auditKey(trail),
+      "MAXLEN",
+      "~",
+      auditMaxLen(trail),
+      "*",
+      "e",
+      json,
+      "m",
+      entryMac(trail, json).toString("base64url"),
+    );
   } catch (err) {
     log.warn({ err: (err as Error).message, action: entry.action, who: entry.who }, "audit entry not recorded");
   }
@@ -143,7 +153,11 @@ function parseEntry(trail: AuditTrail, id: string, fields: string[]): AuditEntry
   try {
     const parsed = JSON.parse(json) as unknown;
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
-    return { ...fromStored(parsed as Record<string, unknown>), id, verified: macMatches(trail, json, fieldOf(fields, "m")) };
+    return {
+      ...fromStored(parsed as Record<string, unknown>),
+      id,
+      verified: macMatches(trail, json, fieldOf(fields, "m")),
+    };
   } catch {
     return null;
   }

@@ -89,7 +89,10 @@ function envReadOnly(): boolean {
   return v === "1" || v === "true" || v === "yes";
 }
 
-const authCache = processState<{ source: AuthConfig | undefined; env: string; resolved: ResolvedAuth } | undefined>("auth", () => undefined);
+const authCache = processState<{ source: AuthConfig | undefined; env: string; resolved: ResolvedAuth } | undefined>(
+  "auth",
+  () => undefined,
+);
 const sessionKey = processState<Buffer | undefined>("random-session-key", () => undefined, { keepOnReset: true });
 
 function randomSessionKey(warn: boolean): Buffer {
@@ -136,7 +139,8 @@ export function resolveAuth(auth: AuthConfig | undefined): ResolvedAuth {
         "auth.trustedProxy needs secretHeader and secret: the peer address cannot be verified inside Next.js, so `addresses` alone is not accepted",
       );
     }
-    if (tp.addresses?.length) log.warn("auth.trustedProxy.addresses is not enforced (see docs/security.md); the shared secret is");
+    if (tp.addresses?.length)
+      log.warn("auth.trustedProxy.addresses is not enforced (see docs/security.md); the shared secret is");
     trustedProxy = {
       userHeader: tp.userHeader.toLowerCase(),
       groupsHeader: tp.groupsHeader.toLowerCase(),

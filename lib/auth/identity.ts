@@ -49,7 +49,12 @@ async function tokenIdentity(req: Request, token: string, auth: ResolvedAuth): P
     match = name === null ? undefined : auth.tokens.find((t) => t.name === name);
   }
   if (!match) return null;
-  return { user: `token:${match.name}`, role: match.role, method: "token", ...(match.streams ? { streams: match.streams } : {}) };
+  return {
+    user: `token:${match.name}`,
+    role: match.role,
+    method: "token",
+    ...(match.streams ? { streams: match.streams } : {}),
+  };
 }
 
 function proxyIdentity(req: Request, auth: ResolvedAuth): Identity | null | undefined {
@@ -76,7 +81,12 @@ async function sessionIdentity(req: Request, auth: ResolvedAuth): Promise<Identi
     const user = auth.users.find((u) => u.username === payload.u);
     if (!user) return null;
     if (payload.ph !== undefined && payload.ph !== passwordFingerprint(auth.sessionKey, user.passwordHash)) return null;
-    return { user: user.username, role: user.role, method: "password", ...(user.streams ? { streams: user.streams } : {}) };
+    return {
+      user: user.username,
+      role: user.role,
+      method: "password",
+      ...(user.streams ? { streams: user.streams } : {}),
+    };
   }
   if (payload.m === "oidc" && auth.oidc && payload.r) {
     return { user: payload.u, role: payload.r, method: "oidc" };
@@ -94,7 +104,11 @@ export interface AuthenticateOptions {
  * loopback is the local admin. A presented but wrong credential is null, never a fallback to
  * another method.
  */
-export async function authenticate(req: Request, opts: AuthenticateOptions = {}, auth = getAuth()): Promise<Identity | null> {
+export async function authenticate(
+  req: Request,
+  opts: AuthenticateOptions = {},
+  auth = getAuth(),
+): Promise<Identity | null> {
   const token = bearerToken(req);
   if (token !== undefined) {
     if (opts.metricsToken && auth.metricsToken && safeEqual(token, auth.metricsToken)) {

@@ -28,7 +28,10 @@ interface Txn {
   exp: number;
 }
 
-const discovered = processState<{ key: string; config: Promise<client.Configuration> } | undefined>("oidc", () => undefined);
+const discovered = processState<{ key: string; config: Promise<client.Configuration> } | undefined>(
+  "oidc",
+  () => undefined,
+);
 
 function oidcConfig(oidc: ResolvedOidc): Promise<client.Configuration> {
   const key = `${oidc.issuer}|${oidc.clientId}|${oidc.clientSecret}`;
@@ -37,7 +40,13 @@ function oidcConfig(oidc: ResolvedOidc): Promise<client.Configuration> {
   const issuer = new URL(oidc.issuer);
   // Plain http is accepted only for a provider on loopback (tests, local development).
   const insecure = issuer.protocol === "http:" && isLoopbackHostname(issuer.hostname);
-  const config = client.discovery(issuer, oidc.clientId, oidc.clientSecret, undefined, insecure ? { execute: [client.allowInsecureRequests] } : undefined);
+  const config = client.discovery(
+    issuer,
+    oidc.clientId,
+    oidc.clientSecret,
+    undefined,
+    insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+  );
   discovered.value = { key, config };
   config.catch((err: unknown) => {
     log.warn({ err: (err as Error).message, issuer: oidc.issuer }, "OIDC discovery failed");
@@ -56,7 +65,6 @@ function baseUrl(req: Request, auth: ResolvedAuth): string {
   const host = req.headers.get("host") ?? new URL(req.url).host;
   return `${isSecureRequest(req, auth) ? "https" : "http"}://${host}`;
 }
-
 
 export async function startOidcLogin(req: Request): Promise<Response> {
   const auth = getAuth();
@@ -87,10 +95,16 @@ export async function startOidcLogin(req: Request): Promise<Response> {
     sameSite: "Lax",
     path: TXN_PATH,
   });
-  return new Response(null, { status: 302, headers: { location: url.href, "set-cookie": cookie, "cache-control": "no-store" } });
+  return new Response(null, {
+    status: 302,
+    headers: { location: url.href, "set-cookie": cookie, "cache-control": "no-store" },
+  });
 }
 
-export function rolesFromClaims(claims: Record<string, unknown>, oidc: Pick<ResolvedOidc, "rolesClaim" | "roles" | "defaultRole">): Role | null {
+export function rolesFromClaims(
+  claims: Record<string, unknown>,
+  oidc: Pick<ResolvedOidc, "rolesClaim" | "roles" | "defaultRole">,
+): Role | null {
   const raw = claims[oidc.rolesClaim];
   const values = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(/[,\s]+/) : [];
   const mapped = values.flatMap((v) => (typeof v === "string" && oidc.roles[v] ? [oidc.roles[v]] : []));
@@ -117,7 +131,14 @@ export async function finishOidcLogin(req: Request): Promise<Response> {
   const secure = isSecureRequest(req, auth);
   const clearTxn = clearCookie(OIDC_TXN_COOKIE, secure, TXN_PATH);
   const txn = verifyValue<Txn>(auth.sessionKey, "oidc-txn", readCookie(req, OIDC_TXN_COOKIE));
-  if (!txn) return htmlPage(400, "Sign-in expired", "The sign-in took too long or started in another browser. Try again.", undefined, [clearTxn]);
+  if (!txn)
+    return htmlPage(
+      400,
+      "Sign-in expired",
+      "The sign-in took too long or started in another browser. Try again.",
+      undefined,
+      [clearTxn],
+    );
   const config = await oidcConfig(oidc);
   const current = new URL(txn.redirect);
   current.search = new URL(req.url).search;
@@ -136,7 +157,13 @@ export async function finishOidcLogin(req: Request): Promise<Response> {
     }
   } catch (err) {
     log.warn({ err: (err as Error).message }, "OIDC callback rejected");
-    return htmlPage(400, "Sign-in failed", "The sign-on provider's answer could not be verified. Try again.", undefined, [clearTxn]);
+    return htmlPage(
+      400,
+      "Sign-in failed",
+      "The sign-on provider's answer could not be verified. Try again.",
+      undefined,
+      [clearTxn],
+    );
   }
   const user = String(claims.preferred_username ?? claims.email ?? claims.sub ?? "unknown").slice(0, 200);
   const role = rolesFromClaims(claims, oidc);
@@ -154,7 +181,13 @@ export async function finishOidcLogin(req: Request): Promise<Response> {
     status: role ? 200 : 403,
   });
   if (!role) {
-    return htmlPage(403, "No access", `You signed in as ${user}, but none of your ${oidc.rolesClaim} grants a Streamscope role. Ask an admin to map one.`, undefined, [clearTxn]);
+    return htmlPage(
+      403,
+      "No access",
+      `You signed in as ${user}, but none of your ${oidc.rolesClaim} grants a Streamscope role. Ask an admin to map one.`,
+      undefined,
+      [clearTxn],
+    );
   }
   const session = sessionCookie(req, auth, { u: user, m: "oidc", r: role });
   return htmlPage(200, "Signed in", `Signed in as ${user} (${role}).`, safeNextPath(txn.next), [clearTxn, session]);

@@ -44,7 +44,12 @@ export async function reserveLoginAttempt(ip: string, username: string): Promise
   let mine: number;
   let userFails: number;
   try {
-    const res = await getRedis().multi().incr(keys.ipUser).pexpire(keys.ipUser, LOGIN_WINDOW_MS, "NX").get(keys.user).exec();
+    const res = await getRedis()
+      .multi()
+      .incr(keys.ipUser)
+      .pexpire(keys.ipUser, LOGIN_WINDOW_MS, "NX")
+      .get(keys.user)
+      .exec();
     if (!res || res.some(([err]) => err)) throw new Error("login counter transaction failed");
     mine = Number(res[0]![1]);
     userFails = Number(res[2]![1] ?? 0);

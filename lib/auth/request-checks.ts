@@ -30,7 +30,11 @@ export function hostAllowed(req: Request, auth: ResolvedAuth): boolean {
   if (!host) return false;
   const lower = host.trim().toLowerCase();
   if (isLoopbackHostname(hostnameOf(lower))) return true;
-  if (auth.publicUrl && (lower === auth.publicUrl.host.toLowerCase() || lower === auth.publicUrl.hostname.toLowerCase())) return true;
+  if (
+    auth.publicUrl &&
+    (lower === auth.publicUrl.host.toLowerCase() || lower === auth.publicUrl.hostname.toLowerCase())
+  )
+    return true;
   return auth.allowedHosts.includes(lower) || auth.allowedHosts.includes(hostnameOf(lower));
 }
 

@@ -36,7 +36,12 @@ export function signValue(key: Buffer, purpose: string, payload: object): string
 }
 
 /** The payload when the signature is good and `exp` (unix seconds) is in the future, else null. */
-export function verifyValue<T extends { exp: number }>(key: Buffer, purpose: string, value: string | undefined, now = Date.now()): T | null {
+export function verifyValue<T extends { exp: number }>(
+  key: Buffer,
+  purpose: string,
+  value: string | undefined,
+  now = Date.now(),
+): T | null {
   if (!value || value.length > 8192) return null;
   const dot = value.indexOf(".");
   if (dot <= 0) return null;

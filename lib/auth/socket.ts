@@ -53,8 +53,12 @@ export function bindingProblem(address: string | undefined): string | null {
 }
 
 function refuse(res: ServerResponse): void {
-  const body = JSON.stringify({ error: { code: "FORBIDDEN", message: "Local mode serves 127.0.0.1 only; configure auth to serve other addresses" } });
-  res.writeHead(403, { "content-type": "application/json", "cache-control": "no-store", connection: "close" }).end(body);
+  const body = JSON.stringify({
+    error: { code: "FORBIDDEN", message: "Local mode serves 127.0.0.1 only; configure auth to serve other addresses" },
+  });
+  res
+    .writeHead(403, { "content-type": "application/json", "cache-control": "no-store", connection: "close" })
+    .end(body);
 }
 
 type Emitter = { emit: (event: string | symbol, ...args: unknown[]) => boolean };
@@ -95,5 +99,7 @@ export function installSocketHook(onProblem: (message: string) => void): () => v
 /** Servers of this process that are listening already (Next binds before it runs instrumentation). */
 export function listeningServers(): Server[] {
   const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
-  return handles.filter((h): h is Server => (h instanceof http.Server || h instanceof https.Server) && (h as Server).listening);
+  return handles.filter(
+    (h): h is Server => (h instanceof http.Server || h instanceof https.Server) && (h as Server).listening,
+  );
 }

@@ -20,7 +20,10 @@ export function startupProblem(hostname: string | undefined): string | null {
 }
 
 /** The address `next start` was asked to bind: `-H`/`--hostname` on the command line, else HOSTNAME. */
-export function requestedHostname(argv: readonly string[] = process.argv, env: Record<string, string | undefined> = process.env): string | undefined {
+export function requestedHostname(
+  argv: readonly string[] = process.argv,
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if ((arg === "-H" || arg === "--hostname") && argv[i + 1]) return argv[i + 1];

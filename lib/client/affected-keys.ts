@@ -30,7 +30,13 @@ const overview: StaleKey[] = [under(k.lists), under(k.summaries)];
 
 /** Keys for a change that stays inside one group's PEL (the stream's entries keep their ids). */
 function oneGroup(stream: string, group: string): StaleKey[] {
-  return [under(k.group(stream, group)), only(k.detail(stream)), only(k.groups(stream)), under(k.entriesAll(stream)), ...overview];
+  return [
+    under(k.group(stream, group)),
+    only(k.detail(stream)),
+    only(k.groups(stream)),
+    under(k.entriesAll(stream)),
+    ...overview,
+  ];
 }
 
 /** Keys for a change that every group of the stream sees (new or deleted entries, groups). */
@@ -49,7 +55,11 @@ export function affectedKeys(change: Change): StaleKey[] {
     case "delete-consumer":
       return oneGroup(change.stream, change.group);
     case "dead-letter":
-      return [...oneGroup(change.stream, change.group), under(k.detail(change.target ?? `${change.stream}:dlq`)), alerts];
+      return [
+        ...oneGroup(change.stream, change.group),
+        under(k.detail(change.target ?? `${change.stream}:dlq`)),
+        alerts,
+      ];
     case "setid":
       // Moving last-delivered-id changes the group's lag and every entry's state for it.
       return oneGroup(change.stream, change.group);

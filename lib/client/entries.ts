@@ -5,7 +5,12 @@ export const entriesClient = {
   /** `GET /api/streams/{key}/entries`. */
   page: (key: string, query: EntriesQuery = {}) =>
     apiFetch<EntriesResponse>(
-      withQuery(`/api/streams/${seg(key)}/entries`, { start: query.start, end: query.end, count: query.count, order: query.order }),
+      withQuery(`/api/streams/${seg(key)}/entries`, {
+        start: query.start,
+        end: query.end,
+        count: query.count,
+        order: query.order,
+      }),
     ),
   /** `GET /api/streams/{key}/search`. */
   search: (key: string, query: SearchQuery) =>

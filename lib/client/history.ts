@@ -2,7 +2,8 @@ import type { HistoryRange, HistoryResponse, PendingProfileResponse, RatesRespon
 import { apiFetch, seg, withQuery } from "./fetcher";
 
 export const historyClient = {
-  stream: (key: string, range: HistoryRange) => apiFetch<HistoryResponse>(withQuery(`/api/streams/${seg(key)}/history`, { range })),
+  stream: (key: string, range: HistoryRange) =>
+    apiFetch<HistoryResponse>(withQuery(`/api/streams/${seg(key)}/history`, { range })),
   group: (key: string, group: string, range: HistoryRange) =>
     apiFetch<HistoryResponse>(withQuery(`/api/streams/${seg(key)}/groups/${seg(group)}/history`, { range })),
   pendingProfile: (key: string, group: string) =>

@@ -57,29 +57,40 @@ export const pendingClient = {
 
   page(key: string, group: string, query: PendingQuery = {}) {
     const { withFields, ...rest } = query;
-    return apiFetch<PendingPageResponse>(withQuery(`${groupPath(key, group)}/pending`, { ...rest, withFields: withFields ? 1 : undefined }));
+    return apiFetch<PendingPageResponse>(
+      withQuery(`${groupPath(key, group)}/pending`, { ...rest, withFields: withFields ? 1 : undefined }),
+    );
   },
 
-  idleHistogram: (key: string, group: string) => apiFetch<IdleHistogramResponse>(`${groupPath(key, group)}/idle-histogram`),
+  idleHistogram: (key: string, group: string) =>
+    apiFetch<IdleHistogramResponse>(`${groupPath(key, group)}/idle-histogram`),
 
-  ack: (key: string, group: string, body: NoDryRun<AckBody>) => postJson<AckResponse>(`${groupPath(key, group)}/ack`, body),
-  claim: (key: string, group: string, body: NoDryRun<ClaimBody>) => postJson<ClaimResponse>(`${groupPath(key, group)}/claim`, body),
-  requeue: (key: string, group: string, body: NoDryRun<RequeueBody>) => postJson<RequeueResponse>(`${groupPath(key, group)}/requeue`, body),
+  ack: (key: string, group: string, body: NoDryRun<AckBody>) =>
+    postJson<AckResponse>(`${groupPath(key, group)}/ack`, body),
+  claim: (key: string, group: string, body: NoDryRun<ClaimBody>) =>
+    postJson<ClaimResponse>(`${groupPath(key, group)}/claim`, body),
+  requeue: (key: string, group: string, body: NoDryRun<RequeueBody>) =>
+    postJson<RequeueResponse>(`${groupPath(key, group)}/requeue`, body),
   deadLetter: (key: string, group: string, body: NoDryRun<DeadLetterBody>) =>
     postJson<DeadLetterResponse>(`${groupPath(key, group)}/dead-letter`, body),
-  delete: (key: string, group: string, body: NoDryRun<DeleteBody>) => postJson<DeleteResponse>(`${groupPath(key, group)}/delete`, body),
+  delete: (key: string, group: string, body: NoDryRun<DeleteBody>) =>
+    postJson<DeleteResponse>(`${groupPath(key, group)}/delete`, body),
 
   /** Dry run of any action: how many messages it would touch, nothing changed. */
   preview: (key: string, group: string, action: PendingAction, body: AnyActionBody) =>
     postJson<DryRunResponse>(`${groupPath(key, group)}/${action}`, { ...body, dryRun: true }),
 
-  redrive: (dlqKey: string, body: NoDryRun<RedriveBody>) => postJson<RedriveResponse>(`/api/streams/${seg(dlqKey)}/redrive`, body),
+  redrive: (dlqKey: string, body: NoDryRun<RedriveBody>) =>
+    postJson<RedriveResponse>(`/api/streams/${seg(dlqKey)}/redrive`, body),
   previewRedrive: (dlqKey: string, body: NoDryRun<RedriveBody>) =>
     postJson<DryRunResponse>(`/api/streams/${seg(dlqKey)}/redrive`, { ...body, dryRun: true }),
 
-  createGroup: (key: string, body: CreateGroupBody) => postJson<CreateGroupResponse>(`/api/streams/${seg(key)}/groups`, body),
-  deleteGroup: (key: string, group: string) => apiFetch<DeleteGroupResponse>(groupPath(key, group), { method: "DELETE" }),
-  setGroupId: (key: string, group: string, body: SetIdBody) => postJson<SetIdResponse>(`${groupPath(key, group)}/setid`, body),
+  createGroup: (key: string, body: CreateGroupBody) =>
+    postJson<CreateGroupResponse>(`/api/streams/${seg(key)}/groups`, body),
+  deleteGroup: (key: string, group: string) =>
+    apiFetch<DeleteGroupResponse>(groupPath(key, group), { method: "DELETE" }),
+  setGroupId: (key: string, group: string, body: SetIdBody) =>
+    postJson<SetIdResponse>(`${groupPath(key, group)}/setid`, body),
   deleteConsumer: (key: string, group: string, consumer: string) =>
     apiFetch<DeleteConsumerResponse>(`${groupPath(key, group)}/consumers/${seg(consumer)}`, { method: "DELETE" }),
 

@@ -23,7 +23,8 @@ export const queryKeys = {
     entriesAll: (key: string) => ["streams", "detail", key, "entries"] as const,
     pending: (key: string, group: string, params: Record<string, unknown>) =>
       ["streams", "detail", key, "groups", group, "pending", params] as const,
-    idleHistogram: (key: string, group: string) => ["streams", "detail", key, "groups", group, "idle-histogram"] as const,
+    idleHistogram: (key: string, group: string) =>
+      ["streams", "detail", key, "groups", group, "idle-histogram"] as const,
   },
   alerts: {
     all: ["alerts"] as const,
@@ -45,5 +46,6 @@ export const queryKeys = {
     all: ["settings"] as const,
   },
   /** Dry runs of message actions: never cached past the dialog that asked. */
-  actionPreview: (key: string, group: string, action: string, body: unknown) => ["action-preview", key, group, action, body] as const,
+  actionPreview: (key: string, group: string, action: string, body: unknown) =>
+    ["action-preview", key, group, action, body] as const,
 };

@@ -1,5 +1,11 @@
 import { apiFetch, seg, withQuery } from "./fetcher";
-import type { OverviewSummary, StreamDetail, StreamRow, StreamsListParams, StreamsListResponse } from "@/lib/contract/streams";
+import type {
+  OverviewSummary,
+  StreamDetail,
+  StreamRow,
+  StreamsListParams,
+  StreamsListResponse,
+} from "@/lib/contract/streams";
 
 export interface AllStreams {
   streams: StreamRow[];
@@ -10,13 +16,16 @@ export interface AllStreams {
 export const streamsClient = {
   /** `GET /api/streams`: one SCAN page of stream rows. */
   page: (params: StreamsListParams = {}) =>
-    apiFetch<StreamsListResponse>(withQuery("/api/streams", { match: params.match, cursor: params.cursor, count: params.count })),
+    apiFetch<StreamsListResponse>(
+      withQuery("/api/streams", { match: params.match, cursor: params.cursor, count: params.count }),
+    ),
 
   /** `GET /api/streams/{key}`. */
   detail: (key: string) => apiFetch<StreamDetail>(`/api/streams/${seg(key)}`),
 
   /** `GET /api/overview`: summary tiles. */
-  summary: (params: { match?: string } = {}) => apiFetch<OverviewSummary>(withQuery("/api/overview", { match: params.match })),
+  summary: (params: { match?: string } = {}) =>
+    apiFetch<OverviewSummary>(withQuery("/api/overview", { match: params.match })),
 
   /** Walks every SCAN page (cursor back to "0") up to `cap` rows; SCAN may repeat a key, kept once. */
   async all(params: { match?: string; cap: number; count?: number }): Promise<AllStreams> {

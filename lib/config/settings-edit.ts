@@ -2,13 +2,32 @@ import "server-only";
 import type Redis from "ioredis";
 import { z } from "zod";
 import { badRequest } from "@/lib/errors";
-import type { EditableSection, EffectiveSettings, SettingSource, SettingsResponse, SettingsUpdate } from "@/lib/contract/settings";
+import type {
+  EditableSection,
+  EffectiveSettings,
+  SettingSource,
+  SettingsResponse,
+  SettingsUpdate,
+} from "@/lib/contract/settings";
 import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
 import { assertTimeZone } from "@/lib/shared/family-periods";
 import { LuaScript } from "@/lib/redis/lua";
 import { getFileConfig, getRawFileConfig } from "./load";
-import { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "@/lib/contract/config";
-import { historySettingsOf, invalidateSettingsCache, loadSettings, SETTINGS_KEY, workerSettingsOf, type Settings } from "./settings";
+import {
+  alertsSchema,
+  familySchema,
+  groupRuleSchema,
+  historySchema,
+  workerSettingsSchema,
+} from "@/lib/contract/config";
+import {
+  historySettingsOf,
+  invalidateSettingsCache,
+  loadSettings,
+  SETTINGS_KEY,
+  workerSettingsOf,
+  type Settings,
+} from "./settings";
 import { isMaskedWebhookUrl, maskWebhookUrl } from "@/lib/contract/webhook-address";
 
 const timeZoneOk = (tz: string) => {
@@ -20,7 +39,10 @@ const timeZoneOk = (tz: string) => {
   }
 };
 
-const editableFamily = familySchema.refine((f) => timeZoneOk(f.timeZone), { message: "unknown time zone", path: ["timeZone"] });
+const editableFamily = familySchema.refine((f) => timeZoneOk(f.timeZone), {
+  message: "unknown time zone",
+  path: ["timeZone"],
+});
 
 /** What a PUT may set: the editable sections only (auth never), strict, each validated whole. */
 export const settingsUpdateSchema = z.strictObject({
@@ -44,7 +66,8 @@ export function describeSettingsError(error: z.ZodError): string {
       const path = i.path.filter((p) => p !== "set").join(".");
       if (i.code === "unrecognized_keys") {
         const keys = (i as z.core.$ZodIssueUnrecognizedKeys).keys;
-        if (keys.includes("auth")) return "auth: not editable here (auth comes from the config file and environment only)";
+        if (keys.includes("auth"))
+          return "auth: not editable here (auth comes from the config file and environment only)";
         return `unknown key ${keys.map((k) => (path ? `${path}.${k}` : k)).join(", ")}`;
       }
       return `${path || "(body)"}: ${i.message}`;
@@ -63,7 +86,10 @@ async function readSavedRaw(redis: Redis): Promise<{ text: string; json: Record<
   if (!text) return { text, json: {} };
   try {
     const json: unknown = JSON.parse(text);
-    return { text, json: typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {} };
+    return {
+      text,
+      json: typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {},
+    };
   } catch {
     return { text, json: {} };
   }
@@ -77,14 +103,18 @@ export async function getEffectiveSettings(redis: Redis): Promise<SettingsRespon
   const effective: EffectiveSettings = {
     families: settings.families,
     groups: settings.groups,
-    alerts: { ...settings.alerts, webhooks: settings.alerts.webhooks.map((w) => ({ ...w, url: maskWebhookUrl(w.url) })) },
+    alerts: {
+      ...settings.alerts,
+      webhooks: settings.alerts.webhooks.map((w) => ({ ...w, url: maskWebhookUrl(w.url) })),
+    },
     history: historySettingsOf(settings),
     worker: workerSettingsOf(settings),
   };
   const sections = {} as Record<EditableSection, SettingSource>;
   const sources: Record<string, SettingSource> = {};
   for (const section of EDITABLE_SECTION_NAMES) {
-    const from: SettingSource = section in saved.json && settings[section] !== undefined ? "saved" : section in file ? "file" : "default";
+    const from: SettingSource =
+      section in saved.json && settings[section] !== undefined ? "saved" : section in file ? "file" : "default";
     sections[section] = from;
     const value = effective[section];
     if (Array.isArray(value)) {
@@ -100,7 +130,9 @@ export async function getEffectiveSettings(redis: Redis): Promise<SettingsRespon
 }
 
 /** Sets the saved JSON only if nobody changed it since we read it. */
-const COMPARE_AND_SET = new LuaScript("settings-compare-and-set", `
+const COMPARE_AND_SET = new LuaScript(
+  "settings-compare-and-set",
+  `
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
@@ -127,14 +159,28 @@ function restoreWebhookSecrets(body: unknown, current: Settings): unknown {
     ? rest.webhooks.map((w: unknown, i) => {
         if (!isObject(w) || typeof w.url !== "string" || !isMaskedWebhookUrl(w.url)) return w;
         const masked = w.url;
-        const matches = (j: number) => !used.has(j) && stored[j] !== undefined && maskWebhookUrl(stored[j].url) === masked;
+        const matches = (j: number) =>
+          !used.has(j) && stored[j] !== undefined && maskWebhookUrl(stored[j].url) === masked;
         const j = matches(i) ? i : stored.findIndex((_s, k) => matches(k));
-        if (j < 0) throw badRequest(`Invalid settings: alerts.webhooks.${i}.url: ${masked} is a masked URL matching no stored webhook; type the full URL`);
+        if (j < 0)
+          throw badRequest(
+            `Invalid settings: alerts.webhooks.${i}.url: ${masked} is a masked URL matching no stored webhook; type the full URL`,
+          );
         used.add(j);
         return { ...w, url: stored[j]!.url };
       })
     : rest.webhooks;
-  return { ...body, set: { ...body.set, alerts: { ...rest, ...(webhooks !== undefined ? { webhooks } : {}), ...(fileAllows !== undefined ? { allowPrivateWebhooks: fileAllows } : {}) } } };
+  return {
+    ...body,
+    set: {
+      ...body.set,
+      alerts: {
+        ...rest,
+        ...(webhooks !== undefined ? { webhooks } : {}),
+        ...(fileAllows !== undefined ? { allowPrivateWebhooks: fileAllows } : {}),
+      },
+    },
+  };
 }
 
 /** Saves edited sections (each replaces its saved section) and drops reset ones; auth is never saved. */

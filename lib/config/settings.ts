@@ -37,7 +37,8 @@ export async function readSavedEdits(redis: Redis): Promise<Partial<Settings>> {
       const out: Partial<Settings> = {};
       const saved = JSON.parse(raw) as Record<string, unknown>;
       for (const section of EDITABLE_SECTION_NAMES) {
-        if (section in saved && parsed.data[section] !== undefined) (out as Record<string, unknown>)[section] = parsed.data[section];
+        if (section in saved && parsed.data[section] !== undefined)
+          (out as Record<string, unknown>)[section] = parsed.data[section];
       }
       return out;
     }

@@ -15,7 +15,12 @@ export const familySchema = z.strictObject({
   name: z.string().min(1).max(200),
   pattern: familyPatternSchema,
   groups: z.array(z.string().min(1).max(200)).max(50).default([]),
-  ttlSeconds: z.number().int().positive().max(10 * 365 * 86400).optional(),
+  ttlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(10 * 365 * 86400)
+    .optional(),
   ahead: z.number().int().min(0).max(48).default(1),
   timeZone: z.string().min(1).default("UTC"),
 });
@@ -25,7 +30,12 @@ export const reclaimPolicySchema = z.enum(["alert", "reassign", "requeue"]);
 export const groupRuleSchema = z.strictObject({
   stream: z.string().min(1).default("*"),
   group: z.string().min(1).default("*"),
-  stuckAfterMs: z.number().int().min(100).max(30 * 86400_000).optional(),
+  stuckAfterMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(30 * 86400_000)
+    .optional(),
   policy: reclaimPolicySchema.optional(),
   maxDeliveries: z.number().int().min(1).max(1_000_000).optional(),
   deadLetter: z.string().min(1).max(1000).optional(),
@@ -51,33 +61,42 @@ export const alertRuleOverrideSchema = z.strictObject({
   /** Alert when messages arrive in a dead-letter stream matched by the stream glob. */
   deadLetter: z.boolean().optional(),
   /** Alert when the stream expires within this window while it holds unprocessed messages (0 = off). */
-  expiringWithinMs: z.number().int().min(0).max(30 * 86400_000).optional(),
+  expiringWithinMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400_000)
+    .optional(),
   /** Alert when a member of a configured family (with ttlSeconds) has no TTL. */
   familyNoTtl: z.boolean().optional(),
 });
 
-export const alertsSchema = z.strictObject({
-  webhooks: z.array(webhookSchema).max(20).default([]),
-  rules: z.array(alertRuleOverrideSchema).max(200).default([]),
-  /** Globs naming dead-letter streams, besides the groups' deadLetter targets; default ["*:dlq"]. */
-  deadLetterStreams: z.array(z.string().min(1)).max(50).optional(),
-  /** Streams looked at per evaluation; the next evaluation continues from the SCAN cursor. */
-  maxStreamsPerRun: z.number().int().min(1).max(10_000).optional(),
-  /** Allow webhooks to loopback, link-local and private addresses (config file only; default false). */
-  allowPrivateWebhooks: z.boolean().optional(),
-}).superRefine((alerts, ctx) => {
-  alerts.webhooks.forEach((w, i) => {
-    const problem = webhookUrlProblem(w.url, alerts.allowPrivateWebhooks === true);
-    if (problem) ctx.addIssue({ code: "custom", path: ["webhooks", i, "url"], message: problem });
+export const alertsSchema = z
+  .strictObject({
+    webhooks: z.array(webhookSchema).max(20).default([]),
+    rules: z.array(alertRuleOverrideSchema).max(200).default([]),
+    /** Globs naming dead-letter streams, besides the groups' deadLetter targets; default ["*:dlq"]. */
+    deadLetterStreams: z.array(z.string().min(1)).max(50).optional(),
+    /** Streams looked at per evaluation; the next evaluation continues from the SCAN cursor. */
+    maxStreamsPerRun: z.number().int().min(1).max(10_000).optional(),
+    /** Allow webhooks to loopback, link-local and private addresses (config file only; default false). */
+    allowPrivateWebhooks: z.boolean().optional(),
+  })
+  .superRefine((alerts, ctx) => {
+    alerts.webhooks.forEach((w, i) => {
+      const problem = webhookUrlProblem(w.url, alerts.allowPrivateWebhooks === true);
+      if (problem) ctx.addIssue({ code: "custom", path: ["webhooks", i, "url"], message: problem });
+    });
   });
-});
 
 const secretRef = z.string().min(1);
 const streamsScope = z.union([z.string().min(1), z.array(z.string().min(1))]).optional();
 
 export const authSchema = z.strictObject({
   users: z
-    .array(z.strictObject({ username: z.string().min(1), role: roleSchema, passwordHash: secretRef, streams: streamsScope }))
+    .array(
+      z.strictObject({ username: z.string().min(1), role: roleSchema, passwordHash: secretRef, streams: streamsScope }),
+    )
     .optional(),
   tokens: z
     .array(z.strictObject({ name: z.string().min(1), role: roleSchema, tokenHash: secretRef, streams: streamsScope }))
@@ -109,14 +128,24 @@ export const authSchema = z.strictObject({
   sessionSecret: secretRef.optional(),
   publicUrl: z.string().optional(),
   /** How long a login lasts (default 8 hours). */
-  sessionMaxAgeSeconds: z.number().int().min(60).max(30 * 86400).optional(),
+  sessionMaxAgeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86400)
+    .optional(),
   /** Extra Host header values the app answers to (besides loopback names and publicUrl's host). */
   allowedHosts: z.array(z.string().min(1)).max(50).optional(),
 });
 
 export const historySchema = z.strictObject({
   sampleEveryMs: z.number().int().min(1000).max(3600_000).default(10_000),
-  retentionMs: z.number().int().min(60_000).max(30 * 86400_000).default(86400_000),
+  retentionMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(30 * 86400_000)
+    .default(86400_000),
 });
 
 export const workerSettingsSchema = z.strictObject({

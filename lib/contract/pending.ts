@@ -34,7 +34,6 @@ const nonNegInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const queryBool = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true");
 
-
 /** A message field value: text, or `{base64}` for bytes that are not UTF-8. */
 export const fieldValueSchema = z.union([z.string(), z.strictObject({ base64: z.base64() })]);
 export const fieldPairSchema = z.tuple([fieldValueSchema, fieldValueSchema]);
@@ -333,4 +332,6 @@ export interface PublishResponse {
 }
 
 /** The `Idempotency-Key` header of a publish: printable ASCII without spaces. */
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1-255 printable ASCII characters");
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1-255 printable ASCII characters");

@@ -1,6 +1,12 @@
 /** Request and response shapes of /api/settings, shared by the route, the client and the page. */
 import type { z } from "zod";
-import type { alertsSchema, familySchema, groupRuleSchema, historySchema, workerSettingsSchema } from "@/lib/contract/config";
+import type {
+  alertsSchema,
+  familySchema,
+  groupRuleSchema,
+  historySchema,
+  workerSettingsSchema,
+} from "@/lib/contract/config";
 
 export type SettingSource = "default" | "file" | "saved";
 export type EditableSection = "families" | "groups" | "alerts" | "history" | "worker";

@@ -21,7 +21,11 @@ import type { StreamEntry } from "./entries";
 import { isValidId, normalizeId } from "./ids";
 
 /** A full id to tail after (`from`, or the Last-Event-ID header), normalised to `ms-seq`. */
-export const tailFromSchema = z.string().max(64).refine(isValidId, "must be a stream id (ms-seq)").transform(normalizeId);
+export const tailFromSchema = z
+  .string()
+  .max(64)
+  .refine(isValidId, "must be a stream id (ms-seq)")
+  .transform(normalizeId);
 export const tailQuerySchema = z.object({ from: tailFromSchema.optional() });
 
 export interface TailReadyEvent {

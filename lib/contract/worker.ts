@@ -52,6 +52,12 @@ export interface WorkerStatus {
   instance: string;
   ticks: TickResult[];
   lock: { holder: string | null; ttlMs: number | null };
-  scheduler: { enabled: boolean; intervalMs: number; instance: string | null; nextTickAt: number | null; lastError: string | null };
+  scheduler: {
+    enabled: boolean;
+    intervalMs: number;
+    instance: string | null;
+    nextTickAt: number | null;
+    lastError: string | null;
+  };
   jobs: { name: string; cadenceMs: number; lastRunAt: number | null; nextRunAt: number | null }[];
 }

@@ -25,8 +25,15 @@ export async function checkHealth(): Promise<{ status: number; body: HealthRespo
   } catch (err) {
     const refused = err instanceof Error && /^(WRONGPASS|NOAUTH)/.test(err.message);
     const code = isConnectionError(err) || refused ? "REDIS_UNAVAILABLE" : "INTERNAL";
-    const tls = code === "REDIS_UNAVAILABLE" && !refused ? (connectionProblem(err) ?? (await probeTls(getEnv().REDIS_URL, 2000))) : null;
-    const message = refused ? "Redis refused the dashboard's credentials (check REDIS_URL)" : code === "REDIS_UNAVAILABLE" ? (tls ?? "Redis is unreachable") : "Health check failed";
+    const tls =
+      code === "REDIS_UNAVAILABLE" && !refused
+        ? (connectionProblem(err) ?? (await probeTls(getEnv().REDIS_URL, 2000)))
+        : null;
+    const message = refused
+      ? "Redis refused the dashboard's credentials (check REDIS_URL)"
+      : code === "REDIS_UNAVAILABLE"
+        ? (tls ?? "Redis is unreachable")
+        : "Health check failed";
     return { status: 503, body: { status: "error", error: { code, message } } };
   }
 }

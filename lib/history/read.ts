@@ -1,6 +1,12 @@
 import "server-only";
 import type Redis from "ioredis";
-import { HISTORY_RANGES, type HistoryRange, type HistoryResponse, type PendingProfileResponse, type RatesResponse } from "@/lib/contract/history";
+import {
+  HISTORY_RANGES,
+  type HistoryRange,
+  type HistoryResponse,
+  type PendingProfileResponse,
+  type RatesResponse,
+} from "@/lib/contract/history";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { Settings } from "@/lib/config/settings";
 import { STUCK_SCAN_BUDGET } from "@/lib/streams/snapshot";
@@ -11,7 +17,13 @@ import { historySettings } from "./sampler";
 import { downsample, pendingProfile, samplesToPoints, windowRates } from "./series";
 import { historyKeys, readRecentMany, readSamples } from "./store";
 
-async function seriesResponse(redis: Redis, key: string, range: HistoryRange, settings: Settings, now: number): Promise<HistoryResponse> {
+async function seriesResponse(
+  redis: Redis,
+  key: string,
+  range: HistoryRange,
+  settings: Settings,
+  now: number,
+): Promise<HistoryResponse> {
   const from = now - HISTORY_RANGES[range];
   // One sample before the range so the first point has a rate.
   const samples = await readSamples(redis, key, from - historySettings(settings).sampleEveryMs * 2, now);
@@ -30,7 +42,14 @@ export function streamHistory(redis: Redis, stream: string, range: HistoryRange,
   return seriesResponse(redis, historyKeys.stream(stream), range, settings, now);
 }
 
-export function groupHistory(redis: Redis, stream: string, group: string, range: HistoryRange, settings: Settings, now: number) {
+export function groupHistory(
+  redis: Redis,
+  stream: string,
+  group: string,
+  range: HistoryRange,
+  settings: Settings,
+  now: number,
+) {
   return seriesResponse(redis, historyKeys.group(stream, group), range, settings, now);
 }
 
@@ -56,7 +75,11 @@ export async function groupPendingProfile(
       { perGroupBudget: STUCK_SCAN_BUDGET },
     ),
   ]);
-  const stuckNow = { count: stuck?.count ?? 0, maxIdleMs: stuck?.maxIdleMs ?? 0, capped: stuck ? !stuck.complete : false };
+  const stuckNow = {
+    count: stuck?.count ?? 0,
+    maxIdleMs: stuck?.maxIdleMs ?? 0,
+    capped: stuck ? !stuck.complete : false,
+  };
   return pendingProfile(samples, stuckAfterMs, stuckNow);
 }
 
@@ -68,14 +91,23 @@ const SPARK_POINTS = 30;
  * Recent in / acked rates of many streams at once, with a small series for a sparkline. Streams
  * not `visible` (the caller's scope) are answered as streams without history, and not read.
  */
-export async function recentRates(redis: Redis, streams: readonly string[], now: number, visible: (stream: string) => boolean = () => true): Promise<RatesResponse> {
+export async function recentRates(
+  redis: Redis,
+  streams: readonly string[],
+  now: number,
+  visible: (stream: string) => boolean = () => true,
+): Promise<RatesResponse> {
   const read = streams.filter(visible);
   const series = await readRecentMany(redis, read.map(historyKeys.stream), now - RATES_WINDOW_MS, RATE_SAMPLES);
   const byStream = new Map(read.map((stream, i) => [stream, series[i] ?? []]));
   const rates: RatesResponse["rates"] = {};
   streams.forEach((stream) => {
     const samples = byStream.get(stream) ?? [];
-    const points = downsample(samplesToPoints(samples).slice(1), SPARK_POINTS).map((p) => ({ t: p.t, inRate: p.inRate, ackRate: p.ackRate }));
+    const points = downsample(samplesToPoints(samples).slice(1), SPARK_POINTS).map((p) => ({
+      t: p.t,
+      inRate: p.inRate,
+      ackRate: p.ackRate,
+    }));
     rates[stream] = { ...windowRates(samples), points };
   });
   return { windowMs: RATES_WINDOW_MS, rates };

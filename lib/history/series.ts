@@ -30,7 +30,13 @@ export function intervalRates(a: Sample, b: Sample): { inRate: number | null; ac
     inRate = (b.entriesAdded - a.entriesAdded) / dt;
   }
   let ackRate: number | null = null;
-  if (a.entriesRead !== null && b.entriesRead !== null && a.pending !== null && b.pending !== null && b.entriesRead >= a.entriesRead) {
+  if (
+    a.entriesRead !== null &&
+    b.entriesRead !== null &&
+    a.pending !== null &&
+    b.pending !== null &&
+    b.entriesRead >= a.entriesRead
+  ) {
     ackRate = Math.max(0, b.entriesRead - a.entriesRead - (b.pending - a.pending)) / dt;
   }
   return { inRate, ackRate };
@@ -151,7 +157,10 @@ export function pendingProfile(
   const ages = ackedPendingAges(samples);
   const p50 = percentile(ages, 50);
   const p95 = percentile(ages, 95);
-  let suggested = p95 === null || ages.length < MIN_ACKED_OBSERVATIONS ? null : roundThreshold(Math.max(p95 * 2, MIN_SUGGESTED_STUCK_MS));
+  let suggested =
+    p95 === null || ages.length < MIN_ACKED_OBSERVATIONS
+      ? null
+      : roundThreshold(Math.max(p95 * 2, MIN_SUGGESTED_STUCK_MS));
   let raiseHeldBack = false;
   if (suggested !== null && stuckNow.count > 0 && suggested > currentStuckAfterMs) {
     suggested = null;

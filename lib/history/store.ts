@@ -101,7 +101,12 @@ export async function readSamples(redis: Redis, key: string, from: number, to: n
 }
 
 /** The most recent `count` samples of many series at once (one pipeline). */
-export async function readRecentMany(redis: Redis, keys: readonly string[], from: number, count: number): Promise<Sample[][]> {
+export async function readRecentMany(
+  redis: Redis,
+  keys: readonly string[],
+  from: number,
+  count: number,
+): Promise<Sample[][]> {
   const replies = await pipelineForKeys(redis, keys, (pipe, key) => {
     pipe.xrevrange(key, "+", `${Math.max(0, Math.floor(from))}-0`, "COUNT", Math.min(count, PAGE));
   });

@@ -7,12 +7,20 @@ export const ALERTS_REFRESH_MS = 5000;
 
 /** Every alert (firing and recently resolved), refreshed every 5 s: the alerts page. */
 export function useAlerts() {
-  return useQuery({ queryKey: queryKeys.alerts.list, queryFn: () => alertsClient.list(), refetchInterval: ALERTS_REFRESH_MS });
+  return useQuery({
+    queryKey: queryKeys.alerts.list,
+    queryFn: () => alertsClient.list(),
+    refetchInterval: ALERTS_REFRESH_MS,
+  });
 }
 
 /** Firing alerts only, refreshed every 5 s: the banner on every page. */
 export function useFiringAlerts() {
-  return useQuery({ queryKey: queryKeys.alerts.firing, queryFn: () => alertsClient.list("firing"), refetchInterval: ALERTS_REFRESH_MS });
+  return useQuery({
+    queryKey: queryKeys.alerts.firing,
+    queryFn: () => alertsClient.list("firing"),
+    refetchInterval: ALERTS_REFRESH_MS,
+  });
 }
 
 export function useSilenceAlert() {

@@ -5,7 +5,11 @@ import type { EntriesQuery, SearchQuery, SearchResponse } from "@/lib/contract/e
 import { queryKeys } from "@/lib/client/query-keys";
 
 /** One page of a stream's entries with their per-group states. */
-export function useEntries(key: string, query: EntriesQuery, opts: { enabled?: boolean; refetchInterval?: number | false } = {}) {
+export function useEntries(
+  key: string,
+  query: EntriesQuery,
+  opts: { enabled?: boolean; refetchInterval?: number | false } = {},
+) {
   return useQuery({
     queryKey: queryKeys.streams.entries(key, { ...query }),
     queryFn: () => entriesClient.page(key, query),

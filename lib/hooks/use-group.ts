@@ -70,7 +70,8 @@ export function useDeleteConsumer(key: string, group: string) {
 export function usePublishMessage(key: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
-    mutationFn: ({ body, idempotencyKey }: { body: PublishBody; idempotencyKey: string }) => pendingClient.publish(key, body, idempotencyKey),
+    mutationFn: ({ body, idempotencyKey }: { body: PublishBody; idempotencyKey: string }) =>
+      pendingClient.publish(key, body, idempotencyKey),
     onSuccess: () => invalidate({ kind: "publish", stream: key }),
   });
 }

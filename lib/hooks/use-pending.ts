@@ -38,7 +38,11 @@ function run(key: string, group: string, action: PendingAction, body: ActionBody
     case "delete":
       return pendingClient.delete(key, group, target);
     case "claim":
-      return pendingClient.claim(key, group, { ...target, consumer: body.consumer ?? "", minIdleMs: body.minIdleMs ?? 0 });
+      return pendingClient.claim(key, group, {
+        ...target,
+        consumer: body.consumer ?? "",
+        minIdleMs: body.minIdleMs ?? 0,
+      });
     case "requeue":
       return pendingClient.requeue(key, group, { ...target, ...(body.allGroups ? { allGroups: true } : {}) });
     case "dead-letter":
@@ -58,7 +62,13 @@ export function usePendingAction(key: string, group: string) {
 }
 
 /** Dry run: how many messages the action would touch (`enabled` false for ids: their count is known). */
-export function useActionPreview(key: string, group: string, action: PendingAction, body: ActionBody, enabled: boolean) {
+export function useActionPreview(
+  key: string,
+  group: string,
+  action: PendingAction,
+  body: ActionBody,
+  enabled: boolean,
+) {
   return useQuery({
     queryKey: queryKeys.actionPreview(key, group, action, body),
     queryFn: () => previewAction(key, group, action, body),

@@ -42,7 +42,16 @@ export function targetsFromBody(body: unknown): Pick<AuditEntry, "ids" | "idCoun
 }
 
 /** Result fields that count messages; `touched` is their sum (0 for a dry run, which changes nothing). */
-export const COUNT_FIELDS = ["acked", "claimed", "requeued", "moved", "deleted", "redriven", "trimmed", "published"] as const;
+export const COUNT_FIELDS = [
+  "acked",
+  "claimed",
+  "requeued",
+  "moved",
+  "deleted",
+  "redriven",
+  "trimmed",
+  "published",
+] as const;
 
 export function touchedFromResult(result: unknown): number | null {
   if (typeof result !== "object" || result === null) return null;

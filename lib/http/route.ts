@@ -115,10 +115,18 @@ const noStore = { "cache-control": "no-store" };
  * bearer tokens exempt) → read-only mode → role ≥ permission → global scope when the route needs
  * it → stream scope on `params.key`.
  */
-async function admit(req: Request, spec: RouteSpec, params: Record<string, unknown>, seen: { identity: Identity | null }): Promise<Identity | null> {
+async function admit(
+  req: Request,
+  spec: RouteSpec,
+  params: Record<string, unknown>,
+  seen: { identity: Identity | null },
+): Promise<Identity | null> {
   const auth = getAuth();
   if (!hostAllowed(req, auth)) {
-    throw new AppError("FORBIDDEN", "This host name is not served here (configure auth.publicUrl or auth.allowedHosts)");
+    throw new AppError(
+      "FORBIDDEN",
+      "This host name is not served here (configure auth.publicUrl or auth.allowedHosts)",
+    );
   }
   const identity = spec.public ? null : await authenticate(req, { metricsToken: spec.metricsToken });
   if (!spec.public && !identity) throw new AppError("UNAUTHORIZED", "Log in or send a valid API token");
@@ -198,12 +206,22 @@ export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
       const result = await handler(req, requestContext(params, identity));
       if (result instanceof Response) {
         if (spec.action) {
-          const json = result.headers.get("content-type")?.includes("json") ? await result.clone().json().catch(() => null) : null;
-          await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, { status: result.status, result: json, body });
+          const json = result.headers.get("content-type")?.includes("json")
+            ? await result
+                .clone()
+                .json()
+                .catch(() => null)
+            : null;
+          await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
+            status: result.status,
+            result: json,
+            body,
+          });
         }
         return result;
       }
-      if (spec.action) await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, { status: 200, result, body });
+      if (spec.action)
+        await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, { status: 200, result, body });
       return Response.json(result, { headers: noStore });
     } catch (err) {
       const res = errorResponse(err, req);

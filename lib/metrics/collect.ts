@@ -47,32 +47,77 @@ export async function collectMetrics(
   },
 ): Promise<{ contentType: string; body: string }> {
   const registry = new Registry();
-  const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
+  const g = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers: [registry] });
 
   const streamLength = g("redis_stream_length", "The number of elements in the stream", ["stream"]);
   const streamGroups = g("redis_stream_groups", "Groups in stream", ["stream"]);
-  const groupLag = g("redis_stream_group_lag", "Lag of the consumer group (entries not yet delivered); absent when Redis cannot compute it", ["stream", "group"]);
-  const groupPending = g("redis_stream_group_messages_pending", "Pending number of messages in that stream group", ["stream", "group"]);
+  const groupLag = g(
+    "redis_stream_group_lag",
+    "Lag of the consumer group (entries not yet delivered); absent when Redis cannot compute it",
+    ["stream", "group"],
+  );
+  const groupPending = g("redis_stream_group_messages_pending", "Pending number of messages in that stream group", [
+    "stream",
+    "group",
+  ]);
   const groupConsumers = g("redis_stream_group_consumers", "Consumers count of group", ["stream", "group"]);
-  const consumerPending = g("redis_stream_group_consumer_messages_pending", "Pending number of messages for this specific consumer", ["stream", "group", "consumer"]);
-  const consumerIdle = g("redis_stream_group_consumer_idle_seconds", "Consumer idle time in seconds", ["stream", "group", "consumer"]);
-  const consumersOmitted = g("streamscope_group_consumers_omitted", "Consumers of the group without per-consumer series (the group has more than CONSUMER_LIST_CAP consumers)", ["stream", "group"]);
-  const oldest = g("streamscope_group_oldest_pending_seconds", "Age of the group's oldest pending message, from its id's time (0 when none)", ["stream", "group"]);
-  const stuck = g("streamscope_group_stuck_messages", "Pending messages idle longer than the group's stuckAfterMs (among the first 1000 PEL entries)", ["stream", "group"]);
-  const threshold = g("streamscope_group_stuck_after_seconds", "The group's stuckAfterMs threshold in seconds", ["stream", "group"]);
+  const consumerPending = g(
+    "redis_stream_group_consumer_messages_pending",
+    "Pending number of messages for this specific consumer",
+    ["stream", "group", "consumer"],
+  );
+  const consumerIdle = g("redis_stream_group_consumer_idle_seconds", "Consumer idle time in seconds", [
+    "stream",
+    "group",
+    "consumer",
+  ]);
+  const consumersOmitted = g(
+    "streamscope_group_consumers_omitted",
+    "Consumers of the group without per-consumer series (the group has more than CONSUMER_LIST_CAP consumers)",
+    ["stream", "group"],
+  );
+  const oldest = g(
+    "streamscope_group_oldest_pending_seconds",
+    "Age of the group's oldest pending message, from its id's time (0 when none)",
+    ["stream", "group"],
+  );
+  const stuck = g(
+    "streamscope_group_stuck_messages",
+    "Pending messages idle longer than the group's stuckAfterMs (among the first 1000 PEL entries)",
+    ["stream", "group"],
+  );
+  const threshold = g("streamscope_group_stuck_after_seconds", "The group's stuckAfterMs threshold in seconds", [
+    "stream",
+    "group",
+  ]);
   const deadLetter = g("streamscope_dead_letter_messages", "Messages held in a dead-letter stream", ["stream"]);
-  const ttl = g("streamscope_stream_ttl_seconds", "Seconds until the stream expires (absent without a TTL)", ["stream"]);
-  const alertsFiring = g("streamscope_alerts_firing", "Alerts firing (silenced ones included), by rule and severity", ["rule", "severity"]);
+  const ttl = g("streamscope_stream_ttl_seconds", "Seconds until the stream expires (absent without a TTL)", [
+    "stream",
+  ]);
+  const alertsFiring = g("streamscope_alerts_firing", "Alerts firing (silenced ones included), by rule and severity", [
+    "rule",
+    "severity",
+  ]);
   const alertsSilenced = g("streamscope_alerts_silenced", "Firing alerts that are silenced");
   const scanned = g("streamscope_metrics_streams", "Streams collected in this scrape");
   const truncated = g("streamscope_metrics_streams_truncated", "1 when the scrape stopped at its stream cap");
 
   const max = opts.maxStreams ?? METRICS_MAX_STREAMS;
   // One key over the cap tells "cut short" apart from "exactly the cap".
-  const { keys: found, complete } = await scanAllKeys(redis, { match: opts.match ?? "*", type: "stream", maxKeys: max + 1 });
+  const { keys: found, complete } = await scanAllKeys(redis, {
+    match: opts.match ?? "*",
+    type: "stream",
+    maxKeys: max + 1,
+  });
   const all = found.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
   const keys = all.slice(0, max);
-  const snapshots = await snapshotStreams(redis, keys, { groupRules: settings.groups, now: opts.now, consumers: true, stuck: true });
+  const snapshots = await snapshotStreams(redis, keys, {
+    groupRules: settings.groups,
+    now: opts.now,
+    consumers: true,
+    stuck: true,
+  });
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
 
   for (const s of snapshots) {
@@ -112,10 +157,16 @@ export async function collectMetrics(
 
   const tick = await lastTickOrNull(redis);
   if (tick) {
-    const tickAt = g("streamscope_worker_last_tick_timestamp_seconds", "When the worker's last tick finished (unix seconds)");
+    const tickAt = g(
+      "streamscope_worker_last_tick_timestamp_seconds",
+      "When the worker's last tick finished (unix seconds)",
+    );
     const tickDuration = g("streamscope_worker_last_tick_duration_seconds", "How long the worker's last tick took");
     const tickOk = g("streamscope_worker_last_tick_success", "1 when the worker's last tick finished without error");
-    const jobCounts = g("streamscope_worker_job_result", "What each job of the last tick did (its counts)", ["job", "result"]);
+    const jobCounts = g("streamscope_worker_job_result", "What each job of the last tick did (its counts)", [
+      "job",
+      "result",
+    ]);
     const jobErrors = g("streamscope_worker_job_failed", "1 when the job failed in the last tick", ["job"]);
     if (typeof tick.finishedAt === "number") tickAt.set(tick.finishedAt / 1000);
     if (typeof tick.durationMs === "number") tickDuration.set(tick.durationMs / 1000);

@@ -6,7 +6,14 @@ import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { readConsumers } from "@/lib/streams/consumers";
-import { boundedLag, consumerInactiveMs, parseGroups, parseStreamInfo, type ConsumerInfo, type GroupInfo } from "@/lib/streams/xinfo";
+import {
+  boundedLag,
+  consumerInactiveMs,
+  parseGroups,
+  parseStreamInfo,
+  type ConsumerInfo,
+  type GroupInfo,
+} from "@/lib/streams/xinfo";
 
 export interface GroupContext {
   group: GroupInfo;

@@ -46,11 +46,13 @@ export async function countIdlePending(
   let totalLeft = opts.totalBudget ?? Infinity;
   const out: IdleCount[] = targets.map(() => ({ count: 0, maxIdleMs: 0, scanned: 0, complete: false }));
   const cursors: PelCursor[] = targets.map((t) => pelCursor(t.stream, t.group, { end: t.end }));
-  let open = targets.map((_, i) => i).filter((i) => {
-    if (targets[i]!.pending > 0) return true;
-    out[i]!.complete = true;
-    return false;
-  });
+  let open = targets
+    .map((_, i) => i)
+    .filter((i) => {
+      if (targets[i]!.pending > 0) return true;
+      out[i]!.complete = true;
+      return false;
+    });
 
   while (open.length > 0 && totalLeft > 0) {
     const round: { i: number; count: number }[] = [];

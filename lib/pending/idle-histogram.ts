@@ -20,7 +20,10 @@ export const SAMPLE_WINDOWS = 10;
  */
 export async function readIdleHistogram(redis: Redis, stream: string, group: string): Promise<IdleHistogramResponse> {
   await requireGroup(redis, stream, group);
-  const [summary, rule] = await Promise.all([readPendingSummary(redis, stream, group), getGroupRule(redis, stream, group)]);
+  const [summary, rule] = await Promise.all([
+    readPendingSummary(redis, stream, group),
+    getGroupRule(redis, stream, group),
+  ]);
   let total = summary.count;
   const idles = new Map<string, number>();
   let exact = false;

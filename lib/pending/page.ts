@@ -1,6 +1,12 @@
 import "server-only";
 import type Redis from "ioredis";
-import { MAX_PENDING_PAGE, type PendingEntryRow, type PendingPageResponse, type PendingQueryParsed, type PendingSummaryDto } from "@/lib/contract/pending";
+import {
+  MAX_PENDING_PAGE,
+  type PendingEntryRow,
+  type PendingPageResponse,
+  type PendingQueryParsed,
+  type PendingSummaryDto,
+} from "@/lib/contract/pending";
 import { decodeListEntries, listEntryBytes } from "@/lib/streams/codec";
 import { BatchSizer, answerBudget, valueLimits } from "@/lib/streams/answer-limits";
 import { parsePendingSummary, type PendingEntry } from "@/lib/streams/xinfo";
@@ -64,7 +70,10 @@ export async function readPendingPage(
     }
   }
 
-  const [summary, entries] = await Promise.all([summaryPromise, withEntryState(redis, stream, rows, query.withFields === true)]);
+  const [summary, entries] = await Promise.all([
+    summaryPromise,
+    withEntryState(redis, stream, rows, query.withFields === true),
+  ]);
   const lastKept = entries[entries.length - 1];
   if (entries.length < rows.length && lastKept) next = `(${lastKept.id}`;
   return { summary, entries, next, scanLimited };

@@ -38,7 +38,16 @@ export function pelCursor(
   group: string,
   range: { start?: string; end?: string; consumer?: string } = {},
 ): PelCursor {
-  return { stream, group, start: range.start ?? "-", end: range.end ?? "+", consumer: range.consumer, read: 0, calls: 0, done: false };
+  return {
+    stream,
+    group,
+    start: range.start ?? "-",
+    end: range.end ?? "+",
+    consumer: range.consumer,
+    read: 0,
+    calls: 0,
+    done: false,
+  };
 }
 
 /** Does a PEL row pass the filter (consumer, idle, deliveries; the id range is the cursor's)? */
@@ -74,7 +83,9 @@ function advance(c: PelCursor, rows: readonly PendingEntry[], count: number): vo
 export async function readPelPage(redis: Redis, cursor: PelCursor, count: number): Promise<PendingEntry[]> {
   const n = clampCount(count);
   // A read, safe to send again: a bulk action on the write connection survives a dropped connection.
-  const rows = parsePendingRange(await retryOnConnectionLoss(() => redis.call("XPENDING", ...xpendingArgs(cursor, n)), "XPENDING page"));
+  const rows = parsePendingRange(
+    await retryOnConnectionLoss(() => redis.call("XPENDING", ...xpendingArgs(cursor, n)), "XPENDING page"),
+  );
   advance(cursor, rows, n);
   return rows;
 }

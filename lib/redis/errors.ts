@@ -25,16 +25,17 @@ export const REPLY_RULES: readonly ReplyRule[] = [
   { reply: /^BUSYGROUP\b/, code: "CONFLICT" },
   { reply: /^WRONGTYPE\b/, code: "WRONG_TYPE" },
   { reply: /^NOPERM\b/, code: "FORBIDDEN", message: "The dashboard's Redis user may not run this command (Redis ACL)" },
-  ...(["WRONGPASS", "NOAUTH"] as const).map(
-    (prefix): ReplyRule => ({
-      reply: new RegExp(`^${prefix}\\b`),
-      code: "REDIS_UNAVAILABLE",
-      message: "Redis refused the dashboard's credentials (check REDIS_URL)",
-      logAs: "redis refused the dashboard's credentials",
-    }),
-  ),
+  ...(["WRONGPASS", "NOAUTH"] as const).map((prefix): ReplyRule => ({
+    reply: new RegExp(`^${prefix}\\b`),
+    code: "REDIS_UNAVAILABLE",
+    message: "Redis refused the dashboard's credentials (check REDIS_URL)",
+    logAs: "redis refused the dashboard's credentials",
+  })),
   // A stream id Redis refuses (malformed, or not above the stream's last id).
-  { reply: /^(?:ERR\s*)?(?=[^]*(?:Invalid stream ID|smaller than the target stream top item|equal or smaller than))/i, code: "BAD_REQUEST" },
+  {
+    reply: /^(?:ERR\s*)?(?=[^]*(?:Invalid stream ID|smaller than the target stream top item|equal or smaller than))/i,
+    code: "BAD_REQUEST",
+  },
 ];
 
 export const REDIS_UNREACHABLE = "Redis is unreachable; retrying in the background";

@@ -41,7 +41,15 @@ export interface ScanSlice {
  */
 export async function scanSlice(
   redis: Redis,
-  opts: { cursor: string; match: string; type?: string; maxKeys: number; count?: number; maxPages?: number; skip?: (key: string) => boolean },
+  opts: {
+    cursor: string;
+    match: string;
+    type?: string;
+    maxKeys: number;
+    count?: number;
+    maxPages?: number;
+    skip?: (key: string) => boolean;
+  },
 ): Promise<ScanSlice> {
   const keys = new Set<string>();
   let cursor = opts.cursor;
@@ -85,7 +93,13 @@ export async function scanAllKeys(
   redis: Redis,
   opts: { match: string; type?: string; maxKeys: number; pageCount?: number },
 ): Promise<{ keys: string[]; complete: boolean }> {
-  const slice = await scanSlice(redis, { cursor: "0", match: opts.match, type: opts.type, maxKeys: opts.maxKeys, count: opts.pageCount });
+  const slice = await scanSlice(redis, {
+    cursor: "0",
+    match: opts.match,
+    type: opts.type,
+    maxKeys: opts.maxKeys,
+    count: opts.pageCount,
+  });
   // Keys dropped by the cut make the walk incomplete even when SCAN itself has finished.
   if (slice.keys.length >= opts.maxKeys) {
     return { keys: slice.keys.slice(0, opts.maxKeys), complete: slice.wrapped && slice.keys.length === opts.maxKeys };

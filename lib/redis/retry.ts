@@ -16,7 +16,10 @@ export async function retryOnConnectionLoss<T>(work: () => Promise<T>, what: str
       return await work();
     } catch (err) {
       if (!isConnectionError(err) || Date.now() >= deadline) throw err;
-      log.warn({ err: (err as Error).message, attempt, what }, "redis connection lost with a command in flight; checking again");
+      log.warn(
+        { err: (err as Error).message, attempt, what },
+        "redis connection lost with a command in flight; checking again",
+      );
       await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
     }
   }

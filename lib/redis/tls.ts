@@ -15,7 +15,9 @@ function readPem(name: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new Error(`Invalid environment: ${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `Invalid environment: ${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
@@ -31,7 +33,10 @@ export function redisTlsOptions(env: Env = getEnv()): ConnectionOptions | undefi
     }
     if (env.REDIS_TLS_SERVERNAME) options.servername = env.REDIS_TLS_SERVERNAME;
     if (env.REDIS_TLS_INSECURE_SKIP_VERIFY) options.rejectUnauthorized = false;
-    for (const [name, pem] of [["REDIS_TLS_CA_FILE", options.ca], ["REDIS_TLS_CERT_FILE", options.cert]] as const) {
+    for (const [name, pem] of [
+      ["REDIS_TLS_CA_FILE", options.ca],
+      ["REDIS_TLS_CERT_FILE", options.cert],
+    ] as const) {
       if (!pem) continue;
       try {
         new X509Certificate(pem as Buffer);
@@ -42,7 +47,9 @@ export function redisTlsOptions(env: Env = getEnv()): ConnectionOptions | undefi
     try {
       createSecureContext({ ca: options.ca, cert: options.cert, key: options.key });
     } catch (err) {
-      throw new Error(`Invalid environment: REDIS_TLS_KEY_FILE: not a usable PEM key for REDIS_TLS_CERT_FILE (${(err as Error).message})`);
+      throw new Error(
+        `Invalid environment: REDIS_TLS_KEY_FILE: not a usable PEM key for REDIS_TLS_CERT_FILE (${(err as Error).message})`,
+      );
     }
   }
   cached = { env, options };

@@ -116,7 +116,17 @@ export function familyOfKey(key: string, configured: readonly string[] = []): Fa
 /** The numbers a stream row and a family row share (what the overview sorts on). */
 export type RowMetrics = Pick<
   StreamRow,
-  "length" | "groupCount" | "pending" | "lag" | "lagUnknown" | "oldestPendingMs" | "stuck" | "stuckCapped" | "ttlMs" | "memoryBytes" | "lastEntryTime"
+  | "length"
+  | "groupCount"
+  | "pending"
+  | "lag"
+  | "lagUnknown"
+  | "oldestPendingMs"
+  | "stuck"
+  | "stuckCapped"
+  | "ttlMs"
+  | "memoryBytes"
+  | "lastEntryTime"
 >;
 
 export interface FamilyRow extends RowMetrics {
@@ -127,7 +137,8 @@ export interface FamilyRow extends RowMetrics {
   members: StreamRow[];
 }
 
-export type OverviewItem = { kind: "stream"; id: string; name: string; row: StreamRow } & RowMetrics
+export type OverviewItem =
+  | ({ kind: "stream"; id: string; name: string; row: StreamRow } & RowMetrics)
   | ({ kind: "family"; id: string; name: string; family: FamilyRow } & RowMetrics);
 
 function maxOrNull(values: (number | null)[]): number | null {
@@ -162,8 +173,32 @@ export function familyTotals(members: readonly StreamRow[]): RowMetrics {
 }
 
 function metricsOf(row: StreamRow): RowMetrics {
-  const { length, groupCount, pending, lag, lagUnknown, oldestPendingMs, stuck, stuckCapped, ttlMs, memoryBytes, lastEntryTime } = row;
-  return { length, groupCount, pending, lag, lagUnknown, oldestPendingMs, stuck, stuckCapped, ttlMs, memoryBytes, lastEntryTime };
+  const {
+    length,
+    groupCount,
+    pending,
+    lag,
+    lagUnknown,
+    oldestPendingMs,
+    stuck,
+    stuckCapped,
+    ttlMs,
+    memoryBytes,
+    lastEntryTime,
+  } = row;
+  return {
+    length,
+    groupCount,
+    pending,
+    lag,
+    lagUnknown,
+    oldestPendingMs,
+    stuck,
+    stuckCapped,
+    ttlMs,
+    memoryBytes,
+    lastEntryTime,
+  };
 }
 
 /**
@@ -182,7 +217,8 @@ export function groupFamilies(rows: readonly StreamRow[], configured: readonly s
     if (!bucket) byPattern.set(fam.pattern, (bucket = { members: [] }));
     bucket.members.push({ row, periodStart: fam.periodStart });
   }
-  const isFamily = (pattern: string) => configuredSet.has(pattern) || (byPattern.get(pattern)?.members.length ?? 0) >= 2;
+  const isFamily = (pattern: string) =>
+    configuredSet.has(pattern) || (byPattern.get(pattern)?.members.length ?? 0) >= 2;
 
   const out: OverviewItem[] = [];
   const emitted = new Set<string>();

@@ -24,7 +24,8 @@ export interface GroupSnapshot {
 }
 
 export function classifyEntry(id: string, lastDeliveredId: string, pending: PelEntry | undefined): GroupEntryState {
-  if (pending) return { state: "pending", consumer: pending.consumer, idleMs: pending.idleMs, deliveries: pending.deliveries };
+  if (pending)
+    return { state: "pending", consumer: pending.consumer, idleMs: pending.idleMs, deliveries: pending.deliveries };
   if (compareIds(id, lastDeliveredId) > 0) return { state: "delivered" };
   return { state: "acked" };
 }

@@ -8,4 +8,3 @@ export async function assertStream(redis: Redis, key: string): Promise<void> {
   if (type === "none") throw notFound(`No stream named "${key}"`);
   if (type !== "stream") throw wrongType(key, type);
 }
-

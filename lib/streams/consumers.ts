@@ -63,7 +63,13 @@ export async function readConsumersMany(redis: Redis, targets: readonly Consumer
   const lists: ConsumerList[] = new Array<ConsumerList>(targets.length);
   const small = targets.map((t, index) => ({ t, index })).filter(({ t }) => t.consumerCount <= cap);
   const walks: OwnerWalk[] = targets
-    .map((target, index) => ({ index, target, owners: new Map<string, ConsumerInfo>(), cursor: pelCursor(target.stream, target.group), done: false }))
+    .map((target, index) => ({
+      index,
+      target,
+      owners: new Map<string, ConsumerInfo>(),
+      cursor: pelCursor(target.stream, target.group),
+      done: false,
+    }))
     .filter((w) => w.target.consumerCount > cap);
 
   if (small.length > 0) {
@@ -92,7 +98,14 @@ export async function readConsumersMany(redis: Redis, targets: readonly Consumer
       for (const e of page) {
         const owner = w.owners.get(e.consumer);
         if (owner) owner.pending++;
-        else w.owners.set(e.consumer, { name: e.consumer, pending: 1, idleMs: null, inactiveMs: null, oldestPendingIdleMs: e.idleMs });
+        else
+          w.owners.set(e.consumer, {
+            name: e.consumer,
+            pending: 1,
+            idleMs: null,
+            inactiveMs: null,
+            oldestPendingIdleMs: e.idleMs,
+          });
       }
       w.done = w.cursor.done || w.cursor.read >= OWNER_SCAN_BUDGET;
       if (w.done) {

@@ -18,14 +18,26 @@ export interface ReadEntriesInput {
 }
 
 /** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant, undecoded. */
-export async function rangeReply(redis: Redis, key: string, range: IdRange, order: EntryOrder, count: number): Promise<unknown> {
+export async function rangeReply(
+  redis: Redis,
+  key: string,
+  range: IdRange,
+  order: EntryOrder,
+  count: number,
+): Promise<unknown> {
   return order === "asc"
     ? await redis.xrangeBuffer(key, range.lower, range.upper, "COUNT", count)
     : await redis.xrevrangeBuffer(key, range.upper, range.lower, "COUNT", count);
 }
 
 /** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant. */
-export async function rangeBatch(redis: Redis, key: string, range: IdRange, order: EntryOrder, count: number): Promise<RawEntry[]> {
+export async function rangeBatch(
+  redis: Redis,
+  key: string,
+  range: IdRange,
+  order: EntryOrder,
+  count: number,
+): Promise<RawEntry[]> {
   return decodeEntries(await rangeReply(redis, key, range, order, count));
 }
 
@@ -130,13 +142,14 @@ export async function readEntries(redis: Redis, key: string, input: ReadEntriesI
   let hasNext = page.overBudget;
   if (!hasNext && last && raw.length === input.count) {
     const rest = remainder(range, last.id, input.order);
-    hasNext = rest !== null && (await rangeReply(redis, key, rest, input.order, 1).then((r) => Array.isArray(r) && r.length > 0));
+    hasNext =
+      rest !== null &&
+      (await rangeReply(redis, key, rest, input.order, 1).then((r) => Array.isArray(r) && r.length > 0));
   }
   const covered = coveredRange(range, last?.id, hasNext, input.order);
   const { entries, orphaned } = await withStates(redis, key, groups, raw, covered);
   return { entries, next: hasNext && last ? continuationAfter(last.id) : null, orphaned };
 }
-
 
 /** One entry whole, values uncut: the one answer allowed past the byte budget. 404 when missing. */
 export async function readEntry(redis: Redis, key: string, rawId: string): Promise<StreamEntry> {

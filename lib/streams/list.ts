@@ -17,7 +17,18 @@ export async function listStreams(
   settings: Pick<Settings, "groups">,
   opts: { match: string; cursor: string; count: number; visible?: (key: string) => boolean },
 ): Promise<StreamsListResponse> {
-  const page = await scanSlice(redis, { cursor: opts.cursor, match: opts.match, count: opts.count, type: "stream", maxKeys: Infinity, maxPages: 1 });
-  const streams = await describeStreams(redis, page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)), settings);
+  const page = await scanSlice(redis, {
+    cursor: opts.cursor,
+    match: opts.match,
+    count: opts.count,
+    type: "stream",
+    maxKeys: Infinity,
+    maxPages: 1,
+  });
+  const streams = await describeStreams(
+    redis,
+    page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)),
+    settings,
+  );
   return { streams, cursor: page.cursor };
 }

@@ -32,7 +32,10 @@ export async function readPelSlices(
       truncated = true;
       break;
     }
-    const pages = await readPelPages(redis, open.map((o) => ({ cursor: o.cursor, count })));
+    const pages = await readPelPages(
+      redis,
+      open.map((o) => ({ cursor: o.cursor, count })),
+    );
     open.forEach((o, i) => o.snapshot.pel.push(...pages[i]!));
     open = open.filter((o) => !o.cursor.done);
   }

@@ -33,7 +33,8 @@ function timeBound(text: string, raw: string, side: Side): string {
   if (/^\d{1,16}$/.test(text)) ms = Number(text);
   else {
     ms = Date.parse(text);
-    if (!Number.isFinite(ms) || ms < 0) throw badRequest(`Invalid time "${raw}": use time:<epoch ms> or time:<ISO 8601>`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw badRequest(`Invalid time "${raw}": use time:<epoch ms> or time:<ISO 8601>`);
   }
   return formatId({ ms: BigInt(ms), seq: side === "lower" ? 0n : U64_MAX });
 }

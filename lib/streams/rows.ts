@@ -20,12 +20,20 @@ import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
  *    stuck, at most STUCK_CAP × STUCK_READ_FACTOR PEL entries for the whole page; a row cut short
  *    has `stuckCapped`.
  */
-export async function describeStreams(redis: Redis, keys: readonly string[], settings: Pick<Settings, "groups">): Promise<StreamRow[]> {
+export async function describeStreams(
+  redis: Redis,
+  keys: readonly string[],
+  settings: Pick<Settings, "groups">,
+): Promise<StreamRow[]> {
   return (await collectRowInputs(redis, keys, settings)).map(buildRow);
 }
 
 /** One stream with its groups; 404 when missing, 409 when the key is not a stream. */
-export async function describeStream(redis: Redis, key: string, settings: Pick<Settings, "groups">): Promise<StreamDetail> {
+export async function describeStream(
+  redis: Redis,
+  key: string,
+  settings: Pick<Settings, "groups">,
+): Promise<StreamDetail> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const [input] = await collectRowInputs(redis, [key], settings);
     if (input) return buildDetail(input);
@@ -38,8 +46,14 @@ export async function describeStream(redis: Redis, key: string, settings: Pick<S
 /** Keys (4 commands each), or groups (1 each), per pipelined round trip: one round for a default 1000-key SCAN page. */
 const ROW_CHUNK_KEYS = 1000;
 
-export async function collectRowInputs(redis: Redis, keys: readonly string[], settings: Pick<Settings, "groups">): Promise<RowInputs[]> {
-  const reads = streamsOnly(await readStreams(redis, keys, { info: true, groups: true, ttl: true, memory: true, chunkKeys: ROW_CHUNK_KEYS }));
+export async function collectRowInputs(
+  redis: Redis,
+  keys: readonly string[],
+  settings: Pick<Settings, "groups">,
+): Promise<RowInputs[]> {
+  const reads = streamsOnly(
+    await readStreams(redis, keys, { info: true, groups: true, ttl: true, memory: true, chunkKeys: ROW_CHUNK_KEYS }),
+  );
   const partial: Omit<RowInputs, "oldestPendingIds" | "stuck" | "now">[] = reads.map((r) => ({
     key: r.key,
     info: r.info!,
@@ -48,8 +62,14 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[], se
     memory: r.memory,
   }));
 
-  const withPending = partial.flatMap((p) => p.groups.filter((g) => g.pending > 0).map((g) => ({ key: p.key, group: g })));
-  const oldest = await readOldestPending(redis, withPending.map((p) => ({ stream: p.key, group: p.group.name })), ROW_CHUNK_KEYS);
+  const withPending = partial.flatMap((p) =>
+    p.groups.filter((g) => g.pending > 0).map((g) => ({ key: p.key, group: g })),
+  );
+  const oldest = await readOldestPending(
+    redis,
+    withPending.map((p) => ({ stream: p.key, group: p.group.name })),
+    ROW_CHUNK_KEYS,
+  );
   const oldestIds = new Map<string, string[]>();
   withPending.forEach((p, i) => {
     const ids = oldestIds.get(p.key) ?? [];
@@ -61,7 +81,13 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[], se
   const now = Date.now();
   const targets = withPending.map(({ key, group: g }) => {
     const { stuckAfterMs } = resolveGroupRule(settings.groups, key, g.name);
-    return { stream: key, group: g.name, minIdleMs: stuckAfterMs, pending: g.pending, end: timeMsToId(now - stuckAfterMs, "end") };
+    return {
+      stream: key,
+      group: g.name,
+      minIdleMs: stuckAfterMs,
+      pending: g.pending,
+      end: timeMsToId(now - stuckAfterMs, "end"),
+    };
   });
   const counts = await readStuckCounts(redis, targets, { totalBudget: STUCK_CAP * STUCK_READ_FACTOR });
   const stuck = new Map<string, { count: number; capped: boolean }>();
@@ -70,5 +96,10 @@ export async function collectRowInputs(redis: Redis, keys: readonly string[], se
     const prev = stuck.get(t.stream) ?? { count: 0, capped: false };
     stuck.set(t.stream, { count: prev.count + c.count, capped: prev.capped || !c.complete });
   });
-  return partial.map((p) => ({ ...p, oldestPendingIds: oldestIds.get(p.key) ?? [], stuck: stuck.get(p.key) ?? { count: 0, capped: false }, now }));
+  return partial.map((p) => ({
+    ...p,
+    oldestPendingIds: oldestIds.get(p.key) ?? [],
+    stuck: stuck.get(p.key) ?? { count: 0, capped: false },
+    now,
+  }));
 }

@@ -19,7 +19,6 @@ export interface SearchInput {
   count: number;
 }
 
-
 /** Case-insensitive substring on text values; only fields named exactly `field` when given. */
 export function entryMatches(fields: FieldPair[], needle: string, field?: string): boolean {
   const lower = needle.toLowerCase();
@@ -74,7 +73,10 @@ export async function searchEntries(redis: Redis, key: string, input: SearchInpu
     if ((batch.length < want && !stoppedEarly) || lastRead === undefined) range = null;
     else range = remainder(range, lastRead, input.order);
   }
-  const hasMore = range !== null && lastRead !== undefined && (full || (await rangeReply(redis, key, range, input.order, 1).then((r) => Array.isArray(r) && r.length > 0)));
+  const hasMore =
+    range !== null &&
+    lastRead !== undefined &&
+    (full || (await rangeReply(redis, key, range, input.order, 1).then((r) => Array.isArray(r) && r.length > 0)));
   const ids = matches.map((m) => m.id).sort(compareIds);
   const covered = ids.length ? { lower: ids[0]!, upper: ids[ids.length - 1]! } : null;
   const { entries } = await withStates(redis, key, groups, matches, covered);

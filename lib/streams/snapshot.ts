@@ -115,7 +115,11 @@ export interface GroupRef {
 }
 
 /** Each group's oldest pending entry by id (`XPENDING key group - + 1`, O(log n)); null when none or gone. */
-export async function readOldestPending(redis: Redis, groups: readonly GroupRef[], chunkKeys?: number): Promise<(PendingEntry | null)[]> {
+export async function readOldestPending(
+  redis: Redis,
+  groups: readonly GroupRef[],
+  chunkKeys?: number,
+): Promise<(PendingEntry | null)[]> {
   let at = 0;
   const replies = await pipelineForKeys(
     redis,
@@ -203,7 +207,11 @@ export interface SnapshotOptions {
  * consumers (capped: ./consumers.ts) and stuck messages counted over at most STUCK_SCAN_BUDGET
  * PEL entries per group. Keys that are gone or not streams are left out.
  */
-export async function snapshotStreams(redis: Redis, keys: readonly string[], opts: SnapshotOptions): Promise<StreamSnapshot[]> {
+export async function snapshotStreams(
+  redis: Redis,
+  keys: readonly string[],
+  opts: SnapshotOptions,
+): Promise<StreamSnapshot[]> {
   if (keys.length === 0) return [];
   const reads = streamsOnly(await readStreams(redis, keys, { info: true, groups: true, ttl: true }));
   const streams: StreamSnapshot[] = reads.map(({ key, info, groups, pttl }) => ({
@@ -238,7 +246,10 @@ export async function snapshotStreams(redis: Redis, keys: readonly string[], opt
   }
   if (deep.length === 0) return streams;
 
-  const oldest = await readOldestPending(redis, deep.map(({ stream, group }) => ({ stream: stream.key, group: group.name })));
+  const oldest = await readOldestPending(
+    redis,
+    deep.map(({ stream, group }) => ({ stream: stream.key, group: group.name })),
+  );
   oldest.forEach((first, i) => {
     const { group } = deep[i]!;
     if (first && isValidId(first.id)) {
@@ -276,7 +287,12 @@ async function addStuck(
   // is eligible; at most `budget` entries of it are read per group.
   const counts = await readStuckCounts(
     redis,
-    candidates.map(({ stream, group }) => ({ stream: stream.key, group: group.name, minIdleMs: group.stuckAfterMs, pending: group.pending })),
+    candidates.map(({ stream, group }) => ({
+      stream: stream.key,
+      group: group.name,
+      minIdleMs: group.stuckAfterMs,
+      pending: group.pending,
+    })),
     { perGroupBudget: budget },
   );
   counts.forEach((c, i) => {

@@ -55,7 +55,11 @@ export async function summarizeOverview(
   }
 
   let oldestId: number | null = null;
-  const oldest = await readOldestPending(redis, pendingGroups.map((g) => ({ stream: g.key, group: g.group })), GROUPS_CHUNK_KEYS);
+  const oldest = await readOldestPending(
+    redis,
+    pendingGroups.map((g) => ({ stream: g.key, group: g.group })),
+    GROUPS_CHUNK_KEYS,
+  );
   for (const first of oldest) {
     if (!first) continue;
     const t = idToTimeMs(first.id);

@@ -24,7 +24,12 @@ function sseEvent(event: string, data: unknown, id?: string): Uint8Array {
  * goes away (`req.signal`, or the body is cancelled) or the loop fails (a `tail-error` event).
  * Throws before answering for a missing key, another type or the instance's tail limits.
  */
-export async function tailResponse(req: Request, redis: Redis, key: string, from: string | undefined): Promise<Response> {
+export async function tailResponse(
+  req: Request,
+  redis: Redis,
+  key: string,
+  from: string | undefined,
+): Promise<Response> {
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let closed = false;
   let lastSent = "0-0";
@@ -93,7 +98,12 @@ export async function tailResponse(req: Request, redis: Redis, key: string, from
   let catchUp: { entries: StreamEntry[]; skipped: number | null } = { entries: [], skipped: 0 };
   try {
     if (from && compareIds(from, position) < 0) {
-      const page = await readEntries(redis, key, { start: position, end: `(${from}`, order: "desc", count: TAIL_MAX_PER_EVENT });
+      const page = await readEntries(redis, key, {
+        start: position,
+        end: `(${from}`,
+        order: "desc",
+        count: TAIL_MAX_PER_EVENT,
+      });
       catchUp = { entries: page.entries.reverse(), skipped: page.next ? null : 0 };
     }
   } catch (err) {

@@ -67,7 +67,9 @@ interface Hub {
   lastReadAt: number;
 }
 
-const state = processState("tail", () => ({ hubs: new Map<string, Hub>(), limits: { ...DEFAULT_TAIL_LIMITS } }), { keepOnReset: true }).value;
+const state = processState("tail", () => ({ hubs: new Map<string, Hub>(), limits: { ...DEFAULT_TAIL_LIMITS } }), {
+  keepOnReset: true,
+}).value;
 
 /** Tests lower the limits; returns the previous ones. */
 export function setTailLimits(limits: Partial<TailLimits>): TailLimits {
@@ -97,7 +99,10 @@ export async function subscribe(key: string, listener: TailListener): Promise<Su
   let hub = state.hubs.get(key);
   if (!hub) {
     if (state.hubs.size >= limits.maxStreams) {
-      throw new AppError("TAIL_LIMIT", `This instance already tails ${limits.maxStreams} streams live; try again later`);
+      throw new AppError(
+        "TAIL_LIMIT",
+        `This instance already tails ${limits.maxStreams} streams live; try again later`,
+      );
     }
     const redis = getRedis();
     await assertStream(redis, key);
@@ -124,7 +129,17 @@ function startHub(key: string, lastId: string, added: number | null): Hub {
   conn.on("error", () => {
     /* reported through the failing XREAD */
   });
-  const hub: Hub = { key, listeners: new Set(), conn, lastId, added, stopped: false, windowStart: 0, sentInWindow: 0, lastReadAt: 0 };
+  const hub: Hub = {
+    key,
+    listeners: new Set(),
+    conn,
+    lastId,
+    added,
+    stopped: false,
+    windowStart: 0,
+    sentInWindow: 0,
+    lastReadAt: 0,
+  };
   state.hubs.set(key, hub);
   void loop(hub);
   return hub;
@@ -155,7 +170,8 @@ function fail(hub: Hub, err: unknown): void {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof Error && /WRONGTYPE/.test(err.message)) return new AppError("WRONG_TYPE", "The key no longer holds a stream");
+  if (err instanceof Error && /WRONGTYPE/.test(err.message))
+    return new AppError("WRONG_TYPE", "The key no longer holds a stream");
   if (isConnectionError(err)) return new AppError("REDIS_UNAVAILABLE", "Redis is unreachable; the live tail stopped");
   log.error({ err: safeErr(err) }, "live tail loop failed");
   return new AppError("INTERNAL", "The live tail stopped (logged on the server)");
@@ -187,7 +203,15 @@ async function loop(hub: Hub): Promise<void> {
       await pace(hub, limits);
       if (hub.stopped) return;
       hub.lastReadAt = Date.now();
-      const reply = await hub.conn.xreadBuffer("COUNT", limits.maxPerEvent, "BLOCK", limits.blockMs, "STREAMS", hub.key, hub.lastId);
+      const reply = await hub.conn.xreadBuffer(
+        "COUNT",
+        limits.maxPerEvent,
+        "BLOCK",
+        limits.blockMs,
+        "STREAMS",
+        hub.key,
+        hub.lastId,
+      );
       if (hub.stopped) return;
       const first = Array.isArray(reply) ? (reply[0] as unknown[] | undefined) : undefined;
       let raw = decodeListEntries(first?.[1], valueLimits());
@@ -225,7 +249,12 @@ async function loop(hub: Hub): Promise<void> {
  */
 async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ raw: ListEntry[]; skipped: number }> {
   const lastRead = raw[raw.length - 1]!.id;
-  const replies = (await getRedis().multi().xrevrangeBuffer(hub.key, "+", `(${lastRead}`, "COUNT", max).call("XINFO", "STREAM", hub.key).exec()) ?? [];
+  const replies =
+    (await getRedis()
+      .multi()
+      .xrevrangeBuffer(hub.key, "+", `(${lastRead}`, "COUNT", max)
+      .call("XINFO", "STREAM", hub.key)
+      .exec()) ?? [];
   const [rangeErr, range] = replies[0] ?? [null, []];
   const [infoErr, infoReply] = replies[1] ?? [null, null];
   if (rangeErr) throw rangeErr;
@@ -237,7 +266,8 @@ async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ 
   }
   const added = parseStreamInfo(infoReply).entriesAdded;
   // Without entries-added (or after deletions) the exact gap is unknown: count what we know.
-  const skipped = hub.added !== null && added !== null ? Math.max(raw.length, added - newest.length - hub.added) : raw.length;
+  const skipped =
+    hub.added !== null && added !== null ? Math.max(raw.length, added - newest.length - hub.added) : raw.length;
   hub.added = added;
   return { raw: newest, skipped };
 }

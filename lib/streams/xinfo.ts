@@ -64,7 +64,10 @@ export type GroupInfo = ConsumerGroup;
  * The groups of a stream. Given the stream's own XINFO STREAM, each lag is bounded by what the
  * stream says (boundedLag): pass it wherever it was read anyway.
  */
-export function parseGroups(reply: unknown, stream?: Pick<StreamInfo, "length" | "lastGeneratedId" | "firstEntryId">): GroupInfo[] {
+export function parseGroups(
+  reply: unknown,
+  stream?: Pick<StreamInfo, "length" | "lastGeneratedId" | "firstEntryId">,
+): GroupInfo[] {
   if (!Array.isArray(reply)) return [];
   return reply.map((g) => {
     const r = pairsToRecord(g);
@@ -167,6 +170,11 @@ export function parsePendingRange(reply: unknown): PendingEntry[] {
   if (!Array.isArray(reply)) return [];
   return reply.map((e) => {
     const row = Array.isArray(e) ? e : [];
-    return { id: str(row[0]) ?? "", consumer: str(row[1]) ?? "", idleMs: num(row[2]) ?? 0, deliveries: num(row[3]) ?? 0 };
+    return {
+      id: str(row[0]) ?? "",
+      consumer: str(row[1]) ?? "",
+      idleMs: num(row[2]) ?? 0,
+      deliveries: num(row[3]) ?? 0,
+    };
   });
 }

@@ -11,15 +11,25 @@ import { processState } from "@/lib/runtime/state";
  * the server bundles this module more than once (the start-up hook that runs the scheduler,
  * the route handlers), and every copy must name the same holder.
  */
-export const INSTANCE_ID = processState("instance-id", () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`, { keepOnReset: true }).value;
+export const INSTANCE_ID = processState(
+  "instance-id",
+  () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+  { keepOnReset: true },
+).value;
 
-const RELEASE = new LuaScript("release-lock", `
+const RELEASE = new LuaScript(
+  "release-lock",
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`);
+return 0`,
+);
 
-const RENEW = new LuaScript("renew-lock", `
+const RENEW = new LuaScript(
+  "renew-lock",
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`);
+return 0`,
+);
 
 export interface LockHandle {
   token: string;

@@ -68,7 +68,12 @@ export async function getWorkerStatus(redis: Redis): Promise<WorkerStatus> {
     },
     jobs: WORKER_JOBS.map((j) => {
       const last = lastRuns[j.name] ? Number(lastRuns[j.name]) : null;
-      return { name: j.name, cadenceMs: j.cadenceMs, lastRunAt: last, nextRunAt: last === null ? null : last + j.cadenceMs };
+      return {
+        name: j.name,
+        cadenceMs: j.cadenceMs,
+        lastRunAt: last,
+        nextRunAt: last === null ? null : last + j.cadenceMs,
+      };
     }),
   };
 }

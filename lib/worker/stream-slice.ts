@@ -14,7 +14,10 @@ export type StreamSlice = Omit<ScanSlice, "cursor">;
  * The next streams (at most `max`, softly) for a job, resuming the SCAN cursor the job stored
  * last tick, so that a big key space is covered over several ticks. The app's own keys are left out.
  */
-export async function nextStreamSlice(redis: Redis, opts: { job: string; match: string; max: number }): Promise<StreamSlice> {
+export async function nextStreamSlice(
+  redis: Redis,
+  opts: { job: string; match: string; max: number },
+): Promise<StreamSlice> {
   const slice = await nextStreams(redis, workerKeys.cursor(`${opts.job}:${opts.match}`), {
     match: opts.match,
     max: opts.max,
@@ -26,6 +29,12 @@ export async function nextStreamSlice(redis: Redis, opts: { job: string; match: 
 }
 
 /** Each stream's groups (one pipelined XINFO GROUPS per key); streams gone or no longer streams are left out. */
-export async function groupsOfStreams(redis: Redis, keys: readonly string[]): Promise<{ stream: string; groups: GroupInfo[] }[]> {
-  return streamsOnly(await readStreams(redis, keys, { groups: true })).map((r) => ({ stream: r.key, groups: r.groups! }));
+export async function groupsOfStreams(
+  redis: Redis,
+  keys: readonly string[],
+): Promise<{ stream: string; groups: GroupInfo[] }[]> {
+  return streamsOnly(await readStreams(redis, keys, { groups: true })).map((r) => ({
+    stream: r.key,
+    groups: r.groups!,
+  }));
 }

@@ -17,7 +17,8 @@ export function allJobs(): WorkerJob[] {
   return [...WORKER_JOBS];
 }
 
-export const READ_ONLY_SKIP = "skipped: read-only mode (READ_ONLY=1 or auth.readOnly) changes nothing in the watched streams";
+export const READ_ONLY_SKIP =
+  "skipped: read-only mode (READ_ONLY=1 or auth.readOnly) changes nothing in the watched streams";
 
 /** A job is due when its cadence has passed (with a little slack for timer drift). */
 const CADENCE_SLACK_MS = 1000;
@@ -55,7 +56,12 @@ export async function tick(opts: TickOptions): Promise<TickResult> {
   const lockTtlMs = opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
   const id = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   const requestedAt = Date.now();
-  const acquired = await acquireWaiting(redis, { instance, ttlMs: lockTtlMs, waitMs: opts.waitMs ?? DEFAULT_WAIT_MS, pollMs: opts.pollMs ?? 250 });
+  const acquired = await acquireWaiting(redis, {
+    instance,
+    ttlMs: lockTtlMs,
+    waitMs: opts.waitMs ?? DEFAULT_WAIT_MS,
+    pollMs: opts.pollMs ?? 250,
+  });
   if (!acquired.lock) {
     return {
       id,
@@ -118,7 +124,18 @@ async function runJobs(
   } catch (err) {
     // A broken config file names its bad key: show that on the worker page instead of crashing.
     const message = err instanceof Error ? err.message : String(err);
-    const result: TickResult = { id: t.id, instance: t.instance, status: "error", forced, startedAt, finishedAt: Date.now(), durationMs: Date.now() - startedAt, waitedMs: t.waitedMs, message: `Settings could not be loaded: ${message}`, jobs: [] };
+    const result: TickResult = {
+      id: t.id,
+      instance: t.instance,
+      status: "error",
+      forced,
+      startedAt,
+      finishedAt: Date.now(),
+      durationMs: Date.now() - startedAt,
+      waitedMs: t.waitedMs,
+      message: `Settings could not be loaded: ${message}`,
+      jobs: [],
+    };
     if (opts.record !== false) await recordTick(redis, result);
     return result;
   }
@@ -130,23 +147,60 @@ async function runJobs(
     const lastRunAt = lastRuns[job.name] ? Number(lastRuns[job.name]) : null;
     const due = forced || lastRunAt === null || now - lastRunAt >= job.cadenceMs - CADENCE_SLACK_MS;
     if (!due) {
-      runs.push({ name: job.name, ran: false, counts: {}, notes: [], durationMs: 0, nextRunAt: lastRunAt! + job.cadenceMs });
+      runs.push({
+        name: job.name,
+        ran: false,
+        counts: {},
+        notes: [],
+        durationMs: 0,
+        nextRunAt: lastRunAt! + job.cadenceMs,
+      });
       continue;
     }
     if (readOnly && job.changesStreams) {
-      runs.push({ name: job.name, ran: false, skipped: READ_ONLY_SKIP, counts: {}, notes: [], durationMs: 0, nextRunAt: now + job.cadenceMs });
+      runs.push({
+        name: job.name,
+        ran: false,
+        skipped: READ_ONLY_SKIP,
+        counts: {},
+        notes: [],
+        durationMs: 0,
+        nextRunAt: now + job.cadenceMs,
+      });
       continue;
     }
     const jobStart = Date.now();
     try {
-      const result = await job.run({ redis, settings, now, forced, heartbeat: t.heartbeat, keyMatch: opts.keyMatch ?? getEnv().WORKER_MATCH, earlier });
+      const result = await job.run({
+        redis,
+        settings,
+        now,
+        forced,
+        heartbeat: t.heartbeat,
+        keyMatch: opts.keyMatch ?? getEnv().WORKER_MATCH,
+        earlier,
+      });
       earlier[job.name] = result;
       await redis.hset(workerKeys.lastRun(), job.name, String(now));
-      runs.push({ name: job.name, ran: true, ...result, durationMs: Date.now() - jobStart, nextRunAt: now + job.cadenceMs });
+      runs.push({
+        name: job.name,
+        ran: true,
+        ...result,
+        durationMs: Date.now() - jobStart,
+        nextRunAt: now + job.cadenceMs,
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       log.warn({ err: message, job: job.name }, "worker job failed");
-      runs.push({ name: job.name, ran: true, counts: {}, notes: [], error: message, durationMs: Date.now() - jobStart, nextRunAt: now });
+      runs.push({
+        name: job.name,
+        ran: true,
+        counts: {},
+        notes: [],
+        error: message,
+        durationMs: Date.now() - jobStart,
+        nextRunAt: now,
+      });
       if (/lock lost/.test(message)) break;
     }
   }

@@ -67,8 +67,10 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Priv
   });
   const clients: Redis[] = [];
   try {
-    for (let i = 0; i < masterCount * (1 + replicasPerMaster); i++) nodes.push(await startRedisServer(await serverOpts()));
-    for (const node of nodes) clients.push(new Redis(node.port, "127.0.0.1", { lazyConnect: false, maxRetriesPerRequest: 1 }));
+    for (let i = 0; i < masterCount * (1 + replicasPerMaster); i++)
+      nodes.push(await startRedisServer(await serverOpts()));
+    for (const node of nodes)
+      clients.push(new Redis(node.port, "127.0.0.1", { lazyConnect: false, maxRetriesPerRequest: 1 }));
     const [first] = clients;
     if (!first) throw new Error("cluster: no nodes");
 
@@ -80,7 +82,9 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Priv
     for (const node of nodes.slice(1)) await first.call("CLUSTER", "MEET", "127.0.0.1", String(node.port));
     await waitFor("every node to know every other", async () => {
       for (const c of clients) {
-        const known = String(await c.call("CLUSTER", "NODES")).trim().split("\n").length;
+        const known = String(await c.call("CLUSTER", "NODES"))
+          .trim()
+          .split("\n").length;
         if (known < nodes.length) return false;
       }
       return true;

@@ -73,7 +73,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   if ((await admin.xlen(previousHour)) === 0) {
     const pipe = admin.pipeline();
     const base = Date.now() - 3600_000;
-    for (let i = 0; i < 40; i++) pipe.xadd(previousHour, `${base + i * 1000}-0`, "order", `old-${i}`, "amount", String(10 + i));
+    for (let i = 0; i < 40; i++)
+      pipe.xadd(previousHour, `${base + i * 1000}-0`, "order", `old-${i}`, "amount", String(10 + i));
     await pipe.exec();
   }
 
@@ -99,24 +100,58 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     seq++;
     const key = currentOrders();
     const fresh = (await producer.exists(key)) === 0;
-    await producer.xadd(key, "*", "order", `o-${seq}`, "amount", String((seq * 37) % 500), "payload", JSON.stringify({ sku: `sku-${seq % 17}`, qty: (seq % 3) + 1 }));
+    await producer.xadd(
+      key,
+      "*",
+      "order",
+      `o-${seq}`,
+      "amount",
+      String((seq * 37) % 500),
+      "payload",
+      JSON.stringify({ sku: `sku-${seq % 17}`, qty: (seq % 3) + 1 }),
+    );
     if (fresh) {
       await ensureGroup(producer, key, "fulfillment");
       await ensureGroup(producer, key, "analytics");
     }
-    await producer.xadd(payments, "*", "payment", `p-${seq}`, "amount", String((seq * 13) % 900), "currency", seq % 5 === 0 ? "EUR" : "USD");
+    await producer.xadd(
+      payments,
+      "*",
+      "payment",
+      `p-${seq}`,
+      "amount",
+      String((seq * 13) % 900),
+      "currency",
+      seq % 5 === 0 ? "EUR" : "USD",
+    );
   });
 
   // A consumer: reads new messages of a group and acks them after `workMs`; `crashEvery` makes it
   // stop without acking every N batches, for `crashForMs`.
-  const consumer = (keyOf: () => string, group: string, name: string, workMs: number, batch: number, crashEvery?: number) => {
+  const consumer = (
+    keyOf: () => string,
+    group: string,
+    name: string,
+    workMs: number,
+    batch: number,
+    crashEvery?: number,
+  ) => {
     const conn = connect();
     let batches = 0;
     every(workMs, async () => {
       const key = keyOf();
-      const reply = (await conn.xreadgroup("GROUP", group, name, "COUNT", batch, "BLOCK", 1000, "STREAMS", key, ">")) as
-        | [string, [string, string[]][]][]
-        | null;
+      const reply = (await conn.xreadgroup(
+        "GROUP",
+        group,
+        name,
+        "COUNT",
+        batch,
+        "BLOCK",
+        1000,
+        "STREAMS",
+        key,
+        ">",
+      )) as [string, [string, string[]][]][] | null;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
       batches++;

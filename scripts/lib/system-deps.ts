@@ -50,7 +50,10 @@ function aptInstall(pkgs: string[]): boolean {
     spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
     aptUpdated = true;
   }
-  return spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...pkgs], { stdio: "inherit", env }).status === 0;
+  return (
+    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...pkgs], { stdio: "inherit", env })
+      .status === 0
+  );
 }
 
 /** Ensures each named program exists; exits the process with a clear message when it cannot. */

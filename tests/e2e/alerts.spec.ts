@@ -4,7 +4,11 @@ import { expect, test } from "./fixtures";
 test.setTimeout(120_000);
 const SLOW = { timeout: 30_000 };
 
-test("a stuck message raises the banner; the alert links to the filtered pending explorer and can be silenced", async ({ page, redis, prefix }) => {
+test("a stuck message raises the banner; the alert links to the filtered pending explorer and can be silenced", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}orders/eu 1`;
   await redis.xgroup("CREATE", key, "workers", "0", "MKSTREAM");
   for (let i = 0; i < 3; i++) await redis.xadd(key, "*", "n", String(i));
@@ -37,7 +41,11 @@ test("a stuck message raises the banner; the alert links to the filtered pending
   await expect(row.getByRole("button", { name: `Silence ${subject}` })).toBeVisible();
 
   await row.getByRole("link", { name: "Open pending messages" }).click();
-  await expect(page).toHaveURL((url) => url.pathname === `/streams/${encodeURIComponent(key)}/groups/workers` && url.searchParams.get("minIdleMs") === "30000");
+  await expect(page).toHaveURL(
+    (url) =>
+      url.pathname === `/streams/${encodeURIComponent(key)}/groups/workers` &&
+      url.searchParams.get("minIdleMs") === "30000",
+  );
 
   // An ack resolves it on the next evaluation.
   await redis.xack(key, "workers", id);
@@ -63,12 +71,18 @@ test("charts render from sampled history", async ({ page, redis, prefix }) => {
   await expect(pendingChart.locator(".recharts-line-curve").first()).toBeVisible();
   await expect(page.getByRole("figure", { name: "Lag", exact: true })).toBeVisible();
   // Counts on an integer axis: no tick like 0.5.
-  await expect(pendingChart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").first()).toBeVisible();
-  const countLabels = await pendingChart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
+  await expect(
+    pendingChart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").first(),
+  ).toBeVisible();
+  const countLabels = await pendingChart
+    .locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value")
+    .allTextContents();
   expect(countLabels.length).toBeGreaterThan(0);
   expect(countLabels.filter((l) => l.includes("."))).toEqual([]);
   // Time ticks never repeat.
-  const timeLabels = await pendingChart.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
+  const timeLabels = await pendingChart
+    .locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value")
+    .allTextContents();
   expect(new Set(timeLabels).size).toBe(timeLabels.length);
   await expect(page.getByRole("figure", { name: "Messages in vs acked per second" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Oldest pending age (s)" })).toBeVisible();

@@ -58,10 +58,21 @@ test.beforeAll(async () => {
   );
   const port = await freePort();
   authURL = `http://127.0.0.1:${port}`;
-  app = spawn(process.execPath, [join(process.cwd(), "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, STREAMSCOPE_CONFIG: config, REDIS_URL: e2eState().redisUrl, WORKER: "off", NODE_ENV: "production", PORT: String(port) },
-  });
+  app = spawn(
+    process.execPath,
+    [join(process.cwd(), "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        STREAMSCOPE_CONFIG: config,
+        REDIS_URL: e2eState().redisUrl,
+        WORKER: "off",
+        NODE_ENV: "production",
+        PORT: String(port),
+      },
+    },
+  );
   await waitFor(`${authURL}/api/health`);
 });
 
@@ -70,15 +81,34 @@ test.afterAll(async () => {
 });
 
 /** One raw HTTP request to the auth server (no browser, so no Origin and no cookie jar). */
-function rawRequest(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<{ status: number; body: string; setCookie: string; headers: Record<string, string | string[] | undefined> }> {
+function rawRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<{
+  status: number;
+  body: string;
+  setCookie: string;
+  headers: Record<string, string | string[] | undefined>;
+}> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${authURL}${path}`, { method, headers }, (res) => {
       let text = "";
       res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, setCookie: String(res.headers["set-cookie"]?.[0] ?? ""), headers: res.headers }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: text,
+          setCookie: String(res.headers["set-cookie"]?.[0] ?? ""),
+          headers: res.headers,
+        }),
+      );
     });
     // The server may answer and stop reading before the whole body is sent.
-    req.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err)));
+    req.on("error", (err: NodeJS.ErrnoException) =>
+      err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err),
+    );
     if (body !== undefined) req.write(body);
     req.end();
   });
@@ -125,7 +155,9 @@ test.describe("with auth configured", () => {
     expect(replay.status).toBe(401);
   });
 
-  test("after login the browser goes only to a path on this site, even when the next parameter hides a tab", async ({ page }) => {
+  test("after login the browser goes only to a path on this site, even when the next parameter hides a tab", async ({
+    page,
+  }) => {
     await page.goto(`${authURL}/login?next=${encodeURIComponent("/\t/evil.example/x")}`);
     await page.getByLabel("Username", { exact: true }).fill("vera");
     await page.getByLabel("Password", { exact: true }).fill(USERS.vera);
@@ -136,7 +168,12 @@ test.describe("with auth configured", () => {
   });
 
   test("a body over the limit is answered 413 within a second, streamed or declared, and audited", async () => {
-    const login = await rawRequest("POST", "/api/auth/login", { "content-type": "application/json" }, JSON.stringify({ username: "vera", password: USERS.vera }));
+    const login = await rawRequest(
+      "POST",
+      "/api/auth/login",
+      { "content-type": "application/json" },
+      JSON.stringify({ username: "vera", password: USERS.vera }),
+    );
     expect(login.status).toBe(200);
     const cookie = login.setCookie.split(";")[0]!;
     const big = Buffer.alloc(3 * 1024 * 1024, " ");
@@ -144,16 +181,35 @@ test.describe("with auth configured", () => {
     big.write('"}', big.length - 2);
     for (const chunked of [true, false]) {
       const started = Date.now();
-      const res = await rawRequest("POST", "/api/streams/orders/groups/g/ack", { cookie, "content-type": "application/json", ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(big.length) }) }, big);
+      const res = await rawRequest(
+        "POST",
+        "/api/streams/orders/groups/g/ack",
+        {
+          cookie,
+          "content-type": "application/json",
+          ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(big.length) }),
+        },
+        big,
+      );
       const took = Date.now() - started;
       // vera is a viewer: the refusal must not wait for a body it will never read either.
       expect([403, 413]).toContain(res.status);
       expect(took, `answered in ${took} ms`).toBeLessThan(1000);
     }
-    const ann = await rawRequest("POST", "/api/auth/login", { "content-type": "application/json" }, JSON.stringify({ username: "ann", password: USERS.ann }));
+    const ann = await rawRequest(
+      "POST",
+      "/api/auth/login",
+      { "content-type": "application/json" },
+      JSON.stringify({ username: "ann", password: USERS.ann }),
+    );
     const annCookie = ann.setCookie.split(";")[0]!;
     const started = Date.now();
-    const res = await rawRequest("POST", "/api/streams/orders/groups/g/ack", { cookie: annCookie, "content-type": "application/json", "transfer-encoding": "chunked" }, big);
+    const res = await rawRequest(
+      "POST",
+      "/api/streams/orders/groups/g/ack",
+      { cookie: annCookie, "content-type": "application/json", "transfer-encoding": "chunked" },
+      big,
+    );
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -175,7 +231,12 @@ test.describe("with auth configured", () => {
   test("rate limits count the socket address, not a client's X-Forwarded-For; HSTS over https", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const res = await rawRequest("POST", "/api/auth/login", { "content-type": "application/json", "x-forwarded-for": `10.66.${i}.1` }, JSON.stringify({ username: "nobody-ratelimit", password: `wrong-${i}` }));
+      const res = await rawRequest(
+        "POST",
+        "/api/auth/login",
+        { "content-type": "application/json", "x-forwarded-for": `10.66.${i}.1` },
+        JSON.stringify({ username: "nobody-ratelimit", password: `wrong-${i}` }),
+      );
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
@@ -224,7 +285,9 @@ test.describe("with auth configured", () => {
   });
 
   test("an admin sees the audit trail, including the refused attempt", async ({ page, request }) => {
-    const refused = await request.post(`${authURL}/api/auth/login`, { data: { username: "mallory", password: "guess" } });
+    const refused = await request.post(`${authURL}/api/auth/login`, {
+      data: { username: "mallory", password: "guess" },
+    });
     expect(refused.status()).toBe(401);
     await logIn(page, "ada", "/audit");
     await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
@@ -236,8 +299,22 @@ test.describe("with auth configured", () => {
     await expect(page.getByRole("row").filter({ hasText: "ada admin" })).toHaveCount(0);
   });
 
-  test("an admin sees an entry written into the audit stream from Redis flagged unverified", async ({ page, redis }) => {
-    const forged = { time: Date.now(), who: "forger", role: "admin", method: "password", ip: "", userAgent: "", action: "settings.update", touched: 0, result: "ok", status: 200 };
+  test("an admin sees an entry written into the audit stream from Redis flagged unverified", async ({
+    page,
+    redis,
+  }) => {
+    const forged = {
+      time: Date.now(),
+      who: "forger",
+      role: "admin",
+      method: "password",
+      ip: "",
+      userAgent: "",
+      action: "settings.update",
+      touched: 0,
+      result: "ok",
+      status: 200,
+    };
     await redis.xadd(`${APP_PREFIX}audit`, "*", "e", JSON.stringify(forged));
     await logIn(page, "ada", "/audit");
     await expect(page.getByRole("row").filter({ hasText: "forger" }).first()).toContainText("unverified", SLOW);
@@ -258,14 +335,20 @@ test.describe("with auth configured", () => {
     await expect(page.getByText("Group not found")).toBeVisible(SLOW);
   });
 
-  test("a viewer sees no action buttons on the group page and a forced ack is refused 403", async ({ page, redis, prefix }) => {
+  test("a viewer sees no action buttons on the group page and a forced ack is refused 403", async ({
+    page,
+    redis,
+    prefix,
+  }) => {
     const key = `${prefix}viewer`;
     await redis.xadd(key, "1-0", "f", "v");
     await redis.xgroup("CREATE", key, "g", "0");
     await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
     await logIn(page, "vera", `/streams/${encodeURIComponent(key)}/groups/g`);
     await expect(page.getByRole("row").filter({ hasText: "1-0" }).first()).toBeVisible();
-    const actions = page.getByRole("button", { name: /^(Ack|Claim|Requeue|Dead-letter|Delete|Redrive|Publish|Create|Move|Run now|Silence)/ });
+    const actions = page.getByRole("button", {
+      name: /^(Ack|Claim|Requeue|Dead-letter|Delete|Redrive|Publish|Create|Move|Run now|Silence)/,
+    });
     await expect(actions).toHaveCount(0);
     const status = await page.evaluate(async (k) => {
       const res = await fetch(`/api/streams/${encodeURIComponent(k)}/groups/g/ack`, {
@@ -280,14 +363,20 @@ test.describe("with auth configured", () => {
     expect(((await redis.xpending(key, "g")) as unknown[])[0]).toBe(1);
   });
 
-  test("when the session ends, the page goes to the login page and comes back to where it was after login", async ({ page, redis, prefix }) => {
+  test("when the session ends, the page goes to the login page and comes back to where it was after login", async ({
+    page,
+    redis,
+    prefix,
+  }) => {
     const key = `${prefix}expiry/é ?`;
     await redis.xadd(key, "1-0", "f", "v");
     await redis.xgroup("CREATE", key, "g", "0");
     const where = `/streams/${encodeURIComponent(key)}?id=1-0`;
     await logIn(page, "ann", where);
     await expect(page).toHaveURL(`${authURL}${where}`, SLOW);
-    await expect(page.getByRole("table", { name: "Entries" }).getByRole("row").filter({ hasText: "1-0" })).toBeVisible(SLOW);
+    await expect(page.getByRole("table", { name: "Entries" }).getByRole("row").filter({ hasText: "1-0" })).toBeVisible(
+      SLOW,
+    );
 
     // The session ends (expired, or logged out in another tab): the next poll answers 401.
     await page.context().clearCookies();
@@ -298,12 +387,18 @@ test.describe("with auth configured", () => {
     await page.getByLabel("Password", { exact: true }).fill(USERS.ann);
     await page.getByRole("button", { name: "Log in" }).click();
     await expect(page).toHaveURL(`${authURL}${where}`, SLOW);
-    await expect(page.getByRole("table", { name: "Entries" }).getByRole("row").filter({ hasText: "1-0" })).toBeVisible(SLOW);
+    await expect(page.getByRole("table", { name: "Entries" }).getByRole("row").filter({ hasText: "1-0" })).toBeVisible(
+      SLOW,
+    );
   });
 });
 
 test.describe("stream scope on pages", () => {
-  test("out of scope, an existing stream, a hash and a missing key all get the stream's not-found page", async ({ page, redis, prefix }) => {
+  test("out of scope, an existing stream, a hash and a missing key all get the stream's not-found page", async ({
+    page,
+    redis,
+    prefix,
+  }) => {
     test.setTimeout(180_000);
     const stream = `${prefix}hidden`;
     const hash = `${prefix}hidden-hash`;
@@ -330,9 +425,20 @@ test.describe("local mode on the bound socket", () => {
     const port = await freePort();
     const config = join(mkdtempSync(join(tmpdir(), "streamscope-e2e-local-")), "config.json");
     writeFileSync(config, "{}");
-    const env: NodeJS.ProcessEnv = { ...process.env, STREAMSCOPE_CONFIG: config, REDIS_URL: e2eState().redisUrl, WORKER: "off", NODE_ENV: "production", PORT: String(port) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      STREAMSCOPE_CONFIG: config,
+      REDIS_URL: e2eState().redisUrl,
+      WORKER: "off",
+      NODE_ENV: "production",
+      PORT: String(port),
+    };
     delete env.HOSTNAME;
-    const child = spawn(process.execPath, [join(process.cwd(), "node_modules/next/dist/bin/next"), "start", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], env });
+    const child = spawn(
+      process.execPath,
+      [join(process.cwd(), "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
+      { stdio: ["ignore", "ignore", "pipe"], env },
+    );
     let stderr = "";
     child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => {
@@ -356,10 +462,19 @@ test.describe("local mode (default e2e server, no auth)", () => {
     await expect(page.getByRole("button", { name: "Log out" })).toHaveCount(0);
   });
 
-  test("HTML and script in keys, field names and values render as inert text on the overview and stream page", async ({ page, redis, prefix }) => {
+  test("HTML and script in keys, field names and values render as inert text on the overview and stream page", async ({
+    page,
+    redis,
+    prefix,
+  }) => {
     const payload = `<img src=x onerror="window.__xss=1">`;
     const key = `${prefix}${payload}<script>window.__xss=2</script>`;
-    await redis.xadd(key, "1-0", `<b onmouseover="window.__xss=3">name</b>`, `<script>window.__xss=4</script>${payload}`);
+    await redis.xadd(
+      key,
+      "1-0",
+      `<b onmouseover="window.__xss=3">name</b>`,
+      `<script>window.__xss=4</script>${payload}`,
+    );
     let dialogs = 0;
     page.on("dialog", (d) => {
       dialogs++;

@@ -13,8 +13,14 @@ const stream = "demo:payments";
 const seg = encodeURIComponent;
 const PAGES: { path: string; ready: (page: Page) => Promise<void> }[] = [
   { path: "/", ready: (p) => expect(p.getByRole("link", { name: stream })).toBeVisible(LOAD) },
-  { path: `/streams/${seg(stream)}`, ready: (p) => expect(p.getByRole("table", { name: "Entries" }).getByRole("row").nth(1)).toBeVisible(LOAD) },
-  { path: `/streams/${seg(stream)}/groups/ledger`, ready: (p) => expect(p.getByRole("heading", { name: /ledger/ }).first()).toBeVisible(LOAD) },
+  {
+    path: `/streams/${seg(stream)}`,
+    ready: (p) => expect(p.getByRole("table", { name: "Entries" }).getByRole("row").nth(1)).toBeVisible(LOAD),
+  },
+  {
+    path: `/streams/${seg(stream)}/groups/ledger`,
+    ready: (p) => expect(p.getByRole("heading", { name: /ledger/ }).first()).toBeVisible(LOAD),
+  },
   { path: `/streams/${seg(stream)}/history`, ready: (p) => expect(p.getByRole("heading").first()).toBeVisible(LOAD) },
   { path: "/alerts", ready: (p) => expect(p.getByRole("heading", { name: "Alerts" })).toBeVisible(LOAD) },
   { path: "/worker", ready: (p) => expect(p.getByRole("heading", { name: "Worker" })).toBeVisible(LOAD) },
@@ -31,7 +37,8 @@ for (const { path, ready } of PAGES) {
     });
     page.on("pageerror", (err) => problems.push(`page: ${err.message}`));
     page.on("response", (res) => {
-      if (res.status() >= 400 && baseURL && res.url().startsWith(baseURL)) problems.push(`${res.status()} ${res.url()}`);
+      if (res.status() >= 400 && baseURL && res.url().startsWith(baseURL))
+        problems.push(`${res.status()} ${res.url()}`);
     });
     await page.goto(path);
     await ready(page);

@@ -11,9 +11,17 @@ const groupUrl = (key: string, group: string, query = "") =>
   `/streams/${encodeURIComponent(key)}/groups/${encodeURIComponent(group)}${query}`;
 
 /** Adds `n` entries and has `consumer` read them, so they are pending for `group`. */
-async function seedPending(redis: Redis, key: string, group: string, consumer: string, n: number, tag = consumer): Promise<string[]> {
+async function seedPending(
+  redis: Redis,
+  key: string,
+  group: string,
+  consumer: string,
+  n: number,
+  tag = consumer,
+): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await redis.xadd(key, "*", "job", `${tag}-${i}`, "payload", JSON.stringify({ n: i })))!);
+  for (let i = 0; i < n; i++)
+    ids.push((await redis.xadd(key, "*", "job", `${tag}-${i}`, "payload", JSON.stringify({ n: i })))!);
   await redis.xreadgroup("GROUP", group, consumer, "COUNT", n, "STREAMS", key, ">");
   return ids;
 }
@@ -63,7 +71,11 @@ test("ack one message from its row: the row goes and the pending count drops", a
   expect((await pendingOf(redis, key, "billing")).map((p) => p[0])).toEqual([first, third]);
 });
 
-test("bulk requeue by filter: the dialog counts the matches, originals are acked and copies added", async ({ page, redis, prefix }) => {
+test("bulk requeue by filter: the dialog counts the matches, originals are acked and copies added", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}jobs`;
   await redis.xgroup("CREATE", key, "workers", "0", "MKSTREAM");
   const stuck = await seedPending(redis, key, "workers", "w-stuck", 3);
@@ -107,11 +119,15 @@ test("the idle histogram shows the stuck bucket's count", async ({ page, redis, 
 
   await page.goto(groupUrl(key, "g"));
   const histogram = page.getByRole("region", { name: "Pending idle times" });
-  await expect(histogram.getByRole("img", { name: /Histogram of idle times of 5 pending messages; stuck threshold 30 s/ })).toBeVisible(LOADED);
+  await expect(
+    histogram.getByRole("img", { name: /Histogram of idle times of 5 pending messages; stuck threshold 30 s/ }),
+  ).toBeVisible(LOADED);
   const counts = histogram.getByRole("table", { name: "Pending messages per idle bucket" });
   await expect(counts.getByRole("columnheader", { name: "5-30 min" })).toBeVisible();
   await expect(counts.getByRole("cell", { name: "2 (stuck)" })).toBeVisible();
-  await expect(histogram).toContainText("Stuck (idle over 30 s): 30 s-1 min, 1-5 min, 5-30 min, 30 min-2 h, over 2 h: 2 messages");
+  await expect(histogram).toContainText(
+    "Stuck (idle over 30 s): 30 s-1 min, 1-5 min, 5-30 min, 30 min-2 h, over 2 h: 2 messages",
+  );
 });
 
 test("a consumer inactive longer than the threshold shows as dead", async ({ page, redis, prefix }) => {
@@ -128,7 +144,9 @@ test("a consumer inactive longer than the threshold shows as dead", async ({ pag
     const consumers = page.getByRole("table", { name: "Consumers" });
     const crashed = consumers.getByRole("row").filter({ hasText: "crashed" });
     await expect(crashed.getByText("dead", { exact: true })).toBeVisible(LOADED);
-    await expect(consumers.getByRole("row").filter({ hasText: "healthy" }).getByText("dead", { exact: true })).toHaveCount(0);
+    await expect(
+      consumers.getByRole("row").filter({ hasText: "healthy" }).getByText("dead", { exact: true }),
+    ).toHaveCount(0);
     await expect(page.getByText("Stuck threshold", { exact: true })).toBeVisible();
 
     // Deleting it names how many pending messages are dropped.
@@ -141,7 +159,11 @@ test("a consumer inactive longer than the threshold shows as dead", async ({ pag
   }
 });
 
-test("rows expand to their fields; a selection is claimed to a new consumer; the list exports as CSV", async ({ page, redis, prefix }) => {
+test("rows expand to their fields; a selection is claimed to a new consumer; the list exports as CSV", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}mail`;
   await redis.xgroup("CREATE", key, "senders", "0", "MKSTREAM");
   const ids = await seedPending(redis, key, "senders", "w1", 3);
@@ -202,7 +224,11 @@ test("requeue on a stream read by several groups warns and offers claim instead"
 /** This test waits on several views of a busy page; the shared machine can be slow to render them. */
 const SLOW_PAGE = { timeout: 60_000 };
 
-test("ack a stuck message: the dialog names it, the list holds still behind it, and the alert banner clears without waiting for the worker", async ({ page, redis, prefix }) => {
+test("ack a stuck message: the dialog names it, the list holds still behind it, and the alert banner clears without waiting for the worker", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}orders`;
   await redis.xgroup("CREATE", key, "workers", "0", "MKSTREAM");
   // A consumer read it and crashed ten minutes ago.
@@ -211,16 +237,24 @@ test("ack a stuck message: the dialog names it, the list holds still behind it, 
   // Alerts evaluated once (the e2e server runs no worker); every other firing alert silenced,
   // so the banner counts this stream's alert alone.
   expect((await page.request.post("/api/alerts/evaluate", { data: {} })).ok()).toBe(true);
-  const firing = async () => ((await (await page.request.get("/api/alerts?state=firing")).json()) as { alerts: { id: string; stream: string; silencedUntil: number | null }[] }).alerts;
+  const firing = async () =>
+    (
+      (await (await page.request.get("/api/alerts?state=firing")).json()) as {
+        alerts: { id: string; stream: string; silencedUntil: number | null }[];
+      }
+    ).alerts;
   const before = await firing();
   expect(before.filter((a) => a.stream === key).length).toBeGreaterThan(0);
   for (const a of before.filter((x) => x.stream !== key)) {
-    expect((await page.request.post(`/api/alerts/${encodeURIComponent(a.id)}/silence`, { data: { forMs: 600_000 } })).ok()).toBe(true);
+    expect(
+      (await page.request.post(`/api/alerts/${encodeURIComponent(a.id)}/silence`, { data: { forMs: 600_000 } })).ok(),
+    ).toBe(true);
   }
 
   const pendingFetches: string[] = [];
   page.on("request", (r) => {
-    if (/\/groups\/workers\/pending(\?|$)/.test(new URL(r.url()).pathname + new URL(r.url()).search)) pendingFetches.push(r.url());
+    if (/\/groups\/workers\/pending(\?|$)/.test(new URL(r.url()).pathname + new URL(r.url()).search))
+      pendingFetches.push(r.url());
   });
   await page.goto(groupUrl(key, "workers"));
   const banner = page.getByRole("status").filter({ hasText: /alerts? firing/ });
@@ -244,7 +278,11 @@ test("ack a stuck message: the dialog names it, the list holds still behind it, 
   expect((await firing()).filter((a) => a.stream === key)).toEqual([]);
 });
 
-test("a group with more consumers than the cap lists the pending owners and says how many more", async ({ page, redis, prefix }) => {
+test("a group with more consumers than the cap lists the pending owners and says how many more", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}leaky`;
   await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
   await seedPending(redis, key, "g", "owner-1", 2);
@@ -260,6 +298,8 @@ test("a group with more consumers than the cap lists the pending owners and says
   const table = page.getByRole("table", { name: "Consumers" });
   await expect(table.getByRole("row", { name: /owner-1/ })).toBeVisible(LOADED);
   await expect(table.getByRole("row")).toHaveCount(2);
-  await expect(page.getByRole("note", { name: "Consumers not listed" })).toContainText("1,500 more consumers, mostly idle");
+  await expect(page.getByRole("note", { name: "Consumers not listed" })).toContainText(
+    "1,500 more consumers, mostly idle",
+  );
   await expect(table.getByRole("row", { name: /owner-1/ })).toContainText("unknown");
 });

@@ -23,7 +23,11 @@ async function turnOnLive(page: Page) {
   return toggle;
 }
 
-test("Live shows entries published while watching within a second, their states, and pause counts new ones", async ({ page, redis, prefix }) => {
+test("Live shows entries published while watching within a second, their states, and pause counts new ones", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}live/é {x}`;
   await redis.xadd(key, "*", "seed", "before the tail");
   await redis.xgroup("CREATE", key, "g", "$");
@@ -47,7 +51,9 @@ test("Live shows entries published while watching within a second, their states,
   console.log(`live tail latency (ms): ${latencies.join(", ")}`);
   await expect(live.getByRole("row").filter({ hasText: "before the tail" })).toHaveCount(0);
   // Newest first.
-  const shownIds = await live.locator("[data-entry-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-entry-id")));
+  const shownIds = await live
+    .locator("[data-entry-id]")
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-entry-id")));
   expect(shownIds).toEqual([...ids].reverse());
   await expect(page.getByText(/entries\/s$/)).toBeVisible();
 
@@ -57,7 +63,9 @@ test("Live shows entries published while watching within a second, their states,
   await turnOnLive(second);
   await expect(second.locator('[data-live-mode="live"]')).toBeVisible(LOAD);
   const shared = (await redis.xadd(key, "*", "order", "seen twice"))!;
-  await expect(second.getByRole("table", { name: "Live entries" }).getByRole("row").filter({ hasText: shared })).toBeVisible(LOAD);
+  await expect(
+    second.getByRole("table", { name: "Live entries" }).getByRole("row").filter({ hasText: shared }),
+  ).toBeVisible(LOAD);
   await expect(row(shared)).toBeVisible();
   expect(await tailConnections(redis)).toBe(1);
   await second.close();
@@ -90,13 +98,17 @@ test("Live shows entries published while watching within a second, their states,
 test("falls back to polling when a proxy cuts the event stream", async ({ page, redis, prefix }) => {
   const key = `${prefix}polled`;
   await redis.xadd(key, "*", "seed", "x");
-  await page.route("**/tail**", (route) => route.fulfill({ status: 502, contentType: "text/plain", body: "Bad gateway" }));
+  await page.route("**/tail**", (route) =>
+    route.fulfill({ status: 502, contentType: "text/plain", body: "Bad gateway" }),
+  );
   await page.goto(streamUrl(key));
   await expect(page.getByRole("heading", { name: key })).toBeVisible(LOAD);
   await turnOnLive(page);
   await expect(page.locator('[data-live-mode="polling"]')).toHaveText("Live (polling)", LOAD);
   const id = (await redis.xadd(key, "*", "order", "polled"))!;
-  await expect(page.getByRole("table", { name: "Live entries" }).getByRole("row").filter({ hasText: id })).toBeVisible(LOAD);
+  await expect(page.getByRole("table", { name: "Live entries" }).getByRole("row").filter({ hasText: id })).toBeVisible(
+    LOAD,
+  );
 });
 
 test("says when the tailed stream is deleted", async ({ page, redis, prefix }) => {

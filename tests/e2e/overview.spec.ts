@@ -10,7 +10,11 @@ async function cells(page: Page, text: string): Promise<string[]> {
   return (await rowFor(page, text).getByRole("cell").allInnerTexts()).map((t) => t.trim());
 }
 
-test("the overview lists seeded streams with their numbers and groups a family of hourly keys", async ({ page, redis, prefix }) => {
+test("the overview lists seeded streams with their numbers and groups a family of hourly keys", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const payments = `${prefix}payments`;
   await redis.xadd(payments, "*", "amount", "1");
   await redis.xadd(payments, "*", "amount", "2");
@@ -95,8 +99,14 @@ test("auto-refresh can be paused and its interval changed", async ({ page }) => 
   await expect(page.getByText("auto-refresh paused")).toBeVisible();
 });
 
-test("keys with odd characters round-trip through the real server's GET /api/streams/{key}", async ({ request, redis, prefix }) => {
-  const keys = ["a/b", "100%", "x%2Fy", "q?x=1", "#frag", "with space", "{tag}", "ünï✓😀", "a+b"].map((k) => `${prefix}${k}`);
+test("keys with odd characters round-trip through the real server's GET /api/streams/{key}", async ({
+  request,
+  redis,
+  prefix,
+}) => {
+  const keys = ["a/b", "100%", "x%2Fy", "q?x=1", "#frag", "with space", "{tag}", "ünï✓😀", "a+b"].map(
+    (k) => `${prefix}${k}`,
+  );
   for (const k of keys) await redis.xadd(k, "*", "f", "v");
   for (const k of keys) {
     const res = await request.get(`/api/streams/${encodeURIComponent(k)}`);
@@ -108,9 +118,16 @@ test("keys with odd characters round-trip through the real server's GET /api/str
   expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
 });
 
-test("oldest pending is red only where a message is stuck (idle over the threshold), not where its id is old", async ({ page, request, redis, prefix }) => {
+test("oldest pending is red only where a message is stuck (idle over the threshold), not where its id is old", async ({
+  page,
+  request,
+  redis,
+  prefix,
+}) => {
   // A 10 min threshold for this test's streams, so a slow machine cannot make the calm one stuck.
-  const saved = await request.put("/api/settings", { data: { set: { groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 600_000 }] } } });
+  const saved = await request.put("/api/settings", {
+    data: { set: { groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 600_000 }] } },
+  });
   expect(saved.ok()).toBe(true);
   try {
     // An hour old by id, but a consumer read it just now: pending, being worked on, not stuck.

@@ -6,13 +6,15 @@ import { expect, test } from "./fixtures";
 test.describe.configure({ timeout: 180_000 });
 const LOAD = { timeout: 45_000 };
 
-const streamUrl = (key: string, id?: string) => `/streams/${encodeURIComponent(key)}${id ? `?id=${encodeURIComponent(id)}` : ""}`;
+const streamUrl = (key: string, id?: string) =>
+  `/streams/${encodeURIComponent(key)}${id ? `?id=${encodeURIComponent(id)}` : ""}`;
 
 /** 1000-0..1005-0; g1: 1000 acked, 1001 pending alice (2 deliveries), 1002 pending bob, rest delivered; g2: 1000-1002 acked, 1003 pending carol. */
 async function seedStates(redis: Redis, key: string) {
   await redis.xgroup("CREATE", key, "g1", "0", "MKSTREAM");
   await redis.xgroup("CREATE", key, "g2", "0");
-  for (let i = 0; i < 6; i++) await redis.xadd(key, `${1000 + i}-0`, "order", `#${i}`, "payload", JSON.stringify({ n: i, tags: ["a", "b"] }));
+  for (let i = 0; i < 6; i++)
+    await redis.xadd(key, `${1000 + i}-0`, "order", `#${i}`, "payload", JSON.stringify({ n: i, tags: ["a", "b"] }));
   await redis.xreadgroup("GROUP", "g1", "alice", "COUNT", 2, "STREAMS", key, ">");
   await redis.xack(key, "g1", "1000-0");
   await redis.xreadgroup("GROUP", "g1", "alice", "STREAMS", key, "0");
@@ -71,8 +73,14 @@ test("pages both ways and deep-links to a highlighted id", async ({ page, redis,
   await page.goto(streamUrl(key));
   await expect(page.getByRole("table", { name: "Entries" })).toBeVisible(LOAD);
   await page.getByLabel("Page size").selectOption("10");
-  const ids = () => page.getByRole("table", { name: "Entries" }).locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-entry-id")));
-  await expect.poll(ids, LOAD).toEqual(["25-0", "24-0", "23-0", "22-0", "21-0", "20-0", "19-0", "18-0", "17-0", "16-0"]);
+  const ids = () =>
+    page
+      .getByRole("table", { name: "Entries" })
+      .locator("tbody tr")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-entry-id")));
+  await expect
+    .poll(ids, LOAD)
+    .toEqual(["25-0", "24-0", "23-0", "22-0", "21-0", "20-0", "19-0", "18-0", "17-0", "16-0"]);
   await expect(page.getByRole("button", { name: "Newer" })).toBeDisabled();
   await page.getByRole("button", { name: "Older" }).click();
   await expect.poll(ids, LOAD).toEqual(["15-0", "14-0", "13-0", "12-0", "11-0", "10-0", "9-0", "8-0", "7-0", "6-0"]);
@@ -96,7 +104,11 @@ test("pages both ways and deep-links to a highlighted id", async ({ page, redis,
   await expect(page.locator('tr[aria-current="true"]')).toHaveAttribute("data-entry-id", "3-0", LOAD);
 });
 
-test("an empty stream says so, a missing one is not found, and search scans on demand", async ({ page, redis, prefix }) => {
+test("an empty stream says so, a missing one is not found, and search scans on demand", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const empty = `${prefix}empty`;
   await redis.xgroup("CREATE", empty, "g", "$", "MKSTREAM");
   await page.goto(streamUrl(empty));

@@ -6,7 +6,11 @@ test.describe.configure({ timeout: 180_000 });
 const LOAD = { timeout: 45_000 };
 const MiB = 1024 * 1024;
 
-test("a cut value shows its preview and size; Show all fetches it whole, Download saves it", async ({ page, redis, prefix }) => {
+test("a cut value shows its preview and size; Show all fetches it whole, Download saves it", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}fat`;
   const value = `head-${"z".repeat(2 * MiB - 10)}-tail`;
   await redis.xadd(key, "3000-0", "payload", value, "note", "small");

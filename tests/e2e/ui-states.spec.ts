@@ -4,7 +4,11 @@ import { expect, test } from "./fixtures";
 test.describe.configure({ timeout: 180_000 });
 const LOAD = { timeout: 45_000 };
 
-test("states read 'delivered to stream', 'pending', 'acked' with a visible legend; rows expand quietly", async ({ page, redis, prefix }) => {
+test("states read 'delivered to stream', 'pending', 'acked' with a visible legend; rows expand quietly", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}states`;
   await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
   for (let i = 0; i < 3; i++) await redis.xadd(key, `${1000 + i}-0`, "payload", JSON.stringify({ n: i, tags: ["a"] }));
@@ -38,7 +42,11 @@ test("states read 'delivered to stream', 'pending', 'acked' with a visible legen
   await expect(row.locator("pre")).toContainText('"tags": [');
 });
 
-test("keys: / focuses the filter, j/k move through rows with a visible focus, Enter opens, ? lists the keys", async ({ page, redis, prefix }) => {
+test("keys: / focuses the filter, j/k move through rows with a visible focus, Enter opens, ? lists the keys", async ({
+  page,
+  redis,
+  prefix,
+}) => {
   const key = `${prefix}keys`;
   for (let i = 0; i < 3; i++) await redis.xadd(key, `${2000 + i}-0`, "payload", JSON.stringify({ n: i }));
   await page.goto(`/streams/${encodeURIComponent(key)}`);

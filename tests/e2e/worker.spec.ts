@@ -2,7 +2,14 @@ import { expect, test } from "./fixtures";
 
 /** A scheduled tick that changed nothing: what the scheduler writes every 15 s on a quiet system. */
 function idleTick(i: number, startedAt: number) {
-  const job = (name: string, counts: Record<string, number>, ran = true) => ({ name, ran, counts, notes: [], durationMs: 2, nextRunAt: startedAt + 15_000 });
+  const job = (name: string, counts: Record<string, number>, ran = true) => ({
+    name,
+    ran,
+    counts,
+    notes: [],
+    durationMs: 2,
+    nextRunAt: startedAt + 15_000,
+  });
   return JSON.stringify({
     id: `e2e-idle-${i}-${startedAt}`,
     instance: "e2e",
@@ -12,14 +19,27 @@ function idleTick(i: number, startedAt: number) {
     finishedAt: startedAt + 12,
     durationMs: 12,
     waitedMs: 0,
-    jobs: [job("rotation", { streamsCreated: 0 }), job("expiry-guard", {}, false), job("reclaim", { groupsChecked: 3, examined: 5 }), job("trim", {}, false), job("history", { streams: 4, samples: 9 })],
+    jobs: [
+      job("rotation", { streamsCreated: 0 }),
+      job("expiry-guard", {}, false),
+      job("reclaim", { groupsChecked: 3, examined: 5 }),
+      job("trim", {}, false),
+      job("history", { streams: 4, samples: 9 }),
+    ],
   });
 }
 
-test("the worker page shows one line per tick, folds idle ticks, and Run now adds a new one", async ({ page, request, prefix, redis }) => {
+test("the worker page shows one line per tick, folds idle ticks, and Run now adds a new one", async ({
+  page,
+  request,
+  prefix,
+  redis,
+}) => {
   // A family of this test's own: the tick's rotation creates its current hour.
   const saved = await request.put("/api/settings", {
-    data: { set: { families: [{ name: "e2e", pattern: `${prefix}orders_<yyyyMMddHH>`, groups: ["g"], ttlSeconds: 3600 }] } },
+    data: {
+      set: { families: [{ name: "e2e", pattern: `${prefix}orders_<yyyyMMddHH>`, groups: ["g"], ttlSeconds: 3600 }] },
+    },
   });
   expect(saved.ok()).toBe(true);
   const first = await request.post("/api/worker", { data: {} });
@@ -56,7 +76,10 @@ test("the worker page shows one line per tick, folds idle ticks, and Run now add
     .not.toEqual({ count: before, label: firstLabel });
   await expect(ticks.first()).toContainText("run now");
   // Its details list every job that ran, with what it looked at.
-  await ticks.first().getByRole("button", { name: /^Show details of the tick at/ }).click();
+  await ticks
+    .first()
+    .getByRole("button", { name: /^Show details of the tick at/ })
+    .click();
   const details = list.getByRole("article", { name: /^Details of the tick at/ });
   await expect(details).toContainText("expiry-guard");
   const [, created] = await redis.scan("0", "MATCH", `${prefix}orders_*`, "COUNT", 1000);
@@ -64,7 +87,10 @@ test("the worker page shows one line per tick, folds idle ticks, and Run now add
   expect(await redis.pttl(created[0]!)).toBeGreaterThan(0);
 });
 
-test("the settings page saves a group rule with confirmation and shows where values come from", async ({ page, request }) => {
+test("the settings page saves a group rule with confirmation and shows where values come from", async ({
+  page,
+  request,
+}) => {
   await request.put("/api/settings", { data: { reset: ["groups"] } });
   await page.goto("/settings");
   await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
@@ -78,7 +104,9 @@ test("the settings page saves a group rule with confirmation and shows where val
   await dialog.getByRole("button", { name: "Save group rules" }).click();
   await expect(page.getByText("Group rules saved")).toBeVisible();
   await expect(rules.getByText("saved edit", { exact: true })).toBeVisible();
-  const body = (await (await request.get("/api/settings")).json()) as { settings: { groups: { stream: string; policy: string }[] } };
+  const body = (await (await request.get("/api/settings")).json()) as {
+    settings: { groups: { stream: string; policy: string }[] };
+  };
   expect(body.settings.groups[0]).toMatchObject({ stream: "orders_*", policy: "requeue" });
 
   await rules.getByRole("button", { name: "Reset group rules to file values" }).click();

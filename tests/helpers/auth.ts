@@ -29,8 +29,15 @@ export function useAppPrefix(prefix: string): void {
   resetProcessState();
 }
 
-export function sessionCookieHeader(payload: { u: string; m: "password" | "oidc"; r?: string; ph?: string }, secret = TEST_SESSION_SECRET): string {
-  const value = signValue(Buffer.from(secret, "utf8"), "session", { ...payload, sid: randomBytes(16).toString("base64url"), exp: Math.floor(Date.now() / 1000) + 3600 });
+export function sessionCookieHeader(
+  payload: { u: string; m: "password" | "oidc"; r?: string; ph?: string },
+  secret = TEST_SESSION_SECRET,
+): string {
+  const value = signValue(Buffer.from(secret, "utf8"), "session", {
+    ...payload,
+    sid: randomBytes(16).toString("base64url"),
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  });
   return `${SESSION_COOKIE}=${value}`;
 }
 

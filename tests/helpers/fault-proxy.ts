@@ -179,9 +179,11 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  const arm = (kind: Fault["kind"]) => (match: CommandMatch, opts: { skip?: number; times?: number } = {}) => {
-    faults.push({ kind, match, skip: opts.skip ?? 0, times: opts.times ?? 1 });
-  };
+  const arm =
+    (kind: Fault["kind"]) =>
+    (match: CommandMatch, opts: { skip?: number; times?: number } = {}) => {
+      faults.push({ kind, match, skip: opts.skip ?? 0, times: opts.times ?? 1 });
+    };
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

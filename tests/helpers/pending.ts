@@ -14,7 +14,8 @@ export async function seedPending(
   const ids: string[] = [];
   for (let start = 0; start < opts.n; start += 1000) {
     const pipe = redis.pipeline();
-    for (let i = start; i < Math.min(opts.n, start + 1000); i++) pipe.xadd(stream, "*", "payload", payload(i), "n", String(i));
+    for (let i = start; i < Math.min(opts.n, start + 1000); i++)
+      pipe.xadd(stream, "*", "payload", payload(i), "n", String(i));
     for (const [err, id] of (await pipe.exec()) ?? []) {
       if (err) throw err;
       ids.push(String(id));
@@ -28,7 +29,13 @@ export async function seedPending(
 }
 
 /** Hands the next `count` new messages of the stream to a consumer (XREADGROUP >). */
-export async function deliver(redis: Redis, stream: string, group: string, consumer: string, count: number): Promise<void> {
+export async function deliver(
+  redis: Redis,
+  stream: string,
+  group: string,
+  consumer: string,
+  count: number,
+): Promise<void> {
   let left = count;
   while (left > 0) {
     const n = Math.min(left, 1000);
@@ -39,7 +46,13 @@ export async function deliver(redis: Redis, stream: string, group: string, consu
 }
 
 /** Re-delivers pending ids to a consumer (XCLAIM without JUSTID bumps the delivery count). */
-export async function redeliver(redis: Redis, stream: string, group: string, consumer: string, ids: string[]): Promise<void> {
+export async function redeliver(
+  redis: Redis,
+  stream: string,
+  group: string,
+  consumer: string,
+  ids: string[],
+): Promise<void> {
   await redis.xclaim(stream, group, consumer, 0, ...ids);
 }
 
@@ -79,6 +92,8 @@ export async function snapshot(redis: Redis, stream: string, group: string, extr
   return {
     entries: await entries(redis, stream),
     pel: pel.map(([id, consumer, , deliveries]) => ({ id, consumer, deliveries })),
-    extra: await Promise.all(extraKeys.map(async (k) => ({ key: k, type: await redis.type(k), len: await redis.xlen(k).catch(() => -1) }))),
+    extra: await Promise.all(
+      extraKeys.map(async (k) => ({ key: k, type: await redis.type(k), len: await redis.xlen(k).catch(() => -1) })),
+    ),
   };
 }

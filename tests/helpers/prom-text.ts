@@ -45,6 +45,10 @@ export function parsePromText(text: string): { samples: PromSample[]; types: Map
   return { samples, types };
 }
 
-export function findSample(samples: PromSample[], name: string, labels: Record<string, string> = {}): PromSample | undefined {
+export function findSample(
+  samples: PromSample[],
+  name: string,
+  labels: Record<string, string> = {},
+): PromSample | undefined {
   return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 }

@@ -26,7 +26,9 @@ export async function callRoute<T = unknown>(
     method: opts.method ?? (hasBody ? "POST" : "GET"),
     headers: {
       host: "127.0.0.1:3000",
-      ...(hasBody ? { "content-type": "application/json", origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" } : {}),
+      ...(hasBody
+        ? { "content-type": "application/json", origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" }
+        : {}),
       ...opts.headers,
     },
     body: opts.rawBody ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),

@@ -46,7 +46,10 @@ export async function discoverRoutes(root = process.cwd()): Promise<DiscoveredRo
 }
 
 /** Fills `[name]` segments: the params object and the concrete, encoded path. */
-export function fillPattern(pattern: string, values: Record<string, string>): { path: string; params: Record<string, string> } {
+export function fillPattern(
+  pattern: string,
+  values: Record<string, string>,
+): { path: string; params: Record<string, string> } {
   const params: Record<string, string> = {};
   const path = pattern.replace(/\[(\.\.\.)?([^\]]+)\]/g, (_m, _rest, name: string) => {
     const value = values[name] ?? `x-${name}`;

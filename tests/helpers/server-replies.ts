@@ -12,31 +12,152 @@ const info = (lines: string[]) => [...lines, ""].join("\r\n");
 /** 7.0.15 (Debian). */
 export const redis70: RecordedServer = {
   info: info(["# Server", "redis_version:7.0.15", "redis_mode:standalone"]),
-  commandInfo: [["xautoclaim", -6, ["write", "fast"], 1, 1, 1, ["@write", "@stream", "@fast"], ["nondeterministic_output"], [["flags", ["RW", "delete"], "begin_search", ["type", "index", "spec", ["index", 1]], "find_keys", ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]]]], []], null],
+  commandInfo: [
+    [
+      "xautoclaim",
+      -6,
+      ["write", "fast"],
+      1,
+      1,
+      1,
+      ["@write", "@stream", "@fast"],
+      ["nondeterministic_output"],
+      [
+        [
+          "flags",
+          ["RW", "delete"],
+          "begin_search",
+          ["type", "index", "spec", ["index", 1]],
+          "find_keys",
+          ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]],
+        ],
+      ],
+      [],
+    ],
+    null,
+  ],
 };
 
 /** 7.2.6 (redis-7.2). */
 export const redis72: RecordedServer = {
   info: info(["# Server", "redis_version:7.2.6", "redis_mode:standalone"]),
-  commandInfo: [["xautoclaim", -6, ["write", "fast"], 1, 1, 1, ["@write", "@stream", "@fast"], ["nondeterministic_output"], [["flags", ["RW", "delete"], "begin_search", ["type", "index", "spec", ["index", 1]], "find_keys", ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]]]], []], null],
+  commandInfo: [
+    [
+      "xautoclaim",
+      -6,
+      ["write", "fast"],
+      1,
+      1,
+      1,
+      ["@write", "@stream", "@fast"],
+      ["nondeterministic_output"],
+      [
+        [
+          "flags",
+          ["RW", "delete"],
+          "begin_search",
+          ["type", "index", "spec", ["index", 1]],
+          "find_keys",
+          ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]],
+        ],
+      ],
+      [],
+    ],
+    null,
+  ],
 };
 
 /** 7.4.1 (redis-7.4). */
 export const redis74: RecordedServer = {
   info: info(["# Server", "redis_version:7.4.1", "redis_mode:standalone"]),
-  commandInfo: [["xautoclaim", -6, ["write", "fast"], 1, 1, 1, ["@write", "@stream", "@fast"], ["nondeterministic_output"], [["flags", ["RW", "delete"], "begin_search", ["type", "index", "spec", ["index", 1]], "find_keys", ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]]]], []], null],
+  commandInfo: [
+    [
+      "xautoclaim",
+      -6,
+      ["write", "fast"],
+      1,
+      1,
+      1,
+      ["@write", "@stream", "@fast"],
+      ["nondeterministic_output"],
+      [
+        [
+          "flags",
+          ["RW", "delete"],
+          "begin_search",
+          ["type", "index", "spec", ["index", 1]],
+          "find_keys",
+          ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]],
+        ],
+      ],
+      [],
+    ],
+    null,
+  ],
 };
 
 /** 7.9.224 (redis-8.0). */
 export const redis80preview: RecordedServer = {
   info: info(["# Server", "redis_version:7.9.224", "redis_mode:standalone"]),
-  commandInfo: [["xautoclaim", -6, ["write", "fast"], 1, 1, 1, ["@write", "@stream", "@fast"], ["nondeterministic_output"], [["flags", ["RW", "delete"], "begin_search", ["type", "index", "spec", ["index", 1]], "find_keys", ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]]]], []], null],
+  commandInfo: [
+    [
+      "xautoclaim",
+      -6,
+      ["write", "fast"],
+      1,
+      1,
+      1,
+      ["@write", "@stream", "@fast"],
+      ["nondeterministic_output"],
+      [
+        [
+          "flags",
+          ["RW", "delete"],
+          "begin_search",
+          ["type", "index", "spec", ["index", 1]],
+          "find_keys",
+          ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]],
+        ],
+      ],
+      [],
+    ],
+    null,
+  ],
 };
 
 /** Valkey 8.0.1 (valkey-8.0). */
 export const valkey80: RecordedServer = {
-  info: info(["# Server", "redis_version:7.2.4", "server_name:valkey", "valkey_version:8.0.1", "server_mode:standalone"]),
-  commandInfo: [["xautoclaim", -6, ["write", "fast"], 1, 1, 1, ["@write", "@stream", "@fast"], ["nondeterministic_output"], [["flags", ["RW", "delete"], "begin_search", ["type", "index", "spec", ["index", 1]], "find_keys", ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]]]], []], null],
+  info: info([
+    "# Server",
+    "redis_version:7.2.4",
+    "server_name:valkey",
+    "valkey_version:8.0.1",
+    "server_mode:standalone",
+  ]),
+  commandInfo: [
+    [
+      "xautoclaim",
+      -6,
+      ["write", "fast"],
+      1,
+      1,
+      1,
+      ["@write", "@stream", "@fast"],
+      ["nondeterministic_output"],
+      [
+        [
+          "flags",
+          ["RW", "delete"],
+          "begin_search",
+          ["type", "index", "spec", ["index", 1]],
+          "find_keys",
+          ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]],
+        ],
+      ],
+      [],
+    ],
+    null,
+  ],
 };
 /*
  * No build of these is available on this machine: the replies below follow the command table of
@@ -44,8 +165,24 @@ export const valkey80: RecordedServer = {
  */
 const xautoclaim70 = (redis70.commandInfo as unknown[])[0];
 const xackdel = [
-  "xackdel", -6, ["write", "fast"], 1, 1, 1, ["@write", "@stream", "@fast"], [],
-  [["flags", ["RW", "delete"], "begin_search", ["type", "index", "spec", ["index", 1]], "find_keys", ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]]]],
+  "xackdel",
+  -6,
+  ["write", "fast"],
+  1,
+  1,
+  1,
+  ["@write", "@stream", "@fast"],
+  [],
+  [
+    [
+      "flags",
+      ["RW", "delete"],
+      "begin_search",
+      ["type", "index", "spec", ["index", 1]],
+      "find_keys",
+      ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]],
+    ],
+  ],
   [],
 ];
 

@@ -33,7 +33,19 @@ function newKey(dir: string, name: string): void {
 
 function selfSignedCa(dir: string, name: string, cn: string): void {
   newKey(dir, `${name}.key`);
-  openssl(dir, ["req", "-x509", "-new", "-key", `${name}.key`, "-out", `${name}.crt`, "-days", "2", "-subj", `/CN=${cn}`]);
+  openssl(dir, [
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    `${name}.key`,
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "2",
+    "-subj",
+    `/CN=${cn}`,
+  ]);
 }
 
 function signed(dir: string, name: string, cn: string, ext: string): void {
@@ -41,8 +53,21 @@ function signed(dir: string, name: string, cn: string, ext: string): void {
   openssl(dir, ["req", "-new", "-key", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`]);
   writeFileSync(join(dir, `${name}.ext`), `${ext}\n`);
   openssl(dir, [
-    "x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-    "-out", `${name}.crt`, "-days", "2", "-extfile", `${name}.ext`,
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "2",
+    "-extfile",
+    `${name}.ext`,
   ]);
 }
 
@@ -112,10 +137,14 @@ export function startTlsRedis(
   return startRedisServer({
     bin,
     tlsArgs: [
-      "--tls-cert-file", named ? files.namedCert : files.serverCert,
-      "--tls-key-file", named ? files.namedKey : files.serverKey,
-      "--tls-ca-cert-file", files.ca,
-      "--tls-auth-clients", opts.authClients ? "yes" : "no",
+      "--tls-cert-file",
+      named ? files.namedCert : files.serverCert,
+      "--tls-key-file",
+      named ? files.namedKey : files.serverKey,
+      "--tls-ca-cert-file",
+      files.ca,
+      "--tls-auth-clients",
+      opts.authClients ? "yes" : "no",
     ],
   });
 }

@@ -45,7 +45,9 @@ describe("alert evaluation cost", () => {
     const started = performance.now();
     const r = await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*` });
     const ms = performance.now() - started;
-    console.log(`alerts evaluation: ${r.streams} streams, ${streams * 2} groups, ${sent} commands, ${ms.toFixed(0)} ms, ${r.fired.length} fired`);
+    console.log(
+      `alerts evaluation: ${r.streams} streams, ${streams * 2} groups, ${sent} commands, ${ms.toFixed(0)} ms, ${r.fired.length} fired`,
+    );
     expect(r.streams).toBe(streams);
     expect(r.fired.map((t) => t.alert.rule)).toEqual(["long-pending"]);
     // Per stream: XINFO STREAM, XINFO GROUPS, PTTL; per group: XPENDING - + 1, XINFO CONSUMERS;

@@ -31,7 +31,9 @@ async function firingSetup(n = 1) {
   await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
   for (let i = 0; i < n; i++) await redis.xadd(key, "*", "n", String(i));
   await redis.xreadgroup("GROUP", "g", "c1", "COUNT", n, "STREAMS", key, ">");
-  const settings = makeSettings({ alerts: { rules: [{ stream: `${p}*`, pendingOver: 0, longPending: false, deadConsumer: false }] } });
+  const settings = makeSettings({
+    alerts: { rules: [{ stream: `${p}*`, pendingOver: 0, longPending: false, deadConsumer: false }] },
+  });
   return { p, key, settings };
 }
 
@@ -55,7 +57,11 @@ async function receiver(handle: (req: IncomingMessage, res: ServerResponse, n: n
   return {
     url,
     received,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -89,17 +95,27 @@ describe("silence", () => {
   });
 
   it("404 for an unknown id, 400 for a bad forMs", async () => {
-    const unknown = await callRoute(silenceRoute as never, "/api/alerts/abc123/silence", { params: { id: "abc123" }, body: { forMs: 1000 } });
+    const unknown = await callRoute(silenceRoute as never, "/api/alerts/abc123/silence", {
+      params: { id: "abc123" },
+      body: { forMs: 1000 },
+    });
     expect(unknown.status).toBe(404);
     const { p, key, settings } = await firingSetup();
     await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*` });
     const alert = (await listAlerts(redis, Date.now())).find((a) => a.stream === key)!;
     for (const body of [{ forMs: -1 }, { forMs: "1h" }, { forMs: 1.5 }, {}, { forMs: 365 * 86400_000 }]) {
-      const res = await callRoute<{ error: { code: string } }>(silenceRoute as never, `/api/alerts/${alert.id}/silence`, { params: { id: alert.id }, body });
+      const res = await callRoute<{ error: { code: string } }>(
+        silenceRoute as never,
+        `/api/alerts/${alert.id}/silence`,
+        { params: { id: alert.id }, body },
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("BAD_REQUEST");
     }
-    const junk = await callRoute(silenceRoute as never, `/api/alerts/${alert.id}/silence`, { params: { id: alert.id }, rawBody: "{nope" });
+    const junk = await callRoute(silenceRoute as never, `/api/alerts/${alert.id}/silence`, {
+      params: { id: alert.id },
+      rawBody: "{nope",
+    });
     expect(junk.status).toBe(400);
   });
 
@@ -108,7 +124,10 @@ describe("silence", () => {
     try {
       const queue = new WebhookQueue({ attempts: 1, baseDelayMs: 10, timeoutMs: 2000, concurrency: 2, maxQueue: 100 });
       const { p, key, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] } };
+      const settings = {
+        ...base,
+        alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] },
+      };
       await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       await queue.idle();
       expect(hook.received).toHaveLength(1);
@@ -131,7 +150,10 @@ describe("webhooks", () => {
     try {
       const queue = new WebhookQueue({ attempts: 3, baseDelayMs: 20, timeoutMs: 2000, concurrency: 2, maxQueue: 100 });
       const { p, key, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] } };
+      const settings = {
+        ...base,
+        alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] },
+      };
       const r = await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       expect(r.webhooksQueued).toBe(1);
       await queue.idle();
@@ -157,7 +179,10 @@ describe("webhooks", () => {
     try {
       const queue = new WebhookQueue({ attempts: 3, baseDelayMs: 10, timeoutMs: 2000, concurrency: 2, maxQueue: 100 });
       const { p, key, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "slack" as const }] } };
+      const settings = {
+        ...base,
+        alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "slack" as const }] },
+      };
       await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       await queue.idle();
       expect(hook.received).toHaveLength(3);
@@ -181,9 +206,18 @@ describe("webhooks", () => {
       });
     });
     try {
-      const queue = new WebhookQueue({ attempts: 1, baseDelayMs: 10, timeoutMs: 10_000, concurrency: 2, maxQueue: 100 });
+      const queue = new WebhookQueue({
+        attempts: 1,
+        baseDelayMs: 10,
+        timeoutMs: 10_000,
+        concurrency: 2,
+        maxQueue: 100,
+      });
       const { p, settings: base } = await firingSetup();
-      const settings = { ...base, alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] } };
+      const settings = {
+        ...base,
+        alerts: { ...base.alerts, allowPrivateWebhooks: true, webhooks: [{ url: hook.url, format: "json" as const }] },
+      };
       const r = await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*`, webhooks: queue });
       expect(r.fired).toHaveLength(1);
       // The job has returned; wait until the receiver holds the request, still unanswered.
@@ -202,7 +236,9 @@ describe("webhooks", () => {
 
 describe("routes and retention", () => {
   it("POST /api/alerts/evaluate runs the job once", async () => {
-    const res = await callRoute<{ counts: Record<string, number> }>(evaluateRoute as never, "/api/alerts/evaluate", { body: {} });
+    const res = await callRoute<{ counts: Record<string, number> }>(evaluateRoute as never, "/api/alerts/evaluate", {
+      body: {},
+    });
     expect(res.status).toBe(200);
     expect(res.body.counts).toHaveProperty("firing");
   });
@@ -231,7 +267,21 @@ describe("routes and retention", () => {
     const fakes: Record<string, string> = {};
     for (let i = 0; i < RESOLVED_MAX + 50; i++) {
       const id = `f${String(i).padStart(6, "0")}`;
-      fakes[id] = JSON.stringify({ id, rule: "lag-over", stream: "gone", group: "g", consumer: null, state: "resolved", severity: "warning", message: "", firstSeen: 1, lastSeen: 1, resolvedAt: now - i, link: "/", value: 1 });
+      fakes[id] = JSON.stringify({
+        id,
+        rule: "lag-over",
+        stream: "gone",
+        group: "g",
+        consumer: null,
+        state: "resolved",
+        severity: "warning",
+        message: "",
+        firstSeen: 1,
+        lastSeen: 1,
+        resolvedAt: now - i,
+        link: "/",
+        value: 1,
+      });
     }
     await redis.hset(alertKeys.records(), fakes);
     await redis.zadd(alertKeys.resolved(), ...Object.keys(fakes).flatMap((id, i) => [now - i, id]));
@@ -251,10 +301,14 @@ describe("re-evaluation right after an action", () => {
     await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", key, ">");
     await redis.call("XCLAIM", key, "g", "crashed", "0", id, "IDLE", "600000", "JUSTID");
     await evaluateAlerts(redis, makeSettings(), { now: Date.now(), match: `${p}*` });
-    const firingFor = async () => (await listAlerts(redis, Date.now())).filter((a) => a.stream === key && a.state === "firing");
+    const firingFor = async () =>
+      (await listAlerts(redis, Date.now())).filter((a) => a.stream === key && a.state === "firing");
     expect((await firingFor()).map((a) => a.rule)).toContain("long-pending");
 
-    const dry = await callRoute(ackRoute as never, "/api/x", { params: { key, group: "g" }, body: { ids: [id], dryRun: true } });
+    const dry = await callRoute(ackRoute as never, "/api/x", {
+      params: { key, group: "g" },
+      body: { ids: [id], dryRun: true },
+    });
     expect(dry.status).toBe(200);
     expect((await firingFor()).length).toBeGreaterThan(0);
 

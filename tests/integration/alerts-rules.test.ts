@@ -125,7 +125,9 @@ describe("alert rules fire and resolve", () => {
     const notADate = `${p}orders_2026133001`;
     await redis.xadd(member, "*", "a", "1");
     await redis.xadd(notADate, "*", "a", "1");
-    const settings = makeSettings({ families: [{ name: "orders", pattern: `${p}orders_<yyyyMMddHH>`, ttlSeconds: 7200 }] });
+    const settings = makeSettings({
+      families: [{ name: "orders", pattern: `${p}orders_<yyyyMMddHH>`, ttlSeconds: 7200 }],
+    });
 
     let alerts = await evaluate(p, settings);
     expect(find(alerts, "family-no-ttl", member)).toMatchObject({ state: "firing" });

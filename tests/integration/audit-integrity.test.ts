@@ -38,7 +38,10 @@ const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
 });
 
 async function audit(query: Record<string, string | number> = {}): Promise<AuditEntry[]> {
-  const res = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: ada, query: { limit: 1000, ...query } });
+  const res = await callRoute<AuditResponse>(auditGET as never, "/api/audit", {
+    headers: ada,
+    query: { limit: 1000, ...query },
+  });
   expect(res.status, JSON.stringify(res.body).slice(0, 200)).toBe(200);
   return res.body.entries;
 }
@@ -82,7 +85,11 @@ afterAll(async () => {
 
 describe("audit integrity", () => {
   it("signs every entry, and flags entries written into the trail by a Redis user as unverified", async () => {
-    const ack = await callRoute(ackPOST as never, "/api/x", { params: { key: stream, group: "g" }, body: { ids: ["1-0"] }, headers: ann });
+    const ack = await callRoute(ackPOST as never, "/api/x", {
+      params: { key: stream, group: "g" },
+      body: { ids: ["1-0"] },
+      headers: ann,
+    });
     expect(ack.status).toBe(200);
     const [genuine] = await audit({ action: "pending.ack" });
     expect(genuine).toMatchObject({ who: "ann", touched: 1, verified: true });
@@ -110,7 +117,10 @@ describe("audit integrity", () => {
     // Another key (another session secret, or a random one from before a restart) cannot vouch either.
     useConfig({ auth: { ...authConfig, sessionSecret: "another-session-secret-0123456789abcdef" } });
     try {
-      expect((await readAudit(redis, { actor: "ann", action: "pending.ack" })).entries[0]).toMatchObject({ who: "ann", verified: false });
+      expect((await readAudit(redis, { actor: "ann", action: "pending.ack" })).entries[0]).toMatchObject({
+        who: "ann",
+        verified: false,
+      });
     } finally {
       useConfig({ auth: authConfig });
     }
@@ -118,17 +128,23 @@ describe("audit integrity", () => {
 
   it("keeps every authenticated entry of a full trail through 2,000 failed logins, and shows the refusals in the anonymous trail", async () => {
     // Fill the trail to its retention with genuine entries.
-    await inParallel(AUDIT_MAXLEN - (await redis.xlen(auditKey())), 5000, (i) => recordAudit(entry({ who: "filler", touched: i })));
+    await inParallel(AUDIT_MAXLEN - (await redis.xlen(auditKey())), 5000, (i) =>
+      recordAudit(entry({ who: "filler", touched: i })),
+    );
     expect(await redis.xlen(auditKey())).toBe(AUDIT_MAXLEN);
     const [oldest] = ((await redis.xrange(auditKey(), "-", "+", "COUNT", 1)) as [string, string[]][])[0]!;
 
     const started = Date.now();
     const statuses = new Map<number, number>();
     await inParallel(2000, 20, async (i) => {
-      const res = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: i % 2 ? "ada" : "ann", password: `guess-${i}` } });
+      const res = await callRoute(loginPOST as never, "/api/auth/login", {
+        body: { username: i % 2 ? "ada" : "ann", password: `guess-${i}` },
+      });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     });
-    await inParallel(200, 20, () => callRoute(ackPOST as never, "/api/x", { params: { key: stream, group: "g" }, body: { ids: ["2-0"] } }));
+    await inParallel(200, 20, () =>
+      callRoute(ackPOST as never, "/api/x", { params: { key: stream, group: "g" }, body: { ids: ["2-0"] } }),
+    );
     const floodMs = Date.now() - started;
     expect([...statuses.keys()].every((s) => s === 401 || s === 429)).toBe(true);
 
@@ -145,11 +161,15 @@ describe("audit integrity", () => {
     const refusals = await audit({ trail: "anonymous", action: "pending.ack", limit: 10 });
     expect(refusals[0]).toMatchObject({ who: "anonymous", status: 401, verified: true });
     expect(await audit({ action: "login", result: "denied" })).toEqual([]);
-    console.log(`2,000 failed logins + 200 anonymous refusals: ${floodMs} ms, statuses ${JSON.stringify([...statuses])}`);
+    console.log(
+      `2,000 failed logins + 200 anonymous refusals: ${floodMs} ms, statuses ${JSON.stringify([...statuses])}`,
+    );
   }, 180_000);
 
   it("caps the anonymous trail", async () => {
-    await inParallel(ANONYMOUS_AUDIT_MAXLEN * 3, 1000, () => recordAnonymousAudit(entry({ who: "anonymous", role: null, result: "denied", status: 401 })));
+    await inParallel(ANONYMOUS_AUDIT_MAXLEN * 3, 1000, () =>
+      recordAnonymousAudit(entry({ who: "anonymous", role: null, result: "denied", status: 401 })),
+    );
     const len = await redis.xlen(auditKey("anonymous"));
     expect(len).toBeGreaterThanOrEqual(ANONYMOUS_AUDIT_MAXLEN);
     // MAXLEN ~ trims whole nodes of 100 entries.
@@ -168,19 +188,41 @@ describe("odd request bodies", () => {
         headers: ann,
       });
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/nested deeper than \d+ levels/) });
+      expect(res.body.error).toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringMatching(/nested deeper than \d+ levels/),
+      });
     }
     const refused = (await readAudit(redis, { action: "pending.ack", limit: 3 })).entries;
     expect(refused).toHaveLength(3);
-    for (const e of refused) expect(e).toMatchObject({ who: "ann", result: "error", status: 400, reason: "BAD_REQUEST", touched: 0, verified: true });
+    for (const e of refused)
+      expect(e).toMatchObject({
+        who: "ann",
+        result: "error",
+        status: 400,
+        reason: "BAD_REQUEST",
+        touched: 0,
+        verified: true,
+      });
     // Ordinary nesting still passes.
-    const ok = await callRoute(ackPOST as never, "/api/x", { params: { key: stream, group: "g" }, body: { filter: { consumer: "nobody" } }, headers: ann });
+    const ok = await callRoute(ackPOST as never, "/api/x", {
+      params: { key: stream, group: "g" },
+      body: { filter: { consumer: "nobody" } },
+      headers: ann,
+    });
     expect(ok.status).toBe(200);
   });
 
   it("marks a dry run in the audit entry and counts nothing touched", async () => {
-    for (const body of [{ ids: ["3-0", "4-0"], dryRun: true }, { filter: {}, dryRun: true }]) {
-      const res = await callRoute<{ dryRun: boolean; matched: number }>(ackPOST as never, "/api/x", { params: { key: stream, group: "g" }, body, headers: ann });
+    for (const body of [
+      { ids: ["3-0", "4-0"], dryRun: true },
+      { filter: {}, dryRun: true },
+    ]) {
+      const res = await callRoute<{ dryRun: boolean; matched: number }>(ackPOST as never, "/api/x", {
+        params: { key: stream, group: "g" },
+        body,
+        headers: ann,
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ dryRun: true });
       expect(res.body.matched).toBeGreaterThan(0);
@@ -188,7 +230,11 @@ describe("odd request bodies", () => {
       expect(e).toMatchObject({ who: "ann", dryRun: true, touched: 0, result: "ok", verified: true });
     }
     expect(((await redis.xpending(stream, "g")) as unknown[])[0]).toBe(4);
-    const real = await callRoute(ackPOST as never, "/api/x", { params: { key: stream, group: "g" }, body: { ids: ["3-0"] }, headers: ann });
+    const real = await callRoute(ackPOST as never, "/api/x", {
+      params: { key: stream, group: "g" },
+      body: { ids: ["3-0"] },
+      headers: ann,
+    });
     expect(real.status).toBe(200);
     const [e] = (await readAudit(redis, { action: "pending.ack", limit: 1 })).entries;
     expect(e).toMatchObject({ touched: 1 });

@@ -15,7 +15,15 @@ import type { AuditResponse } from "@/lib/contract/audit";
 import type { MeResponse } from "@/lib/contract/auth";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { CROSS_ORIGIN, fromAddress, SAME_ORIGIN, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import {
+  CROSS_ORIGIN,
+  fromAddress,
+  SAME_ORIGIN,
+  sessionCookieHeader,
+  TEST_SESSION_SECRET,
+  useAppPrefix,
+  useConfig,
+} from "../helpers/auth";
 
 const redis = testRedis();
 const prefix = uniquePrefix("authflow");
@@ -28,7 +36,9 @@ const ackRoute = apiRoute({ permission: "operate", action: "ack" }, async () => 
 const failingRoute = apiRoute({ permission: "operate", action: "claim" }, async () => {
   throw new Error("boom");
 });
-const metricsRoute = apiRoute({ permission: "read", metricsToken: true }, async (req) => ({ visible: ["a:1", "b:1"].filter(await streamScopeFilter(req)) }));
+const metricsRoute = apiRoute({ permission: "read", metricsToken: true }, async (req) => ({
+  visible: ["a:1", "b:1"].filter(await streamScopeFilter(req)),
+}));
 
 beforeAll(async () => {
   useAppPrefix(`${prefix}app:`);
@@ -37,8 +47,14 @@ beforeAll(async () => {
       { username: "ann", role: "operator", passwordHash: await hashPassword("s3cret!") },
       { username: "ada", role: "admin", passwordHash: await hashPassword("adm1n"), streams: ["a:*"] },
     ],
-    tokens: [{ name: "ci", role: "viewer", tokenHash: hashToken("ci-token-0123456789abcdef0123456789"), streams: "b:*" }],
-    trustedProxy: { secretHeader: "x-proxy-secret", secret: PROXY_SECRET, roles: { oncall: "operator", leads: "admin" } },
+    tokens: [
+      { name: "ci", role: "viewer", tokenHash: hashToken("ci-token-0123456789abcdef0123456789"), streams: "b:*" },
+    ],
+    trustedProxy: {
+      secretHeader: "x-proxy-secret",
+      secret: PROXY_SECRET,
+      roles: { oncall: "operator", leads: "admin" },
+    },
     metricsToken: METRICS,
     sessionSecret: TEST_SESSION_SECRET,
   };
@@ -56,7 +72,9 @@ function setCookieOf(headers: Headers): string {
 
 describe("password login", () => {
   it("sets a signed HttpOnly SameSite=Strict cookie that /api/auth/me accepts, and logout clears it", async () => {
-    const res = await callRoute<{ user: string; role: string }>(loginPOST as never, "/api/auth/login", { body: { username: "ann", password: "s3cret!" } });
+    const res = await callRoute<{ user: string; role: string }>(loginPOST as never, "/api/auth/login", {
+      body: { username: "ann", password: "s3cret!" },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: "ann", role: "operator" });
     const cookie = setCookieOf(res.headers);
@@ -65,7 +83,14 @@ describe("password login", () => {
 
     const me = await callRoute<MeResponse>(meGET as never, "/api/auth/me", { headers: { cookie: value } });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ user: "ann", role: "operator", method: "password", localMode: false, canOperate: true, canAdmin: false });
+    expect(me.body).toMatchObject({
+      user: "ann",
+      role: "operator",
+      method: "password",
+      localMode: false,
+      canOperate: true,
+      canAdmin: false,
+    });
 
     const out = await callRoute(logoutPOST as never, "/api/auth/logout", { body: {}, headers: { cookie: value } });
     expect(out.status).toBe(200);
@@ -81,22 +106,39 @@ describe("password login", () => {
   });
 
   it("refuses a wrong password with 401 and a cross-origin login with 403", async () => {
-    expect((await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ann", password: "nope" } })).status).toBe(401);
-    expect((await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ghost", password: "nope" } })).status).toBe(401);
-    const cross = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ann", password: "s3cret!" }, headers: CROSS_ORIGIN });
+    expect(
+      (await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ann", password: "nope" } })).status,
+    ).toBe(401);
+    expect(
+      (await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ghost", password: "nope" } }))
+        .status,
+    ).toBe(401);
+    const cross = await callRoute(loginPOST as never, "/api/auth/login", {
+      body: { username: "ann", password: "s3cret!" },
+      headers: CROSS_ORIGIN,
+    });
     expect(cross.status).toBe(403);
   });
 
   it("rate-limits failed logins per IP and username, in Redis", async () => {
     const headers = fromAddress("203.0.113.9");
     for (let i = 0; i < MAX_FAILS_PER_IP_USER; i++) {
-      const r = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ada", password: `bad${i}` }, headers });
+      const r = await callRoute(loginPOST as never, "/api/auth/login", {
+        body: { username: "ada", password: `bad${i}` },
+        headers,
+      });
       expect(r.status).toBe(401);
     }
-    const blocked = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ada", password: "adm1n" }, headers });
+    const blocked = await callRoute(loginPOST as never, "/api/auth/login", {
+      body: { username: "ada", password: "adm1n" },
+      headers,
+    });
     expect(blocked.status).toBe(429);
     // Another address is not blocked.
-    const other = await callRoute(loginPOST as never, "/api/auth/login", { body: { username: "ada", password: "adm1n" }, headers: fromAddress("203.0.113.10") });
+    const other = await callRoute(loginPOST as never, "/api/auth/login", {
+      body: { username: "ada", password: "adm1n" },
+      headers: fromAddress("203.0.113.10"),
+    });
     expect(other.status).toBe(200);
     const [, keys] = await redis.scan("0", "MATCH", `${prefix}app:login-fails:*`, "COUNT", 1000);
     expect(keys.length).toBeGreaterThan(0);
@@ -117,7 +159,9 @@ describe("trusted proxy header", () => {
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ user: "pat", role: "admin", method: "proxy" });
-    const noSecret = await callRoute(meGET as never, "/api/auth/me", { headers: { "x-forwarded-user": "pat", "x-forwarded-groups": "leads" } });
+    const noSecret = await callRoute(meGET as never, "/api/auth/me", {
+      headers: { "x-forwarded-user": "pat", "x-forwarded-groups": "leads" },
+    });
     expect(noSecret.status).toBe(401);
     const badSecret = await callRoute(meGET as never, "/api/auth/me", {
       headers: { "x-forwarded-user": "pat", "x-forwarded-groups": "leads", "x-proxy-secret": "wrong" },
@@ -132,10 +176,14 @@ describe("trusted proxy header", () => {
 
 describe("metrics token and scope filter", () => {
   it("accepts auth.metricsToken only on routes that ask for it", async () => {
-    const res = await callRoute<{ visible: string[] }>(metricsRoute as never, "/api/metrics", { headers: { authorization: `Bearer ${METRICS}` } });
+    const res = await callRoute<{ visible: string[] }>(metricsRoute as never, "/api/metrics", {
+      headers: { authorization: `Bearer ${METRICS}` },
+    });
     expect(res.status).toBe(200);
     expect(res.body.visible).toEqual(["a:1", "b:1"]);
-    expect((await callRoute(meGET as never, "/api/auth/me", { headers: { authorization: `Bearer ${METRICS}` } })).status).toBe(401);
+    expect(
+      (await callRoute(meGET as never, "/api/auth/me", { headers: { authorization: `Bearer ${METRICS}` } })).status,
+    ).toBe(401);
   });
 
   it("filters listed keys to the caller's stream scope", async () => {
@@ -143,7 +191,9 @@ describe("metrics token and scope filter", () => {
       headers: { authorization: "Bearer ci-token-0123456789abcdef0123456789" },
     });
     expect(token.body.visible).toEqual(["b:1"]);
-    const ada = await callRoute<{ visible: string[] }>(metricsRoute as never, "/api/metrics", { headers: { cookie: sessionCookieHeader({ u: "ada", m: "password" }) } });
+    const ada = await callRoute<{ visible: string[] }>(metricsRoute as never, "/api/metrics", {
+      headers: { cookie: sessionCookieHeader({ u: "ada", m: "password" }) },
+    });
     expect(ada.body.visible).toEqual(["a:1"]);
   });
 });
@@ -160,7 +210,11 @@ describe("audit trail", () => {
       headers: { ...ann, "user-agent": "vitest-agent", "x-forwarded-for": "10.0.0.1", ...fromAddress("198.51.100.7") },
     });
     expect(ok.status).toBe(200);
-    const denied = await callRoute(ackRoute as never, "/api/x", { params: { key: "a:1", group: "g" }, body: { filter: { consumer: "c" } }, headers: { ...ann, ...CROSS_ORIGIN } });
+    const denied = await callRoute(ackRoute as never, "/api/x", {
+      params: { key: "a:1", group: "g" },
+      body: { filter: { consumer: "c" } },
+      headers: { ...ann, ...CROSS_ORIGIN },
+    });
     expect(denied.status).toBe(403);
     const anon = await callRoute(ackRoute as never, "/api/x", { params: { key: "a:1" }, body: {} });
     expect(anon.status).toBe(401);
@@ -191,7 +245,19 @@ describe("audit trail", () => {
   });
 
   it("caps the stream and serves GET /api/audit to admins with filters and paging", async () => {
-    for (let i = 0; i < 5; i++) await recordAudit({ time: Date.now(), who: "worker", role: null, method: "worker", ip: "", userAgent: "", action: "reclaim", touched: i, result: "ok", status: 200 });
+    for (let i = 0; i < 5; i++)
+      await recordAudit({
+        time: Date.now(),
+        who: "worker",
+        role: null,
+        method: "worker",
+        ip: "",
+        userAgent: "",
+        action: "reclaim",
+        touched: i,
+        result: "ok",
+        status: 200,
+      });
     const info = (await redis.call("XINFO", "STREAM", auditKey())) as unknown[];
     expect(info.length).toBeGreaterThan(0);
 
@@ -199,23 +265,40 @@ describe("audit trail", () => {
     // The audit trail covers every stream: an admin scoped to some streams is refused too.
     expect((await callRoute(auditGET as never, "/api/audit", { headers: ada })).status).toBe(403);
     const lead = { "x-forwarded-user": "lee", "x-forwarded-groups": "leads", "x-proxy-secret": PROXY_SECRET };
-    const page1 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { actor: "worker", limit: 3 } });
+    const page1 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", {
+      headers: lead,
+      query: { actor: "worker", limit: 3 },
+    });
     expect(page1.status).toBe(200);
     expect(page1.body.entries.map((e) => e.touched)).toEqual([4, 3, 2]);
     expect(page1.body.next).not.toBeNull();
-    const page2 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { actor: "worker", limit: 3, cursor: page1.body.next! } });
+    const page2 = await callRoute<AuditResponse>(auditGET as never, "/api/audit", {
+      headers: lead,
+      query: { actor: "worker", limit: 3, cursor: page1.body.next! },
+    });
     expect(page2.body.entries.map((e) => e.touched)).toEqual([1, 0]);
     expect(page2.body.next).toBeNull();
 
-    const denied = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { result: "denied" } });
+    const denied = await callRoute<AuditResponse>(auditGET as never, "/api/audit", {
+      headers: lead,
+      query: { result: "denied" },
+    });
     expect(denied.body.entries.every((e) => e.result === "denied")).toBe(true);
     expect(denied.body.entries.length).toBeGreaterThanOrEqual(1);
-    const anonymous = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { trail: "anonymous", result: "denied" } });
+    const anonymous = await callRoute<AuditResponse>(auditGET as never, "/api/audit", {
+      headers: lead,
+      query: { trail: "anonymous", result: "denied" },
+    });
     expect(anonymous.body.entries.length).toBeGreaterThanOrEqual(1);
     expect(anonymous.body.entries.every((e) => e.role === null && e.result === "denied")).toBe(true);
-    const future = await callRoute<AuditResponse>(auditGET as never, "/api/audit", { headers: lead, query: { from: Date.now() + 60_000 } });
+    const future = await callRoute<AuditResponse>(auditGET as never, "/api/audit", {
+      headers: lead,
+      query: { from: Date.now() + 60_000 },
+    });
     expect(future.body.entries).toEqual([]);
-    expect((await callRoute(auditGET as never, "/api/audit", { headers: lead, query: { cursor: "junk" } })).status).toBe(400);
+    expect(
+      (await callRoute(auditGET as never, "/api/audit", { headers: lead, query: { cursor: "junk" } })).status,
+    ).toBe(400);
   });
 
   it("records logins", async () => {
@@ -230,11 +313,19 @@ describe("audit trail", () => {
 describe("same-origin header variants", () => {
   it("accepts Sec-Fetch-Site same-origin without Origin, refuses same-site", async () => {
     const cookie = sessionCookieHeader({ u: "ann", m: "password" });
-    const a = await callRoute(ackRoute as never, "/api/x", { body: {}, headers: { cookie, origin: "", "sec-fetch-site": "same-origin" } });
+    const a = await callRoute(ackRoute as never, "/api/x", {
+      body: {},
+      headers: { cookie, origin: "", "sec-fetch-site": "same-origin" },
+    });
     expect(a.status).toBe(200);
-    const b = await callRoute(ackRoute as never, "/api/x", { body: {}, headers: { cookie, ...SAME_ORIGIN, "sec-fetch-site": "same-site" } });
+    const b = await callRoute(ackRoute as never, "/api/x", {
+      body: {},
+      headers: { cookie, ...SAME_ORIGIN, "sec-fetch-site": "same-site" },
+    });
     expect(b.status).toBe(403);
-    const bearer = await callRoute(meGET as never, "/api/auth/me", { headers: { authorization: "Bearer ci-token-0123456789abcdef0123456789", ...CROSS_ORIGIN } });
+    const bearer = await callRoute(meGET as never, "/api/auth/me", {
+      headers: { authorization: "Bearer ci-token-0123456789abcdef0123456789", ...CROSS_ORIGIN },
+    });
     expect(bearer.status).toBe(200);
   });
 });
@@ -251,7 +342,9 @@ describe("startup check", () => {
   });
 
   it("reads the address from next's -H flag before HOSTNAME", () => {
-    expect(requestedHostname(["node", "next", "start", "-p", "3000", "-H", "0.0.0.0"], { HOSTNAME: "127.0.0.1" })).toBe("0.0.0.0");
+    expect(requestedHostname(["node", "next", "start", "-p", "3000", "-H", "0.0.0.0"], { HOSTNAME: "127.0.0.1" })).toBe(
+      "0.0.0.0",
+    );
     expect(requestedHostname(["node", "next", "start", "--hostname=10.0.0.2"], {})).toBe("10.0.0.2");
     expect(requestedHostname(["node", "next", "start"], { HOSTNAME: "box" })).toBe("box");
   });
@@ -275,18 +368,30 @@ describe("stream scope on streams named in the body", () => {
     await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", src, ">");
     const params = { key: src, group: "g" };
 
-    const outside = await callRoute(deadLetterPOST as never, "/api/x", { params, body: { ids: ["1-0"], target: `b:${tag}:dlq` }, headers: ada });
+    const outside = await callRoute(deadLetterPOST as never, "/api/x", {
+      params,
+      body: { ids: ["1-0"], target: `b:${tag}:dlq` },
+      headers: ada,
+    });
     expect(outside.status).toBe(403);
     expect(await redis.exists(`b:${tag}:dlq`)).toBe(0);
     expect(((await redis.xpending(src, "g")) as unknown[])[0]).toBe(1);
 
-    const inside = await callRoute<{ moved: number }>(deadLetterPOST as never, "/api/x", { params, body: { ids: ["1-0"], target: `a:${tag}:dlq` }, headers: ada });
+    const inside = await callRoute<{ moved: number }>(deadLetterPOST as never, "/api/x", {
+      params,
+      body: { ids: ["1-0"], target: `a:${tag}:dlq` },
+      headers: ada,
+    });
     expect(inside.status).toBe(200);
     expect(inside.body.moved).toBe(1);
 
     const dlq = `a:${tag}:dlq2`;
     const id = await redis.xadd(dlq, "*", "f", "v", "streamscope-origin-stream", `b:${tag}:orig`);
-    const redrive = await callRoute(redrivePOST as never, "/api/x", { params: { key: dlq }, body: { ids: [id] }, headers: ada });
+    const redrive = await callRoute(redrivePOST as never, "/api/x", {
+      params: { key: dlq },
+      body: { ids: [id] },
+      headers: ada,
+    });
     expect(redrive.status).toBe(403);
     expect(await redis.xlen(dlq)).toBe(1);
     expect(await redis.exists(`b:${tag}:orig`)).toBe(0);

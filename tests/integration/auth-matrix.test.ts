@@ -19,7 +19,11 @@ import { ROUTE_PERMISSIONS, ROUTE_SCOPE, UNWRAPPED_ROUTES, type RouteAccess } fr
 const redis = testRedis();
 const prefix = uniquePrefix("matrix");
 const streamKey = `${prefix}s`;
-const TOKENS = { viewer: "tok-viewer-0123456789abcdef0123456789", operator: "tok-operator-0123456789abcdef012345", scoped: "tok-scoped-0123456789abcdef0123456789" };
+const TOKENS = {
+  viewer: "tok-viewer-0123456789abcdef0123456789",
+  operator: "tok-operator-0123456789abcdef012345",
+  scoped: "tok-scoped-0123456789abcdef0123456789",
+};
 
 interface Caller {
   name: string;
@@ -36,15 +40,52 @@ const cookie = (u: string) => ({ cookie: sessionCookieHeader({ u, m: "password" 
 
 const CALLERS: Caller[] = [
   { name: "anonymous", headers: {}, role: null },
-  { name: "viewer (cookie)", get headers() { return cookie("vera"); }, role: "viewer" },
-  { name: "operator (cookie)", get headers() { return cookie("otto"); }, role: "operator" },
-  { name: "admin (cookie)", get headers() { return cookie("ada"); }, role: "admin" },
+  {
+    name: "viewer (cookie)",
+    get headers() {
+      return cookie("vera");
+    },
+    role: "viewer",
+  },
+  {
+    name: "operator (cookie)",
+    get headers() {
+      return cookie("otto");
+    },
+    role: "operator",
+  },
+  {
+    name: "admin (cookie)",
+    get headers() {
+      return cookie("ada");
+    },
+    role: "admin",
+  },
   { name: "viewer (bearer)", headers: { authorization: `Bearer ${TOKENS.viewer}` }, role: "viewer" },
   { name: "operator (bearer)", headers: { authorization: `Bearer ${TOKENS.operator}` }, role: "operator" },
-  { name: "operator (bearer, other streams)", headers: { authorization: `Bearer ${TOKENS.scoped}` }, role: "operator", outOfScope: true },
+  {
+    name: "operator (bearer, other streams)",
+    headers: { authorization: `Bearer ${TOKENS.scoped}` },
+    role: "operator",
+    outOfScope: true,
+  },
   { name: "wrong bearer", headers: { authorization: "Bearer nope" }, role: null },
-  { name: "admin, cross-origin", get headers() { return { ...cookie("ada"), ...CROSS_ORIGIN }; }, role: "admin", crossOrigin: true },
-  { name: "admin, foreign Host", get headers() { return { ...cookie("ada"), host: "evil.example:3000" }; }, role: "admin", rebinding: true },
+  {
+    name: "admin, cross-origin",
+    get headers() {
+      return { ...cookie("ada"), ...CROSS_ORIGIN };
+    },
+    role: "admin",
+    crossOrigin: true,
+  },
+  {
+    name: "admin, foreign Host",
+    get headers() {
+      return { ...cookie("ada"), host: "evil.example:3000" };
+    },
+    role: "admin",
+    rebinding: true,
+  },
 ];
 
 type Expected = "allowed" | 401 | 403 | 404;
@@ -95,7 +136,12 @@ afterAll(async () => {
 async function call(route: DiscoveredRoute, caller: Caller, key = streamKey, body: unknown = {}) {
   const { path, params } = fillPattern(route.pattern, { key, group: "g", consumer: "c", id: "a1" });
   const unsafe = !["GET", "HEAD"].includes(route.method);
-  return callRoute(route.handler, path, { method: route.method, params, ...(unsafe ? { body } : {}), headers: caller.headers });
+  return callRoute(route.handler, path, {
+    method: route.method,
+    params,
+    ...(unsafe ? { body } : {}),
+    headers: caller.headers,
+  });
 }
 
 function check(status: number, want: Expected, label: string) {
@@ -104,7 +150,8 @@ function check(status: number, want: Expected, label: string) {
 }
 
 function checkBody(body: unknown, want: Expected, label: string) {
-  if (want === 404) expect(body, label).toEqual({ error: { code: "NOT_FOUND", message: `No stream named "${streamKey}"` } });
+  if (want === 404)
+    expect(body, label).toEqual({ error: { code: "NOT_FOUND", message: `No stream named "${streamKey}"` } });
 }
 
 describe("route table", () => {
@@ -112,7 +159,10 @@ describe("route table", () => {
     const missing = routes.filter((r) => !(r.id in ROUTE_PERMISSIONS)).map((r) => r.id);
     expect(missing, "routes without an entry in tests/helpers/route-permissions.ts").toEqual([]);
     const scopeless = routes.filter((r) => !(r.id in ROUTE_SCOPE) && !r.pattern.includes("[key]")).map((r) => r.id);
-    expect(scopeless, "routes without a [key] and without an entry in ROUTE_SCOPE (tests/helpers/route-permissions.ts)").toEqual([]);
+    expect(
+      scopeless,
+      "routes without a [key] and without an entry in ROUTE_SCOPE (tests/helpers/route-permissions.ts)",
+    ).toEqual([]);
     expect(routes.length).toBeGreaterThan(5);
   });
 });
@@ -172,7 +222,18 @@ describe("local mode (no auth configured)", () => {
 describe("the app's own keys", () => {
   const appStream = () => auditKey();
   const history = `${prefix}app:history:s`;
-  const real = { time: Date.now(), who: "ada", role: "admin", method: "password", ip: "", userAgent: "", action: "group.delete", touched: 0, result: "ok" as const, status: 200 };
+  const real = {
+    time: Date.now(),
+    who: "ada",
+    role: "admin",
+    method: "password",
+    ip: "",
+    userAgent: "",
+    action: "group.delete",
+    touched: 0,
+    result: "ok" as const,
+    status: 200,
+  };
   const onlyAuditFields = async (key: string) => {
     const rows = (await redis.xrange(key, "-", "+", "COUNT", 1000)) as [string, string[]][];
     return rows.every(([, f]) => f.length === 4 && f[0] === "e" && f[2] === "m");
@@ -195,7 +256,9 @@ describe("the app's own keys", () => {
       for (const route of routesWithKey) {
         for (const key of [appStream(), history]) {
           const res = await call(route, caller, key);
-          expect(res.status, `${caller.name} → ${route.id} on ${key} (${JSON.stringify(res.body).slice(0, 120)})`).toBe(404);
+          expect(res.status, `${caller.name} → ${route.id} on ${key} (${JSON.stringify(res.body).slice(0, 120)})`).toBe(
+            404,
+          );
           expect(res.body).toMatchObject({ error: { code: "NOT_FOUND" } });
         }
       }

@@ -19,7 +19,11 @@ import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
 const redis = testRedis();
 const prefix = uniquePrefix("oidc");
 const APP = "http://127.0.0.1:3000";
-const GROUPS: Record<string, string[]> = { alice: ["platform-oncall"], bob: ["platform-oncall", "platform-leads"], eve: ["marketing"] };
+const GROUPS: Record<string, string[]> = {
+  alice: ["platform-oncall"],
+  bob: ["platform-oncall", "platform-leads"],
+  eve: ["marketing"],
+};
 let server: Server;
 let issuer: string;
 
@@ -82,7 +86,11 @@ class Browser {
 
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
-    const res = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
     this.store(res);
     return res;
   }
@@ -137,34 +145,48 @@ async function ssoLogin(login: string, next = "/streams/x") {
 describe("OIDC sign-in against a local provider", () => {
   it("maps the groups claim to the highest role and lands on the page asked for", async () => {
     const { back, txn } = await ssoLogin("bob");
-    const cb = await callRoute<string>(oidcCallbackGET as never, `${back.pathname}${back.search}`, { headers: { cookie: txn } });
+    const cb = await callRoute<string>(oidcCallbackGET as never, `${back.pathname}${back.search}`, {
+      headers: { cookie: txn },
+    });
     expect(cb.status).toBe(200);
     expect(cb.body).toContain('http-equiv="refresh" content="0;url=/streams/x"');
     const session = cb.headers.getSetCookie().find((c) => c.startsWith("streamscope_session="))!;
     expect(session).toMatch(/HttpOnly; SameSite=Strict/);
-    const me = await callRoute<MeResponse>(meGET as never, "/api/auth/me", { headers: { cookie: session.split(";")[0]! } });
+    const me = await callRoute<MeResponse>(meGET as never, "/api/auth/me", {
+      headers: { cookie: session.split(";")[0]! },
+    });
     expect(me.body).toMatchObject({ user: "bob", role: "admin", method: "oidc" });
   });
 
   it("gives operator to the on-call group", async () => {
     const { back, txn } = await ssoLogin("alice");
-    const cb = await callRoute(oidcCallbackGET as never, `${back.pathname}${back.search}`, { headers: { cookie: txn } });
+    const cb = await callRoute(oidcCallbackGET as never, `${back.pathname}${back.search}`, {
+      headers: { cookie: txn },
+    });
     const session = cb.headers.getSetCookie().find((c) => c.startsWith("streamscope_session="))!;
-    const me = await callRoute<MeResponse>(meGET as never, "/api/auth/me", { headers: { cookie: session.split(";")[0]! } });
+    const me = await callRoute<MeResponse>(meGET as never, "/api/auth/me", {
+      headers: { cookie: session.split(";")[0]! },
+    });
     expect(me.body.role).toBe("operator");
   });
 
   it("answers 403 with no session when no group maps to a role", async () => {
     const { back, txn } = await ssoLogin("eve");
-    const cb = await callRoute<string>(oidcCallbackGET as never, `${back.pathname}${back.search}`, { headers: { cookie: txn } });
+    const cb = await callRoute<string>(oidcCallbackGET as never, `${back.pathname}${back.search}`, {
+      headers: { cookie: txn },
+    });
     expect(cb.status).toBe(403);
     expect(cb.body).toContain("No access");
-    expect(cb.headers.getSetCookie().some((c) => c.startsWith("streamscope_session=") && !c.includes("Max-Age=0"))).toBe(false);
+    expect(
+      cb.headers.getSetCookie().some((c) => c.startsWith("streamscope_session=") && !c.includes("Max-Age=0")),
+    ).toBe(false);
   });
 
   it("goes back only to a path that stays on this site once the URL parser has normalised it", async () => {
     const { back, txn } = await ssoLogin("bob", "/\t/evil.example/x");
-    const cb = await callRoute<string>(oidcCallbackGET as never, `${back.pathname}${back.search}`, { headers: { cookie: txn } });
+    const cb = await callRoute<string>(oidcCallbackGET as never, `${back.pathname}${back.search}`, {
+      headers: { cookie: txn },
+    });
     expect(cb.status).toBe(200);
     expect(cb.body).toContain('http-equiv="refresh" content="0;url=/"');
     expect(cb.body).not.toContain("evil.example");
@@ -174,7 +196,13 @@ describe("OIDC sign-in against a local provider", () => {
     const { back, txn } = await ssoLogin("alice");
     const tampered = new URL(back);
     tampered.searchParams.set("state", "forged");
-    expect((await callRoute(oidcCallbackGET as never, `${tampered.pathname}${tampered.search}`, { headers: { cookie: txn } })).status).toBe(400);
+    expect(
+      (
+        await callRoute(oidcCallbackGET as never, `${tampered.pathname}${tampered.search}`, {
+          headers: { cookie: txn },
+        })
+      ).status,
+    ).toBe(400);
     expect((await callRoute(oidcCallbackGET as never, `${back.pathname}${back.search}`)).status).toBe(400);
   });
 });

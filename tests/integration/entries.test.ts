@@ -53,7 +53,10 @@ describe("entries with per-group states", () => {
     expect(byId["3-0"]?.g1).toMatchObject({ state: "pending", consumer: "bob", deliveries: 1 });
     expect(byId["4-0"]?.g1).toEqual({ state: "delivered" });
     expect(byId["6-0"]?.g2).toEqual({ state: "acked" });
-    expect(byId["7-0"]).toMatchObject({ g1: { state: "delivered" }, g2: { state: "pending", consumer: "carol", deliveries: 1 } });
+    expect(byId["7-0"]).toMatchObject({
+      g1: { state: "delivered" },
+      g2: { state: "pending", consumer: "carol", deliveries: 1 },
+    });
     expect(res.body.next).toBeNull();
     expect(res.body.orphaned).toEqual({ count: 0, ids: [], truncated: false });
   });
@@ -146,13 +149,16 @@ describe("values and shapes", () => {
     expect(res.body.error.code).toBe("BAD_REQUEST");
   });
 
-  it.each(["a/b", "100%", "what?", "hash#tag", "with space", "{braces}", "ünï©ødé 🚀"])("serves the key %j", async (suffix) => {
-    const key = `${prefix}${suffix}`;
-    await redis.xadd(key, "1-0", "f", suffix);
-    const res = await entries(key);
-    expect(res.status).toBe(200);
-    expect(res.body.entries[0]?.fields).toEqual([["f", suffix]]);
-  });
+  it.each(["a/b", "100%", "what?", "hash#tag", "with space", "{braces}", "ünï©ødé 🚀"])(
+    "serves the key %j",
+    async (suffix) => {
+      const key = `${prefix}${suffix}`;
+      await redis.xadd(key, "1-0", "f", suffix);
+      const res = await entries(key);
+      expect(res.status).toBe(200);
+      expect(res.body.entries[0]?.fields).toEqual([["f", suffix]]);
+    },
+  );
 
   it("accepts ms-only ids and time:<ms> bounds", async () => {
     const key = `${prefix}times`;
@@ -214,7 +220,8 @@ describe("search", () => {
   beforeAll(async () => {
     await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
     const pipeline = redis.pipeline();
-    for (let i = 1; i <= 2500; i++) pipeline.xadd(key, `${i}-0`, "kind", i % 500 === 0 ? "Needle-Order" : "hay", "other", "needle");
+    for (let i = 1; i <= 2500; i++)
+      pipeline.xadd(key, `${i}-0`, "kind", i % 500 === 0 ? "Needle-Order" : "hay", "other", "needle");
     await pipeline.exec();
     await redis.xreadgroup("GROUP", "g", "c", "COUNT", 500, "STREAMS", key, ">");
   });

@@ -29,8 +29,12 @@ let n = 0;
 const key = (name = "s") => `${prefix}${name}${++n}`;
 
 type Handler = Parameters<typeof callRoute>[0];
-const post = <T = Record<string, unknown>>(handler: unknown, params: Record<string, string>, body: unknown, headers?: Record<string, string>) =>
-  callRoute<T>(handler as Handler, "/api/x", { params, body, headers });
+const post = <T = Record<string, unknown>>(
+  handler: unknown,
+  params: Record<string, string>,
+  body: unknown,
+  headers?: Record<string, string>,
+) => callRoute<T>(handler as Handler, "/api/x", { params, body, headers });
 
 beforeAll(async () => {
   proxy = await startFaultProxy({ port: inject("redisPort") });
@@ -88,7 +92,12 @@ describe("publish", () => {
     const s = key();
     await redis.xadd(s, "*", "seed", "1");
     proxy.cutMidReply(script(publishScript.sha));
-    const res = await post<{ id: string }>(publishPOST, { key: s }, { fields: [["a", "1"]] }, { "idempotency-key": "cut-1" });
+    const res = await post<{ id: string }>(
+      publishPOST,
+      { key: s },
+      { fields: [["a", "1"]] },
+      { "idempotency-key": "cut-1" },
+    );
     expect(res.status).toBe(201);
     expect(await redis.xlen(s)).toBe(2);
   });
@@ -97,8 +106,18 @@ describe("publish", () => {
     const s = key();
     await redis.xadd(s, "*", "seed", "1");
     const headers = { "idempotency-key": "7d5c0a2e-retry" };
-    const first = await post<{ id: string; replayed: boolean }>(publishPOST, { key: s }, { fields: [["a", "1"]] }, headers);
-    const again = await post<{ id: string; replayed: boolean }>(publishPOST, { key: s }, { fields: [["a", "1"]] }, headers);
+    const first = await post<{ id: string; replayed: boolean }>(
+      publishPOST,
+      { key: s },
+      { fields: [["a", "1"]] },
+      headers,
+    );
+    const again = await post<{ id: string; replayed: boolean }>(
+      publishPOST,
+      { key: s },
+      { fields: [["a", "1"]] },
+      headers,
+    );
     expect(first.status).toBe(201);
     expect(again.body).toEqual({ id: first.body.id, replayed: true });
     expect(await redis.xlen(s)).toBe(2);
@@ -116,7 +135,12 @@ describe("publish", () => {
   it("a malformed Idempotency-Key is a 400 and adds nothing", async () => {
     const s = key();
     await redis.xadd(s, "*", "seed", "1");
-    const res = await post<{ error: { code: string } }>(publishPOST, { key: s }, { fields: [["a", "1"]] }, { "idempotency-key": "has space" });
+    const res = await post<{ error: { code: string } }>(
+      publishPOST,
+      { key: s },
+      { fields: [["a", "1"]] },
+      { "idempotency-key": "has space" },
+    );
     expect(res.status).toBe(400);
     expect(await redis.xlen(s)).toBe(1);
   });
@@ -157,7 +181,11 @@ describe("actions", () => {
     // Idle for ten minutes: a claim re-sent after the first one ran would find them idle 0.
     await redis.call("XCLAIM", s, "g", "c1", 0, ...ids, "IDLE", 600_000, "JUSTID");
     proxy.dropAfterReply(script(claimScript.sha), { skip: 1 });
-    const res = await post<{ claimed: number; items: { id: string; outcome: string }[] }>(claimPOST, { key: s, group: "g" }, { ids, consumer: "c2", minIdleMs: 60_000 });
+    const res = await post<{ claimed: number; items: { id: string; outcome: string }[] }>(
+      claimPOST,
+      { key: s, group: "g" },
+      { ids, consumer: "c2", minIdleMs: 60_000 },
+    );
     expect(res.status).toBe(200);
     expect(res.body.claimed).toBe(300);
     expect(res.body.items.every((i) => i.outcome === "ok")).toBe(true);
@@ -187,7 +215,11 @@ describe("actions", () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 200 });
     proxy.dropAfterReply(script(moveScript.sha), { skip: 3, times: 2 });
-    const res = await post<{ moved: number; skipped: number; items: { to?: string }[] }>(deadLetterPOST, { key: s, group: "g" }, { ids });
+    const res = await post<{ moved: number; skipped: number; items: { to?: string }[] }>(
+      deadLetterPOST,
+      { key: s, group: "g" },
+      { ids },
+    );
     expect(res.status).toBe(200);
     expect(proxy.pendingFaults()).toBe(0);
     expect(res.body.moved).toBe(200);
@@ -203,7 +235,11 @@ describe("actions", () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 300 });
     proxy.cutMidReply(script(ackScript.sha), { skip: 1 });
-    const res = await post<{ deleted: number; skipped: number }>(deletePOST, { key: s, group: "g" }, { ids: ids.slice(0, 250) });
+    const res = await post<{ deleted: number; skipped: number }>(
+      deletePOST,
+      { key: s, group: "g" },
+      { ids: ids.slice(0, 250) },
+    );
     expect(res.status).toBe(200);
     expect(proxy.pendingFaults()).toBe(0);
     expect(res.body).toMatchObject({ deleted: 250, skipped: 0 });

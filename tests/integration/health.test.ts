@@ -15,7 +15,10 @@ function binaryIdentity(): { flavor: "redis" | "valkey"; version: string } {
 
 describe("GET /api/health", () => {
   it("reports the server's flavor, its own version (Valkey's, not its redis_version) and mode", async () => {
-    const res = await callRoute<{ status: string; redis: { version: string; mode: string; flavor: string } }>(GET as never, "/api/health");
+    const res = await callRoute<{ status: string; redis: { version: string; mode: string; flavor: string } }>(
+      GET as never,
+      "/api/health",
+    );
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("ok");
     expect(res.body.redis).toEqual({ ...binaryIdentity(), mode: "standalone" });

@@ -44,7 +44,14 @@ describe("history sampling", () => {
     const samples = await readSamples(redis, historyKeys.group(key, "g"), 0, t0 + 1e9);
     expect(samples[0]!.t).toBe(t0 + 179 * 10_000);
     const last = samples[samples.length - 1]!;
-    expect(last).toMatchObject({ t: t0 + 239 * 10_000, length: 240, entriesAdded: 240, pending: 120, lag: 120, entriesRead: 120 });
+    expect(last).toMatchObject({
+      t: t0 + 239 * 10_000,
+      length: 240,
+      entriesAdded: 240,
+      pending: 120,
+      lag: 120,
+      entriesRead: 120,
+    });
     expect(last.oldestPendingMs).not.toBeNull();
   });
 
@@ -55,12 +62,20 @@ describe("history sampling", () => {
     const now = Date.now();
     expect((await sampleHistory(redis, settings, { now, match: `${p}*` })).skipped).toBe(false);
     expect((await sampleHistory(redis, settings, { now: now + 1000, match: `${p}*` })).skipped).toBe(true);
-    expect((await sampleHistory(redis, settings, { now: now + 1000, match: `${p}*`, forced: true })).skipped).toBe(false);
+    expect((await sampleHistory(redis, settings, { now: now + 1000, match: `${p}*`, forced: true })).skipped).toBe(
+      false,
+    );
     expect((await sampleHistory(redis, settings, { now: now + 10_000, match: `${p}*` })).skipped).toBe(false);
   });
 
   it("historyJob runs as a worker job", async () => {
-    const r = await historyJob.run({ redis, settings: makeSettings(), now: Date.now(), forced: true, heartbeat: async () => undefined });
+    const r = await historyJob.run({
+      redis,
+      settings: makeSettings(),
+      now: Date.now(),
+      forced: true,
+      heartbeat: async () => undefined,
+    });
     expect(r.counts.samples).toBeGreaterThanOrEqual(0);
   });
 });
@@ -82,7 +97,10 @@ describe("history routes", () => {
     }
     void settings;
 
-    const group = await callRoute<HistoryResponse>(groupHistoryRoute as never, "/x", { params: { key, group: "g 1" }, query: { range: "15m" } });
+    const group = await callRoute<HistoryResponse>(groupHistoryRoute as never, "/x", {
+      params: { key, group: "g 1" },
+      query: { range: "15m" },
+    });
     expect(group.status).toBe(200);
     expect(group.body.points.length).toBeGreaterThanOrEqual(89);
     expect(group.body.points.length).toBeLessThanOrEqual(92);
@@ -92,23 +110,39 @@ describe("history routes", () => {
     expect(pt.pending).toBe(3);
     expect(pt.oldestPendingMs).toBe(2000);
 
-    const day = await callRoute<HistoryResponse>(streamHistoryRoute as never, "/x", { params: { key }, query: { range: "24h" } });
+    const day = await callRoute<HistoryResponse>(streamHistoryRoute as never, "/x", {
+      params: { key },
+      query: { range: "24h" },
+    });
     expect(day.body.points.length).toBe(181);
     const bad = await callRoute(streamHistoryRoute as never, "/x", { params: { key }, query: { range: "2d" } });
     expect(bad.status).toBe(400);
 
-    const rates = await callRoute<RatesResponse>(ratesRoute as never, `/api/history/rates?key=${encodeURIComponent(key)}&key=nothing-here`);
+    const rates = await callRoute<RatesResponse>(
+      ratesRoute as never,
+      `/api/history/rates?key=${encodeURIComponent(key)}&key=nothing-here`,
+    );
     expect(rates.status).toBe(200);
     expect(rates.body.rates[key]!.inRate).toBeCloseTo(1, 5);
     expect(rates.body.rates[key]!.points.length).toBeGreaterThan(10);
     expect(rates.body.rates["nothing-here"]).toEqual({ inRate: null, ackRate: null, points: [] });
     const none = await callRoute(ratesRoute as never, "/api/history/rates");
     expect(none.status).toBe(400);
-    const tooMany = await callRoute(ratesRoute as never, `/api/history/rates?${Array.from({ length: 201 }, (_, i) => `key=k${i}`).join("&")}`);
+    const tooMany = await callRoute(
+      ratesRoute as never,
+      `/api/history/rates?${Array.from({ length: 201 }, (_, i) => `key=k${i}`).join("&")}`,
+    );
     expect(tooMany.status).toBe(400);
 
-    const profile = await callRoute<PendingProfileResponse>(profileRoute as never, "/x", { params: { key, group: "g 1" } });
-    expect(profile.body).toMatchObject({ typicalPendingMs: 2000, p95PendingMs: 2000, suggestedStuckAfterMs: 5000, currentStuckAfterMs: 30_000 });
+    const profile = await callRoute<PendingProfileResponse>(profileRoute as never, "/x", {
+      params: { key, group: "g 1" },
+    });
+    expect(profile.body).toMatchObject({
+      typicalPendingMs: 2000,
+      p95PendingMs: 2000,
+      suggestedStuckAfterMs: 5000,
+      currentStuckAfterMs: 30_000,
+    });
     expect(profile.body.basedOnSamples).toBe(181);
   });
 });
@@ -127,10 +161,10 @@ describe("pending profile with a crashed consumer", () => {
     for (let i = 0; i < 60; i++) {
       const t = start + i * 10_000;
       if (i === 40) {
-        stuckId = await redis.xadd(key, `${t - 1000}-0`, "n", "stuck") as string;
+        stuckId = (await redis.xadd(key, `${t - 1000}-0`, "n", "stuck")) as string;
         await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", key, ">");
       }
-      const id = await redis.xadd(key, `${t - 1000}-1`, "n", String(i)) as string;
+      const id = (await redis.xadd(key, `${t - 1000}-1`, "n", String(i))) as string;
       await redis.xreadgroup("GROUP", "g", "healthy", "COUNT", 1, "STREAMS", key, ">");
       await sampleHistory(redis, settings, { now: t, match: `${p}*`, forced: true });
       await redis.xack(key, "g", id);

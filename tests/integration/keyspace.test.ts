@@ -17,7 +17,13 @@ describe("the resumable key-space slice", () => {
     const cursorKey = `${prefix}cursor`;
     const seen: string[] = [];
     for (let slices = 0; slices < 100; slices++) {
-      const slice = await resumeSlice(redis, cursorKey, { match: `${prefix}*`, type: "stream", maxKeys: 7, count: 10, maxPages: 3 });
+      const slice = await resumeSlice(redis, cursorKey, {
+        match: `${prefix}*`,
+        type: "stream",
+        maxKeys: 7,
+        count: 10,
+        maxPages: 3,
+      });
       expect(slice.scanCalls).toBeLessThanOrEqual(3);
       seen.push(...slice.keys);
       await slice.save();
@@ -28,7 +34,15 @@ describe("the resumable key-space slice", () => {
   });
 
   it("leaves out skipped keys and stops at its page budget", async () => {
-    const slice = await scanSlice(redis, { cursor: "0", match: `${prefix}s:*`, type: "stream", maxKeys: 1000, count: 1, maxPages: 2, skip: (k) => k.endsWith(":0") });
+    const slice = await scanSlice(redis, {
+      cursor: "0",
+      match: `${prefix}s:*`,
+      type: "stream",
+      maxKeys: 1000,
+      count: 1,
+      maxPages: 2,
+      skip: (k) => k.endsWith(":0"),
+    });
     expect(slice.scanCalls).toBe(2);
     expect(slice.keys).not.toContain(`${prefix}s:0`);
     const all = await scanAllKeys(redis, { match: `${prefix}s:*`, type: "stream", maxKeys: 10 });

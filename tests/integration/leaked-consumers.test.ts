@@ -27,7 +27,8 @@ beforeAll(async () => {
   useOwnAppPrefix("leak");
   await redis.xgroup("CREATE", stream, "g", "0", "MKSTREAM");
   for (let i = 0; i < 10; i++) await redis.xadd(stream, "*", "n", String(i));
-  for (const [i, name] of OWNERS.entries()) await redis.xreadgroup("GROUP", "g", name, "COUNT", i + 1, "STREAMS", stream, ">");
+  for (const [i, name] of OWNERS.entries())
+    await redis.xreadgroup("GROUP", "g", name, "COUNT", i + 1, "STREAMS", stream, ">");
   // worker-a's one message looks forgotten for an hour: the dead check over the cap sees it.
   const [[first]] = (await redis.xrange(stream, "-", "+", "COUNT", 1)) as [[string, string[]]];
   await redis.xclaim(stream, "g", "worker-a", 0, first, "IDLE", 3_600_000);
@@ -47,7 +48,9 @@ afterAll(async () => {
 /** Slow-log entries (over 10 ms) of the dashboard's named connection. */
 async function dashboardSlowCommands(): Promise<string[]> {
   const entries = (await redis.call("SLOWLOG", "GET", 128)) as unknown[][];
-  return entries.filter((e) => e[5] === "streamscope").map((e) => `${(e[3] as string[]).join(" ")} (${String(e[2])} us)`);
+  return entries
+    .filter((e) => e[5] === "streamscope")
+    .map((e) => `${(e[3] as string[]).join(" ")} (${String(e[2])} us)`);
 }
 
 describe("a group with 100,000 consumers", () => {
@@ -57,7 +60,9 @@ describe("a group with 100,000 consumers", () => {
     await redis.config("SET", "slowlog-log-slower-than", "10000");
     await redis.call("SLOWLOG", "RESET");
 
-    const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", { params: { key: stream, group: "g" } });
+    const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", {
+      params: { key: stream, group: "g" },
+    });
     expect(res.status).toBe(200);
     const bytes = Buffer.byteLength(JSON.stringify(res.body));
     expect(bytes).toBeLessThan(200_000);
@@ -80,7 +85,9 @@ describe("a group with 100,000 consumers", () => {
     expect(metrics.status).toBe(200);
     expect(Buffer.byteLength(metrics.body)).toBeLessThan(1024 * 1024);
     const { samples } = parsePromText(metrics.body);
-    expect(samples.filter((s) => s.name.startsWith("redis_stream_group_consumer_") && s.labels.stream === stream)).toEqual([]);
+    expect(
+      samples.filter((s) => s.name.startsWith("redis_stream_group_consumer_") && s.labels.stream === stream),
+    ).toEqual([]);
     expect(findSample(samples, "streamscope_group_consumers_omitted", { stream, group: "g" })?.value).toBe(CONSUMERS);
 
     await evaluateAlerts(getRedis(), makeSettings(), { now: Date.now(), match: `${prefix}*` });

@@ -34,7 +34,10 @@ describe("LuaScript", () => {
     expect(err).toMatchObject({ code: "NOT_FOUND", status: 404, message: `No stream named ${prefix}gone` });
     const wrong = new LuaScript("wrong", `return redis.call('XLEN', KEYS[1])`);
     await redis.set(`${prefix}str`, "x");
-    await expect(wrong.runRetrying(redis, [`${prefix}str`], [])).rejects.toMatchObject({ code: "WRONG_TYPE", status: 409 });
+    await expect(wrong.runRetrying(redis, [`${prefix}str`], [])).rejects.toMatchObject({
+      code: "WRONG_TYPE",
+      status: 409,
+    });
   });
 });
 

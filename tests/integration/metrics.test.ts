@@ -33,7 +33,12 @@ describe("GET /api/metrics", () => {
     await redis.pexpire(key, 3_600_000);
     await redis.lpush(
       appKey("worker", "ticks"),
-      JSON.stringify({ status: "ok", finishedAt: 1_700_000_000_000, durationMs: 250, jobs: [{ name: "reclaim", ran: true, counts: { reclaimed: 7 } }] }),
+      JSON.stringify({
+        status: "ok",
+        finishedAt: 1_700_000_000_000,
+        durationMs: 250,
+        jobs: [{ name: "reclaim", ran: true, counts: { reclaimed: 7 } }],
+      }),
     );
     const settings = makeSettings({ groups: [{ stream: `${p}*`, stuckAfterMs: 30_000 }] });
     await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*` });
@@ -49,8 +54,17 @@ describe("GET /api/metrics", () => {
     expect(findSample(samples, "redis_stream_group_lag", { stream: key, group: "g" })?.value).toBe(2);
     expect(findSample(samples, "redis_stream_group_lag", { stream: key, group: "idle" })?.value).toBe(5);
     expect(findSample(samples, "redis_stream_group_consumers", { stream: key, group: "g" })?.value).toBe(1);
-    expect(findSample(samples, "redis_stream_group_consumer_messages_pending", { stream: key, group: "g", consumer: "alice" })?.value).toBe(3);
-    expect(findSample(samples, "redis_stream_group_consumer_idle_seconds", { stream: key, group: "g", consumer: "alice" })?.value).toBeLessThan(60);
+    expect(
+      findSample(samples, "redis_stream_group_consumer_messages_pending", {
+        stream: key,
+        group: "g",
+        consumer: "alice",
+      })?.value,
+    ).toBe(3);
+    expect(
+      findSample(samples, "redis_stream_group_consumer_idle_seconds", { stream: key, group: "g", consumer: "alice" })
+        ?.value,
+    ).toBeLessThan(60);
     expect(findSample(samples, "streamscope_group_stuck_messages", { stream: key, group: "g" })?.value).toBe(1);
     expect(findSample(samples, "streamscope_group_stuck_messages", { stream: key, group: "idle" })?.value).toBe(0);
     const oldest = findSample(samples, "streamscope_group_oldest_pending_seconds", { stream: key, group: "g" })!.value;
@@ -59,11 +73,17 @@ describe("GET /api/metrics", () => {
     expect(findSample(samples, "streamscope_dead_letter_messages", { stream: `${p}orders:dlq` })?.value).toBe(2);
     expect(findSample(samples, "streamscope_dead_letter_messages", { stream: key })).toBeUndefined();
     expect(findSample(samples, "streamscope_stream_ttl_seconds", { stream: key })!.value).toBeGreaterThan(3500);
-    expect(findSample(samples, "streamscope_alerts_firing", { rule: "long-pending", severity: "warning" })?.value).toBe(1);
-    expect(findSample(samples, "streamscope_alerts_firing", { rule: "dead-letter", severity: "warning" })?.value).toBe(1);
+    expect(findSample(samples, "streamscope_alerts_firing", { rule: "long-pending", severity: "warning" })?.value).toBe(
+      1,
+    );
+    expect(findSample(samples, "streamscope_alerts_firing", { rule: "dead-letter", severity: "warning" })?.value).toBe(
+      1,
+    );
     expect(findSample(samples, "streamscope_alerts_firing", { rule: "lag-over", severity: "warning" })?.value).toBe(0);
     expect(findSample(samples, "streamscope_worker_last_tick_timestamp_seconds")?.value).toBe(1_700_000_000);
-    expect(findSample(samples, "streamscope_worker_job_result", { job: "reclaim", result: "reclaimed" })?.value).toBe(7);
+    expect(findSample(samples, "streamscope_worker_job_result", { job: "reclaim", result: "reclaimed" })?.value).toBe(
+      7,
+    );
     expect(findSample(samples, "streamscope_metrics_streams")?.value).toBe(2);
     expect(findSample(samples, "streamscope_metrics_streams_truncated")?.value).toBe(0);
   });

@@ -1,5 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ackPending, claimPending, deadLetterPending, deletePending, requeuePending } from "@/lib/actions/pending-actions";
+import {
+  ackPending,
+  claimPending,
+  deadLetterPending,
+  deletePending,
+  requeuePending,
+} from "@/lib/actions/pending-actions";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { closeRedis } from "@/lib/redis/client";
 import { AppError } from "@/lib/errors";
@@ -50,8 +56,14 @@ describe("ack", () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 8 });
     const before = await snapshot(redis, s, "g");
-    expect(await ackPending(redis, s, "g", { filter: { minId: ids[2], maxId: ids[5] }, dryRun: true })).toEqual({ dryRun: true, matched: 4 });
-    expect(await ackPending(redis, s, "g", { ids: [ids[0]!, "1-1"], dryRun: true })).toEqual({ dryRun: true, matched: 1 });
+    expect(await ackPending(redis, s, "g", { filter: { minId: ids[2], maxId: ids[5] }, dryRun: true })).toEqual({
+      dryRun: true,
+      matched: 4,
+    });
+    expect(await ackPending(redis, s, "g", { ids: [ids[0]!, "1-1"], dryRun: true })).toEqual({
+      dryRun: true,
+      matched: 1,
+    });
     expect(await snapshot(redis, s, "g")).toEqual(before);
   });
 
@@ -89,7 +101,12 @@ describe("claim", () => {
     await redis.xdel(s, ids[0]!);
     await sleep(600);
     await redeliver(redis, s, "g", "w3", [ids[4]!]); // idle reset: a live consumer just took it
-    const dry = await claimPending(redis, s, "g", { filter: { consumer: "w3" }, consumer: "w9", minIdleMs: 400, dryRun: true });
+    const dry = await claimPending(redis, s, "g", {
+      filter: { consumer: "w3" },
+      consumer: "w9",
+      minIdleMs: 400,
+      dryRun: true,
+    });
     expect(dry).toEqual({ dryRun: true, matched: 4 });
     const res = await claimPending(redis, s, "g", { filter: { consumer: "w3" }, consumer: "w9", minIdleMs: 400 });
     expect(res).toEqual({ claimed: 3, deleted: 1, skipped: 0 });
@@ -169,7 +186,9 @@ describe("requeue", () => {
     expect(err).toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS", status: 409 });
     await expect(requeuePending(redis, s, "g", { filter: {}, dryRun: true })).rejects.toMatchObject({ status: 409 });
     // The script refuses too (the worker calls it directly).
-    await expect(requeueIds(redis, { stream: s, group: "g", ids })).rejects.toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS" });
+    await expect(requeueIds(redis, { stream: s, group: "g", ids })).rejects.toMatchObject({
+      code: "REQUEUE_NEEDS_ALL_GROUPS",
+    });
     expect(await snapshot(redis, s, "g")).toEqual(before);
     const ok = await requeuePending(redis, s, "g", { ids, allGroups: true });
     expect(ok).toMatchObject({ requeued: 2, skipped: 0 });

@@ -5,7 +5,12 @@ import { POST as setidPOST } from "@/app/api/streams/[key]/groups/[group]/setid/
 import { DELETE as consumerDELETE } from "@/app/api/streams/[key]/groups/[group]/consumers/[consumer]/route";
 import { POST as publishPOST } from "@/app/api/streams/[key]/messages/route";
 import { createGroup, deleteConsumer, deleteGroup, publishMessage, setGroupId } from "@/lib/actions/admin";
-import type { DeleteConsumerResponse, DeleteGroupResponse, PublishResponse, SetIdResponse } from "@/lib/contract/pending";
+import type {
+  DeleteConsumerResponse,
+  DeleteGroupResponse,
+  PublishResponse,
+  SetIdResponse,
+} from "@/lib/contract/pending";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -44,7 +49,10 @@ describe("group admin through the lib", () => {
     expect((await groupInfo(s, "start"))!["last-delivered-id"]).toBe("0-0");
     expect((await groupInfo(s, "now"))!["last-delivered-id"]).toBe("7-0");
     expect((await groupInfo(s, "mid"))!["last-delivered-id"]).toBe("5-0");
-    await expect(createGroup(redis, s, { name: "now", startId: "0" })).rejects.toMatchObject({ status: 409, code: "CONFLICT" });
+    await expect(createGroup(redis, s, { name: "now", startId: "0" })).rejects.toMatchObject({
+      status: 409,
+      code: "CONFLICT",
+    });
   });
 
   it("needs mkstream to create a missing stream", async () => {
@@ -57,7 +65,9 @@ describe("group admin through the lib", () => {
   it("moves a group's position with SETID", async () => {
     const s = key();
     await seedPending(redis, s, { n: 3, deliver: 0 });
-    expect(await setGroupId(redis, s, "g", { id: "$" })).toEqual({ lastDeliveredId: (await redis.xrevrange(s, "+", "-", "COUNT", 1))[0]![0] });
+    expect(await setGroupId(redis, s, "g", { id: "$" })).toEqual({
+      lastDeliveredId: (await redis.xrevrange(s, "+", "-", "COUNT", 1))[0]![0],
+    });
     expect(await setGroupId(redis, s, "g", { id: "0", entriesRead: 0 })).toEqual({ lastDeliveredId: "0-0" });
     await expect(setGroupId(redis, s, "nope", { id: "0" })).rejects.toMatchObject({ status: 404 });
   });
@@ -82,10 +92,17 @@ describe("group admin through the lib", () => {
   it("publishes binary-safe fields in order, repeats kept", async () => {
     const s = key();
     await redis.xadd(s, "*", "seed", "1");
-    const { id } = await publishMessage(redis, s, { fields: [["a", "1"], ["a", { base64: Buffer.from([0xff]).toString("base64") }]] });
+    const { id } = await publishMessage(redis, s, {
+      fields: [
+        ["a", "1"],
+        ["a", { base64: Buffer.from([0xff]).toString("base64") }],
+      ],
+    });
     const [[, flat]] = (await redis.xrangeBuffer(s, id, id)) as [[Buffer, Buffer[]]];
     expect(flat.map((b) => b.toString("hex"))).toEqual(["61", "31", "61", "ff"]);
-    await expect(publishMessage(redis, key("missing"), { fields: [["a", "1"]] })).rejects.toMatchObject({ status: 404 });
+    await expect(publishMessage(redis, key("missing"), { fields: [["a", "1"]] })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });
 
@@ -93,16 +110,28 @@ describe("group admin routes", () => {
   it("create (201), duplicate (409), bad start id (400), wrong type (409)", async () => {
     const s = key();
     await redis.xadd(s, "*", "a", "1");
-    const created = await callRoute(createPOST as Handler, "/api/x", { params: { key: s }, body: { name: "g", startId: "0" } });
+    const created = await callRoute(createPOST as Handler, "/api/x", {
+      params: { key: s },
+      body: { name: "g", startId: "0" },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ created: true, name: "g" });
-    const dup = await callRoute<ErrorRes>(createPOST as Handler, "/api/x", { params: { key: s }, body: { name: "g", startId: "0" } });
+    const dup = await callRoute<ErrorRes>(createPOST as Handler, "/api/x", {
+      params: { key: s },
+      body: { name: "g", startId: "0" },
+    });
     expect(dup.status).toBe(409);
-    const bad = await callRoute<ErrorRes>(createPOST as Handler, "/api/x", { params: { key: s }, body: { name: "g2", startId: "next" } });
+    const bad = await callRoute<ErrorRes>(createPOST as Handler, "/api/x", {
+      params: { key: s },
+      body: { name: "g2", startId: "next" },
+    });
     expect(bad.status).toBe(400);
     const h = key("hash");
     await redis.hset(h, "a", "1");
-    const wrong = await callRoute<ErrorRes>(createPOST as Handler, "/api/x", { params: { key: h }, body: { name: "g", startId: "0", mkstream: true } });
+    const wrong = await callRoute<ErrorRes>(createPOST as Handler, "/api/x", {
+      params: { key: h },
+      body: { name: "g", startId: "0", mkstream: true },
+    });
     expect(wrong.status).toBe(409);
     expect(wrong.body.error.code).toBe("WRONG_TYPE");
   });
@@ -110,21 +139,36 @@ describe("group admin routes", () => {
   it("setid, delete consumer, delete group, publish", async () => {
     const s = key();
     await seedPending(redis, s, { n: 2, consumer: "w" });
-    const setid = await callRoute<SetIdResponse>(setidPOST as Handler, "/api/x", { params: { key: s, group: "g" }, body: { id: "0" } });
+    const setid = await callRoute<SetIdResponse>(setidPOST as Handler, "/api/x", {
+      params: { key: s, group: "g" },
+      body: { id: "0" },
+    });
     expect(setid.body).toEqual({ lastDeliveredId: "0-0" });
-    const badId = await callRoute(setidPOST as Handler, "/api/x", { params: { key: s, group: "g" }, body: { id: "1-x" } });
+    const badId = await callRoute(setidPOST as Handler, "/api/x", {
+      params: { key: s, group: "g" },
+      body: { id: "1-x" },
+    });
     expect(badId.status).toBe(400);
     const dc = await callRoute<DeleteConsumerResponse>(consumerDELETE as Handler, "/api/x", {
       method: "DELETE",
       params: { key: s, group: "g", consumer: "w" },
     });
     expect(dc.body).toEqual({ deleted: true, pendingDropped: 2 });
-    const pub = await callRoute<PublishResponse>(publishPOST as Handler, "/api/x", { params: { key: s }, body: { fields: [["k", "v"]] } });
+    const pub = await callRoute<PublishResponse>(publishPOST as Handler, "/api/x", {
+      params: { key: s },
+      body: { fields: [["k", "v"]] },
+    });
     expect(pub.status).toBe(201);
     expect(pub.body.id).toMatch(/^\d+-\d+$/);
-    const dg = await callRoute<DeleteGroupResponse>(groupDELETE as Handler, "/api/x", { method: "DELETE", params: { key: s, group: "g" } });
+    const dg = await callRoute<DeleteGroupResponse>(groupDELETE as Handler, "/api/x", {
+      method: "DELETE",
+      params: { key: s, group: "g" },
+    });
     expect(dg.body).toEqual({ deleted: true, pendingDropped: 0 });
-    const gone = await callRoute<ErrorRes>(groupDELETE as Handler, "/api/x", { method: "DELETE", params: { key: s, group: "g" } });
+    const gone = await callRoute<ErrorRes>(groupDELETE as Handler, "/api/x", {
+      method: "DELETE",
+      params: { key: s, group: "g" },
+    });
     expect(gone.status).toBe(404);
   });
 });

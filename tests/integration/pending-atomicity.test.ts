@@ -27,13 +27,22 @@ describe("atomicity: a script that fails changes nothing", () => {
     await redis.xgroup("CREATE", s, "other", "0");
     const before = await snapshot(redis, s, "g");
     const record = key("record");
-    const raw = await moveScript.run(redis, [record, s, s], ["g", "requeue", "r", "0", "", 0, 0, ...ids]).catch((e: Error) => e);
+    const raw = await moveScript
+      .run(redis, [record, s, s], ["g", "requeue", "r", "0", "", 0, 0, ...ids])
+      .catch((e: Error) => e);
     expect(String(raw)).toMatch(/^ReplyError: REQUEUE_NEEDS_ALL_GROUPS /);
     const translated = toAppError(raw);
     expect(translated).toBeInstanceOf(AppError);
-    expect(translated).toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS", status: 409, message: expect.stringMatching(/^Stream .* is read by 2 groups/) });
+    expect(translated).toMatchObject({
+      code: "REQUEUE_NEEDS_ALL_GROUPS",
+      status: 409,
+      message: expect.stringMatching(/^Stream .* is read by 2 groups/),
+    });
     // The worker's path has no check of its own before the script's.
-    await expect(requeueIds(redis, { stream: s, group: "g", ids })).rejects.toMatchObject({ code: "REQUEUE_NEEDS_ALL_GROUPS", status: 409 });
+    await expect(requeueIds(redis, { stream: s, group: "g", ids })).rejects.toMatchObject({
+      code: "REQUEUE_NEEDS_ALL_GROUPS",
+      status: 409,
+    });
     expect(await snapshot(redis, s, "g")).toEqual(before);
   });
 
@@ -95,7 +104,11 @@ describe("concurrency: two identical bulk requests at once", () => {
     // Every message a consumer may still see: pending originals + entries not yet delivered.
     const pending = new Set(await pelIds(redis, stream, group));
     const info = (await redis.xinfo("GROUPS", stream)) as unknown[][];
-    const g = info.map((r) => Object.fromEntries(r.reduce<[unknown, unknown][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, r[i + 1]]]), []))).find((x) => x.name === group)!;
+    const g = info
+      .map((r) =>
+        Object.fromEntries(r.reduce<[unknown, unknown][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, r[i + 1]]]), [])),
+      )
+      .find((x) => x.name === group)!;
     const lastDelivered = String(g["last-delivered-id"]);
     const all = await entries(redis, stream);
     const [ldMs, ldSeq] = lastDelivered.split("-").map(BigInt) as [bigint, bigint];
@@ -141,12 +154,17 @@ describe("concurrency: two identical bulk requests at once", () => {
     const b = new Redis(process.env.REDIS_URL!);
     try {
       const body = { filter: { consumer: "dead" }, consumer: "rescuer", minIdleMs: 50 };
-      const [ca, cb] = (await Promise.all([claimPending(a, s, "g", body), claimPending(b, s, "g", body)])) as { claimed: number }[];
+      const [ca, cb] = (await Promise.all([claimPending(a, s, "g", body), claimPending(b, s, "g", body)])) as {
+        claimed: number;
+      }[];
       expect(ca!.claimed + cb!.claimed).toBe(1500);
       const pel = (await redis.xpending(s, "g")) as [number, string, string, [string, string][]];
       expect(pel[3]).toEqual([["rescuer", "1500"]]);
       const ack = { filter: { consumer: "rescuer", minDeliveries: 1 } };
-      const [aa, ab] = (await Promise.all([ackPending(a, s, "g", ack), ackPending(b, s, "g", ack)])) as { acked: number; skipped: number }[];
+      const [aa, ab] = (await Promise.all([ackPending(a, s, "g", ack), ackPending(b, s, "g", ack)])) as {
+        acked: number;
+        skipped: number;
+      }[];
       expect(aa!.acked + ab!.acked).toBe(1500);
       expect(await pelIds(redis, s, "g")).toEqual([]);
     } finally {

@@ -22,7 +22,9 @@ beforeAll(() => {
   const file = join(dir, "config.json");
   writeFileSync(
     file,
-    JSON.stringify({ groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 400, deadLetter: "<stream>:parked" }] }),
+    JSON.stringify({
+      groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 400, deadLetter: "<stream>:parked" }],
+    }),
   );
   process.env.STREAMSCOPE_CONFIG = file;
   resetProcessState();
@@ -74,8 +76,14 @@ describe("toConsumerRow", () => {
       dead: true,
     });
     expect(toConsumerRow({ name: "a", pending: 1, idleMs: 500, inactiveMs: 10 }, 100).dead).toBe(false);
-    expect(toConsumerRow({ name: "a", pending: 1, idleMs: 500, inactiveMs: null }, 100)).toMatchObject({ inactiveMs: 500, dead: true });
-    expect(toConsumerRow({ name: "a", pending: 2, idleMs: 5, inactiveMs: -1 }, 100)).toMatchObject({ inactiveMs: null, dead: true });
+    expect(toConsumerRow({ name: "a", pending: 1, idleMs: 500, inactiveMs: null }, 100)).toMatchObject({
+      inactiveMs: 500,
+      dead: true,
+    });
+    expect(toConsumerRow({ name: "a", pending: 2, idleMs: 5, inactiveMs: -1 }, 100)).toMatchObject({
+      inactiveMs: null,
+      dead: true,
+    });
     expect(toConsumerRow({ name: "a", pending: 0, idleMs: 5000, inactiveMs: 5000 }, 100).dead).toBe(false);
   });
 });

@@ -25,7 +25,14 @@ describe("group detail", () => {
     await redis.xgroup("CREATECONSUMER", s, "g", "idle-but-empty");
     await redis.xadd(s, "*", "payload", "new");
     const detail = await getGroupDetail(redis, s, "g");
-    expect(detail).toMatchObject({ name: "g", consumerCount: 2, pending: 3, entriesRead: 3, lag: 1, stuckAfterMs: 30_000 });
+    expect(detail).toMatchObject({
+      name: "g",
+      consumerCount: 2,
+      pending: 3,
+      entriesRead: 3,
+      lag: 1,
+      stuckAfterMs: 30_000,
+    });
     expect(detail.consumers.map((c) => c.name).sort()).toEqual(["crashed", "idle-but-empty"]);
     expect(detail.consumers.every((c) => c.dead === false)).toBe(true);
     const crashed = detail.consumers.find((c) => c.name === "crashed")!;
@@ -62,7 +69,12 @@ describe("pending page", () => {
     expect(seen).toEqual(ids);
     expect(pages).toBe(3);
     const first = await readPendingPage(redis, s, "g", q({ count: 5 }));
-    expect(first.summary).toEqual({ count: 25, minId: ids[0], maxId: ids[24], consumers: [{ name: "c1", pending: 25 }] });
+    expect(first.summary).toEqual({
+      count: 25,
+      minId: ids[0],
+      maxId: ids[24],
+      consumers: [{ name: "c1", pending: 25 }],
+    });
     expect(first.entries[0]).toMatchObject({ id: ids[0], consumer: "c1", deliveries: 1, deleted: false });
     expect(first.entries[0]!.fields).toBeUndefined();
     expect(first.scanLimited).toBe(false);
@@ -95,9 +107,13 @@ describe("pending page", () => {
     expect(page1.entries).toEqual([]);
     expect(page1.scanLimited).toBe(true);
     expect(page1.next).toBe(`(${ids[999]}`);
-    const page2 = await readPendingPage(redis, s, "g", q({ minDeliveries: 2, count: 10, start: page1.next! }), { scanBudget: 1000 });
+    const page2 = await readPendingPage(redis, s, "g", q({ minDeliveries: 2, count: 10, start: page1.next! }), {
+      scanBudget: 1000,
+    });
     expect(page2.next).toBe(`(${ids[1999]}`);
-    const page3 = await readPendingPage(redis, s, "g", q({ minDeliveries: 2, count: 10, start: page2.next! }), { scanBudget: 1000 });
+    const page3 = await readPendingPage(redis, s, "g", q({ minDeliveries: 2, count: 10, start: page2.next! }), {
+      scanBudget: 1000,
+    });
     expect(page3.entries.map((e) => e.id)).toEqual([ids[2300], ids[2350]]);
     expect(page3.next).toBeNull();
     expect(page3.scanLimited).toBe(false);

@@ -56,7 +56,11 @@ describe("action routes", () => {
   it("claim respects min idle", async () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 2 });
-    const fresh = await post<ClaimResponse>(claimPOST, { key: s, group: "g" }, { ids, consumer: "w2", minIdleMs: 60_000 });
+    const fresh = await post<ClaimResponse>(
+      claimPOST,
+      { key: s, group: "g" },
+      { ids, consumer: "w2", minIdleMs: 60_000 },
+    );
     expect(fresh.body).toMatchObject({ claimed: 0, skipped: 2 });
     await sleep(60);
     const res = await post<ClaimResponse>(claimPOST, { key: s, group: "g" }, { ids, consumer: "w2", minIdleMs: 50 });
@@ -128,7 +132,9 @@ describe("read routes", () => {
     });
     expect(p2.body.entries.map((e) => e.id)).toEqual([ids[2]]);
     expect(p2.body.next).toBeNull();
-    const h = await callRoute<IdleHistogramResponse>(histogramGET as Handler, "/api/x", { params: { key: s, group: "g" } });
+    const h = await callRoute<IdleHistogramResponse>(histogramGET as Handler, "/api/x", {
+      params: { key: s, group: "g" },
+    });
     expect(h.body).toMatchObject({ exact: true, total: 3 });
     expect(h.body.buckets[0]!.count).toBe(3);
   });
@@ -138,7 +144,10 @@ describe("validation and errors", () => {
   it("answers 400 for junk JSON, bad ids, too many ids, bad queries", async () => {
     const s = key();
     const ids = await seedPending(redis, s, { n: 1 });
-    const junk = await callRoute<ErrorRes>(ackPOST as Handler, "/api/x", { params: { key: s, group: "g" }, rawBody: "{ids: [" });
+    const junk = await callRoute<ErrorRes>(ackPOST as Handler, "/api/x", {
+      params: { key: s, group: "g" },
+      rawBody: "{ids: [",
+    });
     expect(junk.status).toBe(400);
     expect(junk.body.error.code).toBe("BAD_REQUEST");
     const bad = await post<ErrorRes>(ackPOST, { key: s, group: "g" }, { ids: ["nope"] });
@@ -148,9 +157,15 @@ describe("validation and errors", () => {
     expect((await post(requeuePOST, { key: s, group: "g" }, { ids: many })).status).toBe(400);
     expect((await post(ackPOST, { key: s, group: "g" }, { ids, filter: {} })).status).toBe(400);
     expect((await post(claimPOST, { key: s, group: "g" }, { ids, consumer: "x" })).status).toBe(400);
-    const q = await callRoute<ErrorRes>(pendingGET as Handler, "/api/x", { params: { key: s, group: "g" }, query: { count: 5000 } });
+    const q = await callRoute<ErrorRes>(pendingGET as Handler, "/api/x", {
+      params: { key: s, group: "g" },
+      query: { count: 5000 },
+    });
     expect(q.status).toBe(400);
-    const cursor = await callRoute<ErrorRes>(pendingGET as Handler, "/api/x", { params: { key: s, group: "g" }, query: { start: "abc" } });
+    const cursor = await callRoute<ErrorRes>(pendingGET as Handler, "/api/x", {
+      params: { key: s, group: "g" },
+      query: { start: "abc" },
+    });
     expect(cursor.status).toBe(400);
     expect(await pelIds(redis, s, "g")).toEqual(ids);
   });
@@ -174,7 +189,9 @@ describe("validation and errors", () => {
     const unknown = await post<ErrorRes>(ackPOST, { key: s, group: "nope" }, { ids: ["1-0"] });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe("NOT_FOUND");
-    const missing = await callRoute<ErrorRes>(pendingGET as Handler, "/api/x", { params: { key: key("missing"), group: "g" } });
+    const missing = await callRoute<ErrorRes>(pendingGET as Handler, "/api/x", {
+      params: { key: key("missing"), group: "g" },
+    });
     expect(missing.status).toBe(404);
     const h = key("hash");
     await redis.hset(h, "a", "1");

@@ -2,7 +2,13 @@ import { getSettings } from "@/lib/config/settings";
 import Redis from "ioredis";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ackPending, claimPending, deadLetterPending, deletePending, requeuePending } from "@/lib/actions/pending-actions";
+import {
+  ackPending,
+  claimPending,
+  deadLetterPending,
+  deletePending,
+  requeuePending,
+} from "@/lib/actions/pending-actions";
 import { createGroup, deleteConsumer, deleteGroup, publishMessage, setGroupId } from "@/lib/actions/admin";
 import { redrive } from "@/lib/actions/redrive";
 import { describeStreams } from "@/lib/streams/rows";
@@ -25,7 +31,11 @@ function aclFromDocs(variant: "operator" | "read-only", user: string, password: 
     .split("\n")
     .find((l) => l.startsWith("ACL SETUSER") && (variant === "operator" ? l.includes("%RW~*") : l.includes("%R~*")));
   if (!line) throw new Error(`no ${variant} ACL line in docs/security.md`);
-  const rules = line.replace(/^ACL SETUSER streamscope /, "").replace(">CHANGE-ME", `>${password}`).trim().split(/\s+/);
+  const rules = line
+    .replace(/^ACL SETUSER streamscope /, "")
+    .replace(">CHANGE-ME", `>${password}`)
+    .trim()
+    .split(/\s+/);
   return [user, ...rules];
 }
 
@@ -38,7 +48,13 @@ let readOnly: Redis;
 
 function connectAs(username: string): Redis {
   const url = new URL(process.env.REDIS_URL!);
-  return new Redis({ host: url.hostname, port: Number(url.port), username, password: "pw-123", maxRetriesPerRequest: 1 });
+  return new Redis({
+    host: url.hostname,
+    port: Number(url.port),
+    username,
+    password: "pw-123",
+    maxRetriesPerRequest: 1,
+  });
 }
 
 beforeAll(async () => {
@@ -68,7 +84,9 @@ describe("the documented operator Redis ACL", () => {
     expect((await getGroupDetail(redis, key, "g")).pending).toBe(6);
 
     expect(await ackPending(redis, key, "g", { ids: ["1-0"] })).toMatchObject({ acked: 1 });
-    expect(await claimPending(redis, key, "g", { ids: ["2-0"], consumer: "other", minIdleMs: 0 })).toMatchObject({ claimed: 1 });
+    expect(await claimPending(redis, key, "g", { ids: ["2-0"], consumer: "other", minIdleMs: 0 })).toMatchObject({
+      claimed: 1,
+    });
     expect(await requeuePending(redis, key, "g", { ids: ["3-0"] })).toMatchObject({ requeued: 1 });
     expect(await deadLetterPending(redis, key, "g", { ids: ["4-0"] })).toMatchObject({ moved: 1 });
     expect(await deletePending(redis, key, "g", { ids: ["5-0"] })).toMatchObject({ deleted: 1 });

@@ -23,15 +23,35 @@ const CREDENTIALS = "Redis refused the dashboard's credentials (check REDIS_URL)
 const CASES: [reply: string, code: string, status: number, message: string][] = [
   ["NOTFOUND no stream named s", "NOT_FOUND", 404, "No stream named s"],
   ["NOGROUP No such key 's' or consumer group 'g'", "NOT_FOUND", 404, "No such key 's' or consumer group 'g'"],
-  ["CONFLICT this Idempotency-Key was used for another message", "CONFLICT", 409, "This Idempotency-Key was used for another message"],
+  [
+    "CONFLICT this Idempotency-Key was used for another message",
+    "CONFLICT",
+    409,
+    "This Idempotency-Key was used for another message",
+  ],
   ["REQUEUE_NEEDS_ALL_GROUPS stream s has 2 groups", "REQUEUE_NEEDS_ALL_GROUPS", 409, "Stream s has 2 groups"],
   ["BUSYGROUP Consumer Group name already exists", "CONFLICT", 409, "Consumer Group name already exists"],
-  ["WRONGTYPE Operation against a key holding the wrong kind of value", "WRONG_TYPE", 409, "Operation against a key holding the wrong kind of value"],
-  ["WRONGTYPE key s holds a hash, not a stream script: 0a1b, on @user_script:12.", "WRONG_TYPE", 409, "Key s holds a hash, not a stream"],
+  [
+    "WRONGTYPE Operation against a key holding the wrong kind of value",
+    "WRONG_TYPE",
+    409,
+    "Operation against a key holding the wrong kind of value",
+  ],
+  [
+    "WRONGTYPE key s holds a hash, not a stream script: 0a1b, on @user_script:12.",
+    "WRONG_TYPE",
+    409,
+    "Key s holds a hash, not a stream",
+  ],
   ["NOPERM User u has no permissions to run the 'xack' command", "FORBIDDEN", 403, ACL],
   ["WRONGPASS invalid username-password pair or user is disabled.", "REDIS_UNAVAILABLE", 503, CREDENTIALS],
   ["NOAUTH Authentication required.", "REDIS_UNAVAILABLE", 503, CREDENTIALS],
-  ["ERR Invalid stream ID specified as stream command argument", "BAD_REQUEST", 400, "Invalid stream ID specified as stream command argument"],
+  [
+    "ERR Invalid stream ID specified as stream command argument",
+    "BAD_REQUEST",
+    400,
+    "Invalid stream ID specified as stream command argument",
+  ],
   [
     "ERR The ID specified in XADD is equal or smaller than the target stream top item",
     "BAD_REQUEST",
@@ -49,7 +69,10 @@ describe("the reply table", () => {
 
   it("has a case above for every row, and no row twice", () => {
     for (const rule of REPLY_RULES) {
-      expect(CASES.some(([reply]) => rule.reply.test(reply)), String(rule.reply)).toBe(true);
+      expect(
+        CASES.some(([reply]) => rule.reply.test(reply)),
+        String(rule.reply),
+      ).toBe(true);
     }
     const first = CASES.map(([reply]) => REPLY_RULES.findIndex((r) => r.reply.test(reply)));
     expect(new Set(first).size).toBe(REPLY_RULES.length);
@@ -75,7 +98,8 @@ describe("real replies", () => {
     await redis.xadd(s, "5-0", "f", "v");
     await redis.set(`${prefix}str`, "x");
     await redis.xgroup("CREATE", s, "g", "0");
-    const expectCode = (work: () => Promise<unknown>, code: string) => expect(translated(work)).rejects.toMatchObject({ code });
+    const expectCode = (work: () => Promise<unknown>, code: string) =>
+      expect(translated(work)).rejects.toMatchObject({ code });
     await expectCode(() => redis.xlen(`${prefix}str`), "WRONG_TYPE");
     await expectCode(() => redis.xpending(s, "nope", "-", "+", 10), "NOT_FOUND");
     await expectCode(() => redis.xgroup("CREATE", s, "g", "0"), "CONFLICT");

@@ -62,7 +62,10 @@ it("a pause longer than the command timeout during an ack by filter: 503, no unh
   let resumed = false;
   const started = Date.now();
   try {
-    const res = await callRoute<Res>(ackPOST as Parameters<typeof callRoute>[0], "/api/x", { params: { key: s, group: "g" }, body: { filter: {} } });
+    const res = await callRoute<Res>(ackPOST as Parameters<typeof callRoute>[0], "/api/x", {
+      params: { key: s, group: "g" },
+      body: { filter: {} },
+    });
     const elapsed = Date.now() - started;
     expect(stoppedAt).toBeGreaterThan(0);
     expect(res.status, JSON.stringify(res.body)).toBe(503);
@@ -80,7 +83,10 @@ it("a pause longer than the command timeout during an ack by filter: 503, no unh
     // Whatever the paused batches did once Redis ran them again, the next ack finds the rest.
     const left = await pendingCount(s);
     expect(left).toBeGreaterThan(0);
-    const again = await callRoute<Res>(ackPOST as Parameters<typeof callRoute>[0], "/api/x", { params: { key: s, group: "g" }, body: { filter: {} } });
+    const again = await callRoute<Res>(ackPOST as Parameters<typeof callRoute>[0], "/api/x", {
+      params: { key: s, group: "g" },
+      body: { filter: {} },
+    });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ acked: left, skipped: 0 });
     expect(await pendingCount(s)).toBe(0);

@@ -17,7 +17,13 @@ import { makeTlsFiles, startTlsRedis, tlsRedisBinary, type TlsFiles } from "../h
 const binary = tlsRedisBinary();
 if ("skip" in binary) console.warn(`redis-tls.test.ts skipped: ${binary.skip}`);
 
-const TLS_VARS = ["REDIS_TLS_CA_FILE", "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE", "REDIS_TLS_SERVERNAME", "REDIS_TLS_INSECURE_SKIP_VERIFY"];
+const TLS_VARS = [
+  "REDIS_TLS_CA_FILE",
+  "REDIS_TLS_CERT_FILE",
+  "REDIS_TLS_KEY_FILE",
+  "REDIS_TLS_SERVERNAME",
+  "REDIS_TLS_INSECURE_SKIP_VERIFY",
+];
 const saved = { REDIS_URL: process.env.REDIS_URL };
 
 type Health = { status: string; redis?: { version: string }; error?: { code: string; message: string } };
@@ -69,7 +75,9 @@ describe.skipIf("skip" in binary)("Redis over TLS", () => {
     expect(res.body).toMatchObject({ status: "ok" });
     expect(res.status).toBe(200);
     await getWriteRedis().xadd("tls:s", "1-0", "a", "b");
-    const entries = await callRoute<{ entries: unknown[] }>(getEntries as never, "/api/streams/tls%3As/entries", { params: { key: "tls:s" } });
+    const entries = await callRoute<{ entries: unknown[] }>(getEntries as never, "/api/streams/tls%3As/entries", {
+      params: { key: "tls:s" },
+    });
     expect(entries.status).toBe(200);
     expect(entries.body.entries).toHaveLength(1);
     const tail = getRedis().duplicate();
@@ -84,10 +92,15 @@ describe.skipIf("skip" in binary)("Redis over TLS", () => {
     await use({ REDIS_URL: open.url, REDIS_TLS_CA_FILE: files.otherCa });
     const res = await timedHealth();
     expect(res.status).toBe(503);
-    expect(res.body.error).toEqual({ code: "REDIS_UNAVAILABLE", message: "TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE" });
+    expect(res.body.error).toEqual({
+      code: "REDIS_UNAVAILABLE",
+      message: "TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE",
+    });
     expect(res.ms).toBeLessThan(5000);
     const t0 = Date.now();
-    const route = await callRoute<ErrorRes>(getEntries as never, "/api/streams/tls%3As/entries", { params: { key: "tls:s" } });
+    const route = await callRoute<ErrorRes>(getEntries as never, "/api/streams/tls%3As/entries", {
+      params: { key: "tls:s" },
+    });
     expect(route.status).toBe(503);
     expect(route.body.error.message).toBe("TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE");
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -111,12 +124,19 @@ describe.skipIf("skip" in binary)("Redis over TLS", () => {
     });
     expect(res.ms).toBeLessThan(5000);
     const t0 = Date.now();
-    const route = await callRoute<ErrorRes>(getEntries as never, "/api/streams/tls%3As/entries", { params: { key: "tls:s" } });
+    const route = await callRoute<ErrorRes>(getEntries as never, "/api/streams/tls%3As/entries", {
+      params: { key: "tls:s" },
+    });
     expect(route.status).toBe(503);
     expect(route.body.error.code).toBe("REDIS_UNAVAILABLE");
     expect(Date.now() - t0).toBeLessThan(5000);
 
-    await use({ REDIS_URL: mutual.url, REDIS_TLS_CA_FILE: files.ca, REDIS_TLS_CERT_FILE: files.clientCert, REDIS_TLS_KEY_FILE: files.clientKey });
+    await use({
+      REDIS_URL: mutual.url,
+      REDIS_TLS_CA_FILE: files.ca,
+      REDIS_TLS_CERT_FILE: files.clientCert,
+      REDIS_TLS_KEY_FILE: files.clientKey,
+    });
     const ok = await timedHealth();
     expect(ok.body).toMatchObject({ status: "ok" });
   });
@@ -178,7 +198,11 @@ describe.skipIf("skip" in binary)("TLS variables, checked at start", () => {
     expect(() => redisTlsOptions()).toThrow(/REDIS_TLS_CA_FILE: cannot read .*missing\.crt \(ENOENT\)/);
     await use({ REDIS_URL: "rediss://127.0.0.1:6379", REDIS_TLS_CA_FILE: `${files.dir}/server.ext` });
     expect(() => redisTlsOptions()).toThrow(/REDIS_TLS_CA_FILE: not a usable PEM certificate/);
-    await use({ REDIS_URL: "rediss://127.0.0.1:6379", REDIS_TLS_CERT_FILE: files.clientCert, REDIS_TLS_KEY_FILE: files.serverKey });
+    await use({
+      REDIS_URL: "rediss://127.0.0.1:6379",
+      REDIS_TLS_CERT_FILE: files.clientCert,
+      REDIS_TLS_KEY_FILE: files.serverKey,
+    });
     expect(() => redisTlsOptions()).toThrow(/REDIS_TLS_KEY_FILE: not a usable PEM key/);
   });
 

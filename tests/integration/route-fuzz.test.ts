@@ -96,24 +96,88 @@ const streamId = fc.oneof(
   { arbitrary: fc.tuple(bigDigits, bigDigits).map(([a, b]) => `${a}-${b}`), weight: 3 },
   bigDigits,
   fc.tuple(fc.constantFrom("(", "time:", "+", "-", ""), bigDigits).map(([p, d]) => `${p}${d}`),
-  fc.constantFrom("-", "+", "$", ">", "*", "0", "1-0", "1-*", "1-2-3", "time:2026-01-01T00:00:00Z", "time:", "NaN", "1e309"),
+  fc.constantFrom(
+    "-",
+    "+",
+    "$",
+    ">",
+    "*",
+    "0",
+    "1-0",
+    "1-*",
+    "1-2-3",
+    "time:2026-01-01T00:00:00Z",
+    "time:",
+    "NaN",
+    "1e309",
+  ),
 );
-const text = fc.oneof(fc.string({ maxLength: 24 }), fc.string({ unit: "grapheme", maxLength: 12 }), fc.constantFrom("", "0", "*", "<b>x</b>", "../x", "%ZZ"));
+const text = fc.oneof(
+  fc.string({ maxLength: 24 }),
+  fc.string({ unit: "grapheme", maxLength: 12 }),
+  fc.constantFrom("", "0", "*", "<b>x</b>", "../x", "%ZZ"),
+);
 const value = fc.oneof(streamId, text, bigDigits);
-const keyParam = fc.oneof(fc.constant(STREAM), fc.constant(DLQ), fc.constant(HASH), fc.constant(`${data}missing`), text.map((s) => `${data}${s}`));
+const keyParam = fc.oneof(
+  fc.constant(STREAM),
+  fc.constant(DLQ),
+  fc.constant(HASH),
+  fc.constant(`${data}missing`),
+  text.map((s) => `${data}${s}`),
+);
 const groupParam = fc.oneof(fc.constantFrom("g", "other", "nope"), text);
-const QUERY_NAMES = ["trail", "actor", "action", "stream", "result", "type", "key", "state", "start", "end", "cursor", "count", "order", "match", "consumer", "minIdleMs", "minDeliveries", "minId", "maxId", "id", "range", "limit", "from", "to", "q", "field", "scanLimit", "format"];
-const idQuery = fc.record({ start: streamId, end: streamId, cursor: streamId, minId: streamId, maxId: streamId, id: streamId }, { requiredKeys: [] });
+const QUERY_NAMES = [
+  "trail",
+  "actor",
+  "action",
+  "stream",
+  "result",
+  "type",
+  "key",
+  "state",
+  "start",
+  "end",
+  "cursor",
+  "count",
+  "order",
+  "match",
+  "consumer",
+  "minIdleMs",
+  "minDeliveries",
+  "minId",
+  "maxId",
+  "id",
+  "range",
+  "limit",
+  "from",
+  "to",
+  "q",
+  "field",
+  "scanLimit",
+  "format",
+];
+const idQuery = fc.record(
+  { start: streamId, end: streamId, cursor: streamId, minId: streamId, maxId: streamId, id: streamId },
+  { requiredKeys: [] },
+);
 // One id parameter alone too: routes with strict query schemas refuse any unknown name first.
-const oneId = fc.tuple(fc.constantFrom("start", "end", "cursor", "minId", "maxId", "id"), streamId).map(([name, id]) => ({ [name]: id }));
+const oneId = fc
+  .tuple(fc.constantFrom("start", "end", "cursor", "minId", "maxId", "id"), streamId)
+  .map(([name, id]) => ({ [name]: id }));
 const query = fc.oneof(
   oneId,
   fc
-    .tuple(idQuery, fc.dictionary(fc.oneof(fc.constantFrom(...QUERY_NAMES), fc.string({ maxLength: 8 })), value, { maxKeys: 4 }))
+    .tuple(
+      idQuery,
+      fc.dictionary(fc.oneof(fc.constantFrom(...QUERY_NAMES), fc.string({ maxLength: 8 })), value, { maxKeys: 4 }),
+    )
     .map(([ids, rest]) => ({ ...rest, ...ids })),
 );
 const number = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(2 ** 53, 2 ** 64, -1, 0, 1e308), bigDigits);
-const filter = fc.record({ consumer: text, minIdleMs: number, minDeliveries: number, minId: streamId, maxId: streamId }, { requiredKeys: [] });
+const filter = fc.record(
+  { consumer: text, minIdleMs: number, minDeliveries: number, minId: streamId, maxId: streamId },
+  { requiredKeys: [] },
+);
 const bodyRecord = fc.record(
   {
     ids: fc.array(streamId, { maxLength: 12 }),
@@ -174,10 +238,14 @@ describe("fuzzing every route", () => {
   });
 
   it("an audit cursor above 64 bits is a 400", async () => {
-    const res = await callRoute<{ error: { code: string } }>(auditGET as Parameters<typeof callRoute>[0], "/api/audit", {
-      query: { cursor: "18446744073709551616-0" },
-      headers: admin,
-    });
+    const res = await callRoute<{ error: { code: string } }>(
+      auditGET as Parameters<typeof callRoute>[0],
+      "/api/audit",
+      {
+        query: { cursor: "18446744073709551616-0" },
+        headers: admin,
+      },
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("BAD_REQUEST");
   });
@@ -186,23 +254,43 @@ describe("fuzzing every route", () => {
     const unsafe = !["GET", "HEAD"].includes(route.method);
     it(`${route.id}: no 5xx, no change after a rejected request`, async () => {
       await fc.assert(
-        fc.asyncProperty(keyParam, groupParam, text, streamId, query, body, callers, async (key, group, consumer, anyId, q, b, [who, headers]) => {
-          const { path, params } = fillPattern(route.pattern, { key, group, consumer, id: anyId });
-          const target = "body" in b && typeof b.body === "object" && b.body !== null ? (b.body as { target?: unknown }).target : undefined;
-          const outside = [params.key, target].filter((k): k is string => typeof k === "string" && !k.startsWith(data));
-          const before = await digest();
-          const existedBefore = outside.length ? await redis.exists(...outside) : 0;
-          requests++;
-          const res = await callRoute(route.handler, path, { method: route.method, params, query: q, ...(unsafe ? b : {}), headers });
-          const label = `${who} ${route.id} ${JSON.stringify({ params, q, b }).slice(0, 400)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
-          expect(res.status, label).toBeLessThan(500);
-          if (res.status >= 400) {
-            expect(await digest(), `data changed after a rejected request: ${label}`).toBe(before);
-            if (outside.length) expect(await redis.exists(...outside), label).toBe(existedBefore);
-          } else if ((await digest()) !== before) {
-            await seed();
-          }
-        }),
+        fc.asyncProperty(
+          keyParam,
+          groupParam,
+          text,
+          streamId,
+          query,
+          body,
+          callers,
+          async (key, group, consumer, anyId, q, b, [who, headers]) => {
+            const { path, params } = fillPattern(route.pattern, { key, group, consumer, id: anyId });
+            const target =
+              "body" in b && typeof b.body === "object" && b.body !== null
+                ? (b.body as { target?: unknown }).target
+                : undefined;
+            const outside = [params.key, target].filter(
+              (k): k is string => typeof k === "string" && !k.startsWith(data),
+            );
+            const before = await digest();
+            const existedBefore = outside.length ? await redis.exists(...outside) : 0;
+            requests++;
+            const res = await callRoute(route.handler, path, {
+              method: route.method,
+              params,
+              query: q,
+              ...(unsafe ? b : {}),
+              headers,
+            });
+            const label = `${who} ${route.id} ${JSON.stringify({ params, q, b }).slice(0, 400)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+            expect(res.status, label).toBeLessThan(500);
+            if (res.status >= 400) {
+              expect(await digest(), `data changed after a rejected request: ${label}`).toBe(before);
+              if (outside.length) expect(await redis.exists(...outside), label).toBe(existedBefore);
+            } else if ((await digest()) !== before) {
+              await seed();
+            }
+          },
+        ),
         { numRuns: RUNS },
       );
     }, 180_000);

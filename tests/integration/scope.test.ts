@@ -81,11 +81,17 @@ describe("out of scope answers like missing", () => {
     for (const route of routes.filter((r) => r.method === "GET" && r.pattern.includes("[key]"))) {
       const call = async (key: string, headers: Record<string, string>) => {
         const { path, params } = fillPattern(route.pattern, { key, group: "g", consumer: "c" });
-        const res = await callRoute<{ error?: { code: string; message: string } }>(route.handler, path, { params, headers });
+        const res = await callRoute<{ error?: { code: string; message: string } }>(route.handler, path, {
+          params,
+          headers,
+        });
         return { status: res.status, body: JSON.parse(JSON.stringify(res.body).replaceAll(key, "KEY")) as unknown };
       };
       const gone = await call(missing, scoped);
-      expect(gone, route.id).toEqual({ status: 404, body: { error: { code: "NOT_FOUND", message: 'No stream named "KEY"' } } });
+      expect(gone, route.id).toEqual({
+        status: 404,
+        body: { error: { code: "NOT_FOUND", message: 'No stream named "KEY"' } },
+      });
       expect(await call(hash, scoped), route.id).toEqual(gone);
       expect(await call(theirs, scoped), route.id).toEqual(gone);
       const absent = await call(missing, global);
@@ -107,7 +113,11 @@ describe("stream scope on routes without a {key}", () => {
   });
 
   it("a full tick run by a global caller names both streams (what the scoped caller must not see)", async () => {
-    const res = await callRoute<{ jobs: { notes: string[] }[] }>(workerRoute.POST, "/api/worker", { method: "POST", body: {}, headers: global });
+    const res = await callRoute<{ jobs: { notes: string[] }[] }>(workerRoute.POST, "/api/worker", {
+      method: "POST",
+      body: {},
+      headers: global,
+    });
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain(OTHER);
     expect(await redis.xlen(theirs)).toBeLessThan(300);
@@ -123,7 +133,8 @@ describe("stream scope on routes without a {key}", () => {
       const { path, params } = fillPattern(route.pattern, { key: mine, group: "g", consumer: "c", id: "0" });
       const res = await callRoute(route.handler, path, { params, headers: scoped });
       const text = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
-      if (text.includes(OTHER)) leaks.push(`${route.id} (${res.status}): ${text.slice(text.indexOf(OTHER) - 80, text.indexOf(OTHER) + 40)}`);
+      if (text.includes(OTHER))
+        leaks.push(`${route.id} (${res.status}): ${text.slice(text.indexOf(OTHER) - 80, text.indexOf(OTHER) + 40)}`);
     }
     expect(leaks).toEqual([]);
   });
@@ -137,7 +148,12 @@ describe("stream scope on routes without a {key}", () => {
     expect(seen.map((a) => a.id)).toContain(own.id);
 
     const silence = (id: string) =>
-      callRoute(silenceRoute.POST, `/api/alerts/${id}/silence`, { method: "POST", params: { id }, body: { forMs: 60_000 }, headers: scoped });
+      callRoute(silenceRoute.POST, `/api/alerts/${id}/silence`, {
+        method: "POST",
+        params: { id },
+        body: { forMs: 60_000 },
+        headers: scoped,
+      });
     const refused = await silence(other.id);
     const unknown = await silence("abcdef");
     expect(refused.status).toBe(404);
@@ -149,7 +165,11 @@ describe("stream scope on routes without a {key}", () => {
 
   it("answers rates of an out-of-scope stream as for a stream without history", async () => {
     const rates = (headers: Record<string, string>) =>
-      callRoute<RatesResponse>(ratesRoute.GET, `/api/history/rates?key=${encodeURIComponent(theirs)}&key=${encodeURIComponent(`${prefix}none`)}`, { headers });
+      callRoute<RatesResponse>(
+        ratesRoute.GET,
+        `/api/history/rates?key=${encodeURIComponent(theirs)}&key=${encodeURIComponent(`${prefix}none`)}`,
+        { headers },
+      );
     const globally = (await rates(global)).body.rates;
     expect(globally[theirs]!.points.length).toBeGreaterThan(0);
     const limited = (await rates(scoped)).body.rates;

@@ -22,7 +22,9 @@ const originalUrl = process.env.REDIS_URL;
 const logged: string[] = [];
 
 function serialize(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v,
+  );
 }
 
 beforeAll(async () => {
@@ -56,7 +58,11 @@ async function withRedisUrl(url: string) {
 describe("the Redis password", () => {
   it("is not in any answer or log line when it is wrong", async () => {
     await withRedisUrl(`redis://default:${WRONG}@127.0.0.1:${server.port}`);
-    const answers = [await callRoute(healthGET as never, "/api/health"), await callRoute(auditGET as never, "/api/audit"), await callRoute(meGET as never, "/api/auth/me")];
+    const answers = [
+      await callRoute(healthGET as never, "/api/health"),
+      await callRoute(auditGET as never, "/api/audit"),
+      await callRoute(meGET as never, "/api/auth/me"),
+    ];
     expect(answers[0]!.status).toBe(503);
     expect(answers[1]!.status).toBe(503);
     for (const a of answers) {
@@ -91,7 +97,15 @@ describe("log redaction", () => {
     process.env.LOG_LEVEL = "info";
     const logger = createLogger(sink);
     delete process.env.LOG_LEVEL;
-    logger.info({ redisUrl: "redis://:p1@h", headers: { authorization: "Bearer t1", cookie: "s=c1" }, cfg: { clientSecret: "c2", sessionSecret: "s2" }, err: { command: { name: "auth", args: ["p3"] } } }, "x");
+    logger.info(
+      {
+        redisUrl: "redis://:p1@h",
+        headers: { authorization: "Bearer t1", cookie: "s=c1" },
+        cfg: { clientSecret: "c2", sessionSecret: "s2" },
+        err: { command: { name: "auth", args: ["p3"] } },
+      },
+      "x",
+    );
     const out = lines.join("");
     for (const secret of ["p1@h", "t1", "c1", "c2", "s2", "p3"]) expect(out).not.toContain(secret);
     expect(out).toContain("[redacted]");

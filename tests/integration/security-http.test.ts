@@ -53,7 +53,11 @@ afterAll(async () => {
 const SAME_ORIGIN = { origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" };
 
 /** A request whose body is produced lazily (no Content-Length), counting the bytes pulled from it. */
-function streamingPost(path: string, headers: Record<string, string>, totalBytes: number): { req: Request; pulled: () => number } {
+function streamingPost(
+  path: string,
+  headers: Record<string, string>,
+  totalBytes: number,
+): { req: Request; pulled: () => number } {
   let pulled = 0;
   const chunk = new TextEncoder().encode(`{"ids":[${'"1-0",'.repeat(10_000)}`.padEnd(64 * 1024, " "));
   const body = new ReadableStream<Uint8Array>({
@@ -88,7 +92,11 @@ describe("a body over the limit", () => {
   const params = { params: Promise.resolve({ key: "orders", group: "g" }) };
 
   it("answers 413 within a second to a logged-in caller, reads no more than the cap, and is audited", async () => {
-    const { req, pulled } = streamingPost("/api/streams/orders/groups/g/ack", { cookie: sessionCookieHeader({ u: "ann", m: "password" }) }, 3 * 1024 * 1024);
+    const { req, pulled } = streamingPost(
+      "/api/streams/orders/groups/g/ack",
+      { cookie: sessionCookieHeader({ u: "ann", m: "password" }) },
+      3 * 1024 * 1024,
+    );
     const started = Date.now();
     const res = await within(1000, ackPOST(req, params as never));
     expect(res.status).toBe(413);
@@ -100,7 +108,11 @@ describe("a body over the limit", () => {
   });
 
   it("answers a viewer (refused anyway) within a second too", async () => {
-    const { req } = streamingPost("/api/streams/orders/groups/g/ack", { cookie: sessionCookieHeader({ u: "vera", m: "password" }) }, 3 * 1024 * 1024);
+    const { req } = streamingPost(
+      "/api/streams/orders/groups/g/ack",
+      { cookie: sessionCookieHeader({ u: "vera", m: "password" }) },
+      3 * 1024 * 1024,
+    );
     const res = await within(1000, ackPOST(req, params as never));
     expect(res.status).toBe(403);
   });
@@ -116,7 +128,10 @@ describe("a body over the limit", () => {
 });
 
 function login(username: string, password: string, ip: string, extra: Record<string, string> = {}) {
-  return callRoute<{ error?: { code: string } }>(loginPOST as never, "/api/auth/login", { body: { username, password }, headers: { ...fromAddress(ip), ...extra } });
+  return callRoute<{ error?: { code: string } }>(loginPOST as never, "/api/auth/login", {
+    body: { username, password },
+    headers: { ...fromAddress(ip), ...extra },
+  });
 }
 
 describe("login rate limits", () => {
@@ -151,7 +166,9 @@ describe("login rate limits", () => {
   it("checks unknown bearer tokens against slow (scrypt) token hashes only a few times per address", async () => {
     const timed = async (i: number) => {
       const t = performance.now();
-      const res = await callRoute(meGET as never, "/api/auth/me", { headers: { authorization: `Bearer unknown-${i}-0123456789abcdef`, ...fromAddress("192.0.2.80") } });
+      const res = await callRoute(meGET as never, "/api/auth/me", {
+        headers: { authorization: `Bearer unknown-${i}-0123456789abcdef`, ...fromAddress("192.0.2.80") },
+      });
       expect(res.status).toBe(401);
       return performance.now() - t;
     };
@@ -163,8 +180,15 @@ describe("login rate limits", () => {
     const counted = await redis.get(`${appPrefix}token-fails:192.0.2.80`);
     expect(Number(counted)).toBe(2 * MAX_SLOW_TOKEN_MISSES);
     // A fast (sha256) token hash needs no limit: the real token still works from that address.
-    useConfig({ auth: { ...authConfig, tokens: [{ name: "fast", role: "viewer", tokenHash: hashToken("fast-token-0123456789abcdef") }] } });
-    const ok = await callRoute(meGET as never, "/api/auth/me", { headers: { authorization: "Bearer fast-token-0123456789abcdef", ...fromAddress("192.0.2.80") } });
+    useConfig({
+      auth: {
+        ...authConfig,
+        tokens: [{ name: "fast", role: "viewer", tokenHash: hashToken("fast-token-0123456789abcdef") }],
+      },
+    });
+    const ok = await callRoute(meGET as never, "/api/auth/me", {
+      headers: { authorization: "Bearer fast-token-0123456789abcdef", ...fromAddress("192.0.2.80") },
+    });
     expect(ok.status).toBe(200);
     useConfig({ auth: authConfig });
   }, 60_000);
@@ -200,15 +224,26 @@ describe("sessions", () => {
 
   it("refuses a signed cookie without a session id", async () => {
     const { signValue, SESSION_COOKIE } = await import("@/lib/auth/session");
-    const bare = signValue(Buffer.from(TEST_SESSION_SECRET, "utf8"), "session", { u: "vera", m: "password", exp: Math.floor(Date.now() / 1000) + 600 });
-    expect((await callRoute(meGET as never, "/api/auth/me", { headers: { cookie: `${SESSION_COOKIE}=${bare}` } })).status).toBe(401);
+    const bare = signValue(Buffer.from(TEST_SESSION_SECRET, "utf8"), "session", {
+      u: "vera",
+      m: "password",
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
+    expect(
+      (await callRoute(meGET as never, "/api/auth/me", { headers: { cookie: `${SESSION_COOKIE}=${bare}` } })).status,
+    ).toBe(401);
   });
 });
 
 describe("mutations without Origin or Sec-Fetch-Site", () => {
   const cookie = () => sessionCookieHeader({ u: "ann", m: "password" });
   const ack = (headers: Record<string, string>) =>
-    callRoute<{ error: { code: string } }>(ackPOST as never, "/api/x", { params: { key: "ct-stream", group: "g" }, method: "POST", rawBody: JSON.stringify({ ids: ["1-0"] }), headers });
+    callRoute<{ error: { code: string } }>(ackPOST as never, "/api/x", {
+      params: { key: "ct-stream", group: "g" },
+      method: "POST",
+      rawBody: JSON.stringify({ ids: ["1-0"] }),
+      headers,
+    });
 
   it("must be application/json, so that a browser has to preflight them", async () => {
     // callRoute adds Origin and Sec-Fetch-Site for bodies; drop them by overriding with empty values.

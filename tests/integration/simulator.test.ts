@@ -9,7 +9,13 @@ describe("demo simulator", () => {
   afterAll(() => cleanPrefix(redis, prefix));
 
   it("produces every state: consumed, pending from a crashed consumer, lag, and an hourly family", async () => {
-    const sim = await startSimulator({ redisUrl: process.env.REDIS_URL!, prefix, ratePerSec: 40, crashForMs: 60_000, crashEveryBatches: 1 });
+    const sim = await startSimulator({
+      redisUrl: process.env.REDIS_URL!,
+      prefix,
+      ratePerSec: 40,
+      crashForMs: 60_000,
+      crashEveryBatches: 1,
+    });
     await new Promise((r) => setTimeout(r, 3000));
     await sim.stop();
 
@@ -28,7 +34,15 @@ describe("demo simulator", () => {
     const audit = groups.find((g) => g.name === "audit")!;
     expect(ledger.entriesRead).toBeGreaterThan(0);
     // worker-crashy stopped holding its third batch: those stay pending.
-    const pel = (await redis.call("XPENDING", sim.keys.payments, "ledger", "-", "+", 1000, "worker-crashy")) as unknown[];
+    const pel = (await redis.call(
+      "XPENDING",
+      sim.keys.payments,
+      "ledger",
+      "-",
+      "+",
+      1000,
+      "worker-crashy",
+    )) as unknown[];
     expect(pel.length).toBeGreaterThan(0);
     // The audit group reads slowly, so it falls behind.
     expect(audit.lag ?? 0).toBeGreaterThan(0);

@@ -27,7 +27,9 @@ async function listAll(match: string, count = 10): Promise<StreamsListResponse["
   let cursor = "0";
   let pages = 0;
   do {
-    const res = await callRoute<StreamsListResponse>(listRoute as never, "/api/streams", { query: { match, cursor, count } });
+    const res = await callRoute<StreamsListResponse>(listRoute as never, "/api/streams", {
+      query: { match, cursor, count },
+    });
     expect(res.status).toBe(200);
     rows.push(...res.body.streams);
     cursor = res.body.cursor;
@@ -53,7 +55,11 @@ describe("GET /api/streams", () => {
     const own = appKey("history", prefix, "x");
     await redis.xadd(own, "*", "a", "1");
     try {
-      const direct = await listStreams(getRedis(), await getSettings(getRedis()), { match: `${appKey("history")}*`, cursor: "0", count: 1000 });
+      const direct = await listStreams(getRedis(), await getSettings(getRedis()), {
+        match: `${appKey("history")}*`,
+        cursor: "0",
+        count: 1000,
+      });
       expect(direct.streams.find((r) => r.key === own)).toBeUndefined();
       const rows = await listAll("*", 1000);
       expect(rows.find((r) => r.key === own)).toBeUndefined();
@@ -63,18 +69,36 @@ describe("GET /api/streams", () => {
   });
 
   it("400 for a bad count, a count above 10,000 (refused, not clamped), a bad cursor and an empty match", async () => {
-    const bad: Record<string, string | number>[] = [{ count: "abc" }, { count: 0 }, { count: 10_001 }, { count: "1.5" }, { cursor: "x1" }, { cursor: "99999999999999999999999" }, { match: "" }];
+    const bad: Record<string, string | number>[] = [
+      { count: "abc" },
+      { count: 0 },
+      { count: 10_001 },
+      { count: "1.5" },
+      { cursor: "x1" },
+      { cursor: "99999999999999999999999" },
+      { match: "" },
+    ];
     for (const query of bad) {
       const res = await callRoute<ErrorRes>(listRoute as never, "/api/streams", { query });
       expect(res.status, JSON.stringify(query)).toBe(400);
       expect(res.body.error.code).toBe("BAD_REQUEST");
     }
-    const max = await callRoute<StreamsListResponse>(listRoute as never, "/api/streams", { query: { count: 10_000, match: `${prefix}nothing*` } });
+    const max = await callRoute<StreamsListResponse>(listRoute as never, "/api/streams", {
+      query: { count: 10_000, match: `${prefix}nothing*` },
+    });
     expect(max.status).toBe(200);
   });
 
   it("keys with /, %, ?, #, spaces, braces and unicode come back from the list and open through the detail route", async () => {
-    const odd = [`${prefix}a/b`, `${prefix}100%`, `${prefix}q?x=1`, `${prefix}#frag`, `${prefix}with space`, `${prefix}{tag}`, `${prefix}ünï✓😀`];
+    const odd = [
+      `${prefix}a/b`,
+      `${prefix}100%`,
+      `${prefix}q?x=1`,
+      `${prefix}#frag`,
+      `${prefix}with space`,
+      `${prefix}{tag}`,
+      `${prefix}ünï✓😀`,
+    ];
     for (const k of odd) await redis.xadd(k, "*", "a", "1");
     const listed = new Set((await listAll(`${prefix}*`, 1000)).map((r) => r.key));
     for (const k of odd) {
@@ -106,7 +130,14 @@ describe("overview summary", () => {
     await redis.xgroup("CREATE", `${p}empty`, "g", "$", "MKSTREAM");
 
     const summary = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${p}*` });
-    expect(summary).toMatchObject({ streams: 3, totalPending: 5, stuck: 2, stuckCapped: false, complete: true, stuckCap: 1000 });
+    expect(summary).toMatchObject({
+      streams: 3,
+      totalPending: 5,
+      stuck: 2,
+      stuckCapped: false,
+      complete: true,
+      stuckCap: 1000,
+    });
     expect(summary.oldestPendingMs).toBeGreaterThanOrEqual(119_000);
     expect(summary.oldestPendingMs).toBeLessThan(200_000);
   });
@@ -126,12 +157,17 @@ describe("overview summary", () => {
     expect(capped).toMatchObject({ stuck: 7, stuckCapped: true, totalPending: 10 });
     const exact = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${p}*`, stuckCap: 100 });
     expect(exact).toMatchObject({ stuck: 10, stuckCapped: false });
-    const partial = await summarizeOverview(getRedis(), await getSettings(getRedis()), { match: `${p}*`, streamCap: 1 });
+    const partial = await summarizeOverview(getRedis(), await getSettings(getRedis()), {
+      match: `${p}*`,
+      streamCap: 1,
+    });
     expect(partial).toMatchObject({ streams: 1, complete: false, streamCap: 1 });
   });
 
   it("GET /api/overview answers the summary; 400 on an empty match", async () => {
-    const res = await callRoute<OverviewSummary>(overviewRoute as never, "/api/overview", { query: { match: `${prefix}none*` } });
+    const res = await callRoute<OverviewSummary>(overviewRoute as never, "/api/overview", {
+      query: { match: `${prefix}none*` },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ streams: 0, totalPending: 0, stuck: 0, oldestPendingMs: null, complete: true });
     expect(Array.isArray(res.body.familyPatterns)).toBe(true);

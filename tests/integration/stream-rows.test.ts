@@ -55,7 +55,14 @@ describe("describeStreams / describeStream", () => {
     const key = `${prefix}mk`;
     await redis.xgroup("CREATE", key, "g", "$", "MKSTREAM");
     const detail = await describeStream(getRedis(), key, await getSettings(getRedis()));
-    expect(detail).toMatchObject({ length: 0, firstEntryId: null, lastEntryId: null, lastEntryTime: null, groupCount: 1, pending: 0 });
+    expect(detail).toMatchObject({
+      length: 0,
+      firstEntryId: null,
+      lastEntryId: null,
+      lastEntryTime: null,
+      groupCount: 1,
+      pending: 0,
+    });
     expect(detail.oldestPendingMs).toBeNull();
     expect(detail.ttlMs).toBeNull();
   });
@@ -65,7 +72,13 @@ describe("describeStreams / describeStream", () => {
     await redis.xadd(key, "5-0", "a", "1");
     await redis.xdel(key, "5-0");
     const detail = await describeStream(getRedis(), key, await getSettings(getRedis()));
-    expect(detail).toMatchObject({ length: 0, lastGeneratedId: "5-0", maxDeletedEntryId: "5-0", entriesAdded: 1, groups: [] });
+    expect(detail).toMatchObject({
+      length: 0,
+      lastGeneratedId: "5-0",
+      maxDeletedEntryId: "5-0",
+      entriesAdded: 1,
+      groups: [],
+    });
   });
 
   it("a stream without groups: pending 0, lag null, lagUnknown false", async () => {
@@ -80,7 +93,9 @@ describe("describeStreams / describeStream", () => {
     for (let i = 1; i <= 4; i++) await redis.xadd(key, `${i}-0`, "a", String(i));
     await redis.xgroup("CREATE", key, "g", "0");
     const detail = await describeStream(getRedis(), key, await getSettings(getRedis()));
-    expect(detail.groups).toEqual([{ name: "g", consumerCount: 0, pending: 0, lastDeliveredId: "0-0", entriesRead: null, lag: 4 }]);
+    expect(detail.groups).toEqual([
+      { name: "g", consumerCount: 0, pending: 0, lastDeliveredId: "0-0", entriesRead: null, lag: 4 },
+    ]);
     expect(detail).toMatchObject({ lag: 4, lagUnknown: false });
   });
 
@@ -109,14 +124,23 @@ describe("describeStreams / describeStream", () => {
     const key = `${prefix}kept`;
     await redis.xadd(key, "*", "a", "1");
     await redis.set(`${prefix}string`, "x");
-    const rows = await describeStreams(getRedis(), [`${prefix}gone`, key, `${prefix}string`], await getSettings(getRedis()));
+    const rows = await describeStreams(
+      getRedis(),
+      [`${prefix}gone`, key, `${prefix}string`],
+      await getSettings(getRedis()),
+    );
     expect(rows.map((r) => r.key)).toEqual([key]);
   });
 
   it("throws 404 for a missing key and 409 for a key of another type", async () => {
-    await expect(describeStream(getRedis(), `${prefix}missing`, await getSettings(getRedis()))).rejects.toMatchObject({ code: "NOT_FOUND", status: 404 });
+    await expect(describeStream(getRedis(), `${prefix}missing`, await getSettings(getRedis()))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      status: 404,
+    });
     await redis.set(`${prefix}str`, "x");
-    const err = await describeStream(getRedis(), `${prefix}str`, await getSettings(getRedis())).catch((e: unknown) => e);
+    const err = await describeStream(getRedis(), `${prefix}str`, await getSettings(getRedis())).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: "WRONG_TYPE", status: 409 });
   });
@@ -127,7 +151,9 @@ describe("GET /api/streams/{key}", () => {
     const key = `${prefix}route`;
     await redis.xadd(key, "1-0", "a", "1");
     await redis.xgroup("CREATE", key, "g", "0");
-    const res = await callRoute<StreamDetail>(getStream as never, `/api/streams/${encodeURIComponent(key)}`, { params: { key } });
+    const res = await callRoute<StreamDetail>(getStream as never, `/api/streams/${encodeURIComponent(key)}`, {
+      params: { key },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       key,
@@ -141,11 +167,15 @@ describe("GET /api/streams/{key}", () => {
   });
 
   it("404 for a missing key, 409 for another type, with the error shape", async () => {
-    const missing = await callRoute<{ error: { code: string } }>(getStream as never, "/api/streams/x", { params: { key: `${prefix}nope` } });
+    const missing = await callRoute<{ error: { code: string } }>(getStream as never, "/api/streams/x", {
+      params: { key: `${prefix}nope` },
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe("NOT_FOUND");
     await redis.hset(`${prefix}hash`, "f", "v");
-    const wrong = await callRoute<{ error: { code: string } }>(getStream as never, "/api/streams/x", { params: { key: `${prefix}hash` } });
+    const wrong = await callRoute<{ error: { code: string } }>(getStream as never, "/api/streams/x", {
+      params: { key: `${prefix}hash` },
+    });
     expect(wrong.status).toBe(409);
     expect(wrong.body.error.code).toBe("WRONG_TYPE");
   });

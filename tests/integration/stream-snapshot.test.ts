@@ -14,7 +14,13 @@ beforeAll(async () => {
   // A user that may do everything but XINFO: its refusals are neither "gone" nor "wrong type".
   await redis.call("ACL", "SETUSER", user, "on", ">pw-123", "~*", "&*", "+@all", "-xinfo");
   const url = new URL(process.env.REDIS_URL!);
-  noXinfo = new Redis({ host: url.hostname, port: Number(url.port), username: user, password: "pw-123", maxRetriesPerRequest: 1 });
+  noXinfo = new Redis({
+    host: url.hostname,
+    port: Number(url.port),
+    username: user,
+    password: "pw-123",
+    maxRetriesPerRequest: 1,
+  });
 });
 
 afterAll(async () => {
@@ -30,7 +36,11 @@ describe("the many-stream snapshot's error policy", () => {
     await redis.xgroup("CREATE", key, "g", "0");
     await redis.set(`${prefix}string`, "x");
 
-    const reads = await readStreams(redis, [`${prefix}gone`, key, `${prefix}string`], { info: true, groups: true, ttl: true });
+    const reads = await readStreams(redis, [`${prefix}gone`, key, `${prefix}string`], {
+      info: true,
+      groups: true,
+      ttl: true,
+    });
     expect(reads.map((r) => [r.key, r.state])).toEqual([
       [`${prefix}gone`, "gone"],
       [key, "stream"],
@@ -38,7 +48,10 @@ describe("the many-stream snapshot's error policy", () => {
     ]);
     expect(reads[1]).toMatchObject({ info: { length: 1 }, groups: [{ name: "g", lag: 1 }], pttl: -1, memory: null });
 
-    const snapshots = await snapshotStreams(redis, [`${prefix}gone`, key, `${prefix}string`], { groupRules: [], now: Date.now() });
+    const snapshots = await snapshotStreams(redis, [`${prefix}gone`, key, `${prefix}string`], {
+      groupRules: [],
+      now: Date.now(),
+    });
     expect(snapshots.map((s) => s.key)).toEqual([key]);
   });
 

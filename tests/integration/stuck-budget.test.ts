@@ -42,7 +42,8 @@ async function seedPel(key: string, n: number, group = "g"): Promise<string[]> {
   }
   pipe.xgroup("CREATE", key, group, "0");
   await pipe.exec();
-  for (let read = 0; read < n; read += 1000) await redis.xreadgroup("GROUP", group, "c", "COUNT", 1000, "STREAMS", key, ">");
+  for (let read = 0; read < n; read += 1000)
+    await redis.xreadgroup("GROUP", group, "c", "COUNT", 1000, "STREAMS", key, ">");
   return ids;
 }
 
@@ -52,7 +53,9 @@ async function makeIdle(key: string, ids: string[], group = "g") {
 
 /** XPENDING calls that read a range (not the `- + 1` oldest probe), as their COUNT. */
 function rangeCounts(): number[] {
-  return xpending.filter((args) => !(args[2] === "-" && args[3] === "+" && args[4] === "1")).map((args) => Number(args[4]));
+  return xpending
+    .filter((args) => !(args[2] === "-" && args[3] === "+" && args[4] === "1"))
+    .map((args) => Number(args[4]));
 }
 
 function expectNoIdleOption() {
@@ -65,7 +68,9 @@ describe("countIdlePending", () => {
     const key = `${prefix}small`;
     const ids = await seedPel(key, 10);
     await makeIdle(key, [ids[2]!, ids[5]!, ids[9]!]);
-    const [c] = await countIdlePending(redis, [{ stream: key, group: "g", minIdleMs: 30_000, pending: 10 }], { perGroupBudget: 1000 });
+    const [c] = await countIdlePending(redis, [{ stream: key, group: "g", minIdleMs: 30_000, pending: 10 }], {
+      perGroupBudget: 1000,
+    });
     expect(c).toMatchObject({ count: 3, scanned: 10, complete: true });
     expect(c!.maxIdleMs).toBeGreaterThanOrEqual(600_000);
     expectNoIdleOption();
@@ -75,7 +80,9 @@ describe("countIdlePending", () => {
     const key = `${prefix}big`;
     const ids = await seedPel(key, 100);
     await makeIdle(key, [ids[0]!, ids[3]!, ids[50]!]);
-    const [c] = await countIdlePending(redis, [{ stream: key, group: "g", minIdleMs: 30_000, pending: 100 }], { perGroupBudget: 10 });
+    const [c] = await countIdlePending(redis, [{ stream: key, group: "g", minIdleMs: 30_000, pending: 100 }], {
+      perGroupBudget: 10,
+    });
     expect(c).toMatchObject({ count: 2, scanned: 10, complete: false });
     expect(rangeCounts().reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10);
     expectNoIdleOption();
@@ -85,7 +92,9 @@ describe("countIdlePending", () => {
     const key = `${prefix}paged`;
     const ids = await seedPel(key, 2100);
     await makeIdle(key, [ids[0]!, ids[1200]!, ids[1600]!]);
-    const [c] = await countIdlePending(redis, [{ stream: key, group: "g", minIdleMs: 30_000, pending: 2100 }], { perGroupBudget: 1500 });
+    const [c] = await countIdlePending(redis, [{ stream: key, group: "g", minIdleMs: 30_000, pending: 2100 }], {
+      perGroupBudget: 1500,
+    });
     expect(c).toMatchObject({ count: 2, scanned: 1500, complete: false });
     expect(rangeCounts()).toEqual([1000, 500]);
     expect(xpending[1]![2]).toBe(`(${ids[999]}`);

@@ -64,7 +64,11 @@ async function readEvents(res: Response, stop: (events: { event: string; id?: st
     while ((cut = text.indexOf("\n\n")) >= 0) {
       const block = text.slice(0, cut);
       text = text.slice(cut + 2);
-      const field = (name: string) => block.split("\n").find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+      const field = (name: string) =>
+        block
+          .split("\n")
+          .find((l) => l.startsWith(`${name}: `))
+          ?.slice(name.length + 2);
       const event = field("event");
       if (event) events.push({ event, id: field("id"), data: JSON.parse(field("data") ?? "null") as unknown });
     }
@@ -74,7 +78,10 @@ async function readEvents(res: Response, stop: (events: { event: string; id?: st
 
 function openTail(k: string, headers: Record<string, string>, query = "") {
   const abort = new AbortController();
-  const req = new Request(`http://127.0.0.1:3000${path(k)}${query}`, { headers: { host: "127.0.0.1:3000", ...headers }, signal: abort.signal });
+  const req = new Request(`http://127.0.0.1:3000${path(k)}${query}`, {
+    headers: { host: "127.0.0.1:3000", ...headers },
+    signal: abort.signal,
+  });
   return { abort, res: getTail(req, { params: Promise.resolve({ key: k }) }) };
 }
 
@@ -109,7 +116,10 @@ describe("who may tail", () => {
   it("answers the app's own keys as the entries route does", async () => {
     const own = appKey("worker", "ticks");
     await redis.lpush(own, "{}");
-    const entries = await callRoute<ErrorRes>(getEntries as never, `/api/streams/${encodeURIComponent(own)}/entries`, { params: { key: own }, headers: viewer });
+    const entries = await callRoute<ErrorRes>(getEntries as never, `/api/streams/${encodeURIComponent(own)}/entries`, {
+      params: { key: own },
+      headers: viewer,
+    });
     const tail = await call(own, viewer);
     expect(tail.status).toBe(entries.status);
     expect((tail.body as ErrorRes).error.code).toBe(entries.body.error.code);
@@ -152,7 +162,11 @@ describe("the event stream", () => {
     const ids = batches.flatMap((e) => (e.data as TailEntriesEvent).entries.map((x) => x.id));
     expect(ids).toEqual(["2-0", "3-0", added[0]]);
     expect(batches.at(-1)!.id).toBe(added[0]);
-    expect((batches[0]!.data as TailEntriesEvent).entries[0]).toEqual({ id: "2-0", fields: [["n", "2"]], states: { g: { state: "delivered" } } });
+    expect((batches[0]!.data as TailEntriesEvent).entries[0]).toEqual({
+      id: "2-0",
+      fields: [["n", "2"]],
+      states: { g: { state: "delivered" } },
+    });
     expect(tailStats()).toEqual({ streams: 1, listeners: 1 });
     abort.abort();
     await expect(reader.read()).resolves.toMatchObject({ done: true });
@@ -168,7 +182,11 @@ describe("the event stream", () => {
       if (evs.length === 1) void redis.del(doomed);
       return evs.some((e) => e.event === "tail-error");
     });
-    expect(events.at(-1)).toEqual({ event: "tail-error", id: undefined, data: { error: { code: "NOT_FOUND", message: expect.stringContaining(doomed) } } });
+    expect(events.at(-1)).toEqual({
+      event: "tail-error",
+      id: undefined,
+      data: { error: { code: "NOT_FOUND", message: expect.stringContaining(doomed) } },
+    });
     await expect.poll(() => tailStats().streams).toBe(0);
   });
 });

@@ -8,7 +8,14 @@ import type { AppError } from "@/lib/errors";
 import type { StreamEntry } from "@/lib/contract/entries";
 import { closeRedis } from "@/lib/redis/client";
 import { compareIds } from "@/lib/contract/ids";
-import { DEFAULT_TAIL_LIMITS, setTailLimits, subscribe, tailStats, TAIL_CONNECTION_NAME, type TailBatch } from "@/lib/streams/tail";
+import {
+  DEFAULT_TAIL_LIMITS,
+  setTailLimits,
+  subscribe,
+  tailStats,
+  TAIL_CONNECTION_NAME,
+  type TailBatch,
+} from "@/lib/streams/tail";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
 const redis = testRedis();
@@ -76,10 +83,19 @@ describe("live tail hub", () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await redis.xadd(key, "*", "n", String(i), "n", "again"))!);
     await redis.xaddBuffer(key, "*", "bin", Buffer.from([0xff, 0x00, 0xfe]));
-    await until("six entries for both", () => [a.entries().length, b.entries().length], ([x, y]) => x === 6 && y === 6);
+    await until(
+      "six entries for both",
+      () => [a.entries().length, b.entries().length],
+      ([x, y]) => x === 6 && y === 6,
+    );
 
     for (const c of [a, b]) {
-      expect(c.entries().slice(0, 5).map((e) => e.id)).toEqual(ids);
+      expect(
+        c
+          .entries()
+          .slice(0, 5)
+          .map((e) => e.id),
+      ).toEqual(ids);
       expect(c.errors).toEqual([]);
     }
     const first = a.entries()[0]!;
@@ -94,7 +110,11 @@ describe("live tail hub", () => {
     subA.unsubscribe();
     expect(tailStats()).toEqual({ streams: 1, listeners: 1 });
     await redis.xadd(key, "*", "n", "after A left");
-    await until("B still receives", () => b.entries().length, (n) => n === 7);
+    await until(
+      "B still receives",
+      () => b.entries().length,
+      (n) => n === 7,
+    );
     expect(a.entries()).toHaveLength(6);
 
     subB.unsubscribe();
@@ -110,9 +130,18 @@ describe("live tail hub", () => {
     try {
       await until("blocked", tailClients, (x) => x.some((y) => y.blocked));
       // One transaction: the blocked XREAD is served after it, so the state is read after the XREADGROUP.
-      const replies = (await redis.multi().xadd(key, "*", "n", "1").xreadgroup("GROUP", "g", "alice", "COUNT", 1, "STREAMS", key, ">").exec()) ?? [];
+      const replies =
+        (await redis
+          .multi()
+          .xadd(key, "*", "n", "1")
+          .xreadgroup("GROUP", "g", "alice", "COUNT", 1, "STREAMS", key, ">")
+          .exec()) ?? [];
       const id = replies[0]?.[1] as string;
-      await until("the entry", () => c.entries().length, (n) => n >= 1);
+      await until(
+        "the entry",
+        () => c.entries().length,
+        (n) => n >= 1,
+      );
       const got = c.entries()[0]!;
       expect(got.id).toBe(id);
       expect(got.states.g).toMatchObject({ state: "pending", consumer: "alice", deliveries: 1 });
@@ -132,7 +161,11 @@ describe("live tail hub", () => {
       const pipe = redis.pipeline();
       for (let i = 0; i < 60; i++) pipe.xadd(key, "*", "i", String(i));
       const ids = ((await pipe.exec()) ?? []).map(([, id]) => id as string);
-      await until("the last entry", () => c.entries().at(-1)?.id, (id) => id === ids[59]);
+      await until(
+        "the last entry",
+        () => c.entries().at(-1)?.id,
+        (id) => id === ids[59],
+      );
       expect(c.batches.every((b) => b.entries.length <= 10)).toBe(true);
       const skipped = c.batches.reduce((n, b) => n + b.skipped, 0);
       expect(skipped).toBeGreaterThan(0);
@@ -157,7 +190,11 @@ describe("live tail hub", () => {
     await until("both blocked", tailClients, (x) => x.filter((y) => y.blocked).length === 2);
     await redis.del(gone);
     await redis.multi().del(retyped).set(retyped, "a string").exec();
-    await until("two errors", () => c1.errors.length + c2.errors.length, (n) => n === 2);
+    await until(
+      "two errors",
+      () => c1.errors.length + c2.errors.length,
+      (n) => n === 2,
+    );
     expect(c1.errors.map((e) => [e.code, e.status])).toEqual([["NOT_FOUND", 404]]);
     expect(c2.errors.map((e) => [e.code, e.status])).toEqual([["WRONG_TYPE", 409]]);
     await until("connections closed", tailClients, (x) => x.length === 0);
@@ -174,7 +211,10 @@ describe("live tail hub", () => {
     setTailLimits({ maxStreams: 1 });
     const sub = await subscribe(`${prefix}cap1`, c.listener);
     try {
-      await expect(subscribe(`${prefix}cap2`, collector().listener)).rejects.toMatchObject({ code: "TAIL_LIMIT", status: 429 });
+      await expect(subscribe(`${prefix}cap2`, collector().listener)).rejects.toMatchObject({
+        code: "TAIL_LIMIT",
+        status: 429,
+      });
       // Another viewer of an already tailed stream still joins.
       const again = await subscribe(`${prefix}cap1`, collector().listener);
       again.unsubscribe();

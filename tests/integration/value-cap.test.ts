@@ -21,8 +21,12 @@ const LIMIT = 1.1 * MiB;
 type ErrorRes = { error: { code: string; message: string } };
 
 const enc = encodeURIComponent;
-const call = <T>(handler: unknown, path: string, params: Record<string, string>, query: Record<string, string | number> = {}) =>
-  callRoute<T & ErrorRes>(handler as never, path, { params, query });
+const call = <T>(
+  handler: unknown,
+  path: string,
+  params: Record<string, string>,
+  query: Record<string, string | number> = {},
+) => callRoute<T & ErrorRes>(handler as never, path, { params, query });
 
 function bytesOf(body: unknown): number {
   return Buffer.byteLength(JSON.stringify(body), "utf8");
@@ -70,7 +74,12 @@ describe("every list answer bounded in bytes", () => {
     let start: string | undefined;
     let pages = 0;
     do {
-      const res = await call<EntriesResponse>(getEntries, `/api/streams/${enc(big)}/entries`, { key: big }, { count: 1000, ...(start ? { start } : {}) });
+      const res = await call<EntriesResponse>(
+        getEntries,
+        `/api/streams/${enc(big)}/entries`,
+        { key: big },
+        { count: 1000, ...(start ? { start } : {}) },
+      );
       expect(res.status).toBe(200);
       expect(bytesOf(res.body)).toBeLessThan(LIMIT);
       for (const e of res.body.entries) {
@@ -92,7 +101,12 @@ describe("every list answer bounded in bytes", () => {
       let start: string | undefined;
       let pages = 0;
       do {
-        const res = await call<EntriesResponse>(getEntries, "", { key: mid }, { count: 1000, order, ...(start ? { start } : {}) });
+        const res = await call<EntriesResponse>(
+          getEntries,
+          "",
+          { key: mid },
+          { count: 1000, order, ...(start ? { start } : {}) },
+        );
         expect(bytesOf(res.body)).toBeLessThan(LIMIT);
         expect(res.body.entries.length).toBeLessThan(300);
         for (const e of res.body.entries) {
@@ -110,7 +124,12 @@ describe("every list answer bounded in bytes", () => {
     let start: string | undefined;
     let pages = 0;
     do {
-      const res = await call<PendingPageResponse>(getPending, "", { key: mid, group: "g" }, { withFields: 1, count: 1000, ...(start ? { start } : {}) });
+      const res = await call<PendingPageResponse>(
+        getPending,
+        "",
+        { key: mid, group: "g" },
+        { withFields: 1, count: 1000, ...(start ? { start } : {}) },
+      );
       expect(bytesOf(res.body)).toBeLessThan(LIMIT);
       seen.push(...res.body.entries.map((e) => e.id));
       start = res.body.next ?? undefined;
@@ -122,15 +141,25 @@ describe("every list answer bounded in bytes", () => {
   });
 
   it("marks a binary value with previewBase64", async () => {
-    const res = await call<EntriesResponse>(getEntries, `/api/streams/${enc(big)}/entries`, { key: big }, { order: "desc", count: 1 });
+    const res = await call<EntriesResponse>(
+      getEntries,
+      `/api/streams/${enc(big)}/entries`,
+      { key: big },
+      { order: "desc", count: 1 },
+    );
     const v = res.body.entries[0]!.fields[0]![1];
     expectCut(v, 40_002);
     expect(v).toHaveProperty("previewBase64");
-    expect(Buffer.from((v as { previewBase64: string }).previewBase64, "base64").subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfe]));
+    expect(Buffer.from((v as { previewBase64: string }).previewBase64, "base64").subarray(0, 2)).toEqual(
+      Buffer.from([0xff, 0xfe]),
+    );
   });
 
   it("returns one entry whole, uncut, at /entries/{id}; 404 for a missing id, 400 for a bad one", async () => {
-    const res = await call<StreamEntry>(getEntry, `/api/streams/${enc(big)}/entries/${ids[3]}`, { key: big, id: ids[3]! });
+    const res = await call<StreamEntry>(getEntry, `/api/streams/${enc(big)}/entries/${ids[3]}`, {
+      key: big,
+      id: ids[3]!,
+    });
     expect(res.status).toBe(200);
     const value = res.body.fields[0]![1];
     expect(typeof value).toBe("string");
@@ -148,7 +177,12 @@ describe("every list answer bounded in bytes", () => {
   });
 
   it("bounds search results the same way", async () => {
-    const res = await call<SearchResponse>(getSearch, `/api/streams/${enc(big)}/search`, { key: big }, { q: "aaaa", count: 1000 });
+    const res = await call<SearchResponse>(
+      getSearch,
+      `/api/streams/${enc(big)}/search`,
+      { key: big },
+      { q: "aaaa", count: 1000 },
+    );
     expect(res.status).toBe(200);
     expect(bytesOf(res.body)).toBeLessThan(LIMIT);
     expect(res.body.entries.length).toBeGreaterThan(0);
@@ -209,7 +243,9 @@ describe("every list answer bounded in bytes", () => {
 
   it("left no dashboard command in the slow log (10 ms)", async () => {
     const log = (await redis.slowlog("GET", 128)) as unknown[][];
-    const ours = log.filter((e) => e[5] === "streamscope").map((e) => `${e[2]}us ${(e[3] as string[]).slice(0, 6).join(" ")}`);
+    const ours = log
+      .filter((e) => e[5] === "streamscope")
+      .map((e) => `${e[2]}us ${(e[3] as string[]).slice(0, 6).join(" ")}`);
     expect(ours).toEqual([]);
   });
 });

@@ -33,9 +33,14 @@ async function configure(alerts: Record<string, unknown>) {
   invalidateSettingsCache();
 }
 
-const get = (headers: Record<string, string>) => callRoute<SettingsResponse>(settingsRoute.GET, "/api/settings", { headers });
+const get = (headers: Record<string, string>) =>
+  callRoute<SettingsResponse>(settingsRoute.GET, "/api/settings", { headers });
 const put = (body: unknown) =>
-  callRoute<SettingsResponse & { error?: { code: string; message: string } }>(settingsRoute.PUT, "/api/settings", { method: "PUT", body, headers: admin });
+  callRoute<SettingsResponse & { error?: { code: string; message: string } }>(settingsRoute.PUT, "/api/settings", {
+    method: "PUT",
+    body,
+    headers: admin,
+  });
 
 beforeAll(async () => {
   useAppPrefix(`${prefix}app:`);
@@ -72,12 +77,16 @@ describe("webhook URLs are masked", () => {
     expect((await loadSettings(redis)).alerts.webhooks).toEqual([{ url: SECRET_URL, format: "json" }]);
     expect(await redis.get(SETTINGS_KEY())).toContain(SECRET_URL);
 
-    const replaced = await put({ set: { alerts: { webhooks: [{ url: "https://other.example.net/hook/new-secret", format: "json" }], rules: [] } } });
+    const replaced = await put({
+      set: { alerts: { webhooks: [{ url: "https://other.example.net/hook/new-secret", format: "json" }], rules: [] } },
+    });
     expect(replaced.status).toBe(200);
     invalidateSettingsCache();
     expect((await loadSettings(redis)).alerts.webhooks[0]?.url).toBe("https://other.example.net/hook/new-secret");
 
-    const unknown = await put({ set: { alerts: { webhooks: [{ url: "https://hooks.example.com/***", format: "json" }], rules: [] } } });
+    const unknown = await put({
+      set: { alerts: { webhooks: [{ url: "https://hooks.example.com/***", format: "json" }], rules: [] } },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error?.message).toMatch(/alerts\.webhooks\.0\.url.*masked/);
   });
@@ -103,7 +112,13 @@ describe("webhook addresses", () => {
       expect(res.status, url).toBe(400);
       expect(res.body.error?.message, url).toMatch(/alerts\.webhooks\.0\.url/);
     }
-    expect((await put({ set: { alerts: { webhooks: [{ url: "https://hooks.example.com/x", format: "json" }], rules: [] } } })).status).toBe(200);
+    expect(
+      (
+        await put({
+          set: { alerts: { webhooks: [{ url: "https://hooks.example.com/x", format: "json" }], rules: [] } },
+        })
+      ).status,
+    ).toBe(200);
     const sneaky = await put({ set: { alerts: { webhooks: [], rules: [], allowPrivateWebhooks: true } } });
     expect(sneaky.status).toBe(400);
     expect(sneaky.body.error?.message).toMatch(/allowPrivateWebhooks: set in the config file only/);
@@ -113,14 +128,23 @@ describe("webhook addresses", () => {
     const bad = configFileSchema.safeParse({ alerts: { webhooks: [{ url: "http://127.0.0.1:8080/hook" }] } });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(["alerts", "webhooks", 0, "url"]);
-    expect(configFileSchema.safeParse({ alerts: { allowPrivateWebhooks: true, webhooks: [{ url: "http://127.0.0.1:8080/hook" }] } }).success).toBe(true);
-    expect(configFileSchema.safeParse({ alerts: { allowPrivateWebhooks: true, webhooks: [{ url: "gopher://127.0.0.1/" }] } }).success).toBe(false);
+    expect(
+      configFileSchema.safeParse({
+        alerts: { allowPrivateWebhooks: true, webhooks: [{ url: "http://127.0.0.1:8080/hook" }] },
+      }).success,
+    ).toBe(true);
+    expect(
+      configFileSchema.safeParse({ alerts: { allowPrivateWebhooks: true, webhooks: [{ url: "gopher://127.0.0.1/" }] } })
+        .success,
+    ).toBe(false);
     expect(webhookUrlProblem("https://hooks.slack.com/services/x", false)).toBeNull();
   });
 
   it("with the file allowing private webhooks, a PUT to 127.0.0.1 is accepted and keeps the flag", async () => {
     await configure({ allowPrivateWebhooks: true });
-    const res = await put({ set: { alerts: { webhooks: [{ url: "http://127.0.0.1:9/x", format: "json" }], rules: [] } } });
+    const res = await put({
+      set: { alerts: { webhooks: [{ url: "http://127.0.0.1:9/x", format: "json" }], rules: [] } },
+    });
     expect(res.status).toBe(200);
     invalidateSettingsCache();
     expect((await loadSettings(redis)).alerts.allowPrivateWebhooks).toBe(true);
@@ -142,7 +166,26 @@ describe("webhook delivery checks the address it connects to", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const event = { event: "firing", alert: { id: "a1", rule: "pending-over", stream: "s", group: "g", consumer: null, state: "firing", severity: "warning", message: "m", firstSeen: 0, lastSeen: 0, resolvedAt: null, silencedUntil: null, link: "/" }, value: 1, at: 0 } as WebhookEvent;
+  const event = {
+    event: "firing",
+    alert: {
+      id: "a1",
+      rule: "pending-over",
+      stream: "s",
+      group: "g",
+      consumer: null,
+      state: "firing",
+      severity: "warning",
+      message: "m",
+      firstSeen: 0,
+      lastSeen: 0,
+      resolvedAt: null,
+      silencedUntil: null,
+      link: "/",
+    },
+    value: 1,
+    at: 0,
+  } as WebhookEvent;
 
   async function deliver(url: string, allowPrivate: boolean) {
     const queue = new WebhookQueue({ attempts: 2, baseDelayMs: 10, timeoutMs: 2000, concurrency: 1, maxQueue: 10 });
@@ -155,7 +198,8 @@ describe("webhook delivery checks the address it connects to", () => {
     const host = hostname();
     const resolved = await lookup(host).catch(() => null);
     const targets = [`http://127.0.0.1:${port}/literal`];
-    if (resolved && isPrivateAddress(resolved.address) && resolved.address === "127.0.0.1") targets.push(`http://${host}:${port}/by-name`);
+    if (resolved && isPrivateAddress(resolved.address) && resolved.address === "127.0.0.1")
+      targets.push(`http://${host}:${port}/by-name`);
     for (const url of targets) {
       received.length = 0;
       const refused = await deliver(url, false);

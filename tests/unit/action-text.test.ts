@@ -1,7 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { changedCount, confirmLabel, describeConsequence, dialogTitle, idsText, summarizeResult } from "@/components/actions/action-text";
+import {
+  changedCount,
+  confirmLabel,
+  describeConsequence,
+  dialogTitle,
+  idsText,
+  summarizeResult,
+} from "@/components/actions/action-text";
 import { ApiError } from "@/lib/client/fetcher";
-import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, minIdleOf, type ActionRequest } from "@/components/actions/action-request";
+import {
+  asClaim,
+  buildActionBody,
+  isAllGroupsRefusal,
+  knownCount,
+  minIdleOf,
+  type ActionRequest,
+} from "@/components/actions/action-request";
 
 describe("action words", () => {
   it("names the message in the dialog of a one-message action, and lists a few ids of more", () => {
@@ -22,7 +36,9 @@ describe("action words", () => {
   it("says what will change", () => {
     const ctx = { stream: "orders", group: "billing" };
     expect(describeConsequence("ack", 3, ctx)).toMatch(/^3 messages will be acknowledged for group "billing"/);
-    expect(describeConsequence("claim", 2, { ...ctx, consumer: "w2", minIdleMs: 60_000 })).toMatch(/consumer "w2".*60,000 ms/);
+    expect(describeConsequence("claim", 2, { ...ctx, consumer: "w2", minIdleMs: 60_000 })).toMatch(
+      /consumer "w2".*60,000 ms/,
+    );
     expect(describeConsequence("dead-letter", 1, { ...ctx, target: "orders:dlq" })).toMatch(/"orders:dlq"/);
     expect(describeConsequence("delete", 5, ctx)).toMatch(/Every group of the stream loses them/);
   });
@@ -36,7 +52,9 @@ describe("action words", () => {
     expect(summarizeResult("requeue", { requeued: 120, skipped: 3 })).toBe("Requeued 120, skipped 3");
     expect(summarizeResult("ack", { acked: 1, skipped: 0 })).toBe("Acked 1");
     expect(summarizeResult("claim", { claimed: 4, deleted: 2, skipped: 0 })).toBe("Claimed 4, message deleted for 2");
-    expect(summarizeResult("dead-letter", { moved: 7, skipped: 0, target: "s:dlq" })).toBe("Dead-lettered 7 to s:dlq, skipped 0");
+    expect(summarizeResult("dead-letter", { moved: 7, skipped: 0, target: "s:dlq" })).toBe(
+      "Dead-lettered 7 to s:dlq, skipped 0",
+    );
     expect(summarizeResult("delete", { deleted: 1200 })).toBe("Deleted 1,200");
     expect(changedCount("requeue", { requeued: 0, skipped: 3 })).toBe(0);
     expect(changedCount("dead-letter", { moved: 2 })).toBe(2);
@@ -45,10 +63,17 @@ describe("action words", () => {
 
 describe("action requests", () => {
   const byIds: ActionRequest = { action: "claim", target: { kind: "ids", ids: ["1-0", "2-0"] } };
-  const byFilter: ActionRequest = { action: "requeue", target: { kind: "filter", filter: { consumer: "w" }, description: "" } };
+  const byFilter: ActionRequest = {
+    action: "requeue",
+    target: { kind: "filter", filter: { consumer: "w" }, description: "" },
+  };
 
   it("builds each action's body with only the options it takes", () => {
-    expect(buildActionBody(byIds, { consumer: "w2", minIdleMs: 500, allGroups: true })).toEqual({ ids: ["1-0", "2-0"], consumer: "w2", minIdleMs: 500 });
+    expect(buildActionBody(byIds, { consumer: "w2", minIdleMs: 500, allGroups: true })).toEqual({
+      ids: ["1-0", "2-0"],
+      consumer: "w2",
+      minIdleMs: 500,
+    });
     expect(buildActionBody(byFilter, { allGroups: false, consumer: "x" })).toEqual({ filter: { consumer: "w" } });
     expect(buildActionBody(byFilter, { allGroups: true })).toEqual({ filter: { consumer: "w" }, allGroups: true });
     const dl: ActionRequest = { ...byFilter, action: "dead-letter" };
@@ -68,9 +93,15 @@ describe("action requests", () => {
   });
 
   it("recognises the server's several-groups refusal by its code, whatever its wording", () => {
-    expect(isAllGroupsRefusal(new ApiError("REQUEUE_NEEDS_ALL_GROUPS", "Stream s is read by 2 groups", 409))).toBe(true);
-    expect(isAllGroupsRefusal(new ApiError("REQUEUE_NEEDS_ALL_GROUPS", "Nothing about groups in these words", 409))).toBe(true);
-    expect(isAllGroupsRefusal(new ApiError("CONFLICT", 'Stream has 2 groups: pass "allGroups": true', 409))).toBe(false);
+    expect(isAllGroupsRefusal(new ApiError("REQUEUE_NEEDS_ALL_GROUPS", "Stream s is read by 2 groups", 409))).toBe(
+      true,
+    );
+    expect(
+      isAllGroupsRefusal(new ApiError("REQUEUE_NEEDS_ALL_GROUPS", "Nothing about groups in these words", 409)),
+    ).toBe(true);
+    expect(isAllGroupsRefusal(new ApiError("CONFLICT", 'Stream has 2 groups: pass "allGroups": true', 409))).toBe(
+      false,
+    );
     expect(isAllGroupsRefusal(new Error('Stream has 2 groups: pass "allGroups": true'))).toBe(false);
     expect(isAllGroupsRefusal(new ApiError("REDIS_UNAVAILABLE", "Redis is unreachable", 503))).toBe(false);
   });

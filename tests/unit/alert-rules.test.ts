@@ -33,8 +33,16 @@ describe("alert thresholds", () => {
       { stream: "orders_*", group: "billing", pendingOver: 5 },
       { stream: "orders_*", group: "*", lagOver: 7, severity: "critical" as const },
     ];
-    expect(resolveAlertThresholds(rules, "orders_1", "billing")).toMatchObject({ pendingOver: 5, lagOver: ALERT_DEFAULTS.lagOver, severity: null });
-    expect(resolveAlertThresholds(rules, "orders_1", "other")).toMatchObject({ pendingOver: ALERT_DEFAULTS.pendingOver, lagOver: 7, severity: "critical" });
+    expect(resolveAlertThresholds(rules, "orders_1", "billing")).toMatchObject({
+      pendingOver: 5,
+      lagOver: ALERT_DEFAULTS.lagOver,
+      severity: null,
+    });
+    expect(resolveAlertThresholds(rules, "orders_1", "other")).toMatchObject({
+      pendingOver: ALERT_DEFAULTS.pendingOver,
+      lagOver: 7,
+      severity: "critical",
+    });
     // Stream-level rules only take overrides that apply to every group.
     expect(resolveAlertThresholds(rules, "orders_1", null).lagOver).toBe(7);
     expect(resolveAlertThresholds(rules, "payments", "billing")).toEqual(ALERT_DEFAULTS);
@@ -43,17 +51,32 @@ describe("alert thresholds", () => {
 
 describe("group rules", () => {
   it("fires long-pending with a capped count and the filtered link", () => {
-    const [c] = evaluateGroup("a/b", group({ pending: 2000, stuck: { count: 1000, capped: true, maxIdleMs: 90_000 } }), { ...ALERT_DEFAULTS, pendingOver: null }, 0);
+    const [c] = evaluateGroup(
+      "a/b",
+      group({ pending: 2000, stuck: { count: 1000, capped: true, maxIdleMs: 90_000 } }),
+      { ...ALERT_DEFAULTS, pendingOver: null },
+      0,
+    );
     expect(c).toMatchObject({ rule: "long-pending", severity: "warning", value: 1000 });
     expect(c!.message).toContain("1,000+ messages pending over 30 s");
     expect(c!.link).toBe("/streams/a%2Fb/groups/g?minIdleMs=30000");
   });
 
   it("treats a consumer that never read (inactive -1) as dead when it owns pending", () => {
-    const out = evaluateGroup("s", group({ pending: 1, consumers: [{ name: "c", pending: 1, idleMs: 5, inactiveMs: -1 }] }), ALERT_DEFAULTS, 0);
+    const out = evaluateGroup(
+      "s",
+      group({ pending: 1, consumers: [{ name: "c", pending: 1, idleMs: 5, inactiveMs: -1 }] }),
+      ALERT_DEFAULTS,
+      0,
+    );
     expect(out.map((c) => c.rule)).toEqual(["dead-consumer"]);
     expect(out[0]!.message).toContain("since it was created");
-    const alive = evaluateGroup("s", group({ pending: 1, consumers: [{ name: "c", pending: 1, idleMs: 5, inactiveMs: 10 }] }), ALERT_DEFAULTS, 0);
+    const alive = evaluateGroup(
+      "s",
+      group({ pending: 1, consumers: [{ name: "c", pending: 1, idleMs: 5, inactiveMs: 10 }] }),
+      ALERT_DEFAULTS,
+      0,
+    );
     expect(alive).toEqual([]);
   });
 
@@ -74,7 +97,10 @@ describe("helpers", () => {
   });
 
   it("dead-letter globs include every configured target", () => {
-    expect(deadLetterGlobs(undefined, [{ stream: "*", group: "*", deadLetter: "dead:<stream>" }])).toEqual(["*:dlq", "dead:*"]);
+    expect(deadLetterGlobs(undefined, [{ stream: "*", group: "*", deadLetter: "dead:<stream>" }])).toEqual([
+      "*:dlq",
+      "dead:*",
+    ]);
     expect(deadLetterGlobs(["*.dead"], [])).toEqual(["*.dead"]);
   });
 
@@ -86,7 +112,14 @@ describe("helpers", () => {
   });
 
   it("unprocessed: pending, or waiting when lag is unknown", () => {
-    const s = (g: Partial<GroupSnapshot>): StreamSnapshot => ({ key: "s", length: 3, entriesAdded: 3, lastGeneratedId: "3-0", ttlMs: 1, groups: [group(g)] });
+    const s = (g: Partial<GroupSnapshot>): StreamSnapshot => ({
+      key: "s",
+      length: 3,
+      entriesAdded: 3,
+      lastGeneratedId: "3-0",
+      ttlMs: 1,
+      groups: [group(g)],
+    });
     expect(hasUnprocessed(s({ lag: 0, lastDeliveredId: "3-0" }))).toBe(false);
     expect(hasUnprocessed(s({ lag: 2 }))).toBe(true);
     expect(hasUnprocessed(s({ lag: null, lastDeliveredId: "1-0" }))).toBe(true);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { alertSubject, bannerText, linkLabel, loudCount, splitAlerts } from "@/components/alerts/alerts-data";
-import { formatRate, formatTimeTick, isEmptySeries, sparklineRows, toChartRows } from "@/components/history/history-chart-data";
+import {
+  formatRate,
+  formatTimeTick,
+  isEmptySeries,
+  sparklineRows,
+  toChartRows,
+} from "@/components/history/history-chart-data";
 import { adviceVerdict } from "@/components/history/threshold-advice-data";
 import type { Alert } from "@/lib/contract/alerts";
 
@@ -56,10 +62,26 @@ describe("alerts page and banner shaping", () => {
 
 describe("chart shaping", () => {
   it("converts the oldest pending age to seconds and rounds rates", () => {
-    const rows = toChartRows([{ t: 1, length: 3, pending: 2, lag: null, inRate: 1.23456, ackRate: null, oldestPendingMs: 12_345 }]);
-    expect(rows[0]).toEqual({ t: 1, length: 3, pending: 2, lag: null, inRate: 1.23, ackRate: null, oldestPendingS: 12.3 });
+    const rows = toChartRows([
+      { t: 1, length: 3, pending: 2, lag: null, inRate: 1.23456, ackRate: null, oldestPendingMs: 12_345 },
+    ]);
+    expect(rows[0]).toEqual({
+      t: 1,
+      length: 3,
+      pending: 2,
+      lag: null,
+      inRate: 1.23,
+      ackRate: null,
+      oldestPendingS: 12.3,
+    });
     expect(isEmptySeries(rows)).toBe(false);
-    expect(isEmptySeries(toChartRows([{ t: 1, length: null, pending: null, lag: null, inRate: null, ackRate: null, oldestPendingMs: null }]))).toBe(true);
+    expect(
+      isEmptySeries(
+        toChartRows([
+          { t: 1, length: null, pending: null, lag: null, inRate: null, ackRate: null, oldestPendingMs: null },
+        ]),
+      ),
+    ).toBe(true);
   });
 
   it("formats ticks and rates", () => {
@@ -86,7 +108,9 @@ describe("chart shaping", () => {
       stuckNow: { count: 0, maxIdleMs: 0, capped: false },
     };
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 1000 }).tone).toBe("warn");
-    expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 60_000 }).text).toContain("loose");
+    expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 60_000 }).text).toContain(
+      "loose",
+    );
     expect(adviceVerdict({ ...base, suggestedStuckAfterMs: 6000, currentStuckAfterMs: 10_000 }).tone).toBe("ok");
   });
 });

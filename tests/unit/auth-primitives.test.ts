@@ -88,8 +88,10 @@ describe("roles and scope", () => {
 describe("host and origin checks", () => {
   const auth = resolveAuth({ readOnly: false, publicUrl: "https://dash.example.com" });
   it("serves loopback names and the public URL's host only", () => {
-    for (const host of ["127.0.0.1:3000", "localhost", "[::1]:8080", "dash.example.com"]) expect(hostAllowed(req({ host }), auth)).toBe(true);
-    for (const host of ["evil.example", "127.0.0.1.evil.example", "dash.example.com.evil"]) expect(hostAllowed(req({ host }), auth)).toBe(false);
+    for (const host of ["127.0.0.1:3000", "localhost", "[::1]:8080", "dash.example.com"])
+      expect(hostAllowed(req({ host }), auth)).toBe(true);
+    for (const host of ["evil.example", "127.0.0.1.evil.example", "dash.example.com.evil"])
+      expect(hostAllowed(req({ host }), auth)).toBe(false);
     expect(isLoopbackHostname("127.0.0.2")).toBe(true);
     expect(isLoopbackHostname("0.0.0.0")).toBe(false);
   });
@@ -102,7 +104,9 @@ describe("host and origin checks", () => {
     expect(sameOrigin(req({ host: "127.0.0.1:3000", origin: "http://127.0.0.1:4000" }), auth)).toBe(false);
     expect(sameOrigin(req({ host: "127.0.0.1:3000", origin: "null" }), auth)).toBe(false);
     expect(sameOrigin(req({ host: "127.0.0.1:3000", "sec-fetch-site": "cross-site" }), auth)).toBe(false);
-    expect(sameOrigin(req({ host: "127.0.0.1:3000", "sec-fetch-site": "same-site", origin: "http://127.0.0.1:3000" }), auth)).toBe(false);
+    expect(
+      sameOrigin(req({ host: "127.0.0.1:3000", "sec-fetch-site": "same-site", origin: "http://127.0.0.1:3000" }), auth),
+    ).toBe(false);
   });
 });
 
@@ -111,13 +115,21 @@ describe("config resolution", () => {
     expect(resolveAuth(undefined).enabled).toBe(false);
     expect(resolveAuth({ readOnly: false, metricsToken: "m" }).enabled).toBe(false);
     process.env.TEST_TOKEN_HASH = hashToken("t");
-    const auth = resolveAuth({ readOnly: false, tokens: [{ name: "ci", role: "viewer", tokenHash: "env:TEST_TOKEN_HASH", streams: "a*" }] });
+    const auth = resolveAuth({
+      readOnly: false,
+      tokens: [{ name: "ci", role: "viewer", tokenHash: "env:TEST_TOKEN_HASH", streams: "a*" }],
+    });
     expect(auth.enabled).toBe(true);
     expect(auth.tokens[0]).toMatchObject({ tokenHash: hashToken("t"), streams: ["a*"] });
     expect(() => resolveAuth({ readOnly: false, metricsToken: "env:NOPE_NOT_SET" })).toThrow(/NOPE_NOT_SET/);
-    expect(() => resolveAuth({ readOnly: false, users: [{ username: "a", role: "admin", passwordHash: "plain" }] })).toThrow(/hash-secret/);
     expect(() =>
-      resolveAuth({ readOnly: false, trustedProxy: { userHeader: "x-forwarded-user", groupsHeader: "g", roles: {}, addresses: ["10.0.0.1"] } }),
+      resolveAuth({ readOnly: false, users: [{ username: "a", role: "admin", passwordHash: "plain" }] }),
+    ).toThrow(/hash-secret/);
+    expect(() =>
+      resolveAuth({
+        readOnly: false,
+        trustedProxy: { userHeader: "x-forwarded-user", groupsHeader: "g", roles: {}, addresses: ["10.0.0.1"] },
+      }),
     ).toThrow(/secret/);
     process.env.READ_ONLY = "1";
     expect(resolveAuth(undefined).readOnly).toBe(true);
@@ -141,7 +153,15 @@ describe("OIDC helpers", () => {
     expect(safeNextPath(null)).toBe("/");
   });
   it("judges the path as the URL parser reads it (tabs and newlines dropped, backslash as slash)", () => {
-    for (const evil of ["/\t/evil.example/x", "/\n/evil.example", "/\r\n/evil.example", "/\t\\evil.example", "/.//evil.example", "\t//evil.example", "/%09/evil.example/x"]) {
+    for (const evil of [
+      "/\t/evil.example/x",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "/\t\\evil.example",
+      "/.//evil.example",
+      "\t//evil.example",
+      "/%09/evil.example/x",
+    ]) {
       const out = safeNextPath(evil);
       expect(new URL(out, "http://app.test/").origin, evil).toBe("http://app.test");
       expect(out.startsWith("//")).toBe(false);
@@ -191,7 +211,14 @@ describe("CSP", () => {
 describe("hiding controls by role", () => {
   it("allows what /api/auth/me says the caller can do", async () => {
     const { meAllows } = await import("@/lib/hooks/use-me");
-    const base = { user: "u", role: "viewer" as const, method: "password", readOnly: false, localMode: false, streams: null };
+    const base = {
+      user: "u",
+      role: "viewer" as const,
+      method: "password",
+      readOnly: false,
+      localMode: false,
+      streams: null,
+    };
     expect(meAllows(undefined, "read")).toBe(false);
     expect(meAllows({ ...base, canOperate: false, canAdmin: false }, "read")).toBe(true);
     expect(meAllows({ ...base, canOperate: false, canAdmin: false }, "operate")).toBe(false);

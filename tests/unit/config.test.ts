@@ -6,10 +6,14 @@ import { globMatch } from "@/lib/shared/glob";
 describe("config file", () => {
   it("names an unknown key", () => {
     expect(() => parseConfigText(JSON.stringify({ families: [], bogus: 1 }))).toThrow(/unknown key bogus/);
-    expect(() => parseConfigText(JSON.stringify({ groups: [{ stream: "a", stuckAfter: 5 }] }))).toThrow(/groups\.0.*stuckAfter/);
+    expect(() => parseConfigText(JSON.stringify({ groups: [{ stream: "a", stuckAfter: 5 }] }))).toThrow(
+      /groups\.0.*stuckAfter/,
+    );
   });
   it("names a wrong type", () => {
-    expect(() => parseConfigText(JSON.stringify({ groups: [{ stuckAfterMs: "fast" }] }))).toThrow(/groups\.0\.stuckAfterMs/);
+    expect(() => parseConfigText(JSON.stringify({ groups: [{ stuckAfterMs: "fast" }] }))).toThrow(
+      /groups\.0\.stuckAfterMs/,
+    );
   });
   it("rejects junk JSON", () => {
     expect(() => parseConfigText("{nope")).toThrow(/not valid JSON/);
@@ -26,9 +30,22 @@ describe("group rules", () => {
     { stream: "orders_*", group: "*", policy: "requeue" as const },
   ];
   it("takes the first matching rule and defaults for the rest", () => {
-    expect(resolveGroupRule(rules, "orders_2026112500", "slow")).toMatchObject({ stuckAfterMs: 120_000, policy: "alert", matchedRule: 0 });
-    expect(resolveGroupRule(rules, "orders_2026112500", "fast")).toMatchObject({ stuckAfterMs: 30_000, policy: "requeue", matchedRule: 1 });
-    expect(resolveGroupRule(rules, "payments", "fast")).toMatchObject({ stuckAfterMs: 30_000, policy: "alert", matchedRule: null, maxDeliveries: 5 });
+    expect(resolveGroupRule(rules, "orders_2026112500", "slow")).toMatchObject({
+      stuckAfterMs: 120_000,
+      policy: "alert",
+      matchedRule: 0,
+    });
+    expect(resolveGroupRule(rules, "orders_2026112500", "fast")).toMatchObject({
+      stuckAfterMs: 30_000,
+      policy: "requeue",
+      matchedRule: 1,
+    });
+    expect(resolveGroupRule(rules, "payments", "fast")).toMatchObject({
+      stuckAfterMs: 30_000,
+      policy: "alert",
+      matchedRule: null,
+      maxDeliveries: 5,
+    });
   });
   it("expands the dead-letter placeholder", () => {
     expect(deadLetterTarget("<stream>:dlq", "a/b")).toBe("a/b:dlq");

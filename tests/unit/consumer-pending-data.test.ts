@@ -17,7 +17,10 @@ describe("shapeConsumerPending", () => {
   });
 
   it("sums the consumers past the limit into one bar, keeping the total", () => {
-    const consumers = Array.from({ length: 20 }, (_, i) => ({ name: `w${String(i).padStart(2, "0")}`, pending: 100 - i }));
+    const consumers = Array.from({ length: 20 }, (_, i) => ({
+      name: `w${String(i).padStart(2, "0")}`,
+      pending: 100 - i,
+    }));
     const bars = shapeConsumerPending(consumers, 5);
     expect(bars).toHaveLength(5);
     expect(bars.slice(0, 4).map((b) => b.name)).toEqual(["w00", "w01", "w02", "w03"]);

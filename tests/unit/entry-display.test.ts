@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { binaryView, localInputToMs, pagingDirections, prettyJson, stateText, stateTone } from "@/components/stream/entry-display";
+import {
+  binaryView,
+  localInputToMs,
+  pagingDirections,
+  prettyJson,
+  stateText,
+  stateTone,
+} from "@/components/stream/entry-display";
 import { lagText } from "@/components/stream/groups-table";
 
 describe("prettyJson", () => {
@@ -23,7 +30,9 @@ describe("binaryView", () => {
 
 describe("state badges", () => {
   it("names the consumer, idle time and deliveries of a pending entry", () => {
-    expect(stateText({ state: "pending", consumer: "alice", idleMs: 3000, deliveries: 2 })).toBe("pending · alice · idle 3.0 s · 2 deliveries");
+    expect(stateText({ state: "pending", consumer: "alice", idleMs: 3000, deliveries: 2 })).toBe(
+      "pending · alice · idle 3.0 s · 2 deliveries",
+    );
     expect(stateText({ state: "pending", consumer: "b", idleMs: 5, deliveries: 1 })).toContain("1 delivery");
     expect(stateText({ state: "delivered" })).toBe("delivered to stream");
     expect(stateText({ state: "acked" })).toBe("acked");
@@ -53,7 +62,14 @@ describe("lagText and time input", () => {
 describe("originStreamOf", () => {
   it("finds the origin of a dead-lettered copy and ignores ordinary entries", async () => {
     const { originStreamOf } = await import("@/components/stream/entry-display");
-    expect(originStreamOf({ fields: [["a", "1"], ["streamscope-origin-stream", "payments"]] })).toBe("payments");
+    expect(
+      originStreamOf({
+        fields: [
+          ["a", "1"],
+          ["streamscope-origin-stream", "payments"],
+        ],
+      }),
+    ).toBe("payments");
     expect(originStreamOf({ fields: [["a", "1"]] })).toBeNull();
     expect(originStreamOf({ fields: [["streamscope-origin-stream", { base64: "AA==" }]] })).toBeNull();
   });

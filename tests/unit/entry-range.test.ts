@@ -26,16 +26,19 @@ describe("resolveBound", () => {
     expect(resolveBound("time:2023-11-14T22:13:20.000Z", "upper")).toBe(`1700000000000-${U64}`);
   });
 
-  it.each(["abc", "1-", "-1", "1-2-3", "(5", "((5-0", "time:nope", "", "18446744073709551616-0"])("rejects %j with a 400", (raw) => {
-    let caught: unknown;
-    try {
-      resolveBound(raw, "lower");
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(AppError);
-    expect((caught as AppError).status).toBe(400);
-  });
+  it.each(["abc", "1-", "-1", "1-2-3", "(5", "((5-0", "time:nope", "", "18446744073709551616-0"])(
+    "rejects %j with a 400",
+    (raw) => {
+      let caught: unknown;
+      try {
+        resolveBound(raw, "lower");
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(AppError);
+      expect((caught as AppError).status).toBe(400);
+    },
+  );
 });
 
 describe("requestRange", () => {
@@ -55,8 +58,30 @@ describe("isRangeBound (the request schema's check)", () => {
   it("accepts exactly the bounds resolveBound resolves", async () => {
     const { isRangeBound } = await import("@/lib/contract/ids");
     const samples = [
-      "-", "+", " - ", "5", "5-3", ` 5-3 `, `${U64}-${U64}`, `1${U64}`, "(5-3", "(5", `(${U64}-${U64}`, "((5-3",
-      "time:0", "time:1700000000000", "time:2024-01-01T00:00:00Z", "time:nope", "time:-5", "time:", "abc", "", "5-", "-5", "5-3-1", "0x10",
+      "-",
+      "+",
+      " - ",
+      "5",
+      "5-3",
+      ` 5-3 `,
+      `${U64}-${U64}`,
+      `1${U64}`,
+      "(5-3",
+      "(5",
+      `(${U64}-${U64}`,
+      "((5-3",
+      "time:0",
+      "time:1700000000000",
+      "time:2024-01-01T00:00:00Z",
+      "time:nope",
+      "time:-5",
+      "time:",
+      "abc",
+      "",
+      "5-",
+      "-5",
+      "5-3-1",
+      "0x10",
     ];
     for (const raw of samples) {
       let resolves = true;

@@ -34,7 +34,14 @@ describe("csvValue", () => {
 describe("entriesToCsv", () => {
   it("writes one row per entry with ordered name/value pairs, repeats kept, padded to the widest", () => {
     const csv = entriesToCsv([
-      { id: "1-0", fields: [["a", "1"], ["a", "2"]], states: {} },
+      {
+        id: "1-0",
+        fields: [
+          ["a", "1"],
+          ["a", "2"],
+        ],
+        states: {},
+      },
       { id: "2-0", fields: [["note", 'x, "y"']], states: {} },
     ]);
     expect(csv).toBe('id,field_1,value_1,field_2,value_2\r\n1-0,a,1,a,2\r\n2-0,note,"x, ""y""",,\r\n');
@@ -46,15 +53,31 @@ describe("entriesToCsv formula guard", () => {
   const readCell = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell);
 
   it("never writes a cell a spreadsheet would run as a formula, and stays lossless", () => {
-    const values = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-5", "@SUM(A1)", "\tx", "'quoted", "''two", "plain"];
-    const csv = entriesToCsv([{ id: "1-0", fields: values.map((v, i) => [i === 0 ? "=name" : `f${i}`, v] as [string, string]), states: {} }]);
+    const values = [
+      '=HYPERLINK("http://evil.example","x")',
+      "+1+2",
+      "-5",
+      "@SUM(A1)",
+      "\tx",
+      "'quoted",
+      "''two",
+      "plain",
+    ];
+    const csv = entriesToCsv([
+      { id: "1-0", fields: values.map((v, i) => [i === 0 ? "=name" : `f${i}`, v] as [string, string]), states: {} },
+    ]);
     const row = csv.split("\r\n")[1]!;
     expect(row).not.toMatch(/(^|,)"?[=+\-@\t]/);
     expect(row).toContain("'=HYPERLINK");
     expect(row).toContain(",'-5,");
     expect(row.startsWith("1-0,'=name,")).toBe(true);
-    const cells = row.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
-    const read = cells.slice(1).filter((_c, i) => i % 2 === 1).map(readCell);
+    const cells = row
+      .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+      .map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
+    const read = cells
+      .slice(1)
+      .filter((_c, i) => i % 2 === 1)
+      .map(readCell);
     expect(read).toEqual(values);
   });
 });

@@ -54,7 +54,11 @@ describe("parseDateSuffix", () => {
 
 describe("familyOfKey", () => {
   it("detects each separator and both formats", () => {
-    expect(familyOfKey("orders_2026112500")).toEqual({ pattern: "orders_<yyyyMMddHH>", format: "yyyyMMddHH", periodStart: Date.UTC(2026, 10, 25, 0) });
+    expect(familyOfKey("orders_2026112500")).toEqual({
+      pattern: "orders_<yyyyMMddHH>",
+      format: "yyyyMMddHH",
+      periodStart: Date.UTC(2026, 10, 25, 0),
+    });
     expect(familyOfKey("orders-20261125")?.pattern).toBe("orders-<yyyyMMdd>");
     expect(familyOfKey("app:orders:2026112513")?.pattern).toBe("app:orders:<yyyyMMddHH>");
     expect(familyOfKey("orders.20261125")?.pattern).toBe("orders.<yyyyMMdd>");
@@ -81,14 +85,43 @@ describe("familyOfKey", () => {
 describe("groupFamilies", () => {
   it("groups two hourly keys into one family with totals, members newest first", () => {
     const items = groupFamilies([
-      row("orders_2026112500", { length: 3, pending: 1, groupCount: 2, lag: 1, oldestPendingMs: 5000, ttlMs: 9000, memoryBytes: 100, lastEntryTime: 10 }),
+      row("orders_2026112500", {
+        length: 3,
+        pending: 1,
+        groupCount: 2,
+        lag: 1,
+        oldestPendingMs: 5000,
+        ttlMs: 9000,
+        memoryBytes: 100,
+        lastEntryTime: 10,
+      }),
       row("payments", { length: 7 }),
-      row("orders_2026112501", { length: 4, pending: 2, groupCount: 2, lag: null, lagUnknown: true, oldestPendingMs: 1000, ttlMs: 4000, memoryBytes: 50, lastEntryTime: 20 }),
+      row("orders_2026112501", {
+        length: 4,
+        pending: 2,
+        groupCount: 2,
+        lag: null,
+        lagUnknown: true,
+        oldestPendingMs: 1000,
+        ttlMs: 4000,
+        memoryBytes: 50,
+        lastEntryTime: 20,
+      }),
     ]);
     expect(items.map((i) => i.name)).toEqual(["orders_<yyyyMMddHH>", "payments"]);
     const fam = items[0]!;
     expect(fam.kind).toBe("family");
-    expect(fam).toMatchObject({ length: 7, pending: 3, groupCount: 4, lag: 1, lagUnknown: true, oldestPendingMs: 5000, ttlMs: 4000, memoryBytes: 150, lastEntryTime: 20 });
+    expect(fam).toMatchObject({
+      length: 7,
+      pending: 3,
+      groupCount: 4,
+      lag: 1,
+      lagUnknown: true,
+      oldestPendingMs: 5000,
+      ttlMs: 4000,
+      memoryBytes: 150,
+      lastEntryTime: 20,
+    });
     if (fam.kind !== "family") throw new Error("not a family");
     expect(fam.family.members.map((m) => m.key)).toEqual(["orders_2026112501", "orders_2026112500"]);
   });
@@ -107,15 +140,26 @@ describe("groupFamilies", () => {
       row("o_20261125"),
       row("o_20261126"),
     ]);
-    expect(items.map((i) => `${i.kind}:${i.name}`)).toEqual(["family:o_<yyyyMMddHH>", "family:o-<yyyyMMddHH>", "family:o_<yyyyMMdd>"]);
+    expect(items.map((i) => `${i.kind}:${i.name}`)).toEqual([
+      "family:o_<yyyyMMddHH>",
+      "family:o-<yyyyMMddHH>",
+      "family:o_<yyyyMMdd>",
+    ]);
   });
   it("keys with non-date suffixes stay single streams", () => {
-    const items = groupFamilies([row("user_12345678"), row("user_12345679"), row("job_2026112599"), row("job_2026112598")]);
+    const items = groupFamilies([
+      row("user_12345678"),
+      row("user_12345679"),
+      row("job_2026112599"),
+      row("job_2026112598"),
+    ]);
     expect(items.every((i) => i.kind === "stream")).toBe(true);
     expect(items).toHaveLength(4);
   });
   it("totals: memory null only when every member's is, TTL the soonest known", () => {
-    expect(familyTotals([row("a", { memoryBytes: null, ttlMs: null }), row("b", { memoryBytes: null, ttlMs: 5 })])).toMatchObject({
+    expect(
+      familyTotals([row("a", { memoryBytes: null, ttlMs: null }), row("b", { memoryBytes: null, ttlMs: 5 })]),
+    ).toMatchObject({
       memoryBytes: null,
       ttlMs: 5,
       oldestPendingMs: null,

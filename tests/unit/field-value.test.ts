@@ -13,6 +13,11 @@ describe("viewValue", () => {
   });
   it("shows binary values as on the stream page: size and hex, base64 kept for copy and download", () => {
     const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x01, 0x80]);
-    expect(viewValue({ base64: bytes.toString("base64") })).toEqual({ kind: "binary", base64: "/wD+AYA=", bytes: 5, hex: "ff 00 fe 01 80" });
+    expect(viewValue({ base64: bytes.toString("base64") })).toEqual({
+      kind: "binary",
+      base64: "/wD+AYA=",
+      bytes: 5,
+      hex: "ff 00 fe 01 80",
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCapped, formatDuration, formatLocalTime, formatNumber, formatTime } from "@/lib/shared/format";
+import {
+  formatBytes,
+  formatCapped,
+  formatDuration,
+  formatLocalTime,
+  formatNumber,
+  formatTime,
+} from "@/lib/shared/format";
 
 describe("format", () => {
   it("formats durations at each scale", () => {

@@ -4,14 +4,20 @@ import { formatTimeTick, historyChartSpecs, TICK_STEPS_MS, timeTicks } from "@/c
 
 describe("time ticks", () => {
   it("never repeat a label, whatever the range and where it starts", () => {
-    const starts = [Date.UTC(2026, 11, 1, 10, 41, 7), Date.UTC(2026, 11, 1, 23, 59, 59), Date.UTC(2026, 11, 1, 0, 0, 0)];
+    const starts = [
+      Date.UTC(2026, 11, 1, 10, 41, 7),
+      Date.UTC(2026, 11, 1, 23, 59, 59),
+      Date.UTC(2026, 11, 1, 0, 0, 0),
+    ];
     const spans = [20_000, 90_000, 150_000, 7 * 60_000, ...Object.values(HISTORY_RANGES)];
     for (const from of starts) {
       for (const span of spans) {
         const to = from + span;
         const { ticks, stepMs } = timeTicks(from, to);
         const labels = ticks.map((t) => formatTimeTick(t, span, stepMs));
-        expect(new Set(labels).size, `${new Date(from).toISOString()} + ${span} ms: ${labels.join(" ")}`).toBe(labels.length);
+        expect(new Set(labels).size, `${new Date(from).toISOString()} + ${span} ms: ${labels.join(" ")}`).toBe(
+          labels.length,
+        );
         expect(ticks.length).toBeLessThanOrEqual(6);
         for (const t of ticks) {
           expect(t).toBeGreaterThanOrEqual(from);
@@ -36,12 +42,23 @@ describe("time ticks", () => {
     expect(timeTicks(from, from + HISTORY_RANGES["6h"]).stepMs).toBe(120 * 60_000);
     const day = timeTicks(from, from + HISTORY_RANGES["24h"]);
     expect(day.stepMs).toBe(360 * 60_000);
-    expect(day.ticks.map((t) => formatTimeTick(t, HISTORY_RANGES["24h"]))).toEqual(["01 12:00", "01 18:00", "02 00:00", "02 06:00"]);
+    expect(day.ticks.map((t) => formatTimeTick(t, HISTORY_RANGES["24h"]))).toEqual([
+      "01 12:00",
+      "01 18:00",
+      "02 00:00",
+      "02 06:00",
+    ]);
     expect(TICK_STEPS_MS.every((s) => s % 1000 === 0)).toBe(true);
     // Under a minute of samples: ticks every few seconds, labelled with seconds.
     const short = timeTicks(from, from + 20_000);
     expect(short.stepMs).toBe(5_000);
-    expect(short.ticks.map((t) => formatTimeTick(t, 20_000, short.stepMs))).toEqual(["10:41:00", "10:41:05", "10:41:10", "10:41:15", "10:41:20"]);
+    expect(short.ticks.map((t) => formatTimeTick(t, 20_000, short.stepMs))).toEqual([
+      "10:41:00",
+      "10:41:05",
+      "10:41:10",
+      "10:41:15",
+      "10:41:20",
+    ]);
     expect(timeTicks(from, from).ticks).toEqual([from]);
   });
 });
@@ -52,14 +69,24 @@ describe("history chart series", () => {
     const pending = stream.filter((c) => c.series.some((s) => s.key === "pending"));
     expect(pending).toHaveLength(1);
     expect(pending[0]!.series.map((s) => s.key)).toEqual(["pending"]);
-    expect(stream.map((c) => c.title)).toEqual(["Pending", "Length and lag", "Messages in vs acked per second", "Oldest pending age (s)"]);
+    expect(stream.map((c) => c.title)).toEqual([
+      "Pending",
+      "Length and lag",
+      "Messages in vs acked per second",
+      "Oldest pending age (s)",
+    ]);
     expect(stream[1]!.series.map((s) => s.key)).toEqual(["length", "lag"]);
     for (const c of stream) {
       const hasCounts = c.series.some((s) => ["pending", "lag", "length"].includes(s.key));
       expect(c.counts).toBe(hasCounts);
     }
     const group = historyChartSpecs(false);
-    expect(group.map((c) => c.title)).toEqual(["Pending", "Lag", "Messages in vs acked per second", "Oldest pending age (s)"]);
+    expect(group.map((c) => c.title)).toEqual([
+      "Pending",
+      "Lag",
+      "Messages in vs acked per second",
+      "Oldest pending age (s)",
+    ]);
     expect(group.flatMap((c) => c.series.map((s) => s.key))).not.toContain("length");
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryPoint } from "@/lib/contract/history";
-import { downsample, intervalRates, pendingProfile, percentile, roundThreshold, samplesToPoints, windowRates, type Sample } from "@/lib/history/series";
+import {
+  downsample,
+  intervalRates,
+  pendingProfile,
+  percentile,
+  roundThreshold,
+  samplesToPoints,
+  windowRates,
+  type Sample,
+} from "@/lib/history/series";
 
 const s = (t: number, over: Partial<Sample> = {}): Sample => ({
   t,
@@ -15,12 +24,17 @@ const s = (t: number, over: Partial<Sample> = {}): Sample => ({
 
 describe("intervalRates", () => {
   it("in-rate from entries-added, ack-rate from entries-read minus pending growth", () => {
-    const r = intervalRates(s(0, { entriesAdded: 100, entriesRead: 50, pending: 10 }), s(10_000, { entriesAdded: 200, entriesRead: 150, pending: 30 }));
+    const r = intervalRates(
+      s(0, { entriesAdded: 100, entriesRead: 50, pending: 10 }),
+      s(10_000, { entriesAdded: 200, entriesRead: 150, pending: 30 }),
+    );
     expect(r.inRate).toBe(10);
     expect(r.ackRate).toBe(8); // 100 read, 20 more pending: 80 acked in 10 s
   });
   it("clamps the ack rate at 0 and gives null for counters that went backwards or are unknown", () => {
-    expect(intervalRates(s(0, { entriesRead: 10, pending: 0 }), s(1000, { entriesRead: 10, pending: 5 })).ackRate).toBe(0);
+    expect(intervalRates(s(0, { entriesRead: 10, pending: 0 }), s(1000, { entriesRead: 10, pending: 5 })).ackRate).toBe(
+      0,
+    );
     expect(intervalRates(s(0, { entriesAdded: 100 }), s(1000, { entriesAdded: 5 })).inRate).toBeNull();
     expect(intervalRates(s(0, { entriesRead: null }), s(1000)).ackRate).toBeNull();
     expect(intervalRates(s(1000), s(1000))).toEqual({ inRate: null, ackRate: null });
@@ -79,7 +93,12 @@ describe("pending profile", () => {
   });
 
   it("suggests at least 5 s, and nothing without enough acked messages", () => {
-    const few = [s(0, { pending: 1, oldestPendingMs: 100 }), s(10_000), s(20_000, { pending: 1, oldestPendingMs: 100 }), s(30_000)];
+    const few = [
+      s(0, { pending: 1, oldestPendingMs: 100 }),
+      s(10_000),
+      s(20_000, { pending: 1, oldestPendingMs: 100 }),
+      s(30_000),
+    ];
     expect(pendingProfile(few, 30_000).ackedObservations).toBe(2);
     expect(pendingProfile(few, 30_000).suggestedStuckAfterMs).toBeNull();
     const enough = [...few, s(40_000, { pending: 1, oldestPendingMs: 100 }), s(50_000)];
@@ -101,7 +120,9 @@ describe("pending profile", () => {
 
 describe("windowRates", () => {
   it("averages over the window", () => {
-    expect(windowRates([s(0, { entriesAdded: 0 }), s(1000, { entriesAdded: 10 }), s(2000, { entriesAdded: 30 })]).inRate).toBe(15);
+    expect(
+      windowRates([s(0, { entriesAdded: 0 }), s(1000, { entriesAdded: 10 }), s(2000, { entriesAdded: 30 })]).inRate,
+    ).toBe(15);
     expect(windowRates([s(0)])).toEqual({ inRate: null, ackRate: null });
   });
 });

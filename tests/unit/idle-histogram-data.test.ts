@@ -32,7 +32,9 @@ describe("shapeIdleHistogram", () => {
     expect(view.stuckCount).toBe(15);
     expect(view.partlyStuckCount).toBe(0);
     expect(view.stuckLabels).toEqual(["30 s-1 min", "1-5 min", "5-30 min", "30 min-2 h", "over 2 h"]);
-    expect(view.legend).toBe("Stuck (idle over 30 s): 30 s-1 min, 1-5 min, 5-30 min, 30 min-2 h, over 2 h: 15 messages");
+    expect(view.legend).toBe(
+      "Stuck (idle over 30 s): 30 s-1 min, 1-5 min, 5-30 min, 30 min-2 h, over 2 h: 15 messages",
+    );
     expect(view.estimateNote).toBeNull();
   });
 

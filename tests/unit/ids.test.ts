@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { compareIds, idToTimeMs, isFullId, isValidId, MAX_ID, nextId, normalizeId, previousId, timeMsToId } from "@/lib/contract/ids";
+import {
+  compareIds,
+  idToTimeMs,
+  isFullId,
+  isValidId,
+  MAX_ID,
+  nextId,
+  normalizeId,
+  previousId,
+  timeMsToId,
+} from "@/lib/contract/ids";
 
 describe("stream ids", () => {
   it("compares numerically, not as strings", () => {

@@ -10,7 +10,11 @@ import {
   stateWindowQuery,
 } from "@/components/stream/live-tail-buffer";
 
-const entry = (id: string, state: "delivered" | "acked" = "delivered"): StreamEntry => ({ id, fields: [["n", id]], states: { g: { state } } });
+const entry = (id: string, state: "delivered" | "acked" = "delivered"): StreamEntry => ({
+  id,
+  fields: [["n", id]],
+  states: { g: { state } },
+});
 
 describe("live tail buffer", () => {
   it("keeps the newest entries first, without duplicates, and bounded", () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { StreamRow } from "@/lib/contract/streams";
-import { filterToMatch, highlights, lagText, shapeOverview, sortItems, streamHref } from "@/components/overview/overview-table";
+import {
+  filterToMatch,
+  highlights,
+  lagText,
+  shapeOverview,
+  sortItems,
+  streamHref,
+} from "@/components/overview/overview-table";
 import { groupFamilies } from "@/lib/shared/families";
 import { globMatch } from "@/lib/shared/glob";
 
@@ -40,17 +47,42 @@ describe("overview shaping", () => {
     expect(names(shapeOverview(rows, [], { id: "name", desc: true }))).toEqual(["orders_<yyyyMMddHH>", "c", "b", "a"]);
   });
   it("sorts numbers numerically, family totals included", () => {
-    expect(names(shapeOverview(rows, [], { id: "length", desc: true }))).toEqual(["a", "orders_<yyyyMMddHH>", "b", "c"]);
-    expect(names(shapeOverview(rows, [], { id: "pending", desc: true }))).toEqual(["c", "b", "orders_<yyyyMMddHH>", "a"]);
-    expect(names(shapeOverview(rows, [], { id: "memoryBytes", desc: false }))).toEqual(["b", "orders_<yyyyMMddHH>", "a", "c"]);
-    expect(names(shapeOverview(rows, [], { id: "lastEntryTime", desc: true }))).toEqual(["c", "b", "orders_<yyyyMMddHH>", "a"]);
+    expect(names(shapeOverview(rows, [], { id: "length", desc: true }))).toEqual([
+      "a",
+      "orders_<yyyyMMddHH>",
+      "b",
+      "c",
+    ]);
+    expect(names(shapeOverview(rows, [], { id: "pending", desc: true }))).toEqual([
+      "c",
+      "b",
+      "orders_<yyyyMMddHH>",
+      "a",
+    ]);
+    expect(names(shapeOverview(rows, [], { id: "memoryBytes", desc: false }))).toEqual([
+      "b",
+      "orders_<yyyyMMddHH>",
+      "a",
+      "c",
+    ]);
+    expect(names(shapeOverview(rows, [], { id: "lastEntryTime", desc: true }))).toEqual([
+      "c",
+      "b",
+      "orders_<yyyyMMddHH>",
+      "a",
+    ]);
   });
   it("puts missing values last in both directions", () => {
     expect(names(shapeOverview(rows, [], { id: "lag", desc: false }))).toEqual(["orders_<yyyyMMddHH>", "b", "c", "a"]);
     expect(names(shapeOverview(rows, [], { id: "lag", desc: true }))).toEqual(["c", "b", "orders_<yyyyMMddHH>", "a"]);
     expect(names(shapeOverview(rows, [], { id: "ttlMs", desc: false })).slice(0, 2)).toEqual(["c", "b"]);
     expect(names(shapeOverview(rows, [], { id: "ttlMs", desc: true })).slice(0, 2)).toEqual(["b", "c"]);
-    expect(names(shapeOverview(rows, [], { id: "oldestPendingMs", desc: true }))).toEqual(["b", "c", "a", "orders_<yyyyMMddHH>"]);
+    expect(names(shapeOverview(rows, [], { id: "oldestPendingMs", desc: true }))).toEqual([
+      "b",
+      "c",
+      "a",
+      "orders_<yyyyMMddHH>",
+    ]);
   });
   it("breaks ties by name and keeps the input without a sort", () => {
     const tied = [row("z", { length: 1 }), row("y", { length: 1 })];
@@ -75,10 +107,18 @@ describe("cells", () => {
     expect(highlights({ pending: 1, stuck: 0 })).toEqual({ pending: true, stuck: false });
     expect(highlights({ pending: 1, stuck: 1 })).toEqual({ pending: true, stuck: true });
     // A family row: an old id in one member but nothing stuck stays calm.
-    const [fam] = shapeOverview([row("x_2026112500", { pending: 1, oldestPendingMs: 3_600_000 }), row("x_2026112501", { pending: 2 })], [], null);
+    const [fam] = shapeOverview(
+      [row("x_2026112500", { pending: 1, oldestPendingMs: 3_600_000 }), row("x_2026112501", { pending: 2 })],
+      [],
+      null,
+    );
     expect(fam!.kind).toBe("family");
     expect(highlights(fam!)).toEqual({ pending: true, stuck: false });
-    const [hot] = shapeOverview([row("x_2026112500", { pending: 1, stuck: 1 }), row("x_2026112501", { pending: 2 })], [], null);
+    const [hot] = shapeOverview(
+      [row("x_2026112500", { pending: 1, stuck: 1 }), row("x_2026112501", { pending: 2 })],
+      [],
+      null,
+    );
     expect(highlights(hot!)).toEqual({ pending: true, stuck: true });
   });
   it("turns a typed filter into a MATCH glob", () => {

@@ -31,7 +31,16 @@ describe("csvEscape", () => {
     expect(csvEscape("@x,y")).toBe(`"'@x,y"`);
   });
   it("joins rows with CRLF and ends with one", () => {
-    expect(toCsv(["a", "b"], [["1", 2], ["x,y", null]], { guardFormulas: true })).toBe('a,b\r\n1,2\r\n"x,y",\r\n');
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["1", 2],
+          ["x,y", null],
+        ],
+        { guardFormulas: true },
+      ),
+    ).toBe('a,b\r\n1,2\r\n"x,y",\r\n');
   });
 });
 
@@ -49,7 +58,11 @@ describe("pendingToCsv / pendingToJson", () => {
     ]);
   });
   it("writes JSON with the metadata and a count", () => {
-    const parsed = JSON.parse(pendingToJson(rows, { stream: "s", group: "g" })) as { count: number; stream: string; entries: { producedAt: string; deleted: boolean }[] };
+    const parsed = JSON.parse(pendingToJson(rows, { stream: "s", group: "g" })) as {
+      count: number;
+      stream: string;
+      entries: { producedAt: string; deleted: boolean }[];
+    };
     expect(parsed.count).toBe(2);
     expect(parsed.stream).toBe("s");
     expect(parsed.entries[1]).toMatchObject({ producedAt: "2023-11-14 22:13:20Z", deleted: true });

@@ -13,7 +13,13 @@ import {
 describe("parseFilter", () => {
   it("reads the alert link's query", () => {
     const q = new URLSearchParams("consumer=worker-3&minIdleMs=300000&minDeliveries=2&start=5&end=1700000000000-9");
-    expect(parseFilter(q)).toEqual({ consumer: "worker-3", minIdleMs: 300000, minDeliveries: 2, start: "5-0", end: "1700000000000-9" });
+    expect(parseFilter(q)).toEqual({
+      consumer: "worker-3",
+      minIdleMs: 300000,
+      minDeliveries: 2,
+      start: "5-0",
+      end: "1700000000000-9",
+    });
   });
   it("reads Next's searchParams record (first of repeated values)", () => {
     expect(parseFilter({ consumer: ["a", "b"], minIdleMs: "10" })).toEqual({ consumer: "a", minIdleMs: 10 });
@@ -45,8 +51,12 @@ describe("toActionFilter", () => {
 
 describe("describeFilter", () => {
   it("says in words which messages match", () => {
-    expect(describeFilter({ consumer: "worker-3", minIdleMs: 300_000 })).toBe('owned by "worker-3", idle at least 5 min 0 s');
-    expect(describeFilter({ start: "1-0", end: "9-0", minDeliveries: 3 })).toBe("delivered at least 3 times, with ids 1-0 to 9-0");
+    expect(describeFilter({ consumer: "worker-3", minIdleMs: 300_000 })).toBe(
+      'owned by "worker-3", idle at least 5 min 0 s',
+    );
+    expect(describeFilter({ start: "1-0", end: "9-0", minDeliveries: 3 })).toBe(
+      "delivered at least 3 times, with ids 1-0 to 9-0",
+    );
     expect(describeFilter({ end: "9-0" })).toBe("with ids up to 9-0");
     expect(describeFilter({})).toBe("every pending message of the group");
     expect(isEmptyFilter({})).toBe(true);
@@ -71,6 +81,7 @@ describe("duration input", () => {
     expect(durationInputText(90_000)).toBe("90s");
     expect(durationInputText(1500)).toBe("1500ms");
     expect(durationInputText(undefined)).toBe("");
-    for (const ms of [1, 999, 60_000, 3_600_000, 86_400_000, 123_456]) expect(parseDurationInput(durationInputText(ms))).toBe(ms);
+    for (const ms of [1, 999, 60_000, 3_600_000, 86_400_000, 123_456])
+      expect(parseDurationInput(durationInputText(ms))).toBe(ms);
   });
 });

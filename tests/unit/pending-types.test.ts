@@ -34,7 +34,9 @@ describe("pending API request schemas", () => {
     expect(claimBodySchema.safeParse({ ids: ["1-0"], consumer: "w", minIdleMs: 0 }).success).toBe(true);
     expect(claimBodySchema.safeParse({ ids: ["1-0"], minIdleMs: 0 }).success).toBe(false);
     expect(claimBodySchema.safeParse({ ids: ["1-0"], consumer: "w" }).success).toBe(false);
-    expect(requeueBodySchema.safeParse({ filter: { consumer: "w3" }, allGroups: true, dryRun: true }).success).toBe(true);
+    expect(requeueBodySchema.safeParse({ filter: { consumer: "w3" }, allGroups: true, dryRun: true }).success).toBe(
+      true,
+    );
   });
 
   it("pending query coerces numbers, caps count, accepts (id cursors", () => {
@@ -51,9 +53,17 @@ describe("pending API request schemas", () => {
   });
 
   it("group create start ids and publish fields", () => {
-    for (const startId of ["0", "$", "5-3", "7"]) expect(createGroupBodySchema.safeParse({ name: "g", startId }).success).toBe(true);
+    for (const startId of ["0", "$", "5-3", "7"])
+      expect(createGroupBodySchema.safeParse({ name: "g", startId }).success).toBe(true);
     expect(createGroupBodySchema.safeParse({ name: "g", startId: ">" }).success).toBe(false);
-    expect(publishBodySchema.safeParse({ fields: [["a", "1"], ["a", { base64: "/wA=" }]] }).success).toBe(true);
+    expect(
+      publishBodySchema.safeParse({
+        fields: [
+          ["a", "1"],
+          ["a", { base64: "/wA=" }],
+        ],
+      }).success,
+    ).toBe(true);
     expect(publishBodySchema.safeParse({ fields: [] }).success).toBe(false);
     expect(publishBodySchema.safeParse({ fields: [["a"]] }).success).toBe(false);
   });

@@ -2,8 +2,28 @@ import { describe, expect, it } from "vitest";
 import { buildDetail, buildRow, intOrNull, oldestAgeMs, summarizeLag } from "@/lib/streams/row-build";
 import { parseGroups, parseStreamInfo } from "@/lib/streams/xinfo";
 
-const streamReply = ["length", 3, "radix-tree-keys", 1, "radix-tree-nodes", 2, "last-generated-id", "3000-0", "max-deleted-entry-id", "0-0",
-  "entries-added", 3, "recorded-first-entry-id", "1000-0", "groups", 2, "first-entry", ["1000-0", ["a", "1"]], "last-entry", ["3000-0", ["a", "3"]]];
+const streamReply = [
+  "length",
+  3,
+  "radix-tree-keys",
+  1,
+  "radix-tree-nodes",
+  2,
+  "last-generated-id",
+  "3000-0",
+  "max-deleted-entry-id",
+  "0-0",
+  "entries-added",
+  3,
+  "recorded-first-entry-id",
+  "1000-0",
+  "groups",
+  2,
+  "first-entry",
+  ["1000-0", ["a", "1"]],
+  "last-entry",
+  ["3000-0", ["a", "3"]],
+];
 const groupsReply = [
   ["name", "fast", "consumers", 1, "pending", 1, "last-delivered-id", "3000-0", "entries-read", 3, "lag", 0],
   ["name", "mid", "consumers", 2, "pending", 2, "last-delivered-id", "2000-0", "entries-read", null, "lag", null],
@@ -40,17 +60,61 @@ describe("building rows from parsed replies", () => {
   });
 
   it("no expiry and a vanished TTL are null; an empty stream has no times", () => {
-    const info = parseStreamInfo(["length", 0, "last-generated-id", "0-0", "groups", 0, "first-entry", null, "last-entry", null]);
+    const info = parseStreamInfo([
+      "length",
+      0,
+      "last-generated-id",
+      "0-0",
+      "groups",
+      0,
+      "first-entry",
+      null,
+      "last-entry",
+      null,
+    ]);
     for (const pttl of [-1, -2, null]) {
-      const row = buildRow({ key: "e", info, groups: [], pttl, memory: null, oldestPendingIds: [], stuck: { count: 0, capped: false }, now: 1 });
-      expect(row).toMatchObject({ ttlMs: null, lastEntryTime: null, lag: null, lagUnknown: false, pending: 0, oldestPendingMs: null });
+      const row = buildRow({
+        key: "e",
+        info,
+        groups: [],
+        pttl,
+        memory: null,
+        oldestPendingIds: [],
+        stuck: { count: 0, capped: false },
+        now: 1,
+      });
+      expect(row).toMatchObject({
+        ttlMs: null,
+        lastEntryTime: null,
+        lag: null,
+        lagUnknown: false,
+        pending: 0,
+        oldestPendingMs: null,
+      });
     }
   });
 
   it("the detail adds the 7.0 fields and every group", () => {
-    const detail = buildDetail({ key: "s", info: parseStreamInfo(streamReply), groups: parseGroups(groupsReply), pttl: -1, memory: 1, oldestPendingIds: [], stuck: { count: 0, capped: false }, now: 0 });
-    expect(detail).toMatchObject({ lastGeneratedId: "3000-0", entriesAdded: 3, maxDeletedEntryId: "0-0", recordedFirstEntryId: "1000-0" });
-    expect(detail.groups.map((g) => [g.name, g.lag, g.entriesRead])).toEqual([["fast", 0, 3], ["mid", null, null]]);
+    const detail = buildDetail({
+      key: "s",
+      info: parseStreamInfo(streamReply),
+      groups: parseGroups(groupsReply),
+      pttl: -1,
+      memory: 1,
+      oldestPendingIds: [],
+      stuck: { count: 0, capped: false },
+      now: 0,
+    });
+    expect(detail).toMatchObject({
+      lastGeneratedId: "3000-0",
+      entriesAdded: 3,
+      maxDeletedEntryId: "0-0",
+      recordedFirstEntryId: "1000-0",
+    });
+    expect(detail.groups.map((g) => [g.name, g.lag, g.entriesRead])).toEqual([
+      ["fast", 0, 3],
+      ["mid", null, null],
+    ]);
   });
 
   it("compares ids as numbers, not strings, and never reports a negative age", () => {

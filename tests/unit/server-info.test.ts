@@ -52,12 +52,18 @@ describe("server detection on recorded replies", () => {
     for (const r of [replies.redis62, replies.redis60]) {
       const s = detect(r);
       expect(isSupported(s)).toBe(false);
-      expect(unsupportedMessage(s)).toMatch(/^Redis 6\.\d+\.\d+ is not supported: Streamscope needs Redis 7\.0 or newer/);
+      expect(unsupportedMessage(s)).toMatch(
+        /^Redis 6\.\d+\.\d+ is not supported: Streamscope needs Redis 7\.0 or newer/,
+      );
     }
   });
 
   it("falls back to redis_version for the 7.0 check only when COMMAND is refused", () => {
-    expect(detectServer(replies.redis70.info, null).features).toEqual({ streams70: true, ackDel: false, detectedBy: "version" });
+    expect(detectServer(replies.redis70.info, null).features).toEqual({
+      streams70: true,
+      ackDel: false,
+      detectedBy: "version",
+    });
     expect(detectServer(replies.redis82.info, null).features.ackDel).toBe(false);
     expect(isSupported(detectServer(replies.redis62.info, null))).toBe(false);
     // Valkey's redis_version (7.2.4) is its compatibility level: supported.

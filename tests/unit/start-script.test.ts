@@ -40,7 +40,13 @@ describe("where npm start listens", () => {
     const config = join(dir, "config.json");
     writeFileSync(config, JSON.stringify({ auth: { readOnly: true } }));
     const res = spawnSync(process.execPath, ["scripts/start.mjs"], {
-      env: { ...process.env, HOSTNAME: "3f2a9c1d7e4b", STREAMSCOPE_HOST: "0.0.0.0", STREAMSCOPE_CONFIG: config, PORT: "1" },
+      env: {
+        ...process.env,
+        HOSTNAME: "3f2a9c1d7e4b",
+        STREAMSCOPE_HOST: "0.0.0.0",
+        STREAMSCOPE_CONFIG: config,
+        PORT: "1",
+      },
       encoding: "utf8",
       timeout: 20_000,
     });

@@ -5,7 +5,12 @@ const pel = (id: string, consumer = "c1", deliveries = 1) => ({ id, consumer, id
 
 describe("classifyEntry", () => {
   it("is pending when the id is in the PEL, with consumer, idle and deliveries", () => {
-    expect(classifyEntry("5-0", "9-0", pel("5-0", "alice", 3))).toEqual({ state: "pending", consumer: "alice", idleMs: 1500, deliveries: 3 });
+    expect(classifyEntry("5-0", "9-0", pel("5-0", "alice", 3))).toEqual({
+      state: "pending",
+      consumer: "alice",
+      idleMs: 1500,
+      deliveries: 3,
+    });
   });
 
   it("is pending even above last-delivered-id (XCLAIM FORCE / backward SETID)", () => {
@@ -43,7 +48,10 @@ describe("classifyEntries", () => {
     ];
     const states = classifyEntries(["1-0", "2-0", "3-0"], groups);
     expect(states.get("1-0")).toEqual({ g1: { state: "acked" }, g2: { state: "delivered" } });
-    expect(states.get("2-0")).toEqual({ g1: { state: "pending", consumer: "a", idleMs: 1500, deliveries: 2 }, g2: { state: "delivered" } });
+    expect(states.get("2-0")).toEqual({
+      g1: { state: "pending", consumer: "a", idleMs: 1500, deliveries: 2 },
+      g2: { state: "delivered" },
+    });
     expect(states.get("3-0")).toEqual({ g1: { state: "delivered" }, g2: { state: "delivered" } });
   });
 });

@@ -28,7 +28,9 @@ function stuckAfter(before: Sample[], n: number, firstAgeMs: number): Sample[] {
 describe("ackedPendingAges", () => {
   it("counts a message when it leaves the PEL, at the last age seen", () => {
     // One message seen at 1 s and 11 s, then gone; a second seen at 4 s, then nothing pending.
-    expect(ackedPendingAges([s(0, 2, 1000), s(10_000, 2, 11_000), s(20_000, 1, 4000), s(30_000, 0, null)])).toEqual([11_000, 4000]);
+    expect(ackedPendingAges([s(0, 2, 1000), s(10_000, 2, 11_000), s(20_000, 1, 4000), s(30_000, 0, null)])).toEqual([
+      11_000, 4000,
+    ]);
   });
 
   it("never counts a message that is still pending", () => {
@@ -37,7 +39,11 @@ describe("ackedPendingAges", () => {
 });
 
 describe("pendingProfile with a crashed consumer holding one message", () => {
-  const history = stuckAfter(healthy(60, (i) => 1000 + (i % 3) * 500), 13, 10_000);
+  const history = stuckAfter(
+    healthy(60, (i) => 1000 + (i % 3) * 500),
+    13,
+    10_000,
+  );
 
   it("bases the advice on acked messages only", () => {
     const p = pendingProfile(history, 30_000, { count: 1, maxIdleMs: 130_000, capped: false });
@@ -49,12 +55,18 @@ describe("pendingProfile with a crashed consumer holding one message", () => {
     expect(p.suggestedStuckAfterMs!).toBeLessThan(130_000);
     expect(p.basedOnSamples).toBe(73);
     expect(adviceVerdict(p).text).toContain("loose");
-    expect(adviceBasis(p)).toBe("Based on 60 acked messages seen in 73 samples of this group's history over the last 12 min 0 s; messages still pending do not count.");
+    expect(adviceBasis(p)).toBe(
+      "Based on 60 acked messages seen in 73 samples of this group's history over the last 12 min 0 s; messages still pending do not count.",
+    );
   });
 
   it("suggests no higher threshold while a message is stuck", () => {
     // Healthy messages here take 20-29 s, so 2 × p95 is above the current 30 s.
-    const slow = stuckAfter(healthy(60, (i) => 20_000 + (i % 10) * 1000), 13, 40_000);
+    const slow = stuckAfter(
+      healthy(60, (i) => 20_000 + (i % 10) * 1000),
+      13,
+      40_000,
+    );
     const stuckNow = pendingProfile(slow, 30_000, { count: 1, maxIdleMs: 160_000, capped: false });
     expect(stuckNow.suggestedStuckAfterMs).toBeNull();
     expect(stuckNow.raiseHeldBack).toBe(true);

@@ -30,9 +30,17 @@ describe("webhook payloads", () => {
   });
 
   it("JSON carries the event and the alert; Slack gets one line of text", () => {
-    expect(webhookBody("json", event)).toEqual({ source: "streamscope", event: "firing", at: 1, value: 3, alert: event.alert });
+    expect(webhookBody("json", event)).toEqual({
+      source: "streamscope",
+      event: "firing",
+      at: 1,
+      value: 3,
+      alert: event.alert,
+    });
     expect(webhookBody("slack", event)).toEqual({ text: slackText(event) });
-    expect(slackText(event)).toBe("FIRING [CRITICAL] long-pending on orders / g: 3 messages pending over 30 s (/streams/orders/groups/g?minIdleMs=30000)");
+    expect(slackText(event)).toBe(
+      "FIRING [CRITICAL] long-pending on orders / g: 3 messages pending over 30 s (/streams/orders/groups/g?minIdleMs=30000)",
+    );
     expect(slackText({ ...event, event: "resolved" })).toMatch(/^RESOLVED long-pending on orders/);
   });
 });

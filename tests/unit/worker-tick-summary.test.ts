@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { countLabel, foldTicks, idleLineText, jobCountsText, tickChanges, tickToastText, tickTone } from "@/components/worker/tick-summary";
+import {
+  countLabel,
+  foldTicks,
+  idleLineText,
+  jobCountsText,
+  tickChanges,
+  tickToastText,
+  tickTone,
+} from "@/components/worker/tick-summary";
 import type { TickResult } from "@/lib/contract/worker";
 
 const tick = (over: Partial<TickResult> = {}): TickResult => ({
@@ -18,7 +26,9 @@ const tick = (over: Partial<TickResult> = {}): TickResult => ({
 describe("tick summary", () => {
   it("labels counts and drops zeros", () => {
     expect(countLabel("streamsCreated")).toBe("streams created");
-    expect(jobCountsText({ ran: true, counts: { streamsCreated: 2, expirySet: 0, lateProducerFixed: 1 } })).toBe("2 streams created · 1 late producer fixed");
+    expect(jobCountsText({ ran: true, counts: { streamsCreated: 2, expirySet: 0, lateProducerFixed: 1 } })).toBe(
+      "2 streams created · 1 late producer fixed",
+    );
     expect(jobCountsText({ ran: true, counts: { a: 0 } })).toBe("nothing to do");
     expect(jobCountsText({ ran: false, counts: {} })).toBe("not due");
   });
@@ -27,13 +37,34 @@ describe("tick summary", () => {
     expect(tickTone(tick())).toBe("ok");
     expect(tickTone(tick({ status: "error" }))).toBe("bad");
     const finding = { kind: "expiry-cap-reached", severity: "critical" as const, stream: "s", message: "m" };
-    expect(tickTone(tick({ jobs: [{ name: "expiry-guard", ran: true, counts: {}, notes: [], durationMs: 1, nextRunAt: 0, findings: [finding] }] }))).toBe("bad");
+    expect(
+      tickTone(
+        tick({
+          jobs: [
+            {
+              name: "expiry-guard",
+              ran: true,
+              counts: {},
+              notes: [],
+              durationMs: 1,
+              nextRunAt: 0,
+              findings: [finding],
+            },
+          ],
+        }),
+      ),
+    ).toBe("bad");
   });
 
   it("says what a tick did, or what failed", () => {
-    const ok = tick({ jobs: [{ name: "reclaim", ran: true, counts: { reassigned: 3 }, notes: [], durationMs: 1, nextRunAt: 0 }] });
+    const ok = tick({
+      jobs: [{ name: "reclaim", ran: true, counts: { reassigned: 3 }, notes: [], durationMs: 1, nextRunAt: 0 }],
+    });
     expect(tickToastText(ok)).toBe("Tick finished in 12 ms. reclaim: 3 reassigned");
-    const bad = tick({ status: "error", jobs: [{ name: "trim", ran: true, counts: {}, notes: [], durationMs: 1, nextRunAt: 0, error: "boom" }] });
+    const bad = tick({
+      status: "error",
+      jobs: [{ name: "trim", ran: true, counts: {}, notes: [], durationMs: 1, nextRunAt: 0, error: "boom" }],
+    });
     expect(tickToastText(bad)).toMatch(/1 failed job\(s\): trim \(boom\)/);
   });
 });
@@ -53,21 +84,48 @@ describe("folding the last ticks", () => {
       id,
       startedAt,
       forced: false,
-      jobs: [job("rotation", { streamsCreated: 0 }), job("reclaim", { groupsChecked: 4, examined: 10 }), job("trim", {}, { ran: false }), job("history", { streams: 3, samples: 7 })],
+      jobs: [
+        job("rotation", { streamsCreated: 0 }),
+        job("reclaim", { groupsChecked: 4, examined: 10 }),
+        job("trim", {}, { ran: false }),
+        job("history", { streams: 3, samples: 7 }),
+      ],
     });
 
   it("says what a tick changed, leaving out what it only looked at and jobs that were not due", () => {
-    const t = tick({ jobs: [job("rotation", { streamsCreated: 2, groupsCreated: 2 }), job("reclaim", { groupsChecked: 3, examined: 9, reassigned: 1 }), job("trim", {}, { ran: false })] });
+    const t = tick({
+      jobs: [
+        job("rotation", { streamsCreated: 2, groupsCreated: 2 }),
+        job("reclaim", { groupsChecked: 3, examined: 9, reassigned: 1 }),
+        job("trim", {}, { ran: false }),
+      ],
+    });
     expect(tickChanges(t)).toEqual(["rotation: 2 streams created · 2 groups created", "reclaim: 1 reassigned"]);
     expect(tickChanges(idle("i", 0))).toEqual([]);
     expect(tickChanges(tick({ jobs: [job("trim", {}, { error: "boom" })] }))).toEqual(["trim failed: boom"]);
-    expect(tickChanges(tick({ status: "busy", message: "another tick held the lock", jobs: [] }))).toEqual(["another tick held the lock"]);
+    expect(tickChanges(tick({ status: "busy", message: "another tick held the lock", jobs: [] }))).toEqual([
+      "another tick held the lock",
+    ]);
   });
 
   it("one line per tick that changed something, consecutive idle ticks folded into one line", () => {
     const busy = tick({ id: "b", startedAt: 50, forced: false, jobs: [job("reclaim", { reassigned: 2 })] });
-    const lines = foldTicks([idle("i5", 60), busy, idle("i4", 40), idle("i3", 30), idle("i2", 20), tick({ id: "f", startedAt: 10 }), idle("i1", 0)]);
-    expect(lines.map((l) => (l.kind === "tick" ? l.tick.id : l.ticks.map((t) => t.id).join(",")))).toEqual(["i5", "b", "i4,i3,i2", "f", "i1"]);
+    const lines = foldTicks([
+      idle("i5", 60),
+      busy,
+      idle("i4", 40),
+      idle("i3", 30),
+      idle("i2", 20),
+      tick({ id: "f", startedAt: 10 }),
+      idle("i1", 0),
+    ]);
+    expect(lines.map((l) => (l.kind === "tick" ? l.tick.id : l.ticks.map((t) => t.id).join(",")))).toEqual([
+      "i5",
+      "b",
+      "i4,i3,i2",
+      "f",
+      "i1",
+    ]);
     const folded = lines[2]!;
     expect(folded.kind).toBe("idle");
     if (folded.kind !== "idle") return;

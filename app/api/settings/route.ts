@@ -12,7 +12,10 @@ export const GET = apiRoute<SettingsResponse>({ permission: "read" }, async (_re
 });
 
 /** Saves edited sections (validated by updateSettings, whose errors name the key) or resets them. */
-export const PUT = apiRoute<SettingsResponse>({ permission: "admin", action: "settings.update", globalScope: true }, async (req, ctx) => {
-  const body = await parseBody(z.unknown(), req);
-  return updateSettings(await ctx.redis(), body);
-});
+export const PUT = apiRoute<SettingsResponse>(
+  { permission: "admin", action: "settings.update", globalScope: true },
+  async (req, ctx) => {
+    const body = await parseBody(z.unknown(), req);
+    return updateSettings(await ctx.redis(), body);
+  },
+);

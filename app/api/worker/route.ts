@@ -11,12 +11,20 @@ export const GET = apiRoute<WorkerStatus>({ permission: "read" }, async (req, ct
   const status = await getWorkerStatus(await ctx.redis());
   if (ctx.seesEveryStream) return status;
   const visible = ctx.visible;
-  return { ...status, ticks: status.ticks.map((t) => scopeTick(t, visible)), scheduler: { ...status.scheduler, lastError: status.scheduler.lastError ? "failed (details hidden)" : null } };
+  return {
+    ...status,
+    ticks: status.ticks.map((t) => scopeTick(t, visible)),
+    scheduler: { ...status.scheduler, lastError: status.scheduler.lastError ? "failed (details hidden)" : null },
+  };
 });
 
 /** Runs one full tick now (every job, whatever its cadence; callers who see every stream only); 409 when another tick stays busy. */
-export const POST = apiRoute<TickResult>({ permission: "operate", action: "worker.run", globalScope: true }, async (_req, ctx) => {
-  const result = await tick({ redis: await ctx.writeRedis(), forced: true });
-  if (result.status === "busy") throw new AppError("CONFLICT", result.message ?? "Another tick is running", { tick: result });
-  return result;
-});
+export const POST = apiRoute<TickResult>(
+  { permission: "operate", action: "worker.run", globalScope: true },
+  async (_req, ctx) => {
+    const result = await tick({ redis: await ctx.writeRedis(), forced: true });
+    if (result.status === "busy")
+      throw new AppError("CONFLICT", result.message ?? "Another tick is running", { tick: result });
+    return result;
+  },
+);

@@ -11,7 +11,9 @@ export const alertsJob: WorkerJob = {
     const r = await evaluateAlerts(ctx.redis, ctx.settings, { now: ctx.now, match: keyMatchOf(ctx) });
     const notes = [
       ...r.fired.map((t) => `fired: ${t.alert.message}`),
-      ...r.resolved.map((t) => `resolved: ${t.alert.rule} on ${t.alert.stream}${t.alert.group ? ` / ${t.alert.group}` : ""}`),
+      ...r.resolved.map(
+        (t) => `resolved: ${t.alert.rule} on ${t.alert.stream}${t.alert.group ? ` / ${t.alert.group}` : ""}`,
+      ),
     ].slice(0, 50);
     return {
       counts: {

@@ -20,7 +20,12 @@ export interface GuardOptions {
  * window, its expiry moves out to now + 2 windows, but never past its planned expiry + cap.
  * The planned expiry is remembered (a self-expiring key) the first time the guard steps in.
  */
-export async function guardStream(redis: Redis, key: string, pttl: number, opts: GuardOptions): Promise<{ result: "extended" | "capped" | "at-cap" | "clean"; finding?: WorkerFinding; commands: number }> {
+export async function guardStream(
+  redis: Redis,
+  key: string,
+  pttl: number,
+  opts: GuardOptions,
+): Promise<{ result: "extended" | "capped" | "at-cap" | "clean"; finding?: WorkerFinding; commands: number }> {
   const unprocessed = await countUnprocessed(redis, key);
   let commands = 2 + unprocessed.groups;
   if (unprocessed.atRisk === 0) return { result: "clean", commands };
@@ -92,7 +97,11 @@ export const expiryGuardJob: WorkerJob = {
     const counts = { streamsChecked: 0, expiringSoon: 0, extended: 0, capped: 0, atCap: 0 };
     const notes: string[] = [];
     const findings: WorkerFinding[] = [];
-    const slice = await nextStreamSlice(ctx.redis, { job: "expiry-guard", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
+    const slice = await nextStreamSlice(ctx.redis, {
+      job: "expiry-guard",
+      match: ctx.keyMatch ?? "*",
+      max: worker.streamsPerTick,
+    });
     let commands = slice.scanCalls + 2;
     const ttls = (await readStreams(ctx.redis, slice.keys, { ttl: true })).map((r) => r.pttl ?? -2);
     commands += slice.keys.length;
@@ -101,7 +110,11 @@ export const expiryGuardJob: WorkerJob = {
       const pttl = ttls[i] ?? -2;
       if (pttl <= 0 || pttl > worker.guardWindowMs) continue;
       counts.expiringSoon++;
-      const out = await guardStream(ctx.redis, key, pttl, { windowMs: worker.guardWindowMs, capMs: worker.guardCapMs, now: ctx.now });
+      const out = await guardStream(ctx.redis, key, pttl, {
+        windowMs: worker.guardWindowMs,
+        capMs: worker.guardCapMs,
+        now: ctx.now,
+      });
       commands += out.commands;
       if (out.result === "extended") counts.extended++;
       if (out.result === "capped") counts.capped++;

@@ -12,7 +12,11 @@ export const historyJob: WorkerJob = {
   name: "history",
   cadenceMs: 10_000,
   async run(ctx) {
-    const r = await sampleHistory(ctx.redis, ctx.settings, { now: ctx.now, forced: ctx.forced, match: keyMatchOf(ctx) });
+    const r = await sampleHistory(ctx.redis, ctx.settings, {
+      now: ctx.now,
+      forced: ctx.forced,
+      match: keyMatchOf(ctx),
+    });
     return {
       counts: { streams: r.streams, groups: r.groups, samples: r.written, failed: r.failed },
       notes: r.skipped ? ["skipped: sampled less than sampleEveryMs ago"] : [],

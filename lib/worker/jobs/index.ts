@@ -7,6 +7,13 @@ import { trimJob } from "./trim";
 import type { WorkerJob } from "../types";
 
 /** Every job of a tick, in the order they run: the ones changing streams first, then history and alerts. */
-export const WORKER_JOBS: readonly WorkerJob[] = [rotationJob, expiryGuardJob, reclaimJob, trimJob, historyJob, alertsJob];
+export const WORKER_JOBS: readonly WorkerJob[] = [
+  rotationJob,
+  expiryGuardJob,
+  reclaimJob,
+  trimJob,
+  historyJob,
+  alertsJob,
+];
 
 export { alertsJob, expiryGuardJob, historyJob, reclaimJob, rotationJob, trimJob };

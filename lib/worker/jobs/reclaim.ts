@@ -42,7 +42,13 @@ interface GroupContext {
 }
 
 /** Stuck entries (idle over the threshold) among the first `limit` of the PEL, in id order. */
-export async function findStuck(redis: Redis, stream: string, group: string, stuckAfterMs: number, limit: number): Promise<{ stuck: PendingEntry[]; examined: number; commands: number }> {
+export async function findStuck(
+  redis: Redis,
+  stream: string,
+  group: string,
+  stuckAfterMs: number,
+  limit: number,
+): Promise<{ stuck: PendingEntry[]; examined: number; commands: number }> {
   const stuck: PendingEntry[] = [];
   const cursor = pelCursor(stream, group);
   for await (const page of pelPages(redis, cursor, { pageSize: PAGE, maxEntries: limit })) {
@@ -74,14 +80,22 @@ export async function totalDeliveries(redis: Redis, stream: string, entries: Pen
  */
 async function reassignTarget(g: GroupContext): Promise<string | null> {
   if (g.rule.reassignTo) return g.rule.reassignTo;
-  const { consumers } = await readConsumers(g.redis, { stream: g.stream, group: g.group.name, consumerCount: g.group.consumerCount });
+  const { consumers } = await readConsumers(g.redis, {
+    stream: g.stream,
+    group: g.group.name,
+    consumerCount: g.group.consumerCount,
+  });
   const live = consumers.filter((c) => consumerInactiveMs(c) < g.rule.stuckAfterMs);
   live.sort((a, b) => a.pending - b.pending || a.name.localeCompare(b.name));
   return live[0]?.name ?? null;
 }
 
 /** XAUTOCLAIM from the start of the PEL, looping the cursor until 0-0 or the budget is used. */
-async function autoclaim(g: GroupContext, consumer: string, budget: number): Promise<{ claimed: number; deleted: number; commands: number }> {
+async function autoclaim(
+  g: GroupContext,
+  consumer: string,
+  budget: number,
+): Promise<{ claimed: number; deleted: number; commands: number }> {
   let cursor = "0-0";
   let claimed = 0;
   let deleted = 0;
@@ -89,7 +103,16 @@ async function autoclaim(g: GroupContext, consumer: string, budget: number): Pro
   do {
     const count = Math.min(PAGE, budget - claimed);
     if (count <= 0) break;
-    const reply = (await g.redis.call("XAUTOCLAIM", g.stream, g.group.name, consumer, g.rule.stuckAfterMs, cursor, "COUNT", count)) as [string, unknown[], unknown[]?];
+    const reply = (await g.redis.call(
+      "XAUTOCLAIM",
+      g.stream,
+      g.group.name,
+      consumer,
+      g.rule.stuckAfterMs,
+      cursor,
+      "COUNT",
+      count,
+    )) as [string, unknown[], unknown[]?];
     commands++;
     cursor = reply[0];
     claimed += Array.isArray(reply[1]) ? reply[1].length : 0;
@@ -108,7 +131,9 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
   counts.stuck += found.stuck.length;
   if (found.stuck.length === 0) return commands;
   if (rule.policy === "alert") {
-    notes.push(`${where}: ${found.stuck.length} stuck over ${formatDuration(rule.stuckAfterMs)} (policy alert: reported only)`);
+    notes.push(
+      `${where}: ${found.stuck.length} stuck over ${formatDuration(rule.stuckAfterMs)} (policy alert: reported only)`,
+    );
     return commands;
   }
   const stuck = found.stuck.slice(0, g.budget);
@@ -119,20 +144,36 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
 
   if (overLimit.length) {
     const target = deadLetterTarget(rule.deadLetter, stream);
-    const res = await deadLetterIds(redis, { stream, group, ids: overLimit, target, reason: `${REASON}, delivered ${rule.maxDeliveries}+ times` });
+    const res = await deadLetterIds(redis, {
+      stream,
+      group,
+      ids: overLimit,
+      target,
+      reason: `${REASON}, delivered ${rule.maxDeliveries}+ times`,
+    });
     commands += Math.ceil(overLimit.length / 500);
     counts.deadLettered += res.moved;
-    notes.push(`${where}: dead-lettered ${res.moved} to ${res.target} (delivered ${rule.maxDeliveries}+ times)${res.skipped ? `, ${res.skipped} skipped` : ""}`);
+    notes.push(
+      `${where}: dead-lettered ${res.moved} to ${res.target} (delivered ${rule.maxDeliveries}+ times)${res.skipped ? `, ${res.skipped} skipped` : ""}`,
+    );
   }
   if (retry.length === 0) return commands;
 
   if (rule.policy === "requeue") {
     if (g.groupCount > 1 && !rule.allGroups) {
       counts.skippedMultiGroup += retry.length;
-      notes.push(`${where}: ${retry.length} stuck not requeued: the stream has ${g.groupCount} groups and a copy would reach every one (set allGroups: true, or use reassign)`);
+      notes.push(
+        `${where}: ${retry.length} stuck not requeued: the stream has ${g.groupCount} groups and a copy would reach every one (set allGroups: true, or use reassign)`,
+      );
       return commands;
     }
-    const res = await requeueIds(redis, { stream, group, ids: retry, reason: `${REASON} over ${formatDuration(rule.stuckAfterMs)}`, allGroups: rule.allGroups });
+    const res = await requeueIds(redis, {
+      stream,
+      group,
+      ids: retry,
+      reason: `${REASON} over ${formatDuration(rule.stuckAfterMs)}`,
+      allGroups: rule.allGroups,
+    });
     commands += Math.ceil(retry.length / 500);
     counts.requeued += res.requeued;
     notes.push(`${where}: requeued ${res.requeued}${res.skipped ? `, ${res.skipped} skipped` : ""}`);
@@ -150,7 +191,9 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
   commands += res.commands;
   counts.reassigned += res.claimed;
   counts.deleted += res.deleted;
-  notes.push(`${where}: reassigned ${res.claimed} to ${consumer}${res.deleted ? ` (${res.deleted} deleted entries dropped from the PEL)` : ""}`);
+  notes.push(
+    `${where}: reassigned ${res.claimed} to ${consumer}${res.deleted ? ` (${res.deleted} deleted entries dropped from the PEL)` : ""}`,
+  );
   return commands;
 }
 
@@ -160,9 +203,24 @@ export const reclaimJob: WorkerJob = {
   changesStreams: true,
   async run(ctx: JobContext): Promise<JobResult> {
     const worker = workerSettingsOf(ctx.settings);
-    const counts: ReclaimCounts = { groupsChecked: 0, examined: 0, stuck: 0, reassigned: 0, requeued: 0, deadLettered: 0, deleted: 0, skippedMultiGroup: 0, noLiveConsumer: 0, failed: 0 };
+    const counts: ReclaimCounts = {
+      groupsChecked: 0,
+      examined: 0,
+      stuck: 0,
+      reassigned: 0,
+      requeued: 0,
+      deadLettered: 0,
+      deleted: 0,
+      skippedMultiGroup: 0,
+      noLiveConsumer: 0,
+      failed: 0,
+    };
     const notes: string[] = [];
-    const slice = await nextStreamSlice(ctx.redis, { job: "reclaim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
+    const slice = await nextStreamSlice(ctx.redis, {
+      job: "reclaim",
+      match: ctx.keyMatch ?? "*",
+      max: worker.streamsPerTick,
+    });
     let commands = slice.scanCalls + 2;
     const streams = await groupsOfStreams(ctx.redis, slice.keys);
     commands += slice.keys.length;
@@ -174,7 +232,18 @@ export const reclaimJob: WorkerJob = {
         const rule = resolveGroupRule(ctx.settings.groups, stream, group.name);
         const before = counts.reassigned + counts.requeued + counts.deadLettered;
         try {
-          commands += await reclaimGroup({ redis: ctx.redis, stream, group, groupCount: groups.length, rule, budget: rule.policy === "alert" ? worker.reclaimBatch : budget }, counts, notes);
+          commands += await reclaimGroup(
+            {
+              redis: ctx.redis,
+              stream,
+              group,
+              groupCount: groups.length,
+              rule,
+              budget: rule.policy === "alert" ? worker.reclaimBatch : budget,
+            },
+            counts,
+            notes,
+          );
         } catch (err) {
           // One group failing (deleted meanwhile, a bad dead-letter target) must not stop the others.
           counts.failed++;

@@ -14,7 +14,9 @@ import { readStreams } from "@/lib/streams/snapshot";
  * set is left alone (NX). Returns {existed, groupsCreated, hadNoExpiry, expirySet}.
  * ARGV: expireAtSeconds (0 = none), group...
  */
-const ENSURE_MEMBER = new LuaScript("ensure-member", `
+const ENSURE_MEMBER = new LuaScript(
+  "ensure-member",
+  `
 local key = KEYS[1]
 local t = redis.call('TYPE', key)['ok']
 if t ~= 'none' and t ~= 'stream' then return {-1, 0, 0, 0} end
@@ -37,13 +39,17 @@ local expirySet = 0
 if tonumber(ARGV[1]) > 0 and redis.call('EXISTS', key) == 1 then
   expirySet = redis.call('EXPIREAT', key, ARGV[1], 'NX')
 end
-return {existed, created, hadNoExpiry, expirySet}`);
+return {existed, created, hadNoExpiry, expirySet}`,
+);
 
 /** Gives an existing member without expiry its expiry (never a key that has one, never creates). */
-const FIX_EXPIRY = new LuaScript("fix-expiry", `
+const FIX_EXPIRY = new LuaScript(
+  "fix-expiry",
+  `
 if redis.call('PTTL', KEYS[1]) ~= -1 then return 0 end
 if redis.call('TYPE', KEYS[1])['ok'] ~= 'stream' then return 0 end
-return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`);
+return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`,
+);
 
 /** Members found per family per run (late producers are rare; a bound keeps a tick short). */
 const MAX_MEMBERS_SCANNED = 5000;
@@ -53,7 +59,12 @@ export function plannedExpiryMs(family: FamilyConfig, periodEnd: number): number
   return family.ttlSeconds ? periodEnd + family.ttlSeconds * 1000 : null;
 }
 
-export async function rotateFamily(redis: Redis, family: FamilyConfig, now: number, keyMatch = "*"): Promise<JobResult> {
+export async function rotateFamily(
+  redis: Redis,
+  family: FamilyConfig,
+  now: number,
+  keyMatch = "*",
+): Promise<JobResult> {
   const counts = { streamsCreated: 0, groupsCreated: 0, expirySet: 0, lateProducerFixed: 0, wrongType: 0 };
   const notes: string[] = [];
   const findings: WorkerFinding[] = [];
@@ -66,10 +77,11 @@ export async function rotateFamily(redis: Redis, family: FamilyConfig, now: numb
     for (const period of periods) {
       if (!inScope(period.key)) continue;
       const expireAt = plannedExpiryMs(family, period.end);
-      const reply = (await ENSURE_MEMBER.run(redis, [period.key], [
-        expireAt === null ? 0 : Math.ceil(expireAt / 1000),
-        ...family.groups,
-      ])) as number[];
+      const reply = (await ENSURE_MEMBER.run(
+        redis,
+        [period.key],
+        [expireAt === null ? 0 : Math.ceil(expireAt / 1000), ...family.groups],
+      )) as number[];
       commands++;
       const [existed, created, hadNoExpiry, expirySet] = reply;
       if (existed === -1) {
@@ -79,7 +91,9 @@ export async function rotateFamily(redis: Redis, family: FamilyConfig, now: numb
       }
       if (!existed) {
         counts.streamsCreated++;
-        notes.push(`${family.name}: created ${period.key} with ${family.groups.join(", ")}${expireAt ? `, expires ${new Date(expireAt).toISOString()}` : ""}`);
+        notes.push(
+          `${family.name}: created ${period.key} with ${family.groups.join(", ")}${expireAt ? `, expires ${new Date(expireAt).toISOString()}` : ""}`,
+        );
       } else if (created) {
         notes.push(`${period.key}: added missing group(s) (${created})`);
       }
@@ -128,7 +142,10 @@ export async function rotateFamily(redis: Redis, family: FamilyConfig, now: numb
         notes.push(`${key}: had no expiry, set to ${new Date(expireAt).toISOString()}`);
       }
     }
-    if (!found.complete) notes.push(`${family.name}: over ${MAX_MEMBERS_SCANNED} members; checked the first ${MAX_MEMBERS_SCANNED} for a missing expiry`);
+    if (!found.complete)
+      notes.push(
+        `${family.name}: over ${MAX_MEMBERS_SCANNED} members; checked the first ${MAX_MEMBERS_SCANNED} for a missing expiry`,
+      );
   }
   return { counts, notes, findings, commands };
 }

@@ -14,7 +14,9 @@ import type { JobContext, JobResult, WorkerJob } from "../types";
  * A stream without groups is never trimmed. Returns {removed, threshold or "", groups}.
  * Ids are compared as decimal strings (length, then text): Lua numbers lose 64-bit precision.
  */
-const TRIM_ACKED = new LuaScript("trim-acked", `
+const TRIM_ACKED = new LuaScript(
+  "trim-acked",
+  `
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then return {0, '', 0} end
 local function split(id)
@@ -67,7 +69,8 @@ for _, g in ipairs(groups) do
   if threshold == nil or idLess(candidate, threshold) then threshold = candidate end
 end
 local removed = redis.call('XTRIM', key, 'MINID', '~', threshold)
-return {removed, threshold, #groups}`);
+return {removed, threshold, #groups}`,
+);
 
 /** Repeat the trim only after a call that removed at least this many entries. */
 const REPEAT_AFTER = 500;
@@ -103,15 +106,21 @@ export const trimJob: WorkerJob = {
     const worker = workerSettingsOf(ctx.settings);
     const counts = { streamsTrimmed: 0, entriesRemoved: 0, streamsWithTrim: 0 };
     const notes: string[] = [];
-    if (!ctx.settings.groups.some((r) => r.trim)) return { counts, notes: ["no group rule has trim: true"], commands: 0 };
-    const slice = await nextStreamSlice(ctx.redis, { job: "trim", match: ctx.keyMatch ?? "*", max: worker.streamsPerTick });
+    if (!ctx.settings.groups.some((r) => r.trim))
+      return { counts, notes: ["no group rule has trim: true"], commands: 0 };
+    const slice = await nextStreamSlice(ctx.redis, {
+      job: "trim",
+      match: ctx.keyMatch ?? "*",
+      max: worker.streamsPerTick,
+    });
     let commands = slice.scanCalls + 2;
     const streams = await groupsOfStreams(ctx.redis, slice.keys);
     commands += slice.keys.length;
     let budget = worker.trimBudget;
     for (const { stream, groups } of streams) {
       // Trim only when every group's rule says so: one group without trim keeps its history.
-      if (groups.length === 0 || !groups.every((g) => resolveGroupRule(ctx.settings.groups, stream, g.name).trim)) continue;
+      if (groups.length === 0 || !groups.every((g) => resolveGroupRule(ctx.settings.groups, stream, g.name).trim))
+        continue;
       counts.streamsWithTrim++;
       let out;
       try {

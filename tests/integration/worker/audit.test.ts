@@ -17,7 +17,9 @@ describe("worker audit trail", () => {
     await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 5, "STREAMS", key, ">");
     // The threshold leaves a loaded machine time to run the second tick before the claimed entries are stuck again.
     await sleep(1100);
-    const settings = settingsFrom({ groups: [{ stream: `${p}*`, stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer" }] });
+    const settings = settingsFrom({
+      groups: [{ stream: `${p}*`, stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer" }],
+    });
 
     await tick({ redis, forced: true, settings, jobs: [reclaimJob], keyMatch: `${p}*` });
     const first = await readAudit(redis, { actor: "worker", limit: 50 });

@@ -7,7 +7,14 @@ const redis = testRedis();
 withAppPrefix("guard");
 
 const run = (p: string, worker: Record<string, number>) =>
-  expiryGuardJob.run({ redis, settings: settingsFrom({ worker }), now: Date.now(), forced: true, heartbeat: async () => undefined, keyMatch: `${p}*` });
+  expiryGuardJob.run({
+    redis,
+    settings: settingsFrom({ worker }),
+    now: Date.now(),
+    forced: true,
+    heartbeat: async () => undefined,
+    keyMatch: `${p}*`,
+  });
 
 describe("expiry guard", () => {
   it("keeps a stream with a 2 s TTL and pending messages alive, then stops at the cap and says what is lost", async () => {

@@ -16,10 +16,19 @@ async function stuckStream(key: string, n: number, owner = "crashed", groups = [
 }
 
 const run = (p: string, groups: unknown[], worker: Record<string, number> = {}) =>
-  reclaimJob.run({ redis, settings: settingsFrom({ groups, worker }), now: Date.now(), forced: true, heartbeat: async () => undefined, keyMatch: `${p}*` });
+  reclaimJob.run({
+    redis,
+    settings: settingsFrom({ groups, worker }),
+    now: Date.now(),
+    forced: true,
+    heartbeat: async () => undefined,
+    keyMatch: `${p}*`,
+  });
 
 async function pendingOf(key: string, group: string) {
-  return ((await redis.call("XPENDING", key, group, "-", "+", 100)) as [string, string, number, number][]).map(([id, consumer, , deliveries]) => ({ id, consumer, deliveries }));
+  return ((await redis.call("XPENDING", key, group, "-", "+", 100)) as [string, string, number, number][]).map(
+    ([id, consumer, , deliveries]) => ({ id, consumer, deliveries }),
+  );
 }
 
 /** A consumer reading new messages (as a real one would): delivers the copies again. */
@@ -70,7 +79,9 @@ describe("reclaim", () => {
     const key = `${p}s`;
     await stuckStream(key, 30);
     await sleep(150);
-    const res = await run(p, [{ stream: `${p}*`, stuckAfterMs: 100, policy: "reassign", reassignTo: "rescuer" }], { reclaimBatch: 12 });
+    const res = await run(p, [{ stream: `${p}*`, stuckAfterMs: 100, policy: "reassign", reassignTo: "rescuer" }], {
+      reclaimBatch: 12,
+    });
     expect(res.counts.reassigned).toBe(12);
     expect((await pendingOf(key, "g")).filter((e) => e.consumer === "rescuer")).toHaveLength(12);
   });
@@ -124,7 +135,16 @@ describe("reclaim", () => {
     const first = (await redis.xrange(key, "-", "+", "COUNT", 1))[0]![0];
     await redis.call("XCLAIM", key, "g", "crashed", 0, first, "RETRYCOUNT", 4);
     await sleep(150);
-    const res = await run(p, [{ stream: `${p}*`, stuckAfterMs: 100, policy: "reassign", reassignTo: "r", maxDeliveries: 4, deadLetter: "<stream>:dead" }]);
+    const res = await run(p, [
+      {
+        stream: `${p}*`,
+        stuckAfterMs: 100,
+        policy: "reassign",
+        reassignTo: "r",
+        maxDeliveries: 4,
+        deadLetter: "<stream>:dead",
+      },
+    ]);
     expect(res.counts).toMatchObject({ deadLettered: 1, reassigned: 1 });
     expect(await redis.xlen(`${key}:dead`)).toBe(1);
     expect((await pendingOf(key, "g")).map((e) => e.consumer)).toEqual(["r"]);

@@ -17,15 +17,28 @@ async function groupsOf(key: string) {
 describe("rotation", () => {
   it("creates the current and ahead members with their groups at 0 and EXPIREAT end of period + ttl, no entry", async () => {
     const p = uniquePrefix("rot");
-    const family = familySchema.parse({ name: "orders", pattern: `${p}orders_<yyyyMMddHH>`, groups: ["g1", "g2"], ttlSeconds: 7200, ahead: 2 });
+    const family = familySchema.parse({
+      name: "orders",
+      pattern: `${p}orders_<yyyyMMddHH>`,
+      groups: ["g1", "g2"],
+      ttlSeconds: 7200,
+      ahead: 2,
+    });
     const res = await rotateFamily(redis, family, NOW);
     expect(res.counts.streamsCreated).toBe(3);
     expect(res.counts.groupsCreated).toBe(6);
-    for (const [hour, end] of [["10", "11"], ["11", "12"], ["12", "13"]] as const) {
+    for (const [hour, end] of [
+      ["10", "11"],
+      ["11", "12"],
+      ["12", "13"],
+    ] as const) {
       const key = `${p}orders_20271125${hour}`;
       expect(await redis.type(key)).toBe("stream");
       expect(await redis.xlen(key)).toBe(0);
-      expect(await groupsOf(key)).toEqual([{ name: "g1", last: "0-0" }, { name: "g2", last: "0-0" }]);
+      expect(await groupsOf(key)).toEqual([
+        { name: "g1", last: "0-0" },
+        { name: "g2", last: "0-0" },
+      ]);
       expect(await redis.call("EXPIRETIME", key)).toBe(Date.parse(`2027-11-25T${end}:00:00Z`) / 1000 + 7200);
     }
     expect(await redis.exists(`${p}orders_2027112513`)).toBe(0);
@@ -33,7 +46,13 @@ describe("rotation", () => {
 
   it("is idempotent and adds a group missing on an existing member without touching its expiry", async () => {
     const p = uniquePrefix("rot");
-    const family = familySchema.parse({ name: "o", pattern: `${p}o_<yyyyMMddHH>`, groups: ["g1"], ttlSeconds: 60, ahead: 0 });
+    const family = familySchema.parse({
+      name: "o",
+      pattern: `${p}o_<yyyyMMddHH>`,
+      groups: ["g1"],
+      ttlSeconds: 60,
+      ahead: 0,
+    });
     await rotateFamily(redis, family, NOW);
     const key = `${p}o_2027112510`;
     await redis.xadd(key, "*", "f", "v");
@@ -50,7 +69,13 @@ describe("rotation", () => {
 
   it("gives a late producer's key (no expiry) its family's expiry and reports it", async () => {
     const p = uniquePrefix("rot");
-    const family = familySchema.parse({ name: "o", pattern: `${p}o_<yyyyMMddHH>`, groups: ["g"], ttlSeconds: 3600, ahead: 0 });
+    const family = familySchema.parse({
+      name: "o",
+      pattern: `${p}o_<yyyyMMddHH>`,
+      groups: ["g"],
+      ttlSeconds: 3600,
+      ahead: 0,
+    });
     // The current hour, created by a producer before the worker: no TTL, no group.
     const current = `${p}o_2027112510`;
     await redis.xadd(current, "*", "late", "1");
@@ -71,7 +96,13 @@ describe("rotation", () => {
   it("leaves a key of another type alone and says so", async () => {
     const p = uniquePrefix("rot");
     await redis.set(`${p}o_2027112510`, "x");
-    const family = familySchema.parse({ name: "o", pattern: `${p}o_<yyyyMMddHH>`, groups: ["g"], ttlSeconds: 60, ahead: 0 });
+    const family = familySchema.parse({
+      name: "o",
+      pattern: `${p}o_<yyyyMMddHH>`,
+      groups: ["g"],
+      ttlSeconds: 60,
+      ahead: 0,
+    });
     const res = await rotateFamily(redis, family, NOW);
     expect(res.counts.wrongType).toBe(1);
     expect(await redis.get(`${p}o_2027112510`)).toBe("x");

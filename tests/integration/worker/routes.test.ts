@@ -46,7 +46,14 @@ describe("/api/worker", () => {
     const res = await callRoute<TickResult>(postWorker as never, "/api/worker", { method: "POST", body: {} });
     expect(res.status).toBe(200);
     expect(res.body.forced).toBe(true);
-    expect(res.body.jobs.map((j) => j.name)).toEqual(["rotation", "expiry-guard", "reclaim", "trim", "history", "alerts"]);
+    expect(res.body.jobs.map((j) => j.name)).toEqual([
+      "rotation",
+      "expiry-guard",
+      "reclaim",
+      "trim",
+      "history",
+      "alerts",
+    ]);
     expect(res.body.jobs.every((j) => j.ran)).toBe(true);
     const rotation = res.body.jobs[0]!;
     expect(rotation.counts.families).toBe(1);
@@ -60,7 +67,10 @@ describe("/api/worker", () => {
   it("POST answers 409 CONFLICT when another tick holds the lock too long", async () => {
     await redis.set(workerKeys.lock(), "other-instance|x", "PX", 60_000);
     try {
-      const pending = callRoute<{ error: { code: string; message: string } }>(postWorker as never, "/api/worker", { method: "POST", body: {} });
+      const pending = callRoute<{ error: { code: string; message: string } }>(postWorker as never, "/api/worker", {
+        method: "POST",
+        body: {},
+      });
       const status = await callRoute<WorkerStatus>(getWorker as never, "/api/worker");
       expect(status.body.lock.holder).toBe("other-instance");
       const res = await pending;
@@ -84,7 +94,9 @@ describe("/api/settings", () => {
 
     const put = await callRoute<SettingsResponse>(putSettings as never, "/api/settings", {
       method: "PUT",
-      body: { set: { worker: { guardCapMs: 3_600_000 }, groups: [{ stream: "orders_*", policy: "requeue", trim: true }] } },
+      body: {
+        set: { worker: { guardCapMs: 3_600_000 }, groups: [{ stream: "orders_*", policy: "requeue", trim: true }] },
+      },
     });
     expect(put.status).toBe(200);
     expect(put.body.sections).toMatchObject({ worker: "saved", groups: "saved", families: "file" });
@@ -93,7 +105,10 @@ describe("/api/settings", () => {
     expect(put.body.sources["worker.guardWindowMs"]).toBe("default");
     expect(put.body.settings.groups[0]).toMatchObject({ stream: "orders_*", policy: "requeue", trim: true });
 
-    const reset = await callRoute<SettingsResponse>(putSettings as never, "/api/settings", { method: "PUT", body: { reset: ["worker"] } });
+    const reset = await callRoute<SettingsResponse>(putSettings as never, "/api/settings", {
+      method: "PUT",
+      body: { reset: ["worker"] },
+    });
     expect(reset.body.sections.worker).toBe("file");
     expect(reset.body.settings.worker.guardWindowMs).toBe(120_000);
     expect(reset.body.sections.groups).toBe("saved");

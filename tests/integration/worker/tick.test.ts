@@ -15,7 +15,12 @@ withAppPrefix("tick");
 
 const noSettings = settingsFrom({});
 
-function recorder(name: string, log: { job: string; event: string; at: number }[], ms = 200, cadenceMs = 60_000): WorkerJob {
+function recorder(
+  name: string,
+  log: { job: string; event: string; at: number }[],
+  ms = 200,
+  cadenceMs = 60_000,
+): WorkerJob {
   return {
     name,
     cadenceMs,
@@ -37,7 +42,9 @@ describe("tick", () => {
     await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 20, "STREAMS", key, ">");
     await sleep(1100);
     // The second tick runs well within 1 s of the first: a message it reclaimed is not stuck again.
-    const settings = settingsFrom({ groups: [{ stream: `${p}*`, stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer" }] });
+    const settings = settingsFrom({
+      groups: [{ stream: `${p}*`, stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer" }],
+    });
     const log: { job: string; event: string; at: number }[] = [];
     const jobs = [recorder("before", log), reclaimJob, recorder("after", log)];
     const [a, b] = await Promise.all([
@@ -59,7 +66,15 @@ describe("tick", () => {
   it("answers busy when another tick holds the lock past the wait bound", async () => {
     await redis.set(workerKeys.lock(), "elsewhere|x", "PX", 5000);
     try {
-      const res = await tick({ redis, instance: "A", forced: true, settings: noSettings, jobs: [], waitMs: 300, pollMs: 50 });
+      const res = await tick({
+        redis,
+        instance: "A",
+        forced: true,
+        settings: noSettings,
+        jobs: [],
+        waitMs: 300,
+        pollMs: 50,
+      });
       expect(res.status).toBe("busy");
       expect(res.message).toMatch(/elsewhere/);
     } finally {
@@ -71,7 +86,15 @@ describe("tick", () => {
     // A dead instance: took the lock and never released it.
     await redis.set(workerKeys.lock(), "dead|x", "PX", 700);
     const log: { job: string; event: string; at: number }[] = [];
-    const res = await tick({ redis, instance: "A", forced: true, settings: noSettings, jobs: [recorder("work", log, 10)], waitMs: 5000, pollMs: 50 });
+    const res = await tick({
+      redis,
+      instance: "A",
+      forced: true,
+      settings: noSettings,
+      jobs: [recorder("work", log, 10)],
+      waitMs: 5000,
+      pollMs: 50,
+    });
     expect(res.status).toBe("ok");
     expect(res.waitedMs).toBeGreaterThan(0);
     expect(log.map((e) => e.event)).toEqual(["start", "end"]);
@@ -98,8 +121,16 @@ describe("tick", () => {
     expect(first.jobs[0]).toMatchObject({ name: "halfway", error: "died half-way" });
     expect(first.jobs[1]).toMatchObject({ name: "next", ran: true });
     crash = false;
-    const second = await tick({ redis, now: now + 1000, settings: noSettings, jobs: [halfway, recorder("next", log, 1)] });
-    expect(second.jobs.map((j) => [j.name, j.ran])).toEqual([["halfway", true], ["next", false]]);
+    const second = await tick({
+      redis,
+      now: now + 1000,
+      settings: noSettings,
+      jobs: [halfway, recorder("next", log, 1)],
+    });
+    expect(second.jobs.map((j) => [j.name, j.ran])).toEqual([
+      ["halfway", true],
+      ["next", false],
+    ]);
     expect((await redis.smembers(done)).sort()).toEqual(["a", "b"]);
     expect((await readLastTick(redis))?.id).toBe(second.id);
   });
@@ -110,7 +141,9 @@ describe("tick", () => {
     await redis.del(workerKeys.lastRun());
     const t0 = Date.now();
     const ran = async (now: number, forced = false) =>
-      (await tick({ redis, now, forced, settings: noSettings, jobs, record: false })).jobs.filter((j) => j.ran).map((j) => j.name);
+      (await tick({ redis, now, forced, settings: noSettings, jobs, record: false })).jobs
+        .filter((j) => j.ran)
+        .map((j) => j.name);
     expect(await ran(t0)).toEqual(["fast", "slow"]);
     expect(await ran(t0 + 5_000)).toEqual([]);
     expect(await ran(t0 + 10_000)).toEqual(["fast"]);
@@ -119,9 +152,26 @@ describe("tick", () => {
 
   it("keeps the lock alive with a heartbeat while a long job runs", async () => {
     const log: { job: string; event: string; at: number }[] = [];
-    const long = tick({ redis, instance: "A", forced: true, settings: noSettings, jobs: [recorder("long", log, 1200)], lockTtlMs: 300, record: false });
+    const long = tick({
+      redis,
+      instance: "A",
+      forced: true,
+      settings: noSettings,
+      jobs: [recorder("long", log, 1200)],
+      lockTtlMs: 300,
+      record: false,
+    });
     await sleep(700);
-    const meanwhile = await tick({ redis: other, instance: "B", forced: true, settings: noSettings, jobs: [], waitMs: 200, pollMs: 50, record: false });
+    const meanwhile = await tick({
+      redis: other,
+      instance: "B",
+      forced: true,
+      settings: noSettings,
+      jobs: [],
+      waitMs: 200,
+      pollMs: 50,
+      record: false,
+    });
     expect(meanwhile.status).toBe("busy");
     expect((await long).status).toBe("ok");
   });
@@ -131,13 +181,22 @@ describe("tick", () => {
       name: "expiry-guard",
       cadenceMs: 0,
       async run() {
-        return { counts: {}, notes: [], findings: [{ kind: "expiry-cap-reached", severity: "critical", stream: "s", message: "m", messagesAtRisk: 3 }] };
+        return {
+          counts: {},
+          notes: [],
+          findings: [
+            { kind: "expiry-cap-reached", severity: "critical", stream: "s", message: "m", messagesAtRisk: 3 },
+          ],
+        };
       },
     };
-    for (let i = 0; i < 52; i++) await tick({ redis, forced: true, settings: noSettings, jobs: i === 0 ? [findingJob] : [] });
+    for (let i = 0; i < 52; i++)
+      await tick({ redis, forced: true, settings: noSettings, jobs: i === 0 ? [findingJob] : [] });
     expect(await readTicks(redis)).toHaveLength(50);
     await tick({ redis, forced: true, settings: noSettings, jobs: [findingJob] });
-    expect((await readLatestFindings(redis))?.findings).toEqual([expect.objectContaining({ kind: "expiry-cap-reached", messagesAtRisk: 3 })]);
+    expect((await readLatestFindings(redis))?.findings).toEqual([
+      expect.objectContaining({ kind: "expiry-cap-reached", messagesAtRisk: 3 }),
+    ]);
   });
 });
 
@@ -148,7 +207,13 @@ describe("tick with a broken config file", () => {
     const { join } = await import("node:path");
     const { resetProcessState } = await import("@/lib/runtime/state");
     const file = join(mkdtempSync(join(tmpdir(), "ss-bad-")), "config.json");
-    writeFileSync(file, JSON.stringify({ worker: { guardWindowMs: "ten minutes" }, families: [{ name: "x", pattern: "x_<yyyyMMdd>", ttl: 5 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        worker: { guardWindowMs: "ten minutes" },
+        families: [{ name: "x", pattern: "x_<yyyyMMdd>", ttl: 5 }],
+      }),
+    );
     process.env.STREAMSCOPE_CONFIG = file;
     resetProcessState();
     try {

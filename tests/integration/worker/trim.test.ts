@@ -32,7 +32,10 @@ describe("trim", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 450 }),
-        fc.array(fc.record({ last: fc.nat(), pel: fc.array(fc.nat(), { maxLength: 8 }) }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.record({ last: fc.nat(), pel: fc.array(fc.nat(), { maxLength: 8 }) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
         async (n, groups) => {
           const key = `${uniquePrefix("trimprop")}s`;
           await seed(key, n);
@@ -70,7 +73,14 @@ describe("trim", () => {
       await redis.xgroup("CREATE", key, "g", "600-1");
     }
     const settings = settingsFrom({ groups: [{ stream: `${p}on`, trim: true }], worker: { trimBudget: 1_000_000 } });
-    const res = await trimJob.run({ redis, settings, now: Date.now(), forced: true, heartbeat: async () => undefined, keyMatch: `${p}*` });
+    const res = await trimJob.run({
+      redis,
+      settings,
+      now: Date.now(),
+      forced: true,
+      heartbeat: async () => undefined,
+      keyMatch: `${p}*`,
+    });
     expect(res.counts.streamsTrimmed).toBe(1);
     expect(await redis.xlen(on)).toBeLessThan(600);
     expect(await redis.xlen(off)).toBe(600);

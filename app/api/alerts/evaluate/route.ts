@@ -6,9 +6,18 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Runs the alerts job once now (without waiting for the worker), e.g. right after a fix. */
-export const POST = apiRoute<EvaluateResponse>({ permission: "operate", action: "alerts.evaluate", globalScope: true }, async (_req, ctx) => {
-  const redis = await ctx.redis();
-  const settings = await ctx.settings();
-  const result = await alertsJob.run({ redis, settings, now: ctx.now, forced: true, heartbeat: async () => undefined });
-  return { counts: result.counts, notes: result.notes };
-});
+export const POST = apiRoute<EvaluateResponse>(
+  { permission: "operate", action: "alerts.evaluate", globalScope: true },
+  async (_req, ctx) => {
+    const redis = await ctx.redis();
+    const settings = await ctx.settings();
+    const result = await alertsJob.run({
+      redis,
+      settings,
+      now: ctx.now,
+      forced: true,
+      heartbeat: async () => undefined,
+    });
+    return { counts: result.counts, notes: result.notes };
+  },
+);

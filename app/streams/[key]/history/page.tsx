@@ -27,7 +27,10 @@ export default async function StreamHistoryPage({ params, searchParams }: Props)
   return (
     <div className="space-y-4">
       <h1 className="break-all text-2xl font-semibold">
-        History of <Link href={`/streams/${encodeSegment(key)}`} className="font-mono hover:underline">{key}</Link>
+        History of{" "}
+        <Link href={`/streams/${encodeSegment(key)}`} className="font-mono hover:underline">
+          {key}
+        </Link>
         {group !== null ? <span className="font-mono"> / {group}</span> : null}
       </h1>
       {group !== null ? (

@@ -14,7 +14,8 @@ export const POST = apiRoute<PublishResponse>({ permission: "operate", action: "
   const { key } = await parseParams(streamParamsSchema, ctx.params);
   const header = req.headers.get("idempotency-key");
   const idempotencyKey = header === null ? undefined : idempotencyKeySchema.safeParse(header);
-  if (idempotencyKey && !idempotencyKey.success) throw badRequest(idempotencyKey.error.issues[0]?.message ?? "Bad Idempotency-Key");
+  if (idempotencyKey && !idempotencyKey.success)
+    throw badRequest(idempotencyKey.error.issues[0]?.message ?? "Bad Idempotency-Key");
   const body = await parseBody(publishBodySchema, req);
   return Response.json(await publishMessage(await ctx.writeRedis(), key, body, idempotencyKey?.data), { status: 201 });
 });

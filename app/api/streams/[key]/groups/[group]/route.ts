@@ -13,7 +13,10 @@ export const GET = apiRoute<GroupDetailResponse>({ permission: "read" }, async (
   return getGroupDetail(await ctx.redis(), key, group);
 });
 
-export const DELETE = apiRoute<DeleteGroupResponse>({ permission: "admin", action: "group.delete" }, async (_req, ctx) => {
-  const { key, group } = await parseParams(groupParamsSchema, ctx.params);
-  return deleteGroup(await ctx.writeRedis(), key, group);
-});
+export const DELETE = apiRoute<DeleteGroupResponse>(
+  { permission: "admin", action: "group.delete" },
+  async (_req, ctx) => {
+    const { key, group } = await parseParams(groupParamsSchema, ctx.params);
+    return deleteGroup(await ctx.writeRedis(), key, group);
+  },
+);

@@ -9,10 +9,13 @@ import type { DeadLetterResponse, DryRunResponse } from "@/lib/contract/pending"
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<DeadLetterResponse | DryRunResponse>({ permission: "operate", action: "pending.dead-letter" }, async (req, ctx) => {
-  const { key, group } = await parseParams(groupParamsSchema, ctx.params);
-  const body = await parseBody(deadLetterBodySchema, req);
-  const result = await deadLetterPending(await ctx.writeRedis(), key, group, body, ctx.visible);
-  if (!("dryRun" in result)) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key, result.target]);
-  return result;
-});
+export const POST = apiRoute<DeadLetterResponse | DryRunResponse>(
+  { permission: "operate", action: "pending.dead-letter" },
+  async (req, ctx) => {
+    const { key, group } = await parseParams(groupParamsSchema, ctx.params);
+    const body = await parseBody(deadLetterBodySchema, req);
+    const result = await deadLetterPending(await ctx.writeRedis(), key, group, body, ctx.visible);
+    if (!("dryRun" in result)) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key, result.target]);
+    return result;
+  },
+);

@@ -9,10 +9,13 @@ import type { DeleteResponse, DryRunResponse } from "@/lib/contract/pending";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<DeleteResponse | DryRunResponse>({ permission: "operate", action: "pending.delete" }, async (req, ctx) => {
-  const { key, group } = await parseParams(groupParamsSchema, ctx.params);
-  const body = await parseBody(deleteBodySchema, req);
-  const result = await deletePending(await ctx.writeRedis(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
-  return result;
-});
+export const POST = apiRoute<DeleteResponse | DryRunResponse>(
+  { permission: "operate", action: "pending.delete" },
+  async (req, ctx) => {
+    const { key, group } = await parseParams(groupParamsSchema, ctx.params);
+    const body = await parseBody(deleteBodySchema, req);
+    const result = await deletePending(await ctx.writeRedis(), key, group, body);
+    if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
+    return result;
+  },
+);

@@ -9,10 +9,13 @@ import type { DryRunResponse, RequeueResponse } from "@/lib/contract/pending";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<RequeueResponse | DryRunResponse>({ permission: "operate", action: "pending.requeue" }, async (req, ctx) => {
-  const { key, group } = await parseParams(groupParamsSchema, ctx.params);
-  const body = await parseBody(requeueBodySchema, req);
-  const result = await requeuePending(await ctx.writeRedis(), key, group, body);
-  if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
-  return result;
-});
+export const POST = apiRoute<RequeueResponse | DryRunResponse>(
+  { permission: "operate", action: "pending.requeue" },
+  async (req, ctx) => {
+    const { key, group } = await parseParams(groupParamsSchema, ctx.params);
+    const body = await parseBody(requeueBodySchema, req);
+    const result = await requeuePending(await ctx.writeRedis(), key, group, body);
+    if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
+    return result;
+  },
+);
