@@ -1,5 +1,12 @@
 import "server-only";
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import { LuaScript, RecordedScript } from "@/lib/redis/lua";
+
+/** The dead-letter metadata names as a Lua table `F` (F.originStream, ...), spelled once in the contract. */
+function luaFieldTable(): string {
+  const entries = Object.entries(DEAD_LETTER_FIELDS).map(([name, field]) => `${name} = '${field}'`);
+  return `local F = { ${entries.join(", ")} }`;
+}
 
 /**
  * The Lua scripts behind every pending action. Each call handles one batch (at most 500 ids)
@@ -25,6 +32,7 @@ import { LuaScript, RecordedScript } from "@/lib/redis/lua";
  * error code (lib/errors.ts ERROR_STATUS), mapped to that code by REPLY_RULES in lib/redis/errors.ts.
  */
 const PRELUDE = `
+${luaFieldTable()}
 local function key_type(key)
   local t = redis.call('TYPE', key)
   if type(t) == 'table' then return t['ok'] end
@@ -96,16 +104,12 @@ if dst ~= src then
   end
 end
 
-local META = {
-  ['streamscope-origin-stream'] = true, ['streamscope-origin-group'] = true,
-  ['streamscope-origin-id'] = true, ['streamscope-deliveries'] = true,
-  ['streamscope-requeued-at'] = true, ['streamscope-dead-lettered-at'] = true,
-  ['streamscope-reason'] = true,
-}
+local META = {}
+for _, name in pairs(F) do META[name] = true end
 local time = redis.call('TIME')
 local now = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
-local stamp = 'streamscope-requeued-at'
-if mode ~= 'requeue' then stamp = 'streamscope-dead-lettered-at' end
+local stamp = F.requeuedAt
+if mode ~= 'requeue' then stamp = F.deadLetteredAt end
 
 -- Validate every id before the first write.
 local out, plans, seen = {}, {}, {}
@@ -122,17 +126,17 @@ for i = 8, #ARGV do
     local args, prior = { dst, '*' }, 0
     for j = 1, #fields, 2 do
       local name = fields[j]
-      if name == 'streamscope-deliveries' then prior = tonumber(fields[j + 1]) or 0 end
+      if name == F.deliveries then prior = tonumber(fields[j + 1]) or 0 end
       if not META[name] then
         args[#args + 1] = name; args[#args + 1] = fields[j + 1]
       end
     end
-    args[#args + 1] = 'streamscope-origin-stream'; args[#args + 1] = src
-    args[#args + 1] = 'streamscope-origin-group'; args[#args + 1] = group
-    args[#args + 1] = 'streamscope-origin-id'; args[#args + 1] = id
-    args[#args + 1] = 'streamscope-deliveries'; args[#args + 1] = string.format('%.0f', prior + row[4])
+    args[#args + 1] = F.originStream; args[#args + 1] = src
+    args[#args + 1] = F.originGroup; args[#args + 1] = group
+    args[#args + 1] = F.originId; args[#args + 1] = id
+    args[#args + 1] = F.deliveries; args[#args + 1] = string.format('%.0f', prior + row[4])
     args[#args + 1] = stamp; args[#args + 1] = now
-    args[#args + 1] = 'streamscope-reason'; args[#args + 1] = reason
+    args[#args + 1] = F.reason; args[#args + 1] = reason
     plans[#plans + 1] = { id = id, args = args, slot = #out + 2 }
     out[#out + 1] = 'ok'; out[#out + 1] = ''
   end
@@ -239,7 +243,7 @@ return out
 
 /**
  * Redrive: move dead-lettered entries back to the stream named by their
- * `streamscope-origin-stream` field (fields kept as they are, metadata included, so delivery
+ * origin field (DEAD_LETTER_FIELDS.originStream; fields kept as they are, metadata included, so delivery
  * counting continues), then XDEL them from the dead-letter stream. An entry that is gone, has
  * no origin, names an origin not in KEYS, or whose origin holds another type is skipped.
  *
@@ -265,7 +269,7 @@ for i = 1, #ARGV do
   local origin = nil
   if fields then
     for j = 1, #fields, 2 do
-      if fields[j] == 'streamscope-origin-stream' then origin = fields[j + 1]; break end
+      if fields[j] == F.originStream then origin = fields[j + 1]; break end
     end
   end
   if not fields then
