@@ -228,7 +228,8 @@ export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
       if (spec.action) {
         // A refused caller we know: record what they tried (anonymous payloads are not read).
         if (body === undefined && seen.identity && !req.bodyUsed) body = await peekJsonBody(req).catch(() => undefined);
-        const reason = err instanceof AppError ? err.code : res.status === 503 ? "REDIS_UNAVAILABLE" : "INTERNAL";
+        const known = toAppError(err);
+        const reason = known instanceof AppError ? known.code : "INTERNAL";
         await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
           status: res.status,
           result: null,

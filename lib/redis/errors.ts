@@ -65,6 +65,12 @@ export function toAppError(err: unknown): unknown {
   return err;
 }
 
+/** What an error says to an operator (the worker's notes and job errors): the translated message when Redis said it. */
+export function errorText(err: unknown): string {
+  const known = toAppError(err);
+  return known instanceof Error ? known.message : String(known);
+}
+
 /** Runs a Redis call, translating its errors. */
 export async function translated<T>(work: () => Promise<T>): Promise<T> {
   try {

@@ -4,7 +4,8 @@ import type { StreamEntry } from "@/lib/contract/entries";
 import { TAIL_MAX_PER_EVENT } from "@/lib/contract/tail";
 import { AppError } from "@/lib/errors";
 import { log, safeErr } from "@/lib/log";
-import { duplicateConnection, getRedis, isConnectionError } from "@/lib/redis/client";
+import { duplicateConnection, getRedis } from "@/lib/redis/client";
+import { toAppError } from "@/lib/redis/errors";
 import { assertStream } from "./assert-stream";
 import { decodeListEntries, type ListEntry } from "./codec";
 import { valueLimits } from "./answer-limits";
@@ -155,7 +156,7 @@ function stopHub(hub: Hub): void {
 
 function fail(hub: Hub, err: unknown): void {
   if (hub.stopped) return;
-  const appErr = toAppError(err);
+  const appErr = tailError(err);
   const listeners = [...hub.listeners];
   hub.listeners.clear();
   stopHub(hub);
@@ -168,11 +169,10 @@ function fail(hub: Hub, err: unknown): void {
   }
 }
 
-function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  if (err instanceof Error && /WRONGTYPE/.test(err.message))
-    return new AppError("WRONG_TYPE", "The key no longer holds a stream");
-  if (isConnectionError(err)) return new AppError("REDIS_UNAVAILABLE", "Redis is unreachable; the live tail stopped");
+/** The error a tail's viewers see: Redis's errors through the one translator, anything else logged. */
+function tailError(err: unknown): AppError {
+  const known = toAppError(err);
+  if (known instanceof AppError) return known;
   log.error({ err: safeErr(err) }, "live tail loop failed");
   return new AppError("INTERNAL", "The live tail stopped (logged on the server)");
 }

@@ -11,6 +11,7 @@ import { workerKeys, TICK_HISTORY } from "./keys";
 import { acquireWaiting, INSTANCE_ID, release, renew, type LockHandle } from "./lock";
 import type { JobResult, WorkerJob } from "./types";
 import type { JobRun, TickResult } from "@/lib/contract/worker";
+import { errorText } from "@/lib/redis/errors";
 
 /** Every job of a tick, in the order they run. */
 export function allJobs(): WorkerJob[] {
@@ -123,7 +124,7 @@ async function runJobs(
     settings = opts.settings ?? (await loadSettings(redis));
   } catch (err) {
     // A broken config file names its bad key: show that on the worker page instead of crashing.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     const result: TickResult = {
       id: t.id,
       instance: t.instance,
@@ -190,7 +191,7 @@ async function runJobs(
         nextRunAt: now + job.cadenceMs,
       });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorText(err);
       log.warn({ err: message, job: job.name }, "worker job failed");
       runs.push({
         name: job.name,

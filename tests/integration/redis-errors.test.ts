@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http/route";
-import { REDIS_UNREACHABLE, REPLY_RULES, toAppError, translated } from "@/lib/redis/errors";
+import { errorText, REDIS_UNREACHABLE, REPLY_RULES, toAppError, translated } from "@/lib/redis/errors";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
 const redis = testRedis();
@@ -89,6 +89,12 @@ describe("the reply table", () => {
     const app = new AppError("CONFLICT", "x");
     expect(toAppError(app)).toBe(app);
     expect(toAppError("text")).toBe("text");
+  });
+
+  it("gives the worker's notes the translated words, and other errors their own", () => {
+    expect(errorText(new Error("NOPERM User u has no permissions to run the 'xack' command"))).toBe(ACL);
+    expect(errorText(new Error("ERR unknown command 'FOO'"))).toBe("ERR unknown command 'FOO'");
+    expect(errorText("plain")).toBe("plain");
   });
 });
 

@@ -12,6 +12,7 @@ import { pelCursor, pelPages } from "@/lib/pending/pel";
 import { consumerInactiveMs, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerJob } from "../types";
+import { errorText } from "@/lib/redis/errors";
 
 /** The metadata field a requeued copy carries: deliveries before the requeue. */
 const DELIVERIES_FIELD = DEAD_LETTER_FIELDS.deliveries;
@@ -247,7 +248,7 @@ export const reclaimJob: WorkerJob = {
         } catch (err) {
           // One group failing (deleted meanwhile, a bad dead-letter target) must not stop the others.
           counts.failed++;
-          notes.push(`${stream} / ${group.name}: failed: ${err instanceof Error ? err.message : String(err)}`);
+          notes.push(`${stream} / ${group.name}: failed: ${errorText(err)}`);
         }
         budget -= counts.reassigned + counts.requeued + counts.deadLettered - before;
         await ctx.heartbeat();

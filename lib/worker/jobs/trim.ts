@@ -5,6 +5,7 @@ import { workerSettingsOf } from "@/lib/config/settings";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
 import { LuaScript } from "@/lib/redis/lua";
 import type { JobContext, JobResult, WorkerJob } from "../types";
+import { errorText } from "@/lib/redis/errors";
 
 /**
  * Trims the entries every group is done with, in one script so no group can be created or moved
@@ -126,7 +127,7 @@ export const trimJob: WorkerJob = {
       try {
         out = await trimAcked(ctx.redis, stream, budget);
       } catch (err) {
-        notes.push(`${stream}: trim failed: ${err instanceof Error ? err.message : String(err)}`);
+        notes.push(`${stream}: trim failed: ${errorText(err)}`);
         continue;
       }
       commands += out.calls;
