@@ -62,9 +62,9 @@ export interface JobListResponse {
 
 export const jobParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{8,40}$/, "not a job id") });
 
-/** Messages per second since the job started, and ms left at that rate (null when unknown). */
-export function jobRate(job: JobDto, now: number): { rate: number | null; leftMs: number | null } {
-  const end = job.ended ?? now;
+/** Messages per second from its start to its last report, and ms left at that rate (null when unknown). */
+export function jobRate(job: JobDto): { rate: number | null; leftMs: number | null } {
+  const end = job.ended ?? job.updated;
   const secs = (end - job.started) / 1000;
   if (secs <= 0 || job.done === 0) return { rate: null, leftMs: null };
   const rate = job.done / secs;
