@@ -10,7 +10,7 @@ import { useStreamGroupNames } from "@/lib/hooks/use-group";
 import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hooks/use-pending";
 import { useJob, useStartJob } from "@/lib/hooks/use-jobs";
 import { isJobEnded } from "@/lib/contract/jobs";
-import { JobProgress } from "./job-progress";
+import { jobSummary, JobProgress } from "./job-progress";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, type ActionRequest } from "./action-request";
 import {
   ACTION_VERB,
@@ -22,6 +22,7 @@ import {
   idsText,
   messages,
   summarizeResult,
+  type ActionResultLike,
 } from "./action-text";
 
 const NEW_CONSUMER = "\u0000new";
@@ -103,9 +104,13 @@ export function ActionDialog({
   const jobEnded = job !== null && isJobEnded(job.status);
   useEffect(() => {
     if (!job || !jobEnded) return;
-    const summary = `${ACTION_VERB[job.action]} job ${job.status}`;
-    if (job.status === "done") toast.success(summary);
-    else toast.warning(summary);
+    const result = (job.result ?? {}) as ActionResultLike;
+    const summary = job.result ? summarizeResult(job.action, result) : jobSummary(job);
+    if (job.status === "failed") toast.error(`${ACTION_VERB[job.action]} failed: ${job.error ?? "unknown error"}`);
+    else if (job.status !== "done") toast.warning(`${summary} (${job.status})`);
+    else if (changedCount(job.action, result) === 0)
+      toast.warning(`${summary}: nothing changed (already handled by someone else?)`);
+    else toast.success(summary);
     onDone?.((job.result ?? {}) as unknown as ActionResult);
     onClose();
     // Once per job: the effect runs when it ends.
