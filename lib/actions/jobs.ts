@@ -132,6 +132,11 @@ async function runJob(redis: Redis, id: string, work: JobWork): Promise<void> {
   const write = (fields: Record<string, string | number>) =>
     redis.multi().hset(key, fields).pexpire(key, JOB_KEEP_MS).exec();
   let outcome: Record<string, string | number>;
+  // Counting a very long PEL, or one slow round, must not pass for a dead instance.
+  const heartbeat = setInterval(() => {
+    redis.hset(key, "updated", Date.now()).catch(() => undefined);
+  }, JOB_LEASE_MS / 3);
+  heartbeat.unref();
   try {
     const total = await work.count();
     await write({ total, updated: Date.now() });
@@ -161,6 +166,8 @@ async function runJob(redis: Redis, id: string, work: JobWork): Promise<void> {
       updated: now,
       ended: now,
     };
+  } finally {
+    clearInterval(heartbeat);
   }
   await write(outcome);
   if (work.onEnd) {

@@ -60,7 +60,9 @@ export function useStartJob(key: string, group: string) {
   return useMutation({
     mutationFn: ({ action, body }: { action: PendingAction; body: ActionBody }) =>
       jobsClient.start(key, group, action, body),
-    onSuccess: async () => {
+    onSuccess: async (res) => {
+      // The 202 answer is the job's first state: show it at once, then poll.
+      client.setQueryData(queryKeys.jobs.detail(res.job.id), res);
       await client.invalidateQueries({ queryKey: queryKeys.jobs.group(key, group) });
     },
   });
