@@ -8,7 +8,8 @@ import { POST as deadLetterPOST } from "@/app/api/streams/[key]/groups/[group]/d
 import { GET as listGET } from "@/app/api/streams/[key]/groups/[group]/jobs/route";
 import { GET as jobGET } from "@/app/api/jobs/[id]/route";
 import { POST as cancelPOST } from "@/app/api/jobs/[id]/cancel/route";
-import { jobKey, jobSettled } from "@/lib/actions/jobs";
+import { getJob, jobKey, jobSettled, startJob } from "@/lib/actions/jobs";
+import { AppError } from "@/lib/errors";
 import { runBatches, targetPages, type Tally } from "@/lib/actions/batches";
 import { planAck } from "@/lib/actions/pending-actions";
 import { readAudit } from "@/lib/audit/audit";
@@ -209,6 +210,34 @@ describe("background bulk jobs", () => {
       filter: '{"consumer":"c1"}',
     });
     expect(end?.reason).toBeUndefined();
+  });
+
+  it("a job whose work throws ends as failed with the error recorded (no unhandled rejection)", async () => {
+    const s = key();
+    const ended: string[] = [];
+    const job = await startJob(redis, {
+      action: "ack",
+      stream: s,
+      group: "g",
+      target: "filter {}",
+      who: "alice",
+      count: async () => 1000,
+      run: async (control) => {
+        await control.onProgress?.({ ok: 500, skipped: 0, deleted: 0 });
+        throw new AppError("NOT_FOUND", "No group g");
+      },
+      onEnd: async (j) => {
+        ended.push(j.status);
+      },
+    });
+    await jobSettled(job.id);
+    expect(await getJob(redis, job.id)).toMatchObject({
+      status: "failed",
+      done: 500,
+      total: 1000,
+      error: "NOT_FOUND: No group g",
+    });
+    expect(ended).toEqual(["failed"]);
   });
 
   it("a running job that stopped reporting shows as interrupted, and cannot be cancelled", async () => {
