@@ -8,6 +8,9 @@ import { durationInputText, parseDurationInput } from "@/components/pending/pend
 import { formatNumber } from "@/lib/shared/format";
 import { useStreamGroupNames } from "@/lib/hooks/use-group";
 import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hooks/use-pending";
+import { useJob, useStartJob } from "@/lib/hooks/use-jobs";
+import { isJobEnded } from "@/lib/contract/jobs";
+import { jobSummary, JobProgress } from "./job-progress";
 import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, type ActionRequest } from "./action-request";
 import {
   ACTION_VERB,
@@ -19,9 +22,13 @@ import {
   idsText,
   messages,
   summarizeResult,
+  type ActionResultLike,
 } from "./action-text";
 
 const NEW_CONSUMER = "\u0000new";
+
+/** More named ids than this run as a background job, as every filter action does. */
+export const BACKGROUND_IDS = 1000;
 
 export interface ActionDialogProps {
   streamKey: string;
@@ -38,7 +45,9 @@ export interface ActionDialogProps {
 /**
  * Confirms and runs one message action: says what will change and how many messages (a dry run
  * for filters), asks claim for its target and min idle, warns before a requeue reaches other
- * groups, shows progress while it runs and a summary toast after.
+ * groups, shows progress while it runs and a summary toast after. Filter actions (and long id
+ * lists) run as background jobs: the dialog shows the job's progress; closing it leaves the job
+ * running (the group page lists it).
  */
 export function ActionDialog({
   streamKey,
@@ -60,6 +69,9 @@ export function ActionDialog({
   const [runError, setRunError] = useState<string | null>(null);
   const [elapsedS, setElapsedS] = useState(0);
   const mutation = usePendingAction(streamKey, group);
+  const startJob = useStartJob(streamKey, group);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const job = useJob(jobId).data?.job ?? null;
   const groupNames = useStreamGroupNames(streamKey, action === "requeue");
 
   const consumer = consumerChoice === NEW_CONSUMER ? newConsumer.trim() : consumerChoice;
@@ -87,7 +99,23 @@ export function ActionDialog({
     deadLetterTarget: dlTarget,
   });
 
-  const busy = mutation.isPending;
+  const background = isFilter || (request.target.kind === "ids" && request.target.ids.length > BACKGROUND_IDS);
+  const busy = mutation.isPending || startJob.isPending;
+  const jobEnded = job !== null && isJobEnded(job.status);
+  useEffect(() => {
+    if (!job || !jobEnded) return;
+    const result = (job.result ?? {}) as ActionResultLike;
+    const summary = job.result ? summarizeResult(job.action, result) : jobSummary(job);
+    if (job.status === "failed") toast.error(`${ACTION_VERB[job.action]} failed: ${job.error ?? "unknown error"}`);
+    else if (job.status !== "done") toast.warning(`${summary} (${job.status})`);
+    else if (changedCount(job.action, result) === 0)
+      toast.warning(`${summary}: nothing changed (already handled by someone else?)`);
+    else toast.success(summary);
+    onDone?.((job.result ?? {}) as unknown as ActionResult);
+    onClose();
+    // Once per job: the effect runs when it ends.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jobEnded]);
   useEffect(() => {
     if (!busy) return;
     const timer = setInterval(() => setElapsedS((s) => s + 1), 1000);
@@ -98,11 +126,29 @@ export function ActionDialog({
   const blockedByGroups = severalGroups && !allGroups;
   const nothingMatches = matched === 0;
   const confirmDisabled =
-    claimInvalid || blockedByGroups || nothingMatches || (isFilter && matched === null && !countError);
+    jobId !== null ||
+    claimInvalid ||
+    blockedByGroups ||
+    nothingMatches ||
+    (isFilter && matched === null && !countError);
+
+  function onError(err: unknown) {
+    if (action === "requeue" && isAllGroupsRefusal(err)) {
+      setRefusedOnRun(true);
+      return;
+    }
+    const message = err instanceof Error ? err.message : "The action failed";
+    setRunError(message);
+    toast.error(`${ACTION_VERB[action]} failed: ${message}`);
+  }
 
   function confirm() {
     setRunError(null);
     setElapsedS(0);
+    if (background) {
+      startJob.mutate({ action, body }, { onSuccess: (res) => setJobId(res.job.id), onError });
+      return;
+    }
     mutation.mutate(
       { action, body },
       {
@@ -114,15 +160,7 @@ export function ActionDialog({
           onDone?.(result);
           onClose();
         },
-        onError: (err) => {
-          if (action === "requeue" && isAllGroupsRefusal(err)) {
-            setRefusedOnRun(true);
-            return;
-          }
-          const message = err instanceof Error ? err.message : "The action failed";
-          setRunError(message);
-          toast.error(`${ACTION_VERB[action]} failed: ${message}`);
-        },
+        onError,
       },
     );
   }
@@ -246,7 +284,9 @@ export function ActionDialog({
         </div>
       ) : null}
       {nothingMatches ? <p className="font-medium text-slate-900">Nothing matches: there is nothing to do.</p> : null}
-      {busy ? (
+      {job ? (
+        <JobProgress job={job} />
+      ) : busy ? (
         <p role="status" className="inline-flex items-center gap-2">
           <Spinner /> {ACTION_VERB[action]} in progress
           {matched !== null ? ` (${messages(matched)})` : ""}, {elapsedS} s…

@@ -22,6 +22,7 @@ import { ConsumersTable } from "./consumers-table";
 import { GroupAdmin } from "./group-admin";
 import { GroupFacts } from "./group-facts";
 import { IdleHistogramCard } from "./idle-histogram-chart";
+import { JobsPanel } from "./jobs-panel";
 
 interface OpenAction {
   seq: number;
@@ -76,6 +77,7 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
     <div className="space-y-4">
       <GroupFacts group={data} />
       <ThresholdAdvice streamKey={streamKey} group={group} />
+      <JobsPanel streamKey={streamKey} group={group} />
       <div className="grid gap-4 lg:grid-cols-2">
         <IdleHistogramCard streamKey={streamKey} group={group} />
         <ConsumerPendingChart consumers={data.consumers} />

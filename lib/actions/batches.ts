@@ -116,10 +116,33 @@ export async function* targetPages(
   }
 }
 
-/** Runs the script over every target: the batches of a page together, a page at a time. */
-export async function runBatches(pages: AsyncIterable<string[]>, script: BatchScript, detail: boolean): Promise<Tally> {
-  const tally: Tally = { ok: 0, skipped: 0, deleted: 0, ...(detail ? { items: [] } : {}) };
+/** How a background run reports and stops: see runBatches. */
+export interface BatchControl {
+  /** Called after each round of batches with the running tally (cumulative). */
+  onProgress?: (tally: Tally) => void | Promise<void>;
+  /**
+   * Checked before each round of batches: true stops the run there. A batch is one atomic script
+   * call, so a stopped run leaves no message half-done.
+   */
+  shouldStop?: () => boolean | Promise<boolean>;
+}
+
+/**
+ * Runs the script over every target: the batches of a page together, a page at a time. With
+ * `control`, reports after each page and may stop before the next; `stopped` tells whether it did.
+ */
+export async function runBatches(
+  pages: AsyncIterable<string[]>,
+  script: BatchScript,
+  detail: boolean,
+  control: BatchControl = {},
+): Promise<Tally & { stopped?: true }> {
+  const tally: Tally & { stopped?: true } = { ok: 0, skipped: 0, deleted: 0, ...(detail ? { items: [] } : {}) };
   for await (const ids of pages) {
+    if (control.shouldStop && (await control.shouldStop())) {
+      tally.stopped = true;
+      break;
+    }
     const results = await Promise.all(
       chunks(ids, Math.min(script.batchSize, ACTION_BATCH)).map((batch) => script.run(batch, detail)),
     );
@@ -129,6 +152,7 @@ export async function runBatches(pages: AsyncIterable<string[]>, script: BatchSc
       tally.deleted += r.deleted;
       if (tally.items && r.items) tally.items.push(...r.items);
     }
+    if (control.onProgress) await control.onProgress(tally);
   }
   return tally;
 }

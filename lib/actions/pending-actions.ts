@@ -23,6 +23,7 @@ import {
   tallyOf,
   targetPages,
   toItems,
+  type BatchControl,
   type BatchScript,
   type Tally,
   type Targets,
@@ -49,15 +50,41 @@ function dryRun(matched: number): DryRunResponse {
   return { dryRun: true, matched };
 }
 
+/**
+ * An action checked and ready to run: its targets, its batch script, and how a tally becomes its
+ * answer. The synchronous route runs it to the end; a background job runs the same plan with
+ * progress and a stop check (jobs.ts).
+ */
+export interface ActionPlan<R> {
+  targets: Targets;
+  script: BatchScript;
+  answer(tally: Tally): R;
+  /** Streams the action changes (the alert re-evaluation afterwards looks at these). */
+  streams: string[];
+}
+
 /** The action over its targets: items for named ids, counts only for a filter. */
-async function perform(
+export async function runPlan<R>(
   redis: Redis,
   stream: string,
   group: string,
-  targets: Targets,
-  script: BatchScript,
-): Promise<Tally> {
-  return runBatches(targetPages(redis, stream, group, targets), script, targets.ids !== undefined);
+  plan: ActionPlan<R>,
+  control?: BatchControl,
+  detail = plan.targets.ids !== undefined,
+): Promise<{ answer: R; tally: Tally & { stopped?: true } }> {
+  const tally = await runBatches(targetPages(redis, stream, group, plan.targets), plan.script, detail, control);
+  return { answer: plan.answer(tally), tally };
+}
+
+async function runOrCount<R>(
+  redis: Redis,
+  stream: string,
+  group: string,
+  plan: ActionPlan<R>,
+  dry: boolean | undefined,
+): Promise<R | DryRunResponse> {
+  if (dry) return dryRun(await countTargets(redis, stream, group, plan.targets));
+  return (await runPlan(redis, stream, group, plan)).answer;
 }
 
 function withItems<T extends object>(body: T, tally: Tally): T & { items?: Tally["items"] } {
@@ -84,23 +111,45 @@ function ackScriptBatch(
   };
 }
 
+export async function planAck(
+  redis: Redis,
+  stream: string,
+  group: string,
+  body: AckBody,
+): Promise<ActionPlan<AckResponse>> {
+  await requireGroup(redis, stream, group);
+  const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
+  return {
+    targets,
+    script: ackScriptBatch(redis, stream, group, "ack", targets.filter),
+    answer: (tally) => withItems({ acked: tally.ok + tally.deleted, skipped: tally.skipped }, tally),
+    streams: [stream],
+  };
+}
+
 export async function ackPending(
   redis: Redis,
   stream: string,
   group: string,
   body: AckBody,
 ): Promise<AckResponse | DryRunResponse> {
+  return runOrCount(redis, stream, group, await planAck(redis, stream, group, body), body.dryRun);
+}
+
+export async function planDelete(
+  redis: Redis,
+  stream: string,
+  group: string,
+  body: DeleteBody,
+): Promise<ActionPlan<DeleteResponse>> {
   await requireGroup(redis, stream, group);
   const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
-  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
-  const tally = await perform(
-    redis,
-    stream,
-    group,
+  return {
     targets,
-    ackScriptBatch(redis, stream, group, "ack", targets.filter),
-  );
-  return withItems({ acked: tally.ok + tally.deleted, skipped: tally.skipped }, tally);
+    script: ackScriptBatch(redis, stream, group, "delete", targets.filter),
+    answer: (tally) => withItems({ deleted: tally.ok + tally.deleted, skipped: tally.skipped }, tally),
+    streams: [stream],
+  };
 }
 
 export async function deletePending(
@@ -109,17 +158,30 @@ export async function deletePending(
   group: string,
   body: DeleteBody,
 ): Promise<DeleteResponse | DryRunResponse> {
+  return runOrCount(redis, stream, group, await planDelete(redis, stream, group, body), body.dryRun);
+}
+
+export async function planClaim(
+  redis: Redis,
+  stream: string,
+  group: string,
+  body: ClaimBody,
+): Promise<ActionPlan<ClaimResponse>> {
   await requireGroup(redis, stream, group);
-  const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
-  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
-  const tally = await perform(
-    redis,
-    stream,
-    group,
+  // The claim's min-idle also selects: an entry idle for less is never claimed.
+  const minIdleMs = Math.max(body.minIdleMs, body.filter?.minIdleMs ?? 0);
+  const targets: Targets = { ids: body.ids, filter: { ...body.filter, minIdleMs } };
+  const [consumer, , minDeliveries] = filterArgs(targets.filter);
+  const head = [group, body.consumer, minIdleMs, consumer, minDeliveries];
+  return {
     targets,
-    ackScriptBatch(redis, stream, group, "delete", targets.filter),
-  );
-  return withItems({ deleted: tally.ok + tally.deleted, skipped: tally.skipped }, tally);
+    script: {
+      batchSize: SCRIPT_BATCH,
+      run: async (ids) => tallyOf(toItems(ids, await claimScript.runOnce(redis, [stream], [...head, ...ids]))),
+    },
+    answer: (tally) => withItems({ claimed: tally.ok, deleted: tally.deleted, skipped: tally.skipped }, tally),
+    streams: [stream],
+  };
 }
 
 export async function claimPending(
@@ -128,26 +190,15 @@ export async function claimPending(
   group: string,
   body: ClaimBody,
 ): Promise<ClaimResponse | DryRunResponse> {
-  await requireGroup(redis, stream, group);
-  // The claim's min-idle also selects: an entry idle for less is never claimed.
-  const minIdleMs = Math.max(body.minIdleMs, body.filter?.minIdleMs ?? 0);
-  const targets: Targets = { ids: body.ids, filter: { ...body.filter, minIdleMs } };
-  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
-  const [consumer, , minDeliveries] = filterArgs(targets.filter);
-  const head = [group, body.consumer, minIdleMs, consumer, minDeliveries];
-  const tally = await perform(redis, stream, group, targets, {
-    batchSize: SCRIPT_BATCH,
-    run: async (ids) => tallyOf(toItems(ids, await claimScript.runOnce(redis, [stream], [...head, ...ids]))),
-  });
-  return withItems({ claimed: tally.ok, deleted: tally.deleted, skipped: tally.skipped }, tally);
+  return runOrCount(redis, stream, group, await planClaim(redis, stream, group, body), body.dryRun);
 }
 
-export async function requeuePending(
+export async function planRequeue(
   redis: Redis,
   stream: string,
   group: string,
   body: RequeueBody,
-): Promise<RequeueResponse | DryRunResponse> {
+): Promise<ActionPlan<RequeueResponse>> {
   const { groupCount } = await requireGroup(redis, stream, group);
   if (groupCount > 1 && !body.allGroups) {
     throw new AppError(
@@ -157,7 +208,6 @@ export async function requeuePending(
     );
   }
   const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
-  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
   const script = moveScriptBatch(redis, {
     stream,
     group,
@@ -167,25 +217,37 @@ export async function requeuePending(
     allGroups: body.allGroups ?? false,
     filter: targets.filter,
   });
-  const tally = await perform(redis, stream, group, targets, script);
-  return withItems({ requeued: tally.ok, skipped: skippedOf(tally) }, tally);
+  return {
+    targets,
+    script,
+    answer: (tally) => withItems({ requeued: tally.ok, skipped: skippedOf(tally) }, tally),
+    streams: [stream],
+  };
 }
 
-export async function deadLetterPending(
+export async function requeuePending(
+  redis: Redis,
+  stream: string,
+  group: string,
+  body: RequeueBody,
+): Promise<RequeueResponse | DryRunResponse> {
+  return runOrCount(redis, stream, group, await planRequeue(redis, stream, group, body), body.dryRun);
+}
+
+export async function planDeadLetter(
   redis: Redis,
   stream: string,
   group: string,
   body: DeadLetterBody,
   /** The caller's stream scope: a target outside it is refused (403) before anything moves. */
   mayWrite: (key: string) => boolean = () => true,
-): Promise<DeadLetterResponse | DryRunResponse> {
+): Promise<ActionPlan<DeadLetterResponse>> {
   await requireGroup(redis, stream, group);
   const target = await resolveDeadLetterTarget(redis, stream, group, body.target);
   if (!mayWrite(target)) throw new AppError("FORBIDDEN", `The dead-letter target "${target}" is outside your streams`);
   const type = await redis.type(target);
   if (type !== "none" && type !== "stream") throw wrongType(target, type);
   const targets: Targets = { ids: body.ids, filter: body.filter ?? {} };
-  if (body.dryRun) return dryRun(await countTargets(redis, stream, group, targets));
   const script = moveScriptBatch(redis, {
     stream,
     group,
@@ -195,6 +257,20 @@ export async function deadLetterPending(
     allGroups: true,
     filter: targets.filter,
   });
-  const tally = await perform(redis, stream, group, targets, script);
-  return withItems({ moved: tally.ok, skipped: skippedOf(tally), target }, tally);
+  return {
+    targets,
+    script,
+    answer: (tally) => withItems({ moved: tally.ok, skipped: skippedOf(tally), target }, tally),
+    streams: [stream, target],
+  };
+}
+
+export async function deadLetterPending(
+  redis: Redis,
+  stream: string,
+  group: string,
+  body: DeadLetterBody,
+  mayWrite: (key: string) => boolean = () => true,
+): Promise<DeadLetterResponse | DryRunResponse> {
+  return runOrCount(redis, stream, group, await planDeadLetter(redis, stream, group, body, mayWrite), body.dryRun);
 }

@@ -63,6 +63,7 @@ export function normalizeEntry(entry: AuditEntry): AuditEntry {
   if (out.stream !== undefined) out.stream = clip(out.stream);
   if (out.group !== undefined) out.group = clip(out.group);
   if (out.filter !== undefined) out.filter = clip(out.filter);
+  if (out.job !== undefined) out.job = clip(out.job, 64);
   if (out.ids) out.ids = out.ids.slice(0, 20).map((id) => clip(String(id), 64));
   delete out.id;
   delete out.verified;
@@ -144,6 +145,7 @@ function fromStored(raw: Record<string, unknown>): AuditEntry {
   if (Array.isArray(raw.ids)) entry.ids = raw.ids.slice(0, 20).map((id) => text(id, 64));
   if (num(raw.idCount) !== null) entry.idCount = num(raw.idCount)!;
   if (raw.dryRun === true) entry.dryRun = true;
+  if (typeof raw.job === "string") entry.job = text(raw.job, 64);
   return entry;
 }
 

@@ -45,6 +45,11 @@ export const queryKeys = {
   settings: {
     all: ["settings"] as const,
   },
+  jobs: {
+    all: ["jobs"] as const,
+    group: (key: string, group: string) => ["jobs", "group", key, group] as const,
+    detail: (id: string) => ["jobs", "detail", id] as const,
+  },
   /** Dry runs of message actions: never cached past the dialog that asked. */
   actionPreview: (key: string, group: string, action: string, body: unknown) =>
     ["action-preview", key, group, action, body] as const,

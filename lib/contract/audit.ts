@@ -36,6 +36,8 @@ export interface AuditEntry {
   status: number;
   /** Why it was refused or failed (error code). */
   reason?: string;
+  /** The background job this entry ends (its final counts are in `touched`). */
+  job?: string;
   /** The request was a dry run: nothing changed (`touched` is 0). */
   dryRun?: boolean;
   /**

@@ -160,6 +160,8 @@ const targetShape = {
   filter: pendingFilterSchema.optional(),
   /** Change nothing; answer `{dryRun: true, matched}`. */
   dryRun: z.boolean().optional(),
+  /** Run as a background job: answer 202 `{job}` at once (ignored with dryRun, which answers at once anyway). */
+  background: z.boolean().optional(),
 };
 
 const exactlyOneTarget = (b: { ids?: unknown; filter?: unknown }) => (b.ids === undefined) !== (b.filter === undefined);

@@ -47,6 +47,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "GET /api/history/rates": "read",
   "POST /api/history/sample": "operate",
   "POST /api/alerts/evaluate": "operate",
+  "GET /api/streams/[key]/groups/[group]/jobs": "read",
+  "GET /api/jobs/[id]": "read",
+  "POST /api/jobs/[id]/cancel": "operate",
 };
 
 /**
@@ -80,6 +83,8 @@ export const ROUTE_SCOPE: Record<string, RouteScope> = {
   "POST /api/alerts/[id]/silence": "filtered",
   "GET /api/history/rates": "filtered",
   "GET /api/worker": "filtered",
+  "GET /api/jobs/[id]": "filtered",
+  "POST /api/jobs/[id]/cancel": "filtered",
 };
 
 /** Routes that answer without apiRoute (no Host check inside; proxy.ts covers them in a server). */

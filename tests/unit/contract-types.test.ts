@@ -15,6 +15,11 @@ import { pendingClient } from "@/lib/client/pending";
 import { settingsClient } from "@/lib/client/settings";
 import { streamsClient } from "@/lib/client/streams";
 import { workerClient } from "@/lib/client/worker";
+import { jobsClient } from "@/lib/client/jobs";
+import type { JobResponse } from "@/lib/contract/jobs";
+import type * as groupJobs from "@/app/api/streams/[key]/groups/[group]/jobs/route";
+import type * as job from "@/app/api/jobs/[id]/route";
+import type * as jobCancel from "@/app/api/jobs/[id]/cancel/route";
 import type * as alerts from "@/app/api/alerts/route";
 import type * as silence from "@/app/api/alerts/[id]/silence/route";
 import type * as evaluate from "@/app/api/alerts/evaluate/route";
@@ -91,5 +96,10 @@ describe("client and routes share the contract", () => {
     expectTypeOf<Answer<typeof streamsClient.summary>>().toEqualTypeOf<AnswerOf<typeof overview.GET>>();
     expectTypeOf<Answer<typeof workerClient.status>>().toEqualTypeOf<AnswerOf<typeof worker.GET>>();
     expectTypeOf<Answer<typeof workerClient.runTick>>().toEqualTypeOf<AnswerOf<typeof worker.POST>>();
+    expectTypeOf<Answer<typeof jobsClient.list>>().toEqualTypeOf<AnswerOf<typeof groupJobs.GET>>();
+    expectTypeOf<Answer<typeof jobsClient.get>>().toEqualTypeOf<AnswerOf<typeof job.GET>>();
+    expectTypeOf<Answer<typeof jobsClient.cancel>>().toEqualTypeOf<AnswerOf<typeof jobCancel.POST>>();
+    // An action with `background: true` answers 202 {job} instead of its synchronous answer.
+    expectTypeOf<Answer<typeof jobsClient.start>>().toEqualTypeOf<JobResponse>();
   });
 });

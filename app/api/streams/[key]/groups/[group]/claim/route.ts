@@ -1,4 +1,5 @@
-import { claimPending } from "@/lib/actions/pending-actions";
+import { claimPending, planClaim } from "@/lib/actions/pending-actions";
+import { startBackgroundAction } from "@/lib/http/background";
 import { claimBodySchema } from "@/lib/contract/pending";
 import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
@@ -14,6 +15,17 @@ export const POST = apiRoute<ClaimResponse | DryRunResponse>(
   async (req, ctx) => {
     const { key, group } = await parseParams(groupParamsSchema, ctx.params);
     const body = await parseBody(claimBodySchema, req);
+    if (body.background && !body.dryRun) {
+      const plan = await planClaim(await ctx.writeRedis(), key, group, body);
+      return startBackgroundAction(req, ctx, {
+        action: "claim",
+        auditAction: "pending.claim",
+        stream: key,
+        group,
+        body,
+        plan,
+      });
+    }
     const result = await claimPending(await ctx.writeRedis(), key, group, body);
     if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
     return result;

@@ -1,4 +1,5 @@
-import { deletePending } from "@/lib/actions/pending-actions";
+import { deletePending, planDelete } from "@/lib/actions/pending-actions";
+import { startBackgroundAction } from "@/lib/http/background";
 import { deleteBodySchema } from "@/lib/contract/pending";
 import { groupParamsSchema } from "@/lib/contract/common";
 import { parseBody, parseParams } from "@/lib/http/parse";
@@ -14,6 +15,17 @@ export const POST = apiRoute<DeleteResponse | DryRunResponse>(
   async (req, ctx) => {
     const { key, group } = await parseParams(groupParamsSchema, ctx.params);
     const body = await parseBody(deleteBodySchema, req);
+    if (body.background && !body.dryRun) {
+      const plan = await planDelete(await ctx.writeRedis(), key, group, body);
+      return startBackgroundAction(req, ctx, {
+        action: "delete",
+        auditAction: "pending.delete",
+        stream: key,
+        group,
+        body,
+        plan,
+      });
+    }
     const result = await deletePending(await ctx.writeRedis(), key, group, body);
     if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
     return result;

@@ -1,0 +1,75 @@
+import "server-only";
+import { normalizeIds, countTargets } from "@/lib/actions/batches";
+import { startJob } from "@/lib/actions/jobs";
+import { runPlan, type ActionPlan } from "@/lib/actions/pending-actions";
+import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
+import { recordAudit } from "@/lib/audit/audit";
+import { clientIp } from "@/lib/auth/request-checks";
+import type { JobResponse } from "@/lib/contract/jobs";
+import type { PendingAction } from "@/lib/contract/pending";
+import { targetsFromBody, touchedFromResult } from "@/lib/http/audit-fields";
+import type { RequestContext } from "@/lib/http/route";
+
+/**
+ * Starts a checked action plan as a background job and answers 202 `{job}` at once. The request
+ * itself is audited by apiRoute (touched unknown); the job's end adds one entry with the final
+ * counts and the same request fields, then re-evaluates alerts as the synchronous route does.
+ */
+export async function startBackgroundAction(
+  req: Request,
+  ctx: RequestContext,
+  opts: {
+    action: PendingAction;
+    /** The route's audit action, e.g. `pending.ack`. */
+    auditAction: string;
+    stream: string;
+    group: string;
+    body: { ids?: string[]; filter?: unknown };
+    plan: ActionPlan<object>;
+  },
+): Promise<Response> {
+  const redis = await ctx.writeRedis();
+  const { stream, group, plan, body } = opts;
+  const identity = ctx.identity;
+  const base = {
+    who: identity?.user ?? "anonymous",
+    role: identity?.role ?? null,
+    method: identity?.method ?? "none",
+    ip: clientIp(req),
+    userAgent: req.headers.get("user-agent") ?? "",
+    action: opts.auditAction,
+    stream,
+    group,
+    ...targetsFromBody(body),
+  };
+  const ids = plan.targets.ids;
+  const job = await startJob(redis, {
+    action: opts.action,
+    stream,
+    group,
+    target: ids ? `${ids.length.toLocaleString("en-US")} ids` : `filter ${JSON.stringify(body.filter ?? {})}`,
+    who: base.who,
+    count: async () => (ids ? normalizeIds(ids).length : countTargets(redis, stream, group, plan.targets)),
+    // Counts only (no per-id items): the job keeps its tally, not a list.
+    run: (control) => runPlan(redis, stream, group, plan, control, false),
+    onEnd: async (ended) => {
+      const failed = ended.status === "failed";
+      await recordAudit(
+        {
+          ...base,
+          time: Date.now(),
+          job: ended.id,
+          touched: touchedFromResult(ended.result) ?? ended.ok + ended.deleted,
+          result: failed ? "error" : "ok",
+          status: failed ? 500 : 200,
+          ...(ended.status === "cancelled" ? { reason: "CANCELLED" } : {}),
+          ...(failed && ended.error ? { reason: ended.error.split(":")[0] ?? "INTERNAL" } : {}),
+        },
+        redis,
+      );
+      await reevaluateAfterAction(await ctx.redis(), ctx.settings(), plan.streams);
+    },
+  });
+  const answer: JobResponse = { job };
+  return Response.json(answer, { status: 202, headers: { "cache-control": "no-store" } });
+}
