@@ -61,6 +61,32 @@ function isSnapshot(v: unknown): v is StuckSnapshot {
   );
 }
 
+/** Redis's clock in ms (TIME): stuck means idle by Redis's clock, and the snapshot's age is on it too. */
+export async function redisNowMs(redis: Redis): Promise<number> {
+  const time = await redis.time();
+  return Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+}
+
+/** The snapshot when it is at most `maxAgeMs` old at `now` (Redis's clock), else null. */
+export function freshSnapshot(
+  snapshot: StuckSnapshot | null,
+  now: number,
+  maxAgeMs = keptSnapshotMaxAgeMs(),
+): StuckSnapshot | null {
+  return snapshot && now - snapshot.at <= maxAgeMs ? snapshot : null;
+}
+
+/** The kept snapshot if fresh (see freshSnapshot). */
+export async function readFreshStuckSnapshot(redis: Redis, maxAgeMs?: number): Promise<StuckSnapshot | null> {
+  const [snapshot, now] = await Promise.all([readStuckSnapshot(redis), redisNowMs(redis)]);
+  return freshSnapshot(snapshot, now, maxAgeMs);
+}
+
+/** Each group's kept state, by keptGroupKey. */
+export function keptByGroup(snapshot: StuckSnapshot | null): Map<string, KeptGroup> {
+  return new Map((snapshot?.groups ?? []).map((g) => [keptGroupKey(g.stream, g.group), g]));
+}
+
 /** The kept snapshot; null when there is none (or it is unreadable). */
 export async function readStuckSnapshot(redis: Redis): Promise<StuckSnapshot | null> {
   const text = await redis.get(stuckSnapshotKey());

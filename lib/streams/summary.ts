@@ -8,12 +8,13 @@ import { scanAllKeys } from "@/lib/redis/keyspace";
 import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
 import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
 import {
+  freshSnapshot,
   KEPT_GROUPS_CAP,
+  keptByGroup,
   keptGroupKey,
-  keptSnapshotMaxAgeMs,
   readStuckSnapshot,
+  redisNowMs,
   storeStuckSnapshot,
-  type KeptGroup,
 } from "./stuck-snapshot";
 
 export const SUMMARY_STREAM_CAP = 10_000;
@@ -38,12 +39,6 @@ export interface GroupPendingState {
   stuck: number;
   /** False when the PEL budget ran out first: `stuck` is a lower bound. */
   complete: boolean;
-}
-
-/** Redis's clock in ms (TIME): stuck means idle by Redis's clock. */
-export async function redisNowMs(redis: Redis): Promise<number> {
-  const time = await redis.time();
-  return Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
 }
 
 /** The streams SCAN finds under `match` (at most `streamCap`), their total pending, and their groups with pending messages. */
@@ -139,13 +134,12 @@ export async function summarizeOverview(
     redisNowMs(redis),
     opts.kept ? readStuckSnapshot(redis) : null,
   ]);
-  const maxAgeMs = opts.kept?.maxAgeMs ?? keptSnapshotMaxAgeMs();
-  const fresh = snapshot && now - snapshot.at <= maxAgeMs ? snapshot : null;
+  const fresh = freshSnapshot(snapshot, now, opts.kept?.maxAgeMs);
 
   const states: (GroupPendingState | null)[] = found.groups.map(() => null);
   let usedSnapshot = false;
   if (fresh) {
-    const byGroup = new Map<string, KeptGroup>(fresh.groups.map((g) => [keptGroupKey(g.stream, g.group), g]));
+    const byGroup = keptByGroup(fresh);
     found.groups.forEach((g, i) => {
       const kept = byGroup.get(keptGroupKey(g.key, g.group));
       if (!kept || kept.stuckAfterMs !== g.stuckAfterMs) return;

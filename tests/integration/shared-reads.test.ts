@@ -10,6 +10,7 @@ import { hashToken } from "@/lib/auth/token-hash";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { keepStuckSnapshot, summarizeOverview } from "@/lib/streams/summary";
+import { listStreams } from "@/lib/streams/list";
 import { readStuckSnapshot, storeStuckSnapshot, stuckSnapshotKey } from "@/lib/streams/stuck-snapshot";
 import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
 import * as overviewRoute from "@/app/api/overview/route";
@@ -192,6 +193,22 @@ describe("the kept stuck snapshot", () => {
     expect(kept.stuck).toBe(live.stuck);
     expect(kept.stuck).toBe(500);
     expect(kept.oldestPendingMs! - live.oldestPendingMs!).toBeLessThan(1000);
+  });
+
+  it("the stream list takes its stuck counts from it too, without reading any pending list", async () => {
+    await keepStuckSnapshot(redis, settings, { match: "*" });
+    const page = { ...opts, cursor: "0", count: 1000 };
+    const live = await listStreams(redis, settings, page);
+    let kept: StreamsListResponse | undefined;
+    const stats = await measure(async () => {
+      kept = await listStreams(redis, settings, { ...page, kept: { maxAgeMs: 60_000 } });
+    });
+    expect(stats.byCommand.xpending ?? 0).toBe(0);
+    expect(live.stuckAsOf).toBeUndefined();
+    expect(typeof kept!.stuckAsOf).toBe("number");
+    const stuckOf = (r: StreamsListResponse) => r.streams.map((s) => [s.key, s.stuck, s.stuckCapped]).sort();
+    expect(stuckOf(kept!)).toEqual(stuckOf(live));
+    expect(kept!.streams.reduce((n, s) => n + s.stuck, 0)).toBe(500);
   });
 
   it("keeps its counts until refreshed; stale or missing, the overview reads live", async () => {
