@@ -87,9 +87,13 @@ export function keptByGroup(snapshot: StuckSnapshot | null): Map<string, KeptGro
   return new Map((snapshot?.groups ?? []).map((g) => [keptGroupKey(g.stream, g.group), g]));
 }
 
-/** The kept snapshot; null when there is none (or it is unreadable). */
+/**
+ * The kept snapshot; null when there is none, it is unreadable, or the connection may not read
+ * it (an ACL user limited to the watched keys): the caller then reads live, which reports any
+ * error of the connection itself.
+ */
 export async function readStuckSnapshot(redis: Redis): Promise<StuckSnapshot | null> {
-  const text = await redis.get(stuckSnapshotKey());
+  const text = await redis.get(stuckSnapshotKey()).catch(() => null);
   if (!text) return null;
   try {
     const parsed: unknown = JSON.parse(text);
