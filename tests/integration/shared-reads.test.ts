@@ -11,6 +11,7 @@ import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { keepStuckSnapshot, summarizeOverview } from "@/lib/streams/summary";
 import { listStreams } from "@/lib/streams/list";
+import { stuckSnapshotJob } from "@/lib/worker/jobs";
 import { readStuckSnapshot, storeStuckSnapshot, stuckSnapshotKey } from "@/lib/streams/stuck-snapshot";
 import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
 import * as overviewRoute from "@/app/api/overview/route";
@@ -193,6 +194,21 @@ describe("the kept stuck snapshot", () => {
     expect(kept.stuck).toBe(live.stuck);
     expect(kept.stuck).toBe(500);
     expect(kept.oldestPendingMs! - live.oldestPendingMs!).toBeLessThan(1000);
+  });
+
+  it("the worker's stuck-snapshot job keeps it", async () => {
+    await redis.del(stuckSnapshotKey());
+    const result = await stuckSnapshotJob.run({
+      redis,
+      settings,
+      now: Date.now(),
+      forced: false,
+      heartbeat: async () => {},
+    });
+    expect(result.counts).toMatchObject({ streams: 200, groups: 200 });
+    const kept = await summarizeOverview(redis, settings, { ...opts, kept: {} });
+    expect(kept.stuckAsOf).toBe((await readStuckSnapshot(redis))!.at);
+    expect(kept.stuck).toBe(500);
   });
 
   it("the stream list takes its stuck counts from it too, without reading any pending list", async () => {
