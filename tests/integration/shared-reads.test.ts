@@ -211,6 +211,17 @@ describe("the kept stuck snapshot", () => {
     expect(kept.stuck).toBe(500);
   });
 
+  it("a scoped caller's overview counts only its streams from the snapshot", async () => {
+    await keepStuckSnapshot(redis, settings, { match: "*" });
+    useCacheMs(1000);
+    const [all, payments] = await Promise.all([overview(TOKENS.all), overview(TOKENS.payments)]);
+    expect(payments.body.stuckAsOf).toBeDefined();
+    expect(payments.body.streams).toBe(100);
+    expect(payments.body.stuck).toBe(500);
+    expect(all.body.streams).toBe(200);
+    expect(all.body.stuck).toBeGreaterThan(payments.body.stuck);
+  });
+
   it("the stream list takes its stuck counts from it too, without reading any pending list", async () => {
     await keepStuckSnapshot(redis, settings, { match: "*" });
     const page = { ...opts, cursor: "0", count: 1000 };
