@@ -16,6 +16,7 @@ import { readStuckSnapshot, storeStuckSnapshot, stuckSnapshotKey } from "@/lib/s
 import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
 import * as overviewRoute from "@/app/api/overview/route";
 import * as streamsRoute from "@/app/api/streams/route";
+import * as groupRoute from "@/app/api/streams/[key]/groups/[group]/route";
 import * as ackRoute from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
 import { callRoute } from "../helpers/route";
@@ -176,6 +177,25 @@ describe("shared reads", () => {
     expect(tenShared.calls).toBeGreaterThan(one.calls / 2);
     expect(tenKept.calls).toBeLessThan(one.calls / 2);
     expect(tenKept.byCommand.xpending ?? 0).toBe(0);
+
+    // What else a dashboard polls: the stream list's page and a group page, ten at once.
+    const list = () =>
+      callRoute<StreamsListResponse>(streamsRoute.GET as Handler, "/api/streams", {
+        headers: bearer(TOKENS.all),
+        query: { count: 1000 },
+      });
+    const group = () =>
+      callRoute(groupRoute.GET as Handler, "/api/streams/orders_5/groups/g", {
+        params: { key: "orders_5", group: "g" },
+        headers: bearer(TOKENS.all),
+      });
+    const tenLists = await measure(() => Promise.all(Array.from({ length: 10 }, list)));
+    const tenGroups = await measure(() => Promise.all(Array.from({ length: 10 }, group)));
+    console.log(
+      `10 concurrent stream lists (200 streams, snapshot fresh): ${tenLists.calls} commands (${tenLists.usec} µs); ` +
+        `10 concurrent group pages: ${tenGroups.calls} (${tenGroups.usec} µs)`,
+    );
+    expect(tenLists.byCommand.xpending ?? 0).toBe(0);
   });
 });
 
