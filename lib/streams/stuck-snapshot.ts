@@ -5,8 +5,9 @@ import { appKey } from "@/lib/redis/app-keys";
 
 /*
  * The stuck snapshot: every group's oldest pending id and stuck count, read by the worker
- * (keepStuckSnapshot in ./summary.ts, run by lib/worker/jobs/stuck-snapshot.ts) and kept in Redis under the app prefix, so that the
- * overview does not read every group's pending list on every refresh (lib/streams/summary.ts).
+ * (keepStuckSnapshot in ./summary.ts, run by lib/worker/jobs/stuck-snapshot.ts) and kept in
+ * Redis under the app prefix, so that the overview and the stream list do not read every
+ * group's pending list on every refresh.
  */
 
 /** One group with pending messages, as the snapshot saw it. */

@@ -178,8 +178,8 @@ export async function summarizeOverview(
 export const KEPT_STUCK_BUDGET = STUCK_CAP * STUCK_READ_FACTOR * 5;
 
 /**
- * The stuck snapshot (./stuck-snapshot.ts): reads every group with pending messages under `match` (as the overview would, live),
- * and stores the result for the overview.
+ * The stuck snapshot (./stuck-snapshot.ts): reads every group with pending messages under
+ * `match` (as the overview would, live) and stores the result for the overview and the list.
  */
 export async function keepStuckSnapshot(
   redis: Redis,
