@@ -86,7 +86,10 @@ export interface StreamDetail extends StreamRow, DataAge {
 export interface StreamsListResponse extends DataAge {
   streams: StreamRow[];
   cursor: string;
-  /** When the kept stuck snapshot the rows' stuck counts and oldest pending come from was taken; absent when read live. */
+  /**
+   * When the kept stuck snapshot the rows' stuck counts and oldest pending come from was taken;
+   * absent when read live.
+   */
   stuckAsOf?: number;
 }
 

@@ -41,7 +41,10 @@ export interface GroupPendingState {
   complete: boolean;
 }
 
-/** The streams SCAN finds under `match` (at most `streamCap`), their total pending, and their groups with pending messages. */
+/**
+ * The streams SCAN finds under `match` (at most `streamCap`), their total pending, and their
+ * groups with pending messages.
+ */
 export async function pendingGroupsOf(
   redis: Redis,
   settings: Pick<Settings, "groups">,
