@@ -33,7 +33,15 @@ export async function startApp(redisUrl: string): Promise<RunningApp> {
     [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, REDIS_URL: redisUrl, WORKER: "off", NODE_ENV: "production", PORT: String(port) },
+      // READ_CACHE_MS=0: each timed request computes its answer (repeated reads would otherwise be shared).
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl,
+        WORKER: "off",
+        READ_CACHE_MS: "0",
+        NODE_ENV: "production",
+        PORT: String(port),
+      },
     },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -48,6 +48,11 @@ const envSchema = z
      * messages are listed, from a bounded walk of the pending list (lib/streams/consumers.ts).
      */
     CONSUMER_LIST_CAP: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /**
+     * How long an answer of a polled read (overview, stream list, stream and group pages, alerts,
+     * worker status) is reused for identical requests of the same scope (lib/runtime/shared-read.ts); 0 turns reuse off.
+     */
+    READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     HOSTNAME: z.string().default("127.0.0.1"),
   })

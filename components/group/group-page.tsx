@@ -1,4 +1,5 @@
 "use client";
+import { DataAge } from "@/components/ui/data-age";
 import { GroupHistoryCharts } from "@/components/history/group-history-charts";
 import { ThresholdAdvice } from "@/components/history/threshold-advice";
 import { Can } from "@/components/auth/can";
@@ -76,6 +77,7 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
   return (
     <div className="space-y-4">
       <GroupFacts group={data} />
+      <DataAge asOf={data.asOf} label="Group data age" />
       <ThresholdAdvice streamKey={streamKey} group={group} />
       <JobsPanel streamKey={streamKey} group={group} />
       <div className="grid gap-4 lg:grid-cols-2">

@@ -2,6 +2,7 @@
 import type { OverviewSummary } from "@/lib/contract/streams";
 import { Skeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
+import { DataAge } from "@/components/ui/data-age";
 import { formatCapped, formatDuration, formatNumber } from "@/lib/shared/format";
 
 /** `match`: the filter the numbers cover ("*" for every stream). */
@@ -18,30 +19,43 @@ export function SummaryTiles({ summary, match }: { summary: OverviewSummary | un
   const scope = match === "*" ? undefined : `Matching ${match}`;
   const partial = summary.complete ? scope : `First ${formatNumber(summary.streamCap)} streams only`;
   return (
-    <section aria-label="Summary" className="grid grid-cols-2 gap-3 md:grid-cols-4">
-      <Tile
-        label="Streams"
-        value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`}
-        hint={partial}
-      />
-      <Tile
-        label="Total pending"
-        value={formatNumber(summary.totalPending)}
-        tone={summary.totalPending > 0 ? "warn" : "neutral"}
-        hint={partial}
-      />
-      <Tile
-        label="Stuck messages"
-        value={formatCapped(summary.stuck, summary.stuckCapped)}
-        tone={summary.stuck > 0 ? "bad" : "neutral"}
-        hint="Pending longer than the group's threshold (default 30 s)"
-      />
-      <Tile
-        label="Oldest pending"
-        value={summary.oldestPendingMs === null ? "none" : formatDuration(summary.oldestPendingMs)}
-        tone={summary.stuck > 0 ? "bad" : "neutral"}
-        hint="Age from the message id's time; red only when messages are stuck"
-      />
+    <section aria-label="Summary" className="space-y-1">
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        <Tile
+          label="Streams"
+          value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`}
+          hint={partial}
+        />
+        <Tile
+          label="Total pending"
+          value={formatNumber(summary.totalPending)}
+          tone={summary.totalPending > 0 ? "warn" : "neutral"}
+          hint={partial}
+        />
+        <Tile
+          label="Stuck messages"
+          value={formatCapped(summary.stuck, summary.stuckCapped)}
+          tone={summary.stuck > 0 ? "bad" : "neutral"}
+          hint={
+            <>
+              Pending longer than the group&apos;s threshold (default 30 s)
+              {summary.stuckAsOf !== undefined ? (
+                <>
+                  {" · worker snapshot: "}
+                  <DataAge asOf={summary.stuckAsOf} label="Stuck snapshot age" />
+                </>
+              ) : null}
+            </>
+          }
+        />
+        <Tile
+          label="Oldest pending"
+          value={summary.oldestPendingMs === null ? "none" : formatDuration(summary.oldestPendingMs)}
+          tone={summary.stuck > 0 ? "bad" : "neutral"}
+          hint="Age from the message id's time; red only when messages are stuck"
+        />
+      </div>
+      <DataAge asOf={summary.asOf} label="Summary data age" />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { DataAge } from "@/components/ui/data-age";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { GroupSummary } from "@/lib/contract/streams";
@@ -35,6 +36,7 @@ export function StreamView({ streamKey, initialId, historySlot, groupAdminSlot, 
           /
         </nav>
         <h1 className="break-all font-mono text-2xl font-semibold">{streamKey}</h1>
+        <DataAge asOf={stream.data?.asOf} label="Stream data age" />
       </div>
 
       <section aria-label="Facts" className="space-y-2">

@@ -1,5 +1,6 @@
 /** Alert shapes shared by the alert routes, the store and the browser hooks. */
 import { z } from "zod";
+import type { DataAge } from "./age";
 
 export const ALERT_RULES = [
   "long-pending",
@@ -38,7 +39,7 @@ export interface Alert {
   link: string;
 }
 
-export interface AlertsResponse {
+export interface AlertsResponse extends DataAge {
   alerts: Alert[];
 }
 

@@ -4,6 +4,7 @@
  * No server imports here: the browser bundles this file.
  */
 import { z } from "zod";
+import type { DataAge } from "./age";
 import { isValidId } from "./ids";
 import type { ListFieldPair } from "./common";
 import type { ConsumerGroup } from "./streams";
@@ -54,7 +55,7 @@ export interface ConsumerRow {
 }
 
 /** `GET /api/streams/{key}/groups/{group}` */
-export interface GroupDetailResponse extends ConsumerGroup {
+export interface GroupDetailResponse extends ConsumerGroup, DataAge {
   stuckAfterMs: number;
   /** Where dead-lettering sends messages by default (the group rule's target, expanded). */
   deadLetterTarget: string;

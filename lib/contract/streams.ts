@@ -3,6 +3,7 @@
  * route handlers and the client hooks.
  */
 import { z } from "zod";
+import type { DataAge } from "./age";
 
 export const MAX_LIST_COUNT = 10_000;
 const U64_MAX = (1n << 64n) - 1n;
@@ -72,7 +73,7 @@ export interface ConsumerGroup {
 export type GroupSummary = ConsumerGroup;
 
 /** `GET /api/streams/{key}`. */
-export interface StreamDetail extends StreamRow {
+export interface StreamDetail extends StreamRow, DataAge {
   lastGeneratedId: string;
   /** The 7.0+ fields; null where the server lacks them. */
   entriesAdded: number | null;
@@ -82,13 +83,18 @@ export interface StreamDetail extends StreamRow {
 }
 
 /** `GET /api/streams?match=&cursor=&count=`. `cursor` is "0" at the end. */
-export interface StreamsListResponse {
+export interface StreamsListResponse extends DataAge {
   streams: StreamRow[];
   cursor: string;
+  /**
+   * When the kept stuck snapshot the rows' stuck counts and oldest pending come from was taken;
+   * absent when read live.
+   */
+  stuckAsOf?: number;
 }
 
 /** `GET /api/overview`: the summary tiles. */
-export interface OverviewSummary {
+export interface OverviewSummary extends DataAge {
   /** Streams looked at (at most `streamCap`). */
   streams: number;
   totalPending: number;
@@ -99,6 +105,11 @@ export interface OverviewSummary {
   stuckCap: number;
   /** Age of the oldest pending message over every stream looked at; null when nothing is pending. */
   oldestPendingMs: number | null;
+  /**
+   * When the kept stuck snapshot that `stuck` and `oldestPendingMs` come from was taken (ms since
+   * the epoch); absent when they were read live for this answer.
+   */
+  stuckAsOf?: number;
   /** False when more streams exist than `streamCap` (the numbers cover the first ones only). */
   complete: boolean;
   streamCap: number;

@@ -3,6 +3,8 @@
  * and the worker page (plain types, no server imports).
  */
 
+import type { DataAge } from "./age";
+
 /** Something an operator must know about: alerts turn these into alerts. */
 export interface WorkerFinding {
   /** e.g. "expiry-extended", "expiry-cap-reached", "missing-expiry". */
@@ -47,7 +49,7 @@ export interface TickResult {
   jobs: JobRun[];
 }
 
-export interface WorkerStatus {
+export interface WorkerStatus extends DataAge {
   /** The answering process's instance id (host name, pid, random): its ticks and locks carry it. */
   instance: string;
   ticks: TickResult[];

@@ -16,6 +16,8 @@ import { assertDeclaredSize } from "@/lib/http/parse";
 import { peekJsonBody, targetsFromBody, touchedFromResult } from "@/lib/http/audit-fields";
 import type { AuditEntry } from "@/lib/contract/audit";
 import { unescapeSegment } from "@/lib/contract/segment";
+import { getEnv } from "@/lib/env";
+import { clearSharedReads, sharedRead } from "@/lib/runtime/shared-read";
 
 /**
  * What a route needs from the caller. `read` for every GET, `operate` for message actions,
@@ -37,6 +39,12 @@ export interface RouteSpec {
    * settings edits, the audit trail).
    */
   globalScope?: boolean;
+  /**
+   * A polled read: identical requests (same path, same query, same caller scope and role) share
+   * one run of the handler for READ_CACHE_MS (lib/runtime/shared-read.ts), and the answer
+   * carries `asOf`, when its data was read. Any request that may change something clears them.
+   */
+  shared?: boolean;
 }
 
 /** What Next.js passes a route handler. */
@@ -108,6 +116,46 @@ export function errorResponse(err: unknown, req?: Request): Response {
 }
 
 const noStore = { "cache-control": "no-store" };
+
+/**
+ * What makes two requests of a shared read the same question: the path, the query with its
+ * parameters sorted, and who may see what (role and stream globs), so that a caller limited to
+ * some streams never gets an answer computed for another scope.
+ */
+export function sharedReadKey(req: Request, identity: Identity | null): string {
+  const url = new URL(req.url);
+  const query = [...url.searchParams].sort(([a, x], [b, y]) =>
+    a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1,
+  );
+  const scope = identity
+    ? `${identity.role}|${identity.streams ? [...identity.streams].sort().join("\n") : "all"}`
+    : "none";
+  return JSON.stringify([url.pathname, query, scope]);
+}
+
+interface SharedAnswer {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/**
+ * A shared read's answer as text, so that each caller gets a Response of its own: the handler's
+ * value with `asOf` (when the read started) as JSON, or the handler's own Response, read out.
+ */
+async function sharedAnswer(run: () => Promise<unknown>): Promise<SharedAnswer> {
+  const asOf = Date.now();
+  const result = await run();
+  if (result instanceof Response) {
+    return { status: result.status, headers: [...result.headers], body: await result.text() };
+  }
+  const value = result !== null && typeof result === "object" && !Array.isArray(result) ? { ...result, asOf } : result;
+  return {
+    status: 200,
+    headers: [["content-type", "application/json"], ...Object.entries(noStore)],
+    body: JSON.stringify(value),
+  };
+}
 
 /**
  * Decides whether this request may run the route. Order: Host served here (DNS rebinding) →
@@ -203,7 +251,16 @@ export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
       if (identity) rememberIdentity(req, identity);
       assertDeclaredSize(req);
       if (spec.action) body = await peekJsonBody(req);
-      const result = await handler(req, requestContext(params, identity));
+      const run = () => handler(req, requestContext(params, identity));
+      if (spec.shared && isSafeMethod(req.method)) {
+        const answer = await sharedRead(sharedReadKey(req, identity), getEnv().READ_CACHE_MS, () => sharedAnswer(run), {
+          size: (a) => a.body.length,
+        });
+        return new Response(answer.body, { status: answer.status, headers: answer.headers });
+      }
+      const result = await run().finally(() => {
+        if (!isSafeMethod(req.method)) clearSharedReads();
+      });
       if (result instanceof Response) {
         if (spec.action) {
           const json = result.headers.get("content-type")?.includes("json")

@@ -18,6 +18,7 @@
  *  - instance-id: lib/worker/lock.ts (this process's lock holder name, kept by a reset)
  *  - webhooks: lib/alerts/webhook.ts (the delivery queue, kept by a reset; tests swap it)
  *  - tail: lib/streams/tail.ts (live-tail hubs and limits, kept by a reset)
+ *  - shared-reads: lib/runtime/shared-read.ts (answers of identical reads, about a second)
  *
  * Module caches that cannot go stale stay in their modules (pure memoization, or keyed weakly
  * by the object they describe): lib/shared/glob.ts (compiled globs), lib/shared/family-periods.ts

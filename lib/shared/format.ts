@@ -70,3 +70,14 @@ export function formatLocalTime(ms: number | null | undefined, timeZone?: string
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
 }
+
+/**
+ * How old a polled answer's data is (`asOf`, from the server): "live" under a second, else
+ * "data from 3 s ago". Clocks a little apart never make it negative.
+ */
+export function formatDataAge(asOf: number, now = Date.now()): string {
+  const age = Math.max(0, now - asOf);
+  if (age < 1000) return "live";
+  if (age < 60_000) return `data from ${Math.floor(age / 1000)} s ago`;
+  return `data from ${formatDuration(age)} ago`;
+}

@@ -9,6 +9,7 @@ import { timeMsToId } from "@/lib/contract/ids";
 import { buildDetail, buildRow, type RowInputs } from "./row-build";
 import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
 import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
+import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot";
 
 /**
  * Rows of the stream list in a bounded number of pipelined rounds, whatever the number of keys
@@ -19,13 +20,16 @@ import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
  * 3. stuck messages (idle at least the group's threshold) counted over ids old enough to be
  *    stuck, at most STUCK_CAP × STUCK_READ_FACTOR PEL entries for the whole page; a row cut short
  *    has `stuckCapped`.
+ * With a (fresh) kept stuck snapshot (./stuck-snapshot.ts), steps 2 and 3 read only the groups
+ * it does not hold under the same threshold.
  */
 export async function describeStreams(
   redis: Redis,
   keys: readonly string[],
   settings: Pick<Settings, "groups">,
+  kept: StuckSnapshot | null = null,
 ): Promise<StreamRow[]> {
-  return (await collectRowInputs(redis, keys, settings)).map(buildRow);
+  return (await collectRowInputs(redis, keys, settings, kept)).map(buildRow);
 }
 
 /** One stream with its groups; 404 when missing, 409 when the key is not a stream. */
@@ -50,6 +54,7 @@ export async function collectRowInputs(
   redis: Redis,
   keys: readonly string[],
   settings: Pick<Settings, "groups">,
+  kept: StuckSnapshot | null = null,
 ): Promise<RowInputs[]> {
   const reads = streamsOnly(
     await readStreams(redis, keys, { info: true, groups: true, ttl: true, memory: true, chunkKeys: ROW_CHUNK_KEYS }),
@@ -62,15 +67,32 @@ export async function collectRowInputs(
     memory: r.memory,
   }));
 
+  const byGroup = keptByGroup(kept);
+  const oldestIds = new Map<string, string[]>();
+  const stuck = new Map<string, { count: number; capped: boolean }>();
+  const addStuck = (stream: string, count: number, complete: boolean) => {
+    const prev = stuck.get(stream) ?? { count: 0, capped: false };
+    stuck.set(stream, { count: prev.count + count, capped: prev.capped || !complete });
+  };
   const withPending = partial.flatMap((p) =>
-    p.groups.filter((g) => g.pending > 0).map((g) => ({ key: p.key, group: g })),
+    p.groups
+      .filter((g) => {
+        if (g.pending === 0) return false;
+        const k = byGroup.get(keptGroupKey(p.key, g.name));
+        if (!k || k.stuckAfterMs !== resolveGroupRule(settings.groups, p.key, g.name).stuckAfterMs) return true;
+        const ids = oldestIds.get(p.key) ?? [];
+        if (k.oldestId) ids.push(k.oldestId);
+        oldestIds.set(p.key, ids);
+        addStuck(p.key, k.stuck, k.complete);
+        return false;
+      })
+      .map((g) => ({ key: p.key, group: g })),
   );
   const oldest = await readOldestPending(
     redis,
     withPending.map((p) => ({ stream: p.key, group: p.group.name })),
     ROW_CHUNK_KEYS,
   );
-  const oldestIds = new Map<string, string[]>();
   withPending.forEach((p, i) => {
     const ids = oldestIds.get(p.key) ?? [];
     const first = oldest[i];
@@ -90,12 +112,7 @@ export async function collectRowInputs(
     };
   });
   const counts = await readStuckCounts(redis, targets, { totalBudget: STUCK_CAP * STUCK_READ_FACTOR });
-  const stuck = new Map<string, { count: number; capped: boolean }>();
-  targets.forEach((t, i) => {
-    const c = counts[i]!;
-    const prev = stuck.get(t.stream) ?? { count: 0, capped: false };
-    stuck.set(t.stream, { count: prev.count + c.count, capped: prev.capped || !c.complete });
-  });
+  targets.forEach((t, i) => addStuck(t.stream, counts[i]!.count, counts[i]!.complete));
   return partial.map((p) => ({
     ...p,
     oldestPendingIds: oldestIds.get(p.key) ?? [],

@@ -7,6 +7,15 @@ import { isAppKey } from "@/lib/redis/app-keys";
 import { scanAllKeys } from "@/lib/redis/keyspace";
 import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
 import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
+import {
+  freshSnapshot,
+  KEPT_GROUPS_CAP,
+  keptByGroup,
+  keptGroupKey,
+  readStuckSnapshot,
+  redisNowMs,
+  storeStuckSnapshot,
+} from "./stuck-snapshot";
 
 export const SUMMARY_STREAM_CAP = 10_000;
 /** PEL entries read, over all groups, to count stuck messages. */
@@ -16,80 +25,189 @@ export const STUCK_READ_FACTOR = 10;
 /** Keys (or groups) per round trip of XINFO GROUPS / XPENDING - + 1 (one command each). */
 const GROUPS_CHUNK_KEYS = 2000;
 
+/** A group with pending messages, and the threshold past which they count as stuck. */
+export interface PendingGroup {
+  key: string;
+  group: string;
+  pending: number;
+  stuckAfterMs: number;
+}
+
+/** What the overview needs of a group's pending list: its oldest id, and how many are stuck. */
+export interface GroupPendingState {
+  oldestId: string | null;
+  stuck: number;
+  /** False when the PEL budget ran out first: `stuck` is a lower bound. */
+  complete: boolean;
+}
+
 /**
- * The overview's tiles over the first `streamCap` streams SCAN finds (`complete: false` past it):
- * streams, total pending, oldest pending age, and stuck messages: pending longer than the
- * group's own threshold (its settings rule, default 30 s), counted over at most `stuckCap` PEL
- * entries in all (plain `XPENDING key group - <end> <n>` ranges, lib/pending/idle-count.ts);
- * `stuckCapped: true` when that budget ran out first, so `stuck` is a lower bound.
+ * The streams SCAN finds under `match` (at most `streamCap`), their total pending, and their
+ * groups with pending messages.
+ */
+export async function pendingGroupsOf(
+  redis: Redis,
+  settings: Pick<Settings, "groups">,
+  opts: { match: string; streamCap: number; visible?: (key: string) => boolean },
+): Promise<{ streams: number; complete: boolean; totalPending: number; groups: PendingGroup[] }> {
+  const scan = await scanAllKeys(redis, { match: opts.match, type: "stream", maxKeys: opts.streamCap });
+  const keys = scan.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
+  const reads = streamsOnly(await readStreams(redis, keys, { groups: true, chunkKeys: GROUPS_CHUNK_KEYS }));
+  let totalPending = 0;
+  const groups: PendingGroup[] = [];
+  for (const { key, groups: infos } of reads) {
+    for (const g of infos!) {
+      totalPending += g.pending;
+      if (g.pending > 0) {
+        const { stuckAfterMs } = resolveGroupRule(settings.groups, key, g.name);
+        groups.push({ key, group: g.name, pending: g.pending, stuckAfterMs });
+      }
+    }
+  }
+  return { streams: reads.length, complete: scan.complete, totalPending, groups };
+}
+
+/**
+ * Each group's oldest pending id (`XPENDING key group - + 1`) and stuck count: pending longer
+ * than the group's threshold, counted over at most `totalBudget` PEL entries in all (plain
+ * `XPENDING key group - <end> <n>` ranges, lib/pending/idle-count.ts).
  *
  * `<end>` is the newest id old enough to be stuck: an entry cannot have been delivered before it
  * was added, so ids younger than the threshold (by Redis's clock) cannot be idle that long.
  * Only explicit ids set in the future escape this bound.
  */
-export async function summarizeOverview(
+export async function readGroupPendingStates(
   redis: Redis,
-  settings: Pick<Settings, "groups" | "families">,
-  opts: { match: string; streamCap?: number; stuckCap?: number; visible?: (key: string) => boolean },
-): Promise<OverviewSummary> {
-  const streamCap = opts.streamCap ?? SUMMARY_STREAM_CAP;
-  const stuckCap = opts.stuckCap ?? STUCK_CAP;
-  const [scan, time] = await Promise.all([
-    scanAllKeys(redis, { match: opts.match, type: "stream", maxKeys: streamCap }),
-    redis.time(),
-  ]);
-  const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-  const keys = scan.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
-
-  const reads = streamsOnly(await readStreams(redis, keys, { groups: true, chunkKeys: GROUPS_CHUNK_KEYS }));
-  let totalPending = 0;
-  const pendingGroups: { key: string; group: string; pending: number; stuckAfterMs: number }[] = [];
-  for (const { key, groups } of reads) {
-    for (const g of groups!) {
-      totalPending += g.pending;
-      if (g.pending > 0) {
-        const { stuckAfterMs } = resolveGroupRule(settings.groups, key, g.name);
-        pendingGroups.push({ key, group: g.name, pending: g.pending, stuckAfterMs });
-      }
-    }
-  }
-
-  let oldestId: number | null = null;
+  groups: readonly PendingGroup[],
+  now: number,
+  totalBudget: number,
+): Promise<GroupPendingState[]> {
+  if (groups.length === 0) return [];
   const oldest = await readOldestPending(
     redis,
-    pendingGroups.map((g) => ({ stream: g.key, group: g.group })),
+    groups.map((g) => ({ stream: g.key, group: g.group })),
     GROUPS_CHUNK_KEYS,
   );
-  for (const first of oldest) {
-    if (!first) continue;
-    const t = idToTimeMs(first.id);
-    if (oldestId === null || t < oldestId) oldestId = t;
-  }
-
   const counts = await readStuckCounts(
     redis,
-    pendingGroups.map((g) => ({
+    groups.map((g) => ({
       stream: g.key,
       group: g.group,
       minIdleMs: g.stuckAfterMs,
       pending: g.pending,
       end: timeMsToId(now - g.stuckAfterMs, "end"),
     })),
-    // Read up to ten times the display cap, so old-but-recently-claimed entries do not hide stuck ones.
-    { totalBudget: stuckCap * STUCK_READ_FACTOR },
+    { totalBudget },
   );
-  const found = counts.reduce((n, c) => n + c.count, 0);
-  const stuck = Math.min(found, stuckCap);
+  return groups.map((_, i) => ({
+    oldestId: oldest[i]?.id ?? null,
+    stuck: counts[i]!.count,
+    complete: counts[i]!.complete,
+  }));
+}
+
+/**
+ * The overview's tiles over the first `streamCap` streams SCAN finds (`complete: false` past it):
+ * streams, total pending, oldest pending age, and stuck messages: pending longer than the
+ * group's own threshold (its settings rule, default 30 s), counted over at most `stuckCap` ×
+ * STUCK_READ_FACTOR PEL entries in all (readGroupPendingStates); `stuckCapped: true` when that
+ * budget ran out first, so `stuck` is a lower bound.
+ *
+ * With `kept`, the oldest pending ids and stuck counts come from the stuck snapshot the worker
+ * keeps (./stuck-snapshot.ts) when it is at most `kept.maxAgeMs` old (`stuckAsOf` says when it was
+ * taken); groups it does not hold (new since, another key match, another threshold) are read
+ * live, and so is everything when it is missing or older.
+ */
+export async function summarizeOverview(
+  redis: Redis,
+  settings: Pick<Settings, "groups" | "families">,
+  opts: {
+    match: string;
+    streamCap?: number;
+    stuckCap?: number;
+    visible?: (key: string) => boolean;
+    /** Use the kept stuck snapshot when at most `maxAgeMs` old (default keptSnapshotMaxAgeMs()). */
+    kept?: { maxAgeMs?: number };
+  },
+): Promise<OverviewSummary> {
+  const streamCap = opts.streamCap ?? SUMMARY_STREAM_CAP;
+  const stuckCap = opts.stuckCap ?? STUCK_CAP;
+  const [found, now, snapshot] = await Promise.all([
+    pendingGroupsOf(redis, settings, { match: opts.match, streamCap, visible: opts.visible }),
+    redisNowMs(redis),
+    opts.kept ? readStuckSnapshot(redis) : null,
+  ]);
+  const fresh = freshSnapshot(snapshot, now, opts.kept?.maxAgeMs);
+
+  const states: (GroupPendingState | null)[] = found.groups.map(() => null);
+  let usedSnapshot = false;
+  if (fresh) {
+    const byGroup = keptByGroup(fresh);
+    found.groups.forEach((g, i) => {
+      const kept = byGroup.get(keptGroupKey(g.key, g.group));
+      if (!kept || kept.stuckAfterMs !== g.stuckAfterMs) return;
+      states[i] = { oldestId: kept.oldestId, stuck: kept.stuck, complete: kept.complete };
+      usedSnapshot = true;
+    });
+  }
+  const missing = found.groups.filter((_, i) => !states[i]);
+  const live = await readGroupPendingStates(redis, missing, now, stuckCap * STUCK_READ_FACTOR);
+  let at = 0;
+  const all = states.map((s) => s ?? live[at++]!);
+
+  let oldestId: number | null = null;
+  for (const { oldestId: id } of all) {
+    if (!id) continue;
+    const t = idToTimeMs(id);
+    if (oldestId === null || t < oldestId) oldestId = t;
+  }
+  const stuckFound = all.reduce((n, s) => n + s.stuck, 0);
 
   return {
-    streams: reads.length,
-    totalPending,
-    stuck,
-    stuckCapped: found > stuckCap || counts.some((c) => !c.complete),
+    streams: found.streams,
+    totalPending: found.totalPending,
+    stuck: Math.min(stuckFound, stuckCap),
+    stuckCapped: stuckFound > stuckCap || all.some((s) => !s.complete),
     stuckCap,
     oldestPendingMs: oldestId === null ? null : Math.max(0, now - oldestId),
-    complete: scan.complete,
+    ...(usedSnapshot && fresh ? { stuckAsOf: fresh.at } : {}),
+    complete: found.complete,
     streamCap,
     familyPatterns: (settings.families ?? []).map((f) => f.pattern),
+  };
+}
+
+/** PEL entries the stuck snapshot reads in all (several overviews' worth: it runs once per tick, not per request). */
+export const KEPT_STUCK_BUDGET = STUCK_CAP * STUCK_READ_FACTOR * 5;
+
+/**
+ * The stuck snapshot (./stuck-snapshot.ts): reads every group with pending messages under
+ * `match` (as the overview would, live) and stores the result for the overview and the list.
+ */
+export async function keepStuckSnapshot(
+  redis: Redis,
+  settings: Pick<Settings, "groups">,
+  opts: { match: string },
+): Promise<{ streams: number; groups: number; complete: boolean }> {
+  const [found, now] = await Promise.all([
+    pendingGroupsOf(redis, settings, { match: opts.match, streamCap: SUMMARY_STREAM_CAP }),
+    redisNowMs(redis),
+  ]);
+  const groups = found.groups.slice(0, KEPT_GROUPS_CAP);
+  const states = await readGroupPendingStates(redis, groups, now, KEPT_STUCK_BUDGET);
+  const snapshot = {
+    at: now,
+    groups: groups.map((g, i) => ({
+      stream: g.key,
+      group: g.group,
+      stuckAfterMs: g.stuckAfterMs,
+      ...states[i]!,
+    })),
+  };
+  await storeStuckSnapshot(redis, snapshot);
+  return {
+    streams: found.streams,
+    groups: groups.length,
+    complete: found.complete && groups.length === found.groups.length && states.every((s) => s.complete),
   };
 }

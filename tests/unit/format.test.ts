@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatBytes,
   formatCapped,
+  formatDataAge,
   formatDuration,
   formatLocalTime,
   formatNumber,
@@ -29,5 +30,14 @@ describe("format", () => {
     expect(formatLocalTime(ms, "UTC")).toBe("2026-11-25 23:03:07 UTC");
     expect(formatLocalTime(ms, "Europe/Berlin")).toBe("2026-11-26 00:03:07 GMT+1");
     expect(formatLocalTime(null)).toBe("—");
+  });
+});
+
+describe("formatDataAge", () => {
+  it("says live under a second, whole seconds under a minute, then a duration; never negative", () => {
+    expect(formatDataAge(10_000, 10_500)).toBe("live");
+    expect(formatDataAge(10_000, 9_000)).toBe("live");
+    expect(formatDataAge(10_000, 13_900)).toBe("data from 3 s ago");
+    expect(formatDataAge(0, 125_000)).toBe("data from 2 min 5 s ago");
   });
 });

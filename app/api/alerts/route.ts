@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Firing alerts first, then resolved ones (kept 7 days, at most 1000); `?state=` narrows; the caller's scope filters. */
-export const GET = apiRoute<AlertsResponse>({ permission: "read" }, async (req, ctx) => {
+export const GET = apiRoute<AlertsResponse>({ permission: "read", shared: true }, async (req, ctx) => {
   const { state } = parseQuery(alertsQuerySchema, req.url);
   const redis = await ctx.redis();
   const visible = ctx.visible;

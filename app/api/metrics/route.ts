@@ -5,7 +5,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Prometheus text format; at most METRICS_MAX_STREAMS streams per scrape (see lib/metrics/collect.ts). */
-export const GET = apiRoute<never>({ permission: "read", metricsToken: true }, async (req, ctx) => {
+export const GET = apiRoute<never>({ permission: "read", metricsToken: true, shared: true }, async (req, ctx) => {
   const redis = await ctx.redis();
   const { contentType, body } = await collectMetrics(redis, await ctx.settings(), {
     now: ctx.now,

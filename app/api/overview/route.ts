@@ -6,7 +6,7 @@ import { summarizeOverview } from "@/lib/streams/summary";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<OverviewSummary>({ permission: "read" }, async (req, ctx) => {
+export const GET = apiRoute<OverviewSummary>({ permission: "read", shared: true }, async (req, ctx) => {
   const { match } = parseQuery(overviewQuerySchema, req.url);
-  return summarizeOverview(await ctx.redis(), await ctx.settings(), { match, visible: ctx.visible });
+  return summarizeOverview(await ctx.redis(), await ctx.settings(), { match, visible: ctx.visible, kept: {} });
 });

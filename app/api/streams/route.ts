@@ -6,7 +6,7 @@ import { listStreams } from "@/lib/streams/list";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<StreamsListResponse>({ permission: "read" }, async (req, ctx) => {
+export const GET = apiRoute<StreamsListResponse>({ permission: "read", shared: true }, async (req, ctx) => {
   const query = parseQuery(streamsListQuerySchema, req.url);
-  return listStreams(await ctx.redis(), await ctx.settings(), { ...query, visible: ctx.visible });
+  return listStreams(await ctx.redis(), await ctx.settings(), { ...query, visible: ctx.visible, kept: {} });
 });

@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The worker's state; a caller limited to some streams sees the ticks without what they name. */
-export const GET = apiRoute<WorkerStatus>({ permission: "read" }, async (req, ctx) => {
+export const GET = apiRoute<WorkerStatus>({ permission: "read", shared: true }, async (req, ctx) => {
   const status = await getWorkerStatus(await ctx.redis());
   if (ctx.seesEveryStream) return status;
   const visible = ctx.visible;

@@ -3,10 +3,11 @@ import { expiryGuardJob } from "./expiry-guard";
 import { historyJob } from "./history";
 import { reclaimJob } from "./reclaim";
 import { rotationJob } from "./rotation";
+import { stuckSnapshotJob } from "./stuck-snapshot";
 import { trimJob } from "./trim";
 import type { WorkerJob } from "../types";
 
-/** Every job of a tick, in the order they run: the ones changing streams first, then history and alerts. */
+/** Every job of a tick, in the order they run: the ones changing streams first, then history, alerts and the stuck snapshot. */
 export const WORKER_JOBS: readonly WorkerJob[] = [
   rotationJob,
   expiryGuardJob,
@@ -14,6 +15,7 @@ export const WORKER_JOBS: readonly WorkerJob[] = [
   trimJob,
   historyJob,
   alertsJob,
+  stuckSnapshotJob,
 ];
 
-export { alertsJob, expiryGuardJob, historyJob, reclaimJob, rotationJob, trimJob };
+export { alertsJob, expiryGuardJob, historyJob, reclaimJob, rotationJob, stuckSnapshotJob, trimJob };

@@ -53,6 +53,7 @@ describe("/api/worker", () => {
       "trim",
       "history",
       "alerts",
+      "stuck-snapshot",
     ]);
     expect(res.body.jobs.every((j) => j.ran)).toBe(true);
     const rotation = res.body.jobs[0]!;

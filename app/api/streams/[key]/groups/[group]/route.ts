@@ -8,7 +8,7 @@ import type { DeleteGroupResponse, GroupDetailResponse } from "@/lib/contract/pe
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<GroupDetailResponse>({ permission: "read" }, async (_req, ctx) => {
+export const GET = apiRoute<GroupDetailResponse>({ permission: "read", shared: true }, async (_req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   return getGroupDetail(await ctx.redis(), key, group);
 });
