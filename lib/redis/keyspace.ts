@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "./connection";
 import type { ChainableCommander } from "ioredis";
 
 /**
@@ -14,7 +14,7 @@ export interface ScanPage {
 }
 
 async function scanKeysPage(
-  redis: Redis,
+  redis: RedisConnection,
   opts: { cursor: string; match: string; count: number; type?: string },
 ): Promise<ScanPage> {
   const count = Math.min(Math.max(1, opts.count), MAX_SCAN_COUNT);
@@ -40,7 +40,7 @@ export interface ScanSlice {
  * would move past them. Keys for which `skip` is true are not collected (nor counted).
  */
 export async function scanSlice(
-  redis: Redis,
+  redis: RedisConnection,
   opts: {
     cursor: string;
     match: string;
@@ -74,7 +74,7 @@ export interface StoredSlice extends ScanSlice {
  * `ttlMs`, so a caller may save only once its work on the slice is done.
  */
 export async function resumeSlice(
-  redis: Redis,
+  redis: RedisConnection,
   cursorKey: string,
   opts: Omit<Parameters<typeof scanSlice>[1], "cursor"> & { ttlMs?: number },
 ): Promise<StoredSlice> {
@@ -90,7 +90,7 @@ export async function resumeSlice(
 
 /** Walks SCAN from the start until the cursor returns to 0 or `maxKeys` are collected. */
 export async function scanAllKeys(
-  redis: Redis,
+  redis: RedisConnection,
   opts: { match: string; type?: string; maxKeys: number; pageCount?: number },
 ): Promise<{ keys: string[]; complete: boolean }> {
   const slice = await scanSlice(redis, {
@@ -114,7 +114,7 @@ export type PipelineResult = [Error | null, unknown];
  * unbounded) and returns each key's replies in order.
  */
 export async function pipelineForKeys(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   perKey: (pipe: ChainableCommander, key: string) => void,
   chunkSize = 500,

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { Settings } from "@/lib/config/settings";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { isAppKey } from "@/lib/redis/app-keys";
@@ -13,7 +13,7 @@ export const DEFAULT_LIST_COUNT = 1000;
  * own keys left out. `count` is SCAN's hint: a page may hold fewer or more keys.
  */
 export async function listStreams(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Pick<Settings, "groups">,
   opts: { match: string; cursor: string; count: number; visible?: (key: string) => boolean },
 ): Promise<StreamsListResponse> {

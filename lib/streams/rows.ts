@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { StreamDetail, StreamRow } from "@/lib/contract/streams";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { Settings } from "@/lib/config/settings";
@@ -21,7 +21,7 @@ import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
  *    has `stuckCapped`.
  */
 export async function describeStreams(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   settings: Pick<Settings, "groups">,
 ): Promise<StreamRow[]> {
@@ -30,7 +30,7 @@ export async function describeStreams(
 
 /** One stream with its groups; 404 when missing, 409 when the key is not a stream. */
 export async function describeStream(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   settings: Pick<Settings, "groups">,
 ): Promise<StreamDetail> {
@@ -47,7 +47,7 @@ export async function describeStream(
 const ROW_CHUNK_KEYS = 1000;
 
 export async function collectRowInputs(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   settings: Pick<Settings, "groups">,
 ): Promise<RowInputs[]> {

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { OverviewSummary } from "@/lib/contract/streams";
 import type { Settings } from "@/lib/config/settings";
 import { resolveGroupRule } from "@/lib/config/resolve";
@@ -28,7 +28,7 @@ const GROUPS_CHUNK_KEYS = 2000;
  * Only explicit ids set in the future escape this bound.
  */
 export async function summarizeOverview(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Pick<Settings, "groups" | "families">,
   opts: { match: string; streamCap?: number; stuckCap?: number; visible?: (key: string) => boolean },
 ): Promise<OverviewSummary> {
