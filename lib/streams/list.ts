@@ -30,5 +30,5 @@ export async function listStreams(
     page.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true)),
     settings,
   );
-  return { streams, cursor: page.cursor };
+  return { streams, cursor: page.cursor, ...(page.topologyChanged ? { topologyChanged: true as const } : {}) };
 }
