@@ -219,13 +219,16 @@ export function clusterSeeds(): { host: string; port: number }[] {
 
 /** The Cluster client's options: every node connection as for a single server (TLS, user, password). */
 export function clusterOptions(nodeOptions: RedisOptions, name: string): ClusterOptions {
+  // The Cluster client re-sends a command failed by "Connection is closed" (its reply may have
+  // been lost) after retryDelayOnFailover: never on the write connection (writeConnectionOptions).
+  const resend = nodeOptions.autoResendUnfulfilledCommands !== false;
   const url = new URL(getEnv().REDIS_URL);
   return {
     scaleReads: "master",
     // MOVED/ASK followed at most this many times per command: slots move only while resharding.
     maxRedirections: 5,
     enableReadyCheck: true,
-    retryDelayOnFailover: 200,
+    retryDelayOnFailover: resend ? 200 : 0,
     retryDelayOnClusterDown: 200,
     retryDelayOnTryAgain: 100,
     slotsRefreshTimeout: 2000,

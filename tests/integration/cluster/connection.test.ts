@@ -26,6 +26,11 @@ describe("a Redis Cluster named by one node", () => {
     expect(isCluster(write)).toBe(true);
     expect(write).not.toBe(conn);
     expect(await getWriteConnection()).toBe(write);
+    // The write connection sends no command twice on its own, on any node.
+    if (!isCluster(write) || !isCluster(conn)) throw new Error("not cluster clients");
+    expect(write.options.retryDelayOnFailover).toBe(0);
+    expect(write.options.redisOptions?.autoResendUnfulfilledCommands).toBe(false);
+    expect(conn.options.retryDelayOnFailover).toBeGreaterThan(0);
   });
 
   it("health says cluster and lists the 3 masters with the slots they serve", async () => {
