@@ -10,12 +10,40 @@ const optional = z
   .optional()
   .transform((v) => v?.trim() || undefined);
 
+/** `host:port`, `[ipv6]:port`. */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/;
+
+export interface NodeAddress {
+  host: string;
+  port: number;
+}
+
+const nodeList = z
+  .string()
+  .default("")
+  .transform((v, ctx): NodeAddress[] => {
+    const out: NodeAddress[] = [];
+    for (const part of v.split(",").map((p) => p.trim())) {
+      if (!part) continue;
+      const m = HOST_PORT.exec(part);
+      const port = Number(m?.[2]);
+      if (!m || port < 1 || port > 65535) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not host:port` });
+        return z.NEVER;
+      }
+      out.push({ host: m[1]!.replace(/^\[|\]$/g, ""), port });
+    }
+    return out;
+  });
+
 const envSchema = z
   .object({
     REDIS_URL: z
       .string()
       .default("redis://127.0.0.1:6379")
       .refine((v) => /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
+    /** More seeds of a Redis Cluster (comma-separated host:port), besides REDIS_URL's node; ignored on a single server. */
+    REDIS_CLUSTER_NODES: nodeList,
     STREAMSCOPE_PREFIX: z.string().min(1).default("streamscope:"),
     STREAMSCOPE_CONFIG: z.string().default("./streamscope.config.json"),
     WORKER: z.enum(["on", "off"]).default("on"),

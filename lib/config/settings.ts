@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { EDITABLE_SECTION_NAMES } from "@/lib/contract/settings";
 import { log } from "@/lib/log";
 import { appKey } from "@/lib/redis/app-keys";
@@ -28,7 +28,7 @@ export const SETTINGS_KEY = () => appKey("settings");
 const CACHE_MS = 2000;
 const cached = processState<{ at: number; value: Promise<Settings> } | undefined>("settings", () => undefined);
 
-export async function readSavedEdits(redis: Redis): Promise<Partial<Settings>> {
+export async function readSavedEdits(redis: RedisConnection): Promise<Partial<Settings>> {
   const raw = await redis.get(SETTINGS_KEY());
   if (!raw) return {};
   try {
@@ -49,7 +49,7 @@ export async function readSavedEdits(redis: Redis): Promise<Partial<Settings>> {
   return {};
 }
 
-export async function loadSettings(redis: Redis): Promise<Settings> {
+export async function loadSettings(redis: RedisConnection): Promise<Settings> {
   const file = getFileConfig();
   const edits = await readSavedEdits(redis);
   const { auth: _auth, ...fromFile } = file;
@@ -58,7 +58,7 @@ export async function loadSettings(redis: Redis): Promise<Settings> {
 }
 
 /** Settings with a short cache, for hot paths (every request resolving a group rule). */
-export function getSettings(redis: Redis): Promise<Settings> {
+export function getSettings(redis: RedisConnection): Promise<Settings> {
   const now = Date.now();
   const hit = cached.value;
   if (hit && now - hit.at < CACHE_MS) return hit.value;
@@ -74,7 +74,7 @@ export function invalidateSettingsCache(): void {
   cached.value = undefined;
 }
 
-export async function getGroupRule(redis: Redis, stream: string, group: string): Promise<ResolvedGroupRule> {
+export async function getGroupRule(redis: RedisConnection, stream: string, group: string): Promise<ResolvedGroupRule> {
   const settings = await getSettings(redis);
   return resolveGroupRule(settings.groups, stream, group);
 }

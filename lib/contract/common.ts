@@ -11,8 +11,20 @@ export const groupParamsSchema = streamParamsSchema.extend({ group: z.string().m
 export const consumerParamsSchema = groupParamsSchema.extend({ consumer: z.string().min(1) });
 export const entryParamsSchema = streamParamsSchema.extend({ id: z.string().min(1).max(64) });
 
+/** One node of a Redis Cluster, as the cluster sees it. */
+export interface ClusterNodeHealth {
+  id: string;
+  /** host:port */
+  address: string;
+  role: "master" | "replica";
+  /** Slot ranges served, inclusive (empty for a replica). */
+  slots: [number, number][];
+  reachable: boolean;
+}
+
+/** `mode` is the server's: "standalone" or "cluster" (`nodes` only then). */
 export type HealthResponse =
-  | { status: "ok"; redis: { version: string; mode: string; flavor: string } }
+  | { status: "ok"; redis: { version: string; mode: string; flavor: string; nodes?: ClusterNodeHealth[] } }
   | { status: "error"; error: ErrorBody["error"] };
 
 /** A field value: a string when it is valid UTF-8, else its bytes in base64. */

@@ -10,9 +10,13 @@ const U64_MAX = (1n << 64n) - 1n;
 
 export const globSchema = z.string().min(1).max(1024).default("*");
 
+/** A SCAN cursor, or on a Redis Cluster `<masters>-<node>-<SCAN cursor>` (opaque: pass back what was answered). */
 export const scanCursorSchema = z
   .string()
-  .refine((v) => /^\d{1,20}$/.test(v) && BigInt(v) <= U64_MAX, "must be a SCAN cursor (an unsigned 64-bit number)")
+  .refine((v) => {
+    const scan = /^(?:[0-9a-f]{8}-\d{1,5}-)?(\d{1,20})$/.exec(v)?.[1];
+    return scan !== undefined && BigInt(scan) <= U64_MAX;
+  }, "must be a SCAN cursor (an unsigned 64-bit number)")
   .default("0");
 
 /** Counts above the cap are refused (400), not clamped, so a caller learns its page size is not honoured. */
@@ -91,6 +95,11 @@ export interface StreamsListResponse extends DataAge {
    * absent when read live.
    */
   stuckAsOf?: number;
+  /**
+   * Redis Cluster: the masters changed since `cursor` was made (failover, resharding), so the walk
+   * of one master started over: streams may repeat or be missed while slots move.
+   */
+  topologyChanged?: true;
 }
 
 /** `GET /api/overview`: the summary tiles. */

@@ -1,7 +1,8 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
-import { connectionProblem, getRedis, getServerInfo, isConnectionError } from "@/lib/redis/client";
+import { connectionProblem, getRedis, getServerInfo, isClusterMode, isConnectionError } from "@/lib/redis/client";
+import { clusterNodes } from "@/lib/redis/topology";
 import { probeTls } from "@/lib/redis/tls";
 import { isSupported, unsupportedMessage } from "@/lib/redis/server-info";
 import type { HealthResponse } from "@/lib/contract/common";
@@ -18,9 +19,11 @@ export async function checkHealth(): Promise<{ status: number; body: HealthRespo
       const error = new AppError("UNSUPPORTED_VERSION", unsupportedMessage(info));
       return { status: 503, body: { status: "error", error: error.toBody().error } };
     }
+    const redis = { version: info.version, mode: info.mode, flavor: info.flavor };
+    if (!(await isClusterMode())) return { status: 200, body: { status: "ok", redis } };
     return {
       status: 200,
-      body: { status: "ok", redis: { version: info.version, mode: info.mode, flavor: info.flavor } },
+      body: { status: "ok", redis: { ...redis, mode: "cluster", nodes: await clusterNodes(getRedis()) } },
     };
   } catch (err) {
     const refused = err instanceof Error && /^(WRONGPASS|NOAUTH)/.test(err.message);

@@ -2,7 +2,8 @@ import "server-only";
 import type Redis from "ioredis";
 import { AppError, notFound } from "@/lib/errors";
 import { toAppError } from "@/lib/redis/errors";
-import { redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
+import { connectionForRequest, redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { getSettings, type Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
@@ -61,6 +62,11 @@ export interface RequestContext {
   params: Record<string, string | string[] | undefined>;
   /** The read connection (after checking that the server is supported). */
   redis: () => Promise<Redis>;
+  /**
+   * The read connection for work that must reach every node of a Redis Cluster (the Cluster
+   * client there; the same connection as `redis()` on a single server).
+   */
+  connection: () => Promise<RedisConnection>;
   /** The write connection, for routes that change something. */
   writeRedis: () => Promise<Redis>;
   /** The effective settings, read once per request. */
@@ -90,12 +96,13 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 function requestContext(params: RequestContext["params"], identity: Identity | null): RequestContext {
-  const redis = once(redisForRequest);
+  const connection = once(connectionForRequest);
   return {
     params,
-    redis,
+    redis: once(redisForRequest),
+    connection,
     writeRedis: once(writeRedisForRequest),
-    settings: once(async () => getSettings(await redis())),
+    settings: once(async () => getSettings(await connection())),
     now: Date.now(),
     identity,
     visible: identity ? (key) => canSeeStream(identity, key) : () => false,

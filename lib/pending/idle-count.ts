@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
 import { emptyWhenMissing, pelCursor, readPelPages, type PelCursor } from "./pel";
 
@@ -38,7 +38,7 @@ export interface IdleCount {
  * stuck entries are found first in practice, but one idled only by XCLAIM past the budget is missed.
  */
 export async function countIdlePending(
-  redis: Redis,
+  redis: RedisConnection,
   targets: readonly IdleCountTarget[],
   opts: { perGroupBudget?: number; totalBudget?: number } = {},
 ): Promise<IdleCount[]> {

@@ -1,6 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
 import { MAX_PENDING_PAGE, type PendingFilter } from "@/lib/contract/pending";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { retryOnConnectionLoss } from "@/lib/redis/retry";
 import { parsePendingRange, type PendingEntry } from "@/lib/streams/xinfo";
@@ -96,7 +97,7 @@ export async function readPelPage(redis: Redis, cursor: PelCursor, count: number
  * cursor), "throw" (the default) fails the call.
  */
 export async function readPelPages(
-  redis: Redis,
+  redis: RedisConnection,
   asks: readonly { cursor: PelCursor; count: number }[],
   opts: { perRound?: number; onError?: (err: Error) => "empty" | "throw" } = {},
 ): Promise<PendingEntry[][]> {

@@ -1,6 +1,9 @@
 import "server-only";
+import { createHash } from "node:crypto";
+import calculateSlot from "cluster-key-slot";
 import type Redis from "ioredis";
-import type { ChainableCommander } from "ioredis";
+import type { ChainableCommander, Cluster } from "ioredis";
+import { isCluster, mastersOf, nodeAddress, type RedisConnection } from "./connection";
 
 /**
  * Every key-space fan-out goes through this module: SCAN slices and per-key pipelines.
@@ -31,26 +34,36 @@ export interface ScanSlice {
   /** True when this slice reached the end of the key space (the next one starts over). */
   wrapped: boolean;
   scanCalls: number;
+  /**
+   * Cluster only: the masters changed since the cursor was made (failover, resharding, a node
+   * added or removed), so the walk of the node it pointed at started over: keys may repeat or be
+   * skipped while slots move.
+   */
+  topologyChanged?: true;
 }
+
+type SliceOptions = {
+  cursor: string;
+  match: string;
+  type?: string;
+  maxKeys: number;
+  count?: number;
+  maxPages?: number;
+  skip?: (key: string) => boolean;
+};
 
 /**
  * The one resumable key-space slice: `SCAN cursor MATCH match COUNT count [TYPE type]` from
  * `cursor` until `maxKeys` keys are collected, the key space ends, or `maxPages` SCAN calls are
  * spent. The cap is soft (up to one page over): a page's keys are never dropped, or the cursor
  * would move past them. Keys for which `skip` is true are not collected (nor counted).
+ *
+ * On a Redis Cluster the key space is every master's, walked one master after the other in
+ * address order; the cursor (`<masters>-<node>-<SCAN cursor>`, opaque to callers) says which
+ * master and where, and `<masters>` fingerprints the set of masters it was made for.
  */
-export async function scanSlice(
-  redis: Redis,
-  opts: {
-    cursor: string;
-    match: string;
-    type?: string;
-    maxKeys: number;
-    count?: number;
-    maxPages?: number;
-    skip?: (key: string) => boolean;
-  },
-): Promise<ScanSlice> {
+export async function scanSlice(redis: RedisConnection, opts: SliceOptions): Promise<ScanSlice> {
+  if (isCluster(redis)) return scanClusterSlice(redis, opts);
   const keys = new Set<string>();
   let cursor = opts.cursor;
   let scanCalls = 0;
@@ -64,6 +77,61 @@ export async function scanSlice(
   return { keys: [...keys], cursor, wrapped: cursor === "0", scanCalls };
 }
 
+const CLUSTER_CURSOR = /^([0-9a-f]{8})-(\d{1,5})-(\d{1,20})$/;
+
+/** The masters of a cluster, waiting for the slots to be loaded on a new or reconnecting client. */
+async function clusterMasters(cluster: Cluster): Promise<Redis[]> {
+  if (mastersOf(cluster).length === 0) await cluster.ping();
+  const masters = mastersOf(cluster);
+  if (masters.length === 0) throw new Error("Connection is closed: no Redis Cluster master is known");
+  return masters;
+}
+
+function mastersFingerprint(masters: readonly Redis[]): string {
+  return createHash("sha1").update(masters.map(nodeAddress).join(",")).digest("hex").slice(0, 8);
+}
+
+async function scanClusterSlice(cluster: Cluster, opts: SliceOptions): Promise<ScanSlice> {
+  const masters = await clusterMasters(cluster);
+  const fingerprint = mastersFingerprint(masters);
+  let node = 0;
+  let cursor = "0";
+  let topologyChanged = false;
+  if (opts.cursor !== "0") {
+    const m = CLUSTER_CURSOR.exec(opts.cursor);
+    if (m && m[1] === fingerprint && Number(m[2]) < masters.length) {
+      node = Number(m[2]);
+      cursor = m[3]!;
+    } else {
+      node = m ? Math.min(Number(m[2]), masters.length - 1) : 0;
+      topologyChanged = true;
+    }
+  }
+  const keys = new Set<string>();
+  let scanCalls = 0;
+  const maxPages = opts.maxPages ?? Number.POSITIVE_INFINITY;
+  do {
+    const page = await scanKeysPage(masters[node]!, {
+      cursor,
+      match: opts.match,
+      count: opts.count ?? 1000,
+      type: opts.type,
+    });
+    scanCalls++;
+    for (const k of page.keys) if (!opts.skip?.(k)) keys.add(k);
+    cursor = page.cursor;
+    if (cursor === "0") node++;
+  } while (node < masters.length && keys.size < opts.maxKeys && scanCalls < maxPages);
+  const wrapped = node >= masters.length;
+  return {
+    keys: [...keys],
+    cursor: wrapped ? "0" : `${fingerprint}-${node}-${cursor}`,
+    wrapped,
+    scanCalls,
+    ...(topologyChanged ? { topologyChanged: true as const } : {}),
+  };
+}
+
 export interface StoredSlice extends ScanSlice {
   /** Stores where the next slice starts (or forgets the cursor once the key space wrapped). */
   save(): Promise<void>;
@@ -74,9 +142,9 @@ export interface StoredSlice extends ScanSlice {
  * `ttlMs`, so a caller may save only once its work on the slice is done.
  */
 export async function resumeSlice(
-  redis: Redis,
+  redis: RedisConnection,
   cursorKey: string,
-  opts: Omit<Parameters<typeof scanSlice>[1], "cursor"> & { ttlMs?: number },
+  opts: Omit<SliceOptions, "cursor"> & { ttlMs?: number },
 ): Promise<StoredSlice> {
   const slice = await scanSlice(redis, { ...opts, cursor: (await redis.get(cursorKey)) ?? "0" });
   return {
@@ -90,7 +158,7 @@ export async function resumeSlice(
 
 /** Walks SCAN from the start until the cursor returns to 0 or `maxKeys` are collected. */
 export async function scanAllKeys(
-  redis: Redis,
+  redis: RedisConnection,
   opts: { match: string; type?: string; maxKeys: number; pageCount?: number },
 ): Promise<{ keys: string[]; complete: boolean }> {
   const slice = await scanSlice(redis, {
@@ -111,30 +179,43 @@ export type PipelineResult = [Error | null, unknown];
 
 /**
  * Queues `perKey` commands for each key in one pipeline (chunked so no single round trip is
- * unbounded) and returns each key's replies in order.
+ * unbounded) and returns each key's replies in order. `perKey` is called once per key, in order.
+ * On a cluster, each chunk is one pipeline per master, sent straight to the master that serves
+ * the key's slot, side by side: ioredis routes a Cluster pipeline by the keys it recognizes, and
+ * it recognizes none in `XINFO` or `MEMORY USAGE`. While slots move, a key's replies may be MOVED
+ * errors.
  */
 export async function pipelineForKeys(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   perKey: (pipe: ChainableCommander, key: string) => void,
   chunkSize = 500,
 ): Promise<PipelineResult[][]> {
+  const nodeOf = isCluster(redis) && keys.length > 0 ? await slotMasters(redis) : () => redis;
   const out: PipelineResult[][] = [];
   for (let i = 0; i < keys.length; i += chunkSize) {
     const chunk = keys.slice(i, i + chunkSize);
-    const pipe = redis.pipeline();
-    const sizes: number[] = [];
+    const pipes = new Map<RedisConnection, ChainableCommander>();
+    const placed: { pipe: ChainableCommander; offset: number; size: number }[] = [];
     for (const key of chunk) {
-      const before = pipe.length;
+      const node = nodeOf(key);
+      let pipe = pipes.get(node);
+      if (!pipe) pipes.set(node, (pipe = node.pipeline()));
+      const offset = pipe.length;
       perKey(pipe, key);
-      sizes.push(pipe.length - before);
+      placed.push({ pipe, offset, size: pipe.length - offset });
     }
-    const results = ((await pipe.exec()) ?? []) as PipelineResult[];
-    let offset = 0;
-    for (const size of sizes) {
-      out.push(results.slice(offset, offset + size));
-      offset += size;
-    }
+    const results = new Map<ChainableCommander, PipelineResult[]>();
+    await Promise.all(
+      [...pipes.values()].map(async (pipe) => results.set(pipe, ((await pipe.exec()) ?? []) as PipelineResult[])),
+    );
+    for (const { pipe, offset, size } of placed) out.push(results.get(pipe)!.slice(offset, offset + size));
   }
   return out;
+}
+
+/** The master client serving a key's slot (the Cluster client itself for a slot it does not know). */
+async function slotMasters(cluster: Cluster): Promise<(key: string) => RedisConnection> {
+  const byAddress = new Map((await clusterMasters(cluster)).map((n) => [nodeAddress(n), n]));
+  return (key) => byAddress.get(cluster.slots[calculateSlot(key)]?.[0] ?? "") ?? cluster;
 }

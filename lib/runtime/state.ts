@@ -5,7 +5,8 @@
  * schedulers). Imports nothing of the app.
  *
  * The slots (name: owner):
- *  - redis, redis-write: lib/redis/client.ts (connections; closed by closeRedis(), kept by a reset)
+ *  - redis, redis-write, redis-cluster, redis-cluster-write: lib/redis/client.ts (connections;
+ *    closed by closeRedis(), kept by a reset)
  *  - env: lib/env.ts (validated process.env)
  *  - config-file: lib/config/load.ts (the parsed config file, per path)
  *  - settings: lib/config/settings.ts (effective settings, 2 s)

@@ -1,9 +1,9 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { notFound, wrongType } from "@/lib/errors";
 
 /** 404 for a missing key, 409 for a key of another type. An empty stream is still a stream. */
-export async function assertStream(redis: Redis, key: string): Promise<void> {
+export async function assertStream(redis: RedisConnection, key: string): Promise<void> {
   const type = await redis.type(key);
   if (type === "none") throw notFound(`No stream named "${key}"`);
   if (type !== "stream") throw wrongType(key, type);

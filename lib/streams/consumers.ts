@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { getEnv } from "@/lib/env";
 import { pipelineForKeys, type PipelineResult } from "@/lib/redis/keyspace";
 import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
@@ -57,7 +57,10 @@ interface OwnerWalk {
 }
 
 /** One pipeline per 500 groups, plus one per 1000 PEL entries walked for groups over the cap. */
-export async function readConsumersMany(redis: Redis, targets: readonly ConsumerTarget[]): Promise<ConsumerList[]> {
+export async function readConsumersMany(
+  redis: RedisConnection,
+  targets: readonly ConsumerTarget[],
+): Promise<ConsumerList[]> {
   if (targets.length === 0) return [];
   const cap = consumerListCap();
   const lists: ConsumerList[] = new Array<ConsumerList>(targets.length);
@@ -122,6 +125,6 @@ export async function readConsumersMany(redis: Redis, targets: readonly Consumer
   return lists;
 }
 
-export async function readConsumers(redis: Redis, target: ConsumerTarget): Promise<ConsumerList> {
+export async function readConsumers(redis: RedisConnection, target: ConsumerTarget): Promise<ConsumerList> {
   return (await readConsumersMany(redis, [target]))[0]!;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { Settings } from "@/lib/config/settings";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { isAppKey } from "@/lib/redis/app-keys";
@@ -16,7 +16,7 @@ export const DEFAULT_LIST_COUNT = 1000;
  * (`stuckAsOf`; ./stuck-snapshot.ts), else live.
  */
 export async function listStreams(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Pick<Settings, "groups">,
   opts: {
     match: string;
@@ -43,5 +43,10 @@ export async function listStreams(
     settings,
     kept,
   );
-  return { streams, cursor: page.cursor, ...(kept ? { stuckAsOf: kept.at } : {}) };
+  return {
+    streams,
+    cursor: page.cursor,
+    ...(kept ? { stuckAsOf: kept.at } : {}),
+    ...(page.topologyChanged ? { topologyChanged: true as const } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { StreamDetail, StreamRow } from "@/lib/contract/streams";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { Settings } from "@/lib/config/settings";
@@ -24,7 +24,7 @@ import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot"
  * it does not hold under the same threshold.
  */
 export async function describeStreams(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   settings: Pick<Settings, "groups">,
   kept: StuckSnapshot | null = null,
@@ -34,7 +34,7 @@ export async function describeStreams(
 
 /** One stream with its groups; 404 when missing, 409 when the key is not a stream. */
 export async function describeStream(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   settings: Pick<Settings, "groups">,
 ): Promise<StreamDetail> {
@@ -51,7 +51,7 @@ export async function describeStream(
 const ROW_CHUNK_KEYS = 1000;
 
 export async function collectRowInputs(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   settings: Pick<Settings, "groups">,
   kept: StuckSnapshot | null = null,

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { GroupRuleConfig } from "@/lib/contract/config";
 import { countIdlePending, type IdleCount, type IdleCountTarget } from "@/lib/pending/idle-count";
@@ -67,7 +67,11 @@ function extra(res: PipelineResult | undefined): number | null {
 }
 
 /** Per key, one pipelined read of the parts asked for (see the error policy above). */
-export async function readStreams(redis: Redis, keys: readonly string[], parts: ReadParts): Promise<KeyRead[]> {
+export async function readStreams(
+  redis: RedisConnection,
+  keys: readonly string[],
+  parts: ReadParts,
+): Promise<KeyRead[]> {
   if (keys.length === 0) return [];
   const replies = await pipelineForKeys(
     redis,
@@ -116,7 +120,7 @@ export interface GroupRef {
 
 /** Each group's oldest pending entry by id (`XPENDING key group - + 1`, O(log n)); null when none or gone. */
 export async function readOldestPending(
-  redis: Redis,
+  redis: RedisConnection,
   groups: readonly GroupRef[],
   chunkKeys?: number,
 ): Promise<(PendingEntry | null)[]> {
@@ -142,7 +146,7 @@ export async function readOldestPending(
 
 /** Stuck counts (pending entries idle at least each group's threshold), with bounded PEL reads: lib/pending/idle-count.ts. */
 export function readStuckCounts(
-  redis: Redis,
+  redis: RedisConnection,
   targets: readonly IdleCountTarget[],
   budget: { perGroupBudget?: number; totalBudget?: number },
 ): Promise<IdleCount[]> {
@@ -208,7 +212,7 @@ export interface SnapshotOptions {
  * PEL entries per group. Keys that are gone or not streams are left out.
  */
 export async function snapshotStreams(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   opts: SnapshotOptions,
 ): Promise<StreamSnapshot[]> {
@@ -274,7 +278,7 @@ export async function snapshotStreams(
 }
 
 async function addStuck(
-  redis: Redis,
+  redis: RedisConnection,
   deep: { stream: StreamSnapshot; group: GroupSnapshot }[],
   budget: number,
 ): Promise<void> {
@@ -305,7 +309,7 @@ async function addStuck(
  * key space, resumed from the cursor stored at `cursorKey` (see resumeSlice). App-owned keys are skipped.
  */
 export function nextStreams(
-  redis: Redis,
+  redis: RedisConnection,
   cursorKey: string,
   opts: { match: string; max: number; count?: number; maxPages: number },
 ): Promise<StoredSlice> {

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
 
@@ -49,7 +49,7 @@ export function keptGroupKey(stream: string, group: string): string {
 }
 
 /** Stores a snapshot (kept KEPT_TTL_MS unless refreshed). */
-export async function storeStuckSnapshot(redis: Redis, snapshot: StuckSnapshot): Promise<void> {
+export async function storeStuckSnapshot(redis: RedisConnection, snapshot: StuckSnapshot): Promise<void> {
   await redis.set(stuckSnapshotKey(), JSON.stringify(snapshot), "PX", KEPT_TTL_MS);
 }
 
@@ -63,7 +63,7 @@ function isSnapshot(v: unknown): v is StuckSnapshot {
 }
 
 /** Redis's clock in ms (TIME): stuck means idle by Redis's clock, and the snapshot's age is on it too. */
-export async function redisNowMs(redis: Redis): Promise<number> {
+export async function redisNowMs(redis: RedisConnection): Promise<number> {
   const time = await redis.time();
   return Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
 }
@@ -78,7 +78,7 @@ export function freshSnapshot(
 }
 
 /** The kept snapshot if fresh (see freshSnapshot). */
-export async function readFreshStuckSnapshot(redis: Redis, maxAgeMs?: number): Promise<StuckSnapshot | null> {
+export async function readFreshStuckSnapshot(redis: RedisConnection, maxAgeMs?: number): Promise<StuckSnapshot | null> {
   const [snapshot, now] = await Promise.all([readStuckSnapshot(redis), redisNowMs(redis)]);
   return freshSnapshot(snapshot, now, maxAgeMs);
 }
@@ -93,7 +93,7 @@ export function keptByGroup(snapshot: StuckSnapshot | null): Map<string, KeptGro
  * it (an ACL user limited to the watched keys): the caller then reads live, which reports any
  * error of the connection itself.
  */
-export async function readStuckSnapshot(redis: Redis): Promise<StuckSnapshot | null> {
+export async function readStuckSnapshot(redis: RedisConnection): Promise<StuckSnapshot | null> {
   const text = await redis.get(stuckSnapshotKey()).catch(() => null);
   if (!text) return null;
   try {

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { OverviewSummary } from "@/lib/contract/streams";
 import type { Settings } from "@/lib/config/settings";
 import { resolveGroupRule } from "@/lib/config/resolve";
@@ -46,7 +46,7 @@ export interface GroupPendingState {
  * groups with pending messages.
  */
 export async function pendingGroupsOf(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Pick<Settings, "groups">,
   opts: { match: string; streamCap: number; visible?: (key: string) => boolean },
 ): Promise<{ streams: number; complete: boolean; totalPending: number; groups: PendingGroup[] }> {
@@ -77,7 +77,7 @@ export async function pendingGroupsOf(
  * Only explicit ids set in the future escape this bound.
  */
 export async function readGroupPendingStates(
-  redis: Redis,
+  redis: RedisConnection,
   groups: readonly PendingGroup[],
   now: number,
   totalBudget: number,
@@ -119,7 +119,7 @@ export async function readGroupPendingStates(
  * live, and so is everything when it is missing or older.
  */
 export async function summarizeOverview(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Pick<Settings, "groups" | "families">,
   opts: {
     match: string;
@@ -185,7 +185,7 @@ export const KEPT_STUCK_BUDGET = STUCK_CAP * STUCK_READ_FACTOR * 5;
  * `match` (as the overview would, live) and stores the result for the overview and the list.
  */
 export async function keepStuckSnapshot(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Pick<Settings, "groups">,
   opts: { match: string },
 ): Promise<{ streams: number; groups: number; complete: boolean }> {

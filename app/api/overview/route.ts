@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<OverviewSummary>({ permission: "read", shared: true }, async (req, ctx) => {
   const { match } = parseQuery(overviewQuerySchema, req.url);
-  return summarizeOverview(await ctx.redis(), await ctx.settings(), { match, visible: ctx.visible, kept: {} });
+  return summarizeOverview(await ctx.connection(), await ctx.settings(), { match, visible: ctx.visible, kept: {} });
 });

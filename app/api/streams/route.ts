@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<StreamsListResponse>({ permission: "read", shared: true }, async (req, ctx) => {
   const query = parseQuery(streamsListQuerySchema, req.url);
-  return listStreams(await ctx.redis(), await ctx.settings(), { ...query, visible: ctx.visible, kept: {} });
+  return listStreams(await ctx.connection(), await ctx.settings(), { ...query, visible: ctx.visible, kept: {} });
 });

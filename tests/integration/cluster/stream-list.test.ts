@@ -1,0 +1,102 @@
+import calculateSlot from "cluster-key-slot";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as listRoute } from "@/app/api/streams/route";
+import { GET as overviewRoute } from "@/app/api/overview/route";
+import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
+import { privateCluster } from "../../helpers/cluster";
+import { callRoute } from "../../helpers/route";
+
+const { raw, nodes } = privateCluster();
+const prefix = "clist:";
+const STREAMS = 300;
+const keys = Array.from({ length: STREAMS }, (_, i) => `${prefix}s${i}`);
+
+async function page(cursor: string, count: number): Promise<StreamsListResponse> {
+  const res = await callRoute<StreamsListResponse>(listRoute as never, "/api/streams", {
+    query: { match: `${prefix}*`, cursor, count },
+  });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+beforeAll(async () => {
+  await Promise.all(
+    keys.map(async (key, i) => {
+      await raw().xadd(key, "*", "n", String(i));
+      if (i % 3 === 0) {
+        await raw().xgroup("CREATE", key, "g", "0");
+        await raw().xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
+      }
+    }),
+  );
+  for (const n of nodes()) {
+    await n.config("SET", "slowlog-log-slower-than", "10000");
+    await n.slowlog("RESET");
+  }
+}, 20_000);
+
+describe("the stream list and overview on a 3-master cluster", () => {
+  it("the test streams are spread over every master", async () => {
+    const perNode = await Promise.all(nodes().map((n) => n.dbsize()));
+    expect(perNode.every((n) => n > 50)).toBe(true);
+    expect(new Set(keys.map((k) => calculateSlot(k))).size).toBeGreaterThan(200);
+  });
+
+  it("paged with a small count, lists every stream exactly once, with its rows read from its own master", async () => {
+    const seen: string[] = [];
+    let cursor = "0";
+    let pages = 0;
+    do {
+      const body = await page(cursor, 17);
+      expect(body.topologyChanged).toBeUndefined();
+      for (const row of body.streams) {
+        seen.push(row.key);
+        expect(row.length).toBe(1);
+        const withGroup = Number(row.key.slice(prefix.length + 1)) % 3 === 0;
+        expect([row.groupCount, row.pending, row.memoryBytes! > 0]).toEqual(withGroup ? [1, 1, true] : [0, 0, true]);
+      }
+      cursor = body.cursor;
+      pages++;
+    } while (cursor !== "0" && pages < 500);
+    expect(cursor).toBe("0");
+    expect(seen.length).toBe(STREAMS);
+    expect(new Set(seen)).toEqual(new Set(keys));
+  });
+
+  it("a cursor can be used again: the same page follows it", async () => {
+    let cursor = "0";
+    // Into the second master's walk.
+    for (let pages = 0; !/-1-/.test(cursor) && pages < 100; pages++) cursor = (await page(cursor, 17)).cursor;
+    expect(cursor).toMatch(/^[0-9a-f]{8}-1-\d+$/);
+    const a = await page(cursor, 17);
+    const b = await page(cursor, 17);
+    expect(b.streams.map((r) => r.key)).toEqual(a.streams.map((r) => r.key));
+    expect(b.cursor).toBe(a.cursor);
+  });
+
+  it("a cursor made for another set of masters restarts that master's walk and says so", async () => {
+    const body = await page("00000000-1-0", 17);
+    expect(body.topologyChanged).toBe(true);
+    const fromStart = await page(body.cursor, 17);
+    expect(fromStart.topologyChanged).toBeUndefined();
+  });
+
+  it("the overview counts the streams of every master", async () => {
+    const res = await callRoute<OverviewSummary>(overviewRoute as never, "/api/overview", {
+      query: { match: `${prefix}*` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.streams).toBe(STREAMS);
+    expect(res.body.totalPending).toBe(STREAMS / 3);
+    expect(res.body.complete).toBe(true);
+    expect(res.body.oldestPendingMs).not.toBeNull();
+  });
+
+  it("no node's slow log shows a dashboard command over 10 ms", async () => {
+    for (const n of nodes()) {
+      const entries = (await n.slowlog("GET", 128)) as unknown[][];
+      const dashboard = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
+      expect(dashboard.map((e) => e[3])).toEqual([]);
+    }
+  });
+});
