@@ -4,12 +4,14 @@
  * itself, idle/GC) and the top self-time functions of the app's own code and of Next.
  * Run: `npx tsx bench/cpu-profile.ts <dir or .cpuprofile> [top=10]`.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
 interface Profile {
@@ -34,6 +36,29 @@ function partOf(url: string, name: string): Part {
   return "node";
 }
 
+const maps = new Map<string, SourceMap | null>();
+
+/** The build's minified chunks come with source maps: name a sample by its original file and line. */
+function original(url: string, line: number, column: number): string | null {
+  if (!maps.has(url)) {
+    let map: SourceMap | null = null;
+    try {
+      const file = `${url.startsWith("file:") ? fileURLToPath(url) : url}.map`;
+      if (existsSync(file)) map = new SourceMap(JSON.parse(readFileSync(file, "utf8")));
+    } catch {
+      map = null;
+    }
+    maps.set(url, map);
+  }
+  const entry = maps.get(url)?.findEntry(line, column) as
+    { originalSource?: string; originalLine?: number; name?: string } | undefined;
+  if (!entry?.originalSource) return null;
+  const source = entry.originalSource
+    .replace(/^.*?\/(lib|app|node_modules)\//, "$1/")
+    .replace(/^turbopack:\/\/\/\[project\]\//, "");
+  return `${entry.name ?? ""} ${source}:${(entry.originalLine ?? 0) + 1}`.trim();
+}
+
 function load(path: string): Profile[] {
   const files = statSync(path).isDirectory()
     ? readdirSync(path)
@@ -56,11 +81,21 @@ function main() {
       const node = byId.get(id);
       const dt = profile.timeDeltas[i] ?? 0;
       if (!node) return;
-      const { functionName, url, lineNumber } = node.callFrame;
+      const { functionName, url, lineNumber, columnNumber } = node.callFrame;
       const name = functionName || "(anonymous)";
-      const part = partOf(url, name);
+      let part = partOf(url, name);
       const where = url ? `${url.replace(/^.*?(\.next\/|node_modules\/)/, "$1")}:${lineNumber + 1}` : "";
-      const label = `${name} ${where}`.trim();
+      let label = `${name} ${where}`.trim();
+      if (part === "app") {
+        const orig = original(url, lineNumber, columnNumber);
+        if (orig) {
+          label = `${name} -> ${orig}`;
+          // Next's and other packages' code bundled into the app's chunks.
+          if (/node_modules\/next\//.test(orig)) part = "next";
+          else if (/node_modules\/zod\//.test(orig)) part = "zod";
+          else if (/node_modules\//.test(orig)) part = "other modules";
+        }
+      }
       const cur = selfUs.get(label) ?? { us: 0, part };
       cur.us += dt;
       selfUs.set(label, cur);
