@@ -55,7 +55,7 @@ export interface LoadBenchResult {
 const streamKey = (i: number) => `load:stream:${String(i).padStart(3, "0")}`;
 
 /** Seeds the streams; returns the pending ids of g1 per stream (the acks take them one by one). */
-async function seed(redis: Redis): Promise<Map<string, string[]>> {
+export async function seedLoadStreams(redis: Redis): Promise<Map<string, string[]>> {
   const pending = new Map<string, string[]>();
   const base = Date.now() - 3_600_000;
   for (let start = 0; start < STREAMS; start += 50) {
@@ -122,7 +122,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
   const redis = new Redis(server.url);
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   try {
-    const pending = await seed(redis);
+    const pending = await seedLoadStreams(redis);
     // The acks take the ids that are not stuck, from the end, so the stuck ones stay for the overview.
     const ackable = [...pending].flatMap(([key, ids]) => ids.slice(STUCK_G1).map((id) => ({ key, id })));
     app = await startApp(server.url, { nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
