@@ -110,9 +110,9 @@ export async function runProducerBench(): Promise<ProducerBenchResult> {
   const dashboards: Promise<void>[] = [];
   try {
     if (pinned) {
-      spawnSync("taskset", ["-cp", "0", String(server.pid)], { stdio: "ignore" });
+      spawnSync("taskset", ["-a", "-cp", "0", String(server.pid)], { stdio: "ignore" });
       // This process (seeding, the dashboards' HTTP clients) stays off the producer's CPU.
-      spawnSync("taskset", ["-cp", "1", String(process.pid)], { stdio: "ignore" });
+      spawnSync("taskset", ["-a", "-cp", "1", String(process.pid)], { stdio: "ignore" });
     }
     await seedLoadStreams(admin);
 
