@@ -49,6 +49,8 @@ export interface LoadBenchResult {
   errors: number;
   requestsPerSec: number;
   kinds: LoadKindResult[];
+  /** One client alone: the overview pair's median time before the load. */
+  aloneOverviewMs: number;
   loadAverage: number[];
 }
 
@@ -189,6 +191,18 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       }),
     );
 
+    // One client alone, for comparison: the overview pair, sequentially.
+    const alone: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await Promise.all([
+        fetch(`${base}/api/streams`).then((r) => r.arrayBuffer()),
+        fetch(`${base}/api/overview`).then((r) => r.arrayBuffer()),
+      ]);
+      alone.push(performance.now() - t);
+    }
+    const aloneOverviewMs = [...alone].sort((a, b) => a - b)[2]!;
+
     measuring = true;
     const t0 = performance.now();
     const end = Date.now() + seconds * 1000;
@@ -220,6 +234,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       errors: totalErrors,
       requestsPerSec: requests / elapsed,
       kinds,
+      aloneOverviewMs,
       loadAverage,
     };
 
@@ -238,6 +253,9 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     console.log(
       `total      ${String(requests).padStart(9)} ${String(totalErrors).padStart(7)}  ` +
         `${result.requestsPerSec.toFixed(0)} req/s (target >= ${TARGET_RPS} req/s, 0 errors)`,
+    );
+    console.log(
+      `one client alone: the overview pair in ${aloneOverviewMs.toFixed(0)} ms (median of 5, before the load)`,
     );
     console.log(`load average at the end: ${loadAverage.map((l) => l.toFixed(2)).join(", ")} (2 cores, shared)`);
     if (errorSamples.length > 0) console.log(`first errors: ${errorSamples.join("; ")}`);
