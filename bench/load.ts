@@ -51,6 +51,11 @@ export interface LoadBenchResult {
   kinds: LoadKindResult[];
   /** One client alone: the overview pair's median time before the load. */
   aloneOverviewMs: number;
+  /** redis-server's CPU (user + sys) over the run, in % of one core. */
+  redisCpuPct: number;
+  redisCommandsPerSec: number;
+  /** Time inside commands per second (INFO commandstats usec). */
+  redisBusyMsPerSec: number;
   loadAverage: number[];
 }
 
@@ -99,6 +104,19 @@ export async function seedLoadStreams(redis: Redis): Promise<Map<string, string[
     pipe.xclaim(key, "g1", "c1", 0, ...ids.slice(0, STUCK_G1), "IDLE", 600_000, "JUSTID");
   await pipe.exec();
   return pending;
+}
+
+/** redis-server's CPU seconds and the totals of INFO commandstats. */
+async function redisCounters(redis: Redis): Promise<{ cpuSec: number; calls: number; usec: number }> {
+  const cpu = await redis.info("cpu");
+  const num = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
+  let calls = 0;
+  let usec = 0;
+  for (const m of (await redis.info("commandstats")).matchAll(/calls=(\d+),usec=(\d+)/g)) {
+    calls += Number(m[1]);
+    usec += Number(m[2]);
+  }
+  return { cpuSec: num("used_cpu_sys") + num("used_cpu_user"), calls, usec };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -203,6 +221,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     }
     const aloneOverviewMs = [...alone].sort((a, b) => a - b)[2]!;
 
+    const redisBefore = await redisCounters(redis);
     measuring = true;
     const t0 = performance.now();
     const end = Date.now() + seconds * 1000;
@@ -213,7 +232,11 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     );
     const elapsed = (performance.now() - t0) / 1000;
     measuring = false;
+    const redisAfter = await redisCounters(redis);
     const loadAverage = loadavg();
+    const redisCpuPct = (100 * (redisAfter.cpuSec - redisBefore.cpuSec)) / elapsed;
+    const redisCommandsPerSec = (redisAfter.calls - redisBefore.calls) / elapsed;
+    const redisBusyMsPerSec = (redisAfter.usec - redisBefore.usec) / 1000 / elapsed;
 
     const kinds: LoadKindResult[] = MIX.map(([kind]) => {
       const sorted = [...latencies[kind]].sort((a, b) => a - b);
@@ -235,6 +258,9 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       requestsPerSec: requests / elapsed,
       kinds,
       aloneOverviewMs,
+      redisCpuPct,
+      redisCommandsPerSec,
+      redisBusyMsPerSec,
       loadAverage,
     };
 
@@ -256,6 +282,10 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     );
     console.log(
       `one client alone: the overview pair in ${aloneOverviewMs.toFixed(0)} ms (median of 5, before the load)`,
+    );
+    console.log(
+      `redis-server: ${redisCpuPct.toFixed(0)}% of a core, ${redisCommandsPerSec.toFixed(0)} commands/s, ` +
+        `${redisBusyMsPerSec.toFixed(0)} ms/s inside commands`,
     );
     console.log(`load average at the end: ${loadAverage.map((l) => l.toFixed(2)).join(", ")} (2 cores, shared)`);
     if (errorSamples.length > 0) console.log(`first errors: ${errorSamples.join("; ")}`);
