@@ -56,6 +56,8 @@ export interface LoadBenchResult {
   redisCommandsPerSec: number;
   /** Time inside commands per second (INFO commandstats usec). */
   redisBusyMsPerSec: number;
+  /** This process (the 50 clients) over the run, in % of one core: it shares the 2 cores with the app. */
+  clientCpuPct: number;
   loadAverage: number[];
 }
 
@@ -222,6 +224,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     const aloneOverviewMs = [...alone].sort((a, b) => a - b)[2]!;
 
     const redisBefore = await redisCounters(redis);
+    const clientCpuBefore = process.cpuUsage();
     measuring = true;
     const t0 = performance.now();
     const end = Date.now() + seconds * 1000;
@@ -232,7 +235,9 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     );
     const elapsed = (performance.now() - t0) / 1000;
     measuring = false;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     const redisAfter = await redisCounters(redis);
+    const clientCpuPct = (clientCpu.user + clientCpu.system) / 1e4 / elapsed;
     const loadAverage = loadavg();
     const redisCpuPct = (100 * (redisAfter.cpuSec - redisBefore.cpuSec)) / elapsed;
     const redisCommandsPerSec = (redisAfter.calls - redisBefore.calls) / elapsed;
@@ -261,6 +266,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       redisCpuPct,
       redisCommandsPerSec,
       redisBusyMsPerSec,
+      clientCpuPct,
       loadAverage,
     };
 
@@ -285,7 +291,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     );
     console.log(
       `redis-server: ${redisCpuPct.toFixed(0)}% of a core, ${redisCommandsPerSec.toFixed(0)} commands/s, ` +
-        `${redisBusyMsPerSec.toFixed(0)} ms/s inside commands`,
+        `${redisBusyMsPerSec.toFixed(0)} ms/s inside commands; the clients (this process): ${clientCpuPct.toFixed(0)}% of a core`,
     );
     console.log(`load average at the end: ${loadAverage.map((l) => l.toFixed(2)).join(", ")} (2 cores, shared)`);
     if (errorSamples.length > 0) console.log(`first errors: ${errorSamples.join("; ")}`);
