@@ -8,6 +8,7 @@
  * Run: `npx tsx bench/load.ts` (LOAD_SECONDS, LOAD_CLIENTS; LOAD_CPU_PROF=<dir> runs the app with
  * `--cpu-prof` into that directory, summarised by `npx tsx bench/cpu-profile.ts <dir>`).
  */
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import Redis from "ioredis";
@@ -58,6 +59,8 @@ export interface LoadBenchResult {
   redisBusyMsPerSec: number;
   /** This process (the 50 clients) over the run, in % of one core: it shares the 2 cores with the app. */
   clientCpuPct: number;
+  /** The app's process over the run, in % of one core. */
+  appCpuPct: number;
   loadAverage: number[];
 }
 
@@ -119,6 +122,16 @@ async function redisCounters(redis: Redis): Promise<{ cpuSec: number; calls: num
     usec += Number(m[2]);
   }
   return { cpuSec: num("used_cpu_sys") + num("used_cpu_user"), calls, usec };
+}
+
+/** CPU seconds (user + sys) of a process, from /proc (Linux; 0 elsewhere). Clock ticks of 1/100 s. */
+function processCpuSec(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -225,6 +238,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
 
     const redisBefore = await redisCounters(redis);
     const clientCpuBefore = process.cpuUsage();
+    const appCpuBefore = processCpuSec(app.process.pid);
     measuring = true;
     const t0 = performance.now();
     const end = Date.now() + seconds * 1000;
@@ -236,6 +250,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     const elapsed = (performance.now() - t0) / 1000;
     measuring = false;
     const clientCpu = process.cpuUsage(clientCpuBefore);
+    const appCpuPct = (100 * (processCpuSec(app.process.pid) - appCpuBefore)) / elapsed;
     const redisAfter = await redisCounters(redis);
     const clientCpuPct = (clientCpu.user + clientCpu.system) / 1e4 / elapsed;
     const loadAverage = loadavg();
@@ -267,6 +282,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       redisCommandsPerSec,
       redisBusyMsPerSec,
       clientCpuPct,
+      appCpuPct,
       loadAverage,
     };
 
@@ -293,6 +309,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       `redis-server: ${redisCpuPct.toFixed(0)}% of a core, ${redisCommandsPerSec.toFixed(0)} commands/s, ` +
         `${redisBusyMsPerSec.toFixed(0)} ms/s inside commands; the clients (this process): ${clientCpuPct.toFixed(0)}% of a core`,
     );
+    console.log(`the app: ${appCpuPct.toFixed(0)}% of a core`);
     console.log(`load average at the end: ${loadAverage.map((l) => l.toFixed(2)).join(", ")} (2 cores, shared)`);
     if (errorSamples.length > 0) console.log(`first errors: ${errorSamples.join("; ")}`);
     return result;
