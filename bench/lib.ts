@@ -25,25 +25,46 @@ export function ensureBuilt(root = process.cwd()): void {
   if (res.status !== 0) throw new Error("next build failed");
 }
 
+export interface StartAppOptions {
+  /** Added to (and overriding) the app's environment, e.g. `{WORKER: "on"}`. */
+  env?: Record<string, string>;
+  /** Flags for the app's node process, e.g. `["--cpu-prof", "--cpu-prof-dir=..."]`. */
+  nodeArgs?: string[];
+  /** Pins the app to these CPUs with `taskset -c <cpus>` (Linux). */
+  cpus?: string;
+  /** A fixed port instead of a free one. */
+  port?: number;
+}
+
 /** `next start` on a free loopback port against `redisUrl`; resolves once /api/health answers 200. */
-export async function startApp(redisUrl: string): Promise<RunningApp> {
-  const port = await freePort();
-  const child = spawn(
+export async function startApp(redisUrl: string, opts: StartAppOptions = {}): Promise<RunningApp> {
+  const port = opts.port ?? (await freePort());
+  const nodeCommand = [
     process.execPath,
-    [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
+    ...(opts.nodeArgs ?? []),
+    require.resolve("next/dist/bin/next"),
+    "start",
+    "-p",
+    String(port),
+    "-H",
+    "127.0.0.1",
+  ];
+  // taskset execs the command, so the child's pid is the app's.
+  const [command, ...args] = opts.cpus ? ["taskset", "-c", opts.cpus, ...nodeCommand] : nodeCommand;
+  const child = spawn(command!, args, {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      WORKER: "off",
       // READ_CACHE_MS=0: each timed request computes its answer (repeated reads would otherwise be shared).
-      env: {
-        ...process.env,
-        REDIS_URL: redisUrl,
-        WORKER: "off",
-        READ_CACHE_MS: "0",
-        NODE_ENV: "production",
-        PORT: String(port),
-      },
+      READ_CACHE_MS: "0",
+      NODE_ENV: "production",
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...opts.env,
     },
-  );
+  });
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
   child.on("exit", () => {

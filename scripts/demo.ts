@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startRedisServer, type PrivateRedis } from "./lib/redis-server";
 import { startSimulator, type Simulator } from "./lib/simulator";
+import { DEMO_CONFIG } from "./lib/demo-config";
 import { listenHost } from "./lib/listen-host.mjs";
 import { ensureSystemDeps } from "./lib/system-deps";
 
@@ -46,22 +47,6 @@ function buildIsStale(): boolean {
     (p) => existsSync(p) && (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built,
   );
 }
-
-const DEMO_CONFIG = {
-  families: [
-    {
-      name: "orders",
-      pattern: "orders_<yyyyMMddHH>",
-      groups: ["fulfillment", "analytics"],
-      ttlSeconds: 7200,
-      ahead: 1,
-    },
-  ],
-  groups: [
-    { stream: "payments", group: "ledger", stuckAfterMs: 30_000, policy: "alert", maxDeliveries: 5 },
-    { stream: "orders_*", group: "fulfillment", stuckAfterMs: 60_000, policy: "reassign", trim: true },
-  ],
-};
 
 async function main() {
   const port = Number(process.env.PORT ?? (await freePortPreferring(3000)));
