@@ -160,7 +160,11 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     const pending = await seedLoadStreams(redis);
     // The acks take the ids that are not stuck, from the end, so the stuck ones stay for the overview.
     const ackable = [...pending].flatMap(([key, ids]) => ids.slice(STUCK_G1).map((id) => ({ key, id })));
-    app = await startApp(server.url, { nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
+    app = await startApp(server.url, {
+      // The default read cache, as deployed: identical polled reads within a second are shared.
+      env: { READ_CACHE_MS: "1000" },
+      nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
+    });
     const base = app.url;
     const enc = encodeURIComponent;
 

@@ -120,7 +120,7 @@ export async function runProducerBench(): Promise<ProducerBenchResult> {
 
     app = await startApp(server.url, {
       cpus: pinned ? "1" : undefined,
-      env: { WORKER: "on", WORKER_INTERVAL_MS: String(WORKER_INTERVAL_MS) },
+      env: { WORKER: "on", WORKER_INTERVAL_MS: String(WORKER_INTERVAL_MS), READ_CACHE_MS: "1000" },
     });
     const base = app.url;
     polling = true;

@@ -113,6 +113,7 @@ async function main() {
   const simulator = await startSimulator({ redisUrl: redis.url });
   const app = await startApp(redis.url, {
     env: {
+      READ_CACHE_MS: "1000",
       WORKER: "on",
       WORKER_INTERVAL_MS: String(WORKER_INTERVAL_MS),
       STREAMSCOPE_CONFIG: configPath,
