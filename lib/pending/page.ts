@@ -42,6 +42,8 @@ export async function readPendingPage(
   let next: string | null;
   let scanLimited = false;
   const summaryPromise = readPendingSummary(redis, stream, group);
+  // Awaited after the page reads below: if those throw first (the key deleted meanwhile), its failure must not go unhandled.
+  summaryPromise.catch(() => undefined);
 
   if (!filtered) {
     rows = await readPelPage(redis, pelCursor(stream, group, { start, end, consumer: query.consumer }), query.count);
