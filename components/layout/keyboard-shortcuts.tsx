@@ -24,6 +24,18 @@ function tableRows(): HTMLTableRowElement[] {
   );
 }
 
+/** What names a row across re-renders: its link, else its text. */
+function rowIdentity(row: HTMLTableRowElement): string {
+  return row.querySelector("a[href]")?.getAttribute("href") ?? row.textContent ?? "";
+}
+
+function focusRow(row: HTMLTableRowElement) {
+  row.tabIndex = -1;
+  row.dataset.keyboardRow = "";
+  row.focus();
+  row.scrollIntoView({ block: "nearest" });
+}
+
 function moveRow(step: 1 | -1) {
   const rows = tableRows();
   if (rows.length === 0) return;
@@ -31,10 +43,31 @@ function moveRow(step: 1 | -1) {
   const next =
     rows[current === -1 ? (step === 1 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, current + step))];
   if (!next) return;
-  next.tabIndex = -1;
-  next.dataset.keyboardRow = "";
-  next.focus();
-  next.scrollIntoView({ block: "nearest" });
+  focusRow(next);
+}
+
+/**
+ * A refetch may replace the focused row's element (the overview rebuilds its rows): focus then
+ * falls to the body. Put it back on the row that shows the same thing, so j/k and Enter go on.
+ */
+function keepRowFocus(): () => void {
+  let focused: { row: HTMLTableRowElement; id: string } | null = null;
+  const onFocus = (e: FocusEvent) => {
+    focused = e.target instanceof HTMLTableRowElement ? { row: e.target, id: rowIdentity(e.target) } : null;
+  };
+  const observer = new MutationObserver(() => {
+    if (!focused || focused.row.isConnected) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const again = tableRows().find((r) => rowIdentity(r) === focused!.id);
+    if (again) focusRow(again);
+    else focused = null;
+  });
+  document.addEventListener("focusin", onFocus);
+  observer.observe(document.body, { childList: true, subtree: true });
+  return () => {
+    document.removeEventListener("focusin", onFocus);
+    observer.disconnect();
+  };
 }
 
 function openRow(row: HTMLTableRowElement) {
@@ -71,7 +104,11 @@ export function KeyboardShortcuts() {
       }
     }
     document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
+    const stopKeeping = keepRowFocus();
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      stopKeeping();
+    };
   }, []);
 
   return (

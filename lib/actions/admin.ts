@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type {
   CreateGroupBody,
   CreateGroupResponse,
@@ -27,7 +27,11 @@ import { publishScript } from "./scripts";
 
 const startArg = (id: string) => (id === "$" || id === "0" ? id : normalizeId(id));
 
-export async function createGroup(redis: Redis, stream: string, body: CreateGroupBody): Promise<CreateGroupResponse> {
+export async function createGroup(
+  redis: RedisConnection,
+  stream: string,
+  body: CreateGroupBody,
+): Promise<CreateGroupResponse> {
   if (!body.mkstream) await assertStream(redis, stream);
   const args: (string | number)[] = ["CREATE", stream, body.name, startArg(body.startId)];
   if (body.mkstream) args.push("MKSTREAM");
@@ -37,7 +41,7 @@ export async function createGroup(redis: Redis, stream: string, body: CreateGrou
 }
 
 /** Destroys the group; answers how many pending messages went with it (read in the same MULTI). */
-export async function deleteGroup(redis: Redis, stream: string, group: string): Promise<DeleteGroupResponse> {
+export async function deleteGroup(redis: RedisConnection, stream: string, group: string): Promise<DeleteGroupResponse> {
   await requireGroup(redis, stream, group);
   const replies = await translated(async () =>
     redis.multi().call("XPENDING", stream, group).call("XGROUP", "DESTROY", stream, group).exec(),
@@ -52,7 +56,12 @@ export async function deleteGroup(redis: Redis, stream: string, group: string): 
 }
 
 /** XGROUP SETID; answers the group's last-delivered-id afterwards (`$` resolved). */
-export async function setGroupId(redis: Redis, stream: string, group: string, body: SetIdBody): Promise<SetIdResponse> {
+export async function setGroupId(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+  body: SetIdBody,
+): Promise<SetIdResponse> {
   await requireGroup(redis, stream, group);
   const args: (string | number)[] = ["SETID", stream, group, startArg(body.id)];
   if (body.entriesRead !== undefined) args.push("ENTRIESREAD", body.entriesRead);
@@ -76,7 +85,7 @@ export async function setGroupId(redis: Redis, stream: string, group: string, bo
  * XINFO CONSUMERS: there a missing name answers `pendingDropped: 0`.
  */
 export async function deleteConsumer(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   consumer: string,
@@ -100,7 +109,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
  * reply (the re-send finds the record instead of adding the entry again).
  */
 export async function publishMessage(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   body: PublishBody,
   idempotencyKey?: string,

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { ACTION_BATCH, type ActionItem, type ItemOutcome, type PendingFilter } from "@/lib/contract/pending";
 import { badRequest } from "@/lib/errors";
 import { filterCursor, matchesFilter, pelCursor, pelPages, readPelPages } from "@/lib/pending/pel";
@@ -89,7 +89,7 @@ export function filterArgs(filter: PendingFilter): [string, number, number] {
  * matching ids of each PEL page. The next PEL page is read while the caller acts on this one.
  */
 export async function* targetPages(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   targets: Targets,
@@ -161,7 +161,12 @@ export async function runBatches(
  * The dry run: how many targets are pending now and pass the filter. Named ids are looked up as
  * one-id PEL pages (pipelined); a filter counts the matches of the PEL pages an action acts on.
  */
-export async function countTargets(redis: Redis, stream: string, group: string, targets: Targets): Promise<number> {
+export async function countTargets(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+  targets: Targets,
+): Promise<number> {
   let matched = 0;
   if (!targets.ids) {
     for await (const ids of targetPages(redis, stream, group, targets)) matched += ids.length;

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { JOB_KEEP_MS, JOB_LEASE_MS, JOB_LIST_LIMIT, type JobDto, type JobStatus } from "@/lib/contract/jobs";
 import type { PendingAction } from "@/lib/contract/pending";
 import { AppError, notFound } from "@/lib/errors";
@@ -94,7 +94,7 @@ export function jobSettled(id: string): Promise<void> {
 }
 
 /** Creates the job record and starts the work in the background; answers the record at once. */
-export async function startJob(redis: Redis, work: JobWork, now = Date.now()): Promise<JobDto> {
+export async function startJob(redis: RedisConnection, work: JobWork, now = Date.now()): Promise<JobDto> {
   const id = randomBytes(10).toString("hex");
   const key = jobKey(id);
   const fields: Record<string, string | number> = {
@@ -127,7 +127,7 @@ export async function startJob(redis: Redis, work: JobWork, now = Date.now()): P
   return jobFromHash(id, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])), now)!;
 }
 
-async function runJob(redis: Redis, id: string, work: JobWork): Promise<void> {
+async function runJob(redis: RedisConnection, id: string, work: JobWork): Promise<void> {
   const key = jobKey(id);
   const write = (fields: Record<string, string | number>) =>
     redis.multi().hset(key, fields).pexpire(key, JOB_KEEP_MS).exec();
@@ -177,13 +177,13 @@ async function runJob(redis: Redis, id: string, work: JobWork): Promise<void> {
   }
 }
 
-export async function getJob(redis: Redis, id: string, now = Date.now()): Promise<JobDto | null> {
+export async function getJob(redis: RedisConnection, id: string, now = Date.now()): Promise<JobDto | null> {
   return jobFromHash(id, await redis.hgetall(jobKey(id)), now);
 }
 
 /** The group's most recent jobs, newest first (ids whose record expired drop off the list). */
 export async function listJobs(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   now = Date.now(),
@@ -211,7 +211,7 @@ export async function listJobs(
  * Asks a running job to stop before its next round of batches (any instance running it reads the
  * flag). 404 for an unknown id, 409 when it has already ended.
  */
-export async function cancelJob(redis: Redis, id: string, now = Date.now()): Promise<JobDto> {
+export async function cancelJob(redis: RedisConnection, id: string, now = Date.now()): Promise<JobDto> {
   const job = await getJob(redis, id, now);
   if (!job) throw notFound(`No job "${id}"`);
   if (job.status !== "running" && job.status !== "cancelling") {

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { ActionItem, PendingFilter } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { deadLetterTarget } from "@/lib/config/resolve";
@@ -66,7 +66,7 @@ interface MoveOptions {
 export const MOVE_BATCH = 25;
 
 /** The move script, one call per batch, answering one item per id. */
-export function moveScriptBatch(redis: Redis, opts: MoveOptions): BatchScript {
+export function moveScriptBatch(redis: RedisConnection, opts: MoveOptions): BatchScript {
   const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter);
   const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
   return {
@@ -81,7 +81,7 @@ export function moveScriptBatch(redis: Redis, opts: MoveOptions): BatchScript {
  * itself and the app's own keys (404, as everywhere).
  */
 export async function resolveDeadLetterTarget(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   target?: string,
@@ -97,7 +97,7 @@ export function skippedOf(t: Tally): number {
   return t.skipped + t.deleted;
 }
 
-export async function requeueIds(redis: Redis, input: RequeueIdsInput): Promise<RequeueIdsResult> {
+export async function requeueIds(redis: RedisConnection, input: RequeueIdsInput): Promise<RequeueIdsResult> {
   const script = moveScriptBatch(redis, {
     stream: input.stream,
     group: input.group,
@@ -115,7 +115,7 @@ export async function requeueIds(redis: Redis, input: RequeueIdsInput): Promise<
   return { requeued: tally.ok, skipped: skippedOf(tally), items: tally.items ?? [] };
 }
 
-export async function deadLetterIds(redis: Redis, input: DeadLetterIdsInput): Promise<DeadLetterIdsResult> {
+export async function deadLetterIds(redis: RedisConnection, input: DeadLetterIdsInput): Promise<DeadLetterIdsResult> {
   const target = await resolveDeadLetterTarget(redis, input.stream, input.group, input.target);
   const script = moveScriptBatch(redis, {
     stream: input.stream,

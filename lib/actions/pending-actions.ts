@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type {
   AckBody,
   AckResponse,
@@ -65,7 +65,7 @@ export interface ActionPlan<R> {
 
 /** The action over its targets: items for named ids, counts only for a filter. */
 export async function runPlan<R>(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   plan: ActionPlan<R>,
@@ -77,7 +77,7 @@ export async function runPlan<R>(
 }
 
 async function runOrCount<R>(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   plan: ActionPlan<R>,
@@ -92,7 +92,7 @@ function withItems<T extends object>(body: T, tally: Tally): T & { items?: Tally
 }
 
 function ackScriptBatch(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   mode: "ack" | "delete",
@@ -112,7 +112,7 @@ function ackScriptBatch(
 }
 
 export async function planAck(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: AckBody,
@@ -128,7 +128,7 @@ export async function planAck(
 }
 
 export async function ackPending(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: AckBody,
@@ -137,7 +137,7 @@ export async function ackPending(
 }
 
 export async function planDelete(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: DeleteBody,
@@ -153,7 +153,7 @@ export async function planDelete(
 }
 
 export async function deletePending(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: DeleteBody,
@@ -162,7 +162,7 @@ export async function deletePending(
 }
 
 export async function planClaim(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: ClaimBody,
@@ -185,7 +185,7 @@ export async function planClaim(
 }
 
 export async function claimPending(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: ClaimBody,
@@ -194,7 +194,7 @@ export async function claimPending(
 }
 
 export async function planRequeue(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: RequeueBody,
@@ -226,7 +226,7 @@ export async function planRequeue(
 }
 
 export async function requeuePending(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: RequeueBody,
@@ -235,7 +235,7 @@ export async function requeuePending(
 }
 
 export async function planDeadLetter(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: DeadLetterBody,
@@ -266,7 +266,7 @@ export async function planDeadLetter(
 }
 
 export async function deadLetterPending(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   body: DeadLetterBody,

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/contract/pending";
 import { AppError } from "@/lib/errors";
@@ -12,7 +12,7 @@ import { redriveScript } from "./scripts";
  * The origin stream each dead-lettered entry names (read up front so the script can declare
  * every key it writes). Entries that are gone or carry no origin map to nothing.
  */
-async function readOrigins(redis: Redis, dlq: string, ids: readonly string[]): Promise<(string | null)[]> {
+async function readOrigins(redis: RedisConnection, dlq: string, ids: readonly string[]): Promise<(string | null)[]> {
   const pipe = redis.pipeline();
   for (const id of ids) pipe.xrangeBuffer(dlq, id, id, "COUNT", 1);
   const replies = (await pipe.exec()) ?? [];
@@ -33,7 +33,7 @@ async function readOrigins(redis: Redis, dlq: string, ids: readonly string[]): P
  * atomic script call per batch of at most 500 ids. Running it twice moves nothing twice.
  */
 export async function redrive(
-  redis: Redis,
+  redis: RedisConnection,
   dlq: string,
   body: RedriveBody,
   /** The caller's stream scope: an origin outside it is refused (403) before anything moves. */

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
 import { globMatch } from "@/lib/shared/glob";
@@ -30,7 +30,11 @@ export interface EvaluateResult extends ApplyResult {
  * One evaluation: the next page of streams (rolling SCAN cursor kept in Redis), a bounded
  * snapshot of each, the rules, the store update, and webhook deliveries queued (not awaited).
  */
-export async function evaluateAlerts(redis: Redis, settings: Settings, opts: EvaluateOptions): Promise<EvaluateResult> {
+export async function evaluateAlerts(
+  redis: RedisConnection,
+  settings: Settings,
+  opts: EvaluateOptions,
+): Promise<EvaluateResult> {
   const max = settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
   const page = await nextStreams(redis, alertKeys.cursor() + (opts.match ? `:${opts.match}` : ""), {
     match: opts.match ?? "*",
@@ -47,7 +51,7 @@ export async function evaluateAlerts(redis: Redis, settings: Settings, opts: Eva
  * are left alone unless their stream is gone.
  */
 export async function evaluateKeys(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Settings,
   keys: readonly string[],
   opts: Omit<EvaluateOptions, "match">,
@@ -113,7 +117,7 @@ export const MAX_STREAMS_AFTER_ACTION = 2;
  * settings included, hence a promise is accepted) is logged.
  */
 export async function reevaluateAfterAction(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Settings | Promise<Settings>,
   streams: readonly string[],
   now = Date.now(),

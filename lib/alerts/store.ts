@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { ALERT_RULES, type Alert } from "@/lib/contract/alerts";
 import { notFound } from "@/lib/errors";
 import { appKey } from "@/lib/redis/app-keys";
@@ -37,7 +37,7 @@ function parseRecord(raw: string): StoredAlert | null {
   }
 }
 
-async function readRecords(redis: Redis): Promise<Map<string, StoredAlert>> {
+async function readRecords(redis: RedisConnection): Promise<Map<string, StoredAlert>> {
   const raw = await redis.hgetall(alertKeys.records());
   const out = new Map<string, StoredAlert>();
   for (const [id, v] of Object.entries(raw)) {
@@ -47,7 +47,7 @@ async function readRecords(redis: Redis): Promise<Map<string, StoredAlert>> {
   return out;
 }
 
-async function readSilences(redis: Redis): Promise<Map<string, number>> {
+async function readSilences(redis: RedisConnection): Promise<Map<string, number>> {
   const raw = await redis.hgetall(alertKeys.silences());
   return new Map(Object.entries(raw).map(([id, v]) => [id, Number(v)]));
 }
@@ -61,7 +61,7 @@ function present(r: StoredAlert, silences: Map<string, number>, now: number): Al
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
-export async function listAlerts(redis: Redis, now: number): Promise<Alert[]> {
+export async function listAlerts(redis: RedisConnection, now: number): Promise<Alert[]> {
   const [records, silences] = await Promise.all([readRecords(redis), readSilences(redis)]);
   return [...records.values()]
     .map((r) => present(r, silences, now))
@@ -73,7 +73,7 @@ export async function listAlerts(redis: Redis, now: number): Promise<Alert[]> {
     });
 }
 
-export async function getAlert(redis: Redis, id: string, now: number): Promise<Alert | null> {
+export async function getAlert(redis: RedisConnection, id: string, now: number): Promise<Alert | null> {
   const [raw, until] = await Promise.all([redis.hget(alertKeys.records(), id), redis.hget(alertKeys.silences(), id)]);
   const r = raw ? parseRecord(raw) : null;
   if (!r) return null;
@@ -82,7 +82,7 @@ export async function getAlert(redis: Redis, id: string, now: number): Promise<A
 
 /** Silences an alert for `forMs` from `now`; 0 lifts the silence. 404 for an unknown id or an alert on a stream not `visible`. */
 export async function silenceAlert(
-  redis: Redis,
+  redis: RedisConnection,
   id: string,
   forMs: number,
   now: number,
@@ -136,7 +136,7 @@ return removed
  * and whose condition is gone resolve.
  */
 export async function applyConditions(
-  redis: Redis,
+  redis: RedisConnection,
   input: { conditions: readonly Condition[]; evaluatedStreams: ReadonlySet<string>; now: number },
 ): Promise<ApplyResult> {
   const { now } = input;

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { getAuth } from "@/lib/auth/config";
 import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
@@ -70,7 +70,7 @@ export function normalizeEntry(entry: AuditEntry): AuditEntry {
   return out;
 }
 
-async function append(trail: AuditTrail, entry: AuditEntry, redis: Redis): Promise<void> {
+async function append(trail: AuditTrail, entry: AuditEntry, redis: RedisConnection): Promise<void> {
   try {
     const json = JSON.stringify(normalizeEntry(entry));
     await redis.xadd(
@@ -93,12 +93,12 @@ async function append(trail: AuditTrail, entry: AuditEntry, redis: Redis): Promi
  * Appends one entry of an authenticated caller (also for the worker:
  * `recordAudit({who: "worker", method: "worker", ...})`).
  */
-export function recordAudit(entry: AuditEntry, redis: Redis = getRedis()): Promise<void> {
+export function recordAudit(entry: AuditEntry, redis: RedisConnection = getRedis()): Promise<void> {
   return append("main", entry, redis);
 }
 
 /** Appends a refusal of a caller who is not authenticated (a failed login included). */
-export function recordAnonymousAudit(entry: AuditEntry, redis: Redis = getRedis()): Promise<void> {
+export function recordAnonymousAudit(entry: AuditEntry, redis: RedisConnection = getRedis()): Promise<void> {
   return append("anonymous", entry, redis);
 }
 
@@ -169,7 +169,7 @@ function parseEntry(trail: AuditTrail, id: string, fields: string[]): AuditEntry
  * Newest first, filtered in memory over bounded XREVRANGE batches: at most 10,000 entries are
  * looked at per call; `next` continues where it stopped, so sparse filters page on.
  */
-export async function readAudit(redis: Redis, q: AuditQuery): Promise<AuditResponse> {
+export async function readAudit(redis: RedisConnection, q: AuditQuery): Promise<AuditResponse> {
   const trail = q.trail ?? "main";
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
   let end = q.cursor ? `(${q.cursor}` : q.to !== undefined ? String(q.to) : "+";

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { z } from "zod";
 import { badRequest } from "@/lib/errors";
 import type {
@@ -81,7 +81,7 @@ export function parseSettingsUpdate(body: unknown): z.infer<typeof settingsUpdat
   return parsed.data;
 }
 
-async function readSavedRaw(redis: Redis): Promise<{ text: string; json: Record<string, unknown> }> {
+async function readSavedRaw(redis: RedisConnection): Promise<{ text: string; json: Record<string, unknown> }> {
   const text = (await redis.get(SETTINGS_KEY())) ?? "";
   if (!text) return { text, json: {} };
   try {
@@ -97,7 +97,7 @@ async function readSavedRaw(redis: Redis): Promise<{ text: string; json: Record<
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export async function getEffectiveSettings(redis: Redis): Promise<SettingsResponse> {
+export async function getEffectiveSettings(redis: RedisConnection): Promise<SettingsResponse> {
   const [settings, saved] = await Promise.all([loadSettings(redis), readSavedRaw(redis)]);
   const file = getRawFileConfig();
   const effective: EffectiveSettings = {
@@ -184,7 +184,7 @@ function restoreWebhookSecrets(body: unknown, current: Settings): unknown {
 }
 
 /** Saves edited sections (each replaces its saved section) and drops reset ones; auth is never saved. */
-export async function updateSettings(redis: Redis, rawBody: unknown): Promise<SettingsResponse> {
+export async function updateSettings(redis: RedisConnection, rawBody: unknown): Promise<SettingsResponse> {
   const body = restoreWebhookSecrets(rawBody, await loadSettings(redis));
   const parsed = parseSettingsUpdate(body);
   // Saved as written (validated), so that a field left out keeps showing "default" as its source.

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import {
   HISTORY_RANGES,
   type HistoryRange,
@@ -18,7 +18,7 @@ import { downsample, pendingProfile, samplesToPoints, windowRates } from "./seri
 import { historyKeys, readRecentMany, readSamples } from "./store";
 
 async function seriesResponse(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   range: HistoryRange,
   settings: Settings,
@@ -38,12 +38,18 @@ async function seriesResponse(
   };
 }
 
-export function streamHistory(redis: Redis, stream: string, range: HistoryRange, settings: Settings, now: number) {
+export function streamHistory(
+  redis: RedisConnection,
+  stream: string,
+  range: HistoryRange,
+  settings: Settings,
+  now: number,
+) {
   return seriesResponse(redis, historyKeys.stream(stream), range, settings, now);
 }
 
 export function groupHistory(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   range: HistoryRange,
@@ -59,7 +65,7 @@ export function groupHistory(
  * hides them. 404 for a missing stream or group.
  */
 export async function groupPendingProfile(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   settings: Settings,
@@ -92,7 +98,7 @@ const SPARK_POINTS = 30;
  * not `visible` (the caller's scope) are answered as streams without history, and not read.
  */
 export async function recentRates(
-  redis: Redis,
+  redis: RedisConnection,
   streams: readonly string[],
   now: number,
   visible: (stream: string) => boolean = () => true,

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { nextStreams, snapshotStreams, type StreamSnapshot } from "@/lib/streams/snapshot";
 import type { Settings } from "@/lib/config/settings";
 import { historyKeys, writeSamples } from "./store";
@@ -64,7 +64,7 @@ export interface SampleResult {
  * is younger than sampleEveryMs, so the worker's tick can call it every time.
  */
 export async function sampleHistory(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Settings,
   opts: { now: number; forced?: boolean; match?: string },
 ): Promise<SampleResult> {

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { ChainableCommander } from "ioredis";
 import { appKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
@@ -64,7 +64,7 @@ export function queueSample(pipe: ChainableCommander, key: string, sample: Sampl
 }
 
 export async function writeSamples(
-  redis: Redis,
+  redis: RedisConnection,
   rows: readonly { key: string; sample: Sample }[],
   retentionMs: number,
 ): Promise<{ written: number; failed: number }> {
@@ -85,7 +85,7 @@ function parseRange(reply: unknown): Sample[] {
 }
 
 /** Samples with from ≤ t ≤ to, oldest first, in pages of 1000, at most MAX_READ_SAMPLES (the newest). */
-export async function readSamples(redis: Redis, key: string, from: number, to: number): Promise<Sample[]> {
+export async function readSamples(redis: RedisConnection, key: string, from: number, to: number): Promise<Sample[]> {
   const pages: Sample[][] = [];
   const start = `${Math.max(0, Math.floor(from))}-0`;
   let end = `${Math.max(0, Math.floor(to))}-18446744073709551615`;
@@ -102,7 +102,7 @@ export async function readSamples(redis: Redis, key: string, from: number, to: n
 
 /** The most recent `count` samples of many series at once (one pipeline). */
 export async function readRecentMany(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
   from: number,
   count: number,

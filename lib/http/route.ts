@@ -1,8 +1,7 @@
 import "server-only";
-import type Redis from "ioredis";
 import { AppError, notFound } from "@/lib/errors";
 import { toAppError } from "@/lib/redis/errors";
-import { connectionForRequest, redisForRequest, writeRedisForRequest } from "@/lib/redis/client";
+import { connectionForRequest, writeConnectionForRequest } from "@/lib/redis/client";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { getSettings, type Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
@@ -61,14 +60,14 @@ export interface RouteContext {
 export interface RequestContext {
   params: Record<string, string | string[] | undefined>;
   /** The read connection (after checking that the server is supported). */
-  redis: () => Promise<Redis>;
+  redis: () => Promise<RedisConnection>;
   /**
    * The read connection for work that must reach every node of a Redis Cluster (the Cluster
    * client there; the same connection as `redis()` on a single server).
    */
   connection: () => Promise<RedisConnection>;
   /** The write connection, for routes that change something. */
-  writeRedis: () => Promise<Redis>;
+  writeRedis: () => Promise<RedisConnection>;
   /** The effective settings, read once per request. */
   settings: () => Promise<Settings>;
   /** When the request started (ms since the epoch). */
@@ -99,9 +98,9 @@ function requestContext(params: RequestContext["params"], identity: Identity | n
   const connection = once(connectionForRequest);
   return {
     params,
-    redis: once(redisForRequest),
+    redis: connection,
     connection,
-    writeRedis: once(writeRedisForRequest),
+    writeRedis: once(writeConnectionForRequest),
     settings: once(async () => getSettings(await connection())),
     now: Date.now(),
     identity,

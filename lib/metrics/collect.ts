@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { Gauge, Registry } from "prom-client";
 import { deadLetterGlobs } from "@/lib/alerts/rules";
 import { snapshotStreams } from "@/lib/streams/snapshot";
@@ -25,7 +25,7 @@ export const METRICS_MAX_STREAMS = 1000;
 const SEVERITIES: AlertSeverity[] = ["info", "warning", "critical"];
 
 /** The last tick, or null when there is none or the key holds something else (no worker metrics then). */
-async function lastTickOrNull(redis: Redis): Promise<TickResult | null> {
+async function lastTickOrNull(redis: RedisConnection): Promise<TickResult | null> {
   try {
     return await readLastTick(redis);
   } catch {
@@ -34,7 +34,7 @@ async function lastTickOrNull(redis: Redis): Promise<TickResult | null> {
 }
 
 export async function collectMetrics(
-  redis: Redis,
+  redis: RedisConnection,
   settings: Settings,
   opts: {
     now: number;

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { TickResult } from "@/lib/contract/worker";
 import { appKey } from "@/lib/redis/app-keys";
 
@@ -21,11 +21,11 @@ function parseTick(raw: string): TickResult | null {
 }
 
 /** The last ticks, newest first (at most TICK_HISTORY); records that are not JSON objects are skipped. */
-export async function readTicks(redis: Redis, limit = TICK_HISTORY): Promise<TickResult[]> {
+export async function readTicks(redis: RedisConnection, limit = TICK_HISTORY): Promise<TickResult[]> {
   const raw = await redis.lrange(workerTicksKey(), 0, Math.min(limit, TICK_HISTORY) - 1);
   return raw.map(parseTick).filter((t): t is TickResult => t !== null);
 }
 
-export async function readLastTick(redis: Redis): Promise<TickResult | null> {
+export async function readLastTick(redis: RedisConnection): Promise<TickResult | null> {
   return (await readTicks(redis, 1))[0] ?? null;
 }

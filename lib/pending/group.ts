@@ -1,6 +1,6 @@
 import "server-only";
 import { deadLetterTarget } from "@/lib/config/resolve";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { ConsumerRow, GroupDetailResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
@@ -22,7 +22,7 @@ export interface GroupContext {
 }
 
 /** 404 for a missing stream or group, 409 for a key of another type; else the group's facts. */
-export async function requireGroup(redis: Redis, stream: string, group: string): Promise<GroupContext> {
+export async function requireGroup(redis: RedisConnection, stream: string, group: string): Promise<GroupContext> {
   await assertStream(redis, stream);
   const groups = parseGroups(await redis.call("XINFO", "GROUPS", stream));
   const found = groups.find((g) => g.name === group);
@@ -48,7 +48,11 @@ export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRo
   };
 }
 
-export async function getGroupDetail(redis: Redis, stream: string, group: string): Promise<GroupDetailResponse> {
+export async function getGroupDetail(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+): Promise<GroupDetailResponse> {
   const { group: info } = await requireGroup(redis, stream, group);
   const [consumersReply, rule, streamReply] = await Promise.all([
     readConsumers(redis, { stream, group, consumerCount: info.consumerCount }),

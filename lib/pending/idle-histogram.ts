@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { MAX_PENDING_PAGE, type IdleHistogramResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
@@ -18,7 +18,11 @@ export const SAMPLE_WINDOWS = 10;
  * PEL up to EXACT_LIMIT, else an estimate from SAMPLE_WINDOWS windows starting at evenly spaced
  * times between the oldest and newest pending id, scaled to the PEL size.
  */
-export async function readIdleHistogram(redis: Redis, stream: string, group: string): Promise<IdleHistogramResponse> {
+export async function readIdleHistogram(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+): Promise<IdleHistogramResponse> {
   await requireGroup(redis, stream, group);
   const [summary, rule] = await Promise.all([
     readPendingSummary(redis, stream, group),

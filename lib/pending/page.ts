@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import {
   MAX_PENDING_PAGE,
   type PendingEntryRow,
@@ -16,7 +16,11 @@ import { matchesFilter, pelCursor, pelPages, readPelPage } from "./pel";
 /** Most PEL entries one filtered page request may read before it answers with `next`. */
 export const PENDING_SCAN_BUDGET = 10_000;
 
-export async function readPendingSummary(redis: Redis, stream: string, group: string): Promise<PendingSummaryDto> {
+export async function readPendingSummary(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+): Promise<PendingSummaryDto> {
   return parsePendingSummary(await redis.call("XPENDING", stream, group));
 }
 
@@ -27,7 +31,7 @@ export async function readPendingSummary(redis: Redis, stream: string, group: st
  * the scan (and `scanLimited` says the page stopped early).
  */
 export async function readPendingPage(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   query: PendingQueryParsed,
@@ -88,7 +92,7 @@ export async function readPendingPage(
  * would take the answer past the byte budget (the caller hands out `next` from the last row kept).
  */
 export async function withEntryState(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   rows: readonly PendingEntry[],
   withFields: boolean,

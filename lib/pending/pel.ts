@@ -1,5 +1,4 @@
 import "server-only";
-import type Redis from "ioredis";
 import { MAX_PENDING_PAGE, type PendingFilter } from "@/lib/contract/pending";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
@@ -81,7 +80,7 @@ function advance(c: PelCursor, rows: readonly PendingEntry[], count: number): vo
 }
 
 /** One page of one cursor (COUNT clamped to 1..1000), and the cursor moved past it. */
-export async function readPelPage(redis: Redis, cursor: PelCursor, count: number): Promise<PendingEntry[]> {
+export async function readPelPage(redis: RedisConnection, cursor: PelCursor, count: number): Promise<PendingEntry[]> {
   const n = clampCount(count);
   // A read, safe to send again: a bulk action on the write connection survives a dropped connection.
   const rows = parsePendingRange(
@@ -132,7 +131,7 @@ export function emptyWhenMissing(err: Error): "empty" | "throw" {
  * yielded. The cursor tells where it stopped: pass it again to resume.
  */
 export async function* pelPages(
-  redis: Redis,
+  redis: RedisConnection,
   cursor: PelCursor,
   opts: { pageSize?: number; maxEntries?: number } = {},
 ): AsyncGenerator<PendingEntry[]> {

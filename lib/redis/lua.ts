@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { appKey } from "./app-keys";
 import { translated } from "./errors";
 import { retryOnConnectionLoss } from "./retry";
@@ -22,7 +22,7 @@ export class LuaScript {
   }
 
   /** One call; an error is Redis's reply as it is (the worker reports it as Redis wrote it). */
-  async run(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  async run(redis: RedisConnection, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
@@ -40,7 +40,7 @@ export class LuaScript {
    * errors answered as AppErrors (lib/redis/errors.ts). Only for a script that finds out by
    * itself that it already ran (a record key among its KEYS).
    */
-  runRetrying(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  runRetrying(redis: RedisConnection, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     return translated(() => retryOnConnectionLoss(() => this.run(redis, keys, args), this.name));
   }
 }
@@ -81,7 +81,7 @@ return reply
   }
 
   /** One call under a fresh record key, re-sent with that key after a lost connection (as runRetrying). */
-  runOnce(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  runOnce(redis: RedisConnection, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     return this.runRetrying(redis, [appKey("batch", randomUUID()), ...keys], args);
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { EntriesResponse, EntryOrder, StreamEntry } from "@/lib/contract/entries";
 import { badRequest, notFound, wrongType } from "@/lib/errors";
 import { decodeEntries, decodeListEntries, listEntryBytes, type ListEntry, type RawEntry } from "./codec";
@@ -19,7 +19,7 @@ export interface ReadEntriesInput {
 
 /** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant, undecoded. */
 export async function rangeReply(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   range: IdRange,
   order: EntryOrder,
@@ -32,7 +32,7 @@ export async function rangeReply(
 
 /** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant. */
 export async function rangeBatch(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   range: IdRange,
   order: EntryOrder,
@@ -46,7 +46,7 @@ export async function rangeBatch(
  * entry that would take the answer past the byte budget (`overBudget`: there is more).
  */
 async function readListPage(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   range: IdRange,
   order: EntryOrder,
@@ -76,7 +76,7 @@ async function readListPage(
 }
 
 /** TYPE and XINFO GROUPS in one round trip; 404 / 409 for a missing key or another type. */
-export async function streamAndGroups(redis: Redis, key: string): Promise<GroupInfo[]> {
+export async function streamAndGroups(redis: RedisConnection, key: string): Promise<GroupInfo[]> {
   const replies = (await redis.pipeline().type(key).call("XINFO", "GROUPS", key).exec()) ?? [];
   const [typeErr, type] = replies[0] ?? [null, "none"];
   if (typeErr) throw typeErr;
@@ -105,7 +105,7 @@ function coveredRange(range: IdRange, lastId: string | undefined, hasNext: boole
 
 /** Adds per-group states to entries and finds orphaned PEL ids over `covered`. */
 export async function withStates<E extends ListEntry>(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   groups: GroupInfo[],
   raw: E[],
@@ -131,7 +131,11 @@ export async function withStates<E extends ListEntry>(
  * is full (so `next` is null exactly at the end), one XPENDING range query per group over the
  * page's id range.
  */
-export async function readEntries(redis: Redis, key: string, input: ReadEntriesInput): Promise<EntriesResponse> {
+export async function readEntries(
+  redis: RedisConnection,
+  key: string,
+  input: ReadEntriesInput,
+): Promise<EntriesResponse> {
   const range = requestRange(input.start, input.end, input.order);
   const groups = await streamAndGroups(redis, key);
   if (!range) return { entries: [], next: null, orphaned: { count: 0, ids: [], truncated: false } };
@@ -152,7 +156,7 @@ export async function readEntries(redis: Redis, key: string, input: ReadEntriesI
 }
 
 /** One entry whole, values uncut: the one answer allowed past the byte budget. 404 when missing. */
-export async function readEntry(redis: Redis, key: string, rawId: string): Promise<StreamEntry> {
+export async function readEntry(redis: RedisConnection, key: string, rawId: string): Promise<StreamEntry> {
   const parsed = isFullId(rawId) ? parseId(rawId) : null;
   if (!parsed) throw badRequest(`Invalid entry id "${rawId}": use ms-seq`);
   const id = formatId(parsed);

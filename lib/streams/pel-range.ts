@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
 import { pelCursor, readPelPages } from "@/lib/pending/pel";
 import type { GroupInfo } from "./xinfo";
@@ -16,7 +16,7 @@ const MAX_EXTRA_CALLS = 4;
  * MAX_EXTRA_CALLS more times; `truncated` says the bound was hit.
  */
 export async function readPelSlices(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   groups: GroupInfo[],
   lower: string,

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { ENTRIES_MAX_COUNT, type EntryOrder, type SearchResponse } from "@/lib/contract/entries";
 import type { FieldPair } from "@/lib/contract/common";
 import { continuationAfter, requestRange, type IdRange } from "./range";
@@ -34,7 +34,7 @@ export function entryMatches(fields: FieldPair[], needle: string, field?: string
  * scan also stops once the matches fill the answer budget. `next` continues right after the last
  * entry read (and kept).
  */
-export async function searchEntries(redis: Redis, key: string, input: SearchInput): Promise<SearchResponse> {
+export async function searchEntries(redis: RedisConnection, key: string, input: SearchInput): Promise<SearchResponse> {
   const groups = await streamAndGroups(redis, key);
   let range: IdRange | null = requestRange(input.start, input.end, input.order);
   const matches: ListEntry[] = [];

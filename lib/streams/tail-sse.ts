@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { StreamEntry } from "@/lib/contract/entries";
 import { TAIL_HEARTBEAT_MS, TAIL_MAX_PER_EVENT, type TailEntriesEvent, type TailReadyEvent } from "@/lib/contract/tail";
 import type { AppError } from "@/lib/errors";
@@ -26,7 +26,7 @@ function sseEvent(event: string, data: unknown, id?: string): Uint8Array {
  */
 export async function tailResponse(
   req: Request,
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   from: string | undefined,
 ): Promise<Response> {

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { workerKeys } from "./keys";
 import { LuaScript } from "@/lib/redis/lua";
 import { processState } from "@/lib/runtime/state";
@@ -43,23 +43,23 @@ export function lockHolder(value: string | null): string | null {
   return bar > 0 ? value.slice(0, bar) : value;
 }
 
-export async function tryAcquire(redis: Redis, instance: string, ttlMs: number): Promise<LockHandle | null> {
+export async function tryAcquire(redis: RedisConnection, instance: string, ttlMs: number): Promise<LockHandle | null> {
   const token = `${instance}|${randomBytes(8).toString("hex")}`;
   const ok = await redis.set(workerKeys.lock(), token, "PX", ttlMs, "NX");
   return ok === "OK" ? { token, ttlMs } : null;
 }
 
 /** True while we still hold the lock (its expiry is pushed out again). */
-export async function renew(redis: Redis, lock: LockHandle): Promise<boolean> {
+export async function renew(redis: RedisConnection, lock: LockHandle): Promise<boolean> {
   return (await RENEW.run(redis, [workerKeys.lock()], [lock.token, lock.ttlMs])) === 1;
 }
 
 /** Deletes the lock only if it is still ours (never another tick's lock after ours expired). */
-export async function release(redis: Redis, lock: LockHandle): Promise<boolean> {
+export async function release(redis: RedisConnection, lock: LockHandle): Promise<boolean> {
   return (await RELEASE.run(redis, [workerKeys.lock()], [lock.token])) === 1;
 }
 
-export async function readLock(redis: Redis): Promise<{ holder: string | null; ttlMs: number | null }> {
+export async function readLock(redis: RedisConnection): Promise<{ holder: string | null; ttlMs: number | null }> {
   const [value, ttl] = await Promise.all([redis.get(workerKeys.lock()), redis.pttl(workerKeys.lock())]);
   return { holder: lockHolder(value), ttlMs: value && ttl > 0 ? ttl : null };
 }
@@ -69,7 +69,7 @@ export async function readLock(redis: Redis): Promise<{ holder: string | null; t
  * A lock left by a dead tick expires by itself; then the next tick gets it.
  */
 export async function acquireWaiting(
-  redis: Redis,
+  redis: RedisConnection,
   opts: { instance: string; ttlMs: number; waitMs: number; pollMs: number },
 ): Promise<{ lock: LockHandle | null; waitedMs: number; holder: string | null }> {
   const start = Date.now();

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
 import { getEnv } from "@/lib/env";
 import { readTicks } from "@/lib/metrics/worker-ticks";
@@ -12,7 +12,9 @@ import type { WorkerFinding } from "./types";
  * The expiry guard's findings from the most recent tick in which it ran (alerts read these:
  * `expiry-extended` is a warning, `expiry-cap-reached` critical, `missing-expiry` from rotation).
  */
-export async function readLatestFindings(redis: Redis): Promise<{ at: number; findings: WorkerFinding[] } | null> {
+export async function readLatestFindings(
+  redis: RedisConnection,
+): Promise<{ at: number; findings: WorkerFinding[] } | null> {
   for (const t of await readTicks(redis)) {
     const guard = t.jobs.find((j) => j.name === "expiry-guard" && j.ran && !j.error);
     if (guard) {
@@ -47,7 +49,7 @@ export function scopeTick(tick: TickResult, visible: (stream: string) => boolean
   };
 }
 
-export async function getWorkerStatus(redis: Redis): Promise<WorkerStatus> {
+export async function getWorkerStatus(redis: RedisConnection): Promise<WorkerStatus> {
   const env = getEnv();
   const [ticks, lock, lastRuns, scheduler] = await Promise.all([
     readTicks(redis),

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { ScanSlice } from "@/lib/redis/keyspace";
 import { nextStreams, readStreams, streamsOnly } from "@/lib/streams/snapshot";
 import type { GroupInfo } from "@/lib/streams/xinfo";
@@ -15,7 +15,7 @@ export type StreamSlice = Omit<ScanSlice, "cursor">;
  * last tick, so that a big key space is covered over several ticks. The app's own keys are left out.
  */
 export async function nextStreamSlice(
-  redis: Redis,
+  redis: RedisConnection,
   opts: { job: string; match: string; max: number },
 ): Promise<StreamSlice> {
   const slice = await nextStreams(redis, workerKeys.cursor(`${opts.job}:${opts.match}`), {
@@ -30,7 +30,7 @@ export async function nextStreamSlice(
 
 /** Each stream's groups (one pipelined XINFO GROUPS per key); streams gone or no longer streams are left out. */
 export async function groupsOfStreams(
-  redis: Redis,
+  redis: RedisConnection,
   keys: readonly string[],
 ): Promise<{ stream: string; groups: GroupInfo[] }[]> {
   return streamsOnly(await readStreams(redis, keys, { groups: true })).map((r) => ({

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { recordAudit } from "@/lib/audit/audit";
 import { getAuth } from "@/lib/auth/config";
 import { loadSettings, type Settings } from "@/lib/config/settings";
@@ -25,7 +25,7 @@ export const READ_ONLY_SKIP =
 const CADENCE_SLACK_MS = 1000;
 
 export interface TickOptions {
-  redis: Redis;
+  redis: RedisConnection;
   now?: number;
   /** Run every job whatever its cadence (POST /api/worker). */
   forced?: boolean;
@@ -239,7 +239,7 @@ const CHANGE_COUNTS = [
 ] as const;
 
 /** One audit entry (actor `worker`) per job that changed something, with what it did. */
-async function auditWorkerChanges(redis: Redis, runs: readonly JobRun[], time: number): Promise<void> {
+async function auditWorkerChanges(redis: RedisConnection, runs: readonly JobRun[], time: number): Promise<void> {
   for (const run of runs) {
     if (!run.ran) continue;
     const changed = CHANGE_COUNTS.filter((c) => (run.counts[c] ?? 0) > 0);
@@ -264,7 +264,7 @@ async function auditWorkerChanges(redis: Redis, runs: readonly JobRun[], time: n
   }
 }
 
-export async function recordTick(redis: Redis, result: TickResult): Promise<void> {
+export async function recordTick(redis: RedisConnection, result: TickResult): Promise<void> {
   await redis
     .multi()
     .lpush(workerKeys.ticks(), JSON.stringify(result))

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { Settings } from "@/lib/config/settings";
 import type { WorkerFinding } from "@/lib/contract/worker";
 
@@ -9,7 +9,7 @@ export type { WorkerFinding };
  * connection, the settings and a clock, so tests drive them with an injected `now`.
  */
 export interface JobContext {
-  redis: Redis;
+  redis: RedisConnection;
   settings: Settings;
   now: number;
   /** True for `POST /api/worker`: run even if the cadence says not yet. */

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { compareIds } from "@/lib/contract/ids";
 import { readStreams } from "@/lib/streams/snapshot";
 import type { GroupInfo } from "@/lib/streams/xinfo";
@@ -18,7 +18,7 @@ export interface UnprocessedCount {
 }
 
 /** How many messages of a stream some group has not finished (pending or still waiting). */
-export async function countUnprocessed(redis: Redis, key: string): Promise<UnprocessedCount> {
+export async function countUnprocessed(redis: RedisConnection, key: string): Promise<UnprocessedCount> {
   const [read] = await readStreams(redis, [key], { info: true, groups: true });
   if (!read || read.state !== "stream") return { groups: 0, pending: 0, waiting: 0, atRisk: 0 };
   const info = read.info!;
@@ -35,7 +35,12 @@ export async function countUnprocessed(redis: Redis, key: string): Promise<Unpro
   return { groups: groups.length, pending, waiting, atRisk };
 }
 
-async function waitingFor(redis: Redis, key: string, g: GroupInfo, lastEntryId: string | null): Promise<number> {
+async function waitingFor(
+  redis: RedisConnection,
+  key: string,
+  g: GroupInfo,
+  lastEntryId: string | null,
+): Promise<number> {
   if (g.lag !== null) return g.lag;
   if (!lastEntryId || compareIds(lastEntryId, g.lastDeliveredId) <= 0) return 0;
   const rows = (await redis.call("XRANGE", key, `(${g.lastDeliveredId}`, "+", "COUNT", MAX_WAITING_COUNT)) as unknown[];

@@ -82,6 +82,7 @@ test("keys: / focuses the filter, j/k move through rows with a visible focus, En
   await expect(page.getByRole("link", { name: key })).toBeVisible(LOAD);
   await page.locator("body").click({ position: { x: 1, y: 1 } });
   await page.keyboard.press("j");
+  await expect(page.getByRole("row").filter({ has: page.getByRole("link", { name: key }) })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/streams/${encodeURIComponent(key)}$`), LOAD);
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { workerKeys } from "../keys";
 import { nextStreamSlice } from "../stream-slice";
@@ -21,7 +21,7 @@ export interface GuardOptions {
  * The planned expiry is remembered (a self-expiring key) the first time the guard steps in.
  */
 export async function guardStream(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   pttl: number,
   opts: GuardOptions,

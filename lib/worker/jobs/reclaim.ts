@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
 import type { ResolvedGroupRule } from "@/lib/contract/config";
@@ -33,7 +33,7 @@ export interface ReclaimCounts {
 }
 
 interface GroupContext {
-  redis: Redis;
+  redis: RedisConnection;
   stream: string;
   group: GroupInfo;
   groupCount: number;
@@ -44,7 +44,7 @@ interface GroupContext {
 
 /** Stuck entries (idle over the threshold) among the first `limit` of the PEL, in id order. */
 export async function findStuck(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   stuckAfterMs: number,
@@ -59,7 +59,11 @@ export async function findStuck(
 }
 
 /** Deliveries so far: XPENDING's count plus those a requeued copy carries from before. */
-export async function totalDeliveries(redis: Redis, stream: string, entries: PendingEntry[]): Promise<number[]> {
+export async function totalDeliveries(
+  redis: RedisConnection,
+  stream: string,
+  entries: PendingEntry[],
+): Promise<number[]> {
   if (entries.length === 0) return [];
   const pipe = redis.pipeline();
   for (const e of entries) pipe.xrangeBuffer(stream, e.id, e.id, "COUNT", 1);

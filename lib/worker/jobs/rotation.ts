@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import type { FamilyConfig } from "@/lib/contract/config";
 import { globMatch } from "@/lib/shared/glob";
 import { scanAllKeys } from "@/lib/redis/keyspace";
@@ -60,7 +60,7 @@ export function plannedExpiryMs(family: FamilyConfig, periodEnd: number): number
 }
 
 export async function rotateFamily(
-  redis: Redis,
+  redis: RedisConnection,
   family: FamilyConfig,
   now: number,
   keyMatch = "*",
@@ -150,7 +150,7 @@ export async function rotateFamily(
   return { counts, notes, findings, commands };
 }
 
-async function pttls(redis: Redis, keys: string[]): Promise<number[]> {
+async function pttls(redis: RedisConnection, keys: string[]): Promise<number[]> {
   return (await readStreams(redis, keys, { ttl: true })).map((r) => r.pttl ?? -2);
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisConnection } from "@/lib/redis/connection";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
@@ -83,7 +83,7 @@ export interface TrimOutcome {
 }
 
 /** Trims one stream, repeating while entries come off and the budget lasts. */
-export async function trimAcked(redis: Redis, key: string, budget: number): Promise<TrimOutcome> {
+export async function trimAcked(redis: RedisConnection, key: string, budget: number): Promise<TrimOutcome> {
   let removed = 0;
   let calls = 0;
   let threshold: string | null = null;
