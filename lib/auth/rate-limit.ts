@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { appKey } from "@/lib/redis/app-keys";
-import { getRedis } from "@/lib/redis/client";
+import { getConnection } from "@/lib/redis/client";
 
 /**
  * Login attempts, counted in Redis under the app prefix so that every instance shares them (in
@@ -22,7 +22,11 @@ const memory = new Map<string, { count: number; resetAt: number }>();
 
 function keysFor(ip: string, username: string): { ipUser: string; user: string } {
   const user = createHash("sha256").update(username).digest("hex").slice(0, 32);
-  return { ipUser: appKey("login-fails", "ip-user", ip, user), user: appKey("login-fails", "user", user) };
+  // Both keys carry the user's hash as a hash tag: one MULTI touches both, on a Redis Cluster too.
+  return {
+    ipUser: appKey("login-fails", "ip-user", ip, `{${user}}`),
+    user: appKey("login-fails", "user", `{${user}}`),
+  };
 }
 
 function memoryCount(key: string, increment: boolean): number {
@@ -44,7 +48,9 @@ export async function reserveLoginAttempt(ip: string, username: string): Promise
   let mine: number;
   let userFails: number;
   try {
-    const res = await getRedis()
+    const res = await (
+      await getConnection()
+    )
       .multi()
       .incr(keys.ipUser)
       .pexpire(keys.ipUser, LOGIN_WINDOW_MS, "NX")
@@ -64,7 +70,7 @@ export async function reserveLoginAttempt(ip: string, username: string): Promise
 export async function recordLoginFailure(ip: string, username: string): Promise<void> {
   const { user } = keysFor(ip, username);
   try {
-    await getRedis().multi().incr(user).pexpire(user, LOGIN_WINDOW_MS, "NX").exec();
+    await (await getConnection()).multi().incr(user).pexpire(user, LOGIN_WINDOW_MS, "NX").exec();
   } catch {
     memoryCount(user, true);
   }
@@ -74,8 +80,8 @@ export async function recordLoginFailure(ip: string, username: string): Promise<
 export async function clearLoginFailures(ip: string, username: string): Promise<void> {
   const { ipUser } = keysFor(ip, username);
   memory.delete(ipUser);
-  await getRedis()
-    .del(ipUser)
+  await getConnection()
+    .then((redis) => redis.del(ipUser))
     .catch(() => undefined);
 }
 
@@ -89,7 +95,7 @@ export const MAX_SLOW_TOKEN_MISSES = 10;
 export async function reserveSlowTokenCheck(ip: string): Promise<boolean> {
   const key = appKey("token-fails", ip);
   try {
-    const res = await getRedis().multi().incr(key).pexpire(key, LOGIN_WINDOW_MS, "NX").exec();
+    const res = await (await getConnection()).multi().incr(key).pexpire(key, LOGIN_WINDOW_MS, "NX").exec();
     if (!res || res.some(([err]) => err)) throw new Error("token counter transaction failed");
     return Number(res[0]![1]) <= MAX_SLOW_TOKEN_MISSES;
   } catch {

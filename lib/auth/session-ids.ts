@@ -1,7 +1,7 @@
 import "server-only";
 import { createHmac, randomBytes } from "node:crypto";
 import { appKey } from "@/lib/redis/app-keys";
-import { getRedis, isConnectionError } from "@/lib/redis/client";
+import { getConnection, isConnectionError } from "@/lib/redis/client";
 import { log, safeErr } from "@/lib/log";
 import { processState } from "@/lib/runtime/state";
 
@@ -44,7 +44,7 @@ export async function sessionEnded(sid: string): Promise<boolean> {
   const hit = sessionCache.value.get(sid);
   if (hit && hit.until > Date.now()) return hit.ended;
   try {
-    const ended = (await getRedis().exists(appKey("session-ended", sid))) === 1;
+    const ended = (await (await getConnection()).exists(appKey("session-ended", sid))) === 1;
     remember(sid, ended, ended ? 60 * 60_000 : CHECK_TTL_MS);
     return ended;
   } catch (err) {
@@ -58,5 +58,5 @@ export async function sessionEnded(sid: string): Promise<boolean> {
 export async function endSession(sid: string, expiresAtSeconds: number): Promise<void> {
   remember(sid, true, 60 * 60_000);
   const ttlMs = Math.max(1000, expiresAtSeconds * 1000 - Date.now());
-  await getRedis().set(appKey("session-ended", sid), "1", "PX", ttlMs);
+  await (await getConnection()).set(appKey("session-ended", sid), "1", "PX", ttlMs);
 }

@@ -153,7 +153,7 @@ describe("login rate limits", () => {
   }, 60_000);
 
   it("does not lock the owner out: over the per-user limit, an address without failures still logs in", async () => {
-    const userKey = `${appPrefix}login-fails:user:${createHash("sha256").update("ann").digest("hex").slice(0, 32)}`;
+    const userKey = `${appPrefix}login-fails:user:{${createHash("sha256").update("ann").digest("hex").slice(0, 32)}}`;
     await redis.set(userKey, String(MAX_FAILS_PER_USER + 50), "PX", 60_000);
     expect((await login("ann", "guess", "192.0.2.70")).status).toBe(401);
     // That address has failed now: over the per-user limit it gets no second try.
