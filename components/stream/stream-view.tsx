@@ -7,6 +7,7 @@ import { ErrorState, Skeleton } from "@/components/ui/states";
 import { useStream } from "@/lib/hooks/use-streams";
 import { EntriesBrowser } from "./entries-browser";
 import { GroupsTable } from "./groups-table";
+import { TrimPanel } from "./trim-panel";
 import { LiveTail } from "./live-tail";
 import { SearchPanel } from "./search-panel";
 import { StreamFacts } from "./stream-facts";
@@ -69,6 +70,8 @@ export function StreamView({ streamKey, initialId, historySlot, groupAdminSlot, 
           <GroupsTable streamKey={streamKey} groups={stream.data.groups} actions={renderGroupActions} />
         ) : null}
       </section>
+
+      <TrimPanel streamKey={streamKey} />
 
       <LiveTail streamKey={streamKey} groups={groups} />
 

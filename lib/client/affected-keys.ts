@@ -14,7 +14,7 @@ export interface StaleKey {
 
 export type Change =
   | { kind: PendingAction; stream: string; group: string; target?: string }
-  | { kind: "create-group" | "delete-group" | "publish"; stream: string }
+  | { kind: "create-group" | "delete-group" | "publish" | "trim"; stream: string }
   | { kind: "setid" | "delete-consumer"; stream: string; group: string }
   /** `stream` is the dead-letter stream; `origins` the streams its entries went back to. */
   | { kind: "redrive"; stream: string; origins: readonly string[] }
@@ -69,6 +69,7 @@ export function affectedKeys(change: Change): StaleKey[] {
     case "create-group":
     case "delete-group":
     case "publish":
+    case "trim":
       return wholeStream(change.stream);
     case "redrive":
       return [under(k.detail(change.stream)), ...change.origins.map((origin) => under(k.detail(origin))), ...overview];

@@ -20,6 +20,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "GET /api/streams/[key]/history": "read",
   "POST /api/streams/[key]/messages": "operate",
   "POST /api/streams/[key]/redrive": "operate",
+  "POST /api/streams/[key]/trim": "operate",
+  "GET /api/streams/[key]/trim-preview": "read",
   "POST /api/streams/[key]/groups": "operate",
   "GET /api/streams/[key]/groups/[group]": "read",
   "DELETE /api/streams/[key]/groups/[group]": "admin",

@@ -52,6 +52,9 @@ import type * as stream from "@/app/api/streams/[key]/route";
 import type * as streams from "@/app/api/streams/route";
 import type * as overview from "@/app/api/overview/route";
 import type * as worker from "@/app/api/worker/route";
+import type * as trimPreview from "@/app/api/streams/[key]/trim-preview/route";
+import type * as trim from "@/app/api/streams/[key]/trim/route";
+import { trimClient } from "@/lib/client/trim";
 
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 /** A message action answers a dry run too; the client asks for one through `preview`. */
@@ -96,6 +99,8 @@ describe("client and routes share the contract", () => {
     expectTypeOf<Answer<typeof streamsClient.summary>>().toEqualTypeOf<AnswerOf<typeof overview.GET>>();
     expectTypeOf<Answer<typeof workerClient.status>>().toEqualTypeOf<AnswerOf<typeof worker.GET>>();
     expectTypeOf<Answer<typeof workerClient.runTick>>().toEqualTypeOf<AnswerOf<typeof worker.POST>>();
+    expectTypeOf<Answer<typeof trimClient.preview>>().toEqualTypeOf<AnswerOf<typeof trimPreview.GET>>();
+    expectTypeOf<Answer<typeof trimClient.trim>>().toEqualTypeOf<AnswerOf<typeof trim.POST>>();
     expectTypeOf<Answer<typeof jobsClient.list>>().toEqualTypeOf<AnswerOf<typeof groupJobs.GET>>();
     expectTypeOf<Answer<typeof jobsClient.get>>().toEqualTypeOf<AnswerOf<typeof job.GET>>();
     expectTypeOf<Answer<typeof jobsClient.cancel>>().toEqualTypeOf<AnswerOf<typeof jobCancel.POST>>();

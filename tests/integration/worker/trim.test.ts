@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { trimAcked, trimJob } from "@/lib/worker/jobs/trim";
+import { trimAcked } from "@/lib/streams/trim";
+import { trimJob } from "@/lib/worker/jobs/trim";
 import { testRedis, uniquePrefix } from "../../helpers/redis";
 import { settingsFrom, withAppPrefix } from "../../helpers/worker";
 
