@@ -24,6 +24,7 @@ import { GroupAdmin } from "./group-admin";
 import { GroupFacts } from "./group-facts";
 import { IdleHistogramCard } from "./idle-histogram-chart";
 import { JobsPanel } from "./jobs-panel";
+import { PoisonRadar } from "./poison-radar";
 
 interface OpenAction {
   seq: number;
@@ -84,6 +85,7 @@ export function GroupPage({ streamKey, group }: { streamKey: string; group: stri
         <IdleHistogramCard streamKey={streamKey} group={group} />
         <ConsumerPendingChart consumers={data.consumers} />
       </div>
+      <PoisonRadar streamKey={streamKey} group={group} onRequestAction={requestAction} />
       <GroupHistoryCharts streamKey={streamKey} group={group} />
       <ConsumersTable
         streamKey={streamKey}

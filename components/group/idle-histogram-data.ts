@@ -63,9 +63,3 @@ export function shapeIdleHistogram(
     : `Estimate from a sample${opts.sampled ? ` of ${formatNumber(opts.sampled)} pending messages` : ""}`;
   return { bars, total, stuckCount, partlyStuckCount, stuckLabels, legend, estimateNote };
 }
-
-export const BAR_COLORS: Record<BucketState, string> = {
-  ok: "#64748b",
-  partly: "#d97706",
-  stuck: "#dc2626",
-};

@@ -1,5 +1,6 @@
 /** Typed browser client for the group, pending, action and admin endpoints (one function each). */
 import { apiFetch, postJson, seg, withQuery } from "./fetcher";
+import type { DeliveriesResponse } from "@/lib/contract/deliveries";
 import type {
   AckBody,
   AckResponse,
@@ -64,6 +65,9 @@ export const pendingClient = {
 
   idleHistogram: (key: string, group: string) =>
     apiFetch<IdleHistogramResponse>(`${groupPath(key, group)}/idle-histogram`),
+
+  deliveries: (key: string, group: string, over: number) =>
+    apiFetch<DeliveriesResponse>(withQuery(`${groupPath(key, group)}/deliveries`, { over })),
 
   ack: (key: string, group: string, body: NoDryRun<AckBody>) =>
     postJson<AckResponse>(`${groupPath(key, group)}/ack`, body),

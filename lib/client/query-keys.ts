@@ -26,6 +26,8 @@ export const queryKeys = {
       ["streams", "detail", key, "groups", group, "pending", params] as const,
     idleHistogram: (key: string, group: string) =>
       ["streams", "detail", key, "groups", group, "idle-histogram"] as const,
+    deliveries: (key: string, group: string, over: number) =>
+      ["streams", "detail", key, "groups", group, "deliveries", over] as const,
   },
   alerts: {
     all: ["alerts"] as const,

@@ -34,6 +34,15 @@ export function useIdleHistogram(key: string, group: string) {
   });
 }
 
+/** The poison radar: delivery counts over the group's pending messages, the most delivered first. */
+export function useDeliveries(key: string, group: string, over: number) {
+  return useQuery({
+    queryKey: queryKeys.streams.deliveries(key, group, over),
+    queryFn: () => pendingClient.deliveries(key, group, over),
+    refetchInterval: 10_000,
+  });
+}
+
 /** Group and stream admin mutations; each invalidates exactly what it changed. */
 export function useCreateGroup(key: string) {
   const invalidate = useInvalidateAfter();

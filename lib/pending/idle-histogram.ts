@@ -1,22 +1,15 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
-import { MAX_PENDING_PAGE, type IdleHistogramResponse } from "@/lib/contract/pending";
+import type { IdleHistogramResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
-import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
 import { requireGroup } from "./group";
 import { idleBuckets } from "./histogram";
 import { readPendingSummary } from "./page";
-import { pelCursor, pelPages, readPelPage } from "./pel";
-
-/** Up to this many pending entries the histogram counts every one. */
-export const EXACT_LIMIT = 10_000;
-/** Above it: this many windows of MAX_PENDING_PAGE entries, spread evenly over the PEL's id range. */
-export const SAMPLE_WINDOWS = 10;
+import { readPelSample } from "./pel-sample";
 
 /**
- * Histogram of the group's pending idle times, read in bounded XPENDING batches: exact for a
- * PEL up to EXACT_LIMIT, else an estimate from SAMPLE_WINDOWS windows starting at evenly spaced
- * times between the oldest and newest pending id, scaled to the PEL size.
+ * Histogram of the group's pending idle times over a sample of its PEL (./pel-sample.ts): exact
+ * for a small PEL, else scaled to the PEL size.
  */
 export async function readIdleHistogram(
   redis: RedisConnection,
@@ -28,39 +21,18 @@ export async function readIdleHistogram(
     readPendingSummary(redis, stream, group),
     getGroupRule(redis, stream, group),
   ]);
-  let total = summary.count;
-  const idles = new Map<string, number>();
-  let exact = false;
+  const sample = await readPelSample(redis, stream, group, {
+    count: summary.count,
+    oldestId: summary.minId,
+    newestId: summary.maxId,
+  });
+  const values = sample.rows.map((r) => r.idleMs);
 
-  if (total <= EXACT_LIMIT) {
-    exact = true;
-    for await (const page of pelPages(redis, pelCursor(stream, group))) {
-      for (const r of page) idles.set(r.id, r.idleMs);
-      // The PEL grew past the limit while we read it: keep what we have as a sample.
-      if (idles.size > EXACT_LIMIT) {
-        exact = false;
-        break;
-      }
-    }
-    if (exact) total = idles.size;
-  } else if (summary.minId && summary.maxId) {
-    const from = idToTimeMs(summary.minId);
-    const to = idToTimeMs(summary.maxId);
-    const windows = await Promise.all(
-      Array.from({ length: SAMPLE_WINDOWS }, (_, i) => {
-        const at = from + Math.floor(((to - from) * i) / SAMPLE_WINDOWS);
-        return readPelPage(redis, pelCursor(stream, group, { start: timeMsToId(at) }), MAX_PENDING_PAGE);
-      }),
-    );
-    for (const rows of windows) for (const r of rows) idles.set(r.id, r.idleMs);
-  }
-
-  const values = [...idles.values()];
   return {
-    buckets: idleBuckets(values, exact ? values.length : total),
-    exact,
+    buckets: idleBuckets(values, sample.total),
+    exact: sample.exact,
     sampled: values.length,
-    total,
+    total: sample.total,
     stuckAfterMs: rule.stuckAfterMs,
     perConsumer: summary.consumers,
   };
