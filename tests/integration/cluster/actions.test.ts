@@ -19,6 +19,7 @@ import { GET as jobsGET } from "@/app/api/streams/[key]/groups/[group]/jobs/rout
 import { GET as jobGET } from "@/app/api/jobs/[id]/route";
 import { jobSettled } from "@/lib/actions/jobs";
 import { moveInTwoSteps, writeCopies } from "@/lib/actions/two-step";
+import { deadLetterTarget } from "@/lib/config/resolve";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { JobListResponse, JobResponse } from "@/lib/contract/jobs";
 import type {
@@ -147,6 +148,12 @@ describe("actions on a 3-master cluster", () => {
       await pendingNs(s),
       dlq.map((e) => e.n),
     );
+    for (const k of ["plain", "a}b", "x{y", "{}z", "{t}u"]) {
+      const target = deadLetterTarget("<stream>:dlq", k, { cluster: true });
+      expect(target.endsWith(":dlq") && target.includes(k)).toBe(true);
+      expect(slotOf(target)).toBe(slotOf(k));
+      expect(deadLetterTarget("<stream>:dlq", k)).toBe(`${k}:dlq`);
+    }
     // A tagged key keeps its tag: `<stream>:dlq`.
     const tagged = `{${key("tag")}}:orders`;
     await seedPending(r(), tagged, { n: 1 });
