@@ -65,7 +65,7 @@ export function describeConsequence(action: MessageAction, count: number | null,
 }
 
 export type ActionResultLike = Partial<
-  Record<"acked" | "claimed" | "deleted" | "requeued" | "skipped" | "moved" | "matched", number>
+  Record<"acked" | "claimed" | "deleted" | "requeued" | "skipped" | "moved" | "matched" | "twoStep", number>
 > & { target?: string };
 
 /** The toast after an action: "Requeued 120, skipped 3". */
@@ -80,7 +80,7 @@ export function summarizeResult(action: MessageAction, r: ActionResultLike): str
     case "requeue":
       return `Requeued ${n(r.requeued)}${r.skipped !== undefined ? `, skipped ${n(r.skipped)}` : ""}`;
     case "dead-letter":
-      return `Dead-lettered ${n(r.moved)}${r.target ? ` to ${r.target}` : ""}${r.skipped !== undefined ? `, skipped ${n(r.skipped)}` : ""}`;
+      return `Dead-lettered ${n(r.moved)}${r.target ? ` to ${r.target}` : ""}${r.skipped !== undefined ? `, skipped ${n(r.skipped)}` : ""}${r.twoStep ? ` (${n(r.twoStep)} in two steps: the target is in another cluster slot)` : ""}`;
     case "delete":
       return `Deleted ${n(r.deleted)}`;
   }

@@ -18,9 +18,8 @@ import { encodeValue } from "@/lib/streams/codec";
 import { normalizeId } from "@/lib/contract/ids";
 import { readConsumers } from "@/lib/streams/consumers";
 import { parseGroups, parsePendingSummary } from "@/lib/streams/xinfo";
-import { appKey } from "@/lib/redis/app-keys";
 import { toAppError, translated } from "@/lib/redis/errors";
-import { CALL_RECORD_TTL_MS } from "@/lib/redis/lua";
+import { CALL_RECORD_TTL_MS, keyBeside } from "@/lib/redis/lua";
 import { publishScript } from "./scripts";
 
 /** Group and stream admin. Unknown group 404, an existing group name 409, a bad id 400. */
@@ -121,9 +120,10 @@ export async function publishMessage(
     for (const part of pair) hash.update(`${part.length}:`).update(part);
     args.push(...pair);
   }
+  // The record is in the stream's cluster slot: the script writes both.
   const record = idempotencyKey
-    ? appKey("publish", createHash("sha256").update(`${stream}\0${idempotencyKey}`).digest("hex"))
-    : appKey("publish", randomUUID());
+    ? keyBeside(stream, "publish", createHash("sha256").update(`${stream}\0${idempotencyKey}`).digest("hex"))
+    : keyBeside(stream, "publish", randomUUID());
   const ttl = idempotencyKey ? IDEMPOTENCY_TTL_MS : CALL_RECORD_TTL_MS;
   // The call's own nonce tells its re-send (after a lost reply) from an earlier publish.
   const head = [ttl, hash.digest("hex"), randomUUID()];

@@ -17,6 +17,8 @@ export interface Tally {
   ok: number;
   skipped: number;
   deleted: number;
+  /** Of `ok`, moves done in two steps (target in another cluster slot, two-step.ts). */
+  twoStep?: number;
   items?: ActionItem[];
 }
 
@@ -150,6 +152,7 @@ export async function runBatches(
       tally.ok += r.ok;
       tally.skipped += r.skipped;
       tally.deleted += r.deleted;
+      if (r.twoStep) tally.twoStep = (tally.twoStep ?? 0) + r.twoStep;
       if (tally.items && r.items) tally.items.push(...r.items);
     }
     if (control.onProgress) await control.onProgress(tally);

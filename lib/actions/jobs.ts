@@ -6,6 +6,7 @@ import type { PendingAction } from "@/lib/contract/pending";
 import { AppError, notFound } from "@/lib/errors";
 import { log, safeErr } from "@/lib/log";
 import { appKey } from "@/lib/redis/app-keys";
+import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { toAppError } from "@/lib/redis/errors";
 import type { BatchControl, Tally } from "./batches";
 
@@ -111,10 +112,11 @@ export async function startJob(redis: RedisConnection, work: JobWork, now = Date
     status: "running",
   };
   const list = groupJobsKey(work.stream, work.group);
+  // Two transactions, one per key (on a cluster they are in different slots): the record first,
+  // so the list never names a job that was not written (listJobs drops ids whose record is gone).
+  await redis.multi().hset(key, fields).pexpire(key, JOB_KEEP_MS).exec();
   await redis
     .multi()
-    .hset(key, fields)
-    .pexpire(key, JOB_KEEP_MS)
     .zadd(list, now, id)
     .zremrangebyrank(list, 0, -(LIST_KEEP + 1))
     .pexpire(list, JOB_KEEP_MS)
@@ -192,13 +194,15 @@ export async function listJobs(
   const list = groupJobsKey(stream, group);
   const ids = await redis.zrevrange(list, 0, limit - 1);
   if (ids.length === 0) return [];
-  const pipe = redis.pipeline();
-  for (const id of ids) pipe.hgetall(jobKey(id));
-  const replies = (await pipe.exec()) ?? [];
+  const replies = await pipelineForKeys(
+    redis,
+    ids.map((id) => jobKey(id)),
+    (pipe, key) => pipe.hgetall(key),
+  );
   const jobs: JobDto[] = [];
   const gone: string[] = [];
   ids.forEach((id, i) => {
-    const [err, h] = replies[i] ?? [null, {}];
+    const [err, h] = replies[i]?.[0] ?? [null, {}];
     const job = err ? null : jobFromHash(id, (h ?? {}) as Record<string, string>, now);
     if (job) jobs.push(job);
     else if (!err) gone.push(id);

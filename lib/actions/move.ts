@@ -1,17 +1,19 @@
 import "server-only";
-import type { RedisConnection } from "@/lib/redis/connection";
+import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import type { ActionItem, PendingFilter } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { badRequest } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
 import { filterArgs, runBatches, tallyOf, targetPages, toItems, type BatchScript, type Tally } from "./batches";
-import { moveScript } from "./scripts";
+import { moveReadScript, moveScript } from "./scripts";
+import { moveInTwoSteps, movesAtomically, type CopyPlan } from "./two-step";
 
 /**
  * Requeue and dead-letter: one Lua script call per batch of at most 500 ids copies each
  * still-pending entry (original fields in order, then streamscope- metadata) and acks the
- * original, atomically. Reused by the worker's reclaim job.
+ * original, atomically. A dead-letter target in another cluster slot than the stream is moved in
+ * two steps instead (two-step.ts). Reused by the worker's reclaim job.
  */
 export interface RequeueIdsInput {
   stream: string;
@@ -43,6 +45,9 @@ export interface DeadLetterIdsResult {
   skipped: number;
   target: string;
   items: ActionItem[];
+  /** Present on a cluster (see DeadLetterResponse). */
+  atomic?: boolean;
+  twoStep?: number;
 }
 
 export const DEFAULT_REQUEUE_REASON = "requeued from Streamscope";
@@ -65,15 +70,54 @@ interface MoveOptions {
  */
 export const MOVE_BATCH = 25;
 
-/** The move script, one call per batch, answering one item per id. */
+/**
+ * The move script, one call per batch, answering one item per id; for a target in another cluster
+ * slot, the two-step move per batch (its moves counted in `twoStep`).
+ */
 export function moveScriptBatch(redis: RedisConnection, opts: MoveOptions): BatchScript {
-  const [consumer, minIdle, minDeliveries] = filterArgs(opts.filter);
-  const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", consumer, minIdle, minDeliveries];
+  const filter = filterArgs(opts.filter);
+  if (!movesAtomically(redis, opts.stream, opts.target)) return twoStepBatch(redis, opts, filter);
+  const head = [opts.group, opts.mode, opts.reason, opts.allGroups ? "1" : "0", ...filter];
   return {
     batchSize: MOVE_BATCH,
     run: async (ids) =>
       tallyOf(toItems(ids, await moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]))),
   };
+}
+
+function twoStepBatch(redis: RedisConnection, opts: MoveOptions, filter: [string, number, number]): BatchScript {
+  const move = { source: opts.stream, target: opts.target, mode: "ack" as const, group: opts.group, filter };
+  return {
+    batchSize: MOVE_BATCH,
+    run: async (ids) => {
+      const reply = (await moveReadScript.runReadingBuffers(
+        redis,
+        [opts.stream],
+        [opts.group, opts.mode, opts.reason, ...filter, ...ids],
+      )) as Buffer[][];
+      const items = new Map<string, ActionItem>();
+      const plans: CopyPlan[] = [];
+      ids.forEach((id, i) => {
+        const [state, ...fields] = reply[i] ?? [];
+        const outcome = state?.toString();
+        if (outcome === "ok") plans.push({ id, fields });
+        else items.set(id, { id, outcome: outcome === "deleted" ? "deleted" : "skipped" });
+      });
+      for (const item of await moveInTwoSteps(redis, move, plans)) items.set(item.id, item);
+      const tally = tallyOf(ids.map((id) => items.get(id)!));
+      return { ...tally, twoStep: tally.ok };
+    },
+  };
+}
+
+/** The answer's `atomic` and `twoStep` on a cluster (absent on a single server, where every move is atomic). */
+export function atomicity(
+  redis: RedisConnection,
+  tally: Pick<Tally, "twoStep">,
+): { atomic?: boolean; twoStep?: number } {
+  if (!isCluster(redis)) return {};
+  const twoStep = tally.twoStep ?? 0;
+  return { atomic: twoStep === 0, twoStep };
 }
 
 /**
@@ -86,7 +130,9 @@ export async function resolveDeadLetterTarget(
   group: string,
   target?: string,
 ): Promise<string> {
-  const resolved = target ?? deadLetterTarget((await getGroupRule(redis, stream, group)).deadLetter, stream);
+  const resolved =
+    target ??
+    deadLetterTarget((await getGroupRule(redis, stream, group)).deadLetter, stream, { cluster: isCluster(redis) });
   refuseAppKey(resolved);
   if (resolved === stream) throw badRequest("The dead-letter target must be another stream than the source");
   return resolved;
@@ -131,5 +177,5 @@ export async function deadLetterIds(redis: RedisConnection, input: DeadLetterIds
     script,
     true,
   );
-  return { moved: tally.ok, skipped: skippedOf(tally), target, items: tally.items ?? [] };
+  return { moved: tally.ok, skipped: skippedOf(tally), target, items: tally.items ?? [], ...atomicity(redis, tally) };
 }

@@ -29,6 +29,7 @@ import {
   type Targets,
 } from "./batches";
 import {
+  atomicity,
   DEFAULT_DEAD_LETTER_REASON,
   DEFAULT_REQUEUE_REASON,
   moveScriptBatch,
@@ -220,7 +221,7 @@ export async function planRequeue(
   return {
     targets,
     script,
-    answer: (tally) => withItems({ requeued: tally.ok, skipped: skippedOf(tally) }, tally),
+    answer: (tally) => withItems({ requeued: tally.ok, skipped: skippedOf(tally), ...atomicity(redis, tally) }, tally),
     streams: [stream],
   };
 }
@@ -260,7 +261,8 @@ export async function planDeadLetter(
   return {
     targets,
     script,
-    answer: (tally) => withItems({ moved: tally.ok, skipped: skippedOf(tally), target }, tally),
+    answer: (tally) =>
+      withItems({ moved: tally.ok, skipped: skippedOf(tally), target, ...atomicity(redis, tally) }, tally),
     streams: [stream, target],
   };
 }

@@ -22,8 +22,8 @@ function luaFieldTable(): string {
  * outcome `ok` | `skipped` | `deleted` and `to` the new id of a copy (or "").
  *
  * Redis Cluster: every key a script touches is passed in KEYS, so a cluster can route the call;
- * the keys of one call (stream and dead-letter target, DLQ and origin streams) must share a
- * slot there (use a hash tag such as `{orders}:dlq`).
+ * the keys of one call share a slot. A move whose target is in another slot than its source runs
+ * the two-step scripts at the end of this file instead (two-step.ts).
  */
 
 /**
@@ -72,6 +72,34 @@ local function entry_fields(key, id)
   if not e then return nil end
   return e[2]
 end
+
+local function now_ms()
+  local time = redis.call('TIME')
+  return string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+end
+
+-- A moved copy's fields: the original ones in order (earlier metadata dropped), then fresh metadata.
+local META = {}
+for _, name in pairs(F) do META[name] = true end
+local function copy_fields(src, group, id, row, fields, mode, reason, now)
+  local args, prior = {}, 0
+  for j = 1, #fields, 2 do
+    local name = fields[j]
+    if name == F.deliveries then prior = tonumber(fields[j + 1]) or 0 end
+    if not META[name] then
+      args[#args + 1] = name; args[#args + 1] = fields[j + 1]
+    end
+  end
+  local stamp = F.requeuedAt
+  if mode ~= 'requeue' then stamp = F.deadLetteredAt end
+  args[#args + 1] = F.originStream; args[#args + 1] = src
+  args[#args + 1] = F.originGroup; args[#args + 1] = group
+  args[#args + 1] = F.originId; args[#args + 1] = id
+  args[#args + 1] = F.deliveries; args[#args + 1] = string.format('%.0f', prior + row[4])
+  args[#args + 1] = stamp; args[#args + 1] = now
+  args[#args + 1] = F.reason; args[#args + 1] = reason
+  return args
+end
 `;
 
 /**
@@ -104,12 +132,7 @@ if dst ~= src then
   end
 end
 
-local META = {}
-for _, name in pairs(F) do META[name] = true end
-local time = redis.call('TIME')
-local now = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
-local stamp = F.requeuedAt
-if mode ~= 'requeue' then stamp = F.deadLetteredAt end
+local now = now_ms()
 
 -- Validate every id before the first write.
 local out, plans, seen = {}, {}, {}
@@ -123,20 +146,8 @@ for i = 8, #ARGV do
   elseif not fields then
     out[#out + 1] = 'deleted'; out[#out + 1] = ''
   else
-    local args, prior = { dst, '*' }, 0
-    for j = 1, #fields, 2 do
-      local name = fields[j]
-      if name == F.deliveries then prior = tonumber(fields[j + 1]) or 0 end
-      if not META[name] then
-        args[#args + 1] = name; args[#args + 1] = fields[j + 1]
-      end
-    end
-    args[#args + 1] = F.originStream; args[#args + 1] = src
-    args[#args + 1] = F.originGroup; args[#args + 1] = group
-    args[#args + 1] = F.originId; args[#args + 1] = id
-    args[#args + 1] = F.deliveries; args[#args + 1] = string.format('%.0f', prior + row[4])
-    args[#args + 1] = stamp; args[#args + 1] = now
-    args[#args + 1] = F.reason; args[#args + 1] = reason
+    local args = { dst, '*' }
+    for _, v in ipairs(copy_fields(src, group, id, row, fields, mode, reason, now)) do args[#args + 1] = v end
     plans[#plans + 1] = { id = id, args = args, slot = #out + 2 }
     out[#out + 1] = 'ok'; out[#out + 1] = ''
   end
@@ -317,5 +328,155 @@ if err then return redis.error_reply(err) end
 local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
 redis.call('SET', KEYS[1], id .. ' ' .. ARGV[2] .. ' ' .. ARGV[3], 'PX', ARGV[1])
 return { id, 0 }
+`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Two-step moves: the source and the target are in different cluster slots (two-step.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Step 0 of a two-step dead-letter, read only: for each id still pending and matching the filter,
+ * the copy's fields as the move script would write them. Run with buffer replies (binary values).
+ *
+ * KEYS: [stream]. ARGV: group, mode, reason, filterConsumer, minIdleMs, minDeliveries, id...
+ * Reply: one list per id: `{'skipped'}`, `{'deleted'}` (orphan) or `{'ok', name, value, ...}`.
+ */
+export const moveReadScript = new LuaScript(
+  "move-read",
+  `${PRELUDE}
+local src, group, mode, reason = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local consumer, min_idle, min_deliveries = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local err = check_stream(src)
+if err then return redis.error_reply(err) end
+local _, gerr = group_count(src, group)
+if gerr then return redis.error_reply(gerr) end
+local now = now_ms()
+local out, seen = {}, {}
+for i = 7, #ARGV do
+  local id = ARGV[i]
+  local row = not seen[id] and pending_row(src, group, id, consumer, min_idle, min_deliveries)
+  seen[id] = true
+  local fields = row and entry_fields(src, id)
+  if not row then out[#out + 1] = { 'skipped' }
+  elseif not fields then out[#out + 1] = { 'deleted' }
+  else
+    local one = { 'ok' }
+    for _, v in ipairs(copy_fields(src, group, id, row, fields, mode, reason, now)) do one[#one + 1] = v end
+    out[#out + 1] = one
+  end
+end
+return out
+`,
+);
+
+/**
+ * Step 1, on the target's slot: writes each copy once. Each origin id has a marker hash in the
+ * target's slot (`copy` = the copy's id, `users` = moves counting on it): a marker whose copy
+ * still exists is reused (a retry after a failure between the steps adds no second copy).
+ *
+ * KEYS: [target, marker...] (one per copy). ARGV: markerTtlMs, then per copy: n, n field/values.
+ * Reply: `[state, copyId, ...]`, state `new` | `found`.
+ */
+export const copyScript = new RecordedScript(
+  "move-copy",
+  PRELUDE,
+  `local dst, ttl = KEYS[1], ARGV[1]
+local t = key_type(dst)
+if t ~= 'none' and t ~= 'stream' then
+  return redis.error_reply('WRONGTYPE target ' .. dst .. ' holds a ' .. t .. ', not a stream')
+end
+local out, i, k = {}, 2, 2
+while i <= #ARGV do
+  local n, marker = tonumber(ARGV[i]), KEYS[k]
+  local copy = redis.call('HGET', marker, 'copy')
+  if copy and not redis.call('XRANGE', dst, copy, copy, 'COUNT', 1)[1] then copy = false end
+  if copy then
+    redis.call('HINCRBY', marker, 'users', 1)
+    out[#out + 1] = 'found'
+  else
+    local args = { dst, '*' }
+    for j = i + 1, i + n do args[#args + 1] = ARGV[j] end
+    copy = redis.call('XADD', unpack(args))
+    redis.call('DEL', marker)
+    redis.call('HSET', marker, 'copy', copy, 'users', 1)
+    out[#out + 1] = 'new'
+  end
+  redis.call('PEXPIRE', marker, ttl)
+  out[#out + 1] = copy
+  i = i + n + 1
+  k = k + 1
+end
+return out
+`,
+);
+
+/**
+ * Step 2, on the source's slot: acks (mode `ack`) each original still pending and matching the
+ * filter, or XDELs (mode `xdel`, redrive) each original still present, and notes which copy it
+ * was moved to (a marker in the source's slot). An original already gone is `kept` when a move
+ * to the same copy took it, else `withdraw` (someone else acked it: the copy is a duplicate).
+ *
+ * KEYS: [source, marker...] (one per id). ARGV: markerTtlMs, group, mode, filterConsumer,
+ * minIdleMs, minDeliveries, then per id: id, copyId. Reply: `[ok|kept|withdraw, ...]`.
+ */
+export const settleScript = new RecordedScript(
+  "move-settle",
+  PRELUDE,
+  `local src, ttl, group, mode = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local consumer, min_idle, min_deliveries = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local usable = key_type(src) == 'stream'
+if usable and mode == 'ack' then
+  local _, gerr = group_count(src, group)
+  usable = not gerr
+end
+local out, k = {}, 2
+for i = 7, #ARGV, 2 do
+  local id, copy, marker = ARGV[i], ARGV[i + 1], KEYS[k]
+  k = k + 1
+  local here = false
+  if usable and mode == 'ack' then
+    here = pending_row(src, group, id, consumer, min_idle, min_deliveries) ~= nil
+  elseif usable then
+    here = redis.call('XRANGE', src, id, id, 'COUNT', 1)[1] ~= nil
+  end
+  if here then
+    if mode == 'ack' then redis.call('XACK', src, group, id) else redis.call('XDEL', src, id) end
+    redis.call('SET', marker, copy, 'PX', ttl)
+    out[#out + 1] = 'ok'
+  elseif redis.call('GET', marker) == copy then
+    out[#out + 1] = 'kept'
+  else
+    out[#out + 1] = 'withdraw'
+  end
+end
+return out
+`,
+);
+
+/**
+ * Step 3, on the target's slot, safe to repeat: a settled copy's marker is dropped; a withdrawn
+ * copy is deleted once no other move counts on it (its marker's users reach 0). A copy whose
+ * marker is gone was settled by another move and stays.
+ *
+ * KEYS: [target, marker...]. ARGV: per marker: copyId, settled (1|0).
+ */
+export const releaseScript = new LuaScript(
+  "move-release",
+  `local dst = KEYS[1]
+local k = 2
+for i = 1, #ARGV, 2 do
+  local copy, settled, marker = ARGV[i], ARGV[i + 1] == '1', KEYS[k]
+  k = k + 1
+  if redis.call('HGET', marker, 'copy') == copy then
+    if settled then
+      redis.call('DEL', marker)
+    elseif redis.call('HINCRBY', marker, 'users', -1) <= 0 then
+      redis.call('XDEL', dst, copy)
+      redis.call('DEL', marker)
+    end
+  end
+end
+return #ARGV / 2
 `,
 );

@@ -55,9 +55,10 @@ export function affectedKeys(change: Change): StaleKey[] {
     case "delete-consumer":
       return oneGroup(change.stream, change.group);
     case "dead-letter":
+      // The target the server answered (its default depends on the deployment: never guessed here).
       return [
         ...oneGroup(change.stream, change.group),
-        under(k.detail(change.target ?? `${change.stream}:dlq`)),
+        ...(change.target !== undefined ? [under(k.detail(change.target))] : []),
         alerts,
       ];
     case "setid":

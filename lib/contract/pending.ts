@@ -190,7 +190,10 @@ export const requeueBodySchema = z
 export const deadLetterBodySchema = z
   .strictObject({
     ...targetShape,
-    /** Target stream key; default: the group rule's deadLetter (`<stream>:dlq`). */
+    /**
+     * Target stream key; default: the group rule's deadLetter (`<stream>:dlq`; on a Redis Cluster
+     * `{<stream>}:dlq` for a key without a hash tag, so the move stays atomic). The answer names it.
+     */
     target: z.string().min(1).max(1024).optional(),
     reason: z.string().max(500).optional(),
   })
@@ -239,16 +242,28 @@ export interface ClaimResponse {
   items?: ActionItem[];
 }
 
-export interface RequeueResponse {
+/**
+ * How a move was done, answered on a Redis Cluster only (on a single server every move is one
+ * atomic script). `atomic`: every message moved in one script with its ack (source and target in
+ * one slot); false when some went in two steps (target in another slot: copy carrying its origin
+ * id, then ack/delete of the original if still pending). `twoStep`: how many moved in two steps.
+ */
+export interface MoveAtomicity {
+  atomic?: boolean;
+  twoStep?: number;
+}
+
+export interface RequeueResponse extends MoveAtomicity {
   requeued: number;
   /** Orphaned or no longer pending. */
   skipped: number;
   items?: ActionItem[];
 }
 
-export interface DeadLetterResponse {
+export interface DeadLetterResponse extends MoveAtomicity {
   moved: number;
   skipped: number;
+  /** Where the messages went (the default resolved): the client invalidates this key. */
   target: string;
   items?: ActionItem[];
 }
@@ -272,7 +287,7 @@ export const redriveBodySchema = z.strictObject({
 });
 export type RedriveBody = z.infer<typeof redriveBodySchema>;
 
-export interface RedriveResponse {
+export interface RedriveResponse extends MoveAtomicity {
   redriven: number;
   /** Missing in the dead-letter stream or without a usable `streamscope-origin-stream`. */
   skipped: number;

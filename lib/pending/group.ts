@@ -1,6 +1,6 @@
 import "server-only";
 import { deadLetterTarget } from "@/lib/config/resolve";
-import type { RedisConnection } from "@/lib/redis/connection";
+import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import type { ConsumerRow, GroupDetailResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
@@ -63,7 +63,7 @@ export async function getGroupDetail(
     ...info,
     lag: boundedLag(info, parseStreamInfo(streamReply)),
     stuckAfterMs: rule.stuckAfterMs,
-    deadLetterTarget: deadLetterTarget(rule.deadLetter, stream),
+    deadLetterTarget: deadLetterTarget(rule.deadLetter, stream, { cluster: isCluster(redis) }),
     consumers: consumersReply.consumers.map((c) => toConsumerRow(c, rule.stuckAfterMs)),
     consumersListed: consumersReply.listed,
     consumersOmitted: consumersReply.omitted,

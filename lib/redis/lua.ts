@@ -1,9 +1,10 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import type { RedisConnection } from "@/lib/redis/connection";
+import { mastersOf, type RedisConnection } from "@/lib/redis/connection";
 import { appKey } from "./app-keys";
 import { translated } from "./errors";
 import { retryOnConnectionLoss } from "./retry";
+import { sameSlotTag } from "./slots";
 
 type ScriptArg = string | number | Buffer;
 
@@ -22,17 +23,31 @@ export class LuaScript {
   }
 
   /** One call; an error is Redis's reply as it is (the worker reports it as Redis wrote it). */
-  async run(redis: RedisConnection, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  async run(
+    redis: RedisConnection,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+    replies: "text" | "buffers" = "text",
+  ): Promise<unknown> {
+    const call = () =>
+      replies === "buffers"
+        ? redis.callBuffer("EVALSHA", this.sha, keys.length, ...keys, ...args)
+        : redis.evalsha(this.sha, keys.length, ...keys, ...args);
     try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+      return await call();
     } catch (err) {
       if (err instanceof Error && err.message.startsWith("NOSCRIPT")) {
         // Load once, then run by sha (batches sent together would otherwise each EVAL the source).
-        await redis.script("LOAD", this.source);
-        return redis.evalsha(this.sha, keys.length, ...keys, ...args);
+        await loadScript(redis, this.source);
+        return call();
       }
       throw err;
     }
+  }
+
+  /** A read-only call (nothing to record) answered with strings as Buffers (binary-safe values). */
+  runReadingBuffers(redis: RedisConnection, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return translated(() => retryOnConnectionLoss(() => this.run(redis, keys, args, "buffers"), this.name));
   }
 
   /**
@@ -45,6 +60,11 @@ export class LuaScript {
   }
 }
 
+/** SCRIPT LOAD has no key: on a cluster it would reach one arbitrary node, so every master gets it. */
+async function loadScript(redis: RedisConnection, source: string): Promise<void> {
+  await Promise.all(mastersOf(redis).map((node) => node.script("LOAD", source)));
+}
+
 /**
  * How long a recorded call's reply is kept: longer than a call and its re-sends can take (each
  * bounded by REDIS_COMMAND_TIMEOUT_MS, at most 20 s).
@@ -52,8 +72,17 @@ export class LuaScript {
 export const CALL_RECORD_TTL_MS = 60_000;
 
 /**
+ * An app key (`<prefix><kind>:{<tag>}:<parts>`) in the same cluster slot as `beside`, so that a
+ * script or MULTI may touch both (on a single server the tag changes nothing).
+ */
+export function keyBeside(beside: string, kind: string, ...parts: string[]): string {
+  return appKey(kind, `{${sameSlotTag(beside)}}`, ...parts);
+}
+
+/**
  * A script that changes data and may be called again after a lost reply. Each call gets a
- * one-off record key (`<prefix>batch:<uuid>`, passed as KEYS[1] ahead of the script's own keys):
+ * one-off record key (`<prefix>batch:{<tag>}:<uuid>` in the slot of the script's first key, passed
+ * as KEYS[1] ahead of the script's own keys):
  * in the same atomic run the script stores its reply there (for CALL_RECORD_TTL_MS), and a call
  * that finds the record answers it instead of acting again. So a call whose connection dropped
  * is re-sent with the same key: it acts if it never ran, and reports what it did if it ran.
@@ -80,8 +109,11 @@ return reply
     );
   }
 
-  /** One call under a fresh record key, re-sent with that key after a lost connection (as runRetrying). */
+  /**
+   * One call under a fresh record key, re-sent with that key after a lost connection (as
+   * runRetrying). Every key must be in one cluster slot: the record goes beside `keys[0]`.
+   */
   runOnce(redis: RedisConnection, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return this.runRetrying(redis, [appKey("batch", randomUUID()), ...keys], args);
+    return this.runRetrying(redis, [keyBeside(keys[0] ?? "", "batch", randomUUID()), ...keys], args);
   }
 }
