@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import type { RedisConnection } from "@/lib/redis/connection";
+import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import { appKey } from "./app-keys";
 import { translated } from "./errors";
 import { retryOnConnectionLoss } from "./retry";
@@ -27,6 +27,8 @@ export class LuaScript {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
       if (err instanceof Error && err.message.startsWith("NOSCRIPT")) {
+        // A cluster sends SCRIPT LOAD to an arbitrary node: EVAL runs (and caches) it on the key's node.
+        if (isCluster(redis)) return redis.eval(this.source, keys.length, ...keys, ...args);
         // Load once, then run by sha (batches sent together would otherwise each EVAL the source).
         await redis.script("LOAD", this.source);
         return redis.evalsha(this.sha, keys.length, ...keys, ...args);

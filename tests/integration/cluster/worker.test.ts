@@ -1,0 +1,139 @@
+import calculateSlot from "cluster-key-slot";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as alertsRoute } from "@/app/api/alerts/route";
+import { GET as metricsRoute } from "@/app/api/metrics/route";
+import { PUT as settingsPut } from "@/app/api/settings/route";
+import type { AlertsResponse } from "@/lib/contract/alerts";
+import { historyKeys } from "@/lib/history/store";
+import { getWriteConnection } from "@/lib/redis/client";
+import { periodsFrom } from "@/lib/shared/family-periods";
+import { parseGroups } from "@/lib/streams/xinfo";
+import { tick } from "@/lib/worker/tick";
+import { workerKeys } from "@/lib/worker/keys";
+import { privateCluster } from "../../helpers/cluster";
+import { callRoute } from "../../helpers/route";
+import { sleep } from "../../helpers/worker";
+
+const { raw } = privateCluster();
+const p = "cw:";
+const STUCK = Array.from({ length: 12 }, (_, i) => `${p}stuck${i}`);
+const TRIMMED = Array.from({ length: 9 }, (_, i) => `${p}trim${i}`);
+const EXPIRING = Array.from({ length: 9 }, (_, i) => `${p}exp${i}`);
+const FAMILY = `${p}fam_<yyyyMMddHH>`;
+const AHEAD = 5;
+
+/** The address of the master serving a key's slot. */
+function masterOf(key: string): string {
+  return raw().slots[calculateSlot(key)]![0]!;
+}
+
+function spread(keys: readonly string[]): Set<string> {
+  return new Set(keys.map(masterOf));
+}
+
+beforeAll(async () => {
+  const r = raw();
+  for (const key of STUCK) {
+    for (let i = 0; i < 6; i++) await r.xadd(key, "*", "n", String(i));
+    await r.xgroup("CREATE", key, "g", "0");
+    await r.xreadgroup("GROUP", "g", "crashed", "COUNT", 6, "STREAMS", key, ">");
+  }
+  for (const key of TRIMMED) {
+    const pipe = r.pipeline();
+    for (let i = 0; i < 250; i++) pipe.xadd(key, "*", "n", String(i));
+    await pipe.exec();
+    await r.xgroup("CREATE", key, "t", "0");
+    const read = (await r.xreadgroup("GROUP", "t", "c", "COUNT", 250, "STREAMS", key, ">")) as [
+      string,
+      [string, string[]][],
+    ][];
+    await r.xack(key, "t", ...read[0]![1].map(([id]) => id));
+  }
+  for (const key of EXPIRING) {
+    await r.xadd(key, "*", "n", "1");
+    await r.xgroup("CREATE", key, "g", "0");
+    await r.pexpire(key, 60_000);
+  }
+  const saved = await callRoute(settingsPut as never, "/api/settings", {
+    method: "PUT",
+    body: {
+      set: {
+        families: [{ name: "fam", pattern: FAMILY, groups: ["g1", "g2"], ttlSeconds: 3600, ahead: AHEAD }],
+        groups: [
+          { stream: `${p}stuck*`, stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer" },
+          { stream: `${p}trim*`, trim: true },
+        ],
+        alerts: { rules: [{ stream: `${p}stuck*`, pendingOver: 2 }] },
+      },
+    },
+  });
+  expect([saved.status, saved.body]).toEqual([200, expect.anything()]);
+  await sleep(1100);
+}, 30_000);
+
+describe("a worker tick on a 3-master cluster", () => {
+  it("the test streams are on every master", () => {
+    for (const keys of [STUCK, TRIMMED, EXPIRING]) expect(spread(keys).size).toBe(3);
+  });
+
+  it("rotates, guards, reclaims, trims, samples and alerts on every master in one tick", async () => {
+    const now = Date.now();
+    const redis = await getWriteConnection();
+    const result = await tick({ redis, forced: true, now, keyMatch: `${p}*` });
+    const job = (name: string) => result.jobs.find((j) => j.name === name)!;
+    expect(result.jobs.filter((j) => j.error)).toEqual([]);
+    expect(result.status).toBe("ok");
+
+    // Rotation: every member created with both groups at 0 and its expiry, members on several masters.
+    const members = periodsFrom(FAMILY, now, AHEAD, "UTC").map((period) => period.key);
+    expect(spread(members).size).toBeGreaterThan(1);
+    expect(job("rotation").counts.streamsCreated).toBe(AHEAD + 1);
+    for (const [i, key] of members.entries()) {
+      const period = periodsFrom(FAMILY, now, AHEAD, "UTC")[i]!;
+      expect(await raw().type(key)).toBe("stream");
+      expect(parseGroups(await raw().call("XINFO", "GROUPS", key)).map((g) => g.name)).toEqual(["g1", "g2"]);
+      expect(await raw().call("EXPIRETIME", key)).toBe(Math.ceil(period.end / 1000) + 3600);
+    }
+
+    // Expiry guard: each expiring stream holds an unprocessed message, so each is extended.
+    expect(job("expiry-guard").counts.extended).toBe(EXPIRING.length);
+    for (const key of EXPIRING) expect(await raw().pttl(key)).toBeGreaterThan(10 * 60_000);
+
+    // Reclaim: every stuck message on every master is now the rescuer's.
+    expect(job("reclaim").counts.reassigned).toBe(STUCK.length * 6);
+    for (const key of STUCK) {
+      const owners = (await raw().xpending(key, "g")) as [number, string, string, [string, string][]];
+      expect(owners[3]).toEqual([["rescuer", "6"]]);
+    }
+
+    // Trim: what the group acked is gone (~ trims whole nodes: at least 200 of 250).
+    expect(job("trim").counts.streamsTrimmed).toBe(TRIMMED.length);
+    for (const key of TRIMMED) expect(await raw().xlen(key)).toBeLessThanOrEqual(50);
+
+    // History: one sample per stream and group on every master.
+    for (const key of [...STUCK, ...TRIMMED, ...EXPIRING]) {
+      expect(await raw().xlen(historyKeys.stream(key))).toBe(1);
+    }
+    expect(await raw().xlen(historyKeys.group(STUCK[0]!, "g"))).toBe(1);
+
+    // Alerts: pending-over fires for every stuck stream, whichever master holds it.
+    const alerts = await callRoute<AlertsResponse>(alertsRoute as never, "/api/alerts", { query: { state: "firing" } });
+    expect(alerts.status).toBe(200);
+    const pendingOver = alerts.body.alerts.filter((a) => a.rule === "pending-over").map((a) => a.stream);
+    expect(new Set(pendingOver)).toEqual(new Set(STUCK));
+
+    // The tick is recorded, and the lock is released.
+    expect(await raw().llen(workerKeys.ticks())).toBe(1);
+    expect(await raw().exists(workerKeys.lock())).toBe(0);
+  });
+
+  it("/api/metrics covers the streams of every master", async () => {
+    const res = await callRoute<string>(metricsRoute as never, "/api/metrics");
+    expect(res.status).toBe(200);
+    for (const key of [...STUCK, ...TRIMMED, ...EXPIRING]) {
+      expect(res.body).toContain(`redis_stream_length{stream="${key}"}`);
+    }
+    expect(res.body).toMatch(/streamscope_alerts_firing\{rule="pending-over",severity="warning"\} 12/);
+    expect(res.body).toMatch(/streamscope_worker_last_tick_success 1/);
+  });
+});
