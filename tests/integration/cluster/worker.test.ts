@@ -8,7 +8,10 @@ import { historyKeys } from "@/lib/history/store";
 import { getWriteConnection } from "@/lib/redis/client";
 import { periodsFrom } from "@/lib/shared/family-periods";
 import { parseGroups } from "@/lib/streams/xinfo";
+import { resetProcessState } from "@/lib/runtime/state";
+import { startScheduler } from "@/lib/worker/scheduler";
 import { tick } from "@/lib/worker/tick";
+import type { WorkerJob } from "@/lib/worker/types";
 import { workerKeys } from "@/lib/worker/keys";
 import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
@@ -135,5 +138,62 @@ describe("a worker tick on a 3-master cluster", () => {
     }
     expect(res.body).toMatch(/streamscope_alerts_firing\{rule="pending-over",severity="warning"\} 12/);
     expect(res.body).toMatch(/streamscope_worker_last_tick_success 1/);
+  });
+
+  it("the scheduler ticks on the cluster and announces itself (its keys on another master than the seed)", async () => {
+    const before = await raw().llen(workerKeys.ticks());
+    Object.assign(process.env, { WORKER: "on", WORKER_INTERVAL_MS: "1000", WORKER_MATCH: `${p}none*` });
+    resetProcessState();
+    const handle = startScheduler();
+    try {
+      await sleep(2600);
+    } finally {
+      handle?.stop();
+      Object.assign(process.env, { WORKER: "off" });
+      delete process.env.WORKER_INTERVAL_MS;
+      delete process.env.WORKER_MATCH;
+      resetProcessState();
+    }
+    expect(await raw().llen(workerKeys.ticks())).toBeGreaterThan(before);
+    expect(await raw().hget(workerKeys.scheduler(), "intervalMs")).toBe("1000");
+  });
+
+  it("a tick whose lock is lost (a failover that lost the lock's last write) stops writing within its lease", async () => {
+    const LEASE = 900;
+    const writes: number[] = [];
+    let takenAt = 0;
+    const writer: WorkerJob = {
+      name: "writer",
+      cadenceMs: 0,
+      async run(ctx) {
+        for (let i = 0; i < 60; i++) {
+          await ctx.heartbeat();
+          await ctx.redis.incr(`${p}lease-writes`);
+          writes.push(Date.now());
+          await sleep(50);
+        }
+        return { counts: {}, notes: [] };
+      },
+    };
+    const redis = await getWriteConnection();
+    const a = tick({ redis, instance: "A", forced: true, jobs: [writer], lockTtlMs: LEASE, record: false });
+    await sleep(300);
+    // The promoted replica never saw the lock: another instance takes it at once.
+    await raw().del(workerKeys.lock());
+    const b = await tick({
+      redis,
+      instance: "B",
+      forced: true,
+      jobs: [{ name: "other", cadenceMs: 0, run: async () => ((takenAt = Date.now()), { counts: {}, notes: [] }) }],
+      lockTtlMs: LEASE,
+      waitMs: 0,
+      record: false,
+    });
+    expect(b.status).toBe("ok");
+    const result = await a;
+    expect(result.jobs[0]!.error).toMatch(/lock lost/);
+    // A stopped at its next renewal, well within one lease of B taking the lock.
+    expect(writes.at(-1)! - takenAt).toBeLessThan(LEASE);
+    expect(writes.length).toBeLessThan(60);
   });
 });
