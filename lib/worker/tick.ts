@@ -97,10 +97,10 @@ export async function tick(opts: TickOptions): Promise<TickResult> {
   // throws once the lock is another's (taken after it expired, or after a failover lost it) or
   // once the last confirmed lease has run out, so a tick never writes past its lease.
   const heartbeat = async () => {
-    if (lost) throw lostError("another tick holds it");
+    if (lost) throw lostError("it expired, or another tick took it");
     if (Date.now() - renewedAt >= renewEvery) {
       renewedAt = Date.now();
-      if (!(await renewLease())) throw lostError("another tick holds it");
+      if (!(await renewLease())) throw lostError("it expired, or another tick took it");
     }
     if (Date.now() >= leaseEnd) {
       lost = true;

@@ -17,7 +17,7 @@ import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
 import { sleep } from "../../helpers/worker";
 
-const { raw } = privateCluster();
+const { raw, nodes } = privateCluster();
 const p = "cw:";
 const STUCK = Array.from({ length: 12 }, (_, i) => `${p}stuck${i}`);
 const TRIMMED = Array.from({ length: 9 }, (_, i) => `${p}trim${i}`);
@@ -195,5 +195,43 @@ describe("a worker tick on a 3-master cluster", () => {
     // A stopped at its next renewal, well within one lease of B taking the lock.
     expect(writes.at(-1)! - takenAt).toBeLessThan(LEASE);
     expect(writes.length).toBeLessThan(60);
+  });
+
+  it("a tick whose renewals cannot be confirmed (the lock's master stalls) stops at the end of its lease", async () => {
+    const LEASE = 600;
+    const lockNode = nodes().find((n) => `127.0.0.1:${n.options.port}` === masterOf(workerKeys.lock()))!;
+    const elsewhere = Array.from({ length: 20 }, (_, i) => `${p}stall${i}`).filter(
+      (k) => masterOf(k) !== masterOf(workerKeys.lock()),
+    );
+    const writes: number[] = [];
+    const writer: WorkerJob = {
+      name: "writer",
+      cadenceMs: 0,
+      async run(ctx) {
+        for (let i = 0; i < 60; i++) {
+          await ctx.heartbeat();
+          await ctx.redis.incr(elsewhere[i % elsewhere.length]!);
+          writes.push(Date.now());
+          await sleep(25);
+        }
+        return { counts: {}, notes: [] };
+      },
+    };
+    const startedAt = Date.now();
+    const a = tick({
+      redis: await getWriteConnection(),
+      instance: "A",
+      forced: true,
+      jobs: [writer],
+      lockTtlMs: LEASE,
+      record: false,
+    });
+    await sleep(100);
+    // Scripts (the renewal) wait while the node is paused; the other masters take writes.
+    await lockNode.call("CLIENT", "PAUSE", 1500, "WRITE");
+    const result = await a;
+    // Either the renewal came back too late for the lease, or the lock had expired meanwhile.
+    expect(result.jobs[0]!.error).toMatch(/lock lost \((no renewal confirmed within the lease|it expired)/);
+    expect(Math.max(...writes)).toBeLessThan(startedAt + LEASE);
   });
 });
