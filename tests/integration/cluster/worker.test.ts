@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as alertsRoute } from "@/app/api/alerts/route";
 import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { PUT as settingsPut } from "@/app/api/settings/route";
+import { GET as workerGet, POST as workerPost } from "@/app/api/worker/route";
 import type { AlertsResponse } from "@/lib/contract/alerts";
+import type { TickResult, WorkerStatus } from "@/lib/contract/worker";
 import { historyKeys } from "@/lib/history/store";
 import { getWriteConnection } from "@/lib/redis/client";
 import { periodsFrom } from "@/lib/shared/family-periods";
@@ -138,6 +140,17 @@ describe("a worker tick on a 3-master cluster", () => {
     }
     expect(res.body).toMatch(/streamscope_alerts_firing\{rule="pending-over",severity="warning"\} 12/);
     expect(res.body).toMatch(/streamscope_worker_last_tick_success 1/);
+  });
+
+  it("POST /api/worker runs a tick with the saved settings; GET /api/worker shows it", async () => {
+    const run = await callRoute<TickResult>(workerPost as never, "/api/worker", { method: "POST", body: {} });
+    expect(run.status).toBe(200);
+    expect(run.body.jobs.filter((j) => j.error)).toEqual([]);
+    expect(run.body.jobs.find((j) => j.name === "rotation")?.counts.families).toBe(1);
+    const status = await callRoute<WorkerStatus>(workerGet as never, "/api/worker");
+    expect(status.body.ticks[0]?.id).toBe(run.body.id);
+    expect(status.body.lock.holder).toBeNull();
+    expect(status.body.jobs.every((j) => j.lastRunAt !== null)).toBe(true);
   });
 
   it("the scheduler ticks on the cluster and announces itself (its keys on another master than the seed)", async () => {
