@@ -17,6 +17,8 @@ export interface EvaluateOptions {
   /** SCAN MATCH pattern (tests confine themselves to their prefix). */
   match?: string;
   webhooks?: WebhookQueue;
+  /** Runs before the store is written (the worker's lease check). */
+  heartbeat?: () => Promise<void>;
 }
 
 export interface EvaluateResult extends ApplyResult {
@@ -90,6 +92,7 @@ export async function evaluateKeys(
       deadLetter: dlqSeen.get(s.key),
     }),
   );
+  await opts.heartbeat?.();
   const applied = await applyConditions(redis, { conditions, evaluatedStreams: new Set(keys), now });
 
   const events: WebhookEvent[] = [

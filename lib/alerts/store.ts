@@ -2,7 +2,7 @@ import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { ALERT_RULES, type Alert } from "@/lib/contract/alerts";
 import { notFound } from "@/lib/errors";
-import { appKey } from "@/lib/redis/app-keys";
+import { appKey, appSetKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import type { Condition } from "./rules";
 
@@ -12,15 +12,16 @@ import type { Condition } from "./rules";
  *   alerts:resolved  zset  id -> resolvedAt, for retention (RESOLVED_KEEP_MS, at most RESOLVED_MAX)
  *   alerts:silences  hash  id -> silenced-until ms; kept apart so a silence never races an evaluation
  * The records hash holds the firing alerts (bounded by the streams evaluated) plus at most
- * RESOLVED_MAX resolved ones, so reading it whole stays bounded.
+ * RESOLVED_MAX resolved ones, so reading it whole stays bounded. One MULTI with a script updates the
+ * three together: on a Redis Cluster they share the hash tag `{alerts}` (appSetKey).
  */
 export const RESOLVED_KEEP_MS = 7 * 86400_000;
 export const RESOLVED_MAX = 1000;
 
 export const alertKeys = {
-  records: () => appKey("alerts", "records"),
-  resolved: () => appKey("alerts", "resolved"),
-  silences: () => appKey("alerts", "silences"),
+  records: (redis?: RedisConnection) => appSetKey(redis, "alerts", "records"),
+  resolved: (redis?: RedisConnection) => appSetKey(redis, "alerts", "resolved"),
+  silences: (redis?: RedisConnection) => appSetKey(redis, "alerts", "silences"),
   /** Per dead-letter stream: entries-added last seen and when it last grew (JSON, expires after a day). */
   deadLetter: (stream: string) => appKey("alerts", "dead-letter", stream),
   cursor: () => appKey("alerts", "cursor"),
@@ -38,7 +39,7 @@ function parseRecord(raw: string): StoredAlert | null {
 }
 
 async function readRecords(redis: RedisConnection): Promise<Map<string, StoredAlert>> {
-  const raw = await redis.hgetall(alertKeys.records());
+  const raw = await redis.hgetall(alertKeys.records(redis));
   const out = new Map<string, StoredAlert>();
   for (const [id, v] of Object.entries(raw)) {
     const r = parseRecord(v);
@@ -48,7 +49,7 @@ async function readRecords(redis: RedisConnection): Promise<Map<string, StoredAl
 }
 
 async function readSilences(redis: RedisConnection): Promise<Map<string, number>> {
-  const raw = await redis.hgetall(alertKeys.silences());
+  const raw = await redis.hgetall(alertKeys.silences(redis));
   return new Map(Object.entries(raw).map(([id, v]) => [id, Number(v)]));
 }
 
@@ -74,7 +75,10 @@ export async function listAlerts(redis: RedisConnection, now: number): Promise<A
 }
 
 export async function getAlert(redis: RedisConnection, id: string, now: number): Promise<Alert | null> {
-  const [raw, until] = await Promise.all([redis.hget(alertKeys.records(), id), redis.hget(alertKeys.silences(), id)]);
+  const [raw, until] = await Promise.all([
+    redis.hget(alertKeys.records(redis), id),
+    redis.hget(alertKeys.silences(redis), id),
+  ]);
   const r = raw ? parseRecord(raw) : null;
   if (!r) return null;
   return present(r, new Map(until ? [[id, Number(until)]] : []), now);
@@ -90,8 +94,8 @@ export async function silenceAlert(
 ): Promise<Alert> {
   const current = await getAlert(redis, id, now);
   if (!current || !visible(current.stream)) throw notFound(`No alert with id "${id}"`);
-  if (forMs === 0) await redis.hdel(alertKeys.silences(), id);
-  else await redis.hset(alertKeys.silences(), id, String(now + forMs));
+  if (forMs === 0) await redis.hdel(alertKeys.silences(redis), id);
+  else await redis.hset(alertKeys.silences(redis), id, String(now + forMs));
   const alert = await getAlert(redis, id, now);
   if (!alert) throw notFound(`No alert with id "${id}"`);
   return alert;
@@ -203,18 +207,18 @@ export async function applyConditions(
 
   const multi = redis.multi();
   if (changed.size > 0) {
-    multi.hset(alertKeys.records(), Object.fromEntries([...changed].map(([id, r]) => [id, JSON.stringify(r)])));
+    multi.hset(alertKeys.records(redis), Object.fromEntries([...changed].map(([id, r]) => [id, JSON.stringify(r)])));
   }
-  if (fired.length > 0) multi.zrem(alertKeys.resolved(), ...fired.map((t) => t.alert.id));
-  for (const t of resolved) multi.zadd(alertKeys.resolved(), now, t.alert.id);
+  if (fired.length > 0) multi.zrem(alertKeys.resolved(redis), ...fired.map((t) => t.alert.id));
+  for (const t of resolved) multi.zadd(alertKeys.resolved(redis), now, t.alert.id);
   const expiredSilences = [...silences].filter(([, until]) => until <= now).map(([id]) => id);
-  if (expiredSilences.length > 0) multi.hdel(alertKeys.silences(), ...expiredSilences);
+  if (expiredSilences.length > 0) multi.hdel(alertKeys.silences(redis), ...expiredSilences);
   multi.eval(
     TRIM_SCRIPT,
     3,
-    alertKeys.records(),
-    alertKeys.resolved(),
-    alertKeys.silences(),
+    alertKeys.records(redis),
+    alertKeys.resolved(redis),
+    alertKeys.silences(redis),
     now - RESOLVED_KEEP_MS,
     RESOLVED_MAX,
   );

@@ -4,7 +4,7 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import { getAuth } from "@/lib/auth/config";
 import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
-import { getRedis } from "@/lib/redis/client";
+import { getConnection } from "@/lib/redis/client";
 import { log } from "@/lib/log";
 import type { AuditEntry, AuditQuery, AuditResponse, AuditTrail } from "@/lib/contract/audit";
 
@@ -70,9 +70,11 @@ export function normalizeEntry(entry: AuditEntry): AuditEntry {
   return out;
 }
 
-async function append(trail: AuditTrail, entry: AuditEntry, redis: RedisConnection): Promise<void> {
+async function append(trail: AuditTrail, entry: AuditEntry, given: RedisConnection | undefined): Promise<void> {
   try {
     const json = JSON.stringify(normalizeEntry(entry));
+    // The process's connection: on a cluster the Cluster client, which sends the XADD to the trail's node.
+    const redis = given ?? (await getConnection());
     await redis.xadd(
       auditKey(trail),
       "MAXLEN",
@@ -93,12 +95,12 @@ async function append(trail: AuditTrail, entry: AuditEntry, redis: RedisConnecti
  * Appends one entry of an authenticated caller (also for the worker:
  * `recordAudit({who: "worker", method: "worker", ...})`).
  */
-export function recordAudit(entry: AuditEntry, redis: RedisConnection = getRedis()): Promise<void> {
+export function recordAudit(entry: AuditEntry, redis?: RedisConnection): Promise<void> {
   return append("main", entry, redis);
 }
 
 /** Appends a refusal of a caller who is not authenticated (a failed login included). */
-export function recordAnonymousAudit(entry: AuditEntry, redis: RedisConnection = getRedis()): Promise<void> {
+export function recordAnonymousAudit(entry: AuditEntry, redis?: RedisConnection): Promise<void> {
   return append("anonymous", entry, redis);
 }
 

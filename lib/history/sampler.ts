@@ -66,7 +66,7 @@ export interface SampleResult {
 export async function sampleHistory(
   redis: RedisConnection,
   settings: Settings,
-  opts: { now: number; forced?: boolean; match?: string },
+  opts: { now: number; forced?: boolean; match?: string; heartbeat?: () => Promise<void> },
 ): Promise<SampleResult> {
   const { sampleEveryMs, retentionMs } = historySettings(settings);
   const lastKey = historyKeys.lastRun() + (opts.match ? `:${opts.match}` : "");
@@ -95,6 +95,7 @@ export async function sampleHistory(
       rows.push({ key: historyKeys.group(s.key, g.name), sample: groupSample(s, g, opts.now) });
     }
   }
+  await opts.heartbeat?.();
   const { written, failed } = await writeSamples(redis, rows, retentionMs);
   await page.save();
   await redis.set(lastKey, String(opts.now), "PX", Math.max(retentionMs, sampleEveryMs * 10));

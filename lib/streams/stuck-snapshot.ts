@@ -1,5 +1,6 @@
 import "server-only";
-import type { RedisConnection } from "@/lib/redis/connection";
+import { isCluster, mastersOf, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
+import { slotOf } from "@/lib/redis/slots";
 import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
 
@@ -62,10 +63,20 @@ function isSnapshot(v: unknown): v is StuckSnapshot {
   );
 }
 
-/** Redis's clock in ms (TIME): stuck means idle by Redis's clock, and the snapshot's age is on it too. */
+/**
+ * Redis's clock in ms (TIME): stuck means idle by Redis's clock, and the snapshot's age is on it too.
+ * On a cluster TIME is asked of the master serving the snapshot's key, so that the snapshot's `at`
+ * and every reader's now come from one clock (the Cluster client would pick any node).
+ */
 export async function redisNowMs(redis: RedisConnection): Promise<number> {
-  const time = await redis.time();
+  const time = await clockNode(redis).time();
   return Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+}
+
+function clockNode(redis: RedisConnection): RedisConnection {
+  if (!isCluster(redis)) return redis;
+  const address = redis.slots[slotOf(stuckSnapshotKey())]?.[0];
+  return mastersOf(redis).find((n) => nodeAddress(n) === address) ?? redis;
 }
 
 /** The snapshot when it is at most `maxAgeMs` old at `now` (Redis's clock), else null. */

@@ -34,6 +34,8 @@ return 0`,
 export interface LockHandle {
   token: string;
   ttlMs: number;
+  /** Local time just before the SET that took the lock was sent: the lease ends at the latest `since + ttlMs`. */
+  since: number;
 }
 
 /** The lock value is `<instance>|<random>`, so status can name the holder. */
@@ -45,8 +47,9 @@ export function lockHolder(value: string | null): string | null {
 
 export async function tryAcquire(redis: RedisConnection, instance: string, ttlMs: number): Promise<LockHandle | null> {
   const token = `${instance}|${randomBytes(8).toString("hex")}`;
+  const since = Date.now();
   const ok = await redis.set(workerKeys.lock(), token, "PX", ttlMs, "NX");
-  return ok === "OK" ? { token, ttlMs } : null;
+  return ok === "OK" ? { token, ttlMs, since } : null;
 }
 
 /** True while we still hold the lock (its expiry is pushed out again). */

@@ -1,7 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { getRedis, getWriteRedis } from "@/lib/redis/client";
+import { getConnection, getWriteConnection } from "@/lib/redis/client";
 import { workerKeys } from "./keys";
 import { INSTANCE_ID } from "./lock";
 import { tick } from "./tick";
@@ -26,7 +26,8 @@ export function startScheduler(): { stop: () => void } | null {
   let stopped = false;
 
   const announce = async (fields: Record<string, string>) => {
-    const redis = getRedis();
+    // On a cluster the Cluster client: the single-node client would hit MOVED for keys on other masters.
+    const redis = await getConnection();
     await redis
       .multi()
       .hset(workerKeys.scheduler(), { instance: INSTANCE_ID, intervalMs: String(intervalMs), ...fields })
@@ -44,7 +45,7 @@ export function startScheduler(): { stop: () => void } | null {
 
   const run = async () => {
     try {
-      const result = await tick({ redis: getWriteRedis() });
+      const result = await tick({ redis: await getWriteConnection() });
       if (result.status === "busy") log.info({ message: result.message }, "worker tick skipped: busy");
       await announce({ lastError: "" }).catch(() => undefined);
     } catch (err) {

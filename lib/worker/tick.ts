@@ -79,27 +79,38 @@ export async function tick(opts: TickOptions): Promise<TickResult> {
   }
   const lock = acquired.lock;
   let lost = false;
+  // The lease as this process last confirmed it: the lock is ours until then, unless lost earlier.
+  let leaseEnd = lock.since + lockTtlMs;
   let renewedAt = Date.now();
   const renewEvery = Math.max(100, Math.floor(lockTtlMs / 3));
-  const lostError = () => new Error("worker lock lost (a tick ran longer than the lock TTL without a heartbeat)");
-  // Jobs call this between batches, often: it only talks to Redis when a renewal is due.
-  const heartbeat = async () => {
-    if (lost) throw lostError();
-    if (Date.now() - renewedAt < renewEvery) return;
-    renewedAt = Date.now();
+  const lostError = (why: string) => new Error(`worker lock lost (${why})`);
+  const renewLease = async (): Promise<boolean> => {
+    const sent = Date.now();
     if (!(await renew(redis, lock))) {
       lost = true;
-      throw lostError();
+      return false;
+    }
+    leaseEnd = Math.max(leaseEnd, sent + lockTtlMs);
+    return true;
+  };
+  // Jobs call this before they write, often: it talks to Redis only when a renewal is due. It
+  // throws once the lock is another's (taken after it expired, or after a failover lost it) or
+  // once the last confirmed lease has run out, so a tick never writes past its lease.
+  const heartbeat = async () => {
+    if (lost) throw lostError("it expired, or another tick took it");
+    if (Date.now() - renewedAt >= renewEvery) {
+      renewedAt = Date.now();
+      if (!(await renewLease())) throw lostError("it expired, or another tick took it");
+    }
+    if (Date.now() >= leaseEnd) {
+      lost = true;
+      throw lostError(`no renewal confirmed within the lease of ${lockTtlMs} ms`);
     }
   };
   // Also renewed on a timer, for a job stuck in one long command between heartbeats.
   const timer = setInterval(() => {
     renewedAt = Date.now();
-    renew(redis, lock)
-      .then((ok) => {
-        if (!ok) lost = true;
-      })
-      .catch(() => undefined);
+    renewLease().catch(() => undefined);
   }, renewEvery);
   timer.unref?.();
   try {
@@ -172,6 +183,7 @@ async function runJobs(
     }
     const jobStart = Date.now();
     try {
+      await t.heartbeat();
       const result = await job.run({
         redis,
         settings,

@@ -8,7 +8,11 @@ export const alertsJob: WorkerJob = {
   name: "alerts",
   cadenceMs: 15_000,
   async run(ctx) {
-    const r = await evaluateAlerts(ctx.redis, ctx.settings, { now: ctx.now, match: keyMatchOf(ctx) });
+    const r = await evaluateAlerts(ctx.redis, ctx.settings, {
+      now: ctx.now,
+      match: keyMatchOf(ctx),
+      heartbeat: ctx.heartbeat,
+    });
     const notes = [
       ...r.fired.map((t) => `fired: ${t.alert.message}`),
       ...r.resolved.map(

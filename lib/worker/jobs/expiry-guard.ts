@@ -110,6 +110,7 @@ export const expiryGuardJob: WorkerJob = {
       const pttl = ttls[i] ?? -2;
       if (pttl <= 0 || pttl > worker.guardWindowMs) continue;
       counts.expiringSoon++;
+      await ctx.heartbeat();
       const out = await guardStream(ctx.redis, key, pttl, {
         windowMs: worker.guardWindowMs,
         capMs: worker.guardCapMs,
@@ -123,7 +124,6 @@ export const expiryGuardJob: WorkerJob = {
         findings.push(out.finding);
         notes.push(out.finding.message);
       }
-      if (counts.expiringSoon % 50 === 0) await ctx.heartbeat();
     }
     if (!slice.wrapped) notes.push(`checked ${slice.keys.length} streams; the rest next tick`);
     return { counts, notes, findings, commands };

@@ -16,6 +16,7 @@ export const historyJob: WorkerJob = {
       now: ctx.now,
       forced: ctx.forced,
       match: keyMatchOf(ctx),
+      heartbeat: ctx.heartbeat,
     });
     return {
       counts: { streams: r.streams, groups: r.groups, samples: r.written, failed: r.failed },

@@ -236,6 +236,7 @@ export const reclaimJob: WorkerJob = {
         if (group.pending === 0) continue;
         const rule = resolveGroupRule(ctx.settings.groups, stream, group.name);
         const before = counts.reassigned + counts.requeued + counts.deadLettered;
+        await ctx.heartbeat();
         try {
           commands += await reclaimGroup(
             {
@@ -255,7 +256,6 @@ export const reclaimJob: WorkerJob = {
           notes.push(`${stream} / ${group.name}: failed: ${errorText(err)}`);
         }
         budget -= counts.reassigned + counts.requeued + counts.deadLettered - before;
-        await ctx.heartbeat();
         if (budget <= 0) {
           notes.push(`reclaim budget (${worker.reclaimBatch} messages) used up; the rest next tick`);
           return { counts: { ...counts }, notes, commands };

@@ -59,11 +59,17 @@ export function plannedExpiryMs(family: FamilyConfig, periodEnd: number): number
   return family.ttlSeconds ? periodEnd + family.ttlSeconds * 1000 : null;
 }
 
+/**
+ * Creates the family's current and ahead members and gives members without expiry theirs. Each
+ * member is one key, created by one script on the node that holds it (members of a family are on
+ * several nodes of a cluster). `heartbeat` runs before each write (the tick's lease check).
+ */
 export async function rotateFamily(
   redis: RedisConnection,
   family: FamilyConfig,
   now: number,
   keyMatch = "*",
+  heartbeat: () => Promise<void> = async () => undefined,
 ): Promise<JobResult> {
   const counts = { streamsCreated: 0, groupsCreated: 0, expirySet: 0, lateProducerFixed: 0, wrongType: 0 };
   const notes: string[] = [];
@@ -77,6 +83,7 @@ export async function rotateFamily(
     for (const period of periods) {
       if (!inScope(period.key)) continue;
       const expireAt = plannedExpiryMs(family, period.end);
+      await heartbeat();
       const reply = (await ENSURE_MEMBER.run(
         redis,
         [period.key],
@@ -128,6 +135,7 @@ export async function rotateFamily(
       const planned = plannedExpiryMs(family, period.end)!;
       // A late producer may have written fresh messages into an old period: never expire them at once.
       const expireAt = Math.max(planned, now + family.ttlSeconds * 1000);
+      await heartbeat();
       const set = (await FIX_EXPIRY.run(redis, [key], [expireAt])) as number;
       commands++;
       if (set === 1) {
@@ -175,8 +183,7 @@ export const rotationJob: WorkerJob = {
   async run(ctx: JobContext) {
     const results: JobResult[] = [];
     for (const family of ctx.settings.families) {
-      results.push(await rotateFamily(ctx.redis, family, ctx.now, ctx.keyMatch));
-      await ctx.heartbeat();
+      results.push(await rotateFamily(ctx.redis, family, ctx.now, ctx.keyMatch, ctx.heartbeat));
     }
     const merged = mergeResults(results);
     merged.counts.families = ctx.settings.families.length;

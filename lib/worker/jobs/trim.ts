@@ -31,6 +31,7 @@ export const trimJob: WorkerJob = {
       if (groups.length === 0 || !groups.every((g) => resolveGroupRule(ctx.settings.groups, stream, g.name).trim))
         continue;
       counts.streamsWithTrim++;
+      await ctx.heartbeat();
       let out;
       try {
         out = await trimAcked(ctx.redis, stream, budget);
@@ -45,7 +46,6 @@ export const trimJob: WorkerJob = {
         notes.push(`${stream}: trimmed ${out.removed} entries below ${out.threshold}`);
       }
       budget -= out.removed;
-      await ctx.heartbeat();
       if (budget <= 0) {
         notes.push(`trim budget (${worker.trimBudget} entries) used up; the rest next tick`);
         break;
