@@ -1,5 +1,5 @@
 import "server-only";
-import type { RedisConnection } from "@/lib/redis/connection";
+import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
 import type { ResolvedGroupRule } from "@/lib/contract/config";
@@ -148,7 +148,7 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
   const retry = stuck.filter((_, i) => totals[i]! < rule.maxDeliveries).map((e) => e.id);
 
   if (overLimit.length) {
-    const target = deadLetterTarget(rule.deadLetter, stream);
+    const target = deadLetterTarget(rule.deadLetter, stream, { cluster: isCluster(redis) });
     const res = await deadLetterIds(redis, {
       stream,
       group,
