@@ -58,7 +58,7 @@ export function describeConsequence(action: MessageAction, count: number | null,
       return `${what} will be copied to the end of stream "${ctx.stream}" (original fields plus streamscope- metadata) and the originals acknowledged, atomically, so consumers reading new messages get them again. Ids whose message was deleted are skipped.${reach}`;
     }
     case "dead-letter":
-      return `${what} will be moved to the dead-letter stream "${ctx.target ?? `${ctx.stream}:dlq`}" and acknowledged for group "${ctx.group}", atomically. Ids whose message was deleted are skipped. You can redrive them later from the dead-letter stream.`;
+      return `${what} will be moved to the dead-letter stream "${ctx.target ?? `${ctx.stream}:dlq`}" and acknowledged for group "${ctx.group}" (atomically; on a Redis Cluster, a target in another slot is moved in two steps that lose nothing). Ids whose message was deleted are skipped. You can redrive them later from the dead-letter stream.`;
     case "delete":
       return `${what} will be acknowledged and deleted from stream "${ctx.stream}" (XDEL). Every group of the stream loses them. This cannot be undone.`;
   }

@@ -45,7 +45,8 @@ export function RedriveButton({ streamKey, entry }: { streamKey: string; entry: 
         <p>
           Entry <span className="font-mono">{entry.id}</span> is added back to{" "}
           <span className="font-mono break-all">{origin}</span> (its fields and Streamscope metadata kept, so delivery
-          counting continues) and removed from this dead-letter stream, atomically.
+          counting continues) and removed from this dead-letter stream (atomically; on a Redis Cluster, an origin in
+          another slot in two steps that lose nothing).
         </p>
       </ConfirmDialog>
     </Can>
