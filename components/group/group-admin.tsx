@@ -12,6 +12,7 @@ import { useDeleteGroup, useSetGroupId } from "@/lib/hooks/use-group";
 import { isValidId, normalizeId } from "@/lib/contract/ids";
 import { CreateGroupForm } from "./create-group-form";
 import { PublishMessageForm } from "./publish-message-form";
+import { ReapConsumers } from "./reap-consumers";
 import { encodeSegment } from "@/lib/contract/segment";
 
 /** Admin of one group: move its position, delete it; publish to its stream, add another group. */
@@ -31,6 +32,12 @@ export function GroupAdmin({ streamKey, detail }: { streamKey: string; detail: G
           </Can>
         </div>
         <div className="space-y-3">
+          <details>
+            <summary className="cursor-pointer text-sm font-semibold">Reap dead consumers</summary>
+            <div className="pt-2">
+              <ReapConsumers streamKey={streamKey} detail={detail} />
+            </div>
+          </details>
           <details>
             <summary className="cursor-pointer text-sm font-semibold">Publish a message to {streamKey}</summary>
             <div className="pt-2">

@@ -15,7 +15,7 @@ export interface StaleKey {
 export type Change =
   | { kind: PendingAction; stream: string; group: string; target?: string }
   | { kind: "create-group" | "delete-group" | "publish" | "trim"; stream: string }
-  | { kind: "setid" | "delete-consumer"; stream: string; group: string }
+  | { kind: "setid" | "delete-consumer" | "reap"; stream: string; group: string }
   /** `stream` is the dead-letter stream; `origins` the streams its entries went back to. */
   | { kind: "redrive"; stream: string; origins: readonly string[] }
   /** A worker tick run by hand: it can change any stream (rotation, reclaim, trim) and the alerts. */
@@ -51,6 +51,7 @@ export function affectedKeys(change: Change): StaleKey[] {
   switch (change.kind) {
     case "ack":
     case "claim":
+    case "reap":
       return [...oneGroup(change.stream, change.group), alerts];
     case "delete-consumer":
       return oneGroup(change.stream, change.group);

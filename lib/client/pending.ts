@@ -1,6 +1,7 @@
 /** Typed browser client for the group, pending, action and admin endpoints (one function each). */
 import { apiFetch, postJson, seg, withQuery } from "./fetcher";
 import type { DeliveriesResponse } from "@/lib/contract/deliveries";
+import type { ReapBody, ReapResponse } from "@/lib/contract/reap";
 import type {
   AckBody,
   AckResponse,
@@ -65,6 +66,8 @@ export const pendingClient = {
 
   idleHistogram: (key: string, group: string) =>
     apiFetch<IdleHistogramResponse>(`${groupPath(key, group)}/idle-histogram`),
+
+  reap: (key: string, group: string, body: ReapBody) => postJson<ReapResponse>(`${groupPath(key, group)}/reap`, body),
 
   deliveries: (key: string, group: string, over: number) =>
     apiFetch<DeliveriesResponse>(withQuery(`${groupPath(key, group)}/deliveries`, { over })),

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { pendingClient } from "@/lib/client/pending";
+import type { ReapBody } from "@/lib/contract/reap";
 import { queryKeys } from "@/lib/client/query-keys";
 import { streamsClient } from "@/lib/client/streams";
 import type { CreateGroupBody, PublishBody, SetIdBody } from "@/lib/contract/pending";
@@ -73,6 +74,15 @@ export function useDeleteConsumer(key: string, group: string) {
   return useMutation({
     mutationFn: (consumer: string) => pendingClient.deleteConsumer(key, group, consumer),
     onSuccess: () => invalidate({ kind: "delete-consumer", stream: key, group }),
+  });
+}
+
+/** The consumer reaper: a dry run changes nothing; a real run refreshes what deleting consumers changed. */
+export function useReapConsumers(key: string, group: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: (body: ReapBody) => pendingClient.reap(key, group, body),
+    onSuccess: (res) => (res.dryRun ? undefined : invalidate({ kind: "reap", stream: key, group })),
   });
 }
 

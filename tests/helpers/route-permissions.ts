@@ -23,6 +23,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "POST /api/streams/[key]/trim": "operate",
   "GET /api/streams/[key]/trim-preview": "read",
   "GET /api/streams/[key]/groups/[group]/deliveries": "read",
+  "POST /api/streams/[key]/groups/[group]/reap": "operate",
   "POST /api/streams/[key]/groups": "operate",
   "GET /api/streams/[key]/groups/[group]": "read",
   "DELETE /api/streams/[key]/groups/[group]": "admin",

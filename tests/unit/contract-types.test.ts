@@ -55,6 +55,7 @@ import type * as worker from "@/app/api/worker/route";
 import type * as trimPreview from "@/app/api/streams/[key]/trim-preview/route";
 import type * as trim from "@/app/api/streams/[key]/trim/route";
 import type * as deliveries from "@/app/api/streams/[key]/groups/[group]/deliveries/route";
+import type * as reap from "@/app/api/streams/[key]/groups/[group]/reap/route";
 import { trimClient } from "@/lib/client/trim";
 
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
@@ -100,6 +101,7 @@ describe("client and routes share the contract", () => {
     expectTypeOf<Answer<typeof streamsClient.summary>>().toEqualTypeOf<AnswerOf<typeof overview.GET>>();
     expectTypeOf<Answer<typeof workerClient.status>>().toEqualTypeOf<AnswerOf<typeof worker.GET>>();
     expectTypeOf<Answer<typeof workerClient.runTick>>().toEqualTypeOf<AnswerOf<typeof worker.POST>>();
+    expectTypeOf<Answer<typeof pendingClient.reap>>().toEqualTypeOf<AnswerOf<typeof reap.POST>>();
     expectTypeOf<Answer<typeof pendingClient.deliveries>>().toEqualTypeOf<AnswerOf<typeof deliveries.GET>>();
     expectTypeOf<Answer<typeof trimClient.preview>>().toEqualTypeOf<AnswerOf<typeof trimPreview.GET>>();
     expectTypeOf<Answer<typeof trimClient.trim>>().toEqualTypeOf<AnswerOf<typeof trim.POST>>();

@@ -1,0 +1,147 @@
+"use client";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ErrorState } from "@/components/ui/states";
+import type { GroupDetailResponse } from "@/lib/contract/pending";
+import type { ReapBody, ReapResponse } from "@/lib/contract/reap";
+import { useReapConsumers } from "@/lib/hooks/use-group";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
+import { reapSummary } from "./reap-text";
+
+const HOUR = 3_600_000;
+
+/**
+ * "Reap dead consumers": consumers inactive over a threshold hand their pending messages to a live
+ * consumer and are deleted once they own nothing. A preview (dry run) first, then a confirmation.
+ */
+export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail: GroupDetailResponse }) {
+  const [hours, setHours] = useState(Math.max(1, Math.ceil((detail.stuckAfterMs * 10) / HOUR)));
+  const [to, setTo] = useState("");
+  const [bulk, setBulk] = useState(false);
+  const [preview, setPreview] = useState<ReapResponse | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const reap = useReapConsumers(streamKey, detail.name);
+  const overCap = detail.consumersListed !== "all";
+  const body = (dryRun: boolean): ReapBody => ({
+    idleMs: Math.round(hours * HOUR),
+    ...(to ? { to } : {}),
+    ...(bulk ? { bulk: true } : {}),
+    dryRun,
+  });
+
+  return (
+    <div className="space-y-2 text-sm">
+      <p className="text-slate-600">
+        Consumers inactive longer than the threshold give their pending messages to a live consumer, then are deleted
+        once they own nothing. A consumer that touches a message meanwhile keeps everything it owns.
+      </p>
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="flex flex-col">
+          <span>Inactive for at least (hours)</span>
+          <input
+            type="number"
+            min={0.01}
+            step="any"
+            value={hours}
+            onChange={(e) => {
+              setHours(Math.max(0.01, Number(e.target.value) || 0.01));
+              setPreview(null);
+            }}
+            className="w-28 rounded border border-slate-300 px-2 py-1"
+          />
+        </label>
+        <label className="flex flex-col">
+          <span>Hand messages to</span>
+          <select
+            value={to}
+            onChange={(e) => {
+              setTo(e.target.value);
+              setPreview(null);
+            }}
+            className="rounded border border-slate-300 px-2 py-1"
+          >
+            <option value="">the most recently active consumer</option>
+            {detail.consumers.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {overCap ? (
+          <label className="flex items-center gap-1">
+            <input
+              type="checkbox"
+              checked={bulk}
+              onChange={(e) => {
+                setBulk(e.target.checked);
+                setPreview(null);
+              }}
+            />
+            List every consumer (one slow XINFO CONSUMERS call: finds consumers that own nothing)
+          </label>
+        ) : null}
+        <Button
+          loading={reap.isPending && !confirming}
+          onClick={() => reap.mutate(body(true), { onSuccess: setPreview })}
+        >
+          Preview reap
+        </Button>
+      </div>
+      {reap.isError && !confirming ? <ErrorState error={reap.error} /> : null}
+      {preview ? (
+        <div className="space-y-2 rounded border border-slate-200 p-2" aria-label="Reap preview" role="region">
+          <p data-testid="reap-summary">{reapSummary(preview)}</p>
+          {preview.consumers.length > 0 ? (
+            <table className="w-full text-left text-xs" aria-label="Consumers to reap">
+              <thead className="text-slate-500">
+                <tr>
+                  <th className="py-1 pr-2 font-medium">Consumer</th>
+                  <th className="py-1 pr-2 font-medium">Pending</th>
+                  <th className="py-1 pr-2 font-medium">Inactive</th>
+                  <th className="py-1 pr-2 font-medium">Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.consumers.map((c) => (
+                  <tr key={c.name} className="border-t border-slate-100">
+                    <td className="py-1 pr-2 font-mono">{c.name}</td>
+                    <td className="py-1 pr-2">{formatNumber(c.pending)}</td>
+                    <td className="py-1 pr-2">{c.inactiveMs === null ? "unknown" : formatDuration(c.inactiveMs)}</td>
+                    <td className="py-1 pr-2">{c.outcome}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {preview.dryRun && preview.consumers.length > 0 ? (
+            <Button variant="danger" onClick={() => setConfirming(true)}>
+              Reap {formatNumber(preview.consumers.length + preview.consumersOmitted)} consumers
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title={`Reap consumers of ${detail.name}?`}
+        confirmLabel="Reap consumers"
+        destructive
+        busy={reap.isPending}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() =>
+          reap.mutate(body(false), {
+            onSuccess: (res) => {
+              setPreview(res);
+              setConfirming(false);
+            },
+          })
+        }
+      >
+        {preview ? <p>{reapSummary(preview)}</p> : null}
+        <p>Each consumer is checked again inside Redis: one that owns messages it touched recently is kept.</p>
+        {reap.isError ? <ErrorState error={reap.error} /> : null}
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+/** The safe dead-consumer reaper: hand over, then delete only a consumer that owns nothing. */
+import { z } from "zod";
+
+export const reapBodySchema = z
+  .object({
+    /** Consumers inactive at least this long are reaped; their messages idle this long are handed over. */
+    idleMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(365 * 24 * 3_600_000),
+    /** The live consumer that takes the messages (default: the most recently active one not reaped). */
+    to: z.string().min(1).max(1024).optional(),
+    dryRun: z.boolean().optional(),
+    /**
+     * Over the group's consumer cap, list every consumer with one XINFO CONSUMERS call (O(consumers)
+     * inside Redis: tens of ms at 100,000) to find idle consumers that own nothing. Without it, only
+     * owners of pending messages are reaped there.
+     */
+    bulk: z.boolean().optional(),
+  })
+  .strict();
+export type ReapBody = z.infer<typeof reapBodySchema>;
+
+/** deleted: gone, owning nothing; kept: still owns messages (none handed over yet, or no live consumer); woke: it touched a message meanwhile and keeps it. */
+export type ReapOutcome = "deleted" | "kept" | "woke";
+
+export interface ReapedConsumer {
+  name: string;
+  /** Pending messages it owned when the reaper looked. */
+  pending: number;
+  /** Inactive time when listed (null when the server cannot tell). */
+  inactiveMs: number | null;
+  outcome: ReapOutcome;
+}
+
+export interface ReapResponse {
+  dryRun: boolean;
+  /** The consumers looked at, at most REAP_CONSUMERS_LISTED (the rest counted in consumersOmitted). */
+  consumers: ReapedConsumer[];
+  consumersOmitted: number;
+  /** Messages handed to `to` (dry run: that would be). */
+  handedOver: number;
+  /** Reserved for a requeue policy; 0 today (messages always go to a live consumer). */
+  requeued: number;
+  deleted: number;
+  /** Who took the messages (null when nobody was live). */
+  to: string | null;
+  /** "all" consumers were listed, or only "pending-owners" (a group over the cap without `bulk`). */
+  listed: "all" | "pending-owners" | "oldest-pending-owners";
+  /** Idle consumers left for another call (per-call limits). */
+  more: boolean;
+}
+
+/** Consumers one call reaps, and messages it hands over, at most. */
+export const REAP_CONSUMERS_PER_CALL = 10_000;
+export const REAP_MESSAGES_PER_CALL = 100_000;
+export const REAP_CONSUMERS_LISTED = 1000;
