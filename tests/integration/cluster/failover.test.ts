@@ -1,0 +1,158 @@
+import calculateSlot from "cluster-key-slot";
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as healthRoute } from "@/app/api/health/route";
+import { GET as streamRoute } from "@/app/api/streams/[key]/route";
+import { GET as pendingRoute } from "@/app/api/streams/[key]/groups/[group]/pending/route";
+import type { HealthResponse } from "@/lib/contract/common";
+import type { PendingPageResponse } from "@/lib/contract/pending";
+import type { StreamDetail } from "@/lib/contract/streams";
+import { closeRedis } from "@/lib/redis/client";
+import { resetProcessState } from "@/lib/runtime/state";
+import { startRedisCluster, type PrivateCluster } from "@/scripts/lib/redis-cluster";
+import type { PrivateRedis } from "@/scripts/lib/redis-server";
+import { callRoute } from "../../helpers/route";
+
+/**
+ * A 3-master, 3-replica cluster; the master serving a stream with pending messages is killed
+ * (SIGKILL): the stream's requests answer 503 REDIS_UNAVAILABLE (never 500, never a hang) until
+ * the cluster promotes its replica, then 200 within 15 s of the promotion, nothing lost.
+ */
+const NODE_TIMEOUT_MS = 1000;
+const ENTRIES = 50;
+const READ = 30;
+
+let cluster: PrivateCluster;
+let victim: PrivateRedis;
+let replica: PrivateRedis;
+let key = "";
+const before = process.env.REDIS_URL;
+
+/** The master serving `slot`, from the slot ranges startRedisCluster gives each master. */
+function masterIndexOf(slot: number, masters: number): number {
+  return Math.min(masters - 1, Math.floor((slot * masters) / 16384));
+}
+
+async function detail(): Promise<{ status: number; body: StreamDetail & { error?: { code: string } } }> {
+  return callRoute(streamRoute as never, `/api/streams/${encodeURIComponent(key)}`, { params: { key } });
+}
+
+async function pending(): Promise<{ status: number; body: PendingPageResponse & { error?: { code: string } } }> {
+  return callRoute(pendingRoute as never, `/api/streams/${encodeURIComponent(key)}/groups/g/pending`, {
+    params: { key, group: "g" },
+    query: { count: 100 },
+  });
+}
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({
+    masters: 3,
+    replicasPerMaster: 1,
+    extraArgs: ["--cluster-node-timeout", String(NODE_TIMEOUT_MS)],
+  });
+  // A stream on the last master: REDIS_URL names the first, which stays up.
+  for (let i = 0; ; i++) {
+    if (masterIndexOf(calculateSlot(`failover:s${i}`), 3) === 2) {
+      key = `failover:s${i}`;
+      break;
+    }
+  }
+  victim = cluster.masters[2]!;
+  replica = cluster.replicas[2]!;
+  const direct = new Redis(victim.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+  try {
+    for (let i = 0; i < ENTRIES; i++) await direct.xadd(key, "*", "n", String(i));
+    await direct.xgroup("CREATE", key, "g", "0");
+    await direct.xreadgroup("GROUP", "g", "c1", "COUNT", READ, "STREAMS", key, ">");
+    // The replica has every write before its master dies.
+    expect(await direct.call("WAIT", "1", "5000")).toBe(1);
+  } finally {
+    direct.disconnect();
+  }
+  await closeRedis();
+  process.env.REDIS_URL = cluster.url;
+  resetProcessState();
+}, 60_000);
+
+afterAll(async () => {
+  await closeRedis();
+  await cluster?.stop();
+  process.env.REDIS_URL = before;
+  resetProcessState();
+});
+
+async function roleOf(port: number): Promise<string> {
+  const c = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+  c.on("error", () => undefined);
+  try {
+    await c.connect();
+    return /^role:(\w+)/m.exec(await c.info("replication"))?.[1] ?? "unknown";
+  } catch {
+    return "down";
+  } finally {
+    c.disconnect();
+  }
+}
+
+describe("a master killed under a stream with pending messages", () => {
+  it("answers 503 (never 500) while its slot has no master, 200 within 15 s of the promotion, nothing lost", async () => {
+    const first = await pending();
+    expect(first.status).toBe(200);
+    expect(first.body.summary.count).toBe(READ);
+    const pendingBefore = first.body.entries.map((e) => e.id);
+    expect((await detail()).body.pending).toBe(READ);
+    expect(await roleOf(replica.port)).toBe("slave");
+
+    const killedAt = Date.now();
+    process.kill(victim.pid, "SIGKILL");
+
+    const statuses: number[] = [];
+    const codes = new Set<string>();
+    let promotedAt: number | null = null;
+    let recoveredAt: number | null = null;
+    let slowest = 0;
+    while (Date.now() - killedAt < 60_000) {
+      if (promotedAt === null && (await roleOf(replica.port)) === "master") promotedAt = Date.now();
+      const t0 = Date.now();
+      const [res, row] = await Promise.all([pending(), detail()]);
+      slowest = Math.max(slowest, Date.now() - t0);
+      for (const r of [res, row]) {
+        statuses.push(r.status);
+        if (r.status !== 200) codes.add(r.body.error?.code ?? "?");
+      }
+      if (res.status === 200 && row.status === 200 && promotedAt !== null) {
+        recoveredAt = Date.now();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(
+      `failover: replica promoted ${promotedAt === null ? "never" : `${promotedAt - killedAt} ms`} after the kill; ` +
+        `requests served again ${recoveredAt === null || promotedAt === null ? "never" : `${recoveredAt - promotedAt} ms`} after the promotion ` +
+        `(${statuses.filter((s) => s === 503).length} answers 503, slowest request ${slowest} ms)`,
+    );
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(statuses).toContain(503);
+    expect([...codes]).toEqual(["REDIS_UNAVAILABLE"]);
+    expect(promotedAt).not.toBeNull();
+    expect(recoveredAt).not.toBeNull();
+    expect(recoveredAt! - promotedAt!).toBeLessThan(15_000);
+    // A request is bounded by the cluster client's retry budget and the command timeout: it never hangs.
+    expect(slowest).toBeLessThan(12_000);
+
+    const after = await pending();
+    expect(after.status).toBe(200);
+    expect(after.body.summary.count).toBe(READ);
+    expect(after.body.entries.map((e) => e.id)).toEqual(pendingBefore);
+    const row = await detail();
+    expect([row.body.length, row.body.pending]).toEqual([ENTRIES, READ]);
+
+    const health = await callRoute<HealthResponse>(healthRoute as never, "/api/health");
+    expect(health.status).toBe(200);
+    if (health.body.status !== "ok") throw new Error("health failed");
+    expect(health.body.redis.mode).toBe("cluster");
+    const nodes = health.body.redis.nodes!;
+    expect(nodes.find((n) => n.address === `127.0.0.1:${replica.port}`)).toMatchObject({ role: "master" });
+    expect(nodes.find((n) => n.address === `127.0.0.1:${victim.port}`)?.reachable).toBe(false);
+  }, 90_000);
+});
