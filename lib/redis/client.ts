@@ -384,6 +384,7 @@ function cachedCluster(
   if (holder && holder.seeds === id && holder.client.status !== "end") return holder.client;
   if (holder) holder.client.disconnect();
   const client = new Cluster(seeds, clusterOptions(nodeOptions(), name, scaleReads));
+  if (scaleReads === "slave") markReplicaReads(client);
   let down = false;
   client.on("error", (err: Error) => {
     if (!down) log.warn({ err: err.message, tls: tlsProblem(err) ?? undefined }, "redis cluster error");
@@ -410,6 +411,46 @@ export async function getWriteConnection(): Promise<RedisConnection> {
   return (await isClusterMode())
     ? cachedCluster(writeClusterHolder, writeConnectionOptions, "streamscope-write")
     : getWriteRedis();
+}
+
+/**
+ * The reads a cluster replica may answer. ioredis sends only commands it knows as read-only to a
+ * replica, and knows a name only in lower case (`call("XPENDING")` would go to the master), nor
+ * XINFO at all: these are marked here, whatever their case.
+ */
+const REPLICA_READS = new Set([
+  "xinfo",
+  "xpending",
+  "xrange",
+  "xrevrange",
+  "xlen",
+  "exists",
+  "type",
+  "memory",
+  "object",
+  "ttl",
+  "pttl",
+  "get",
+  "mget",
+  "hget",
+  "hgetall",
+  "hmget",
+  "zrange",
+  "zrevrange",
+  "zrangebyscore",
+  "zcard",
+  "scard",
+  "smembers",
+  "lrange",
+  "llen",
+]);
+
+function markReplicaReads(client: Cluster): void {
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command, stream, node) => {
+    if (REPLICA_READS.has(command.name.toLowerCase())) command.isReadOnly = true;
+    return send(command, stream, node);
+  };
 }
 
 /**

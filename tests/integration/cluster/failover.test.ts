@@ -61,11 +61,16 @@ beforeAll(async () => {
   replica = cluster.replicas[2]!;
   const direct = new Redis(victim.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
   try {
+    // startRedisCluster returns once the slots are served; the replica's first sync may still run.
+    for (let t = Date.now(); !/^slave0:.*state=online/m.test(await direct.info("replication"));) {
+      if (Date.now() - t > 20_000) throw new Error("the replica did not sync");
+      await new Promise((r) => setTimeout(r, 100));
+    }
     for (let i = 0; i < ENTRIES; i++) await direct.xadd(key, "*", "n", String(i));
     await direct.xgroup("CREATE", key, "g", "0");
     await direct.xreadgroup("GROUP", "g", "c1", "COUNT", READ, "STREAMS", key, ">");
     // The replica has every write before its master dies.
-    expect(await direct.call("WAIT", "1", "5000")).toBe(1);
+    expect(await direct.call("WAIT", "1", "10000")).toBe(1);
   } finally {
     direct.disconnect();
   }
@@ -93,6 +98,50 @@ async function roleOf(port: number): Promise<string> {
     c.disconnect();
   }
 }
+
+/** Stream reads (XINFO, XPENDING, XRANGE, XLEN) a node has served. */
+async function streamReadsOn(port: number): Promise<number> {
+  const c = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+  try {
+    const stats = await c.info("commandstats");
+    return [...stats.matchAll(/^cmdstat_(xinfo\|\w+|xpending|xrange|xrevrange|xlen):calls=(\d+)/gm)].reduce(
+      (n, m) => n + Number(m[2]),
+      0,
+    );
+  } finally {
+    c.disconnect();
+  }
+}
+
+describe("REDIS_READ_FROM=replica on a cluster", () => {
+  it("a GET reads the stream from its slot's replica; health lists every replica with its lag", async () => {
+    await closeRedis();
+    process.env.REDIS_READ_FROM = "replica";
+    resetProcessState();
+    try {
+      const before = await streamReadsOn(replica.port);
+      const res = await pending();
+      expect(res.status).toBe(200);
+      expect(res.body.summary.count).toBe(READ);
+      expect(await streamReadsOn(replica.port)).toBeGreaterThan(before);
+
+      const health = await callRoute<HealthResponse>(healthRoute as never, "/api/health");
+      if (health.body.status !== "ok") throw new Error("health failed");
+      expect(health.body.redis.readFrom).toBe("replica");
+      const replicas = health.body.redis.replicas!;
+      expect(replicas.map((r) => r.address).sort()).toEqual(cluster.replicas.map((r) => `127.0.0.1:${r.port}`).sort());
+      expect(replicas.find((r) => r.address === `127.0.0.1:${replica.port}`)).toMatchObject({
+        master: `127.0.0.1:${victim.port}`,
+        state: "online",
+      });
+      expect(replicas.every((r) => r.lagBytes >= 0 && r.lagSeconds >= 0)).toBe(true);
+    } finally {
+      await closeRedis();
+      delete process.env.REDIS_READ_FROM;
+      resetProcessState();
+    }
+  });
+});
 
 describe("a master killed under a stream with pending messages", () => {
   it("answers 503 (never 500) while its slot has no master, 200 within 15 s of the promotion, nothing lost", async () => {
