@@ -74,7 +74,10 @@ export function sentinelOptions(target: SentinelTarget, role: "master" | "slave"
     ...(env.REDIS_SENTINEL_USERNAME ? { sentinelUsername: env.REDIS_SENTINEL_USERNAME } : {}),
     ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}),
     ...(tls ? { tls, sentinelTLS: tls, enableTLSForSentinelMode: true } : {}),
-    sentinelRetryStrategy: (times) => Math.min(200 * times, 2000),
+    // One round over the sentinels per connection attempt: when none answers, the attempt fails and
+    // retryStrategy backs off, so queued commands fail after maxRetriesPerRequest instead of
+    // waiting for the command timeout while ioredis would go round the sentinels for ever.
+    sentinelRetryStrategy: () => null,
     sentinelCommandTimeout: 2000,
     // Reconnect at once when a sentinel announces a new master (+switch-master), not at the next error.
     failoverDetector: true,
@@ -240,12 +243,13 @@ const UNAVAILABLE_PATTERNS = [
   /Command timed out/i,
   /LOADING/,
   /connect ETIMEDOUT/,
+  /^All sentinels are unreachable/,
 ];
 
 /**
  * A topology change in progress: a cluster without a master for some slot (CLUSTERDOWN, ioredis
  * giving up after its redirection budget), slots moving (TRYAGAIN), a replica cut off from its
- * master (MASTERDOWN), a master demoted by a failover (READONLY), the sentinels not reachable.
+ * master (MASTERDOWN), a master demoted by a failover (READONLY).
  * Each is answered 503 REDIS_UNAVAILABLE and is safe to try again: the command did not run.
  */
 const FAILOVER_PATTERNS = [
@@ -257,7 +261,6 @@ const FAILOVER_PATTERNS = [
   /^Cluster isn't ready/,
   /^Failed to refresh slots cache/,
   /^None of startup nodes is available/,
-  /^All sentinels are unreachable/,
 ];
 
 export function isFailoverError(err: unknown): boolean {

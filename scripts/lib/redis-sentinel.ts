@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Redis from "ioredis";
+import Redis, { type RedisOptions } from "ioredis";
 import { freePort, redisServerBinary, startRedisServer, type PrivateRedis } from "./redis-server";
 
 export interface PrivateSentinel {
@@ -23,7 +23,7 @@ export interface PrivateSentinelDeployment {
   master: PrivateRedis;
   replicas: PrivateRedis[];
   sentinels: PrivateSentinel[];
-  /** `redis+sentinel://127.0.0.1:<port>,.../<name>`. */
+  /** `redis+sentinel://127.0.0.1:<port>,.../<name>` (`rediss+sentinel://` with TLS). */
   url: string;
   stop(): Promise<void>;
 }
@@ -37,6 +37,11 @@ export interface SentinelOptions {
   downAfterMs?: number;
   failoverTimeoutMs?: number;
   bin?: string;
+  /**
+   * TLS only, everywhere: the servers (`--tls-port`, replication over TLS) and the sentinels with
+   * these `--tls-*` arguments (certificate, key, CA), and the TLS options of this kit's own clients.
+   */
+  tls?: { args: string[]; client: NonNullable<RedisOptions["tls"]> };
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -70,14 +75,25 @@ function stopProcess(child: ChildProcess, pid: number): Promise<void> {
   return done.finally(() => clearTimeout(timer));
 }
 
-async function startSentinel(bin: string, name: string, masterPort: number, opts: Required<SentinelOptions>) {
+type Settled = Required<Omit<SentinelOptions, "tls">> & Pick<SentinelOptions, "tls">;
+
+/** `--tls-cert-file x` as config file lines. */
+function configLines(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < args.length; i += 2) out.push(`${args[i]!.replace(/^--/, "")} ${args[i + 1]}`);
+  return out;
+}
+
+async function startSentinel(bin: string, name: string, masterPort: number, opts: Settled) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "streamscope-sentinel-"));
   const conf = join(dir, "sentinel.conf");
   writeFileSync(
     conf,
     [
-      `port ${port}`,
+      ...(opts.tls
+        ? ["port 0", `tls-port ${port}`, "tls-replication yes", ...configLines(opts.tls.args)]
+        : [`port ${port}`]),
       "bind 127.0.0.1",
       "daemonize no",
       `dir ${dir}`,
@@ -107,7 +123,7 @@ async function startSentinel(bin: string, name: string, masterPort: number, opts
 export async function startRedisSentinel(options: SentinelOptions = {}): Promise<PrivateSentinelDeployment> {
   const bin = options.bin ?? redisServerBinary();
   if (!bin) throw new Error("redis-server is not installed");
-  const opts: Required<SentinelOptions> = {
+  const opts: Settled = {
     name: options.name ?? "mymaster",
     replicas: options.replicas ?? 1,
     sentinels: options.sentinels ?? 3,
@@ -115,7 +131,11 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
     downAfterMs: options.downAfterMs ?? 1000,
     failoverTimeoutMs: options.failoverTimeoutMs ?? 5000,
     bin,
+    tls: options.tls,
   };
+  const tlsArgs = opts.tls ? [...opts.tls.args, "--tls-replication", "yes"] : undefined;
+  const client = (port: number, extra: RedisOptions = {}) =>
+    new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1, ...(opts.tls ? { tls: opts.tls.client } : {}), ...extra });
   const servers: PrivateRedis[] = [];
   const sentinels: PrivateSentinel[] = [];
   const stopAll = async () => {
@@ -123,12 +143,14 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    const master = await startRedisServer({ bin });
+    const master = await startRedisServer({ bin, tlsArgs });
     servers.push(master);
     for (let i = 0; i < opts.replicas; i++) {
-      servers.push(await startRedisServer({ bin, extraArgs: ["--replicaof", "127.0.0.1", String(master.port)] }));
+      servers.push(
+        await startRedisServer({ bin, tlsArgs, extraArgs: ["--replicaof", "127.0.0.1", String(master.port)] }),
+      );
     }
-    const probe = new Redis(master.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+    const probe = client(master.port);
     try {
       await waitFor("the replicas to be in sync", async () => {
         const info = await probe.info("replication");
@@ -139,7 +161,7 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
     }
     for (let i = 0; i < opts.sentinels; i++) sentinels.push(await startSentinel(bin, opts.name, master.port, opts));
     for (const s of sentinels) {
-      const c = new Redis(s.port, "127.0.0.1", { maxRetriesPerRequest: 1, lazyConnect: true });
+      const c = client(s.port, { lazyConnect: true });
       c.on("error", () => undefined);
       try {
         await waitFor(`sentinel ${s.port} to know the replicas and the other sentinels`, async () => {
@@ -161,7 +183,7 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
       master,
       replicas: servers.slice(1),
       sentinels,
-      url: `redis+sentinel://${sentinels.map((s) => `127.0.0.1:${s.port}`).join(",")}/${opts.name}`,
+      url: `${opts.tls ? "rediss" : "redis"}+sentinel://${sentinels.map((s) => `127.0.0.1:${s.port}`).join(",")}/${opts.name}`,
       stop: stopAll,
     };
   } catch (err) {
