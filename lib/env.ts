@@ -36,12 +36,75 @@ const nodeList = z
     return out;
   });
 
+/**
+ * A Sentinel deployment named by `redis+sentinel://[user:pass@]host:26379,host2:26379/mymaster`
+ * (`rediss+sentinel://` for TLS to the sentinels and the data nodes). The user and password are
+ * the data nodes' (the sentinels' are REDIS_SENTINEL_USERNAME / REDIS_SENTINEL_PASSWORD).
+ */
+export interface SentinelTarget {
+  sentinels: NodeAddress[];
+  /** The master's name in the sentinels' configuration. */
+  name: string;
+  username?: string;
+  password?: string;
+  db: number;
+  tls: boolean;
+}
+
+const SENTINEL_URL = /^(rediss?)\+sentinel:\/\/(?:([^@/]*)@)?([^/]+)\/([^/?#]+)(?:\/(\d+))?\/?$/;
+
+/** The parts of a `redis+sentinel://` URL, or a reason it is not one; null for any other URL. */
+export function parseSentinelUrl(url: string): SentinelTarget | string | null {
+  if (!/^rediss?\+sentinel:/.test(url)) return null;
+  const m = SENTINEL_URL.exec(url);
+  if (!m) return "must look like redis+sentinel://[user:password@]host:26379[,host:port...]/<master name>[/<db>]";
+  const sentinels: NodeAddress[] = [];
+  for (const part of m[3]!.split(",").map((p) => p.trim())) {
+    const hp = HOST_PORT.exec(part) ?? HOST_PORT.exec(`${part}:26379`);
+    const port = Number(hp?.[2]);
+    if (!hp || port < 1 || port > 65535) return `"${part}" is not a sentinel host:port`;
+    sentinels.push({ host: hp[1]!.replace(/^\[|\]$/g, ""), port });
+  }
+  const [user, pass] = m[2] === undefined ? [] : m[2].split(/:(.*)/s, 2);
+  const decode = (v: string | undefined) => (v ? decodeURIComponent(v) : undefined);
+  return {
+    sentinels,
+    name: decodeURIComponent(m[4]!),
+    username: decode(user),
+    password: decode(pass),
+    db: Number(m[5] ?? 0),
+    tls: m[1] === "rediss",
+  };
+}
+
+/** Whether REDIS_URL asks for TLS (`rediss://` or `rediss+sentinel://`). */
+export function urlWantsTls(url: string): boolean {
+  return /^rediss(\+sentinel)?:\/\//.test(url);
+}
+
 const envSchema = z
   .object({
     REDIS_URL: z
       .string()
       .default("redis://127.0.0.1:6379")
-      .refine((v) => /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
+      .superRefine((v, ctx) => {
+        const sentinel = parseSentinelUrl(v);
+        if (typeof sentinel === "string") ctx.addIssue({ code: "custom", message: sentinel });
+        else if (!sentinel && !/^rediss?:\/\//.test(v)) {
+          ctx.addIssue({
+            code: "custom",
+            message: "must start with redis://, rediss://, redis+sentinel:// or rediss+sentinel://",
+          });
+        }
+      }),
+    /** The sentinels' own user and password (Sentinel's `requirepass`/ACL), when they have one. */
+    REDIS_SENTINEL_USERNAME: optional,
+    REDIS_SENTINEL_PASSWORD: optional,
+    /**
+     * `replica`: read-only requests read from replicas (a cluster's replicas of each slot, a
+     * Sentinel deployment's replica); writes and the worker always use the masters.
+     */
+    REDIS_READ_FROM: z.enum(["master", "replica"]).default("master"),
     /** More seeds of a Redis Cluster (comma-separated host:port), besides REDIS_URL's node; ignored on a single server. */
     REDIS_CLUSTER_NODES: nodeList,
     STREAMSCOPE_PREFIX: z.string().min(1).default("streamscope:"),
@@ -88,8 +151,17 @@ const envSchema = z
     const tlsVars = ["REDIS_TLS_CA_FILE", "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE", "REDIS_TLS_SERVERNAME"] as const;
     const given: string[] = tlsVars.filter((k) => env[k] !== undefined);
     if (env.REDIS_TLS_INSECURE_SKIP_VERIFY) given.push("REDIS_TLS_INSECURE_SKIP_VERIFY");
-    if (given.length > 0 && !/^rediss:\/\//.test(env.REDIS_URL)) {
-      ctx.addIssue({ code: "custom", path: [given[0]!], message: "only with a rediss:// REDIS_URL (TLS)" });
+    if (given.length > 0 && !urlWantsTls(env.REDIS_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [given[0]!],
+        message: "only with a rediss:// REDIS_URL (TLS; rediss+sentinel:// for Sentinel)",
+      });
+    }
+    for (const name of ["REDIS_SENTINEL_USERNAME", "REDIS_SENTINEL_PASSWORD"] as const) {
+      if (env[name] !== undefined && !parseSentinelUrl(env.REDIS_URL)) {
+        ctx.addIssue({ code: "custom", path: [name], message: "only with a redis+sentinel:// REDIS_URL" });
+      }
     }
     if ((env.REDIS_TLS_CERT_FILE === undefined) !== (env.REDIS_TLS_KEY_FILE === undefined)) {
       ctx.addIssue({

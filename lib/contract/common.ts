@@ -22,9 +22,45 @@ export interface ClusterNodeHealth {
   reachable: boolean;
 }
 
-/** `mode` is the server's: "standalone" or "cluster" (`nodes` only then). */
+/**
+ * A replica as its master sees it (`INFO replication`): how far behind it is, in bytes of the
+ * replication stream not yet acknowledged, and seconds since its last acknowledgement.
+ */
+export interface ReplicaHealth {
+  address: string;
+  /** host:port of its master. */
+  master: string;
+  /** `online` once in sync; `wait_bgsave`, `send_bulk`... while a full sync runs. */
+  state: string;
+  lagBytes: number;
+  lagSeconds: number;
+}
+
+/** A Sentinel deployment: the master the sentinels name now, and each sentinel. */
+export interface SentinelHealth {
+  name: string;
+  /** host:port, as the first sentinel that answered names it. */
+  master: string | null;
+  sentinels: { address: string; reachable: boolean }[];
+}
+
+/**
+ * `mode`: "standalone", "cluster" (`nodes`) or "sentinel" (`sentinel`). `readFrom` is
+ * REDIS_READ_FROM; `replicas` (cluster and Sentinel) says how stale a replica read can be.
+ */
 export type HealthResponse =
-  | { status: "ok"; redis: { version: string; mode: string; flavor: string; nodes?: ClusterNodeHealth[] } }
+  | {
+      status: "ok";
+      redis: {
+        version: string;
+        mode: string;
+        flavor: string;
+        nodes?: ClusterNodeHealth[];
+        sentinel?: SentinelHealth;
+        readFrom?: "master" | "replica";
+        replicas?: ReplicaHealth[];
+      };
+    }
   | { status: "error"; error: ErrorBody["error"] };
 
 /** A field value: a string when it is valid UTF-8, else its bytes in base64. */

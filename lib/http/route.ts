@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError, notFound } from "@/lib/errors";
 import { toAppError } from "@/lib/redis/errors";
-import { connectionForRequest, writeConnectionForRequest } from "@/lib/redis/client";
+import { connectionForRequest, readConnectionForRequest, writeConnectionForRequest } from "@/lib/redis/client";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { getSettings, type Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
@@ -94,8 +94,13 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   return () => (cached ??= load());
 }
 
-function requestContext(params: RequestContext["params"], identity: Identity | null): RequestContext {
-  const connection = once(connectionForRequest);
+function requestContext(
+  params: RequestContext["params"],
+  identity: Identity | null,
+  readOnly: boolean,
+): RequestContext {
+  // REDIS_READ_FROM=replica: a GET reads from replicas; a request that may change something never does.
+  const connection = once(readOnly ? readConnectionForRequest : connectionForRequest);
   return {
     params,
     redis: connection,
@@ -257,7 +262,7 @@ export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
       if (identity) rememberIdentity(req, identity);
       assertDeclaredSize(req);
       if (spec.action) body = await peekJsonBody(req);
-      const run = () => handler(req, requestContext(params, identity));
+      const run = () => handler(req, requestContext(params, identity, isSafeMethod(req.method)));
       if (spec.shared && isSafeMethod(req.method)) {
         const answer = await sharedRead(sharedReadKey(req, identity), getEnv().READ_CACHE_MS, () => sharedAnswer(run), {
           size: (a) => a.body.length,

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { log, safeErr } from "@/lib/log";
-import { connectionProblem, isConnectionError } from "./client";
+import { connectionProblem, isConnectionError, isFailoverError } from "./client";
 
 /**
  * One row of the translation from a Redis error reply to an application error. `reply` matches
@@ -39,6 +39,8 @@ export const REPLY_RULES: readonly ReplyRule[] = [
 ];
 
 export const REDIS_UNREACHABLE = "Redis is unreachable; retrying in the background";
+export const REDIS_FAILING_OVER =
+  "Redis is failing over (a master is down or its replica is being promoted); retrying in the background";
 
 /**
  * The reply as the table sees it: without the script location Redis appends to an error raised
@@ -49,11 +51,14 @@ function replyOf(message: string): string {
 }
 
 /**
- * Redis's errors as AppErrors: a lost connection is REDIS_UNAVAILABLE (with the TLS reason when
- * there is one), error replies go through REPLY_RULES. Anything else is returned unchanged.
+ * Redis's errors as AppErrors: a lost connection or a failover in progress (CLUSTERDOWN, TRYAGAIN,
+ * MASTERDOWN, READONLY, the cluster client's redirection budget spent) is REDIS_UNAVAILABLE (with
+ * the TLS reason when there is one), error replies go through REPLY_RULES. Anything else is
+ * returned unchanged.
  */
 export function toAppError(err: unknown): unknown {
   if (!(err instanceof Error) || err instanceof AppError) return err;
+  if (isFailoverError(err)) return new AppError("REDIS_UNAVAILABLE", REDIS_FAILING_OVER);
   if (isConnectionError(err)) return new AppError("REDIS_UNAVAILABLE", connectionProblem(err) ?? REDIS_UNREACHABLE);
   const reply = replyOf(err.message);
   for (const rule of REPLY_RULES) {

@@ -4,7 +4,9 @@ import { log } from "@/lib/log";
 import { isConnectionError } from "./client";
 
 /**
- * Runs `work` again after a lost connection until it answers, for at most the command timeout.
+ * Runs `work` again after a lost connection or during a failover (CLUSTERDOWN, TRYAGAIN, READONLY,
+ * a cluster's redirection budget spent: `isConnectionError`) until it answers, for at most the
+ * command timeout.
  * Only for work that is safe to repeat: reads, and recorded scripts that find their own record
  * when they already ran (so an unknown outcome is re-checked inside Redis, never re-applied).
  * Any other error, or a connection still lost at the deadline, is thrown (503 for a route).

@@ -2,12 +2,13 @@ import "server-only";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect, createSecureContext, type ConnectionOptions } from "node:tls";
-import { getEnv, type Env } from "@/lib/env";
+import { getEnv, urlWantsTls, type Env, type NodeAddress } from "@/lib/env";
 
 /**
- * The TLS options of every connection to Redis (`rediss://`), built once from the environment:
- * the files are read and checked (readable, PEM, key matching the certificate) on first use, which
- * is the server's start. Connections for clusters and Sentinel are to reuse this builder.
+ * The TLS options of every connection to Redis (`rediss://`, `rediss+sentinel://`): a single
+ * server, every node of a cluster, the sentinels and the data nodes they name. Built once from the
+ * environment: the files are read and checked (readable, PEM, key matching the certificate) on
+ * first use, which is the server's start.
  */
 let cached: { env: Env; options: ConnectionOptions | undefined } | undefined;
 
@@ -24,7 +25,7 @@ function readPem(name: string, path: string): Buffer {
 export function redisTlsOptions(env: Env = getEnv()): ConnectionOptions | undefined {
   if (cached?.env === env) return cached.options;
   let options: ConnectionOptions | undefined;
-  if (/^rediss:\/\//.test(env.REDIS_URL)) {
+  if (urlWantsTls(env.REDIS_URL)) {
     options = {};
     if (env.REDIS_TLS_CA_FILE) options.ca = readPem("REDIS_TLS_CA_FILE", env.REDIS_TLS_CA_FILE);
     if (env.REDIS_TLS_CERT_FILE && env.REDIS_TLS_KEY_FILE) {
@@ -100,15 +101,15 @@ export function tlsProblem(err: unknown): string | null {
 }
 
 /**
- * Why a TLS handshake with the server of `url` fails, found with a connection of its own that sends
- * nothing (a server refusing the client certificate says so in an alert, which a client already
- * writing often loses to a reset); null when the handshake works or the problem is not TLS.
+ * Why a TLS handshake with `target` (REDIS_URL's server, a cluster seed, a sentinel) fails, found
+ * with a connection of its own that sends nothing (a server refusing the client certificate says so
+ * in an alert, which a client already writing often loses to a reset); null when the handshake
+ * works or the problem is not TLS.
  */
-export function probeTls(url: string, timeoutMs: number): Promise<string | null> {
+export function probeTls(target: NodeAddress, timeoutMs: number): Promise<string | null> {
   const options = redisTlsOptions();
   if (!options) return Promise.resolve(null);
-  const { hostname, port } = new URL(url);
-  const host = hostname.replace(/^\[|\]$/g, "");
+  const { host, port } = target;
   return new Promise((resolve) => {
     let settled = false;
     const done = (problem: string | null) => {
@@ -128,7 +129,7 @@ export function probeTls(url: string, timeoutMs: number): Promise<string | null>
         ),
       timeoutMs,
     );
-    const socket = connect({ ...options, host, port: Number(port || 6379) });
+    const socket = connect({ ...options, host, port });
     socket.on("connect", () => {
       connected = true;
     });

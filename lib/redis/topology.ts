@@ -1,6 +1,7 @@
 import "server-only";
-import type Redis from "ioredis";
-import type { ClusterNodeHealth } from "@/lib/contract/common";
+import Redis, { type RedisOptions } from "ioredis";
+import type { ClusterNodeHealth, ReplicaHealth, SentinelHealth } from "@/lib/contract/common";
+import type { SentinelTarget } from "@/lib/env";
 
 /**
  * A Redis Cluster's nodes as one node sees them: `CLUSTER SHARDS` (Redis 7.0+, Valkey) when the
@@ -80,4 +81,74 @@ export function parseClusterNodes(text: string): ClusterNodeHealth[] {
     });
   }
   return out;
+}
+
+/** The replicas of `master` and how far behind each is, from its `INFO replication`. */
+export async function replicasOf(master: Redis, masterAddress: string): Promise<ReplicaHealth[]> {
+  return parseReplication(await master.info("replication"), masterAddress);
+}
+
+export function parseReplication(text: string, masterAddress: string): ReplicaHealth[] {
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const at = line.indexOf(":");
+    if (at > 0) fields.set(line.slice(0, at), line.slice(at + 1).trim());
+  }
+  const offset = Number(fields.get("master_repl_offset") ?? 0);
+  const out: ReplicaHealth[] = [];
+  for (const [name, value] of fields) {
+    if (!/^slave\d+$/.test(name)) continue;
+    const f = Object.fromEntries(value.split(",").map((kv) => kv.split("=", 2) as [string, string]));
+    out.push({
+      address: `${f.ip ?? ""}:${f.port ?? ""}`,
+      master: masterAddress,
+      state: f.state ?? "unknown",
+      lagBytes: Math.max(0, offset - Number(f.offset ?? 0)),
+      lagSeconds: Number(f.lag ?? 0),
+    });
+  }
+  return out;
+}
+
+/**
+ * What the sentinels say: each one asked for the master's address (`SENTINEL
+ * get-master-addr-by-name`) on a short-lived connection of its own, so a dead sentinel is listed
+ * as unreachable within `timeoutMs` instead of holding the answer.
+ */
+export async function sentinelView(
+  target: SentinelTarget,
+  options: RedisOptions,
+  timeoutMs = 1500,
+): Promise<SentinelHealth> {
+  const answers = await Promise.all(
+    target.sentinels.map(async ({ host, port }) => {
+      const client = new Redis({
+        ...options,
+        host,
+        port,
+        lazyConnect: true,
+        connectTimeout: timeoutMs,
+        commandTimeout: timeoutMs,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+      });
+      client.on("error", () => undefined);
+      try {
+        await client.connect();
+        const reply = await client.call("SENTINEL", "get-master-addr-by-name", target.name);
+        const master = Array.isArray(reply) && reply.length === 2 ? `${String(reply[0])}:${String(reply[1])}` : null;
+        return { address: `${host}:${port}`, reachable: true, master };
+      } catch {
+        return { address: `${host}:${port}`, reachable: false, master: null };
+      } finally {
+        client.disconnect();
+      }
+    }),
+  );
+  return {
+    name: target.name,
+    master: answers.find((a) => a.master)?.master ?? null,
+    sentinels: answers.map(({ address, reachable }) => ({ address, reachable })),
+  };
 }

@@ -6,7 +6,14 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http/route";
-import { errorText, REDIS_UNREACHABLE, REPLY_RULES, toAppError, translated } from "@/lib/redis/errors";
+import {
+  errorText,
+  REDIS_FAILING_OVER,
+  REDIS_UNREACHABLE,
+  REPLY_RULES,
+  toAppError,
+  translated,
+} from "@/lib/redis/errors";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
 const redis = testRedis();
@@ -89,6 +96,29 @@ describe("the reply table", () => {
     const app = new AppError("CONFLICT", "x");
     expect(toAppError(app)).toBe(app);
     expect(toAppError("text")).toBe("text");
+  });
+
+  it("answers a failover in progress with 503 (what the cluster and Sentinel clients give up with)", () => {
+    for (const message of [
+      "CLUSTERDOWN The cluster is down",
+      "CLUSTERDOWN Hash slot not served",
+      "TRYAGAIN Multiple keys request during rehashing of slot",
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+      "READONLY You can't write against a read only replica.",
+      "Too many Cluster redirections. Last error: Error: Connection is closed.",
+      "Too many Cluster redirections. Last error: MOVED 3999 127.0.0.1:6381",
+      "Failed to refresh slots cache.",
+    ]) {
+      expect(toAppError(new Error(message)), message).toMatchObject({
+        code: "REDIS_UNAVAILABLE",
+        status: 503,
+        message: REDIS_FAILING_OVER,
+      });
+    }
+    expect(toAppError(new Error("All sentinels are unreachable and retry is disabled."))).toMatchObject({
+      code: "REDIS_UNAVAILABLE",
+      message: REDIS_UNREACHABLE,
+    });
   });
 
   it("gives the worker's notes the translated words, and other errors their own", () => {

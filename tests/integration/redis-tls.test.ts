@@ -1,13 +1,18 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as getEntries } from "@/app/api/streams/[key]/entries/route";
+import { GET as listStreams } from "@/app/api/streams/route";
+import type { HealthResponse } from "@/lib/contract/common";
+import type { StreamsListResponse } from "@/lib/contract/streams";
 import { getEnv } from "@/lib/env";
 import { resetProcessState } from "@/lib/runtime/state";
-import { closeRedis, getRedis, getWriteRedis } from "@/lib/redis/client";
+import { closeRedis, getRedis, getWriteConnection, getWriteRedis } from "@/lib/redis/client";
 import { redisTlsOptions } from "@/lib/redis/tls";
 import type { PrivateRedis } from "@/scripts/lib/redis-server";
 import { callRoute } from "../helpers/route";
-import { makeTlsFiles, startTlsRedis, tlsRedisBinary, type TlsFiles } from "../helpers/tls";
+import { startRedisSentinel, type PrivateSentinelDeployment } from "@/scripts/lib/redis-sentinel";
+import { makeTlsFiles, startTlsCluster, startTlsRedis, tlsRedisBinary, type TlsFiles } from "../helpers/tls";
 
 /**
  * `rediss://` against private redis-servers speaking TLS with certificates made by openssl:
@@ -168,6 +173,148 @@ describe.skipIf("skip" in binary)("Redis over TLS", () => {
   it("REDIS_TLS_INSECURE_SKIP_VERIFY=1 connects to an untrusted server", async () => {
     await use({ REDIS_URL: named.url, REDIS_TLS_INSECURE_SKIP_VERIFY: "1" });
     expect((await timedHealth()).body).toMatchObject({ status: "ok" });
+  });
+});
+
+describe.skipIf("skip" in binary)("a Redis Cluster over TLS (tls-cluster yes)", () => {
+  let files: TlsFiles;
+  let nodes: PrivateRedis[] = [];
+
+  beforeAll(async () => {
+    files = makeTlsFiles();
+    nodes = await startTlsCluster((binary as { bin: string }).bin, files);
+  }, 60_000);
+
+  afterAll(async () => {
+    await use({});
+    process.env.REDIS_URL = saved.REDIS_URL;
+    resetProcessState();
+    await Promise.all(nodes.map((n) => n.stop()));
+    files?.cleanup();
+  });
+
+  it("rediss:// naming one node: every master over TLS with the private CA, streams on each listed", async () => {
+    await use({ REDIS_URL: `rediss://127.0.0.1:${nodes[0]!.port}`, REDIS_TLS_CA_FILE: files.ca });
+    const res = await callRoute<HealthResponse>(health as never, "/api/health");
+    expect(res.status).toBe(200);
+    if (res.body.status !== "ok") throw new Error("health failed");
+    expect(res.body.redis.mode).toBe("cluster");
+    expect(res.body.redis.nodes!.map((n) => n.address)).toEqual(nodes.map((n) => `127.0.0.1:${n.port}`).sort());
+    expect(res.body.redis.nodes!.every((n) => n.reachable)).toBe(true);
+
+    const write = await getWriteConnection();
+    const keys = Array.from({ length: 30 }, (_, i) => `tlsc:s${i}`);
+    for (const key of keys) await write.xadd(key, "*", "n", "1");
+    const seen: string[] = [];
+    let cursor = "0";
+    do {
+      const list = await callRoute<StreamsListResponse>(listStreams as never, "/api/streams", {
+        query: { match: "tlsc:*", count: 100, cursor },
+      });
+      expect(list.status).toBe(200);
+      seen.push(...list.body.streams.map((r) => r.key));
+      cursor = list.body.cursor;
+    } while (cursor !== "0");
+    expect(seen.sort()).toEqual([...keys].sort());
+  });
+
+  it("a CA that did not sign the nodes' certificates: 503 naming REDIS_TLS_CA_FILE, quickly", async () => {
+    await use({ REDIS_URL: `rediss://127.0.0.1:${nodes[1]!.port}`, REDIS_TLS_CA_FILE: files.otherCa });
+    const res = await timedHealth();
+    expect(res.status).toBe(503);
+    expect(res.body.error).toEqual({
+      code: "REDIS_UNAVAILABLE",
+      message: "TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE",
+    });
+    expect(res.ms).toBeLessThan(5000);
+  });
+});
+
+describe.skipIf("skip" in binary)("Sentinel over TLS, mutual (rediss+sentinel://)", () => {
+  let files: TlsFiles;
+  let deployment: PrivateSentinelDeployment;
+
+  beforeAll(async () => {
+    files = makeTlsFiles();
+    deployment = await startRedisSentinel({
+      bin: (binary as { bin: string }).bin,
+      replicas: 1,
+      sentinels: 3,
+      tls: {
+        args: [
+          "--tls-cert-file",
+          files.serverCert,
+          "--tls-key-file",
+          files.serverKey,
+          "--tls-ca-cert-file",
+          files.ca,
+          "--tls-auth-clients",
+          "yes",
+        ],
+        client: {
+          ca: readFileSync(files.ca),
+          cert: readFileSync(files.clientCert),
+          key: readFileSync(files.clientKey),
+        },
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await use({});
+    process.env.REDIS_URL = saved.REDIS_URL;
+    resetProcessState();
+    await deployment?.stop();
+    files?.cleanup();
+  });
+
+  it("the sentinels and the master over TLS with the private CA and a client certificate: health sentinel, a read works", async () => {
+    expect(deployment.url).toMatch(/^rediss\+sentinel:\/\//);
+    await use({
+      REDIS_URL: deployment.url,
+      REDIS_TLS_CA_FILE: files.ca,
+      REDIS_TLS_CERT_FILE: files.clientCert,
+      REDIS_TLS_KEY_FILE: files.clientKey,
+    });
+    const res = await callRoute<HealthResponse>(health as never, "/api/health");
+    expect(res.status).toBe(200);
+    if (res.body.status !== "ok") throw new Error("health failed");
+    expect(res.body.redis.mode).toBe("sentinel");
+    expect(res.body.redis.sentinel?.master).toBe(`127.0.0.1:${deployment.master.port}`);
+    expect(res.body.redis.sentinel?.sentinels.every((s) => s.reachable)).toBe(true);
+    await getWriteRedis().xadd("tls:sentinel", "1-0", "a", "b");
+    const entries = await callRoute<{ entries: unknown[] }>(getEntries as never, "/api/x", {
+      params: { key: "tls:sentinel" },
+    });
+    expect(entries.status).toBe(200);
+    expect(entries.body.entries).toHaveLength(1);
+  });
+
+  it("without the client certificate, or with a CA that did not sign: a quick 503 naming the problem", async () => {
+    await use({ REDIS_URL: deployment.url, REDIS_TLS_CA_FILE: files.ca });
+    const bare = await timedHealth();
+    expect(bare.status).toBe(503);
+    expect(bare.body.error).toEqual({
+      code: "REDIS_UNAVAILABLE",
+      message: "TLS: the server requires a client certificate (set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE)",
+    });
+    expect(bare.ms).toBeLessThan(5000);
+    const t0 = Date.now();
+    const route = await callRoute<ErrorRes>(getEntries as never, "/api/x", { params: { key: "tls:sentinel" } });
+    expect(route.status).toBe(503);
+    expect(route.body.error.code).toBe("REDIS_UNAVAILABLE");
+    expect(Date.now() - t0).toBeLessThan(5000);
+
+    await use({
+      REDIS_URL: deployment.url,
+      REDIS_TLS_CA_FILE: files.otherCa,
+      REDIS_TLS_CERT_FILE: files.clientCert,
+      REDIS_TLS_KEY_FILE: files.clientKey,
+    });
+    const untrusted = await timedHealth();
+    expect(untrusted.status).toBe(503);
+    expect(untrusted.body.error?.message).toBe("TLS: the server's certificate is not signed by REDIS_TLS_CA_FILE");
+    expect(untrusted.ms).toBeLessThan(5000);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { getEnv } from "@/lib/env";
-import { parseClusterNodes, parseClusterShards } from "@/lib/redis/topology";
+import { parseClusterNodes, parseClusterShards, parseReplication } from "@/lib/redis/topology";
 import { resetProcessState } from "@/lib/runtime/state";
 
 describe("cluster topology replies", () => {
@@ -82,5 +82,25 @@ describe("REDIS_CLUSTER_NODES", () => {
       resetProcessState();
       expect(() => getEnv()).toThrow(/REDIS_CLUSTER_NODES: .* is not host:port/);
     }
+  });
+});
+
+describe("replica staleness from INFO replication", () => {
+  it("each replica's unacknowledged bytes (master offset minus its offset) and seconds since its last ack", () => {
+    const text = [
+      "# Replication",
+      "role:master",
+      "connected_slaves:2",
+      "slave0:ip=10.0.0.2,port=6380,state=online,offset=1000,lag=0",
+      "slave1:ip=10.0.0.3,port=6381,state=wait_bgsave,offset=0,lag=3",
+      "master_failover_state:no-failover",
+      "master_repl_offset:1250",
+      "",
+    ].join("\r\n");
+    expect(parseReplication(text, "10.0.0.1:6379")).toEqual([
+      { address: "10.0.0.2:6380", master: "10.0.0.1:6379", state: "online", lagBytes: 250, lagSeconds: 0 },
+      { address: "10.0.0.3:6381", master: "10.0.0.1:6379", state: "wait_bgsave", lagBytes: 1250, lagSeconds: 3 },
+    ]);
+    expect(parseReplication("role:master\r\nconnected_slaves:0\r\nmaster_repl_offset:9\r\n", "m:1")).toEqual([]);
   });
 });
