@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
 import { getConnection } from "@/lib/redis/client";
 import { log } from "@/lib/log";
+import { previousId } from "@/lib/contract/ids";
 import type { AuditEntry, AuditQuery, AuditResponse, AuditTrail } from "@/lib/contract/audit";
 
 /**
@@ -174,6 +175,8 @@ function parseEntry(trail: AuditTrail, id: string, fields: string[]): AuditEntry
 export async function readAudit(redis: RedisConnection, q: AuditQuery): Promise<AuditResponse> {
   const trail = q.trail ?? "main";
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+  // `(0-0` is refused by Redis: nothing lies below the smallest id.
+  if (q.cursor !== undefined && previousId(q.cursor) === null) return { entries: [], next: null };
   let end = q.cursor ? `(${q.cursor}` : q.to !== undefined ? String(q.to) : "+";
   const start = q.from !== undefined ? String(q.from) : "-";
   const entries: AuditEntry[] = [];

@@ -237,6 +237,16 @@ describe("fuzzing every route", () => {
     expect(routes.length).toBeGreaterThan(5);
   });
 
+  it("an audit cursor at 0-0 answers an empty page, not a Redis error", async () => {
+    const res = await callRoute<{ entries: unknown[]; next: string | null }>(
+      auditGET as Parameters<typeof callRoute>[0],
+      "/api/audit",
+      { query: { cursor: "0-0" }, headers: admin },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ entries: [], next: null });
+  });
+
   it("an audit cursor above 64 bits is a 400", async () => {
     const res = await callRoute<{ error: { code: string } }>(
       auditGET as Parameters<typeof callRoute>[0],
