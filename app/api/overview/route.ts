@@ -1,6 +1,7 @@
 import { overviewQuerySchema, type OverviewSummary } from "@/lib/contract/streams";
 import { parseQuery } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
+import { indexedKeys } from "@/lib/streams/list";
 import { summarizeOverview } from "@/lib/streams/summary";
 
 export const runtime = "nodejs";
@@ -8,5 +9,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<OverviewSummary>({ permission: "read", shared: true }, async (req, ctx) => {
   const { match } = parseQuery(overviewQuerySchema, req.url);
-  return summarizeOverview(await ctx.connection(), await ctx.settings(), { match, visible: ctx.visible, kept: {} });
+  const redis = await ctx.connection();
+  const known = await indexedKeys(redis, match);
+  return summarizeOverview(redis, await ctx.settings(), { match, visible: ctx.visible, kept: {}, known });
 });
