@@ -175,6 +175,8 @@ export interface OverviewSummary extends DataAge {
   stuckAsOf?: number;
   /** False when more streams exist than `streamCap` (the numbers cover the first ones only). */
   complete: boolean;
+  /** The stream index's first pass is still running: the numbers cover the streams found so far. */
+  discovering?: true;
   streamCap: number;
   /** Family patterns from the settings (`orders_<yyyyMMddHH>`): one matching key already makes a family. */
   familyPatterns: string[];

@@ -160,6 +160,7 @@ describe("a big key space: 200,000 other keys", () => {
 
     const summary = await callRoute<OverviewSummary>(overviewRoute as Handler, "/api/overview");
     expect(summary.status).toBe(200);
+    expect(summary.body).toMatchObject({ discovering: true, complete: false });
 
     const done = await untilExact({ count: 25 });
     expect(done.index).toMatchObject({ discovering: false, exact: true, total: 40, scanned: 200_040 });
@@ -168,6 +169,7 @@ describe("a big key space: 200,000 other keys", () => {
     );
     const tiles = await callRoute<OverviewSummary>(overviewRoute as Handler, "/api/overview");
     expect(tiles.body).toMatchObject({ streams: 40, complete: true });
+    expect(tiles.body.discovering).toBeUndefined();
 
     const entries = (await redis.slowlog("GET", 128)) as unknown[][];
     const dashboard = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));

@@ -11,5 +11,11 @@ export const GET = apiRoute<OverviewSummary>({ permission: "read", shared: true 
   const { match } = parseQuery(overviewQuerySchema, req.url);
   const redis = await ctx.connection();
   const known = await indexedKeys(redis, match);
-  return summarizeOverview(redis, await ctx.settings(), { match, visible: ctx.visible, kept: {}, known });
+  const summary = await summarizeOverview(redis, await ctx.settings(), {
+    match,
+    visible: ctx.visible,
+    kept: {},
+    known,
+  });
+  return known.complete ? summary : { ...summary, discovering: true };
 });
