@@ -34,6 +34,8 @@ export const REQUEST_BUDGET_MS = 40;
 const FRESH_MS = 1000;
 const IDLE_STOP_MS = 10 * 60_000;
 const ERROR_BACKOFF_MS = 1000;
+/** How often a pass start asks the masters whether keyspace notifications are on. */
+const NOTIFY_CHECK_MS = 30_000;
 /** Keys announced by a notification whose type is not known (renamed, copied, restored), checked per slice. */
 const CHECK_BATCH = 500;
 
@@ -90,6 +92,7 @@ export class StreamIndex {
   private readonly following = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastRead = Date.now();
+  private notifyCheckedAt = 0;
   private stopped = false;
 
   constructor(
@@ -167,6 +170,7 @@ export class StreamIndex {
 
   stop(): void {
     this.stopped = true;
+    this.notifyCheckedAt = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const sub of this.subscribers.values()) sub.disconnect();
@@ -234,7 +238,10 @@ export class StreamIndex {
   private async startPass(masters: Redis[], fingerprint: string): Promise<Pass> {
     const sizes = await Promise.all(masters.map((m) => m.dbsize()));
     this.about = sizes.reduce((a, b) => a + b, 0);
-    void this.followNotifications(masters);
+    if (Date.now() - this.notifyCheckedAt >= NOTIFY_CHECK_MS) {
+      this.notifyCheckedAt = Date.now();
+      void this.followNotifications(masters);
+    }
     return {
       walks: masters.map((client, i) => ({
         address: nodeAddress(client),

@@ -103,7 +103,8 @@ describe("pages of the stream index", () => {
     expect(keyEvents("KEA")).toContain("del");
     await redis.config("SET", "notify-keyspace-events", "KEA");
     try {
-      await sleep(1100);
+      // A fresh index (asks at its first pass; a running one asks again within 30 s).
+      resetProcessState();
       await page({ match: "idx:*" });
       await sleep(200);
       const before = await page({ match: "idx:*" });
