@@ -162,8 +162,10 @@ test("the table shows one page of the stream index at a time, with a pager", asy
   for (let i = 0; i < 205; i++) pipe.xadd(`${prefix}paged:${String(i).padStart(3, "0")}`, "*", "n", String(i));
   await pipe.exec();
   await page.goto("/");
-  await page.getByLabel("Filter streams").fill(`${prefix}paged:*`);
   const pages = page.getByRole("navigation", { name: "Pages" });
+  // The pager is drawn from fetched data: the page is hydrated, so the filter's input reaches React.
+  await expect(pages).toBeVisible();
+  await page.getByLabel("Filter streams").fill(`${prefix}paged:*`);
   await expect(pages).toContainText("Streams 1–200 of 205");
   await expect(rowFor(page, `${prefix}paged:000`)).toHaveCount(1);
   await expect(rowFor(page, `${prefix}paged:204`)).toHaveCount(0);
