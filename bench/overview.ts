@@ -209,7 +209,12 @@ export async function bigKeyspaceOverview(
       () => viaScript(redis),
     );
     const entries = (await redis.slowlog("GET", 1000)) as unknown[][];
-    const slowDashboardCommands = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope")).length;
+    const slow = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
+    const slowDashboardCommands = slow.length;
+    for (const e of slow) {
+      const args = (e[3] as unknown[]).map(String).slice(0, 8).join(" ");
+      console.log(`  slow log: ${(Number(e[2]) / 1000).toFixed(1)} ms ${args}`);
+    }
     const result: BigKeyspaceResult = {
       otherKeys,
       streams,

@@ -23,9 +23,16 @@ import { globToRegExp } from "@/lib/shared/glob";
  * The walk stops after IDLE_STOP_MS without a reader and resumes with the next one.
  */
 
-export const INDEX_SCAN_COUNT = 500;
-/** Pause between two slices of a pass in the background. */
-const SLICE_GAP_MS = 5;
+/**
+ * Keys per SCAN slice. `SCAN ... TYPE stream` costs about 0.3 ms inside Redis 7.0 at COUNT 200,
+ * 0.8 ms at 500 and 2.6 ms at 1000 (2,000,000 string keys), with spikes on a busy machine: a
+ * small count keeps every call far under the slow log's 10 ms.
+ */
+export const INDEX_SCAN_COUNT = 250;
+/** Pause between two slices of the first pass in the background (the overview waits for it). */
+const FIRST_PASS_GAP_MS = 2;
+/** Pause between two slices of a later pass (the index is whole; notifications and reads keep it fresh). */
+const SLICE_GAP_MS = 10;
 /** Pause between two passes (at least; a long pass waits as long as it took). */
 const PASS_GAP_MS = 2000;
 /** Scanning a request may do before it answers with what the index holds. */
@@ -118,7 +125,7 @@ export class StreamIndex {
       do await this.step();
       while (this.pass !== null && Date.now() < deadline);
     }
-    this.schedule(this.pass ? SLICE_GAP_MS : this.passGap());
+    this.schedule(this.pass ? this.sliceGap() : this.passGap());
   }
 
   discovery(): IndexDiscovery {
@@ -180,6 +187,10 @@ export class StreamIndex {
 
   private scanCount(): number {
     return this.opts.scanCount ?? INDEX_SCAN_COUNT;
+  }
+
+  private sliceGap(): number {
+    return this.passes === 0 ? FIRST_PASS_GAP_MS : SLICE_GAP_MS;
   }
 
   private passGap(): number {
@@ -291,7 +302,7 @@ export class StreamIndex {
     }
     try {
       if (this.pass || this.lastPassAt === null || Date.now() - this.lastPassAt >= this.passGap()) await this.step();
-      this.schedule(this.pass ? SLICE_GAP_MS : this.passGap());
+      this.schedule(this.pass ? this.sliceGap() : this.passGap());
     } catch {
       // The next request sees the error itself; the walk resumes from where it was.
       this.schedule(ERROR_BACKOFF_MS);
