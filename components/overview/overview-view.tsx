@@ -115,7 +115,7 @@ export function OverviewView() {
             "All streams"
           ) : (
             <>
-              SCAN MATCH <code className="font-mono">{match}</code>
+              Keys matching <code className="font-mono">{match}</code>
             </>
           )}
           {paused ? " · auto-refresh paused" : ""}
