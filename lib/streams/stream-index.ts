@@ -20,7 +20,8 @@ import { globToRegExp } from "@/lib/shared/glob";
  * on (`notify-keyspace-events` with `E` and the stream / generic classes; never switched on
  * here), new and deleted streams are caught within milliseconds between passes.
  *
- * The walk stops after IDLE_STOP_MS without a reader and resumes with the next one.
+ * The walk pauses after IDLE_STOP_MS without a reader (keeping what it found) and resumes with the
+ * next one.
  */
 
 /**
@@ -295,9 +296,14 @@ export class StreamIndex {
   private async background(): Promise<void> {
     if (this.stopped) return;
     const status = (this.redis as { status?: string }).status;
-    if (status === "end" || Date.now() - this.lastRead > IDLE_STOP_MS || this.opts.isCurrent?.() === false) {
+    if (status === "end" || this.opts.isCurrent?.() === false) {
       this.stop();
       this.opts.onStop?.();
+      return;
+    }
+    // Unread for a while: the walk pauses (the keys stay) until the next reader.
+    if (Date.now() - this.lastRead > IDLE_STOP_MS) {
+      this.stop();
       return;
     }
     try {

@@ -14,6 +14,8 @@ import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { keyEvents } from "@/lib/streams/stream-index";
 import { startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
+import { hashToken } from "@/lib/auth/token-hash";
+import { TEST_SESSION_SECRET, useConfig } from "../helpers/auth";
 import { callRoute } from "../helpers/route";
 
 type Handler = Parameters<typeof callRoute>[0];
@@ -133,6 +135,34 @@ describe("pages of the stream index", () => {
       const res = await callRoute<ErrorRes>(listRoute as Handler, "/api/streams", { query });
       expect(res.status, JSON.stringify(query)).toBe(400);
       expect(res.body.error.code).toBe("BAD_REQUEST");
+    }
+  });
+});
+
+describe("a caller with a stream scope", () => {
+  it("pages and counts only the indexed streams it may see", async () => {
+    const token = "tok-index-scope-0123456789abcdef0123456789";
+    for (let i = 0; i < 3; i++) await redis.xadd(`scoped:orders_${i}`, "*", "n", "1");
+    await redis.xadd("scoped:payments_0", "*", "n", "1");
+    const saved = process.env.STREAMSCOPE_CONFIG;
+    useConfig({
+      auth: {
+        tokens: [{ name: "orders", role: "viewer", tokenHash: hashToken(token), streams: ["scoped:orders_*"] }],
+        sessionSecret: TEST_SESSION_SECRET,
+      },
+    });
+    try {
+      const res = await callRoute<StreamsListResponse>(listRoute as Handler, "/api/streams", {
+        query: { offset: 0, match: "scoped:*", count: 2 },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.streams.map((r) => r.key)).toEqual(["scoped:orders_0", "scoped:orders_1"]);
+      expect(res.body.index!.total).toBe(3);
+    } finally {
+      if (saved === undefined) delete process.env.STREAMSCOPE_CONFIG;
+      else process.env.STREAMSCOPE_CONFIG = saved;
+      resetProcessState();
     }
   });
 });
