@@ -44,7 +44,7 @@ export function OverviewView() {
     count: OVERVIEW_PAGE_ROWS,
     refetchInterval,
   });
-  const summary = useOverviewSummary({ match, refetchInterval });
+  const summary = useOverviewSummary({ match, node, refetchInterval });
   const index = list.data?.index;
   const nodes = index?.nodes;
   const progress = index ? discoveryText(index) : null;

@@ -29,8 +29,8 @@ export const streamsClient = {
   detail: (key: string) => apiFetch<StreamDetail>(`/api/streams/${seg(key)}`),
 
   /** `GET /api/overview`: summary tiles. */
-  summary: (params: { match?: string } = {}) =>
-    apiFetch<OverviewSummary>(withQuery("/api/overview", { match: params.match })),
+  summary: (params: { match?: string; node?: string } = {}) =>
+    apiFetch<OverviewSummary>(withQuery("/api/overview", { match: params.match, node: params.node })),
 
   /**
    * The names of a stream's groups, from its detail. Used by the requeue confirmation: on a

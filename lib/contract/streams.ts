@@ -56,7 +56,8 @@ export const streamsPageQuerySchema = z.object({
 /** What the client passes for a page of the stream index. */
 export type StreamsPageParams = { match?: string; offset: number; count?: number; node?: string };
 
-export const overviewQuerySchema = z.object({ match: globSchema });
+/** `GET /api/overview?match=&node=`: `node` (Redis Cluster) sums one master's streams only. */
+export const overviewQuerySchema = z.object({ match: globSchema, node: z.string().min(1).max(300).optional() });
 
 /** What the client passes to `GET /api/streams` (the route parses the query strings). */
 export type StreamsListParams = Partial<z.output<typeof streamsListQuerySchema>>;

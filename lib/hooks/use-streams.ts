@@ -31,12 +31,13 @@ export function useStreamsPage(opts: {
   });
 }
 
-/** The overview's summary tiles for the streams matching `match`. */
-export function useOverviewSummary(opts: { match?: string; refetchInterval?: number | false } = {}) {
+/** The overview's summary tiles for the streams matching `match` (and on `node`, a cluster's master). */
+export function useOverviewSummary(opts: { match?: string; node?: string; refetchInterval?: number | false } = {}) {
   const match = opts.match || "*";
+  const node = opts.node || undefined;
   return useQuery({
-    queryKey: queryKeys.streams.summary({ match }),
-    queryFn: () => streamsClient.summary({ match }),
+    queryKey: queryKeys.streams.summary({ match, node }),
+    queryFn: () => streamsClient.summary({ match, node }),
     refetchInterval: opts.refetchInterval ?? 5000,
     placeholderData: keepPreviousData,
   });

@@ -108,14 +108,15 @@ export async function listIndexedStreams(
 }
 
 /**
- * The indexed streams under `match` for the overview's tiles: the keys, and whether they are all
+ * The indexed streams under `match` (and on `node`) for the overview's tiles: the keys, and whether they are all
  * of them (a full pass has ended). Walks like a page request does, within the same budget.
  */
 export async function indexedKeys(
   redis: RedisConnection,
   match: string,
+  node?: string,
 ): Promise<{ keys: readonly string[]; complete: boolean }> {
   const index = streamIndexFor(redis);
   await index.refresh();
-  return { keys: index.select(match), complete: !index.discovery().discovering };
+  return { keys: index.select(match, node), complete: !index.discovery().discovering };
 }

@@ -8,9 +8,9 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<OverviewSummary>({ permission: "read", shared: true }, async (req, ctx) => {
-  const { match } = parseQuery(overviewQuerySchema, req.url);
+  const { match, node } = parseQuery(overviewQuerySchema, req.url);
   const redis = await ctx.connection();
-  const known = await indexedKeys(redis, match);
+  const known = await indexedKeys(redis, match, node);
   const summary = await summarizeOverview(redis, await ctx.settings(), {
     match,
     visible: ctx.visible,

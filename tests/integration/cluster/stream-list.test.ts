@@ -111,12 +111,19 @@ describe("the stream list and overview on a 3-master cluster", () => {
     expect(seen).toEqual([...keys].sort());
 
     let perNode = 0;
+    let tilesPerNode = 0;
     for (const address of addresses) {
       const body = await indexPage(0, address);
       expect(body.streams.every((r) => r.node === address)).toBe(true);
       perNode += body.index!.total;
+      const tiles = await callRoute<OverviewSummary>(overviewRoute as never, "/api/overview", {
+        query: { match: `${prefix}*`, node: address },
+      });
+      expect(tiles.body.streams).toBe(body.index!.total);
+      tilesPerNode += tiles.body.streams;
     }
     expect(perNode).toBe(STREAMS);
+    expect(tilesPerNode).toBe(STREAMS);
   });
 
   it("the overview counts the streams of every master", async () => {
