@@ -13,7 +13,7 @@ import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/stream
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { keyEvents } from "@/lib/streams/stream-index";
-import { startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
+import { freePort, startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
 import { hashToken } from "@/lib/auth/token-hash";
 import { TEST_SESSION_SECRET, useConfig } from "../helpers/auth";
 import { callRoute } from "../helpers/route";
@@ -136,6 +136,29 @@ describe("pages of the stream index", () => {
       expect(res.status, JSON.stringify(query)).toBe(400);
       expect(res.body.error.code).toBe("BAD_REQUEST");
     }
+  });
+});
+
+describe("Redis down", () => {
+  it("an index page and the tiles answer 503 REDIS_UNAVAILABLE, and work again once Redis is back", async () => {
+    await closeRedis();
+    process.env.REDIS_URL = `redis://127.0.0.1:${await freePort()}`;
+    resetProcessState();
+    try {
+      for (const [handler, path, query] of [
+        [listRoute, "/api/streams", { offset: 0 }],
+        [overviewRoute, "/api/overview", {}],
+      ] as const) {
+        const res = await callRoute<ErrorRes>(handler as Handler, path, { query });
+        expect(res.status).toBe(503);
+        expect(res.body.error.code).toBe("REDIS_UNAVAILABLE");
+      }
+    } finally {
+      await closeRedis();
+      process.env.REDIS_URL = server.url;
+      resetProcessState();
+    }
+    expect((await page({ match: "idx:*" })).index!.total).toBeGreaterThan(0);
   });
 });
 
