@@ -3,6 +3,12 @@
  * full overview through the API (every SCAN page of GET /api/streams, then GET /api/overview)
  * against a minimal ioredis script issuing the same SCAN and pipelined commands, median of 5
  * runs of each, taken alternately so both see the same machine load.
+ *
+ * Then a big key space: 1,000 streams among 2,000,000 other keys (DEBUG POPULATE). Prints the time
+ * to the first page of the stream index (answered while its first pass runs, with its progress),
+ * the time until that pass ends (the total is exact), then the whole overview through the index
+ * (every page and the tiles) against the minimal script's fresh SCAN of the key space, and the
+ * slow log's count of dashboard commands over 10 ms.
  * Run: `npx tsx bench/overview.ts` (builds the app first when `.next` is missing).
  */
 import Redis from "ioredis";
@@ -21,6 +27,7 @@ export interface OverviewBenchResult {
   ratio: number;
   apiRunsMs: number[];
   scriptRunsMs: number[];
+  bigKeyspace?: BigKeyspaceResult;
 }
 
 async function seed(redis: Redis, count: number): Promise<void> {
@@ -123,7 +130,126 @@ async function viaScript(redis: Redis): Promise<number> {
   return rows;
 }
 
-export async function runOverviewBench(opts: { streams?: number; runs?: number } = {}): Promise<OverviewBenchResult> {
+export interface BigKeyspaceResult {
+  otherKeys: number;
+  streams: number;
+  firstPageMs: number;
+  /** The first page's progress: keys scanned of about how many. */
+  firstPageScanned: number;
+  firstPageAbout: number;
+  fullPassMs: number;
+  indexMedianMs: number;
+  scanMedianMs: number;
+  slowDashboardCommands: number;
+}
+
+const BIG_OTHER_KEYS = 2_000_000;
+const BIG_STREAMS = 1000;
+const INDEX_PAGE = 200;
+
+type IndexPage = { streams: unknown[]; index: { total: number; exact: boolean; scanned: number; about: number } };
+
+async function indexPage(url: string, offset: number): Promise<IndexPage> {
+  const res = await fetch(`${url}/api/streams?offset=${offset}&count=${INDEX_PAGE}`);
+  if (!res.ok) throw new Error(`GET /api/streams?offset= answered ${res.status}`);
+  return (await res.json()) as IndexPage;
+}
+
+/** The whole overview through the index: every page, then the tiles. */
+async function viaIndex(url: string): Promise<number> {
+  let rows = 0;
+  let offset = 0;
+  let total = 0;
+  do {
+    const page = await indexPage(url, offset);
+    rows += page.streams.length;
+    total = page.index.total;
+    offset += INDEX_PAGE;
+  } while (offset < total);
+  const summary = await fetch(`${url}/api/overview`);
+  if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
+  await summary.json();
+  return rows;
+}
+
+export async function bigKeyspaceOverview(
+  opts: { otherKeys?: number; streams?: number; runs?: number } = {},
+): Promise<BigKeyspaceResult> {
+  const otherKeys = opts.otherKeys ?? BIG_OTHER_KEYS;
+  const streams = opts.streams ?? BIG_STREAMS;
+  const runs = opts.runs ?? 3;
+  ensureBuilt();
+  const server = await startRedisServer({ extraArgs: ["--enable-debug-command", "local"] });
+  const redis = new Redis(server.url);
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  try {
+    console.log(`overview bench: ${streams} streams among ${otherKeys} other keys (DEBUG POPULATE)...`);
+    await redis.call("DEBUG", "POPULATE", otherKeys, "bench:filler");
+    await seed(redis, streams);
+    await redis.config("SET", "slowlog-log-slower-than", "10000");
+    await redis.slowlog("RESET");
+    app = await startApp(server.url);
+    const url = app.url;
+
+    const started = performance.now();
+    const first = await indexPage(url, 0);
+    const firstPageMs = performance.now() - started;
+    let last = first;
+    while (!last.index.exact) {
+      await new Promise((r) => setTimeout(r, 100));
+      last = await indexPage(url, 0);
+    }
+    const fullPassMs = performance.now() - started;
+    if (last.index.total !== streams)
+      throw new Error(`the index holds ${last.index.total} streams, expected ${streams}`);
+
+    const { a: index, b: scan } = await interleavedMedians(
+      runs,
+      () => viaIndex(url),
+      () => viaScript(redis),
+    );
+    const entries = (await redis.slowlog("GET", 1000)) as unknown[][];
+    const slow = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
+    const slowDashboardCommands = slow.length;
+    for (const e of slow) {
+      const args = (e[3] as unknown[]).map(String).slice(0, 8).join(" ");
+      console.log(`  slow log: ${(Number(e[2]) / 1000).toFixed(1)} ms ${args}`);
+    }
+    const result: BigKeyspaceResult = {
+      otherKeys,
+      streams,
+      firstPageMs,
+      firstPageScanned: first.index.scanned,
+      firstPageAbout: first.index.about,
+      fullPassMs,
+      indexMedianMs: index.medianMs,
+      scanMedianMs: scan.medianMs,
+      slowDashboardCommands,
+    };
+    console.log(
+      `overview among ${otherKeys} other keys: first page ${fmtMs(firstPageMs)} (still discovering: ${first.index.scanned} keys scanned of about ${first.index.about}), full pass ${fmtMs(fullPassMs)}`,
+    );
+    console.log(
+      `  whole overview through the index ${fmtMs(index.medianMs)} vs a fresh SCAN (minimal script) ${fmtMs(scan.medianMs)} (median of ${runs}); dashboard commands over 10 ms: ${slowDashboardCommands}`,
+    );
+    return result;
+  } finally {
+    await app?.stop();
+    redis.disconnect();
+    await server.stop();
+  }
+}
+
+/** The 10,000-stream overview, then (unless `bigKeyspace: false`) the big key space. */
+export async function runOverviewBench(
+  opts: { streams?: number; runs?: number; bigKeyspace?: boolean } = {},
+): Promise<OverviewBenchResult> {
+  const result = await smallStreamsOverview(opts);
+  if (opts.bigKeyspace === false) return result;
+  return { ...result, bigKeyspace: await bigKeyspaceOverview() };
+}
+
+async function smallStreamsOverview(opts: { streams?: number; runs?: number }): Promise<OverviewBenchResult> {
   const streams = opts.streams ?? STREAMS;
   const runs = opts.runs ?? RUNS;
   ensureBuilt();

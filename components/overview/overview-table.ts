@@ -2,7 +2,7 @@
  * Pure shaping of the overview table: rows to family/stream items, the sortable columns and
  * their order (missing values last in either direction), highlights and the lag's wording.
  */
-import type { StreamRow } from "@/lib/contract/streams";
+import type { StreamRow, StreamsIndexInfo } from "@/lib/contract/streams";
 import { groupFamilies, type OverviewItem } from "@/lib/shared/families";
 import { formatNumber } from "@/lib/shared/format";
 import { encodeSegment } from "@/lib/contract/segment";
@@ -102,4 +102,35 @@ export function filterToMatch(text: string): string {
 
 export function streamHref(key: string): string {
   return `/streams/${encodeSegment(key)}`;
+}
+
+/** Rows per page of the overview table (one page of the stream index). */
+export const OVERVIEW_PAGE_ROWS = 200;
+
+/** The progress line while the index's first pass runs; null once it has ended. */
+export function discoveryText(index: Pick<StreamsIndexInfo, "discovering" | "scanned" | "about">): string | null {
+  if (!index.discovering) return null;
+  return `Still discovering: ${formatNumber(index.scanned)} keys scanned of about ${formatNumber(index.about)}`;
+}
+
+/** "Streams 201–400 of 12,345" ("of at least" while discovering; "No streams" for an empty list). */
+export function pageText(index: Pick<StreamsIndexInfo, "offset" | "total" | "exact">, rows: number): string {
+  if (index.total === 0 && rows === 0) return index.exact ? "No streams" : "No streams found yet";
+  if (rows === 0) return `Past the last page of ${formatNumber(index.total)} streams`;
+  const from = Math.min(index.offset + 1, index.total);
+  const to = Math.min(index.offset + rows, index.total);
+  return `Streams ${formatNumber(from)}–${formatNumber(to)} of ${index.exact ? "" : "at least "}${formatNumber(index.total)}`;
+}
+
+/** The last page that still has rows (0 for an empty list): a page past the end moves back to it. */
+export function lastPage(total: number, pageRows: number): number {
+  return Math.max(0, Math.ceil(total / pageRows) - 1);
+}
+
+/** The node cell of a table item: the stream's master, or for a family its one master or how many. */
+export function nodeText(item: OverviewItem): string {
+  const nodes = item.kind === "stream" ? [item.row.node] : item.family.members.map((m) => m.node);
+  const known = [...new Set(nodes.filter((n): n is string => !!n))];
+  if (known.length === 0) return "—";
+  return known.length === 1 ? known[0]! : `${known.length} nodes`;
 }

@@ -2,9 +2,8 @@
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
-import { formatNumber } from "@/lib/shared/format";
-import { STREAM_LIST_CAP, useOverviewSummary, useStreams } from "@/lib/hooks/use-streams";
-import { filterToMatch } from "./overview-table";
+import { useOverviewSummary, useStreamsPage } from "@/lib/hooks/use-streams";
+import { discoveryText, filterToMatch, lastPage, OVERVIEW_PAGE_ROWS, pageText } from "./overview-table";
 import { StreamsTable } from "./streams-table";
 import { SummaryTiles } from "./summary-tiles";
 
@@ -31,10 +30,25 @@ export function OverviewView() {
   const [filter, setFilter] = useState("");
   const [intervalMs, setIntervalMs] = useState(5000);
   const [paused, setPaused] = useState(false);
+  const [node, setNode] = useState("");
+  const [pageAt, setPageAt] = useState({ match: "*", node: "", page: 0 });
   const match = filterToMatch(useDebounced(filter, 300));
+  // A new filter or node starts again from the first page.
+  const page = pageAt.match === match && pageAt.node === node ? pageAt.page : 0;
+  const goTo = (p: number) => setPageAt({ match, node, page: p });
   const refetchInterval = paused || intervalMs === 0 ? false : intervalMs;
-  const list = useStreams({ match, refetchInterval });
-  const summary = useOverviewSummary({ match, refetchInterval });
+  const list = useStreamsPage({
+    match,
+    node,
+    offset: page * OVERVIEW_PAGE_ROWS,
+    count: OVERVIEW_PAGE_ROWS,
+    refetchInterval,
+  });
+  const summary = useOverviewSummary({ match, node, refetchInterval });
+  const index = list.data?.index;
+  const nodes = index?.nodes;
+  const progress = index ? discoveryText(index) : null;
+  const last = index ? lastPage(index.total, OVERVIEW_PAGE_ROWS) : 0;
 
   return (
     <div className="space-y-4">
@@ -67,6 +81,23 @@ export function OverviewView() {
             ))}
           </select>
         </label>
+        {nodes ? (
+          <label className="flex flex-col text-xs font-medium text-slate-600">
+            Node
+            <select
+              value={node}
+              onChange={(e) => setNode(e.target.value)}
+              className="mt-1 rounded border border-slate-300 px-2 py-1.5 font-mono text-sm text-slate-900"
+            >
+              <option value="">All nodes</option>
+              {(node && !nodes.includes(node) ? [...nodes, node] : nodes).map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <Button onClick={() => setPaused((p) => !p)} aria-pressed={paused} disabled={intervalMs === 0}>
           {paused ? "Resume auto-refresh" : "Pause auto-refresh"}
         </Button>
@@ -84,7 +115,7 @@ export function OverviewView() {
             "All streams"
           ) : (
             <>
-              SCAN MATCH <code className="font-mono">{match}</code>
+              Keys matching <code className="font-mono">{match}</code>
             </>
           )}
           {paused ? " · auto-refresh paused" : ""}
@@ -92,11 +123,19 @@ export function OverviewView() {
         </p>
       </div>
 
+      {progress ? (
+        <p role="status" className="rounded border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          {progress}. The list grows as keys are found; the total is exact once the first pass ends.
+        </p>
+      ) : null}
+
       {list.isLoading ? (
         <TableSkeleton rows={8} label="Loading streams" />
       ) : list.error && !list.data ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data && list.data.streams.length === 0 ? (
+      ) : list.data && list.data.streams.length === 0 && progress ? (
+        <p className="text-sm text-slate-600">No streams found yet.</p>
+      ) : list.data && list.data.streams.length === 0 && (index?.total ?? 0) === 0 ? (
         <EmptyState title="No streams found">
           {match === "*" ? (
             <p className="mt-1">
@@ -113,16 +152,28 @@ export function OverviewView() {
       ) : list.data ? (
         <>
           {list.error ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
-          {list.data.truncated ? (
-            <p role="note" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-800">
-              Showing the first {formatNumber(STREAM_LIST_CAP)} streams SCAN found. Narrow the filter to see the others.
-            </p>
-          ) : null}
           <StreamsTable
             rows={list.data.streams}
             familyPatterns={summary.data?.familyPatterns ?? NO_PATTERNS}
             now={list.dataUpdatedAt}
+            showNode={nodes !== undefined}
           />
+          {index ? (
+            <nav aria-label="Pages" className="flex flex-wrap items-center gap-3 text-sm text-slate-600">
+              <span aria-live="polite">{pageText(index, list.data.streams.length)}</span>
+              <Button size="sm" onClick={() => goTo(Math.min(last, Math.max(0, page - 1)))} disabled={page === 0}>
+                Previous page
+              </Button>
+              <Button size="sm" onClick={() => goTo(page + 1)} disabled={page >= last}>
+                Next page
+              </Button>
+              {index.total > OVERVIEW_PAGE_ROWS ? (
+                <span className="text-xs text-slate-500">
+                  Pages follow key order; sorting and families apply within the page.
+                </span>
+              ) : null}
+            </nav>
+          ) : null}
         </>
       ) : null}
     </div>

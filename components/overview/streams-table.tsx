@@ -19,6 +19,7 @@ import type { RowMetrics } from "@/lib/shared/families";
 import {
   highlights,
   lagText,
+  nodeText,
   shapeOverview,
   SORT_COLUMNS,
   streamHref,
@@ -35,21 +36,24 @@ const columns = helper.columns(
   ),
 );
 
-const RENDER_STEP = 500;
-
-/** `now`: when the rows were fetched, for "3 min ago" (render stays pure). */
+/**
+ * One page of streams (the overview pages through the stream index, so the table never holds
+ * more than a page). `now`: when the rows were fetched, for "3 min ago" (render stays pure).
+ * `showNode`: a Redis Cluster, each row says its master.
+ */
 export function StreamsTable({
   rows,
   familyPatterns,
   now,
+  showNode = false,
 }: {
   rows: StreamRow[];
   familyPatterns: string[];
   now: number;
+  showNode?: boolean;
 }) {
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
-  const [shown, setShown] = useState(RENDER_STEP);
   const current = sorting[0];
   const data = useMemo(
     () => shapeOverview(rows, familyPatterns, current ? { id: current.id as SortColumnId, desc: current.desc } : null),
@@ -75,7 +79,7 @@ export function StreamsTable({
       return next;
     });
 
-  const visible = table.getRowModel().rows.slice(0, shown);
+  const visible = table.getRowModel().rows;
   const visibleKeys = useMemo(
     () =>
       visible.flatMap((r) =>
@@ -123,6 +127,11 @@ export function StreamsTable({
               <th scope="col" className="px-3 py-2 font-medium">
                 In / out (15 min)
               </th>
+              {showNode ? (
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Node
+                </th>
+              ) : null}
             </tr>
           ))}
         </thead>
@@ -137,6 +146,7 @@ export function StreamsTable({
                   m={item}
                   now={now}
                   trend={<TrendSparkline rate={rates?.[item.name]} />}
+                  node={showNode ? nodeText(item) : undefined}
                 />
               );
             const open = expanded.has(item.id);
@@ -168,6 +178,7 @@ export function StreamsTable({
                   }
                   m={item}
                   now={now}
+                  node={showNode ? nodeText(item) : undefined}
                 />
                 {open
                   ? item.family.members.map((member) => (
@@ -178,6 +189,7 @@ export function StreamsTable({
                         m={member}
                         now={now}
                         trend={<TrendSparkline rate={rates?.[member.key]} />}
+                        node={showNode ? (member.node ?? "—") : undefined}
                       />
                     ))
                   : null}
@@ -186,16 +198,6 @@ export function StreamsTable({
           })}
         </tbody>
       </table>
-      {data.length > shown ? (
-        <div className="flex items-center gap-3 border-t border-slate-200 px-3 py-2 text-sm text-slate-600">
-          <span>
-            Showing {formatNumber(shown)} of {formatNumber(data.length)} rows.
-          </span>
-          <Button size="sm" onClick={() => setShown((s) => s + RENDER_STEP)}>
-            Show {formatNumber(Math.min(RENDER_STEP, data.length - shown))} more
-          </Button>
-        </div>
-      ) : null}
     </div>
   );
 }
@@ -216,6 +218,7 @@ function MetricsRow({
   family,
   member,
   trend,
+  node,
 }: {
   name: ReactNode;
   m: RowMetrics;
@@ -223,6 +226,8 @@ function MetricsRow({
   family?: boolean;
   member?: boolean;
   trend?: ReactNode;
+  /** Redis Cluster: the master's address (a family: its one master, or how many). */
+  node?: string;
 }) {
   const hot = highlights(m);
   const cell = "px-3 py-1.5 text-right tabular-nums";
@@ -262,6 +267,7 @@ function MetricsRow({
         {m.lastEntryTime === null ? "—" : formatAgo(m.lastEntryTime, now)}
       </td>
       <td className="px-3 py-1.5">{trend}</td>
+      {node !== undefined ? <td className="px-3 py-1.5 font-mono text-xs text-slate-600">{node}</td> : null}
     </tr>
   );
 }

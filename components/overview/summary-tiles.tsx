@@ -17,7 +17,11 @@ export function SummaryTiles({ summary, match }: { summary: OverviewSummary | un
     );
   }
   const scope = match === "*" ? undefined : `Matching ${match}`;
-  const partial = summary.complete ? scope : `First ${formatNumber(summary.streamCap)} streams only`;
+  const partial = summary.discovering
+    ? "Streams found so far (still discovering)"
+    : summary.complete
+      ? scope
+      : `First ${formatNumber(summary.streamCap)} streams only`;
   return (
     <section aria-label="Summary" className="space-y-1">
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">

@@ -29,7 +29,35 @@ export const listCountSchema = z
 
 export const streamsListQuerySchema = z.object({ match: globSchema, cursor: scanCursorSchema, count: listCountSchema });
 
-export const overviewQuerySchema = z.object({ match: globSchema });
+/** Rows per page of the stream index (`GET /api/streams?offset=`): a page's rows are read live, so the page is small. */
+export const MAX_INDEX_PAGE = 1000;
+export const DEFAULT_INDEX_PAGE = 200;
+
+/**
+ * `GET /api/streams?offset=&count=&match=&node=`: a page of the stream index, in key order.
+ * `offset` selects this form; without it the route answers one SCAN page (`cursor`).
+ */
+export const streamsPageQuerySchema = z.object({
+  match: globSchema,
+  offset: z
+    .string()
+    .regex(/^\d{1,9}$/, "must be a whole number")
+    .transform(Number),
+  count: z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_INDEX_PAGE, `must be at most ${MAX_INDEX_PAGE}`))
+    .default(DEFAULT_INDEX_PAGE),
+  /** Redis Cluster: only the streams of this master (`host:port`). */
+  node: z.string().min(1).max(300).optional(),
+});
+
+/** What the client passes for a page of the stream index. */
+export type StreamsPageParams = { match?: string; offset: number; count?: number; node?: string };
+
+/** `GET /api/overview?match=&node=`: `node` (Redis Cluster) sums one master's streams only. */
+export const overviewQuerySchema = z.object({ match: globSchema, node: z.string().min(1).max(300).optional() });
 
 /** What the client passes to `GET /api/streams` (the route parses the query strings). */
 export type StreamsListParams = Partial<z.output<typeof streamsListQuerySchema>>;
@@ -59,6 +87,8 @@ export interface StreamRow {
   memoryBytes: number | null;
   /** Time of the last entry, from its id (ms since epoch); null for an empty stream. */
   lastEntryTime: number | null;
+  /** Redis Cluster only: the master that holds the key (`host:port`). */
+  node?: string;
 }
 
 /** A consumer group as XINFO GROUPS describes it: the one group shape the others build on. */
@@ -100,6 +130,31 @@ export interface StreamsListResponse extends DataAge {
    * of one master started over: streams may repeat or be missed while slots move.
    */
   topologyChanged?: true;
+  /** Present on a page of the stream index (`offset` given); `cursor` is then "0". */
+  index?: StreamsIndexInfo;
+}
+
+/** How far the stream index has got, and where this page sits in it. */
+export interface StreamsIndexInfo {
+  offset: number;
+  count: number;
+  /** Streams under `match` (and `node`, and the caller's scope) that the index holds now. */
+  total: number;
+  /** True once a full pass of the key space has ended: `total` is exact as of `lastPassAt` (plus notifications). */
+  exact: boolean;
+  /** True until the first full pass ends: "still discovering: `scanned` keys scanned of about `about`". */
+  discovering: boolean;
+  /** Keys of every type walked by the running pass (an estimate from SCAN's COUNT). */
+  scanned: number;
+  /** DBSIZE summed over the masters. */
+  about: number;
+  /** When the last full pass ended (ms since the epoch); null before the first. */
+  lastPassAt: number | null;
+  lastPassMs: number | null;
+  /** Keyspace notifications are followed: new and deleted streams show between passes. */
+  notifications: boolean;
+  /** Redis Cluster only: the masters the index found streams on (the node filter's choices). */
+  nodes?: string[];
 }
 
 /** `GET /api/overview`: the summary tiles. */
@@ -121,6 +176,8 @@ export interface OverviewSummary extends DataAge {
   stuckAsOf?: number;
   /** False when more streams exist than `streamCap` (the numbers cover the first ones only). */
   complete: boolean;
+  /** The stream index's first pass is still running: the numbers cover the streams found so far. */
+  discovering?: true;
   streamCap: number;
   /** Family patterns from the settings (`orders_<yyyyMMddHH>`): one matching key already makes a family. */
   familyPatterns: string[];

@@ -3,26 +3,41 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import { streamsClient } from "@/lib/client/streams";
 
-export const STREAM_LIST_CAP = 10_000;
+/** How often a page is read again while the index is still discovering (its progress line moves). */
+const DISCOVERING_REFETCH_MS = 1000;
 
-/** Every stream matching `match` (all SCAN pages, up to `cap` rows). */
-export function useStreams(opts: { match?: string; cap?: number; refetchInterval?: number | false } = {}) {
+/**
+ * One page of the stream index: `count` streams from `offset` under `match` (and on `node`), in
+ * key order. While the first pass runs, refetched at least every second.
+ */
+export function useStreamsPage(opts: {
+  match?: string;
+  node?: string;
+  offset: number;
+  count: number;
+  refetchInterval?: number | false;
+}) {
   const match = opts.match || "*";
-  const cap = opts.cap ?? STREAM_LIST_CAP;
+  const node = opts.node || undefined;
+  const interval = opts.refetchInterval ?? 5000;
   return useQuery({
-    queryKey: queryKeys.streams.list({ match, cap }),
-    queryFn: () => streamsClient.all({ match, cap }),
-    refetchInterval: opts.refetchInterval ?? 5000,
+    queryKey: queryKeys.streams.list({ match, node, offset: opts.offset, count: opts.count }),
+    queryFn: () => streamsClient.indexPage({ match, node, offset: opts.offset, count: opts.count }),
+    refetchInterval: (query) =>
+      query.state.data?.index?.discovering && interval !== false
+        ? Math.min(interval, DISCOVERING_REFETCH_MS)
+        : interval,
     placeholderData: keepPreviousData,
   });
 }
 
-/** The overview's summary tiles for the streams matching `match`. */
-export function useOverviewSummary(opts: { match?: string; refetchInterval?: number | false } = {}) {
+/** The overview's summary tiles for the streams matching `match` (and on `node`, a cluster's master). */
+export function useOverviewSummary(opts: { match?: string; node?: string; refetchInterval?: number | false } = {}) {
   const match = opts.match || "*";
+  const node = opts.node || undefined;
   return useQuery({
-    queryKey: queryKeys.streams.summary({ match }),
-    queryFn: () => streamsClient.summary({ match }),
+    queryKey: queryKeys.streams.summary({ match, node }),
+    queryFn: () => streamsClient.summary({ match, node }),
     refetchInterval: opts.refetchInterval ?? 5000,
     placeholderData: keepPreviousData,
   });

@@ -20,6 +20,8 @@
  *  - webhooks: lib/alerts/webhook.ts (the delivery queue, kept by a reset; tests swap it)
  *  - tail: lib/streams/tail.ts (live-tail hubs and limits, kept by a reset)
  *  - shared-reads: lib/runtime/shared-read.ts (answers of identical reads, about a second)
+ *  - stream-index: lib/streams/stream-index.ts (the stream keys per connection; an index whose
+ *    slot was reset stops its walk and its notification subscriptions)
  *
  * Module caches that cannot go stale stay in their modules (pure memoization, or keyed weakly
  * by the object they describe): lib/shared/glob.ts (compiled globs), lib/shared/family-periods.ts

@@ -4,7 +4,9 @@ import type { Settings } from "@/lib/config/settings";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanSlice } from "@/lib/redis/keyspace";
+import { isCluster } from "@/lib/redis/connection";
 import { describeStreams } from "./rows";
+import { streamIndexFor } from "./stream-index";
 import { readFreshStuckSnapshot } from "./stuck-snapshot";
 
 export const DEFAULT_LIST_COUNT = 1000;
@@ -49,4 +51,72 @@ export async function listStreams(
     ...(kept ? { stuckAsOf: kept.at } : {}),
     ...(page.topologyChanged ? { topologyChanged: true as const } : {}),
   };
+}
+
+/**
+ * A page of the stream index (./stream-index.ts) in key order: `count` rows from `offset` among
+ * the indexed streams under `match` (and on `node`), whatever the size of the key space. Only the
+ * page's keys are read. While the first pass runs, the page is taken from what it has found so
+ * far (`index.discovering`). A key found gone or no longer a stream by the read leaves the index
+ * and the page quietly. On a cluster each row says its master (`node`).
+ */
+export async function listIndexedStreams(
+  redis: RedisConnection,
+  settings: Pick<Settings, "groups">,
+  opts: {
+    match: string;
+    offset: number;
+    count: number;
+    node?: string;
+    visible?: (key: string) => boolean;
+    kept?: { maxAgeMs?: number };
+  },
+): Promise<StreamsListResponse> {
+  const index = streamIndexFor(redis);
+  const [, kept] = await Promise.all([
+    index.refresh(),
+    opts.kept ? readFreshStuckSnapshot(redis, opts.kept.maxAgeMs) : null,
+  ]);
+  const visible = opts.visible;
+  const all = index.select(opts.match, opts.node);
+  const keys = visible ? all.filter(visible) : all;
+  const page = keys.slice(opts.offset, opts.offset + opts.count);
+  const rows = await describeStreams(redis, page, settings, kept);
+  const found = new Set(rows.map((r) => r.key));
+  for (const key of page) if (!found.has(key)) index.forget(key);
+  const cluster = isCluster(redis);
+  const discovery = index.discovery();
+  return {
+    streams: cluster ? rows.map((r) => ({ ...r, node: index.nodeOf(r.key) ?? "" })) : rows,
+    cursor: "0",
+    ...(kept ? { stuckAsOf: kept.at } : {}),
+    ...(discovery.topologyChanged ? { topologyChanged: true as const } : {}),
+    index: {
+      offset: opts.offset,
+      count: opts.count,
+      total: keys.length - (page.length - found.size),
+      exact: !discovery.discovering,
+      discovering: discovery.discovering,
+      scanned: discovery.scanned,
+      about: discovery.about,
+      lastPassAt: discovery.lastPassAt,
+      lastPassMs: discovery.lastPassMs,
+      notifications: discovery.notifications,
+      ...(cluster ? { nodes: index.nodes() } : {}),
+    },
+  };
+}
+
+/**
+ * The indexed streams under `match` (and on `node`) for the overview's tiles: the keys, and whether they are all
+ * of them (a full pass has ended). Walks like a page request does, within the same budget.
+ */
+export async function indexedKeys(
+  redis: RedisConnection,
+  match: string,
+  node?: string,
+): Promise<{ keys: readonly string[]; complete: boolean }> {
+  const index = streamIndexFor(redis);
+  await index.refresh();
+  return { keys: index.select(match, node), complete: !index.discovery().discovering };
 }

@@ -41,16 +41,24 @@ export interface GroupPendingState {
   complete: boolean;
 }
 
+/** Stream keys already known (the stream index's), instead of a SCAN; `complete`: they are all of them. */
+export interface KnownKeys {
+  keys: readonly string[];
+  complete: boolean;
+}
+
 /**
- * The streams SCAN finds under `match` (at most `streamCap`), their total pending, and their
- * groups with pending messages.
+ * The streams SCAN finds under `match` (at most `streamCap`), or the `known` ones, their total
+ * pending, and their groups with pending messages.
  */
 export async function pendingGroupsOf(
   redis: RedisConnection,
   settings: Pick<Settings, "groups">,
-  opts: { match: string; streamCap: number; visible?: (key: string) => boolean },
+  opts: { match: string; streamCap: number; visible?: (key: string) => boolean; known?: KnownKeys },
 ): Promise<{ streams: number; complete: boolean; totalPending: number; groups: PendingGroup[] }> {
-  const scan = await scanAllKeys(redis, { match: opts.match, type: "stream", maxKeys: opts.streamCap });
+  const scan = opts.known
+    ? knownSlice(opts.known, opts.streamCap, opts.visible)
+    : await scanAllKeys(redis, { match: opts.match, type: "stream", maxKeys: opts.streamCap });
   const keys = scan.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
   const reads = streamsOnly(await readStreams(redis, keys, { groups: true, chunkKeys: GROUPS_CHUNK_KEYS }));
   let totalPending = 0;
@@ -65,6 +73,15 @@ export async function pendingGroupsOf(
     }
   }
   return { streams: reads.length, complete: scan.complete, totalPending, groups };
+}
+
+function knownSlice(
+  known: KnownKeys,
+  cap: number,
+  visible: ((key: string) => boolean) | undefined,
+): { keys: string[]; complete: boolean } {
+  const keys = visible ? known.keys.filter(visible) : known.keys;
+  return { keys: keys.slice(0, cap), complete: known.complete && keys.length <= cap };
 }
 
 /**
@@ -128,12 +145,14 @@ export async function summarizeOverview(
     visible?: (key: string) => boolean;
     /** Use the kept stuck snapshot when at most `maxAgeMs` old (default keptSnapshotMaxAgeMs()). */
     kept?: { maxAgeMs?: number };
+    /** The streams to sum over (already under `match`), instead of a SCAN. */
+    known?: KnownKeys;
   },
 ): Promise<OverviewSummary> {
   const streamCap = opts.streamCap ?? SUMMARY_STREAM_CAP;
   const stuckCap = opts.stuckCap ?? STUCK_CAP;
   const [found, now, snapshot] = await Promise.all([
-    pendingGroupsOf(redis, settings, { match: opts.match, streamCap, visible: opts.visible }),
+    pendingGroupsOf(redis, settings, { match: opts.match, streamCap, visible: opts.visible, known: opts.known }),
     redisNowMs(redis),
     opts.kept ? readStuckSnapshot(redis) : null,
   ]);

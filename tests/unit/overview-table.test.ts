@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { StreamRow } from "@/lib/contract/streams";
 import {
+  discoveryText,
   filterToMatch,
   highlights,
+  lastPage,
+  nodeText,
+  pageText,
   lagText,
   shapeOverview,
   sortItems,
@@ -129,5 +133,34 @@ describe("cells", () => {
   });
   it("links keys with every odd character encoded as one path segment", () => {
     expect(streamHref("a/b %?#{x}ü")).toBe("/streams/a%2Fb%20%25%3F%23%7Bx%7D%C3%BC");
+  });
+});
+
+describe("paging through the stream index", () => {
+  it("says how far discovery got, and nothing once the first pass has ended", () => {
+    expect(discoveryText({ discovering: true, scanned: 12_000, about: 2_000_000 })).toBe(
+      "Still discovering: 12,000 keys scanned of about 2,000,000",
+    );
+    expect(discoveryText({ discovering: false, scanned: 2_000_000, about: 2_000_000 })).toBeNull();
+  });
+
+  it("names the rows of the page, 'at least' while the total is not exact, and a page past the end", () => {
+    expect(pageText({ offset: 200, total: 12_345, exact: true }, 200)).toBe("Streams 201–400 of 12,345");
+    expect(pageText({ offset: 0, total: 37, exact: false }, 37)).toBe("Streams 1–37 of at least 37");
+    expect(pageText({ offset: 0, total: 0, exact: true }, 0)).toBe("No streams");
+    expect(pageText({ offset: 400, total: 390, exact: true }, 0)).toBe("Past the last page of 390 streams");
+    expect([lastPage(0, 200), lastPage(200, 200), lastPage(201, 200)]).toEqual([0, 0, 1]);
+  });
+
+  it("a row's node is its master's address; a family's is its one master or how many", () => {
+    const [one] = groupFamilies([row("a", { node: "127.0.0.1:7001" })]);
+    expect(nodeText(one!)).toBe("127.0.0.1:7001");
+    const fam = groupFamilies([
+      row("orders_2026112500", { node: "127.0.0.1:7001" }),
+      row("orders_2026112501", { node: "127.0.0.1:7002" }),
+    ]);
+    expect(fam).toHaveLength(1);
+    expect(nodeText(fam[0]!)).toBe("2 nodes");
+    expect(nodeText(groupFamilies([row("b")])[0]!)).toBe("—");
   });
 });

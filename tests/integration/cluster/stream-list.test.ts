@@ -81,6 +81,51 @@ describe("the stream list and overview on a 3-master cluster", () => {
     expect(fromStart.topologyChanged).toBeUndefined();
   });
 
+  it("the stream index lists every stream of every master once, in key order, each row with its master", async () => {
+    const indexPage = async (offset: number, node?: string) => {
+      const res = await callRoute<StreamsListResponse>(listRoute as never, "/api/streams", {
+        query: { match: `${prefix}*`, offset, count: 17, ...(node ? { node } : {}) },
+      });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const addresses = nodes().map((n) => `127.0.0.1:${n.options.port}`);
+    const nodeOfKey = async (key: string) => {
+      const slot = calculateSlot(key);
+      const counts = await Promise.all(nodes().map((n) => n.call("CLUSTER", "COUNTKEYSINSLOT", slot)));
+      return addresses[counts.findIndex((c) => Number(c) > 0)];
+    };
+    const seen: string[] = [];
+    let first: StreamsListResponse | undefined;
+    for (let offset = 0; offset < 1000; offset += 17) {
+      const body = await indexPage(offset);
+      first ??= body;
+      for (const row of body.streams) {
+        seen.push(row.key);
+        expect(row.node).toBe(await nodeOfKey(row.key));
+      }
+      if (offset + 17 >= body.index!.total) break;
+    }
+    expect(first!.index).toMatchObject({ total: STREAMS, exact: true, discovering: false });
+    expect(first!.index!.nodes).toEqual([...addresses].sort());
+    expect(seen).toEqual([...keys].sort());
+
+    let perNode = 0;
+    let tilesPerNode = 0;
+    for (const address of addresses) {
+      const body = await indexPage(0, address);
+      expect(body.streams.every((r) => r.node === address)).toBe(true);
+      perNode += body.index!.total;
+      const tiles = await callRoute<OverviewSummary>(overviewRoute as never, "/api/overview", {
+        query: { match: `${prefix}*`, node: address },
+      });
+      expect(tiles.body.streams).toBe(body.index!.total);
+      tilesPerNode += tiles.body.streams;
+    }
+    expect(perNode).toBe(STREAMS);
+    expect(tilesPerNode).toBe(STREAMS);
+  });
+
   it("the overview counts the streams of every master", async () => {
     const res = await callRoute<OverviewSummary>(overviewRoute as never, "/api/overview", {
       query: { match: `${prefix}*` },
