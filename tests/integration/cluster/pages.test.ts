@@ -225,6 +225,36 @@ describe("single-stream pages on a 3-master cluster", () => {
     await expect.poll(() => tailStats().streams).toBe(0);
   });
 
+  it("a live tail outrun by its producer jumps to the newest entries, on every master", async () => {
+    setTailLimits({ blockMs: 300, minIntervalMs: 300, maxPerEvent: 3 });
+    try {
+      for (const { key } of streams) {
+        const abort = new AbortController();
+        const url = new URL(`/api/streams/${enc(key)}/tail`, "http://127.0.0.1:3000");
+        const req = new Request(url, { headers: { host: "127.0.0.1:3000" }, signal: abort.signal });
+        const res = await (
+          tailRoute as unknown as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>
+        )(req, { params: Promise.resolve({ key }) });
+        expect(res.status).toBe(200);
+        const pipe = raw().pipeline();
+        for (let i = 0; i < 10; i++) pipe.xadd(key, "*", "n", `burst-${i}`);
+        await pipe.exec();
+        const { events, reader } = await readEvents(res, (ev) =>
+          ev.some((e) => e.event === "entries" || e.event === "tail-error"),
+        );
+        const batch = events.find((e) => e.event === "entries")?.data as TailEntriesEvent | undefined;
+        expect(batch, JSON.stringify(events)).toBeDefined();
+        expect(batch!.entries.at(-1)!.fields).toEqual([["n", "burst-9"]]);
+        expect(batch!.skipped).toBeGreaterThan(0);
+        await reader.cancel();
+        abort.abort();
+      }
+    } finally {
+      setTailLimits({ blockMs: 300, minIntervalMs: 50, maxPerEvent: DEFAULT_TAIL_LIMITS.maxPerEvent });
+    }
+    await expect.poll(() => tailStats().streams).toBe(0);
+  });
+
   it("no node's slow log shows a dashboard command over 10 ms", async () => {
     for (const n of nodes()) {
       const entries = (await n.slowlog("GET", 128)) as unknown[][];
