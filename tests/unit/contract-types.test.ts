@@ -9,6 +9,7 @@ import type { DryRunResponse } from "@/lib/contract/pending";
 import { alertsClient } from "@/lib/client/alerts";
 import { auditClient } from "@/lib/client/audit";
 import { authClient } from "@/lib/client/auth";
+import { clusterClient } from "@/lib/client/cluster";
 import { entriesClient } from "@/lib/client/entries";
 import { historyClient } from "@/lib/client/history";
 import { pendingClient } from "@/lib/client/pending";
@@ -51,6 +52,7 @@ import type * as settings from "@/app/api/settings/route";
 import type * as stream from "@/app/api/streams/[key]/route";
 import type * as streams from "@/app/api/streams/route";
 import type * as overview from "@/app/api/overview/route";
+import type * as clusterRoute from "@/app/api/cluster/route";
 import type * as worker from "@/app/api/worker/route";
 
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
@@ -94,6 +96,7 @@ describe("client and routes share the contract", () => {
     expectTypeOf<Answer<typeof streamsClient.detail>>().toEqualTypeOf<AnswerOf<typeof stream.GET>>();
     expectTypeOf<Answer<typeof streamsClient.page>>().toEqualTypeOf<AnswerOf<typeof streams.GET>>();
     expectTypeOf<Answer<typeof streamsClient.summary>>().toEqualTypeOf<AnswerOf<typeof overview.GET>>();
+    expectTypeOf<Answer<typeof clusterClient.overview>>().toEqualTypeOf<AnswerOf<typeof clusterRoute.GET>>();
     expectTypeOf<Answer<typeof workerClient.status>>().toEqualTypeOf<AnswerOf<typeof worker.GET>>();
     expectTypeOf<Answer<typeof workerClient.runTick>>().toEqualTypeOf<AnswerOf<typeof worker.POST>>();
     expectTypeOf<Answer<typeof jobsClient.list>>().toEqualTypeOf<AnswerOf<typeof groupJobs.GET>>();
