@@ -5,21 +5,57 @@
  * stream page (a stream on another node than the seed).
  */
 import { expect, test, type Page } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
 import calculateSlot from "cluster-key-slot";
 import Redis from "ioredis";
-import { startApp, type RunningApp } from "../../bench/lib";
 import { startRedisCluster, type PrivateCluster } from "../../scripts/lib/redis-cluster";
+import { freePort } from "../../scripts/lib/redis-server";
 
 const LOAD = { timeout: 20_000 };
 const PINNED = 30;
 const SPREAD = 20;
 
 let cluster: PrivateCluster;
-let app: RunningApp;
+let app: { url: string; process: ChildProcess };
 /** Address of each master -> its client. */
 const masters = new Map<string, Redis>();
 
 test.describe.configure({ mode: "serial" });
+
+/** The built app (`next start`) on a free port against `redisUrl`, once /api/health answers 200. */
+async function startApp(redisUrl: string): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, REDIS_URL: redisUrl, WORKER: "off", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error("next start exited before answering");
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url, process: child };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error("next start did not answer /api/health within 120 s");
+}
+
+async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await done;
+  clearTimeout(timer);
+}
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -43,7 +79,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await app?.stop();
+  if (app) await stopApp(app.process);
   for (const m of masters.values()) m.disconnect();
   await cluster?.stop();
 });

@@ -6,7 +6,7 @@ import { StreamView } from "@/components/stream/stream-view";
 import { pageSeesStream } from "@/lib/auth/page-scope";
 import { AppError } from "@/lib/errors";
 import { decodeSegment } from "@/lib/contract/segment";
-import { redisForRequest } from "@/lib/redis/client";
+import { connectionForRequest } from "@/lib/redis/client";
 import { assertStream } from "@/lib/streams/assert-stream";
 
 export const dynamic = "force-dynamic";
@@ -26,7 +26,7 @@ export default async function StreamPage({ params, searchParams }: Props) {
   const id = (await searchParams).id;
   if (!(await pageSeesStream(key))) notFound();
   try {
-    await assertStream(await redisForRequest(), key);
+    await assertStream(await connectionForRequest(), key);
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
     if (err instanceof AppError && err.code === "WRONG_TYPE") {
