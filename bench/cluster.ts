@@ -56,6 +56,12 @@ async function seed(nodes: Redis[], count: number): Promise<void> {
 }
 
 async function viaApi(url: string): Promise<number> {
+  const rows = await apiList(url);
+  await apiSummary(url);
+  return rows;
+}
+
+async function apiList(url: string): Promise<number> {
   let cursor = "0";
   let rows = 0;
   do {
@@ -65,10 +71,13 @@ async function viaApi(url: string): Promise<number> {
     rows += body.streams.length;
     cursor = body.cursor;
   } while (cursor !== "0");
+  return rows;
+}
+
+async function apiSummary(url: string): Promise<void> {
   const summary = await fetch(`${url}/api/overview`);
   if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
   await summary.json();
-  return rows;
 }
 
 type Groups = { key: string; name: string; pending: number }[];
@@ -89,6 +98,12 @@ async function scanPage(node: Redis, cursor: string): Promise<[string, string[]]
 
 /** The same commands the API issues, straight to each master, with nothing else around them. */
 async function viaScript(nodes: Redis[]): Promise<number> {
+  const rows = await scriptList(nodes);
+  await scriptSummary(nodes);
+  return rows;
+}
+
+async function scriptList(nodes: Redis[]): Promise<number> {
   let rows = 0;
   // The stream list: each master's SCAN pages in turn, each page's rows in one pipeline.
   for (const node of nodes) {
@@ -114,8 +129,11 @@ async function viaScript(nodes: Redis[]): Promise<number> {
       rows += keys.length;
     } while (cursor !== "0");
   }
+  return rows;
+}
 
-  // The summary tiles, every master side by side.
+/** The summary tiles, every master side by side. */
+async function scriptSummary(nodes: Redis[]): Promise<void> {
   const [sec, micro] = await nodes[0]!.time();
   const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
   await Promise.all(
@@ -140,7 +158,6 @@ async function viaScript(nodes: Redis[]): Promise<number> {
       await p2.exec();
     }),
   );
-  return rows;
 }
 
 export async function runClusterBench(opts: { streams?: number; runs?: number } = {}): Promise<ClusterBenchResult> {
@@ -163,6 +180,12 @@ export async function runClusterBench(opts: { streams?: number; runs?: number } 
       () => viaApi(url),
       () => viaScript(nodes),
     );
+    const parts = {
+      apiList: await medianOf(runs, () => apiList(url)),
+      scriptList: await medianOf(runs, () => scriptList(nodes)),
+      apiSummary: await medianOf(runs, () => apiSummary(url)),
+      scriptSummary: await medianOf(runs, () => scriptSummary(nodes)),
+    };
     const page = await medianOf(runs, async () => {
       const res = await fetch(`${url}/api/cluster`);
       if (!res.ok) throw new Error(`GET /api/cluster answered ${res.status}`);
@@ -180,6 +203,9 @@ export async function runClusterBench(opts: { streams?: number; runs?: number } 
       `cluster overview (${streams} streams over ${MASTERS} masters: ${perNode.join(" / ")}, median of ${runs}): API ${fmtMs(result.apiMedianMs)}, minimal per-node ioredis script ${fmtMs(result.scriptMedianMs)}, ratio ${result.ratio.toFixed(2)}x (target <= 1.5x)`,
     );
     console.log(`  API runs: ${api.runsMs.map(fmtMs).join(", ")}; script runs: ${script.runsMs.map(fmtMs).join(", ")}`);
+    console.log(
+      `  apart: the stream list pages API ${fmtMs(parts.apiList.medianMs)} vs script ${fmtMs(parts.scriptList.medianMs)}; the overview tiles API ${fmtMs(parts.apiSummary.medianMs)} vs script ${fmtMs(parts.scriptSummary.medianMs)}`,
+    );
     console.log(`  GET /api/cluster (the cluster page): median ${fmtMs(page.medianMs)}`);
     return result;
   } finally {
