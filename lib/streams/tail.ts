@@ -17,9 +17,10 @@ import { processState } from "@/lib/runtime/state";
 
 /**
  * The live-tail hub: one blocking `XREAD BLOCK` loop per tailed stream, on a dedicated
- * connection (on a Redis Cluster, to the master that serves the stream's slot), shared by every listener of that stream in this instance. The loop reads at most
- * `maxPerEvent` entries per round and `maxPerSecond` per second; when the stream grows faster it
- * jumps to the newest entries and reports how many it skipped, so nothing piles up in memory.
+ * connection (on a Redis Cluster, to the master that serves the stream's slot), shared by every
+ * listener of that stream in this instance. The loop reads at most `maxPerEvent` entries per round
+ * and `maxPerSecond` per second; when the stream grows faster it jumps to the newest entries and
+ * reports how many it skipped, so nothing piles up in memory.
  * It stops and closes its connection when the last listener leaves.
  */
 
