@@ -2,12 +2,17 @@
  * `npm run demo`: a live dashboard in one command. Starts a private redis-server (unless
  * REDIS_URL is set), the demo simulator, the worker with a demo config, and the built app.
  * Ctrl-C stops everything it started.
+ *
+ * `npm run demo -- --cluster`: a private Redis Cluster instead (3 masters, 1 replica each, on
+ * loopback ports that leave port + 10000 free for the cluster bus), the app pointed at one master
+ * and the simulator writing across every node. Its nodes are stopped by pid on exit.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startRedisCluster, type PrivateCluster } from "./lib/redis-cluster";
 import { freePort, startRedisServer, type PrivateRedis } from "./lib/redis-server";
 import { startSimulator, type Simulator } from "./lib/simulator";
 import { DEMO_CONFIG } from "./lib/demo-config";
@@ -51,9 +56,23 @@ function buildIsStale(): boolean {
 async function main() {
   const port = Number(process.env.PORT ?? (await freePortPreferring(3000)));
   const hostname = listenHost(process.env);
+  const wantCluster = process.argv.slice(2).includes("--cluster");
   let redis: PrivateRedis | undefined;
+  let cluster: PrivateCluster | undefined;
   let redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) {
+  if (wantCluster) {
+    ensureSystemDeps(["redis"]);
+    cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
+    redisUrl = cluster.url;
+    console.log(`[demo] private Redis Cluster, the app seeded with ${redisUrl}:`);
+    for (const [i, node] of cluster.nodes.entries()) {
+      const role =
+        i < cluster.masters.length
+          ? "master"
+          : `replica of 127.0.0.1:${cluster.masters[i % cluster.masters.length]!.port}`;
+      console.log(`[demo]   127.0.0.1:${node.port} ${role} (pid ${node.pid})`);
+    }
+  } else if (!redisUrl) {
     ensureSystemDeps(["redis"]);
     redis = await startRedisServer();
     redisUrl = redis.url;
@@ -74,14 +93,15 @@ async function main() {
     });
     if (build.status !== 0) {
       await redis?.stop();
+      await cluster?.stop();
       process.exit(build.status ?? 1);
     }
   }
 
   // The simulator writes demo streams: only into our private Redis, or into yours when you ask.
   let simulator: Simulator | undefined;
-  if (redis || process.env.SIMULATE === "1") {
-    simulator = await startSimulator({ redisUrl, log: (l) => console.log(`[demo] ${l}`) });
+  if (redis || cluster || process.env.SIMULATE === "1") {
+    simulator = await startSimulator({ redisUrl, cluster: !!cluster, log: (l) => console.log(`[demo] ${l}`) });
   } else {
     console.log("[demo] REDIS_URL is set: not writing demo traffic into it (set SIMULATE=1 to do so)");
   }
@@ -106,6 +126,7 @@ async function main() {
     app.kill("SIGTERM");
     await simulator?.stop();
     await redis?.stop();
+    await cluster?.stop();
     rmSync(configDir, { recursive: true, force: true });
     process.exit(code);
   };
@@ -115,6 +136,7 @@ async function main() {
 
   await waitForHttp(`http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}/api/health`);
   console.log(`\n  Streamscope demo is running: http://${hostname}:${port}\n  Press Ctrl-C to stop.\n`);
+  if (cluster) console.log(`  The cluster's nodes: http://${hostname}:${port}/cluster\n`);
 }
 
 async function freePortPreferring(preferred: number): Promise<number> {

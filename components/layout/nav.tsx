@@ -3,6 +3,7 @@ import { UserMenu } from "@/components/auth/user-menu";
 
 const LINKS = [
   { href: "/", label: "Overview" },
+  { href: "/cluster", label: "Cluster" },
   { href: "/alerts", label: "Alerts" },
   { href: "/worker", label: "Worker" },
   { href: "/settings", label: "Settings" },

@@ -1,6 +1,7 @@
 /** Every react-query key of the app. Mutations invalidate the prefix they changed. */
 export const queryKeys = {
   health: ["health"] as const,
+  cluster: ["cluster"] as const,
   me: ["me"] as const,
   audit: {
     all: ["audit"] as const,

@@ -4,7 +4,9 @@ import type { StreamEntry } from "@/lib/contract/entries";
 import { TAIL_MAX_PER_EVENT } from "@/lib/contract/tail";
 import { AppError } from "@/lib/errors";
 import { log, safeErr } from "@/lib/log";
-import { duplicateConnection, getRedis } from "@/lib/redis/client";
+import { duplicateConnection, getConnection } from "@/lib/redis/client";
+import { isCluster, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
+import { slotOf } from "@/lib/redis/slots";
 import { toAppError } from "@/lib/redis/errors";
 import { assertStream } from "./assert-stream";
 import { decodeListEntries, type ListEntry } from "./codec";
@@ -15,9 +17,10 @@ import { processState } from "@/lib/runtime/state";
 
 /**
  * The live-tail hub: one blocking `XREAD BLOCK` loop per tailed stream, on a dedicated
- * connection, shared by every listener of that stream in this instance. The loop reads at most
- * `maxPerEvent` entries per round and `maxPerSecond` per second; when the stream grows faster it
- * jumps to the newest entries and reports how many it skipped, so nothing piles up in memory.
+ * connection (on a Redis Cluster, to the master that serves the stream's slot), shared by every
+ * listener of that stream in this instance. The loop reads at most `maxPerEvent` entries per round
+ * and `maxPerSecond` per second; when the stream grows faster it jumps to the newest entries and
+ * reports how many it skipped, so nothing piles up in memory.
  * It stops and closes its connection when the last listener leaves.
  */
 
@@ -58,6 +61,9 @@ export const TAIL_CONNECTION_NAME = "streamscope-tail";
 interface Hub {
   key: string;
   listeners: Set<TailListener>;
+  /** The shared connection, for the non-blocking reads. */
+  redis: RedisConnection;
+  /** The dedicated connection the blocking XREAD runs on. */
   conn: Redis;
   lastId: string;
   /** entries-added of the stream as of `lastId` (null on servers without it). */
@@ -105,13 +111,13 @@ export async function subscribe(key: string, listener: TailListener): Promise<Su
         `This instance already tails ${limits.maxStreams} streams live; try again later`,
       );
     }
-    const redis = getRedis();
+    const redis = await getConnection();
     await assertStream(redis, key);
     const info = parseStreamInfo(await redis.call("XINFO", "STREAM", key));
     // Another request may have started the loop while this one waited.
     hub = state.hubs.get(key);
     if (!hub) {
-      hub = startHub(key, info.lastGeneratedId, info.entriesAdded);
+      hub = startHub(redis, key, info.lastGeneratedId, info.entriesAdded);
     }
   }
   const joined = hub;
@@ -125,14 +131,30 @@ export async function subscribe(key: string, listener: TailListener): Promise<Su
   };
 }
 
-function startHub(key: string, lastId: string, added: number | null): Hub {
-  const conn = duplicateConnection({ connectionName: TAIL_CONNECTION_NAME, lazyConnect: false });
+/**
+ * A new connection for the blocking XREAD: a Cluster client cannot block one node's connection
+ * for one key, so on a cluster it is a copy of the connection to the master serving the key's slot
+ * (known once a command on the key has been answered). When the slot moves, the XREAD fails with
+ * MOVED and the tail stops with that error; a viewer reconnects to the new node.
+ */
+function blockingConnection(redis: RedisConnection, key: string): Redis {
+  const options = { connectionName: TAIL_CONNECTION_NAME, lazyConnect: false };
+  if (!isCluster(redis)) return duplicateConnection(options);
+  const address = redis.slots[slotOf(key)]?.[0];
+  const node = redis.nodes("master").find((n) => nodeAddress(n) === address);
+  if (!node) throw new AppError("REDIS_UNAVAILABLE", `No Redis Cluster master is known for the slot of "${key}"`);
+  return node.duplicate(options);
+}
+
+function startHub(redis: RedisConnection, key: string, lastId: string, added: number | null): Hub {
+  const conn = blockingConnection(redis, key);
   conn.on("error", () => {
     /* reported through the failing XREAD */
   });
   const hub: Hub = {
     key,
     listeners: new Set(),
+    redis,
     conn,
     lastId,
     added,
@@ -217,7 +239,7 @@ async function loop(hub: Hub): Promise<void> {
       let raw = decodeListEntries(first?.[1], valueLimits());
       if (raw.length === 0) {
         // XREAD keeps blocking on a deleted key: check now and then that it is still a stream.
-        await assertStream(getRedis(), hub.key);
+        await assertStream(hub.redis, hub.key);
         continue;
       }
       let skipped = 0;
@@ -226,7 +248,7 @@ async function loop(hub: Hub): Promise<void> {
       const last = raw[raw.length - 1]!;
       hub.lastId = last.id;
       hub.sentInWindow += raw.length;
-      const entries = await statesOf(hub.key, raw);
+      const entries = await statesOf(hub.redis, hub.key, raw);
       if (hub.stopped) return;
       for (const l of [...hub.listeners]) {
         try {
@@ -250,7 +272,7 @@ async function loop(hub: Hub): Promise<void> {
 async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ raw: ListEntry[]; skipped: number }> {
   const lastRead = raw[raw.length - 1]!.id;
   const replies =
-    (await getRedis()
+    (await hub.redis
       .multi()
       .xrevrangeBuffer(hub.key, "+", `(${lastRead}`, "COUNT", max)
       .call("XINFO", "STREAM", hub.key)
@@ -272,8 +294,7 @@ async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ 
   return { raw: newest, skipped };
 }
 
-async function statesOf(key: string, raw: ListEntry[]): Promise<StreamEntry[]> {
-  const redis = getRedis();
+async function statesOf(redis: RedisConnection, key: string, raw: ListEntry[]): Promise<StreamEntry[]> {
   const groups = await streamAndGroups(redis, key);
   const { entries } = await withStates(redis, key, groups, raw, { lower: raw[0]!.id, upper: raw[raw.length - 1]!.id });
   return entries;

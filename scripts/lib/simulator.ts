@@ -7,8 +7,12 @@
  * - `payments`: group `ledger` with a fast consumer, a slow one and `worker-crashy`, which now and
  *   then takes a batch and "crashes" (stops reading without acking), leaving stuck pending messages
  *   and a dead consumer; group `audit` reads slowly so lag grows.
+ * - With `cluster` (a Redis Cluster at `redisUrl`): also `sensors:<n>` (SPREAD_STREAMS streams, spread
+ *   over the masters by their slots) written round-robin, and the family `{tenant-42}:jobs:<n>`,
+ *   pinned to one master by its hash tag, whose group `runner` reads without acking, so that node
+ *   stands out on the cluster page (more streams, more pending).
  */
-import Redis from "ioredis";
+import Redis, { Cluster } from "ioredis";
 
 export interface SimulatorOptions {
   redisUrl: string;
@@ -20,8 +24,16 @@ export interface SimulatorOptions {
   crashForMs?: number;
   /** The crashing consumer crashes on every Nth batch it reads. */
   crashEveryBatches?: number;
+  /** `redisUrl` names a Redis Cluster node: connect with the Cluster client and write across nodes. */
+  cluster?: boolean;
   log?: (line: string) => void;
 }
+
+type Connection = Redis | Cluster;
+
+/** Streams spread over a cluster's masters, and members of the family pinned to one of them. */
+const SPREAD_STREAMS = 30;
+const PINNED_STREAMS = 40;
 
 export interface Simulator {
   keys: { payments: string; ordersPattern: string; currentOrders: () => string };
@@ -34,7 +46,7 @@ export function hourKey(base: string, at: Date): string {
   return `${base}_${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}${pad(at.getUTCHours())}`;
 }
 
-async function ensureGroup(redis: Redis, key: string, group: string): Promise<void> {
+async function ensureGroup(redis: Connection, key: string, group: string): Promise<void> {
   try {
     await redis.xgroup("CREATE", key, group, "0", "MKSTREAM");
   } catch (err) {
@@ -52,9 +64,15 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const payments = `${prefix}payments`;
   const ordersBase = `${prefix}orders`;
   const currentOrders = () => hourKey(ordersBase, new Date());
-  const connections: Redis[] = [];
-  const connect = () => {
-    const c = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (t) => Math.min(t * 200, 2000) });
+  const connections: Connection[] = [];
+  const seed = new URL(opts.redisUrl);
+  const connect = (): Connection => {
+    const c = opts.cluster
+      ? new Cluster([{ host: seed.hostname, port: Number(seed.port || 6379) }], {
+          clusterRetryStrategy: (t) => Math.min(t * 200, 2000),
+          redisOptions: { maxRetriesPerRequest: null },
+        })
+      : new Redis(opts.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (t) => Math.min(t * 200, 2000) });
     c.on("error", () => undefined);
     connections.push(c);
     return c;
@@ -172,6 +190,29 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   consumer(() => payments, "ledger", "worker-slow", 2000, 5);
   consumer(() => payments, "ledger", "worker-crashy", 500, 5, opts.crashEveryBatches ?? 3);
   consumer(() => payments, "audit", "auditor", 5000, 3);
+
+  if (opts.cluster) {
+    const sensors = Array.from({ length: SPREAD_STREAMS }, (_, i) => `${prefix}sensors:${i}`);
+    const jobs = Array.from({ length: PINNED_STREAMS }, (_, i) => `${prefix}{tenant-42}:jobs:${i}`);
+    for (const key of jobs) await ensureGroup(admin, key, "runner");
+    let n = 0;
+    const spreader = connect();
+    every(1000 / (rate * 5), async () => {
+      n++;
+      await spreader.xadd(sensors[n % sensors.length]!, "MAXLEN", "~", 1000, "*", "reading", String(n % 97));
+      await spreader.xadd(jobs[n % jobs.length]!, "MAXLEN", "~", 1000, "*", "job", `j-${n}`);
+    });
+    // Reads the pinned family without acking: its pending lists grow on that one node.
+    const runner = connect();
+    let turn = 0;
+    every(1000, async () => {
+      const key = jobs[turn++ % jobs.length]!;
+      await runner.xreadgroup("GROUP", "runner", "runner-1", "COUNT", 5, "STREAMS", key, ">");
+    });
+    log(
+      `simulator: also writing ${SPREAD_STREAMS} sensors:<n> streams across the masters and ${PINNED_STREAMS} {tenant-42}:jobs:<n> on one`,
+    );
+  }
 
   log(`simulator: producing to ${currentOrders()} and ${payments} at ${rate}/s each`);
 

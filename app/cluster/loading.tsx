@@ -1,0 +1,5 @@
+import { TableSkeleton } from "@/components/ui/states";
+
+export default function Loading() {
+  return <TableSkeleton label="Loading cluster nodes" />;
+}

@@ -1,0 +1,111 @@
+/**
+ * GET /api/cluster on a 3-master, 3-replica cluster: every node with its role, master and slots,
+ * each master's streams, pending and hottest streams, so a family pinned to one node by a hash
+ * tag shows. No command over 10 ms on any node.
+ */
+import Redis, { Cluster } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as clusterRoute } from "@/app/api/cluster/route";
+import type { ClusterResponse } from "@/lib/contract/cluster";
+import { closeRedis } from "@/lib/redis/client";
+import { slotOf } from "@/lib/redis/slots";
+import { resetProcessState } from "@/lib/runtime/state";
+import { startRedisCluster, type PrivateCluster } from "@/scripts/lib/redis-cluster";
+import { callRoute } from "../../helpers/route";
+
+let cluster: PrivateCluster;
+let raw: Cluster;
+let nodes: Redis[] = [];
+const before = process.env.REDIS_URL;
+const SPREAD = 60;
+const PINNED = 30;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
+  await closeRedis();
+  process.env.REDIS_URL = cluster.url;
+  resetProcessState();
+  raw = new Cluster([{ host: "127.0.0.1", port: cluster.masters[0]!.port }], { scaleReads: "master" });
+  await raw.ping();
+  nodes = cluster.nodes.map((m) => new Redis(m.port, "127.0.0.1", { maxRetriesPerRequest: 1 }));
+  for (let i = 0; i < SPREAD; i++) await raw.xadd(`cl:spread:${i}`, "*", "n", String(i));
+  for (let i = 0; i < PINNED; i++) {
+    const key = `cl:{orders}:${i}`;
+    for (let e = 0; e < 3; e++) await raw.xadd(key, "*", "n", String(e));
+    await raw.xgroup("CREATE", key, "g", "0");
+    await raw.xreadgroup("GROUP", "g", "c", "COUNT", 1 + (i % 3), "STREAMS", key, ">");
+  }
+  await raw.set("cl:not-a-stream", "x");
+  for (const n of nodes) {
+    await n.config("SET", "slowlog-log-slower-than", "10000");
+    await n.slowlog("RESET");
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await closeRedis();
+  await raw?.quit();
+  for (const n of nodes) await n.quit();
+  await cluster?.stop();
+  process.env.REDIS_URL = before;
+  resetProcessState();
+});
+
+async function overview(): Promise<ClusterResponse> {
+  const res = await callRoute<ClusterResponse>(clusterRoute as never, "/api/cluster");
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+describe("GET /api/cluster", () => {
+  it("lists every node: masters by address, each followed by its replica, with slots and INFO numbers", async () => {
+    // Replicas take a moment to show as connected in every node's view.
+    await expect
+      .poll(async () => (await overview()).nodes.filter((n) => n.reachable).length, { timeout: 15_000 })
+      .toBe(6);
+    const body = await overview();
+    expect(body.mode).toBe("cluster");
+    const addresses = cluster.nodes.map((n) => `127.0.0.1:${n.port}`);
+    expect(new Set(body.nodes.map((n) => n.address))).toEqual(new Set(addresses));
+    expect(body.nodes.map((n) => n.role)).toEqual(["master", "replica", "master", "replica", "master", "replica"]);
+    for (let i = 0; i < 6; i += 2) {
+      const [master, replica] = [body.nodes[i]!, body.nodes[i + 1]!];
+      expect(replica.masterOf).toBe(master.address);
+      expect(replica.slots).toEqual([]);
+      expect(replica.streams).toBeNull();
+      expect(replica.usedMemoryBytes).toBeGreaterThan(0);
+      expect(master.masterOf).toBeNull();
+      expect(master.slotCount).toBeGreaterThan(5000);
+      expect(master.usedMemoryBytes).toBeGreaterThan(0);
+      expect(master.opsPerSec).toBeGreaterThanOrEqual(0);
+    }
+    const masters = body.nodes.filter((n) => n.role === "master");
+    expect(masters.map((m) => m.address)).toEqual([...masters.map((m) => m.address)].sort());
+    expect(masters.reduce((t, m) => t + m.slotCount, 0)).toBe(16384);
+  });
+
+  it("counts each master's streams and shows the family pinned by its hash tag on one node", async () => {
+    const masters = (await overview()).nodes.filter((n) => n.role === "master");
+    expect(masters.reduce((t, m) => t + m.streams!.count, 0)).toBe(SPREAD + PINNED);
+    expect(masters.every((m) => m.streams!.atLeast === false && m.streams!.partial === false)).toBe(true);
+    const slot = slotOf("{orders}");
+    const home = masters.find((m) => m.slots.some(([from, to]) => from <= slot && slot <= to))!;
+    expect(home.streams!.count).toBeGreaterThanOrEqual(PINNED);
+    // 1 + (i % 3) pending per stream.
+    expect(home.streams!.pending).toBe(PINNED * 2);
+    expect(home.streams!.hottest.map((h) => h.pending)).toEqual([3, 3, 3, 3, 3]);
+    expect(home.streams!.hottest.every((h) => h.key.startsWith("cl:{orders}:") && h.length === 3)).toBe(true);
+    for (const m of masters.filter((x) => x !== home)) {
+      expect(m.streams!.pending).toBe(0);
+      expect(m.streams!.hottest.every((h) => h.key.startsWith("cl:spread:"))).toBe(true);
+    }
+  });
+
+  it("no node's slow log shows a dashboard command over 10 ms", async () => {
+    for (const n of nodes) {
+      const entries = (await n.slowlog("GET", 128)) as unknown[][];
+      const dashboard = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
+      expect(dashboard.map((e) => [e[2], e[3]])).toEqual([]);
+    }
+  });
+});
