@@ -1,5 +1,4 @@
 import "server-only";
-import type { RedisConnection } from "@/lib/redis/connection";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
