@@ -101,6 +101,22 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Priv
       }
       return true;
     });
+    // Replicas are of use (reads, a failover) only once synced and known to every node.
+    await waitFor(
+      "every replica synced and listed by every node",
+      async () => {
+        for (const replica of clients.slice(masterCount)) {
+          if (!String(await replica.info("replication")).includes("master_link_status:up")) return false;
+        }
+        for (const c of clients) {
+          const slots = (await c.call("CLUSTER", "SLOTS")) as unknown[][];
+          if (slots.reduce((n, range) => n + Math.max(0, range.length - 3), 0) < masterCount * replicasPerMaster)
+            return false;
+        }
+        return true;
+      },
+      40_000,
+    );
   } catch (err) {
     for (const c of clients) c.disconnect();
     await Promise.all(nodes.map((n) => n.stop()));

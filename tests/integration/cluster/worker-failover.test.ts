@@ -65,7 +65,7 @@ describe("the worker's lock across a failover of its master", () => {
     // The lock has reached the replica of its master, then that master dies.
     const replica = new Redis(cluster.replicas[0]!.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
     await replica.call("READONLY");
-    for (let i = 0; i < 250 && !(await replica.get(lockKey)); i++) await sleep(20);
+    for (let i = 0; i < 750 && !(await replica.get(lockKey)); i++) await sleep(20);
     expect(await replica.get(lockKey)).toMatch(/^A\|/);
     await sleep(300);
     process.kill(cluster.masters[0]!.pid, "SIGKILL");
