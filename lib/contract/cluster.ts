@@ -4,8 +4,6 @@
  */
 import type { DataAge } from "./age";
 
-/** Streams counted per master by SCAN (TYPE stream) before the count says "at least". */
-export const CLUSTER_STREAM_COUNT_CAP = 10_000;
 /** Streams per master read with XINFO for the pending total and the hottest streams. */
 export const CLUSTER_STREAMS_READ_CAP = 1_000;
 /** Hottest streams listed per master. */

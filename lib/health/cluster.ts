@@ -2,7 +2,6 @@ import "server-only";
 import type Redis from "ioredis";
 import {
   CLUSTER_HOTTEST,
-  CLUSTER_STREAM_COUNT_CAP,
   CLUSTER_STREAMS_READ_CAP,
   type ClusterNode,
   type ClusterResponse,
@@ -11,13 +10,10 @@ import {
 import { isAppKey } from "@/lib/redis/app-keys";
 import { isCluster, mastersOf, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
 import { errorText } from "@/lib/redis/errors";
-import { scanSlice } from "@/lib/redis/keyspace";
 import { clusterNodes } from "@/lib/redis/topology";
+import { indexedKeys } from "@/lib/streams/list";
 import { readStreams, streamsOnly } from "@/lib/streams/snapshot";
 
-/** SCAN pages (COUNT 1000) per master for the stream count: 50,000 keys looked at, at most. */
-const SCAN_PAGES = 50;
-const SCAN_COUNT = 1000;
 /** Keys longer than this are counted but never listed as hottest (the answer stays small). */
 const MAX_LISTED_KEY = 1024;
 
@@ -28,8 +24,8 @@ export interface ClusterOverviewOptions {
 
 /**
  * Every node of the cluster (or the one server) with its role, slots, memory and ops/s (INFO), and
- * for each master its streams: counted by a bounded SCAN of that master (TYPE stream, at most
- * SCAN_PAGES pages; beyond, or past CLUSTER_STREAM_COUNT_CAP, the count is "at least"), the first
+ * for each master its streams: counted from the stream index ("at least" until its first full
+ * pass ends), the first
  * CLUSTER_STREAMS_READ_CAP of them read through the snapshot (XINFO STREAM + GROUPS, pipelined per
  * node) for the pending total and the hottest streams. A node that fails answers with `error`
  * and no numbers; the others are still shown.
@@ -119,26 +115,18 @@ async function nodeStats(
 }
 
 /**
- * The streams of one master: a bounded SCAN of that node, then XINFO of the first ones through
- * the cluster connection (so a key whose slot moved since the SCAN is read where it is now).
+ * The streams of one master, from the stream index (which finds every master's streams in bounded
+ * SCAN slices: the count is "at least" until its first full pass ends), then XINFO of the first
+ * ones through the cluster connection (so a key whose slot moved is read where it is now).
  */
 async function streamsOn(
   redis: RedisConnection,
   node: Redis,
   opts: ClusterOverviewOptions,
 ): Promise<NonNullable<ClusterNode["streams"]>> {
-  const scan = await scanSlice(node, {
-    cursor: "0",
-    match: "*",
-    type: "stream",
-    maxKeys: CLUSTER_STREAM_COUNT_CAP,
-    count: SCAN_COUNT,
-    maxPages: SCAN_PAGES,
-    skip: (key) => isAppKey(key) || !opts.visible(key),
-  });
-  const count = Math.min(scan.keys.length, CLUSTER_STREAM_COUNT_CAP);
-  const atLeast = !scan.wrapped || scan.keys.length > CLUSTER_STREAM_COUNT_CAP;
-  const toRead = scan.keys.slice(0, CLUSTER_STREAMS_READ_CAP);
+  const indexed = await indexedKeys(redis, "*", nodeAddress(node));
+  const keys = indexed.keys.filter((key) => !isAppKey(key) && opts.visible(key));
+  const toRead = keys.slice(0, CLUSTER_STREAMS_READ_CAP);
   const reads = streamsOnly(await readStreams(redis, toRead, { info: true, groups: true }));
   let pending = 0;
   const rows: HotStream[] = [];
@@ -148,10 +136,10 @@ async function streamsOn(
     if (r.key.length <= MAX_LISTED_KEY) rows.push({ key: r.key, length: r.info?.length ?? 0, pending: streamPending });
   }
   return {
-    count,
-    atLeast,
+    count: keys.length,
+    atLeast: !indexed.complete,
     pending,
-    partial: atLeast || scan.keys.length > toRead.length,
+    partial: !indexed.complete || keys.length > toRead.length,
     hottest: hottest(rows, CLUSTER_HOTTEST),
   };
 }
