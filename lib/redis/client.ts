@@ -197,12 +197,6 @@ export function getReplicaRedis(): Redis {
   return client;
 }
 
-/** The write connection, after checking that the server is one we support. */
-export async function writeRedisForRequest(): Promise<Redis> {
-  await redisForRequest();
-  return getWriteRedis();
-}
-
 /** A new connection for blocking commands; the caller must `quit()` or `disconnect()` it. */
 export function duplicateConnection(overrides: Partial<RedisOptions> = {}): Redis {
   return getRedis().duplicate(overrides);
