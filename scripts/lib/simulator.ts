@@ -4,6 +4,8 @@
  *
  * - `orders_<yyyyMMddHH>` (UTC hourly family): group `fulfillment` with two healthy consumers,
  *   group `analytics` with one slow consumer that falls behind (lag).
+ * - `webhooks`: group `sender`, where every 20th message is poison (never acked, retried again and
+ *   again) and each restart of the sender leaves an idle consumer behind.
  * - `payments`: group `ledger` with a fast consumer, a slow one and `worker-crashy`, which now and
  *   then takes a batch and "crashes" (stops reading without acking), leaving stuck pending messages
  *   and a dead consumer; group `audit` reads slowly so lag grows.
@@ -36,7 +38,7 @@ const SPREAD_STREAMS = 30;
 const PINNED_STREAMS = 40;
 
 export interface Simulator {
-  keys: { payments: string; ordersPattern: string; currentOrders: () => string };
+  keys: { payments: string; webhooks: string; ordersPattern: string; currentOrders: () => string };
   stop(): Promise<void>;
 }
 
@@ -191,6 +193,41 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   consumer(() => payments, "ledger", "worker-crashy", 500, 5, opts.crashEveryBatches ?? 3);
   consumer(() => payments, "audit", "auditor", 5000, 3);
 
+  // Poison messages and leaked consumers: every 20th webhook can never be sent. The sender retries
+  // what it holds (its delivery counts climb), and every 60 messages it "restarts" under a new name and
+  // takes over what waited longest (XAUTOCLAIM): the old names stay behind as idle consumers.
+  const webhooks = `${prefix}webhooks`;
+  await ensureGroup(admin, webhooks, "sender");
+  const sender = connect();
+  let restarts = 0;
+  let hooks = 0;
+  every(1000 / rate, async () => {
+    hooks++;
+    const poison = hooks % 20 === 0;
+    await sender.xadd(
+      webhooks,
+      "MAXLEN",
+      "~",
+      5000,
+      "*",
+      "url",
+      `https://example.test/hook/${hooks}`,
+      "poison",
+      poison ? "1" : "0",
+    );
+    if (hooks % 60 === 0) restarts++;
+    const name = `sender-${restarts}`;
+    if (hooks % 60 === 0) await sender.call("XAUTOCLAIM", webhooks, "sender", name, 5000, "0-0", "COUNT", 50, "JUSTID");
+    const fresh = (await sender.xreadgroup("GROUP", "sender", name, "COUNT", 10, "STREAMS", webhooks, ">")) as
+      [string, [string, string[]][]][] | null;
+    const retried = (await sender.xreadgroup("GROUP", "sender", name, "COUNT", 10, "STREAMS", webhooks, "0")) as
+      [string, [string, string[]][]][] | null;
+    const sent = [...(fresh?.[0]?.[1] ?? []), ...(retried?.[0]?.[1] ?? [])]
+      .filter(([, fields]) => fields[fields.indexOf("poison") + 1] !== "1")
+      .map(([id]) => id);
+    if (sent.length > 0) await sender.xack(webhooks, "sender", ...sent);
+  });
+
   if (opts.cluster) {
     const sensors = Array.from({ length: SPREAD_STREAMS }, (_, i) => `${prefix}sensors:${i}`);
     const jobs = Array.from({ length: PINNED_STREAMS }, (_, i) => `${prefix}{tenant-42}:jobs:${i}`);
@@ -217,7 +254,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   log(`simulator: producing to ${currentOrders()} and ${payments} at ${rate}/s each`);
 
   return {
-    keys: { payments, ordersPattern: `${ordersBase}_<yyyyMMddHH>`, currentOrders },
+    keys: { payments, webhooks, ordersPattern: `${ordersBase}_<yyyyMMddHH>`, currentOrders },
     async stop() {
       running = false;
       for (const c of connections) c.disconnect();

@@ -8,7 +8,7 @@ describe("demo simulator", () => {
   const prefix = uniquePrefix("sim");
   afterAll(() => cleanPrefix(redis, prefix));
 
-  it("produces every state: consumed, pending from a crashed consumer, lag, and an hourly family", async () => {
+  it("produces every state: consumed, pending from a crashed consumer, lag, an hourly family, poison messages and leaked consumers", async () => {
     const sim = await startSimulator({
       redisUrl: process.env.REDIS_URL!,
       prefix,
@@ -46,5 +46,17 @@ describe("demo simulator", () => {
     expect(pel.length).toBeGreaterThan(0);
     // The audit group reads slowly, so it falls behind.
     expect(audit.lag ?? 0).toBeGreaterThan(0);
+    // Poison webhooks are retried again and again; restarts leave idle consumers behind.
+    const hooks = (await redis.call("XPENDING", sim.keys.webhooks, "sender", "-", "+", 100)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    expect(hooks.length).toBeGreaterThan(0);
+    expect(Math.max(...hooks.map((h) => h[3]))).toBeGreaterThan(2);
+    expect(((await redis.call("XINFO", "CONSUMERS", sim.keys.webhooks, "sender")) as unknown[]).length).toBeGreaterThan(
+      1,
+    );
   }, 20_000);
 });
