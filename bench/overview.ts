@@ -149,22 +149,22 @@ const INDEX_PAGE = 200;
 
 type IndexPage = { streams: unknown[]; index: { total: number; exact: boolean; scanned: number; about: number } };
 
-async function indexPage(url: string, offset: number): Promise<IndexPage> {
-  const res = await fetch(`${url}/api/streams?offset=${offset}&count=${INDEX_PAGE}`);
+export async function indexPage(url: string, offset: number, count = INDEX_PAGE): Promise<IndexPage> {
+  const res = await fetch(`${url}/api/streams?offset=${offset}&count=${count}`);
   if (!res.ok) throw new Error(`GET /api/streams?offset= answered ${res.status}`);
   return (await res.json()) as IndexPage;
 }
 
 /** The whole overview through the index: every page, then the tiles. */
-async function viaIndex(url: string): Promise<number> {
+export async function viaIndex(url: string, count = INDEX_PAGE): Promise<number> {
   let rows = 0;
   let offset = 0;
   let total = 0;
   do {
-    const page = await indexPage(url, offset);
+    const page = await indexPage(url, offset, count);
     rows += page.streams.length;
     total = page.index.total;
-    offset += INDEX_PAGE;
+    offset += count;
   } while (offset < total);
   const summary = await fetch(`${url}/api/overview`);
   if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
