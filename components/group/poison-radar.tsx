@@ -95,7 +95,7 @@ export function PoisonRadar({
               </Button>
             </Can>
           ) : null}
-          <table className="w-full text-left text-xs" aria-label="Most delivered pending messages">
+          <table className="w-full text-left text-xs" aria-label="Messages delivered most often">
             <thead className="text-slate-500">
               <tr>
                 <th className="py-1 pr-2 font-medium">Id</th>

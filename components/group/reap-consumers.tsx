@@ -94,7 +94,7 @@ export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail
         <div className="space-y-2 rounded border border-slate-200 p-2" aria-label="Reap preview" role="region">
           <p data-testid="reap-summary">{reapSummary(preview)}</p>
           {preview.consumers.length > 0 ? (
-            <table className="w-full text-left text-xs" aria-label="Consumers to reap">
+            <table className="w-full text-left text-xs" aria-label="Reap candidates">
               <thead className="text-slate-500">
                 <tr>
                   <th className="py-1 pr-2 font-medium">Consumer</th>

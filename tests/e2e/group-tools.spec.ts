@@ -23,7 +23,7 @@ test("poison radar: names the messages delivered again and again, and dead-lette
     "2 messages were delivered more than 10 times (highest: 836): possible poison messages.",
     LOAD,
   );
-  const top = radar.getByRole("table", { name: "Most delivered pending messages" });
+  const top = radar.getByRole("table", { name: "Messages delivered most often" });
   await expect(top.getByRole("row").nth(1)).toContainText("3-0");
   await expect(top.getByRole("row").nth(1)).toContainText("836");
   await expect(top.getByRole("row").nth(1)).toContainText("o-3");
