@@ -9,14 +9,14 @@ import { useReapConsumers } from "@/lib/hooks/use-group";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
 import { reapSummary } from "./reap-text";
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 /**
  * "Reap dead consumers": consumers inactive over a threshold hand their pending messages to a live
  * consumer and are deleted once they own nothing. A preview (dry run) first, then a confirmation.
  */
 export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail: GroupDetailResponse }) {
-  const [hours, setHours] = useState(Math.max(1, Math.ceil((detail.stuckAfterMs * 10) / HOUR)));
+  const [minutes, setMinutes] = useState(Math.max(60, Math.ceil((detail.stuckAfterMs * 10) / MINUTE)));
   const [to, setTo] = useState("");
   const [bulk, setBulk] = useState(false);
   const [preview, setPreview] = useState<ReapResponse | null>(null);
@@ -24,7 +24,7 @@ export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail
   const reap = useReapConsumers(streamKey, detail.name);
   const overCap = detail.consumersListed !== "all";
   const body = (dryRun: boolean): ReapBody => ({
-    idleMs: Math.round(hours * HOUR),
+    idleMs: Math.max(1000, Math.round(minutes * MINUTE)),
     ...(to ? { to } : {}),
     ...(bulk ? { bulk: true } : {}),
     dryRun,
@@ -38,14 +38,14 @@ export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail
       </p>
       <div className="flex flex-wrap items-end gap-2">
         <label className="flex flex-col">
-          <span>Inactive for at least (hours)</span>
+          <span>Inactive for at least (minutes)</span>
           <input
             type="number"
-            min={0.01}
+            min={0.02}
             step="any"
-            value={hours}
+            value={minutes}
             onChange={(e) => {
-              setHours(Math.max(0.01, Number(e.target.value) || 0.01));
+              setMinutes(Math.max(0.02, Number(e.target.value) || 0.02));
               setPreview(null);
             }}
             className="w-28 rounded border border-slate-300 px-2 py-1"

@@ -53,7 +53,7 @@ test("reaper: a preview, then a confirmed reap hands messages to the live consum
 
   await page.goto(groupUrl(key));
   await page.getByText("Reap dead consumers").click();
-  await page.getByLabel("Inactive for at least (hours)").fill("0.0005");
+  await page.getByLabel("Inactive for at least (minutes)").fill("0.03");
   await page.getByRole("button", { name: "Preview reap" }).click();
   const preview = page.getByRole("region", { name: "Reap preview" });
   await expect(preview.getByTestId("reap-summary")).toHaveText(
