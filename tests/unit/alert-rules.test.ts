@@ -21,6 +21,7 @@ const group = (over: Partial<GroupSnapshot> = {}): GroupSnapshot => ({
   stuckAfterMs: 30_000,
   oldestPending: null,
   stuck: { count: 0, capped: false, maxIdleMs: 0 },
+  mostDelivered: null,
   consumers: [],
   consumersListed: "all",
   consumersOmitted: 0,
