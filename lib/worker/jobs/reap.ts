@@ -19,7 +19,8 @@ export const reapJob: WorkerJob = {
   changesStreams: true,
   async run(ctx: JobContext): Promise<JobResult> {
     const worker = workerSettingsOf(ctx.settings);
-    const counts = { groupsReaped: 0, consumersLooked: 0, handedOver: 0, consumersDeleted: 0, failed: 0 };
+    // examined: idle consumers looked at (kept ones included).
+    const counts = { groupsReaped: 0, examined: 0, handedOver: 0, consumersDeleted: 0, failed: 0 };
     const notes: string[] = [];
     if (!ctx.settings.groups.some((r) => r.reapAfterMs !== undefined))
       return { counts, notes: ["no group rule has reapAfterMs"], commands: 0 };
@@ -58,7 +59,7 @@ export const reapJob: WorkerJob = {
         const looked = out.consumers.length + out.consumersOmitted;
         commands += looked + 2;
         budget -= looked + out.handedOver;
-        counts.consumersLooked += looked;
+        counts.examined += looked;
         counts.handedOver += out.handedOver;
         counts.consumersDeleted += out.deleted;
         if (out.deleted > 0 || out.handedOver > 0) {
