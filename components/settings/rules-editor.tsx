@@ -10,7 +10,7 @@ export function RulesEditor({ drafts, onChange }: { drafts: RuleDraft[]; onChang
     <div className="space-y-3">
       <p className="text-xs text-slate-600">
         First match wins (stream glob, then group glob); empty fields take the defaults: stuck after 30,000 ms, policy
-        alert, 5 deliveries, dead-letter to &lt;stream&gt;:dlq, no trim.
+        alert, 5 deliveries, dead-letter to &lt;stream&gt;:dlq, no trim, no reaping.
       </p>
       {drafts.map((d, i) => {
         const who = `rule ${i + 1}`;
@@ -67,6 +67,13 @@ export function RulesEditor({ drafts, onChange }: { drafts: RuleDraft[]; onChang
               placeholder="live consumer with fewest pending"
               value={d.reassignTo}
               onChange={(e) => set(i, { reassignTo: e.target.value })}
+            />
+            <Field
+              label={`Reap consumers inactive ms of ${who}`}
+              inputMode="numeric"
+              placeholder="off"
+              value={d.reapAfterMs}
+              onChange={(e) => set(i, { reapAfterMs: e.target.value })}
             />
             <label className="flex items-center gap-1 text-sm">
               <input

@@ -26,6 +26,7 @@ export interface RuleDraft {
   trim: boolean;
   allGroups: boolean;
   reassignTo: string;
+  reapAfterMs: string;
 }
 
 const text = (v: number | string | undefined) => (v === undefined ? "" : String(v));
@@ -86,6 +87,7 @@ export function ruleToDraft(r: GroupRule): RuleDraft {
     trim: r.trim ?? false,
     allGroups: r.allGroups ?? false,
     reassignTo: r.reassignTo ?? "",
+    reapAfterMs: text(r.reapAfterMs),
   };
 }
 
@@ -100,6 +102,7 @@ export function draftToRule(d: RuleDraft): Record<string, unknown> {
     trim: d.trim || undefined,
     allGroups: d.allGroups || undefined,
     reassignTo: d.reassignTo.trim() || undefined,
+    reapAfterMs: numberOrText(d.reapAfterMs),
   });
 }
 
@@ -113,6 +116,7 @@ export const emptyRule: RuleDraft = {
   trim: false,
   allGroups: false,
   reassignTo: "",
+  reapAfterMs: "",
 };
 
 /** An object section (worker, history) as text fields; only filled-in fields are saved. */

@@ -111,20 +111,25 @@ async function listConsumers(
  * Reaps the group's consumers inactive at least `idleMs`: each one's messages idle that long go to
  * a live consumer, a step of REAP_BATCH at a time, and it is deleted once it owns nothing (see
  * reapStep). With no live consumer, consumers that own nothing are still deleted and the others
- * kept. A dry run lists what would happen and changes nothing.
+ * kept. A dry run lists what would happen and changes nothing. `limits` bounds the consumers looked
+ * at and the messages handed over (the worker passes what is left of its tick's budget).
  */
 export async function reapConsumers(
   redis: RedisConnection,
   stream: string,
   group: string,
   body: ReapBody,
+  limits: { consumers: number; messages: number } = {
+    consumers: REAP_CONSUMERS_PER_CALL,
+    messages: REAP_MESSAGES_PER_CALL,
+  },
 ): Promise<ReapResponse> {
   const { group: info } = await requireGroup(redis, stream, group);
   const { listed, consumers } = await listConsumers(redis, stream, group, info.consumerCount, body.bulk ?? false);
   if (body.to !== undefined && !consumers.some((c) => c.name === body.to) && listed === "all")
     throw badRequest(`Group "${group}" has no consumer "${body.to}" to hand messages to`);
   const chosen = choose(consumers, body.idleMs, body.to);
-  const batch = chosen.idle.slice(0, REAP_CONSUMERS_PER_CALL);
+  const batch = chosen.idle.slice(0, limits.consumers);
   const out: ReapResponse = {
     dryRun: body.dryRun ?? false,
     consumers: [],
@@ -158,14 +163,14 @@ export async function reapConsumers(
       if (chosen.to) out.handedOver += c.pending;
       continue;
     }
-    if (out.handedOver >= REAP_MESSAGES_PER_CALL) {
+    if (out.handedOver >= limits.messages) {
       out.more = true;
       break;
     }
     const done = await reapConsumer(redis, stream, group, c.name, {
       to: chosen.to ?? "",
       idleMs: body.idleMs,
-      budget: REAP_MESSAGES_PER_CALL - out.handedOver,
+      budget: limits.messages - out.handedOver,
     });
     out.handedOver += done.handedOver;
     if (done.outcome === "deleted") out.deleted++;

@@ -28,6 +28,10 @@ export interface AlertThresholds {
   familyNoTtl: boolean;
   /** 0 = rule off. */
   expiringWithinMs: number;
+  /** A pending message delivered more than this many times; null = rule off. */
+  poisonOver: number | null;
+  /** More consumers than this in a group (a leak); null = rule off. */
+  consumersOver: number | null;
   severity: AlertSeverity | null;
 }
 
@@ -39,6 +43,8 @@ export const ALERT_DEFAULTS: AlertThresholds = {
   deadLetter: true,
   familyNoTtl: true,
   expiringWithinMs: 10 * 60_000,
+  poisonOver: 10,
+  consumersOver: 1000,
   severity: null,
 };
 
@@ -50,6 +56,8 @@ export const DEFAULT_SEVERITY: Record<AlertRule, AlertSeverity> = {
   "stream-expiring": "critical",
   "family-no-ttl": "warning",
   "dead-letter": "warning",
+  poison: "warning",
+  "consumers-over": "warning",
 };
 
 /** A dead-letter stream counts as "arriving" for this long after its last new entry. */
@@ -72,6 +80,8 @@ export function resolveAlertThresholds(
     deadLetter: rule?.deadLetter ?? ALERT_DEFAULTS.deadLetter,
     familyNoTtl: rule?.familyNoTtl ?? ALERT_DEFAULTS.familyNoTtl,
     expiringWithinMs: rule?.expiringWithinMs ?? ALERT_DEFAULTS.expiringWithinMs,
+    poisonOver: rule?.poisonOver ?? ALERT_DEFAULTS.poisonOver,
+    consumersOver: rule?.consumersOver ?? ALERT_DEFAULTS.consumersOver,
     severity: rule?.severity ?? null,
   };
 }
@@ -181,6 +191,35 @@ export function evaluateGroup(stream: string, g: GroupSnapshot, t: AlertThreshol
         );
       }
     }
+  }
+  const poison = g.mostDelivered;
+  if (t.poisonOver !== null && poison && poison.deliveries > t.poisonOver) {
+    out.push(
+      condition(
+        {
+          ...base,
+          rule: "poison",
+          message: `Message ${poison.id} of group "${g.name}" on "${stream}" has been delivered ${formatNumber(poison.deliveries)} times (over ${formatNumber(t.poisonOver)}) and is still pending, held by consumer "${poison.consumer}"`,
+          link: groupLink(stream, g.name, { consumer: poison.consumer }),
+          value: poison.deliveries,
+        },
+        t.severity,
+      ),
+    );
+  }
+  if (t.consumersOver !== null && g.consumerCount > t.consumersOver) {
+    out.push(
+      condition(
+        {
+          ...base,
+          rule: "consumers-over",
+          message: `Group "${g.name}" of "${stream}" has ${formatNumber(g.consumerCount)} consumers (over ${formatNumber(t.consumersOver)}): consumers are leaking (reap the idle ones)`,
+          link: groupLink(stream, g.name),
+          value: g.consumerCount,
+        },
+        t.severity,
+      ),
+    );
   }
   void now;
   return out;

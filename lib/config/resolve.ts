@@ -14,6 +14,7 @@ export function resolveGroupRule(rules: readonly GroupRuleConfig[], stream: stri
     trim: rule?.trim ?? GROUP_DEFAULTS.trim,
     allGroups: rule?.allGroups ?? GROUP_DEFAULTS.allGroups,
     ...(rule?.reassignTo ? { reassignTo: rule.reassignTo } : {}),
+    ...(rule?.reapAfterMs !== undefined ? { reapAfterMs: rule.reapAfterMs } : {}),
     matchedRule: index >= 0 ? index : null,
   };
 }

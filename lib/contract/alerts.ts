@@ -10,6 +10,8 @@ export const ALERT_RULES = [
   "stream-expiring",
   "family-no-ttl",
   "dead-letter",
+  "poison",
+  "consumers-over",
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 export type AlertSeverity = "info" | "warning" | "critical";

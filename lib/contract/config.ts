@@ -43,6 +43,13 @@ export const groupRuleSchema = z.strictObject({
   allGroups: z.boolean().optional(),
   /** Consumer that `reassign` claims to; default: the live consumer with the fewest pending. */
   reassignTo: z.string().min(1).max(200).optional(),
+  /** The worker reaps consumers inactive this long (hands over their messages, then deletes them); unset: off. */
+  reapAfterMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(365 * 86400_000)
+    .optional(),
 });
 
 export const webhookSchema = z.strictObject({
@@ -69,6 +76,10 @@ export const alertRuleOverrideSchema = z.strictObject({
     .optional(),
   /** Alert when a member of a configured family (with ttlSeconds) has no TTL. */
   familyNoTtl: z.boolean().optional(),
+  /** Alert when a pending message was delivered more than this many times (default 10). */
+  poisonOver: z.number().int().min(1).optional(),
+  /** Alert when a group has more than this many consumers, a leak (default 1000). */
+  consumersOver: z.number().int().min(1).optional(),
 });
 
 export const alertsSchema = z
@@ -155,6 +166,8 @@ export const workerSettingsSchema = z.strictObject({
   trimBudget: z.number().int().min(1).max(1_000_000).default(100_000),
   /** Streams the reclaim, trim and guard jobs look at per tick (soft cap; the rest next tick). */
   streamsPerTick: z.number().int().min(1).max(100_000).default(2000),
+  /** Consumers looked at plus messages handed over by the reap job per tick. */
+  reapBudget: z.number().int().min(1).max(1_000_000).default(10_000),
 });
 
 export const configFileSchema = z.strictObject({
@@ -183,6 +196,7 @@ export interface ResolvedGroupRule {
   trim: boolean;
   allGroups: boolean;
   reassignTo?: string;
+  reapAfterMs?: number;
   /** Index of the matching rule in `groups`, or null when only defaults applied. */
   matchedRule: number | null;
 }

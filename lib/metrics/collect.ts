@@ -91,6 +91,11 @@ export async function collectMetrics(
     "stream",
     "group",
   ]);
+  const maxDeliveries = g(
+    "streamscope_group_max_deliveries",
+    "Highest delivery count of a pending message of the group (among the first 1000 PEL entries; 0 when none)",
+    ["stream", "group"],
+  );
   const deadLetter = g("streamscope_dead_letter_messages", "Messages held in a dead-letter stream", ["stream"]);
   const ttl = g("streamscope_stream_ttl_seconds", "Seconds until the stream expires (absent without a TTL)", [
     "stream",
@@ -133,6 +138,7 @@ export async function collectMetrics(
       oldest.set(l, grp.oldestPending ? grp.oldestPending.ageMs / 1000 : 0);
       stuck.set(l, grp.stuck?.count ?? 0);
       threshold.set(l, grp.stuckAfterMs / 1000);
+      maxDeliveries.set(l, grp.mostDelivered?.deliveries ?? 0);
       if (grp.consumersListed !== null && grp.consumersListed !== "all") {
         consumersOmitted.set(l, grp.consumerCount);
         continue;

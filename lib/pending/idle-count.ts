@@ -1,6 +1,7 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
+import type { PendingEntry } from "@/lib/streams/xinfo";
 import { emptyWhenMissing, pelCursor, readPelPages, type PelCursor } from "./pel";
 
 /** Groups read per pipelined round: at most this × MAX_PENDING_PAGE PEL rows in one round trip. */
@@ -25,6 +26,8 @@ export interface IdleCount {
   scanned: number;
   /** false when a budget ran out before the end of the group's PEL range. */
   complete: boolean;
+  /** The most delivered entry examined (the oldest id among equals); null when none. */
+  mostDelivered: PendingEntry | null;
 }
 
 /**
@@ -44,7 +47,13 @@ export async function countIdlePending(
 ): Promise<IdleCount[]> {
   const perGroup = opts.perGroupBudget ?? Infinity;
   let totalLeft = opts.totalBudget ?? Infinity;
-  const out: IdleCount[] = targets.map(() => ({ count: 0, maxIdleMs: 0, scanned: 0, complete: false }));
+  const out: IdleCount[] = targets.map(() => ({
+    count: 0,
+    maxIdleMs: 0,
+    scanned: 0,
+    complete: false,
+    mostDelivered: null,
+  }));
   const cursors: PelCursor[] = targets.map((t) => pelCursor(t.stream, t.group, { end: t.end }));
   let open = targets
     .map((_, i) => i)
@@ -78,6 +87,7 @@ export async function countIdlePending(
       const t = targets[i]!;
       totalLeft += count - page.length; // unused asks go back to the shared budget
       for (const e of page) {
+        if (!tally.mostDelivered || e.deliveries > tally.mostDelivered.deliveries) tally.mostDelivered = e;
         if (e.idleMs < t.minIdleMs) continue;
         tally.count++;
         tally.maxIdleMs = Math.max(tally.maxIdleMs, e.idleMs);

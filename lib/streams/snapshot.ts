@@ -176,6 +176,8 @@ export interface GroupSnapshot {
   oldestPending: { id: string; ageMs: number; idleMs: number } | null;
   /** null when not checked (option off). */
   stuck: StuckInfo | null;
+  /** The most delivered pending message among the PEL entries read (oldest by id and the stuck scan's); null when none read. */
+  mostDelivered: PendingEntry | null;
   /** null when not fetched (option off); over the consumer cap, only the pending owners. */
   consumers: ConsumerInfo[] | null;
   /** How the consumers were listed, and how many were left out; null when not fetched. */
@@ -234,6 +236,7 @@ export async function snapshotStreams(
       stuckAfterMs: resolveGroupRule(opts.groupRules, key, g.name).stuckAfterMs,
       oldestPending: null,
       stuck: null,
+      mostDelivered: null,
       consumers: null,
       consumersListed: null,
       consumersOmitted: 0,
@@ -259,6 +262,7 @@ export async function snapshotStreams(
     if (first && isValidId(first.id)) {
       group.oldestPending = { id: first.id, ageMs: Math.max(0, opts.now - idToTimeMs(first.id)), idleMs: first.idleMs };
     }
+    group.mostDelivered = first;
   });
   if (opts.consumers) {
     const lists = await readConsumersMany(
@@ -300,7 +304,10 @@ async function addStuck(
     { perGroupBudget: budget },
   );
   counts.forEach((c, i) => {
-    candidates[i]!.group.stuck = { count: c.count, capped: !c.complete, maxIdleMs: c.maxIdleMs };
+    const { group } = candidates[i]!;
+    group.stuck = { count: c.count, capped: !c.complete, maxIdleMs: c.maxIdleMs };
+    if (c.mostDelivered && c.mostDelivered.deliveries > (group.mostDelivered?.deliveries ?? 0))
+      group.mostDelivered = c.mostDelivered;
   });
 }
 

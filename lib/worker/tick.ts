@@ -248,6 +248,8 @@ const CHANGE_COUNTS = [
   "deadLettered",
   "deleted",
   "entriesRemoved",
+  "handedOver",
+  "consumersDeleted",
 ] as const;
 
 /** One audit entry (actor `worker`) per job that changed something, with what it did. */

@@ -21,6 +21,7 @@ const group = (over: Partial<GroupSnapshot> = {}): GroupSnapshot => ({
   stuckAfterMs: 30_000,
   oldestPending: null,
   stuck: { count: 0, capped: false, maxIdleMs: 0 },
+  mostDelivered: null,
   consumers: [],
   consumersListed: "all",
   consumersOmitted: 0,
@@ -82,6 +83,29 @@ describe("group rules", () => {
 
   it("unknown lag never fires lag-over", () => {
     expect(evaluateGroup("s", group({ lag: null }), { ...ALERT_DEFAULTS, lagOver: 0 }, 0)).toEqual([]);
+  });
+
+  it("poison fires over poisonOver deliveries (default 10), one alert per group naming the message", () => {
+    const poison = (deliveries: number) =>
+      evaluateGroup(
+        "s",
+        group({ pending: 1, mostDelivered: { id: "5-0", consumer: "w1", idleMs: 0, deliveries } }),
+        ALERT_DEFAULTS,
+        0,
+      ).filter((c) => c.rule === "poison");
+    expect(poison(10)).toEqual([]);
+    const [c] = poison(11);
+    expect(c).toMatchObject({ group: "g", consumer: null, value: 11, severity: "warning" });
+    expect(c!.message).toContain('Message 5-0 of group "g" on "s" has been delivered 11 times');
+    expect(c!.message).toContain('consumer "w1"');
+    expect(c!.id).toBe(poison(12)[0]!.id);
+  });
+
+  it("consumers-over fires over consumersOver consumers (default 1000)", () => {
+    const leak = (consumerCount: number) =>
+      evaluateGroup("s", group({ consumerCount }), ALERT_DEFAULTS, 0).filter((c) => c.rule === "consumers-over");
+    expect(leak(1000)).toEqual([]);
+    expect(leak(1001)[0]).toMatchObject({ group: "g", value: 1001 });
   });
 });
 

@@ -41,6 +41,11 @@ describe("settings form drafts", () => {
     };
     expect(draftToRule(ruleToDraft(rule))).toEqual(rule);
     expect(draftToRule({ ...emptyRule, stuckAfterMs: "soon" }).stuckAfterMs).toBe("soon");
+    expect(draftToRule(ruleToDraft({ stream: "o_*", group: "g", reapAfterMs: 86_400_000 }))).toEqual({
+      stream: "o_*",
+      group: "g",
+      reapAfterMs: 86_400_000,
+    });
   });
 
   it("saves only the filled-in fields of an object section", () => {

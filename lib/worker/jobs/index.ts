@@ -1,6 +1,7 @@
 import { alertsJob } from "./alerts";
 import { expiryGuardJob } from "./expiry-guard";
 import { historyJob } from "./history";
+import { reapJob } from "./reap";
 import { reclaimJob } from "./reclaim";
 import { rotationJob } from "./rotation";
 import { stuckSnapshotJob } from "./stuck-snapshot";
@@ -13,9 +14,10 @@ export const WORKER_JOBS: readonly WorkerJob[] = [
   expiryGuardJob,
   reclaimJob,
   trimJob,
+  reapJob,
   historyJob,
   alertsJob,
   stuckSnapshotJob,
 ];
 
-export { alertsJob, expiryGuardJob, historyJob, reclaimJob, rotationJob, stuckSnapshotJob, trimJob };
+export { alertsJob, expiryGuardJob, historyJob, reapJob, reclaimJob, rotationJob, stuckSnapshotJob, trimJob };

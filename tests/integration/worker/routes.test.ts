@@ -51,6 +51,7 @@ describe("/api/worker", () => {
       "expiry-guard",
       "reclaim",
       "trim",
+      "reap",
       "history",
       "alerts",
       "stuck-snapshot",

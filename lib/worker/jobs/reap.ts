@@ -1,0 +1,79 @@
+import "server-only";
+import { reapConsumers } from "@/lib/actions/reap";
+import { resolveGroupRule } from "@/lib/config/resolve";
+import { workerSettingsOf } from "@/lib/config/settings";
+import { formatDuration } from "@/lib/shared/format";
+import { errorText } from "@/lib/redis/errors";
+import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
+import type { JobContext, JobResult, WorkerJob } from "../types";
+
+/**
+ * The `reapAfterMs` policy: in each group whose rule sets it, consumers inactive that long hand
+ * their pending messages to a live consumer and are deleted once they own nothing (the group page's
+ * reaper, lib/actions/reap.ts). Consumers looked at plus messages handed over stay within
+ * `worker.reapBudget` per tick; what is left waits for the next tick.
+ */
+export const reapJob: WorkerJob = {
+  name: "reap",
+  cadenceMs: 60_000,
+  changesStreams: true,
+  async run(ctx: JobContext): Promise<JobResult> {
+    const worker = workerSettingsOf(ctx.settings);
+    // examined: idle consumers looked at (kept ones included).
+    const counts = { groupsReaped: 0, examined: 0, handedOver: 0, consumersDeleted: 0, failed: 0 };
+    const notes: string[] = [];
+    if (!ctx.settings.groups.some((r) => r.reapAfterMs !== undefined))
+      return { counts, notes: ["no group rule has reapAfterMs"], commands: 0 };
+    const slice = await nextStreamSlice(ctx.redis, {
+      job: "reap",
+      match: ctx.keyMatch ?? "*",
+      max: worker.streamsPerTick,
+    });
+    let commands = slice.scanCalls + 2;
+    const streams = await groupsOfStreams(ctx.redis, slice.keys);
+    commands += slice.keys.length;
+    let budget = worker.reapBudget;
+    outer: for (const { stream, groups } of streams) {
+      for (const g of groups) {
+        const { reapAfterMs } = resolveGroupRule(ctx.settings.groups, stream, g.name);
+        if (reapAfterMs === undefined || g.consumerCount === 0) continue;
+        if (budget <= 0) {
+          notes.push(`reap budget (${worker.reapBudget}) used up; the rest next tick`);
+          break outer;
+        }
+        await ctx.heartbeat();
+        let out;
+        try {
+          out = await reapConsumers(
+            ctx.redis,
+            stream,
+            g.name,
+            { idleMs: reapAfterMs },
+            { consumers: budget, messages: budget },
+          );
+        } catch (err) {
+          counts.failed++;
+          notes.push(`${stream} / ${g.name}: reap failed: ${errorText(err)}`);
+          continue;
+        }
+        const looked = out.consumers.length + out.consumersOmitted;
+        commands += looked + 2;
+        budget -= looked + out.handedOver;
+        counts.examined += looked;
+        counts.handedOver += out.handedOver;
+        counts.consumersDeleted += out.deleted;
+        if (out.deleted > 0 || out.handedOver > 0) {
+          counts.groupsReaped++;
+          notes.push(
+            `${stream} / ${g.name}: ${out.deleted} consumer${out.deleted === 1 ? "" : "s"} inactive over ${formatDuration(reapAfterMs)} deleted, ${out.handedOver} message${out.handedOver === 1 ? "" : "s"} handed to ${out.to === null ? "nobody" : `"${out.to}"`}`,
+          );
+        }
+        if (out.more) notes.push(`${stream} / ${g.name}: more idle consumers left for the next tick`);
+        const kept = out.consumers.filter((c) => c.outcome !== "deleted").length;
+        if (kept > 0 && out.to === null)
+          notes.push(`${stream} / ${g.name}: ${kept} idle consumer(s) own messages and no consumer is live: kept`);
+      }
+    }
+    return { counts, notes, commands };
+  },
+};
