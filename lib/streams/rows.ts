@@ -25,7 +25,7 @@ import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot"
  * since SCAN are left out):
  * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling, bounded);
  * 2. per group with pending messages: `XPENDING key group - + 1`, its lowest pending id (O(log n));
- *    in the same round, per group behind the stream's last entry: `XRANGE key (last-delivered-id + COUNT 1`,
+ *    alongside, per group behind the stream's last entry: `XRANGE key (last-delivered-id + COUNT 1`,
  *    its oldest entry not yet delivered (the lag in time, O(log n));
  * 3. stuck messages (idle at least the group's threshold) counted over ids old enough to be
  *    stuck, at most STUCK_CAP × STUCK_READ_FACTOR PEL entries for the whole page; a row cut short
