@@ -1,6 +1,7 @@
 import { Tile } from "@/components/ui/tile";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
+import { drainHint, drainText } from "@/lib/shared/drain";
 
 /** The group's numbers at a glance. Lag is Redis's estimate: "unknown" when it cannot compute it. */
 export function GroupFacts({ group }: { group: GroupDetailResponse }) {
@@ -17,6 +18,18 @@ export function GroupFacts({ group }: { group: GroupDetailResponse }) {
         label="Lag"
         value={group.lag === null ? "unknown" : formatNumber(group.lag)}
         hint={group.lag === null ? "Redis cannot compute it for this group" : "estimate: entries not yet read"}
+      />
+      <Tile
+        label="Lag (time)"
+        value={formatDuration(group.lagMs)}
+        tone={group.drain && group.drain.ratePerSec < 0 ? "warn" : "neutral"}
+        hint="age of the oldest entry not yet delivered (from its id)"
+      />
+      <Tile label="Drain" value={drainText(group.drain)} hint={drainHint(group.drain)} />
+      <Tile
+        label="Oldest pending"
+        value={group.oldestPendingMs === null ? "none" : formatDuration(group.oldestPendingMs)}
+        hint="age of the oldest pending message (from its id)"
       />
       <Tile
         label="Last delivered id"

@@ -10,7 +10,16 @@ import { encodeSegment } from "@/lib/contract/segment";
 export type { OverviewItem };
 
 export type SortColumnId =
-  "name" | "length" | "groupCount" | "pending" | "lag" | "oldestPendingMs" | "ttlMs" | "memoryBytes" | "lastEntryTime";
+  | "name"
+  | "length"
+  | "groupCount"
+  | "pending"
+  | "lag"
+  | "oldestPendingMs"
+  | "ttlMs"
+  | "memoryBytes"
+  | "lastEntryTime"
+  | "lagMs";
 
 export interface SortColumn {
   id: SortColumnId;
@@ -32,6 +41,7 @@ export const SORT_COLUMNS: readonly SortColumn[] = [
   { id: "ttlMs", label: "TTL", value: (i) => n(i.ttlMs), numeric: true },
   { id: "memoryBytes", label: "Memory", value: (i) => n(i.memoryBytes), numeric: true },
   { id: "lastEntryTime", label: "Last entry", value: (i) => n(i.lastEntryTime), numeric: true },
+  { id: "lagMs", label: "Lag (time)", value: (i) => n(i.lagMs ?? null), numeric: true },
 ];
 
 export function sortColumn(id: string): SortColumn | undefined {

@@ -266,6 +266,9 @@ function MetricsRow({
       <td className={cell} title={m.lastEntryTime === null ? undefined : formatTime(m.lastEntryTime)}>
         {m.lastEntryTime === null ? "—" : formatAgo(m.lastEntryTime, now)}
       </td>
+      <td className={cell} title="Age of the oldest entry not yet delivered to the group furthest behind (from its id)">
+        {m.lagMs === null || m.lagMs === undefined ? "—" : formatDuration(m.lagMs)}
+      </td>
       <td className="px-3 py-1.5">{trend}</td>
       {node !== undefined ? <td className="px-3 py-1.5 font-mono text-xs text-slate-600">{node}</td> : null}
     </tr>

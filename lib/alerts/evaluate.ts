@@ -64,6 +64,8 @@ export async function evaluateKeys(
     now,
     consumers: true,
     stuck: true,
+    // The XRANGE per group only when some rule asks for the lag in time (the rule is off by default).
+    lagAge: settings.alerts.rules.some((r) => r.lagSecondsOver !== undefined),
   });
 
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);

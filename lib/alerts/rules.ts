@@ -22,6 +22,8 @@ export interface AlertThresholds {
   /** null = rule off. */
   pendingOver: number | null;
   lagOver: number | null;
+  /** Seconds; null = rule off. */
+  lagSecondsOver: number | null;
   longPending: boolean;
   deadConsumer: boolean;
   deadLetter: boolean;
@@ -38,6 +40,7 @@ export interface AlertThresholds {
 export const ALERT_DEFAULTS: AlertThresholds = {
   pendingOver: 10_000,
   lagOver: 100_000,
+  lagSecondsOver: null,
   longPending: true,
   deadConsumer: true,
   deadLetter: true,
@@ -52,6 +55,7 @@ export const DEFAULT_SEVERITY: Record<AlertRule, AlertSeverity> = {
   "long-pending": "warning",
   "pending-over": "warning",
   "lag-over": "warning",
+  "lag-seconds-over": "warning",
   "dead-consumer": "warning",
   "stream-expiring": "critical",
   "family-no-ttl": "warning",
@@ -75,6 +79,7 @@ export function resolveAlertThresholds(
   return {
     pendingOver: rule?.pendingOver ?? ALERT_DEFAULTS.pendingOver,
     lagOver: rule?.lagOver ?? ALERT_DEFAULTS.lagOver,
+    lagSecondsOver: rule?.lagSecondsOver ?? ALERT_DEFAULTS.lagSecondsOver,
     longPending: rule?.longPending ?? ALERT_DEFAULTS.longPending,
     deadConsumer: rule?.deadConsumer ?? ALERT_DEFAULTS.deadConsumer,
     deadLetter: rule?.deadLetter ?? ALERT_DEFAULTS.deadLetter,
@@ -167,6 +172,20 @@ export function evaluateGroup(stream: string, g: GroupSnapshot, t: AlertThreshol
           message: `Group "${g.name}" of "${stream}" is ${formatNumber(g.lag)} messages behind (over ${formatNumber(t.lagOver)})`,
           link: groupLink(stream, g.name),
           value: g.lag,
+        },
+        t.severity,
+      ),
+    );
+  }
+  if (t.lagSecondsOver !== null && g.lagMs !== undefined && g.lagMs > t.lagSecondsOver * 1000) {
+    out.push(
+      condition(
+        {
+          ...base,
+          rule: "lag-seconds-over",
+          message: `Group "${g.name}" of "${stream}" has not been handed entries ${formatDuration(g.lagMs)} old (lag over ${formatDuration(t.lagSecondsOver * 1000)})`,
+          link: groupLink(stream, g.name),
+          value: g.lagMs,
         },
         t.severity,
       ),

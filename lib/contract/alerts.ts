@@ -6,6 +6,7 @@ export const ALERT_RULES = [
   "long-pending",
   "pending-over",
   "lag-over",
+  "lag-seconds-over",
   "dead-consumer",
   "stream-expiring",
   "family-no-ttl",

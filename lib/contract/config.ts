@@ -62,6 +62,8 @@ export const alertRuleOverrideSchema = z.strictObject({
   group: z.string().min(1).default("*"),
   pendingOver: z.number().int().min(0).optional(),
   lagOver: z.number().int().min(0).optional(),
+  /** Alert when the oldest entry not yet delivered to the group is older than this many seconds. */
+  lagSecondsOver: z.number().int().min(0).optional(),
   longPending: z.boolean().optional(),
   deadConsumer: z.boolean().optional(),
   severity: z.enum(["info", "warning", "critical"]).optional(),

@@ -54,8 +54,24 @@ export interface ConsumerRow {
   dead: boolean;
 }
 
+/**
+ * How fast a group's lag (in entries) changes, from its recent history samples. `ratePerSec`:
+ * entries per second the lag falls (negative: it grows, the group falls behind); `etaMs`: time
+ * until the lag reaches 0 at that rate (null when it grows).
+ */
+export interface Drain {
+  ratePerSec: number;
+  etaMs: number | null;
+}
+
 /** `GET /api/streams/{key}/groups/{group}` */
 export interface GroupDetailResponse extends ConsumerGroup, DataAge {
+  /** Age (from its id) of the oldest entry not yet delivered to the group; 0 when none. */
+  lagMs: number;
+  /** Age (from its id) of the oldest pending message; null when nothing is pending. */
+  oldestPendingMs: number | null;
+  /** null when the lag is flat or the history holds too few samples. */
+  drain: Drain | null;
   stuckAfterMs: number;
   /** Where dead-lettering sends messages by default (the group rule's target, expanded). */
   deadLetterTarget: string;

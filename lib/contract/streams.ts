@@ -77,6 +77,11 @@ export interface StreamRow {
   lagUnknown: boolean;
   /** Age of the oldest pending message (from its id's time) over all groups; null when nothing is pending. */
   oldestPendingMs: number | null;
+  /**
+   * Lag in time of the group furthest behind: the age (from its id) of its oldest entry not yet
+   * delivered; 0 when every group has been handed every entry, null without groups.
+   */
+  lagMs?: number | null;
   /** Pending messages idle longer than their group's stuck threshold (the overview tile's rule). */
   stuck: number;
   /** The bounded read ran out before every PEL was read: `stuck` is a lower bound. */

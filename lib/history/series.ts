@@ -3,6 +3,7 @@
  * "healthy or stuck?" pending profile. No I/O; tested in tests/unit/history-series.test.ts.
  */
 import type { HistoryPoint, PendingProfileResponse } from "@/lib/contract/history";
+import type { Drain } from "@/lib/contract/pending";
 
 export interface Sample {
   t: number;
@@ -185,4 +186,35 @@ export function windowRates(samples: readonly Sample[]): { inRate: number | null
   if (samples.length < 2) return { inRate: null, ackRate: null };
   const points = samplesToPoints(samples).slice(1);
   return { inRate: meanOf(points.map((p) => p.inRate)), ackRate: meanOf(points.map((p) => p.ackRate)) };
+}
+
+/** Samples older than this do not count towards the drain rate. */
+export const DRAIN_WINDOW_MS = 15 * 60_000;
+/** A lag changing slower than this (entries per second) is flat. */
+const FLAT_RATE = 1e-6;
+
+/**
+ * The rate at which the lag falls (least-squares slope of the lag samples of the last
+ * DRAIN_WINDOW_MS, negated) and the time to reach 0 from `lagNow` (the last sample's lag when
+ * unknown). null with fewer than two samples of known lag, or a flat lag.
+ */
+export function drainFromSamples(samples: readonly Sample[], lagNow: number | null, now: number): Drain | null {
+  const pts = samples.filter((s) => s.lag !== null && s.t >= now - DRAIN_WINDOW_MS && s.t <= now);
+  if (pts.length < 2) return null;
+  const n = pts.length;
+  const t0 = pts[0]!.t;
+  const mx = pts.reduce((a, s) => a + (s.t - t0) / 1000, 0) / n;
+  const my = pts.reduce((a, s) => a + s.lag!, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const s of pts) {
+    const dx = (s.t - t0) / 1000 - mx;
+    sxy += dx * (s.lag! - my);
+    sxx += dx * dx;
+  }
+  if (sxx === 0) return null;
+  const ratePerSec = -sxy / sxx;
+  if (Math.abs(ratePerSec) < FLAT_RATE) return null;
+  const lag = lagNow ?? pts[n - 1]!.lag!;
+  return { ratePerSec, etaMs: ratePerSec > 0 ? Math.round((Math.max(0, lag) / ratePerSec) * 1000) : null };
 }

@@ -2,7 +2,8 @@ import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { Gauge, Registry } from "prom-client";
 import { deadLetterGlobs } from "@/lib/alerts/rules";
-import { snapshotStreams } from "@/lib/streams/snapshot";
+import { snapshotStreams, type StreamSnapshot } from "@/lib/streams/snapshot";
+import { readDrains } from "@/lib/history/drain";
 import { listAlerts } from "@/lib/alerts/store";
 import { ALERT_RULES, type AlertSeverity } from "@/lib/contract/alerts";
 import type { TickResult } from "@/lib/contract/worker";
@@ -31,6 +32,24 @@ async function lastTickOrNull(redis: RedisConnection): Promise<TickResult | null
   } catch {
     return null;
   }
+}
+
+/** Drain of the groups with a lag (one pipelined history read for all of them). */
+async function setDrains(
+  redis: RedisConnection,
+  snapshots: readonly StreamSnapshot[],
+  now: number,
+  gauge: Gauge,
+): Promise<void> {
+  const targets = snapshots.flatMap((s) =>
+    s.groups.filter((g) => g.lag !== 0).map((g) => ({ stream: s.key, group: g.name, lag: g.lag })),
+  );
+  const drains = await readDrains(redis, targets, now);
+  drains.forEach((d, i) => {
+    if (!d) return;
+    const { stream, group } = targets[i]!;
+    gauge.set({ stream, group }, d.etaMs === null ? Infinity : d.etaMs / 1000);
+  });
 }
 
 export async function collectMetrics(
@@ -82,6 +101,16 @@ export async function collectMetrics(
     "Age of the group's oldest pending message, from its id's time (0 when none)",
     ["stream", "group"],
   );
+  const lagSeconds = g(
+    "streamscope_group_lag_seconds",
+    "Age of the oldest entry not yet delivered to the group, from its id's time (0 when none)",
+    ["stream", "group"],
+  );
+  const drainSeconds = g(
+    "streamscope_group_drain_seconds",
+    "Seconds until the group's lag reaches 0 at its recent rate (history); +Inf when it grows; absent when flat or unknown",
+    ["stream", "group"],
+  );
   const stuck = g(
     "streamscope_group_stuck_messages",
     "Pending messages idle longer than the group's stuckAfterMs (among the first 1000 PEL entries)",
@@ -122,8 +151,10 @@ export async function collectMetrics(
     now: opts.now,
     consumers: true,
     stuck: true,
+    lagAge: true,
   });
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
+  await setDrains(redis, snapshots, opts.now, drainSeconds);
 
   for (const s of snapshots) {
     streamLength.set({ stream: s.key }, s.length);
@@ -136,6 +167,7 @@ export async function collectMetrics(
       groupPending.set(l, grp.pending);
       groupConsumers.set(l, grp.consumerCount);
       oldest.set(l, grp.oldestPending ? grp.oldestPending.ageMs / 1000 : 0);
+      if (grp.lagMs !== undefined) lagSeconds.set(l, grp.lagMs / 1000);
       stuck.set(l, grp.stuck?.count ?? 0);
       threshold.set(l, grp.stuckAfterMs / 1000);
       maxDeliveries.set(l, grp.mostDelivered?.deliveries ?? 0);

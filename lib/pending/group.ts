@@ -6,6 +6,8 @@ import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { readConsumers } from "@/lib/streams/consumers";
+import { idAgeMs, readFirstUndelivered, readOldestPending } from "@/lib/streams/snapshot";
+import { readDrains } from "@/lib/history/drain";
 import {
   boundedLag,
   consumerInactiveMs,
@@ -48,20 +50,34 @@ export function toConsumerRow(c: ConsumerInfo, stuckAfterMs: number): ConsumerRo
   };
 }
 
+/**
+ * The group's facts, consumers and lag in time: the oldest entry not yet delivered
+ * (`XRANGE key (last-delivered-id + COUNT 1`), the oldest pending (`XPENDING key group - + 1`)
+ * and the drain rate from the group's history samples (lib/history/drain.ts).
+ */
 export async function getGroupDetail(
   redis: RedisConnection,
   stream: string,
   group: string,
+  now: number = Date.now(),
 ): Promise<GroupDetailResponse> {
   const { group: info } = await requireGroup(redis, stream, group);
-  const [consumersReply, rule, streamReply] = await Promise.all([
+  const ref = { stream, group, lastDeliveredId: info.lastDeliveredId };
+  const [consumersReply, rule, streamReply, [undelivered], [oldest]] = await Promise.all([
     readConsumers(redis, { stream, group, consumerCount: info.consumerCount }),
     getGroupRule(redis, stream, group),
     redis.call("XINFO", "STREAM", stream),
+    readFirstUndelivered(redis, [ref]),
+    info.pending > 0 ? readOldestPending(redis, [ref]) : [null],
   ]);
+  const lag = boundedLag(info, parseStreamInfo(streamReply));
+  const [drain] = await readDrains(redis, [{ stream, group, lag }], now);
   return {
     ...info,
-    lag: boundedLag(info, parseStreamInfo(streamReply)),
+    lag,
+    lagMs: idAgeMs(undelivered ?? null, now),
+    oldestPendingMs: oldest ? idAgeMs(oldest.id, now) : null,
+    drain: drain ?? null,
     stuckAfterMs: rule.stuckAfterMs,
     deadLetterTarget: deadLetterTarget(rule.deadLetter, stream, { cluster: isCluster(redis) }),
     consumers: consumersReply.consumers.map((c) => toConsumerRow(c, rule.stuckAfterMs)),

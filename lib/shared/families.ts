@@ -122,6 +122,7 @@ export type RowMetrics = Pick<
   | "lag"
   | "lagUnknown"
   | "oldestPendingMs"
+  | "lagMs"
   | "stuck"
   | "stuckCapped"
   | "ttlMs"
@@ -164,6 +165,7 @@ export function familyTotals(members: readonly StreamRow[]): RowMetrics {
     lag: maxOrNull(members.map((r) => r.lag)),
     lagUnknown: members.some((r) => r.lagUnknown),
     oldestPendingMs: maxOrNull(members.map((r) => r.oldestPendingMs)),
+    lagMs: maxOrNull(members.map((r) => r.lagMs ?? null)),
     stuck: sum((r) => r.stuck),
     stuckCapped: members.some((r) => r.stuckCapped),
     ttlMs: minOrNull(members.map((r) => r.ttlMs)),
@@ -180,6 +182,7 @@ function metricsOf(row: StreamRow): RowMetrics {
     lag,
     lagUnknown,
     oldestPendingMs,
+    lagMs,
     stuck,
     stuckCapped,
     ttlMs,
@@ -193,6 +196,7 @@ function metricsOf(row: StreamRow): RowMetrics {
     lag,
     lagUnknown,
     oldestPendingMs,
+    lagMs,
     stuck,
     stuckCapped,
     ttlMs,

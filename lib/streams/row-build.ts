@@ -17,6 +17,8 @@ export interface RowInputs {
   oldestPendingIds: readonly string[];
   /** Pending messages idle at least their group's threshold (lib/pending/idle-count.ts); `capped`: a lower bound. */
   stuck: { count: number; capped: boolean };
+  /** The group furthest behind in time: age of its oldest entry not yet delivered; null without groups; absent when not read. */
+  lagMs?: number | null;
   now: number;
 }
 
@@ -55,6 +57,7 @@ export function buildRow(input: RowInputs): StreamRow {
     ttlMs: input.pttl !== null && input.pttl >= 0 ? input.pttl : null,
     memoryBytes: input.memory,
     lastEntryTime: info.lastEntryId ? idToTimeMs(info.lastEntryId) : null,
+    ...(input.lagMs !== undefined ? { lagMs: input.lagMs } : {}),
   };
 }
 

@@ -7,7 +7,15 @@ import { notFound } from "@/lib/errors";
 import { assertStream } from "./assert-stream";
 import { timeMsToId } from "@/lib/contract/ids";
 import { buildDetail, buildRow, type RowInputs } from "./row-build";
-import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
+import {
+  hasUndelivered,
+  idAgeMs,
+  readFirstUndelivered,
+  readOldestPending,
+  readStreams,
+  readStuckCounts,
+  streamsOnly,
+} from "./snapshot";
 import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
 import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot";
 
@@ -17,6 +25,8 @@ import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot"
  * since SCAN are left out):
  * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling, bounded);
  * 2. per group with pending messages: `XPENDING key group - + 1`, its lowest pending id (O(log n));
+ *    alongside, per group behind the stream's last entry: `XRANGE key (last-delivered-id + COUNT 1`,
+ *    its oldest entry not yet delivered (the lag in time, O(log n));
  * 3. stuck messages (idle at least the group's threshold) counted over ids old enough to be
  *    stuck, at most STUCK_CAP × STUCK_READ_FACTOR PEL entries for the whole page; a row cut short
  *    has `stuckCapped`.
@@ -59,7 +69,7 @@ export async function collectRowInputs(
   const reads = streamsOnly(
     await readStreams(redis, keys, { info: true, groups: true, ttl: true, memory: true, chunkKeys: ROW_CHUNK_KEYS }),
   );
-  const partial: Omit<RowInputs, "oldestPendingIds" | "stuck" | "now">[] = reads.map((r) => ({
+  const partial: Omit<RowInputs, "oldestPendingIds" | "stuck" | "now" | "lagMs">[] = reads.map((r) => ({
     key: r.key,
     info: r.info!,
     groups: r.groups!,
@@ -88,11 +98,19 @@ export async function collectRowInputs(
       })
       .map((g) => ({ key: p.key, group: g })),
   );
-  const oldest = await readOldestPending(
-    redis,
-    withPending.map((p) => ({ stream: p.key, group: p.group.name })),
-    ROW_CHUNK_KEYS,
+  const behind = partial.flatMap((p) =>
+    p.groups
+      .filter((g) => hasUndelivered(p.info.lastEntryId, g.lastDeliveredId))
+      .map((g) => ({ stream: p.key, group: g.name, lastDeliveredId: g.lastDeliveredId })),
   );
+  const [oldest, undelivered] = await Promise.all([
+    readOldestPending(
+      redis,
+      withPending.map((p) => ({ stream: p.key, group: p.group.name })),
+      ROW_CHUNK_KEYS,
+    ),
+    readFirstUndelivered(redis, behind, ROW_CHUNK_KEYS),
+  ]);
   withPending.forEach((p, i) => {
     const ids = oldestIds.get(p.key) ?? [];
     const first = oldest[i];
@@ -101,6 +119,10 @@ export async function collectRowInputs(
   });
 
   const now = Date.now();
+  const lagMs = new Map<string, number>();
+  behind.forEach((b, i) =>
+    lagMs.set(b.stream, Math.max(lagMs.get(b.stream) ?? 0, idAgeMs(undelivered[i] ?? null, now))),
+  );
   const targets = withPending.map(({ key, group: g }) => {
     const { stuckAfterMs } = resolveGroupRule(settings.groups, key, g.name);
     return {
@@ -117,6 +139,7 @@ export async function collectRowInputs(
     ...p,
     oldestPendingIds: oldestIds.get(p.key) ?? [],
     stuck: stuck.get(p.key) ?? { count: 0, capped: false },
+    lagMs: p.groups.length === 0 ? null : (lagMs.get(p.key) ?? 0),
     now,
   }));
 }

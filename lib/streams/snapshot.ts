@@ -7,7 +7,7 @@ import { isAppKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys, resumeSlice, type PipelineResult, type StoredSlice } from "@/lib/redis/keyspace";
 import { readConsumersMany, type ConsumerList } from "./consumers";
 import { intOrNull } from "./row-build";
-import { idToTimeMs, isValidId } from "@/lib/contract/ids";
+import { compareIds, idToTimeMs, isValidId } from "@/lib/contract/ids";
 import {
   parseGroups,
   parsePendingRange,
@@ -144,6 +144,50 @@ export async function readOldestPending(
   });
 }
 
+export interface UndeliveredRef extends GroupRef {
+  lastDeliveredId: string;
+}
+
+/** True when the stream holds an entry after the group's last-delivered-id (the one XRANGE is worth sending). */
+export function hasUndelivered(lastEntryId: string | null, lastDeliveredId: string): boolean {
+  return lastEntryId !== null && isValidId(lastDeliveredId) && compareIds(lastDeliveredId, lastEntryId) < 0;
+}
+
+/**
+ * Each group's oldest entry not yet delivered: the one right after its last-delivered-id
+ * (`XRANGE key (id + COUNT 1`, O(log n)). Its id, or null when there is none (or the key is gone).
+ */
+export async function readFirstUndelivered(
+  redis: RedisConnection,
+  groups: readonly UndeliveredRef[],
+  chunkKeys?: number,
+): Promise<(string | null)[]> {
+  let at = 0;
+  const replies = await pipelineForKeys(
+    redis,
+    groups.map((g) => g.stream),
+    (pipe, key) => {
+      pipe.call("XRANGE", key, `(${groups[at++]!.lastDeliveredId}`, "+", "COUNT", "1");
+    },
+    chunkKeys,
+  );
+  return replies.map(([res]) => {
+    if (!res) return null;
+    const [err, value] = res;
+    if (err) {
+      if (vanished(err)) return null;
+      throw err;
+    }
+    const first = Array.isArray(value) ? (value[0] as [unknown, unknown] | undefined) : undefined;
+    return typeof first?.[0] === "string" && isValidId(first[0]) ? first[0] : null;
+  });
+}
+
+/** Age of an entry from its id's time, never negative; 0 for none. */
+export function idAgeMs(id: string | null, now: number): number {
+  return id === null ? 0 : Math.max(0, now - idToTimeMs(id));
+}
+
 /** Stuck counts (pending entries idle at least each group's threshold), with bounded PEL reads: lib/pending/idle-count.ts. */
 export function readStuckCounts(
   redis: RedisConnection,
@@ -171,6 +215,8 @@ export interface GroupSnapshot {
   lag: number | null;
   entriesRead: number | null;
   lastDeliveredId: string;
+  /** Age of the oldest entry not yet delivered (from its id), 0 when none; absent when not read (option off). */
+  lagMs?: number;
   stuckAfterMs: number;
   /** Oldest pending message by id: its age from the id's time, and its idle time. */
   oldestPending: { id: string; ageMs: number; idleMs: number } | null;
@@ -190,6 +236,8 @@ export interface StreamSnapshot {
   length: number;
   entriesAdded: number | null;
   lastGeneratedId: string;
+  /** Id of the newest entry; null for an empty stream. */
+  lastEntryId?: string | null;
   /** ms until expiry; null without a TTL. */
   ttlMs: number | null;
   groups: GroupSnapshot[];
@@ -204,6 +252,8 @@ export interface SnapshotOptions {
   maxGroups?: number;
   /** PEL entries read per group to count stuck messages (default STUCK_SCAN_BUDGET). */
   stuckScanBudget?: number;
+  /** Each group's lag in time (`lagMs`): one `XRANGE key (last-delivered-id + COUNT 1` per group behind. */
+  lagAge?: boolean;
 }
 
 /**
@@ -211,7 +261,8 @@ export interface SnapshotOptions {
  * metrics endpoint. Per stream: XINFO STREAM (no FULL), XINFO GROUPS, PTTL in one pipeline; per
  * group with pending (at most `maxGroups`): XPENDING - + 1 (oldest by id); optionally the
  * consumers (capped: ./consumers.ts) and stuck messages counted over at most STUCK_SCAN_BUDGET
- * PEL entries per group. Keys that are gone or not streams are left out.
+ * PEL entries per group; optionally the lag in time (readFirstUndelivered, at most `maxGroups`
+ * groups). Keys that are gone or not streams are left out.
  */
 export async function snapshotStreams(
   redis: RedisConnection,
@@ -225,6 +276,7 @@ export async function snapshotStreams(
     length: info!.length,
     entriesAdded: info!.entriesAdded,
     lastGeneratedId: info!.lastGeneratedId,
+    lastEntryId: info!.lastEntryId,
     ttlMs: pttl !== null && pttl >= 0 ? pttl : null,
     groups: groups!.map<GroupSnapshot>((g) => ({
       name: g.name,
@@ -244,6 +296,7 @@ export async function snapshotStreams(
   }));
 
   const maxGroups = opts.maxGroups ?? 5000;
+  if (opts.lagAge) await addLagAge(redis, streams, maxGroups, opts.now);
   const deep: { stream: StreamSnapshot; group: GroupSnapshot }[] = [];
   for (const stream of streams) {
     for (const group of stream.groups) {
@@ -279,6 +332,32 @@ export async function snapshotStreams(
 
   if (opts.stuck) await addStuck(redis, deep, opts.stuckScanBudget ?? STUCK_SCAN_BUDGET);
   return streams;
+}
+
+async function addLagAge(
+  redis: RedisConnection,
+  streams: readonly StreamSnapshot[],
+  maxGroups: number,
+  now: number,
+): Promise<void> {
+  const behind: { stream: StreamSnapshot; group: GroupSnapshot }[] = [];
+  const groups = streams.flatMap((stream) => stream.groups.map((group) => ({ stream, group }))).slice(0, maxGroups);
+  for (const { stream, group } of groups) {
+    if (hasUndelivered(stream.lastEntryId ?? null, group.lastDeliveredId)) behind.push({ stream, group });
+    else group.lagMs = 0;
+  }
+  if (behind.length === 0) return;
+  const ids = await readFirstUndelivered(
+    redis,
+    behind.map(({ stream, group }) => ({
+      stream: stream.key,
+      group: group.name,
+      lastDeliveredId: group.lastDeliveredId,
+    })),
+  );
+  ids.forEach((id, i) => {
+    behind[i]!.group.lagMs = idAgeMs(id, now);
+  });
 }
 
 async function addStuck(

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<GroupDetailResponse>({ permission: "read", shared: true }, async (_req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
-  return getGroupDetail(await ctx.redis(), key, group);
+  return getGroupDetail(await ctx.redis(), key, group, ctx.now);
 });
 
 export const DELETE = apiRoute<DeleteGroupResponse>(
