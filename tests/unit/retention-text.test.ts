@@ -55,8 +55,8 @@ describe("retention panel text", () => {
     const t = retentionText(answer());
     expect(t.summary).toBe("4 members, 1 without TTL, 2 at risk, memory 7.8 KiB");
     expect(t.atRisk).toEqual([
-      { key: "orders_2026112501", text: "expires in 10s with 1,234 unprocessed" },
-      { key: "orders_2026112502", text: "expires in 2m with 7 unprocessed" },
+      { key: "orders_2026112501", text: "expires in 10 s with 1,234 unprocessed" },
+      { key: "orders_2026112502", text: "expires in 2 min 0 s with 7 unprocessed" },
     ]);
     expect(t.noTtl).toEqual([{ key: "orders_2026112500", text: "no TTL: never expires" }]);
     expect(t.producerCreated).toEqual([
