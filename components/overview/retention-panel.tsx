@@ -60,9 +60,8 @@ function RetentionBody({ text }: { text: ReturnType<typeof retentionText> }) {
           <tbody>
             {text.memory.map((m) => (
               <tr key={m.key}>
-                <th scope="row" className="pr-3 text-left font-mono font-normal">
-                  {m.key}
-                </th>
+                {/* A cell, not a row header: the overview finds stream rows by their row header. */}
+                <td className="pr-3 text-left font-mono">{m.key}</td>
                 <td className="pr-3 text-right tabular-nums">{m.bytes}</td>
                 <td className="text-right tabular-nums text-slate-500">{m.share}</td>
               </tr>
