@@ -8,7 +8,8 @@ import { GET as retentionGET } from "@/app/api/families/[pattern]/retention/rout
 import type { FamilyRetentionResponse } from "@/lib/contract/families";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
-import { useConfig } from "../helpers/auth";
+import { hashToken } from "@/lib/auth/token-hash";
+import { TEST_SESSION_SECRET, useConfig } from "../helpers/auth";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
@@ -27,10 +28,10 @@ beforeEach(() => {
   useConfig({});
 });
 
-async function retention(p: string) {
+async function retention(p: string, headers: Record<string, string> = {}) {
   // A fresh stream index: its first pass finds the members just written.
   resetProcessState();
-  return callRoute<FamilyRetentionResponse>(retentionGET as Handler, "/x", { params: { pattern: p } });
+  return callRoute<FamilyRetentionResponse>(retentionGET as Handler, "/x", { params: { pattern: p }, headers });
 }
 
 async function seed(key: string, entries: number) {
@@ -117,5 +118,25 @@ describe("family retention", () => {
     const bad = await retention(`${prefix}orders_2026112500`);
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: "BAD_REQUEST" } });
+  });
+
+  it("a caller scoped to some members sees only those; scoped to none, the family is not found", async () => {
+    const token = "retention-scoped-token-0123456789";
+    const other = "retention-other-token-0123456789";
+    useConfig({
+      auth: {
+        tokens: [
+          { name: "s", role: "viewer", tokenHash: hashToken(token), streams: `${prefix}orders_2026112500` },
+          { name: "o", role: "viewer", tokenHash: hashToken(other), streams: "elsewhere:*" },
+        ],
+        sessionSecret: TEST_SESSION_SECRET,
+      },
+    });
+    const scoped = await retention(pattern, { authorization: `Bearer ${token}` });
+    expect(scoped.status).toBe(200);
+    expect(scoped.body.members.map((m) => m.key)).toEqual([member("00")]);
+    expect(scoped.body.memberCount).toBe(1);
+    const elsewhere = await retention(pattern, { authorization: `Bearer ${other}` });
+    expect(elsewhere.status).toBe(404);
   });
 });
