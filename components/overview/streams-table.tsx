@@ -1,5 +1,6 @@
 "use client";
 import { TrendSparkline } from "@/components/history/trend-sparkline";
+import { RetentionPanelRow } from "./retention-panel";
 import { useStreamRates } from "@/lib/hooks/use-history";
 import clsx from "clsx";
 import Link from "next/link";
@@ -180,6 +181,12 @@ export function StreamsTable({
                   now={now}
                   node={showNode ? nodeText(item) : undefined}
                 />
+                {open ? (
+                  <RetentionPanelRow
+                    pattern={item.name}
+                    colSpan={table.getAllLeafColumns().length + (showNode ? 2 : 1)}
+                  />
+                ) : null}
                 {open
                   ? item.family.members.map((member) => (
                       <MetricsRow

@@ -20,6 +20,7 @@ export const queryKeys = {
     search: (key: string, params: Record<string, unknown>) => ["streams", "detail", key, "search", params] as const,
     groups: (key: string) => ["streams", "detail", key, "groups"] as const,
     trimPreview: (key: string) => ["streams", "detail", key, "trim-preview"] as const,
+    familyRetention: (pattern: string) => ["streams", "family", pattern, "retention"] as const,
     group: (key: string, group: string) => ["streams", "detail", key, "groups", group] as const,
     /** Prefix of every entries page of one stream. */
     entriesAll: (key: string) => ["streams", "detail", key, "entries"] as const,

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { snapshotStreams } from "@/lib/streams/snapshot";
 import { getGroupDetail } from "@/lib/pending/group";
 import { describeStream } from "@/lib/streams/rows";
-import { countUnprocessed } from "@/lib/worker/unprocessed";
+import { countUnprocessed } from "@/lib/streams/unprocessed";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
 const redis = testRedis();

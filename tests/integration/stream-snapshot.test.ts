@@ -2,7 +2,7 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStreams, snapshotStreams } from "@/lib/streams/snapshot";
 import { groupsOfStreams } from "@/lib/worker/stream-slice";
-import { countUnprocessed } from "@/lib/worker/unprocessed";
+import { countUnprocessed } from "@/lib/streams/unprocessed";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
 const redis = testRedis();

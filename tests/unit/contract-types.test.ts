@@ -55,10 +55,12 @@ import type * as overview from "@/app/api/overview/route";
 import type * as clusterRoute from "@/app/api/cluster/route";
 import type * as worker from "@/app/api/worker/route";
 import type * as trimPreview from "@/app/api/streams/[key]/trim-preview/route";
+import type * as familyRetention from "@/app/api/families/[pattern]/retention/route";
 import type * as trim from "@/app/api/streams/[key]/trim/route";
 import type * as deliveries from "@/app/api/streams/[key]/groups/[group]/deliveries/route";
 import type * as reap from "@/app/api/streams/[key]/groups/[group]/reap/route";
 import { trimClient } from "@/lib/client/trim";
+import { familiesClient } from "@/lib/client/families";
 
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 /** A message action answers a dry run too; the client asks for one through `preview`. */
@@ -108,6 +110,7 @@ describe("client and routes share the contract", () => {
     expectTypeOf<Answer<typeof pendingClient.deliveries>>().toEqualTypeOf<AnswerOf<typeof deliveries.GET>>();
     expectTypeOf<Answer<typeof trimClient.preview>>().toEqualTypeOf<AnswerOf<typeof trimPreview.GET>>();
     expectTypeOf<Answer<typeof trimClient.trim>>().toEqualTypeOf<AnswerOf<typeof trim.POST>>();
+    expectTypeOf<Answer<typeof familiesClient.retention>>().toEqualTypeOf<AnswerOf<typeof familyRetention.GET>>();
     expectTypeOf<Answer<typeof jobsClient.list>>().toEqualTypeOf<AnswerOf<typeof groupJobs.GET>>();
     expectTypeOf<Answer<typeof jobsClient.get>>().toEqualTypeOf<AnswerOf<typeof job.GET>>();
     expectTypeOf<Answer<typeof jobsClient.cancel>>().toEqualTypeOf<AnswerOf<typeof jobCancel.POST>>();

@@ -4,7 +4,7 @@ import { workerSettingsOf } from "@/lib/config/settings";
 import { workerKeys } from "../keys";
 import { nextStreamSlice } from "../stream-slice";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
-import { countUnprocessed } from "../unprocessed";
+import { countUnprocessed } from "@/lib/streams/unprocessed";
 import { readStreams } from "@/lib/streams/snapshot";
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,8 +1,8 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { compareIds } from "@/lib/contract/ids";
-import { readStreams } from "@/lib/streams/snapshot";
-import type { GroupInfo } from "@/lib/streams/xinfo";
+import { readStreams } from "./snapshot";
+import type { GroupInfo, StreamInfo } from "./xinfo";
 
 /** Entries counted one by one when Redis cannot tell a group's lag (bounded). */
 const MAX_WAITING_COUNT = 1000;
@@ -21,8 +21,16 @@ export interface UnprocessedCount {
 export async function countUnprocessed(redis: RedisConnection, key: string): Promise<UnprocessedCount> {
   const [read] = await readStreams(redis, [key], { info: true, groups: true });
   if (!read || read.state !== "stream") return { groups: 0, pending: 0, waiting: 0, atRisk: 0 };
-  const info = read.info!;
-  const groups = read.groups!;
+  return unprocessedOf(redis, key, read.info!, read.groups!);
+}
+
+/** The same count from a stream's XINFO STREAM and XINFO GROUPS already read (through the snapshot). */
+export async function unprocessedOf(
+  redis: RedisConnection,
+  key: string,
+  info: StreamInfo,
+  groups: readonly GroupInfo[],
+): Promise<UnprocessedCount> {
   let pending = 0;
   let waiting = 0;
   let atRisk = 0;
