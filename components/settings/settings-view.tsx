@@ -128,7 +128,7 @@ export function SettingsView() {
           label="Alert webhooks and rule overrides (JSON)"
           draft={drafts.alerts}
           onChange={(v) => update("alerts", v)}
-          hint='webhooks: [{url, format: "json" | "slack"}], http(s) to public addresses only; URLs show masked (…/***): keep a masked URL to keep the stored one, or type a new one to replace it. rules: [{stream, group, pendingOver, lagOver, longPending, deadConsumer, deadLetter, expiringWithinMs, familyNoTtl, poisonOver, consumersOver, severity}], first match wins.'
+          hint='webhooks: [{url, format: "json" | "slack"}], http(s) to public addresses only; URLs show masked (…/***): keep a masked URL to keep the stored one, or type a new one to replace it. rules: [{stream, group, pendingOver, lagOver, lagSecondsOver, longPending, deadConsumer, deadLetter, expiringWithinMs, familyNoTtl, poisonOver, consumersOver, severity}], first match wins.'
         />
       </SectionCard>
     </div>
