@@ -76,19 +76,17 @@ interface Candidate {
 
 /** Consumers over the idle threshold, and the live one that takes their messages. */
 function choose(consumers: readonly ConsumerInfo[], idleMs: number, to: string | undefined) {
-  const inactive = (c: ConsumerInfo) => {
-    const ms = consumerInactiveMs(c);
-    return Number.isFinite(ms) ? ms : null;
-  };
   const idle: Candidate[] = [];
   let live: { name: string; inactive: number } | null = null;
   for (const c of consumers) {
-    const ms = inactive(c);
-    if (c.name === to) continue;
-    if (ms !== null && ms >= idleMs) idle.push({ name: c.name, pending: c.pending, inactiveMs: ms });
-    else if (ms !== null && (!live || ms < live.inactive)) live = { name: c.name, inactive: ms };
+    // Infinity: a consumer that never read (7.2+ `inactive` -1), idle for good; NaN: unknown.
+    const ms = consumerInactiveMs(c);
+    if (c.name === to || Number.isNaN(ms)) continue;
+    if (ms >= idleMs) idle.push({ name: c.name, pending: c.pending, inactiveMs: Number.isFinite(ms) ? ms : null });
+    else if (!live || ms < live.inactive) live = { name: c.name, inactive: ms };
   }
-  idle.sort((a, b) => (b.inactiveMs ?? 0) - (a.inactiveMs ?? 0) || a.name.localeCompare(b.name));
+  const age = (c: Candidate) => c.inactiveMs ?? Number.POSITIVE_INFINITY;
+  idle.sort((a, b) => (age(a) === age(b) ? a.name.localeCompare(b.name) : age(b) - age(a)));
   return { idle, to: to ?? live?.name ?? null };
 }
 

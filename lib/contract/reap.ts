@@ -29,7 +29,7 @@ export interface ReapedConsumer {
   name: string;
   /** Pending messages it owned when the reaper looked. */
   pending: number;
-  /** Inactive time when listed (null when the server cannot tell). */
+  /** Inactive time when listed (null: it never read anything, 7.2+). */
   inactiveMs: number | null;
   outcome: ReapOutcome;
 }
