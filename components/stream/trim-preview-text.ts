@@ -13,7 +13,7 @@ export function holdText(hold: GroupHold, keptAlive: number): string {
 /** The panel's headline: what a trim would remove and what stops the rest. */
 export function trimHeadline(p: TrimPreviewResponse): string {
   if (p.groupCount === 0) return "No consumer groups: a trim keeps every entry of a stream without groups.";
-  if (p.length === 0) return "The stream is empty: nothing to trim.";
+  if (p.length === 0) return "No entries: nothing to trim.";
   const count = `${p.exact ? "" : "about "}${formatNumber(p.trimmable)}`;
   if (!p.blocker) return `All ${formatNumber(p.length)} entries are acked by every group and can be trimmed safely.`;
   const kept = p.length - p.trimmable;
