@@ -223,14 +223,14 @@ describe("a worker tick on a 3-master cluster", () => {
       async run(ctx) {
         for (let i = 0; i < 60; i++) {
           await ctx.heartbeat();
-          await ctx.redis.incr(elsewhere[i % elsewhere.length]!);
+          // When the write is sent: the lease bounds when writes may start.
           writes.push(Date.now());
+          await ctx.redis.incr(elsewhere[i % elsewhere.length]!);
           await sleep(25);
         }
         return { counts: {}, notes: [] };
       },
     };
-    const startedAt = Date.now();
     const a = tick({
       redis: await getWriteConnection(),
       instance: "A",
@@ -242,9 +242,12 @@ describe("a worker tick on a 3-master cluster", () => {
     await sleep(100);
     // Scripts (the renewal) wait while the node is paused; the other masters take writes.
     await lockNode.call("CLIENT", "PAUSE", 1500, "WRITE");
+    // No renewal started after this can be confirmed before the pause ends, so the lease ends by then + LEASE.
+    const pausedBy = Date.now();
     const result = await a;
     // Either the renewal came back too late for the lease, or the lock had expired meanwhile.
     expect(result.jobs[0]!.error).toMatch(/lock lost \((no renewal confirmed within the lease|it expired)/);
-    expect(Math.max(...writes)).toBeLessThan(startedAt + LEASE);
+    expect(Math.max(...writes)).toBeLessThanOrEqual(pausedBy + LEASE);
+    expect(writes.length).toBeLessThan(60);
   });
 });
