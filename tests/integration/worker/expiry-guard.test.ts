@@ -1,9 +1,22 @@
-import { describe, expect, it } from "vitest";
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expiryGuardJob } from "@/lib/worker/jobs/expiry-guard";
-import { testRedis, uniquePrefix } from "../../helpers/redis";
+import { startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
+import { uniquePrefix } from "../../helpers/redis";
 import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
 
-const redis = testRedis();
+// A server of its own: on the shared one, the job's bounded SCAN slice may not reach these keys
+// among the thousands other test files write meanwhile, and the 2 s timings would not hold.
+let server: PrivateRedis;
+let redis: Redis;
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  await redis.quit();
+  await server.stop();
+});
 withAppPrefix("guard");
 
 const run = (p: string, worker: Record<string, number>) =>
