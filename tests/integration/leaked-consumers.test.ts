@@ -9,6 +9,7 @@ import { findSample, parsePromText } from "../helpers/prom-text";
 import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
 
 const redis = testRedis();
 const prefix = uniquePrefix("leak");
@@ -45,20 +46,11 @@ afterAll(async () => {
   await closeRedis();
 });
 
-/** Slow-log entries (over 10 ms) of the dashboard's named connection. */
-async function dashboardSlowCommands(): Promise<string[]> {
-  const entries = (await redis.call("SLOWLOG", "GET", 128)) as unknown[][];
-  return entries
-    .filter((e) => e[5] === "streamscope")
-    .map((e) => `${(e[3] as string[]).join(" ")} (${String(e[2])} us)`);
-}
-
 describe("a group with 100,000 consumers", () => {
   it("lists the pending owners only, says how many are left out, and stays small and fast", async () => {
     expect(((await redis.xinfo("GROUPS", stream)) as unknown[][])[0]).toContain(CONSUMERS);
     await getRedis().ping();
-    await redis.config("SET", "slowlog-log-slower-than", "10000");
-    await redis.call("SLOWLOG", "RESET");
+    await resetSlowLog(redis);
 
     const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", {
       params: { key: stream, group: "g" },
@@ -94,7 +86,7 @@ describe("a group with 100,000 consumers", () => {
 
     expect(await deleteConsumer(getRedis(), stream, "g", "leaked-5")).toEqual({ deleted: true, pendingDropped: 0 });
 
-    expect(await dashboardSlowCommands()).toEqual([]);
+    await expectNoSlowDashboardCommands(redis);
   }, 60_000);
 
   it("over a pending list longer than the walk, lists the owners of its oldest messages and says so", async () => {

@@ -17,6 +17,7 @@ import { freePort, startRedisServer, type PrivateRedis } from "@/scripts/lib/red
 import { hashToken } from "@/lib/auth/token-hash";
 import { TEST_SESSION_SECRET, useConfig } from "../helpers/auth";
 import { callRoute } from "../helpers/route";
+import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
 
 type Handler = Parameters<typeof callRoute>[0];
 type ErrorRes = { error: { code: string } };
@@ -197,8 +198,7 @@ describe("a big key space: 200,000 other keys", () => {
     const pipe = redis.pipeline();
     for (let i = 0; i < 40; i++) pipe.xadd(`big:stream:${String(i).padStart(2, "0")}`, "*", "n", String(i));
     await pipe.exec();
-    await redis.config("SET", "slowlog-log-slower-than", "10000");
-    await redis.slowlog("RESET");
+    await resetSlowLog(redis);
     await closeRedis();
     resetProcessState();
 
@@ -225,8 +225,6 @@ describe("a big key space: 200,000 other keys", () => {
     expect(tiles.body).toMatchObject({ streams: 40, complete: true });
     expect(tiles.body.discovering).toBeUndefined();
 
-    const entries = (await redis.slowlog("GET", 128)) as unknown[][];
-    const dashboard = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
-    expect(dashboard.map((e) => [e[2], e[3]])).toEqual([]);
+    await expectNoSlowDashboardCommands(redis);
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import { closeRedis } from "@/lib/redis/client";
 import { subscribe, type TailBatch } from "@/lib/streams/tail";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
 
 const redis = testRedis();
 const prefix = uniquePrefix("valuecap");
@@ -58,8 +59,7 @@ beforeAll(async () => {
   }
   await redis.xgroup("CREATE", mid, "g", "0");
   await redis.xreadgroup("GROUP", "g", "c1", "COUNT", 1000, "STREAMS", mid, ">");
-  await redis.config("SET", "slowlog-log-slower-than", "10000");
-  await redis.slowlog("RESET");
+  await resetSlowLog(redis);
 }, 60_000);
 
 afterAll(async () => {
@@ -242,10 +242,6 @@ describe("every list answer bounded in bytes", () => {
   });
 
   it("left no dashboard command in the slow log (10 ms)", async () => {
-    const log = (await redis.slowlog("GET", 128)) as unknown[][];
-    const ours = log
-      .filter((e) => e[5] === "streamscope")
-      .map((e) => `${e[2]}us ${(e[3] as string[]).slice(0, 6).join(" ")}`);
-    expect(ours).toEqual([]);
+    await expectNoSlowDashboardCommands(redis);
   });
 });

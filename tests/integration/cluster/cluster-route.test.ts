@@ -12,6 +12,7 @@ import { slotOf } from "@/lib/redis/slots";
 import { resetProcessState } from "@/lib/runtime/state";
 import { startRedisCluster, type PrivateCluster } from "@/scripts/lib/redis-cluster";
 import { callRoute } from "../../helpers/route";
+import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
 
 let cluster: PrivateCluster;
 let raw: Cluster;
@@ -36,10 +37,7 @@ beforeAll(async () => {
     await raw.xreadgroup("GROUP", "g", "c", "COUNT", 1 + (i % 3), "STREAMS", key, ">");
   }
   await raw.set("cl:not-a-stream", "x");
-  for (const n of nodes) {
-    await n.config("SET", "slowlog-log-slower-than", "10000");
-    await n.slowlog("RESET");
-  }
+  await resetSlowLog(nodes);
 }, 60_000);
 
 afterAll(async () => {
@@ -102,10 +100,6 @@ describe("GET /api/cluster", () => {
   });
 
   it("no node's slow log shows a dashboard command over 10 ms", async () => {
-    for (const n of nodes) {
-      const entries = (await n.slowlog("GET", 128)) as unknown[][];
-      const dashboard = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
-      expect(dashboard.map((e) => [e[2], e[3]])).toEqual([]);
-    }
+    await expectNoSlowDashboardCommands(nodes);
   });
 });

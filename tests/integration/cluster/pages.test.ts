@@ -18,6 +18,7 @@ import type { TailEntriesEvent } from "@/lib/contract/tail";
 import { DEFAULT_TAIL_LIMITS, setTailLimits, tailStats } from "@/lib/streams/tail";
 import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
+import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
 
 const { raw, nodes, cluster } = privateCluster();
 const ENTRIES = 30;
@@ -51,10 +52,7 @@ beforeAll(async () => {
     await raw().xreadgroup("GROUP", "g", "worker", "COUNT", PENDING, "STREAMS", key, ">");
     await raw().xack(key, "g", ...Array.from({ length: ACKED }, (_, i) => `${i + 1}-0`));
   }
-  for (const n of nodes()) {
-    await n.config("SET", "slowlog-log-slower-than", "10000");
-    await n.slowlog("RESET");
-  }
+  await resetSlowLog(nodes());
   setTailLimits({ blockMs: 300, minIntervalMs: 50 });
 }, 30_000);
 
@@ -256,10 +254,6 @@ describe("single-stream pages on a 3-master cluster", () => {
   });
 
   it("no node's slow log shows a dashboard command over 10 ms", async () => {
-    for (const n of nodes()) {
-      const entries = (await n.slowlog("GET", 128)) as unknown[][];
-      const dashboard = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
-      expect(dashboard.map((e) => e[3])).toEqual([]);
-    }
+    await expectNoSlowDashboardCommands(nodes());
   });
 });

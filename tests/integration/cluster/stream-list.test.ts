@@ -5,6 +5,7 @@ import { GET as overviewRoute } from "@/app/api/overview/route";
 import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
 import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
+import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
 
 const { raw, nodes } = privateCluster();
 const prefix = "clist:";
@@ -29,10 +30,7 @@ beforeAll(async () => {
       }
     }),
   );
-  for (const n of nodes()) {
-    await n.config("SET", "slowlog-log-slower-than", "10000");
-    await n.slowlog("RESET");
-  }
+  await resetSlowLog(nodes());
 }, 20_000);
 
 describe("the stream list and overview on a 3-master cluster", () => {
@@ -138,10 +136,6 @@ describe("the stream list and overview on a 3-master cluster", () => {
   });
 
   it("no node's slow log shows a dashboard command over 10 ms", async () => {
-    for (const n of nodes()) {
-      const entries = (await n.slowlog("GET", 128)) as unknown[][];
-      const dashboard = entries.filter((e) => String(e[5] ?? "").startsWith("streamscope"));
-      expect(dashboard.map((e) => e[3])).toEqual([]);
-    }
+    await expectNoSlowDashboardCommands(nodes());
   });
 });

@@ -1,0 +1,60 @@
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
+import { resetSlowLog, slowCommands } from "../helpers/slowlog";
+
+/** A script that keeps Redis busy for about `ms` milliseconds. */
+const BUSY = `local t = redis.call('TIME'); local until_us = t[1] * 1000000 + t[2] + tonumber(ARGV[1]) * 1000
+repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= until_us
+return 1`;
+
+let server: PrivateRedis;
+let dashboard: Redis;
+let other: Redis;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  dashboard = new Redis(server.url, { connectionName: "streamscope" });
+  other = new Redis(server.url, { connectionName: "someone-else" });
+  const pipe = other.pipeline();
+  for (let i = 0; i < 300_000; i++) pipe.xadd("big", "*", "n", String(i));
+  await pipe.exec();
+}, 60_000);
+
+afterAll(async () => {
+  dashboard?.disconnect();
+  other?.disconnect();
+  await server?.stop();
+});
+
+const names = async () => (await slowCommands(other)).map((e) => e[3].slice(0, 2).join(" ").toUpperCase());
+
+describe("the slow-log check", () => {
+  it("holds a read that is slow every time it runs", async () => {
+    await resetSlowLog(other);
+    await dashboard.xrange("big", "-", "+", "COUNT", 300_000);
+    expect(await names()).toEqual(["XRANGE BIG"]);
+  }, 30_000);
+
+  it("holds a write slow twice, lets one slow once pass, and ignores other clients", async () => {
+    await resetSlowLog(other);
+    await dashboard.eval(BUSY, 0, 15);
+    await other.eval(BUSY, 0, 15);
+    await other.eval(BUSY, 0, 15);
+    expect(await names()).toEqual([]);
+    await dashboard.eval(BUSY, 0, 15);
+    const held = await names();
+    expect(held).toHaveLength(2);
+    expect(held.every((c) => c.startsWith("EVAL "))).toBe(true);
+  });
+
+  it("lets a read pass that is fast when run again", async () => {
+    await resetSlowLog(other);
+    await dashboard.xrange("big", "-", "+", "COUNT", 300_000);
+    const slow = ((await other.slowlog("GET", 1)) as [number, number, number, string[]][])[0]!;
+    expect(slow[3][0]?.toUpperCase()).toBe("XRANGE");
+    await other.del("big");
+    await other.xadd("big", "*", "n", "1");
+    expect(await names()).toEqual([]);
+  });
+});
