@@ -3,26 +3,21 @@
  * its group has not finished, and members that are fine, each named for what it is; a configured
  * family tells producer-created members from the ones rotation leaves without TTL; bad input.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { GET as retentionGET } from "@/app/api/families/[pattern]/retention/route";
 import type { FamilyRetentionResponse } from "@/lib/contract/families";
-import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { hashToken } from "@/lib/auth/token-hash";
 import { TEST_SESSION_SECRET, useConfig } from "../helpers/auth";
 import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { privateRedis, uniquePrefix } from "../helpers/redis";
 
-const redis = testRedis();
+const own = privateRedis();
+const redis = () => own.raw();
 const prefix = uniquePrefix("retention");
 const pattern = `${prefix}orders_<yyyyMMddHH>`;
 const member = (hour: string) => `${prefix}orders_20261125${hour}`;
 type Handler = Parameters<typeof callRoute>[0];
-
-afterAll(async () => {
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
-});
 
 beforeEach(() => {
   useConfig({});
@@ -35,7 +30,7 @@ async function retention(p: string, headers: Record<string, string> = {}) {
 }
 
 async function seed(key: string, entries: number) {
-  const pipe = redis.pipeline();
+  const pipe = redis().pipeline();
   for (let i = 1; i <= entries; i++) pipe.xadd(key, `${i}-0`, "n", String(i));
   await pipe.exec();
 }
@@ -43,22 +38,22 @@ async function seed(key: string, entries: number) {
 describe("family retention", () => {
   it("names the member without TTL, the one that expires with unprocessed messages, and the fine ones", async () => {
     // 00: a producer created it (XGROUP CREATE ... MKSTREAM never sets a TTL); 3 entries nobody read.
-    await redis.xgroup("CREATE", member("00"), "g", "0", "MKSTREAM");
+    await redis().xgroup("CREATE", member("00"), "g", "0", "MKSTREAM");
     await seed(member("00"), 3);
     // 01: expires in 10 s; 5 entries, 2 delivered and not acked, 3 not delivered.
     await seed(member("01"), 5);
-    await redis.xgroup("CREATE", member("01"), "g", "0");
-    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 2, "STREAMS", member("01"), ">");
-    await redis.pexpire(member("01"), 10_000);
+    await redis().xgroup("CREATE", member("01"), "g", "0");
+    await redis().xreadgroup("GROUP", "g", "c", "COUNT", 2, "STREAMS", member("01"), ">");
+    await redis().pexpire(member("01"), 10_000);
     // 02: expires in an hour, everything read and acked.
     await seed(member("02"), 4);
-    await redis.xgroup("CREATE", member("02"), "g", "0");
-    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 10, "STREAMS", member("02"), ">");
-    await redis.xack(member("02"), "g", "1-0", "2-0", "3-0", "4-0");
-    await redis.pexpire(member("02"), 3600_000);
+    await redis().xgroup("CREATE", member("02"), "g", "0");
+    await redis().xreadgroup("GROUP", "g", "c", "COUNT", 10, "STREAMS", member("02"), ">");
+    await redis().xack(member("02"), "g", "1-0", "2-0", "3-0", "4-0");
+    await redis().pexpire(member("02"), 3600_000);
     // 03: expires in an hour, no groups: nothing to process.
     await seed(member("03"), 2);
-    await redis.pexpire(member("03"), 3600_000);
+    await redis().pexpire(member("03"), 3600_000);
     // Not a member: another family, and a key whose date is no real hour.
     await seed(`${prefix}payments_2026112500`, 1);
     await seed(`${prefix}orders_2026112599`, 1);
