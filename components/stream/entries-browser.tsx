@@ -11,10 +11,13 @@ import { localInputToMs, pagingDirections } from "./entry-display";
 import { EntriesTable } from "./entry-row";
 import { ExportButtons } from "./export-buttons";
 import { OrphanedNotice } from "./orphaned-notice";
+import { StateGroupPicker } from "./state-group-picker";
 import { pageStartAround, previousPageStart } from "./paging";
 import { encodeSegment } from "@/lib/contract/segment";
 
 interface View {
+  /** One group to show states for, when the stream has more than a page shows. */
+  stateGroup?: string;
   order: EntryOrder;
   /** undefined: the first page of the order (newest or oldest). */
   start?: string;
@@ -66,7 +69,12 @@ export function EntriesBrowser({
   const live = view.order === "desc" && view.start === undefined && !targetId;
   const query = useEntries(
     streamKey,
-    { order: view.order, start: view.start, count: view.count },
+    {
+      order: view.order,
+      start: view.start,
+      count: view.count,
+      groups: view.stateGroup ? [view.stateGroup] : undefined,
+    },
     { enabled: !locating, refetchInterval: live ? 5000 : false },
   );
   const page = query.data;
@@ -219,13 +227,24 @@ export function EntriesBrowser({
           <EmptyState title="No entries in this range" />
         )
       ) : (
-        <EntriesTable
-          streamKey={streamKey}
-          entries={entries}
-          groups={groups.length ? groups : Object.keys(entries[0]?.states ?? {})}
-          highlightId={targetId}
-          label="Entries"
-        />
+        <>
+          {page?.stateGroups || view.stateGroup ? (
+            <StateGroupPicker
+              groups={groups}
+              shown={page?.stateGroups}
+              value={view.stateGroup}
+              onChange={(stateGroup) => setView((v) => ({ ...v, stateGroup }))}
+            />
+          ) : null}
+          <EntriesTable
+            streamKey={streamKey}
+            entries={entries}
+            groups={groups.length ? groups : Object.keys(entries[0]?.states ?? {})}
+            shownGroups={page?.stateGroups?.shown}
+            highlightId={targetId}
+            label="Entries"
+          />
+        </>
       )}
 
       <div className="flex items-center gap-2">

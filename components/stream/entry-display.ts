@@ -1,6 +1,6 @@
 /** Shaping of entry values and states for display. Pure; tested in tests/unit/entry-display.test.ts. */
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
-import type { EntryOrder, EntryStateName, GroupEntryState } from "@/lib/contract/entries";
+import { STATE_GROUPS_MAX, type EntryOrder, type EntryStateName, type GroupEntryState } from "@/lib/contract/entries";
 import type { FieldValue } from "@/lib/contract/common";
 import { formatDuration } from "@/lib/shared/format";
 import { STATE_LABELS } from "@/lib/shared/states";
@@ -69,4 +69,20 @@ export function originStreamOf(entry: { fields: readonly (readonly [unknown, unk
     if (name === DEAD_LETTER_FIELDS.originStream && typeof value === "string" && value.length > 0) return value;
   }
   return null;
+}
+
+/**
+ * The groups the state column shows: the ones the answer names when the stream has more groups than
+ * a page shows (STATE_GROUPS_MAX), else every group that has a state in the entries, in the stream's
+ * group order.
+ */
+export function stateColumnGroups(
+  groups: readonly string[],
+  entries: readonly { states: Record<string, unknown> }[],
+  shown?: readonly string[],
+): string[] {
+  if (shown) return [...shown];
+  if (groups.length <= STATE_GROUPS_MAX) return [...groups];
+  const present = new Set(entries.flatMap((e) => Object.keys(e.states)));
+  return groups.filter((g) => present.has(g));
 }

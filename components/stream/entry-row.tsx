@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import type { StreamEntry } from "@/lib/contract/entries";
 import { Time } from "@/components/ui/time";
 import { idToTimeMs } from "@/lib/contract/ids";
+import { stateColumnGroups } from "./entry-display";
 import { EntryStateBadge } from "./entry-state-badge";
 import { FieldValue } from "./field-value";
 import { RedriveButton } from "./redrive-button";
@@ -110,13 +111,17 @@ export function EntriesTable({
   groups,
   highlightId,
   label,
+  shownGroups,
 }: {
   streamKey: string;
   entries: StreamEntry[];
   groups: string[];
   highlightId?: string;
   label: string;
+  /** The answer's `stateGroups.shown`, when the stream has more groups than a page shows. */
+  shownGroups?: string[];
 }) {
+  const columns = stateColumnGroups(groups, entries, shownGroups);
   return (
     <div className="space-y-2">
       <StateLegend />
@@ -134,7 +139,13 @@ export function EntriesTable({
           </thead>
           <tbody>
             {entries.map((e) => (
-              <EntryRow key={e.id} streamKey={streamKey} entry={e} groups={groups} highlighted={e.id === highlightId} />
+              <EntryRow
+                key={e.id}
+                streamKey={streamKey}
+                entry={e}
+                groups={columns}
+                highlighted={e.id === highlightId}
+              />
             ))}
           </tbody>
         </table>

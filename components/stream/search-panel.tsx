@@ -93,7 +93,13 @@ export function SearchPanel({ streamKey, groups }: { streamKey: string; groups: 
               {search.hasNextPage ? "Search further to scan older entries." : null}
             </EmptyState>
           ) : (
-            <EntriesTable streamKey={streamKey} entries={matches} groups={groups} label="Search results" />
+            <EntriesTable
+              streamKey={streamKey}
+              entries={matches}
+              groups={groups}
+              shownGroups={pages[0]?.stateGroups?.shown}
+              label="Search results"
+            />
           )}
         </>
       )}

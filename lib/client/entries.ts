@@ -10,6 +10,7 @@ export const entriesClient = {
         end: query.end,
         count: query.count,
         order: query.order,
+        groups: query.groups?.join(","),
       }),
     ),
   /** `GET /api/streams/{key}/search`. */
@@ -23,6 +24,7 @@ export const entriesClient = {
         order: query.order,
         count: query.count,
         scanLimit: query.scanLimit,
+        groups: query.groups?.join(","),
       }),
     ),
   /** `GET /api/streams/{key}/entries/{id}`: one entry whole, values uncut. */

@@ -25,6 +25,8 @@ export const ENTRIES_MAX_COUNT = 1000;
 export const SEARCH_DEFAULT_SCAN = 1000;
 export const SEARCH_MAX_SCAN = 10_000;
 export const PAGE_SIZES = [10, 25, 50, 100, 500] as const;
+/** Groups whose state a page shows at most: each costs one XPENDING range per page. */
+export const STATE_GROUPS_MAX = 10;
 
 const bound = z.string().max(64).refine(isRangeBound, "must be -, +, ms, ms-seq, (ms-seq or time:<ms|ISO>").optional();
 
@@ -46,6 +48,13 @@ export const entriesQuerySchema = z.object({
   end: bound,
   count: intParam("count", ENTRIES_DEFAULT_COUNT, ENTRIES_MAX_COUNT),
   order: entryOrderSchema.default("asc"),
+  /** Comma-separated group names whose state to show (at most STATE_GROUPS_MAX); default: all, or the busiest. */
+  groups: z
+    .string()
+    .max(10_000)
+    .transform((v) => [...new Set(v.split(",").filter(Boolean))])
+    .pipe(z.array(z.string()).max(STATE_GROUPS_MAX, `groups: at most ${STATE_GROUPS_MAX} names`))
+    .optional(),
 });
 
 /**
@@ -94,8 +103,18 @@ export interface OrphanedPending {
   truncated: boolean;
 }
 
+/**
+ * Present when the stream has more groups than a page shows states for: `shown` are the groups in
+ * `states` (the ones asked for, else the STATE_GROUPS_MAX with the most pending, then lag).
+ */
+export interface StateGroups {
+  shown: string[];
+  total: number;
+}
+
 export interface EntriesResponse {
   entries: StreamEntry[];
+  stateGroups?: StateGroups;
   /** Pass back as `start` (same order and end) for the following page; null at the end. */
   next: string | null;
   orphaned: OrphanedPending;
@@ -103,6 +122,7 @@ export interface EntriesResponse {
 
 export interface SearchResponse {
   entries: StreamEntry[];
+  stateGroups?: StateGroups;
   scanned: number;
   next: string | null;
 }

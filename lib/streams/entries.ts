@@ -1,6 +1,12 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
-import type { EntriesResponse, EntryOrder, StreamEntry } from "@/lib/contract/entries";
+import {
+  STATE_GROUPS_MAX,
+  type EntriesResponse,
+  type EntryOrder,
+  type StateGroups,
+  type StreamEntry,
+} from "@/lib/contract/entries";
 import { badRequest, notFound, wrongType } from "@/lib/errors";
 import { decodeEntries, decodeListEntries, listEntryBytes, type ListEntry, type RawEntry } from "./codec";
 import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
@@ -15,6 +21,30 @@ export interface ReadEntriesInput {
   end?: string;
   count: number;
   order: EntryOrder;
+  /** The groups whose state to show; default: all, or the STATE_GROUPS_MAX busiest. */
+  groups?: string[];
+}
+
+/**
+ * The groups a page shows states for: the ones asked for (names the stream lacks are left out),
+ * else all of them up to STATE_GROUPS_MAX, else the STATE_GROUPS_MAX with the most pending messages,
+ * then the longest lag, in the stream's group order. `stateGroups` says so when some are left out.
+ */
+export function chooseStateGroups(
+  groups: GroupInfo[],
+  wanted?: readonly string[],
+): { chosen: GroupInfo[]; stateGroups?: StateGroups } {
+  if (!wanted && groups.length <= STATE_GROUPS_MAX) return { chosen: groups };
+  const picked = wanted
+    ? new Set(wanted)
+    : new Set(
+        [...groups]
+          .sort((a, b) => b.pending - a.pending || (b.lag ?? Infinity) - (a.lag ?? Infinity))
+          .slice(0, STATE_GROUPS_MAX)
+          .map((g) => g.name),
+      );
+  const chosen = groups.filter((g) => picked.has(g.name));
+  return { chosen, stateGroups: { shown: chosen.map((g) => g.name), total: groups.length } };
 }
 
 /** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant, undecoded. */
@@ -128,8 +158,8 @@ export async function withStates<E extends ListEntry>(
  * A page of entries with each group's state, values cut (lib/streams/codec.ts cutValue) and the
  * page stopped early at the answer budget. Commands: TYPE + XINFO GROUPS (one round trip),
  * XRANGE/XREVRANGE batches sized to about READ_BYTES each, one COUNT 1 look-ahead when the page
- * is full (so `next` is null exactly at the end), one XPENDING range query per group over the
- * page's id range.
+ * is full (so `next` is null exactly at the end), one XPENDING range query per group shown (at most
+ * STATE_GROUPS_MAX) over the page's id range.
  */
 export async function readEntries(
   redis: RedisConnection,
@@ -137,8 +167,9 @@ export async function readEntries(
   input: ReadEntriesInput,
 ): Promise<EntriesResponse> {
   const range = requestRange(input.start, input.end, input.order);
-  const groups = await streamAndGroups(redis, key);
-  if (!range) return { entries: [], next: null, orphaned: { count: 0, ids: [], truncated: false } };
+  const { chosen: groups, stateGroups } = chooseStateGroups(await streamAndGroups(redis, key), input.groups);
+  const shown = stateGroups ? { stateGroups } : {};
+  if (!range) return { entries: [], next: null, orphaned: { count: 0, ids: [], truncated: false }, ...shown };
 
   const page = await readListPage(redis, key, range, input.order, input.count);
   const raw = page.entries;
@@ -152,7 +183,7 @@ export async function readEntries(
   }
   const covered = coveredRange(range, last?.id, hasNext, input.order);
   const { entries, orphaned } = await withStates(redis, key, groups, raw, covered);
-  return { entries, next: hasNext && last ? continuationAfter(last.id) : null, orphaned };
+  return { entries, next: hasNext && last ? continuationAfter(last.id) : null, orphaned, ...shown };
 }
 
 /** One entry whole, values uncut: the one answer allowed past the byte budget. 404 when missing. */
@@ -160,7 +191,7 @@ export async function readEntry(redis: RedisConnection, key: string, rawId: stri
   const parsed = isFullId(rawId) ? parseId(rawId) : null;
   if (!parsed) throw badRequest(`Invalid entry id "${rawId}": use ms-seq`);
   const id = formatId(parsed);
-  const groups = await streamAndGroups(redis, key);
+  const { chosen: groups } = chooseStateGroups(await streamAndGroups(redis, key));
   const entry = (await rangeBatch(redis, key, { lower: id, upper: id }, "asc", 1))[0];
   if (!entry) throw notFound(`No entry ${id} in "${key}"`);
   const { entries } = await withStates(redis, key, groups, [entry], { lower: id, upper: id });

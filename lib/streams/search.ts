@@ -3,7 +3,7 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import { ENTRIES_MAX_COUNT, type EntryOrder, type SearchResponse } from "@/lib/contract/entries";
 import type { FieldPair } from "@/lib/contract/common";
 import { continuationAfter, requestRange, type IdRange } from "./range";
-import { rangeReply, remainder, streamAndGroups, withStates } from "./entries";
+import { chooseStateGroups, rangeReply, remainder, streamAndGroups, withStates } from "./entries";
 import { cutEntry, decodeEntries, listEntryBytes, type ListEntry } from "./codec";
 import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
 import { compareIds } from "@/lib/contract/ids";
@@ -17,6 +17,7 @@ export interface SearchInput {
   scanLimit: number;
   /** Stop once this many matches are found. */
   count: number;
+  groups?: string[];
 }
 
 /** Case-insensitive substring on text values; only fields named exactly `field` when given. */
@@ -35,7 +36,7 @@ export function entryMatches(fields: FieldPair[], needle: string, field?: string
  * entry read (and kept).
  */
 export async function searchEntries(redis: RedisConnection, key: string, input: SearchInput): Promise<SearchResponse> {
-  const groups = await streamAndGroups(redis, key);
+  const { chosen: groups, stateGroups } = chooseStateGroups(await streamAndGroups(redis, key), input.groups);
   let range: IdRange | null = requestRange(input.start, input.end, input.order);
   const matches: ListEntry[] = [];
   const limits = valueLimits();
@@ -80,5 +81,10 @@ export async function searchEntries(redis: RedisConnection, key: string, input: 
   const ids = matches.map((m) => m.id).sort(compareIds);
   const covered = ids.length ? { lower: ids[0]!, upper: ids[ids.length - 1]! } : null;
   const { entries } = await withStates(redis, key, groups, matches, covered);
-  return { entries, scanned, next: hasMore && lastRead ? continuationAfter(lastRead) : null };
+  return {
+    entries,
+    scanned,
+    next: hasMore && lastRead ? continuationAfter(lastRead) : null,
+    ...(stateGroups ? { stateGroups } : {}),
+  };
 }

@@ -11,7 +11,7 @@ import { toAppError } from "@/lib/redis/errors";
 import { assertStream } from "./assert-stream";
 import { decodeListEntries, type ListEntry } from "./codec";
 import { valueLimits } from "./answer-limits";
-import { streamAndGroups, withStates } from "./entries";
+import { chooseStateGroups, streamAndGroups, withStates } from "./entries";
 import { parseStreamInfo } from "./xinfo";
 import { processState } from "@/lib/runtime/state";
 
@@ -295,7 +295,7 @@ async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ 
 }
 
 async function statesOf(redis: RedisConnection, key: string, raw: ListEntry[]): Promise<StreamEntry[]> {
-  const groups = await streamAndGroups(redis, key);
+  const { chosen: groups } = chooseStateGroups(await streamAndGroups(redis, key));
   const { entries } = await withStates(redis, key, groups, raw, { lower: raw[0]!.id, upper: raw[raw.length - 1]!.id });
   return entries;
 }

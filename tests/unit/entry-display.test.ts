@@ -4,6 +4,7 @@ import {
   localInputToMs,
   pagingDirections,
   prettyJson,
+  stateColumnGroups,
   stateText,
   stateTone,
 } from "@/components/stream/entry-display";
@@ -72,5 +73,20 @@ describe("originStreamOf", () => {
     ).toBe("payments");
     expect(originStreamOf({ fields: [["a", "1"]] })).toBeNull();
     expect(originStreamOf({ fields: [["streamscope-origin-stream", { base64: "AA==" }]] })).toBeNull();
+  });
+});
+
+describe("stateColumnGroups", () => {
+  const many = Array.from({ length: 12 }, (_, i) => `g${i}`);
+  it("shows every group of a stream with few, and the answer's choice when it names one", () => {
+    expect(stateColumnGroups(["a", "b"], [])).toEqual(["a", "b"]);
+    expect(stateColumnGroups(many, [], ["g3"])).toEqual(["g3"]);
+  });
+  it("over the cap without a choice, shows the groups that have states, in the stream's order", () => {
+    expect(stateColumnGroups(many, [{ states: { g7: {}, g2: {} } }, { states: { g9: {} } }])).toEqual([
+      "g2",
+      "g7",
+      "g9",
+    ]);
   });
 });
