@@ -17,7 +17,7 @@ import { globMatch } from "@/lib/shared/glob";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanAllKeys } from "@/lib/redis/keyspace";
 import { sharedRead } from "@/lib/runtime/shared-read";
-import { seriesUnits, unitsWithin } from "./plan";
+import { seriesUnits, unitsWithin, type SeriesUnit } from "./plan";
 import { readLastTick } from "./worker-ticks";
 
 /**
@@ -39,6 +39,10 @@ const SEVERITIES: AlertSeverity[] = ["info", "warning", "critical"];
 
 /** Keys a scrape without the index's list (a `match` given by a direct caller) scans for, at most. */
 const FALLBACK_SCAN_KEYS = 10_000;
+/** Streams per snapshot call. */
+const READ_CHUNK = 1000;
+/** A sample line's bytes besides its label values: a metric name, label names and quotes, a value (about). */
+const LINE_BYTES = 60;
 
 export function metricsSettingsOf(settings: Pick<Settings, "metrics">): MetricsSettings {
   return metricsSettingsSchema.parse(settings.metrics ?? {});
@@ -110,11 +114,13 @@ function addGroup(into: GroupSeries | undefined, g: GroupSnapshot, drainS: numbe
 }
 
 /** Per-consumer numbers of a group, within the scrape's consumer budget; the rest counted as omitted. */
-function addConsumers(
-  series: GroupSeries,
-  g: GroupSnapshot,
-  budget: { left: number; on: boolean; listCap: number },
-): void {
+interface ConsumerBudget {
+  left: number;
+  on: boolean;
+  listCap: number;
+}
+
+function addConsumers(series: GroupSeries, g: GroupSnapshot, budget: ConsumerBudget): void {
   if (!budget.on || g.consumersListed !== "all") {
     // Off: only a group over the list cap is worth a series (consumers leak).
     if (budget.on || g.consumerCount > budget.listCap) series.consumersOmitted += g.consumerCount;
@@ -131,6 +137,55 @@ function addConsumers(
       series.consumerSeries.set(c.name, { pending: c.pending, idleS });
     } else series.consumersOmitted++;
   }
+}
+
+/** One series unit's numbers: its members' snapshots summed (members gone since listing are left out). */
+function aggregate(
+  unit: SeriesUnit,
+  byKey: ReadonlyMap<string, StreamSnapshot>,
+  drains: ReadonlyMap<string, number>,
+  dlqGlobs: readonly string[],
+  budget: ConsumerBudget,
+): StreamSeries {
+  const s: StreamSeries = {
+    label: unit.label,
+    family: unit.family,
+    streams: 0,
+    length: 0,
+    groupCount: 0,
+    ttlS: null,
+    deadLetter: null,
+    groups: new Map(),
+  };
+  for (const key of unit.keys) {
+    const snap = byKey.get(key);
+    if (!snap) continue;
+    s.streams++;
+    s.length += snap.length;
+    s.groupCount += snap.groups.length;
+    if (snap.ttlMs !== null) s.ttlS = Math.min(s.ttlS ?? Infinity, snap.ttlMs / 1000);
+    if (dlqGlobs.some((glob) => globMatch(glob, key))) s.deadLetter = (s.deadLetter ?? 0) + snap.length;
+    for (const grp of snap.groups) {
+      const merged = addGroup(s.groups.get(grp.name), grp, drains.get(JSON.stringify([key, grp.name])));
+      s.groups.set(grp.name, merged);
+      addConsumers(merged, grp, budget);
+    }
+  }
+  return s;
+}
+
+/** About the bytes a series unit takes in the text: its sample lines, each its label values and LINE_BYTES. */
+function estimateBytes(s: StreamSeries): number {
+  const stream = s.label.length;
+  let bytes =
+    (2 + (s.ttlS !== null ? 1 : 0) + (s.deadLetter !== null ? 1 : 0) + (s.family ? 1 : 0)) * (LINE_BYTES + stream);
+  for (const [group, g] of s.groups) {
+    const optional = [g.lag !== null, g.lagS !== undefined, g.drainS !== undefined, g.consumersOmitted > 0];
+    const lines = 6 + optional.filter(Boolean).length;
+    bytes += lines * (LINE_BYTES + stream + group.length);
+    for (const consumer of g.consumerSeries.keys()) bytes += 2 * (LINE_BYTES + stream + group.length + consumer.length);
+  }
+  return bytes;
 }
 
 /** The last tick, or null when there is none or the key holds something else (no worker metrics then). */
@@ -352,48 +407,39 @@ export async function collectMetrics(
     max,
   );
 
-  const snapshots = await snapshotStreams(
-    redis,
-    plan.kept.flatMap((u) => u.keys),
-    { groupRules: settings.groups, now: opts.now, consumers: config.consumerSeries, stuck: true, lagAge: true },
-  );
-  const byKey = new Map(snapshots.map((s) => [s.key, s]));
-  const [drains, alerts, tick] = await Promise.all([
-    readDrainSeconds(redis, snapshots, opts.now),
-    listAlerts(redis, opts.now),
-    lastTickOrNull(redis),
-  ]);
-
+  const [alerts, tick] = await Promise.all([listAlerts(redis, opts.now), lastTickOrNull(redis)]);
+  const limit = opts.limitBytes ?? getEnv().ANSWER_LIMIT_BYTES;
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
   const budget = { left: config.maxConsumerSeries, on: config.consumerSeries, listCap: consumerListCap() };
   const series: StreamSeries[] = [];
-  for (const unit of plan.kept) {
-    const s: StreamSeries = {
-      label: unit.label,
-      family: unit.family,
-      streams: 0,
-      length: 0,
-      groupCount: 0,
-      ttlS: null,
-      deadLetter: null,
-      groups: new Map(),
-    };
-    for (const key of unit.keys) {
-      const snap = byKey.get(key);
-      if (!snap) continue;
-      s.streams++;
-      s.length += snap.length;
-      s.groupCount += snap.groups.length;
-      if (snap.ttlMs !== null) s.ttlS = Math.min(s.ttlS ?? Infinity, snap.ttlMs / 1000);
-      if (dlqGlobs.some((glob) => globMatch(glob, key))) s.deadLetter = (s.deadLetter ?? 0) + snap.length;
-      for (const grp of snap.groups) {
-        const merged = addGroup(s.groups.get(grp.name), grp, drains.get(JSON.stringify([key, grp.name])));
-        s.groups.set(grp.name, merged);
-        addConsumers(merged, grp, budget);
-      }
+  // Read in chunks, and stop once the series would pass the byte limit: the rest is left out unread.
+  let estimate = 0;
+  let at = 0;
+  while (at < plan.kept.length && estimate <= limit) {
+    const units: SeriesUnit[] = [];
+    for (
+      let n = 0;
+      at < plan.kept.length && (units.length === 0 || n + plan.kept[at]!.keys.length <= READ_CHUNK);
+      at++
+    ) {
+      units.push(plan.kept[at]!);
+      n += plan.kept[at]!.keys.length;
     }
-    if (s.streams > 0) series.push(s);
+    const snapshots = await snapshotStreams(
+      redis,
+      units.flatMap((u) => u.keys),
+      { groupRules: settings.groups, now: opts.now, consumers: config.consumerSeries, stuck: true, lagAge: true },
+    );
+    const byKey = new Map(snapshots.map((snap) => [snap.key, snap]));
+    const drains = await readDrainSeconds(redis, snapshots, opts.now);
+    for (const unit of units) {
+      const s = aggregate(unit, byKey, drains, dlqGlobs, budget);
+      if (s.streams === 0) continue;
+      series.push(s);
+      estimate += estimateBytes(s);
+    }
   }
+  const unread = plan.kept.slice(at).reduce((n, u) => n + u.keys.length, 0);
 
   const firing = new Map<string, number>();
   let silenced = 0;
@@ -404,12 +450,11 @@ export async function collectMetrics(
     if (a.silencedUntil !== null) silenced++;
   }
 
-  const limit = opts.limitBytes ?? getEnv().ANSWER_LIMIT_BYTES;
   const extras = (kept: number): Extras => ({
     alerts: { firing, silenced },
     tick,
     workerCounts: opts.workerCounts !== false,
-    streamsOmitted: plan.omitted + series.slice(kept).reduce((n, s) => n + s.streams, 0),
+    streamsOmitted: plan.omitted + unread + series.slice(kept).reduce((n, s) => n + s.streams, 0),
     incomplete: !listed.complete,
   });
   let kept = series.length;
