@@ -5,7 +5,7 @@ import { deadLetterGlobs } from "@/lib/alerts/rules";
 import { snapshotStreams, type GroupSnapshot, type StreamSnapshot } from "@/lib/streams/snapshot";
 import { consumerListCap } from "@/lib/streams/consumers";
 import type { KnownKeys } from "@/lib/streams/summary";
-import { indexedKeys } from "@/lib/streams/list";
+import { streamIndexFor } from "@/lib/streams/stream-index";
 import { readDrains } from "@/lib/history/drain";
 import { listAlerts } from "@/lib/alerts/store";
 import { ALERT_RULES, type AlertSeverity } from "@/lib/contract/alerts";
@@ -39,6 +39,8 @@ const SEVERITIES: AlertSeverity[] = ["info", "warning", "critical"];
 
 /** Keys a scrape without the index's list (a `match` given by a direct caller) scans for, at most. */
 const FALLBACK_SCAN_KEYS = 10_000;
+/** How long a scrape may walk the stream index while its first pass runs. */
+const FIRST_PASS_BUDGET_MS = 500;
 /** Streams per snapshot call. */
 const READ_CHUNK = 1000;
 /** A sample line's bytes besides its label values: a metric name, label names and quotes, a value (about). */
@@ -468,6 +470,17 @@ export async function collectMetrics(
 }
 
 /**
+ * Every indexed stream key. While the index's first pass runs, a scrape walks it for up to
+ * FIRST_PASS_BUDGET_MS (an overview request walks 40 ms): a small key space is then whole from
+ * the first scrape; a big one answers what was found, with `streamscope_metrics_streams_truncated`.
+ */
+async function indexKeys(redis: RedisConnection): Promise<KnownKeys> {
+  const index = streamIndexFor(redis);
+  await index.refresh(index.discovery().discovering ? FIRST_PASS_BUDGET_MS : undefined);
+  return { keys: index.select("*"), complete: !index.discovery().discovering };
+}
+
+/**
  * What GET /api/metrics answers: the index's keys, collected, and the answer shared with every
  * identical scrape (same `cacheKey`: path and caller scope) for `metrics.cacheMs`, so several
  * Prometheus servers cost Redis about what one does (lib/runtime/shared-read.ts).
@@ -481,7 +494,7 @@ export function scrapeMetrics(
   return sharedRead(
     `metrics|${cacheKey}`,
     metricsSettingsOf(settings).cacheMs,
-    async () => collectMetrics(redis, settings, { ...rest, known: await indexedKeys(redis, "*") }),
+    async () => collectMetrics(redis, settings, { ...rest, known: await indexKeys(redis) }),
     { size: (a) => a.body.length },
   );
 }
