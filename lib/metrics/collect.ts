@@ -383,13 +383,11 @@ export async function collectMetrics(
   settings: Settings,
   opts: {
     now: number;
-    /** The stream index's keys (lib/streams/list.ts indexedKeys); without them, a SCAN under `match`. */
+    /** The stream keys (scrapeMetrics passes the stream index's); without them, a bounded SCAN under `match`. */
     known?: KnownKeys;
     match?: string;
     /** Overrides metrics.maxStreams. */
     maxStreams?: number;
-    /** Bytes the answer may take (default ANSWER_LIMIT_BYTES). */
-    limitBytes?: number;
     /** The caller's scope: streams, alerts and dead letters outside it are left out. */
     visible?: (key: string) => boolean;
     /** Per-job counts of the last tick (they cover every stream); false for a caller limited to some streams. */
@@ -410,7 +408,7 @@ export async function collectMetrics(
   );
 
   const [alerts, tick] = await Promise.all([listAlerts(redis, opts.now), lastTickOrNull(redis)]);
-  const limit = opts.limitBytes ?? getEnv().ANSWER_LIMIT_BYTES;
+  const limit = getEnv().ANSWER_LIMIT_BYTES;
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
   const budget = { left: config.maxConsumerSeries, on: config.consumerSeries, listCap: consumerListCap() };
   const series: StreamSeries[] = [];
