@@ -172,6 +172,17 @@ export const workerSettingsSchema = z.strictObject({
   reapBudget: z.number().int().min(1).max(1_000_000).default(10_000),
 });
 
+export const metricsSettingsSchema = z.strictObject({
+  /** Streams read per scrape (a family whole or not at all); the rest are left out and counted. */
+  maxStreams: z.number().int().min(1).max(100_000).default(1000),
+  /** Per-consumer series (pending, idle); off by default. */
+  consumerSeries: z.boolean().default(false),
+  /** Consumers with series per scrape when consumerSeries is on; the rest are counted per group. */
+  maxConsumerSeries: z.number().int().min(1).max(100_000).default(1000),
+  /** How long a scrape's answer is reused for identical scrapes (same scope) on this instance. */
+  cacheMs: z.number().int().min(0).max(60_000).default(5000),
+});
+
 export const configFileSchema = z.strictObject({
   families: z.array(familySchema).max(500).default([]),
   groups: z.array(groupRuleSchema).max(500).default([]),
@@ -179,6 +190,7 @@ export const configFileSchema = z.strictObject({
   auth: authSchema.optional(),
   history: historySchema.optional(),
   worker: workerSettingsSchema.optional(),
+  metrics: metricsSettingsSchema.optional(),
 });
 
 export type FamilyConfig = z.infer<typeof familySchema>;
@@ -188,6 +200,7 @@ export type AuthConfig = z.infer<typeof authSchema>;
 export type ReclaimPolicy = z.infer<typeof reclaimPolicySchema>;
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
 export type HistorySettings = z.infer<typeof historySchema>;
+export type MetricsSettings = z.infer<typeof metricsSettingsSchema>;
 
 /** The group rule with every field filled in (first matching rule, then defaults). */
 export interface ResolvedGroupRule {

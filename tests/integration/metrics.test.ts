@@ -40,7 +40,10 @@ describe("GET /api/metrics", () => {
         jobs: [{ name: "reclaim", ran: true, counts: { reclaimed: 7 } }],
       }),
     );
-    const settings = makeSettings({ groups: [{ stream: `${p}*`, stuckAfterMs: 30_000 }] });
+    const settings = makeSettings({
+      groups: [{ stream: `${p}*`, stuckAfterMs: 30_000 }],
+      metrics: { consumerSeries: true },
+    });
     await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*` });
 
     const { body, contentType } = await collectMetrics(redis, settings, { now: Date.now(), match: `${p}*` });
