@@ -26,7 +26,7 @@ const letters = (n: number) => `${formatNumber(n)} ${n === 1 ? "dead letter" : "
  * Shown only when the newest entries include such copies.
  */
 export function DeadLetters({ streamKey }: { streamKey: string }) {
-  const page = useEntries(streamKey, { order: "desc", count: DEAD_LETTER_PAGE }, { refetchInterval: 5000 });
+  const page = useEntries(streamKey, { order: "desc", count: DEAD_LETTER_PAGE }, { refetchInterval: 10_000 });
   const rows = useMemo(() => deadLetterRows(page.data?.entries ?? []), [page.data]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState<DeadLetterRow[] | null>(null);

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../scripts/lib/simulator";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { parseGroups } from "@/lib/streams/xinfo";
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 
 describe("demo simulator", () => {
   const redis = testRedis();
@@ -58,5 +59,14 @@ describe("demo simulator", () => {
     expect(((await redis.call("XINFO", "CONSUMERS", sim.keys.webhooks, "sender")) as unknown[]).length).toBeGreaterThan(
       1,
     );
+    // Consumers that gave up left dead letters from two origins, for two reasons.
+    const dead = await redis.xrange(sim.keys.deadLetters, "-", "+");
+    const meta = (name: string) => new Set(dead.map(([, f]) => f[f.indexOf(name) + 1]));
+    expect(meta(DEAD_LETTER_FIELDS.originStream)).toEqual(new Set([sim.keys.payments, sim.keys.webhooks]));
+    expect(meta(DEAD_LETTER_FIELDS.reason).size).toBe(2);
+    // What the sender gave up on is no longer pending.
+    const gone = dead.find(([, f]) => f.includes(sim.keys.webhooks))![1];
+    const originId = gone[gone.indexOf(DEAD_LETTER_FIELDS.originId) + 1]!;
+    expect(await redis.xpending(sim.keys.webhooks, "sender", originId, originId, 1)).toEqual([]);
   }, 20_000);
 });
