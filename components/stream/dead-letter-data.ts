@@ -27,10 +27,13 @@ function numberOf(text: string | null): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** The row of a dead-lettered copy, or null for an entry without an origin stream. */
-export function deadLetterRow(entry: Pick<StreamEntry, "id" | "fields">): DeadLetterRow | null {
+/**
+ * The row of a dead-lettered copy in `stream`, or null for an entry that names no other origin
+ * stream (an ordinary entry, a requeued copy, or a redriven copy back in its origin).
+ */
+export function deadLetterRow(entry: Pick<StreamEntry, "id" | "fields">, stream: string): DeadLetterRow | null {
   const origin = textField(entry, DEAD_LETTER_FIELDS.originStream);
-  if (origin === null || origin === "") return null;
+  if (origin === null || origin === "" || origin === stream) return null;
   return {
     id: entry.id,
     origin,
@@ -42,8 +45,11 @@ export function deadLetterRow(entry: Pick<StreamEntry, "id" | "fields">): DeadLe
   };
 }
 
-export function deadLetterRows(entries: readonly Pick<StreamEntry, "id" | "fields">[]): DeadLetterRow[] {
-  return entries.flatMap((e) => deadLetterRow(e) ?? []);
+export function deadLetterRows(
+  entries: readonly Pick<StreamEntry, "id" | "fields">[],
+  stream: string,
+): DeadLetterRow[] {
+  return entries.flatMap((e) => deadLetterRow(e, stream) ?? []);
 }
 
 /** Distinct values in first-seen order (for the origin select and the reason suggestions). */

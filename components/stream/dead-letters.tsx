@@ -27,7 +27,7 @@ const letters = (n: number) => `${formatNumber(n)} ${n === 1 ? "dead letter" : "
  */
 export function DeadLetters({ streamKey }: { streamKey: string }) {
   const page = useEntries(streamKey, { order: "desc", count: DEAD_LETTER_PAGE }, { refetchInterval: 10_000 });
-  const rows = useMemo(() => deadLetterRows(page.data?.entries ?? []), [page.data]);
+  const rows = useMemo(() => deadLetterRows(page.data?.entries ?? [], streamKey), [page.data, streamKey]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState<DeadLetterRow[] | null>(null);
   const redrive = useRedrive(streamKey);

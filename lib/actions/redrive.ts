@@ -204,7 +204,8 @@ export async function redriveMatching(
         const id = rawId.toString();
         walk.last = id;
         const entry = deadLettered(fields);
-        if (!matchesRedrive(entry, filter)) continue;
+        // A copy naming this stream as its origin (a requeued one) has nowhere else to go.
+        if (entry.origin === dlq || !matchesRedrive(entry, filter)) continue;
         walk.matched += 1;
         if (isAppKey(entry.origin!) || !mayWrite(entry.origin!)) walk.outOfReach += 1;
         else if (!body.dryRun) {

@@ -130,12 +130,13 @@ describe("redrive-matching", () => {
     expect(await payloads(dlq)).toEqual(["p3"]);
   });
 
-  it("a dry run counts and changes nothing", async () => {
+  it("a dry run counts and changes nothing; a copy naming the stream itself never matches", async () => {
     const [a, dlq] = [key("orders"), key("dlq")];
     await seedDlq(dlq, [
       { origin: a, reason: "timeout" },
       { origin: a, reason: "timeout" },
       { origin: a, reason: "bad json" },
+      { origin: dlq, reason: "timeout" },
     ]);
     const before = await redis.xrange(dlq, "-", "+");
     const dry = await post<RedriveMatchingResponse>(dlq, { filter: { reason: "timeout" }, dryRun: true });
@@ -145,7 +146,7 @@ describe("redrive-matching", () => {
       matched: 2,
       redriven: 0,
       skipped: 0,
-      scanned: 3,
+      scanned: 4,
       more: false,
       cursor: null,
     });

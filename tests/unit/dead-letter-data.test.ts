@@ -23,6 +23,7 @@ describe("dead letter rows", () => {
         [F.deadLetteredAt, "1700000000000"],
         [F.reason, "max deliveries"],
       ]),
+      "orders:dlq",
     );
     expect(row).toEqual({
       id: "5-0",
@@ -35,17 +36,21 @@ describe("dead letter rows", () => {
     });
   });
 
-  it("leaves out entries without an origin; missing or odd metadata reads as null", () => {
-    const rows = deadLetterRows([
-      entry("1-0", [["note", "plain"]]),
-      entry("2-0", [
-        [F.originStream, "orders"],
-        [F.reason, ""],
-        [F.deliveries, "many"],
-        [F.deadLetteredAt, { base64: "AAE=" }],
-      ]),
-      entry("3-0", [[F.originStream, { base64: "AAE=" }]]),
-    ]);
+  it("leaves out entries without an origin, or naming this stream; missing or odd metadata reads as null", () => {
+    const rows = deadLetterRows(
+      [
+        entry("1-0", [["note", "plain"]]),
+        entry("2-0", [
+          [F.originStream, "orders"],
+          [F.reason, ""],
+          [F.deliveries, "many"],
+          [F.deadLetteredAt, { base64: "AAE=" }],
+        ]),
+        entry("3-0", [[F.originStream, { base64: "AAE=" }]]),
+        entry("4-0", [[F.originStream, "dlq"]]),
+      ],
+      "dlq",
+    );
     expect(rows).toEqual([
       {
         id: "2-0",
