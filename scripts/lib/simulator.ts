@@ -10,8 +10,8 @@
  *   then takes a batch and "crashes" (stops reading without acking), leaving stuck pending messages
  *   and a dead consumer; group `audit` reads slowly so lag grows.
  * - `dead-letters`: what consumers gave up on, with the metadata Streamscope's dead-letter action
- *   writes: ledger consumers reject every 40th payment (currency `XXX`), and the webhook sender
- *   gives up on every third poison webhook after 5 deliveries (its endpoint is gone).
+ *   writes: ledger consumers reject one payment in 40 (currency `XXX`), and the webhook sender
+ *   gives up on one poison webhook in three after 5 deliveries (its endpoint is gone).
  * - With `cluster` (a Redis Cluster at `redisUrl`): also `sensors:<n>` (SPREAD_STREAMS streams, spread
  *   over the masters by their slots) written round-robin, and the family `{tenant-42}:jobs:<n>`,
  *   pinned to one master by its hash tag, whose group `runner` reads without acking, so that node
@@ -191,7 +191,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       "amount",
       String((seq * 13) % 900),
       "currency",
-      seq % 40 === 0 ? "XXX" : seq % 5 === 0 ? "EUR" : "USD",
+      seq % 40 === 11 ? "XXX" : seq % 5 === 0 ? "EUR" : "USD",
     );
   });
 
@@ -283,10 +283,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const held = [...(fresh?.[0]?.[1] ?? []), ...(retried?.[0]?.[1] ?? [])];
     const sent = held.filter(([, fields]) => fields[fields.indexOf("poison") + 1] !== "1").map(([id]) => id);
     if (sent.length > 0) await sender.xack(webhooks, "sender", ...sent);
-    // Every third poison webhook's endpoint is gone: after 5 deliveries the sender gives up on it.
+    // One poison webhook in three has an endpoint that is gone: after 5 deliveries the sender gives up on it.
     const gone = (retried?.[0]?.[1] ?? []).filter(([, fields]) => {
       const hook = Number(fields[fields.indexOf("url") + 1]?.split("/").pop());
-      return fields[fields.indexOf("poison") + 1] === "1" && hook % 60 === 0;
+      return fields[fields.indexOf("poison") + 1] === "1" && hook % 60 === 40;
     });
     for (const entry of gone) {
       const row = (await sender.xpending(webhooks, "sender", entry[0], entry[0], 1)) as [

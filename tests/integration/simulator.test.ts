@@ -18,6 +18,16 @@ describe("demo simulator", () => {
       crashEveryBatches: 1,
     });
     await new Promise((r) => setTimeout(r, 3000));
+    // Dead letters need a rejected payment and a webhook delivered 5 times, a leaked consumer 60
+    // webhooks: on a busy machine they may take a little longer than the rest.
+    const ready = async () => {
+      const dead = await redis.xrange(sim.keys.deadLetters, "-", "+");
+      const origins = new Set(dead.map(([, f]) => f[f.indexOf(DEAD_LETTER_FIELDS.originStream) + 1]));
+      const consumers = (await redis.call("XINFO", "CONSUMERS", sim.keys.webhooks, "sender")) as unknown[];
+      return origins.size >= 2 && consumers.length > 1;
+    };
+    for (let waited = 0; waited < 10_000 && !(await ready()); waited += 250)
+      await new Promise((r) => setTimeout(r, 250));
     await sim.stop();
 
     const family: string[] = [];
@@ -68,5 +78,5 @@ describe("demo simulator", () => {
     const gone = dead.find(([, f]) => f.includes(sim.keys.webhooks))![1];
     const originId = gone[gone.indexOf(DEAD_LETTER_FIELDS.originId) + 1]!;
     expect(await redis.xpending(sim.keys.webhooks, "sender", originId, originId, 1)).toEqual([]);
-  }, 20_000);
+  }, 30_000);
 });
