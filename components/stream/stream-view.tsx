@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import type { GroupSummary } from "@/lib/contract/streams";
 import { ErrorState, Skeleton } from "@/components/ui/states";
 import { useStream } from "@/lib/hooks/use-streams";
+import { DeadLetters } from "./dead-letters";
 import { EntriesBrowser } from "./entries-browser";
 import { GroupsTable } from "./groups-table";
 import { TrimPanel } from "./trim-panel";
@@ -70,6 +71,8 @@ export function StreamView({ streamKey, initialId, historySlot, groupAdminSlot, 
           <GroupsTable streamKey={streamKey} groups={stream.data.groups} actions={renderGroupActions} />
         ) : null}
       </section>
+
+      <DeadLetters streamKey={streamKey} />
 
       <TrimPanel streamKey={streamKey} />
 

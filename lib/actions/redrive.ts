@@ -1,19 +1,41 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
-import type { ActionItem, DryRunResponse, RedriveBody, RedriveResponse } from "@/lib/contract/pending";
+import {
+  ACTION_BATCH,
+  REDRIVE_SCAN_BUDGET,
+  type ActionItem,
+  type DryRunResponse,
+  type RedriveBody,
+  type RedriveMatchFilter,
+  type RedriveMatchingBody,
+  type RedriveMatchingResponse,
+  type RedriveResponse,
+} from "@/lib/contract/pending";
 import { AppError } from "@/lib/errors";
-import { refuseAppKey } from "@/lib/redis/app-keys";
+import { isAppKey, refuseAppKey } from "@/lib/redis/app-keys";
 import { assertStream } from "@/lib/streams/assert-stream";
-import { chunks, normalizeIds, toItems } from "./batches";
+import { chunks, normalizeIds, runBatches, tallyOf, toItems, type BatchScript, type Tally } from "./batches";
 import { atomicity } from "./move";
 import { redriveScript } from "./scripts";
 import { moveInTwoSteps, movesAtomically } from "./two-step";
 
-/** A dead-lettered entry as read up front: its fields as they are and the origin they name. */
+/** A dead-lettered entry as read up front: its fields as they are and what its metadata says. */
 interface DeadLettered {
   fields: Buffer[];
   origin: string | null;
+  reason: string | null;
+}
+
+function deadLettered(fields: Buffer[]): DeadLettered {
+  let origin: string | null = null;
+  let reason: string | null = null;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i]!.toString();
+    if (name === DEAD_LETTER_FIELDS.originStream && origin === null) origin = fields[i + 1]!.toString();
+    else if (name === DEAD_LETTER_FIELDS.reason && reason === null) reason = fields[i + 1]!.toString();
+  }
+  return { fields, origin, reason };
 }
 
 /**
@@ -31,14 +53,68 @@ async function readEntries(
   return replies.map(([err, reply]) => {
     if (err) throw err;
     const entry = (reply as [Buffer, Buffer[]][])[0];
-    if (!entry) return null;
-    const fields = entry[1];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      if (fields[i]!.toString() === DEAD_LETTER_FIELDS.originStream)
-        return { fields, origin: fields[i + 1]!.toString() };
-    }
-    return { fields, origin: null };
+    return entry ? deadLettered(entry[1]) : null;
   });
+}
+
+/**
+ * One batch (at most ACTION_BATCH ids) back to the origins its entries name: one atomic script
+ * call for the origins in the dead-letter stream's slot (every origin on a single server), two
+ * steps per origin in another slot (two-step.ts). One item per id, in order.
+ */
+async function redriveBatch(
+  redis: RedisConnection,
+  dlq: string,
+  batch: readonly string[],
+  entries: readonly (DeadLettered | null)[],
+): Promise<Tally> {
+  const origins = [...new Set(entries.flatMap((e) => (e?.origin != null ? [e.origin] : [])))];
+  const items = new Map<string, ActionItem>();
+  let twoStep = 0;
+  const inSlot = origins.filter((o) => movesAtomically(redis, dlq, o));
+  const atomicIds = batch.filter((_, i) => {
+    const origin = entries[i]?.origin;
+    return origin == null || inSlot.includes(origin);
+  });
+  if (atomicIds.length > 0) {
+    const reply = await redriveScript.runOnce(redis, [dlq, ...inSlot], atomicIds);
+    for (const item of toItems(atomicIds, reply)) items.set(item.id, item);
+  }
+  for (const origin of origins.filter((o) => !inSlot.includes(o))) {
+    const ofOrigin = batch.flatMap((id, i) =>
+      entries[i]?.origin === origin ? [{ id, fields: entries[i]!.fields }] : [],
+    );
+    const type = await redis.type(origin);
+    const moved =
+      type === "none" || type === "stream"
+        ? await moveInTwoSteps(
+            redis,
+            { source: dlq, target: origin, mode: "xdel", group: "", filter: ["", 0, 0] },
+            ofOrigin,
+          )
+        : ofOrigin.map(({ id }): ActionItem => ({ id, outcome: "skipped" }));
+    for (const item of moved) {
+      items.set(item.id, item);
+      if (item.outcome === "ok") twoStep += 1;
+    }
+  }
+  return { ...tallyOf(batch.map((id) => items.get(id)!)), twoStep };
+}
+
+/** The redrive as a bulk action's script: the entries of each batch come from `read` (then forgotten). */
+function redriveBatches(redis: RedisConnection, dlq: string, read: Map<string, DeadLettered | null>): BatchScript {
+  return {
+    batchSize: ACTION_BATCH,
+    run: async (ids) => {
+      const entries = ids.map((id) => read.get(id) ?? null);
+      for (const id of ids) read.delete(id);
+      return redriveBatch(redis, dlq, ids, entries);
+    },
+  };
+}
+
+async function* pagesOf(ids: readonly string[]): AsyncGenerator<string[]> {
+  yield* chunks(ids, ACTION_BATCH * 2);
 }
 
 /**
@@ -57,57 +133,105 @@ export async function redrive(
   await assertStream(redis, dlq);
   const ids = normalizeIds(body.ids);
   // Every origin is checked before anything moves: the app's own keys answer 404, as everywhere.
-  const plans: { batch: string[]; entries: (DeadLettered | null)[]; origins: string[] }[] = [];
-  let matched = 0;
+  const read = new Map<string, DeadLettered | null>();
   for (const batch of chunks(ids)) {
     const entries = await readEntries(redis, dlq, batch);
-    const found = entries.flatMap((e) => (e?.origin != null ? [e.origin] : []));
-    matched += found.length;
-    const origins = [...new Set(found)];
-    for (const origin of origins) refuseAppKey(origin);
-    plans.push({ batch, entries, origins });
+    batch.forEach((id, i) => read.set(id, entries[i] ?? null));
   }
-  if (body.dryRun) return { dryRun: true, matched };
-  const result: RedriveResponse = { redriven: 0, skipped: 0, items: [], ...atomicity(redis, {}) };
-  for (const { batch, entries, origins } of plans) {
-    const forbidden = origins.find((o) => !mayWrite(o));
-    if (forbidden !== undefined)
-      throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
-    const items = new Map<string, ActionItem>();
-    const inSlot = origins.filter((o) => movesAtomically(redis, dlq, o));
-    const atomicIds = batch.filter((_, i) => {
-      const origin = entries[i]?.origin;
-      return origin == null || inSlot.includes(origin);
-    });
-    if (atomicIds.length > 0) {
-      const reply = await redriveScript.runOnce(redis, [dlq, ...inSlot], atomicIds);
-      for (const item of toItems(atomicIds, reply)) items.set(item.id, item);
-    }
-    for (const origin of origins.filter((o) => !inSlot.includes(o))) {
-      const ofOrigin = batch.flatMap((id, i) =>
-        entries[i]?.origin === origin ? [{ id, fields: entries[i]!.fields }] : [],
-      );
-      const type = await redis.type(origin);
-      const moved =
-        type === "none" || type === "stream"
-          ? await moveInTwoSteps(
-              redis,
-              { source: dlq, target: origin, mode: "xdel", group: "", filter: ["", 0, 0] },
-              ofOrigin,
-            )
-          : ofOrigin.map(({ id }): ActionItem => ({ id, outcome: "skipped" }));
-      for (const item of moved) {
-        items.set(item.id, item);
-        if (item.outcome === "ok") result.twoStep = (result.twoStep ?? 0) + 1;
+  const found = [...read.values()].flatMap((e) => (e?.origin != null ? [e.origin] : []));
+  const origins = [...new Set(found)];
+  for (const origin of origins) refuseAppKey(origin);
+  if (body.dryRun) return { dryRun: true, matched: found.length };
+  const forbidden = origins.find((o) => !mayWrite(o));
+  if (forbidden !== undefined)
+    throw new AppError("FORBIDDEN", `Redrive would write to "${forbidden}", outside your streams`);
+  const tally = await runBatches(pagesOf(ids), redriveBatches(redis, dlq, read), true);
+  return {
+    redriven: tally.ok,
+    skipped: tally.skipped + tally.deleted,
+    items: tally.items ?? [],
+    ...atomicity(redis, tally),
+  };
+}
+
+/** Entries per XRANGE page of the matching walk (the cap of every XRANGE page). */
+const MATCH_PAGE = 1000;
+
+/** Whether a dead-lettered entry passes a redrive-matching filter (it must name an origin). */
+export function matchesRedrive(
+  entry: { origin: string | null; reason: string | null },
+  f: RedriveMatchFilter,
+): boolean {
+  if (entry.origin === null) return false;
+  if (f.origin !== undefined && entry.origin !== f.origin) return false;
+  if (f.reason === undefined) return true;
+  if (entry.reason === null) return false;
+  return f.reasonMatch === "contains" ? entry.reason.includes(f.reason) : entry.reason === f.reason;
+}
+
+/**
+ * "Redrive all matching": walks the dead-letter stream from `cursor` in XRANGE pages, at most
+ * `scanLimit` entries per request, and moves each page's matches back by the same batches as
+ * `redrive`. Entries whose origin is one of the app's keys or outside `mayWrite` are left in place
+ * and counted in `skipped`; a filter naming such an origin is refused up front. `more` and
+ * `cursor` say where the next request continues.
+ */
+export async function redriveMatching(
+  redis: RedisConnection,
+  dlq: string,
+  body: RedriveMatchingBody,
+  mayWrite: (key: string) => boolean = () => true,
+): Promise<RedriveMatchingResponse> {
+  await assertStream(redis, dlq);
+  const { filter } = body;
+  if (filter.origin !== undefined) {
+    refuseAppKey(filter.origin);
+    if (!mayWrite(filter.origin))
+      throw new AppError("FORBIDDEN", `Redrive would write to "${filter.origin}", outside your streams`);
+  }
+  const budget = body.scanLimit ?? REDRIVE_SCAN_BUDGET;
+  const walk = { scanned: 0, matched: 0, outOfReach: 0, more: false, last: null as string | null };
+  const read = new Map<string, DeadLettered | null>();
+
+  async function* matchingPages(): AsyncGenerator<string[]> {
+    let start = body.cursor ? `(${body.cursor}` : "-";
+    while (walk.scanned < budget) {
+      const count = Math.min(MATCH_PAGE, budget - walk.scanned);
+      const page = await redis.xrangeBuffer(dlq, start, "+", "COUNT", count);
+      walk.scanned += page.length;
+      const ids: string[] = [];
+      for (const [rawId, fields] of page) {
+        const id = rawId.toString();
+        walk.last = id;
+        const entry = deadLettered(fields);
+        // A copy naming this stream as its origin (a requeued one) has nowhere else to go.
+        if (entry.origin === dlq || !matchesRedrive(entry, filter)) continue;
+        walk.matched += 1;
+        if (isAppKey(entry.origin!) || !mayWrite(entry.origin!)) walk.outOfReach += 1;
+        else if (!body.dryRun) {
+          read.set(id, entry);
+          ids.push(id);
+        }
       }
+      if (walk.last !== null) start = `(${walk.last}`;
+      if (ids.length > 0) yield ids;
+      if (page.length < count) return;
     }
-    for (const id of batch) {
-      const item = items.get(id)!;
-      if (item.outcome === "ok") result.redriven += 1;
-      else result.skipped += 1;
-      result.items.push(item);
-    }
+    walk.more = (await redis.xrange(dlq, start, "+", "COUNT", 1)).length > 0;
   }
-  if (result.twoStep) result.atomic = false;
-  return result;
+
+  const tally = await runBatches(matchingPages(), redriveBatches(redis, dlq, read), false);
+  const walked = {
+    matched: walk.matched,
+    scanned: walk.scanned,
+    more: walk.more,
+    cursor: walk.more ? walk.last : null,
+  };
+  if (body.dryRun) return { dryRun: true, ...walked, redriven: 0, skipped: walk.outOfReach };
+  return {
+    ...walked,
+    redriven: tally.ok,
+    skipped: walk.outOfReach + tally.skipped + tally.deleted,
+    ...atomicity(redis, tally),
+  };
 }

@@ -25,6 +25,8 @@ import type {
   PublishBody,
   PublishResponse,
   RedriveBody,
+  RedriveMatchingBody,
+  RedriveMatchingResponse,
   RedriveResponse,
   RequeueBody,
   RequeueResponse,
@@ -91,6 +93,9 @@ export const pendingClient = {
     postJson<RedriveResponse>(`/api/streams/${seg(dlqKey)}/redrive`, body),
   previewRedrive: (dlqKey: string, body: NoDryRun<RedriveBody>) =>
     postJson<DryRunResponse>(`/api/streams/${seg(dlqKey)}/redrive`, { ...body, dryRun: true }),
+  /** `POST /api/streams/{key}/redrive-matching`: one bounded walk (`dryRun` only counts). */
+  redriveMatching: (dlqKey: string, body: RedriveMatchingBody) =>
+    postJson<RedriveMatchingResponse>(`/api/streams/${seg(dlqKey)}/redrive-matching`, body),
 
   createGroup: (key: string, body: CreateGroupBody) =>
     postJson<CreateGroupResponse>(`/api/streams/${seg(key)}/groups`, body),

@@ -310,6 +310,50 @@ export interface RedriveResponse extends MoveAtomicity {
   items: ActionItem[];
 }
 
+/** Most dead-letter entries one `redrive-matching` request reads (XRANGE pages of at most 1000). */
+export const REDRIVE_SCAN_BUDGET = 10_000;
+
+/**
+ * Which dead-lettered entries `redrive-matching` moves back: those whose origin stream is `origin`
+ * and/or whose reason is `reason` (`reasonMatch: "contains"`: the reason contains it; case kept).
+ * Entries without an origin stream never match.
+ */
+export const redriveMatchFilterSchema = z
+  .strictObject({
+    origin: nameSchema.optional(),
+    reason: z.string().min(1).max(500).optional(),
+    reasonMatch: z.enum(["exact", "contains"]).optional(),
+  })
+  .refine((f) => f.origin !== undefined || f.reason !== undefined, "name an origin stream, a reason or both");
+export type RedriveMatchFilter = z.infer<typeof redriveMatchFilterSchema>;
+
+/** `POST /api/streams/{key}/redrive-matching` (key = a dead-letter stream). */
+export const redriveMatchingBodySchema = z.strictObject({
+  filter: redriveMatchFilterSchema,
+  /** The `cursor` of the previous answer: the walk continues after that id. */
+  cursor: streamIdSchema.optional(),
+  /** Entries read by this request, at most REDRIVE_SCAN_BUDGET (the default). */
+  scanLimit: z.number().int().min(1).max(REDRIVE_SCAN_BUDGET).optional(),
+  dryRun: z.boolean().optional(),
+});
+export type RedriveMatchingBody = z.infer<typeof redriveMatchingBodySchema>;
+
+/**
+ * `matched`: entries read that pass the filter; `redriven`: moved back to their origin (0 in a dry
+ * run); `skipped`: matched but not moved (gone meanwhile, origin of another type, outside the
+ * caller's streams or one of the app's keys); `scanned`: entries read. `more`: the budget ran out
+ * before the end of the stream: send `cursor` back to continue (null when `more` is false).
+ */
+export interface RedriveMatchingResponse extends MoveAtomicity {
+  dryRun?: true;
+  matched: number;
+  redriven: number;
+  skipped: number;
+  scanned: number;
+  more: boolean;
+  cursor: string | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Group and stream admin
 // ---------------------------------------------------------------------------------------------

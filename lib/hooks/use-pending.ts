@@ -9,6 +9,8 @@ import type {
   DeleteResponse,
   PendingAction,
   PendingQuery,
+  RedriveMatchingBody,
+  RedriveMatchingResponse,
   RequeueResponse,
 } from "@/lib/contract/pending";
 import { useInvalidateAfter } from "./use-invalidate";
@@ -95,6 +97,54 @@ export function useRedrive(dlqKey: string) {
   const invalidate = useInvalidateAfter();
   return useMutation({
     mutationFn: ({ ids }: { ids: string[]; origins: string[] }) => pendingClient.redrive(dlqKey, { ids }),
+    onSettled: (_result, _error, { origins }) => invalidate({ kind: "redrive", stream: dlqKey, origins }),
+  });
+}
+
+/** Counts what "Redrive all matching" would move: one bounded walk of the dead-letter stream. */
+export function useRedriveMatchingPreview(dlqKey: string) {
+  return useMutation({
+    mutationFn: (body: Omit<RedriveMatchingBody, "dryRun">) =>
+      pendingClient.redriveMatching(dlqKey, { ...body, dryRun: true }),
+  });
+}
+
+/**
+ * "Redrive all matching": walks the whole dead-letter stream, one bounded request after another
+ * (each continues from the previous `cursor`), and sums the answers; `onPage` reports progress.
+ */
+export function useRedriveMatching(dlqKey: string) {
+  const invalidate = useInvalidateAfter();
+  return useMutation({
+    mutationFn: async ({
+      filter,
+      onPage,
+    }: {
+      filter: RedriveMatchingBody["filter"];
+      origins: string[];
+      onPage?: (sum: RedriveMatchingResponse) => void;
+    }) => {
+      let sum: RedriveMatchingResponse = { matched: 0, redriven: 0, skipped: 0, scanned: 0, more: true, cursor: null };
+      while (sum.more) {
+        const page = await pendingClient.redriveMatching(dlqKey, {
+          filter,
+          ...(sum.cursor ? { cursor: sum.cursor } : {}),
+        });
+        sum = {
+          matched: sum.matched + page.matched,
+          redriven: sum.redriven + page.redriven,
+          skipped: sum.skipped + page.skipped,
+          scanned: sum.scanned + page.scanned,
+          more: page.more,
+          cursor: page.cursor,
+          ...(page.twoStep !== undefined
+            ? { atomic: (sum.twoStep ?? 0) + page.twoStep === 0, twoStep: (sum.twoStep ?? 0) + page.twoStep }
+            : {}),
+        };
+        onPage?.(sum);
+      }
+      return sum;
+    },
     onSettled: (_result, _error, { origins }) => invalidate({ kind: "redrive", stream: dlqKey, origins }),
   });
 }

@@ -9,12 +9,16 @@
  * - `payments`: group `ledger` with a fast consumer, a slow one and `worker-crashy`, which now and
  *   then takes a batch and "crashes" (stops reading without acking), leaving stuck pending messages
  *   and a dead consumer; group `audit` reads slowly so lag grows.
+ * - `dead-letters`: what consumers gave up on, with the metadata Streamscope's dead-letter action
+ *   writes: ledger consumers reject one payment in 40 (currency `XXX`), and the webhook sender
+ *   gives up on one poison webhook in three after 5 deliveries (its endpoint is gone).
  * - With `cluster` (a Redis Cluster at `redisUrl`): also `sensors:<n>` (SPREAD_STREAMS streams, spread
  *   over the masters by their slots) written round-robin, and the family `{tenant-42}:jobs:<n>`,
  *   pinned to one master by its hash tag, whose group `runner` reads without acking, so that node
  *   stands out on the cluster page (more streams, more pending).
  */
 import Redis, { Cluster } from "ioredis";
+import { DEAD_LETTER_FIELDS as F } from "../../lib/contract/dead-letter";
 
 export interface SimulatorOptions {
   redisUrl: string;
@@ -38,7 +42,13 @@ const SPREAD_STREAMS = 30;
 const PINNED_STREAMS = 40;
 
 export interface Simulator {
-  keys: { payments: string; webhooks: string; ordersPattern: string; currentOrders: () => string };
+  keys: {
+    payments: string;
+    webhooks: string;
+    deadLetters: string;
+    ordersPattern: string;
+    currentOrders: () => string;
+  };
   stop(): Promise<void>;
 }
 
@@ -81,6 +91,45 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   };
   const admin = connect();
   let running = true;
+
+  // A consumer giving up on a message: a copy with the dead-letter metadata, then the ack (in one
+  // MULTI on a single server; on a cluster the two keys may live on different nodes).
+  const deadLetters = `${prefix}dead-letters`;
+  const deadLetter = async (
+    conn: Connection,
+    origin: string,
+    group: string,
+    [id, fields]: [string, string[]],
+    deliveries: number,
+    reason: string,
+  ) => {
+    const copy = [
+      ...fields,
+      F.originStream,
+      origin,
+      F.originGroup,
+      group,
+      F.originId,
+      id,
+      F.deliveries,
+      String(deliveries),
+      F.deadLetteredAt,
+      String(Date.now()),
+      F.reason,
+      reason,
+    ];
+    const add = ["XADD", deadLetters, "MAXLEN", "~", "5000", "*", ...copy] as const;
+    if (opts.cluster) {
+      await conn.call(...add);
+      await conn.xack(origin, group, id);
+    } else {
+      await conn
+        .multi()
+        .call(...add)
+        .xack(origin, group, id)
+        .exec();
+    }
+  };
 
   // The previous hour's member shows the family as a family from the first second.
   const previousHour = hourKey(ordersBase, new Date(Date.now() - 3600_000));
@@ -142,12 +191,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       "amount",
       String((seq * 13) % 900),
       "currency",
-      seq % 5 === 0 ? "EUR" : "USD",
+      seq % 40 === 11 ? "XXX" : seq % 5 === 0 ? "EUR" : "USD",
     );
   });
 
   // A consumer: reads new messages of a group and acks them after `workMs`; `crashEvery` makes it
-  // stop without acking every N batches, for `crashForMs`.
+  // stop without acking every N batches, for `crashForMs`; a message `reject` names a reason for is
+  // dead-lettered instead.
   const consumer = (
     keyOf: () => string,
     group: string,
@@ -155,6 +205,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     workMs: number,
     batch: number,
     crashEvery?: number,
+    reject?: (fields: string[]) => string | null,
   ) => {
     const conn = connect();
     let batches = 0;
@@ -181,16 +232,23 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         return;
       }
       await sleep(workMs);
-      await conn.xack(key, group, ...entries.map(([id]) => id));
+      const rejected = reject ? entries.filter(([, fields]) => reject(fields) !== null) : [];
+      for (const entry of rejected) await deadLetter(conn, key, group, entry, 1, reject!(entry[1])!);
+      const done = entries.filter((e) => !rejected.includes(e)).map(([id]) => id);
+      if (done.length > 0) await conn.xack(key, group, ...done);
     });
   };
 
   consumer(currentOrders, "fulfillment", "packer-1", 150, 10);
   consumer(currentOrders, "fulfillment", "packer-2", 300, 10);
   consumer(currentOrders, "analytics", "reporter", 4000, 5);
-  consumer(() => payments, "ledger", "worker-fast", 100, 10);
-  consumer(() => payments, "ledger", "worker-slow", 2000, 5);
-  consumer(() => payments, "ledger", "worker-crashy", 500, 5, opts.crashEveryBatches ?? 3);
+  const currency = (fields: string[]) => {
+    const code = fields[fields.indexOf("currency") + 1];
+    return code === "XXX" ? `unknown currency ${code}` : null;
+  };
+  consumer(() => payments, "ledger", "worker-fast", 100, 10, undefined, currency);
+  consumer(() => payments, "ledger", "worker-slow", 2000, 5, undefined, currency);
+  consumer(() => payments, "ledger", "worker-crashy", 500, 5, opts.crashEveryBatches ?? 3, currency);
   consumer(() => payments, "audit", "auditor", 5000, 3);
 
   // Poison messages and leaked consumers: every 20th webhook can never be sent. The sender retries
@@ -222,10 +280,25 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       [string, [string, string[]][]][] | null;
     const retried = (await sender.xreadgroup("GROUP", "sender", name, "COUNT", 10, "STREAMS", webhooks, "0")) as
       [string, [string, string[]][]][] | null;
-    const sent = [...(fresh?.[0]?.[1] ?? []), ...(retried?.[0]?.[1] ?? [])]
-      .filter(([, fields]) => fields[fields.indexOf("poison") + 1] !== "1")
-      .map(([id]) => id);
+    const held = [...(fresh?.[0]?.[1] ?? []), ...(retried?.[0]?.[1] ?? [])];
+    const sent = held.filter(([, fields]) => fields[fields.indexOf("poison") + 1] !== "1").map(([id]) => id);
     if (sent.length > 0) await sender.xack(webhooks, "sender", ...sent);
+    // One poison webhook in three has an endpoint that is gone: after 5 deliveries the sender gives up on it.
+    const gone = (retried?.[0]?.[1] ?? []).filter(([, fields]) => {
+      const hook = Number(fields[fields.indexOf("url") + 1]?.split("/").pop());
+      return fields[fields.indexOf("poison") + 1] === "1" && hook % 60 === 40;
+    });
+    for (const entry of gone) {
+      const row = (await sender.xpending(webhooks, "sender", entry[0], entry[0], 1)) as [
+        string,
+        string,
+        number,
+        number,
+      ][];
+      const deliveries = row[0]?.[3] ?? 0;
+      if (deliveries >= 5)
+        await deadLetter(sender, webhooks, "sender", entry, deliveries, "HTTP 410 Gone: endpoint removed");
+    }
   });
 
   if (opts.cluster) {
@@ -254,7 +327,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   log(`simulator: producing to ${currentOrders()} and ${payments} at ${rate}/s each`);
 
   return {
-    keys: { payments, webhooks, ordersPattern: `${ordersBase}_<yyyyMMddHH>`, currentOrders },
+    keys: { payments, webhooks, deadLetters, ordersPattern: `${ordersBase}_<yyyyMMddHH>`, currentOrders },
     async stop() {
       running = false;
       for (const c of connections) c.disconnect();

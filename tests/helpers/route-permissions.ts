@@ -20,6 +20,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteAccess> = {
   "GET /api/streams/[key]/history": "read",
   "POST /api/streams/[key]/messages": "operate",
   "POST /api/streams/[key]/redrive": "operate",
+  "POST /api/streams/[key]/redrive-matching": "operate",
   "POST /api/streams/[key]/trim": "operate",
   "GET /api/streams/[key]/trim-preview": "read",
   "GET /api/families/[pattern]/retention": "read",

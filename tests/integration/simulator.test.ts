@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../scripts/lib/simulator";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { parseGroups } from "@/lib/streams/xinfo";
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 
 describe("demo simulator", () => {
   const redis = testRedis();
@@ -17,6 +18,16 @@ describe("demo simulator", () => {
       crashEveryBatches: 1,
     });
     await new Promise((r) => setTimeout(r, 3000));
+    // Dead letters need a rejected payment and a webhook delivered 5 times, a leaked consumer 60
+    // webhooks: on a busy machine they may take a little longer than the rest.
+    const ready = async () => {
+      const dead = await redis.xrange(sim.keys.deadLetters, "-", "+");
+      const origins = new Set(dead.map(([, f]) => f[f.indexOf(DEAD_LETTER_FIELDS.originStream) + 1]));
+      const consumers = (await redis.call("XINFO", "CONSUMERS", sim.keys.webhooks, "sender")) as unknown[];
+      return origins.size >= 2 && consumers.length > 1;
+    };
+    for (let waited = 0; waited < 10_000 && !(await ready()); waited += 250)
+      await new Promise((r) => setTimeout(r, 250));
     await sim.stop();
 
     const family: string[] = [];
@@ -58,5 +69,14 @@ describe("demo simulator", () => {
     expect(((await redis.call("XINFO", "CONSUMERS", sim.keys.webhooks, "sender")) as unknown[]).length).toBeGreaterThan(
       1,
     );
-  }, 20_000);
+    // Consumers that gave up left dead letters from two origins, for two reasons.
+    const dead = await redis.xrange(sim.keys.deadLetters, "-", "+");
+    const meta = (name: string) => new Set(dead.map(([, f]) => f[f.indexOf(name) + 1]));
+    expect(meta(DEAD_LETTER_FIELDS.originStream)).toEqual(new Set([sim.keys.payments, sim.keys.webhooks]));
+    expect(meta(DEAD_LETTER_FIELDS.reason).size).toBe(2);
+    // What the sender gave up on is no longer pending.
+    const gone = dead.find(([, f]) => f.includes(sim.keys.webhooks))![1];
+    const originId = gone[gone.indexOf(DEAD_LETTER_FIELDS.originId) + 1]!;
+    expect(await redis.xpending(sim.keys.webhooks, "sender", originId, originId, 1)).toEqual([]);
+  }, 30_000);
 });

@@ -47,6 +47,7 @@ import type * as del from "@/app/api/streams/[key]/groups/[group]/delete/route";
 import type * as setid from "@/app/api/streams/[key]/groups/[group]/setid/route";
 import type * as consumer from "@/app/api/streams/[key]/groups/[group]/consumers/[consumer]/route";
 import type * as redrive from "@/app/api/streams/[key]/redrive/route";
+import type * as redriveMatching from "@/app/api/streams/[key]/redrive-matching/route";
 import type * as messages from "@/app/api/streams/[key]/messages/route";
 import type * as settings from "@/app/api/settings/route";
 import type * as stream from "@/app/api/streams/[key]/route";
@@ -95,6 +96,7 @@ describe("client and routes share the contract", () => {
     expectTypeOf<Answer<typeof pendingClient.redrive>>().toEqualTypeOf<Done<typeof redrive.POST>>();
     expectTypeOf<Answer<typeof pendingClient.preview>>().toEqualTypeOf<DryRunResponse>();
     expectTypeOf<Answer<typeof pendingClient.previewRedrive>>().toEqualTypeOf<DryRunResponse>();
+    expectTypeOf<Answer<typeof pendingClient.redriveMatching>>().toEqualTypeOf<AnswerOf<typeof redriveMatching.POST>>();
     expectTypeOf<Answer<typeof pendingClient.setGroupId>>().toEqualTypeOf<AnswerOf<typeof setid.POST>>();
     expectTypeOf<Answer<typeof pendingClient.deleteConsumer>>().toEqualTypeOf<AnswerOf<typeof consumer.DELETE>>();
     expectTypeOf<Answer<typeof pendingClient.publish>>().toEqualTypeOf<AnswerOf<typeof messages.POST>>();
