@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { workerSettingsOf, type Settings } from "@/lib/config/settings";
 import { processState } from "@/lib/runtime/state";
@@ -55,10 +56,11 @@ export function tickStreamSource(
       }
       if (dirty.size === 0) return { ...current, commands: 0 };
       const keys = [...dirty];
+      const reread = new Set(keys);
       dirty.clear();
       const fresh = new Map((await snapshot(keys)).map((s) => [s.key, s]));
       const streams = current.streams.flatMap((s) => {
-        if (!keys.includes(s.key)) return [s];
+        if (!reread.has(s.key)) return [s];
         const now = fresh.get(s.key);
         return now ? [now] : [];
       });
@@ -91,15 +93,24 @@ export function markChanged(ctx: JobContext, key: string): void {
  * expiry, and each group's last-delivered id, pending count, entries read, lag and consumer count.
  */
 export function fingerprintOf(s: StreamSnapshot): string {
-  return JSON.stringify([
-    s.length,
-    s.lastGeneratedId,
-    s.lastEntryId ?? null,
-    s.entriesAdded,
-    s.ttlMs === null,
-    s.groups.map((g) => [g.name, g.lastDeliveredId, g.pending, g.entriesRead, g.lag, g.consumerCount]),
-  ]);
+  let fingerprint = fingerprints.get(s);
+  if (fingerprint === undefined) {
+    const parts = [
+      s.length,
+      s.lastGeneratedId,
+      s.lastEntryId ?? null,
+      s.entriesAdded,
+      s.ttlMs === null,
+      s.groups.map((g) => [g.name, g.lastDeliveredId, g.pending, g.entriesRead, g.lag, g.consumerCount]),
+    ];
+    // A digest: the memo holds one per stream and job, whatever the number of groups.
+    fingerprint = createHash("sha1").update(JSON.stringify(parts)).digest("base64");
+    fingerprints.set(s, fingerprint);
+  }
+  return fingerprint;
 }
+
+const fingerprints = new WeakMap<StreamSnapshot, string>();
 
 interface Seen<T> {
   fingerprint: string;
