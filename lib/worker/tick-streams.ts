@@ -4,7 +4,7 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import { workerSettingsOf, type Settings } from "@/lib/config/settings";
 import { processState } from "@/lib/runtime/state";
 import { snapshotStreams, type StreamSnapshot } from "@/lib/streams/snapshot";
-import { nextStreamSlice } from "./stream-slice";
+import { nextStreamSlice, sliceCursorKey } from "./stream-slice";
 import type { JobContext } from "./types";
 
 /** One slice of the key space and one snapshot of its streams, shared by every job of a tick. */
@@ -13,6 +13,8 @@ export interface TickStreams {
   keys: readonly string[];
   /** The slice reached the end of the key space. */
   wrapped: boolean;
+  /** The slice is the whole key space under the match (it started at the beginning and wrapped). */
+  whole: boolean;
   /** The keys that are still streams: XINFO STREAM, XINFO GROUPS, PTTL, and each pending group's oldest entry. */
   streams: readonly StreamSnapshot[];
   /** Redis commands this read cost (0 when the snapshot was already read for an earlier job). */
@@ -44,6 +46,7 @@ export function tickStreamSource(
   return {
     async read() {
       if (!current) {
+        const fromStart = (await redis.get(sliceCursorKey(opts.cursor, opts.match))) === null;
         const slice = await nextStreamSlice(redis, {
           job: opts.cursor,
           match: opts.match,
@@ -51,8 +54,8 @@ export function tickStreamSource(
         });
         dirty.clear();
         const streams = await snapshot(slice.keys);
-        current = { keys: slice.keys, wrapped: slice.wrapped, streams };
-        return { ...current, commands: readCost(slice.scanCalls + 2, streams, slice.keys.length) };
+        current = { keys: slice.keys, wrapped: slice.wrapped, whole: fromStart && slice.wrapped, streams };
+        return { ...current, commands: readCost(slice.scanCalls + 3, streams, slice.keys.length) };
       }
       if (dirty.size === 0) return { ...current, commands: 0 };
       const keys = [...dirty];
