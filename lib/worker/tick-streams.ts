@@ -37,7 +37,7 @@ function readCost(scanCalls: number, streams: readonly StreamSnapshot[], keys: n
 export function tickStreamSource(
   redis: RedisConnection,
   settings: Settings,
-  opts: { cursor: string; match: string; now: number },
+  opts: { cursor: string; match: string; now: number; max?: number },
 ): TickStreamSource {
   let current: Omit<TickStreams, "commands"> | null = null;
   const dirty = new Set<string>();
@@ -50,7 +50,7 @@ export function tickStreamSource(
         const slice = await nextStreamSlice(redis, {
           job: opts.cursor,
           match: opts.match,
-          max: workerSettingsOf(settings).streamsPerTick,
+          max: opts.max ?? workerSettingsOf(settings).streamsPerTick,
         });
         dirty.clear();
         const streams = await snapshot(slice.keys);
@@ -78,11 +78,13 @@ export function tickStreamSource(
 
 /**
  * The streams a job looks at: the tick's shared snapshot, or, for a job run on its own (a test,
- * "run now" of one job), a snapshot of its own slice resumed from the job's own cursor.
+ * "run now" of one job), a snapshot of its own slice (at most `max` streams, default
+ * `worker.streamsPerTick`) resumed from the job's own cursor.
  */
-export function streamsFor(ctx: JobContext, job: string): Promise<TickStreams> {
+export function streamsFor(ctx: JobContext, job: string, opts: { max?: number } = {}): Promise<TickStreams> {
   const source =
-    ctx.streams ?? tickStreamSource(ctx.redis, ctx.settings, { cursor: job, match: ctx.keyMatch ?? "*", now: ctx.now });
+    ctx.streams ??
+    tickStreamSource(ctx.redis, ctx.settings, { cursor: job, match: ctx.keyMatch ?? "*", now: ctx.now, ...opts });
   return source.read();
 }
 
@@ -132,12 +134,14 @@ const memos = processState("worker-memo", () => new WeakMap<RedisConnection, Map
 
 /**
  * Per process, per connection and job: each stream's fingerprint when the job last found nothing
- * left to do on it, with what the job wants to remember. Forgotten when the settings change.
+ * left to do on it, with what the job wants to remember. Forgotten when the settings change. Only
+ * ticks use it: a job run on its own ("evaluate now", "sample now") looks at every stream.
  */
 export class ChangeMemo<T> {
-  private constructor(private readonly memo: JobMemo) {}
+  private constructor(private readonly memo: JobMemo | null) {}
 
   static of<T>(ctx: JobContext, job: string): ChangeMemo<T> {
+    if (!ctx.streams) return new ChangeMemo<T>(null);
     const settings = JSON.stringify(ctx.settings);
     let byJob = memos.value.get(ctx.redis);
     if (!byJob) {
@@ -154,20 +158,21 @@ export class ChangeMemo<T> {
 
   /** What the job remembered of the stream, when the stream has not changed since; else undefined. */
   unchanged(s: StreamSnapshot): T | undefined {
-    const seen = this.memo.streams.get(s.key);
+    const seen = this.memo?.streams.get(s.key);
     return seen && seen.fingerprint === fingerprintOf(s) ? (seen.data as T) : undefined;
   }
 
   remember(s: StreamSnapshot, data: T): void {
-    this.memo.streams.set(s.key, { fingerprint: fingerprintOf(s), data });
+    this.memo?.streams.set(s.key, { fingerprint: fingerprintOf(s), data });
   }
 
   forget(key: string): void {
-    this.memo.streams.delete(key);
+    this.memo?.streams.delete(key);
   }
 
   /** Drops the streams of the slice that are no longer streams. */
   prune(slice: TickStreams): void {
+    if (!this.memo) return;
     const live = new Set(slice.streams.map((s) => s.key));
     for (const key of slice.keys) if (!live.has(key)) this.memo.streams.delete(key);
   }

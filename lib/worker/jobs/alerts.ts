@@ -37,10 +37,10 @@ export const alertsJob: WorkerJob = {
   name: "alerts",
   cadenceMs: 15_000,
   async run(ctx: JobContext): Promise<JobResult> {
-    const slice = await streamsFor(ctx, "alerts");
+    const max = ctx.settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
+    const slice = await streamsFor(ctx, "alerts", { max });
     const memo = ChangeMemo.of<{ at: number; timed: boolean }>(ctx, "alerts");
     memo.prune(slice);
-    const max = ctx.settings.alerts.maxStreamsPerRun ?? DEFAULT_MAX_STREAMS_PER_RUN;
     const dlqGlobs = deadLetterGlobs(ctx.settings.alerts.deadLetterStreams, ctx.settings.groups);
     const due: { snapshot: StreamSnapshot; timed: boolean }[] = [];
     let unchanged = 0;

@@ -1,5 +1,11 @@
 import "server-only";
-import { groupSample, historySettings, MAX_GROUPS_PER_SAMPLE, streamSample } from "@/lib/history/sampler";
+import {
+  groupSample,
+  historySettings,
+  MAX_GROUPS_PER_SAMPLE,
+  MAX_STREAMS_PER_SAMPLE,
+  streamSample,
+} from "@/lib/history/sampler";
 import { historyKeys, writeSamples } from "@/lib/history/store";
 import type { Sample } from "@/lib/history/series";
 import type { StreamSnapshot } from "@/lib/streams/snapshot";
@@ -36,7 +42,7 @@ export const historyJob: WorkerJob = {
           commands: 1,
         };
     }
-    const slice = await streamsFor(ctx, "history");
+    const slice = await streamsFor(ctx, "history", { max: MAX_STREAMS_PER_SAMPLE });
     const memo = ChangeMemo.of<number>(ctx, "history");
     memo.prune(slice);
     const rows: { key: string; sample: Sample }[] = [];
