@@ -105,6 +105,8 @@ describe("the worker's cost", () => {
     expect(await redis.xlen(changing)).toBeLessThan(310);
     expect(await redis.xlen(historyKeys.stream(changing))).toBe(changingSamples + 1);
     expect(await redis.xlen(historyKeys.stream(quiet))).toBe(quietSamples);
+    // Alerts: the changed stream and the one with a pending message (its state changes with time).
+    expect(jobOf(third.jobs, "alerts").counts).toMatchObject({ streams: 2, unchanged: 1 });
     expect(jobOf(third.jobs, "reclaim").counts).toMatchObject({ stuck: 1, reassigned: 1 });
     const owners = (await redis.xpending(stuck, "g")) as [number, string, string, [string, string][]];
     expect(owners[3]).toEqual([["rescuer", "1"]]);
