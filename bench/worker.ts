@@ -7,7 +7,9 @@
  *  - "1,000 streams": 1,000 streams of 150 entries, each with a group holding 10 stuck messages,
  *    half with a TTL, rules reassign + trim.
  * For each: the first tick (does the work), then the rescuer acks what it was given, then the
- * next tick (steady state: nothing stuck, nothing to trim).
+ * next tick ("after acks": trims what the acks freed), the next ("settling": looks again at what
+ * the last tick changed, finds nothing to do), then a steady tick (nothing changed since, nothing
+ * due: the figure the worker's cost is held to, per stream).
  */
 import { createRequire } from "node:module";
 import Redis from "ioredis";
@@ -20,8 +22,11 @@ localRequire.cache[serverOnly] = { id: serverOnly, filename: serverOnly, loaded:
 
 export interface TickCost {
   scenario: string;
-  tick: "first" | "steady";
+  tick: "first" | "after acks" | "settling" | "steady";
   commands: number;
+  /** Streams in the scenario, and commands per stream. */
+  streams: number;
+  perStream: number;
   /** The busiest commands of the tick. */
   top: [string, number][];
   durationMs: number;
@@ -84,9 +89,10 @@ export async function runWorkerBench(): Promise<TickCost[]> {
   const probe = new Redis(server.url, { maxRetriesPerRequest: 1 });
   const results: TickCost[] = [];
   try {
-    const scenarios: { name: string; seed: () => Promise<void>; config: unknown }[] = [
+    const scenarios: { name: string; streams: number; seed: () => Promise<void>; config: unknown }[] = [
       {
         name: "demo",
+        streams: 7,
         config: {
           families: [
             { name: "orders", pattern: "orders_<yyyyMMddHH>", groups: ["consumer_group"], ttlSeconds: 7200, ahead: 1 },
@@ -100,6 +106,7 @@ export async function runWorkerBench(): Promise<TickCost[]> {
       },
       {
         name: "1,000 streams",
+        streams: 1000,
         config: {
           groups: [{ stream: "*", stuckAfterMs: 1000, policy: "reassign", reassignTo: "rescuer", trim: true }],
           worker: { reclaimBatch: 10_000 },
@@ -116,7 +123,7 @@ export async function runWorkerBench(): Promise<TickCost[]> {
       await new Promise((r) => setTimeout(r, 1100));
       const { auth: _auth, ...settings } = configFileSchema.parse(s.config);
       void _auth;
-      for (const which of ["first", "steady"] as const) {
+      for (const which of ["first", "after acks", "settling", "steady"] as const) {
         const before = await commandCalls(probe);
         const result = await tick({ redis, forced: true, settings, record: false });
         const after = await commandCalls(probe);
@@ -126,6 +133,8 @@ export async function runWorkerBench(): Promise<TickCost[]> {
           scenario: s.name,
           tick: which,
           commands: d.total,
+          streams: s.streams,
+          perStream: Math.round((d.total / s.streams) * 10) / 10,
           top: d.top,
           durationMs: Math.round(result.durationMs),
           jobs: Object.fromEntries(
@@ -145,7 +154,9 @@ export async function runWorkerBench(): Promise<TickCost[]> {
 
 function printTickCosts(results: readonly TickCost[]): void {
   for (const r of results) {
-    console.log(`\n${r.scenario}, ${r.tick} tick: ${r.commands} Redis commands, ${r.durationMs} ms`);
+    console.log(
+      `\n${r.scenario}, ${r.tick} tick: ${r.commands} Redis commands (${r.perStream} per stream), ${r.durationMs} ms`,
+    );
     console.log(`  busiest: ${r.top.map(([n, c]) => `${n} ${c}`).join(", ")}`);
     for (const [name, j] of Object.entries(r.jobs)) {
       const counts = Object.entries(j.counts)

@@ -16,6 +16,7 @@
  *  - oidc: lib/auth/oidc.ts (the provider's discovered configuration)
  *  - peer-key, socket-hook: lib/auth/socket.ts (kept by a reset: the hook is installed once)
  *  - scheduler: lib/worker/scheduler.ts (the running interval; stopped by its stop())
+ *  - worker-memo: lib/worker/tick-streams.ts (per job, each stream's fingerprint when last left alone)
  *  - instance-id: lib/worker/lock.ts (this process's lock holder name, kept by a reset)
  *  - webhooks: lib/alerts/webhook.ts (the delivery queue, kept by a reset; tests swap it)
  *  - tail: lib/streams/tail.ts (live-tail hubs and limits, kept by a reset)

@@ -10,6 +10,11 @@ const MAX_PAGES = 50;
 
 export type StreamSlice = Omit<ScanSlice, "cursor">;
 
+/** Where a job's rolling walk keeps its SCAN cursor (absent: the next slice starts at the beginning). */
+export function sliceCursorKey(job: string, match: string): string {
+  return workerKeys.cursor(`${job}:${match}`);
+}
+
 /**
  * The next streams (at most `max`, softly) for a job, resuming the SCAN cursor the job stored
  * last tick, so that a big key space is covered over several ticks. The app's own keys are left out.
@@ -18,7 +23,7 @@ export async function nextStreamSlice(
   redis: RedisConnection,
   opts: { job: string; match: string; max: number },
 ): Promise<StreamSlice> {
-  const slice = await nextStreams(redis, workerKeys.cursor(`${opts.job}:${opts.match}`), {
+  const slice = await nextStreams(redis, sliceCursorKey(opts.job, opts.match), {
     match: opts.match,
     max: opts.max,
     count: 1000,

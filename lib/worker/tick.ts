@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { WORKER_JOBS } from "./jobs";
 import { workerKeys, TICK_HISTORY } from "./keys";
 import { acquireWaiting, INSTANCE_ID, release, renew, type LockHandle } from "./lock";
+import { tickStreamSource } from "./tick-streams";
 import type { JobResult, WorkerJob } from "./types";
 import type { JobRun, TickResult } from "@/lib/contract/worker";
 import { errorText } from "@/lib/redis/errors";
@@ -153,6 +154,8 @@ async function runJobs(
   }
   const lastRuns = await redis.hgetall(workerKeys.lastRun());
   const readOnly = getAuth().readOnly;
+  const keyMatch = opts.keyMatch ?? getEnv().WORKER_MATCH;
+  const streams = tickStreamSource(redis, settings, { cursor: "tick", match: keyMatch ?? "*", now });
   const runs: JobRun[] = [];
   const earlier: Record<string, JobResult> = {};
   for (const job of jobs) {
@@ -190,8 +193,9 @@ async function runJobs(
         now,
         forced,
         heartbeat: t.heartbeat,
-        keyMatch: opts.keyMatch ?? getEnv().WORKER_MATCH,
+        keyMatch,
         earlier,
+        streams,
       });
       earlier[job.name] = result;
       await redis.hset(workerKeys.lastRun(), job.name, String(now));

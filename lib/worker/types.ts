@@ -1,6 +1,7 @@
 import type { RedisConnection } from "@/lib/redis/connection";
 import type { Settings } from "@/lib/config/settings";
 import type { WorkerFinding } from "@/lib/contract/worker";
+import type { TickStreamSource } from "./tick-streams";
 
 export type { WorkerFinding };
 
@@ -20,6 +21,8 @@ export interface JobContext {
   keyMatch?: string;
   /** Results of the jobs that already ran in this tick, by job name (alerts read the guard's). */
   earlier?: Readonly<Record<string, JobResult>>;
+  /** The tick's one slice of streams and its snapshot, shared by the jobs (absent for a job run on its own). */
+  streams?: TickStreamSource;
 }
 
 export interface JobResult {

@@ -2,10 +2,9 @@ import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { workerKeys } from "../keys";
-import { nextStreamSlice } from "../stream-slice";
+import { markChanged, streamsFor } from "../tick-streams";
 import type { JobContext, JobResult, WorkerFinding, WorkerJob } from "../types";
 import { countUnprocessed } from "@/lib/streams/unprocessed";
-import { readStreams } from "@/lib/streams/snapshot";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -97,26 +96,20 @@ export const expiryGuardJob: WorkerJob = {
     const counts = { streamsChecked: 0, expiringSoon: 0, extended: 0, capped: 0, atCap: 0 };
     const notes: string[] = [];
     const findings: WorkerFinding[] = [];
-    const slice = await nextStreamSlice(ctx.redis, {
-      job: "expiry-guard",
-      match: ctx.keyMatch ?? "*",
-      max: worker.streamsPerTick,
-    });
-    let commands = slice.scanCalls + 2;
-    const ttls = (await readStreams(ctx.redis, slice.keys, { ttl: true })).map((r) => r.pttl ?? -2);
-    commands += slice.keys.length;
+    const slice = await streamsFor(ctx, "expiry-guard");
+    let commands = slice.commands;
     counts.streamsChecked = slice.keys.length;
-    for (const [i, key] of slice.keys.entries()) {
-      const pttl = ttls[i] ?? -2;
-      if (pttl <= 0 || pttl > worker.guardWindowMs) continue;
+    for (const { key, ttlMs } of slice.streams) {
+      if (ttlMs === null || ttlMs <= 0 || ttlMs > worker.guardWindowMs) continue;
       counts.expiringSoon++;
       await ctx.heartbeat();
-      const out = await guardStream(ctx.redis, key, pttl, {
+      const out = await guardStream(ctx.redis, key, ttlMs, {
         windowMs: worker.guardWindowMs,
         capMs: worker.guardCapMs,
         now: ctx.now,
       });
       commands += out.commands;
+      if (out.result === "extended" || out.result === "capped") markChanged(ctx, key);
       if (out.result === "extended") counts.extended++;
       if (out.result === "capped") counts.capped++;
       if (out.result === "at-cap") counts.atCap++;

@@ -4,7 +4,7 @@ import { resolveGroupRule } from "@/lib/config/resolve";
 import { workerSettingsOf } from "@/lib/config/settings";
 import { formatDuration } from "@/lib/shared/format";
 import { errorText } from "@/lib/redis/errors";
-import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
+import { streamsFor } from "../tick-streams";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 
 /**
@@ -24,14 +24,9 @@ export const reapJob: WorkerJob = {
     const notes: string[] = [];
     if (!ctx.settings.groups.some((r) => r.reapAfterMs !== undefined))
       return { counts, notes: ["no group rule has reapAfterMs"], commands: 0 };
-    const slice = await nextStreamSlice(ctx.redis, {
-      job: "reap",
-      match: ctx.keyMatch ?? "*",
-      max: worker.streamsPerTick,
-    });
-    let commands = slice.scanCalls + 2;
-    const streams = await groupsOfStreams(ctx.redis, slice.keys);
-    commands += slice.keys.length;
+    const slice = await streamsFor(ctx, "reap");
+    let commands = slice.commands;
+    const streams = slice.streams.map((s) => ({ stream: s.key, groups: s.groups }));
     let budget = worker.reapBudget;
     outer: for (const { stream, groups } of streams) {
       for (const g of groups) {

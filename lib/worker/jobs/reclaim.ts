@@ -10,7 +10,8 @@ import { decodeEntries } from "@/lib/streams/codec";
 import { readConsumers } from "@/lib/streams/consumers";
 import { pelCursor, pelPages } from "@/lib/pending/pel";
 import { consumerInactiveMs, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
-import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
+import type { GroupSnapshot } from "@/lib/streams/snapshot";
+import { ChangeMemo, markChanged, streamsFor } from "../tick-streams";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 import { errorText } from "@/lib/redis/errors";
 
@@ -35,11 +36,36 @@ export interface ReclaimCounts {
 interface GroupContext {
   redis: RedisConnection;
   stream: string;
-  group: GroupInfo;
+  group: Pick<GroupInfo, "name" | "consumerCount">;
   groupCount: number;
   rule: ResolvedGroupRule;
   /** Messages this group may still act on (the tick's remaining reclaim budget). */
   budget: number;
+  /** Told what the PEL scan saw: entries read and the longest idle among them. */
+  scanned?: (seen: { examined: number; maxIdleMs: number; stuck: number }) => void;
+}
+
+/** What reclaim remembers of a stream it left alone: per group, when it read the PEL and the longest idle then. */
+type ReclaimSeen = Record<string, { at: number; maxIdleMs: number }>;
+
+/** A group whose PEL looked fine is read again at least this often, whatever the idle bound says. */
+const RESCAN_MS = 60_000;
+
+/**
+ * True when no pending message of the group can be stuck yet: the stream has not changed since
+ * the PEL was read whole, its longest idle then plus the time since is under the threshold, and
+ * the oldest pending message (read this tick) is not stuck either. Idle only grows with time, so
+ * a message becomes stuck on an unchanged stream exactly when this bound runs out.
+ */
+function cannotBeStuck(
+  seen: ReclaimSeen[string] | undefined,
+  group: GroupSnapshot,
+  stuckAfterMs: number,
+  clock: number,
+): boolean {
+  if (!seen || clock - seen.at >= RESCAN_MS) return false;
+  if (group.oldestPending && group.oldestPending.idleMs >= stuckAfterMs) return false;
+  return seen.maxIdleMs + (clock - seen.at) < stuckAfterMs;
 }
 
 /** Stuck entries (idle over the threshold) among the first `limit` of the PEL, in id order. */
@@ -49,13 +75,17 @@ export async function findStuck(
   group: string,
   stuckAfterMs: number,
   limit: number,
-): Promise<{ stuck: PendingEntry[]; examined: number; commands: number }> {
+): Promise<{ stuck: PendingEntry[]; examined: number; commands: number; maxIdleMs: number }> {
   const stuck: PendingEntry[] = [];
+  let maxIdleMs = 0;
   const cursor = pelCursor(stream, group);
   for await (const page of pelPages(redis, cursor, { pageSize: PAGE, maxEntries: limit })) {
-    for (const e of page) if (e.idleMs >= stuckAfterMs) stuck.push(e);
+    for (const e of page) {
+      if (e.idleMs >= stuckAfterMs) stuck.push(e);
+      maxIdleMs = Math.max(maxIdleMs, e.idleMs);
+    }
   }
-  return { stuck, examined: cursor.read, commands: cursor.calls };
+  return { stuck, examined: cursor.read, commands: cursor.calls, maxIdleMs };
 }
 
 /** Deliveries so far: XPENDING's count plus those a requeued copy carries from before. */
@@ -132,6 +162,7 @@ export async function reclaimGroup(g: GroupContext, counts: ReclaimCounts, notes
   const where = `${stream} / ${group}`;
   const found = await findStuck(redis, stream, group, rule.stuckAfterMs, Math.max(g.budget, PAGE));
   let commands = found.commands;
+  g.scanned?.({ examined: found.examined, maxIdleMs: found.maxIdleMs, stuck: found.stuck.length });
   counts.examined += found.examined;
   counts.stuck += found.stuck.length;
   if (found.stuck.length === 0) return commands;
@@ -221,21 +252,27 @@ export const reclaimJob: WorkerJob = {
       failed: 0,
     };
     const notes: string[] = [];
-    const slice = await nextStreamSlice(ctx.redis, {
-      job: "reclaim",
-      match: ctx.keyMatch ?? "*",
-      max: worker.streamsPerTick,
-    });
-    let commands = slice.scanCalls + 2;
-    const streams = await groupsOfStreams(ctx.redis, slice.keys);
-    commands += slice.keys.length;
+    const slice = await streamsFor(ctx, "reclaim");
+    let commands = slice.commands;
+    const memo = ChangeMemo.of<ReclaimSeen>(ctx, "reclaim");
+    memo.prune(slice);
     let budget = worker.reclaimBatch;
-    for (const { stream, groups } of streams) {
+    for (const snapshot of slice.streams) {
+      const stream = snapshot.key;
+      const groups = snapshot.groups;
+      const before = memo.unchanged(snapshot);
+      const seen: ReclaimSeen = {};
+      let settled = true;
       for (const group of groups) {
         counts.groupsChecked++;
         if (group.pending === 0) continue;
         const rule = resolveGroupRule(ctx.settings.groups, stream, group.name);
-        const before = counts.reassigned + counts.requeued + counts.deadLettered;
+        if (cannotBeStuck(before?.[group.name], group, rule.stuckAfterMs, Date.now())) {
+          seen[group.name] = before![group.name]!;
+          continue;
+        }
+        const scanStart = Date.now();
+        const acted = counts.reassigned + counts.requeued + counts.deadLettered;
         await ctx.heartbeat();
         try {
           commands += await reclaimGroup(
@@ -246,21 +283,32 @@ export const reclaimJob: WorkerJob = {
               groupCount: groups.length,
               rule,
               budget: rule.policy === "alert" ? worker.reclaimBatch : budget,
+              scanned: (s) => {
+                if (s.stuck === 0 && s.examined >= group.pending)
+                  seen[group.name] = { at: scanStart, maxIdleMs: s.maxIdleMs };
+                else settled = false;
+              },
             },
             counts,
             notes,
           );
         } catch (err) {
           // One group failing (deleted meanwhile, a bad dead-letter target) must not stop the others.
+          settled = false;
           counts.failed++;
           notes.push(`${stream} / ${group.name}: failed: ${errorText(err)}`);
         }
-        budget -= counts.reassigned + counts.requeued + counts.deadLettered - before;
+        const moved = counts.reassigned + counts.requeued + counts.deadLettered - acted;
+        if (moved > 0) markChanged(ctx, stream);
+        budget -= moved;
         if (budget <= 0) {
+          memo.forget(stream);
           notes.push(`reclaim budget (${worker.reclaimBatch} messages) used up; the rest next tick`);
           return { counts: { ...counts }, notes, commands };
         }
       }
+      if (settled) memo.remember(snapshot, seen);
+      else memo.forget(stream);
     }
     if (!slice.wrapped) notes.push(`looked at ${slice.keys.length} streams; the rest next tick`);
     return { counts: { ...counts }, notes, commands };

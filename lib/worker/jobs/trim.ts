@@ -1,7 +1,7 @@
 import "server-only";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import { workerSettingsOf } from "@/lib/config/settings";
-import { groupsOfStreams, nextStreamSlice } from "../stream-slice";
+import { ChangeMemo, markChanged, streamsFor } from "../tick-streams";
 import { trimAcked } from "@/lib/streams/trim";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 import { errorText } from "@/lib/redis/errors";
@@ -16,20 +16,20 @@ export const trimJob: WorkerJob = {
     const notes: string[] = [];
     if (!ctx.settings.groups.some((r) => r.trim))
       return { counts, notes: ["no group rule has trim: true"], commands: 0 };
-    const slice = await nextStreamSlice(ctx.redis, {
-      job: "trim",
-      match: ctx.keyMatch ?? "*",
-      max: worker.streamsPerTick,
-    });
-    let commands = slice.scanCalls + 2;
-    const streams = await groupsOfStreams(ctx.redis, slice.keys);
-    commands += slice.keys.length;
+    const slice = await streamsFor(ctx, "trim");
+    let commands = slice.commands;
+    const memo = ChangeMemo.of<true>(ctx, "trim");
+    memo.prune(slice);
     let budget = worker.trimBudget;
-    for (const { stream, groups } of streams) {
+    for (const snapshot of slice.streams) {
+      const stream = snapshot.key;
+      const groups = snapshot.groups;
       // Trim only when every group's rule says so: one group without trim keeps its history.
       if (groups.length === 0 || !groups.every((g) => resolveGroupRule(ctx.settings.groups, stream, g.name).trim))
         continue;
       counts.streamsWithTrim++;
+      // What a trim removes depends only on the stream and its groups: unchanged since a trim that removed nothing, nothing to do.
+      if (memo.unchanged(snapshot)) continue;
       await ctx.heartbeat();
       let out;
       try {
@@ -39,6 +39,8 @@ export const trimJob: WorkerJob = {
         continue;
       }
       commands += out.calls;
+      if (out.removed === 0) memo.remember(snapshot, true);
+      else markChanged(ctx, stream);
       if (out.removed > 0) {
         counts.streamsTrimmed++;
         counts.entriesRemoved += out.removed;

@@ -1,0 +1,114 @@
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { historyKeys } from "@/lib/history/store";
+import { tick } from "@/lib/worker/tick";
+import type { JobRun } from "@/lib/contract/worker";
+import { startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
+import { uniquePrefix } from "../../helpers/redis";
+import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
+
+// A server of its own: INFO commandstats counts every client's commands.
+let server: PrivateRedis;
+let redis: Redis;
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  await redis.quit();
+  await server.stop();
+});
+withAppPrefix("cost");
+
+async function commandCalls(): Promise<number> {
+  const text = await redis.info("commandstats");
+  let total = 0;
+  for (const line of text.split("\n")) {
+    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
+    if (m && m[1] !== "info") total += Number(m[2]);
+  }
+  return total;
+}
+
+/** A stream of `entries` entries, with a group that read and acked all of them. */
+async function settledStream(key: string, entries: number) {
+  const pipe = redis.pipeline();
+  for (let i = 0; i < entries; i++) pipe.xadd(key, "*", "n", String(i));
+  pipe.xgroup("CREATE", key, "g", "0");
+  pipe.xreadgroup("GROUP", "g", "worker", "COUNT", entries, "STREAMS", key, ">");
+  await pipe.exec();
+  const ids = ((await redis.xrange(key, "-", "+")) as [string, string[]][]).map(([id]) => id);
+  await redis.xack(key, "g", ...ids);
+}
+
+const settingsFor = (p: string, stuckAfterMs: number) =>
+  settingsFrom({
+    groups: [{ stream: `${p}*`, stuckAfterMs, policy: "reassign", reassignTo: "rescuer", trim: true }],
+  });
+
+const jobOf = (runs: readonly JobRun[], name: string) => runs.find((j) => j.name === name)!;
+
+describe("the worker's cost", () => {
+  it("a steady tick (nothing changed, nothing due) costs at most 5 Redis commands per stream", async () => {
+    const p = uniquePrefix("steady");
+    const n = 200;
+    for (let i = 0; i < n; i++) await settledStream(`${p}s${i}`, 20);
+    // Half with an expiry far from the guard's window.
+    for (let i = 0; i < n; i += 2) await redis.pexpire(`${p}s${i}`, 3_600_000);
+    const settings = settingsFor(p, 1000);
+    const run = () => tick({ redis, forced: true, settings, keyMatch: `${p}*` });
+    // The first ticks look at every stream (trim, history, alerts); then nothing has changed.
+    for (let i = 0; i < 2; i++) expect((await run()).status).toBe("ok");
+    const before = await commandCalls();
+    const steady = await run();
+    const commands = (await commandCalls()) - before;
+    expect(steady.status).toBe("ok");
+    expect(steady.jobs.every((j) => j.ran)).toBe(true);
+    expect(commands / n).toBeLessThanOrEqual(5);
+  });
+
+  it("a changed stream is looked at again, and a message that becomes stuck on an unchanged stream is reclaimed", async () => {
+    const p = uniquePrefix("change");
+    const changing = `${p}changing`;
+    const quiet = `${p}quiet`;
+    const stuck = `${p}stuck`;
+    await settledStream(changing, 10);
+    await settledStream(quiet, 10);
+    await redis.xadd(stuck, "*", "n", "1");
+    await redis.xgroup("CREATE", stuck, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", stuck, ">");
+    const settings = settingsFor(p, 1500);
+    const run = () => tick({ redis, forced: true, settings, keyMatch: `${p}*` });
+
+    const first = await run();
+    // The pending message was read whole and is not stuck yet.
+    expect(jobOf(first.jobs, "reclaim").counts).toMatchObject({ examined: 1, stuck: 0, reassigned: 0 });
+    const second = await run();
+    // Nothing changed, and the message cannot be stuck yet: its group's pending list is not read again.
+    expect(jobOf(second.jobs, "reclaim").counts).toMatchObject({ examined: 0, reassigned: 0 });
+    expect(jobOf(second.jobs, "history").counts).toMatchObject({ unchanged: 2 });
+
+    // The changing stream gets 300 more entries, read and acked: trim and history see it.
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 300; i++) pipe.xadd(changing, "*", "n", String(i));
+    pipe.xreadgroup("GROUP", "g", "worker", "COUNT", 300, "STREAMS", changing, ">");
+    await pipe.exec();
+    const ids = ((await redis.xrange(changing, "-", "+")) as [string, string[]][]).map(([id]) => id);
+    await redis.xack(changing, "g", ...ids);
+    const quietSamples = await redis.xlen(historyKeys.stream(quiet));
+    const changingSamples = await redis.xlen(historyKeys.stream(changing));
+
+    // Time alone makes the message stuck: nothing about its stream changes.
+    await sleep(1600);
+    const third = await run();
+    expect(jobOf(third.jobs, "trim").counts.streamsTrimmed).toBe(1);
+    expect(await redis.xlen(changing)).toBeLessThan(310);
+    expect(await redis.xlen(historyKeys.stream(changing))).toBe(changingSamples + 1);
+    expect(await redis.xlen(historyKeys.stream(quiet))).toBe(quietSamples);
+    // Alerts: the changed stream and the one with a pending message (its state changes with time).
+    expect(jobOf(third.jobs, "alerts").counts).toMatchObject({ streams: 2, unchanged: 1 });
+    expect(jobOf(third.jobs, "reclaim").counts).toMatchObject({ stuck: 1, reassigned: 1 });
+    const owners = (await redis.xpending(stuck, "g")) as [number, string, string, [string, string][]];
+    expect(owners[3]).toEqual([["rescuer", "1"]]);
+  });
+});
