@@ -4,6 +4,7 @@ import type { ReapResponse } from "@/lib/contract/reap";
 
 const base: ReapResponse = {
   dryRun: true,
+  policy: "hand-over",
   consumers: [
     { name: "a", pending: 3, inactiveMs: 7_200_000, outcome: "deleted" },
     { name: "b", pending: 0, inactiveMs: 9_000_000, outcome: "deleted" },
