@@ -102,7 +102,7 @@ function choose(consumers: readonly ConsumerInfo[], idleMs: number, to: string |
     else if (!live || ms < live.inactive) live = { name: c.name, inactive: ms };
   }
   const age = (c: Candidate) => c.inactiveMs ?? Number.POSITIVE_INFINITY;
-  idle.sort((a, b) => (age(a) === age(b) ? a.name.localeCompare(b.name) : age(b) - age(a)));
+  idle.sort((a, b) => (age(a) !== age(b) ? age(b) - age(a) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { idle, to: to ?? live?.name ?? null };
 }
 
