@@ -84,9 +84,10 @@ describe("reaper under the requeue policy", () => {
   it("a dry run says how many would be requeued, by nobody, and changes nothing", async () => {
     const s = key();
     await seed(s, { dead: 5, empty: 0 }, 1);
-    await sleep(1100);
+    await sleep(2100);
     await redis.xreadgroup("GROUP", "g", "live", "COUNT", 1, "STREAMS", s, ">");
-    const { status, body } = await reap(s, { idleMs: 1000, dryRun: true });
+    // Two seconds of margin: the live consumer stays live however slow the machine is.
+    const { status, body } = await reap(s, { idleMs: 2000, dryRun: true });
     expect(status).toBe(200);
     expect(body).toMatchObject({ dryRun: true, policy: "requeue", to: null, requeued: 5, handedOver: 0, deleted: 2 });
     expect(await redis.xlen(s)).toBe(6);
@@ -139,14 +140,15 @@ describe("reaper under the requeue policy", () => {
   it("a consumer that wakes up between two steps keeps what it touched; requeued counts exactly the rest", async () => {
     const s = key();
     await seed(s, { sleepy: 300 });
-    await sleep(1100);
+    const all = Array.from({ length: 300 }, (_, i) => `${i + 1}-0`);
+    await redis.xclaim(s, "g", "sleepy", 0, ...all, "IDLE", 3_600_000, "JUSTID");
     // It touches messages 150..200 again: the first step (its oldest 100) is requeued, the second
     // step meets fresh messages and stops.
     const ids = Array.from({ length: 51 }, (_, i) => `${150 + i}-0`);
     await redis.xclaim(s, "g", "sleepy", 0, ...ids, "JUSTID");
     const done = await reapConsumer(redis, s, "g", "sleepy", {
       to: "",
-      idleMs: 1000,
+      idleMs: 600_000,
       budget: 1_000_000,
       policy: "requeue",
     });
