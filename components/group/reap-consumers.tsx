@@ -5,36 +5,45 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorState } from "@/components/ui/states";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import type { ReapBody, ReapResponse } from "@/lib/contract/reap";
+import { isAllGroupsRefusal } from "@/components/actions/action-request";
 import { useReapConsumers } from "@/lib/hooks/use-group";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
-import { reapSummary } from "./reap-text";
+import { reapPolicyText, reapSummary } from "./reap-text";
 
 const MINUTE = 60_000;
 
 /**
  * "Reap dead consumers": consumers inactive over a threshold hand their pending messages to a live
- * consumer and are deleted once they own nothing. A preview (dry run) first, then a confirmation.
+ * consumer, or requeue them (the group rule's reapPolicy), and are deleted once they own nothing.
+ * A preview (dry run) first, then a confirmation.
  */
 export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail: GroupDetailResponse }) {
   const [minutes, setMinutes] = useState(Math.max(60, Math.ceil((detail.stuckAfterMs * 10) / MINUTE)));
   const [to, setTo] = useState("");
   const [bulk, setBulk] = useState(false);
+  const [allGroups, setAllGroups] = useState(false);
   const [preview, setPreview] = useState<ReapResponse | null>(null);
   const [confirming, setConfirming] = useState(false);
   const reap = useReapConsumers(streamKey, detail.name);
   const overCap = detail.consumersListed !== "all";
+  const requeue = detail.reapPolicy === "requeue";
   const body = (dryRun: boolean): ReapBody => ({
     idleMs: Math.max(1000, Math.round(minutes * MINUTE)),
-    ...(to ? { to } : {}),
+    ...(to && !requeue ? { to } : {}),
     ...(bulk ? { bulk: true } : {}),
+    ...(requeue && allGroups ? { allGroups: true } : {}),
     dryRun,
   });
+  const askAllGroups = requeue && (allGroups || isAllGroupsRefusal(reap.error));
 
   return (
     <div className="space-y-2 text-sm">
       <p className="text-slate-600">
-        Consumers inactive longer than the threshold give their pending messages to a live consumer, then are deleted
-        once they own nothing. A consumer that touches a message meanwhile keeps everything it owns.
+        Consumers inactive longer than the threshold give up their pending messages, then are deleted once they own
+        nothing. A consumer that touches a message meanwhile keeps everything it owns.
+      </p>
+      <p data-testid="reap-policy">
+        <span className="font-medium">Policy (group rule reapPolicy):</span> {reapPolicyText(detail.reapPolicy)}
       </p>
       <div className="flex flex-wrap items-end gap-2">
         <label className="flex flex-col">
@@ -51,24 +60,39 @@ export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail
             className="w-28 rounded border border-slate-300 px-2 py-1"
           />
         </label>
-        <label className="flex flex-col">
-          <span>Hand messages to</span>
-          <select
-            value={to}
-            onChange={(e) => {
-              setTo(e.target.value);
-              setPreview(null);
-            }}
-            className="rounded border border-slate-300 px-2 py-1"
-          >
-            <option value="">the most recently active consumer</option>
-            {detail.consumers.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        {requeue ? null : (
+          <label className="flex flex-col">
+            <span>Hand messages to</span>
+            <select
+              value={to}
+              onChange={(e) => {
+                setTo(e.target.value);
+                setPreview(null);
+              }}
+              className="rounded border border-slate-300 px-2 py-1"
+            >
+              <option value="">the most recently active consumer</option>
+              {detail.consumers.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {askAllGroups ? (
+          <label className="flex items-center gap-1">
+            <input
+              type="checkbox"
+              checked={allGroups}
+              onChange={(e) => {
+                setAllGroups(e.target.checked);
+                setPreview(null);
+              }}
+            />
+            Requeue anyway: the copies reach every group of the stream (allGroups)
+          </label>
+        ) : null}
         {overCap ? (
           <label className="flex items-center gap-1">
             <input

@@ -10,7 +10,7 @@ export function RulesEditor({ drafts, onChange }: { drafts: RuleDraft[]; onChang
     <div className="space-y-3">
       <p className="text-xs text-slate-600">
         First match wins (stream glob, then group glob); empty fields take the defaults: stuck after 30,000 ms, policy
-        alert, 5 deliveries, dead-letter to &lt;stream&gt;:dlq, no trim, no reaping.
+        alert, 5 deliveries, dead-letter to &lt;stream&gt;:dlq, no trim, no reaping, reaping hands messages over.
       </p>
       {drafts.map((d, i) => {
         const who = `rule ${i + 1}`;
@@ -75,6 +75,19 @@ export function RulesEditor({ drafts, onChange }: { drafts: RuleDraft[]; onChang
               value={d.reapAfterMs}
               onChange={(e) => set(i, { reapAfterMs: e.target.value })}
             />
+            <label className="flex flex-col gap-0.5 text-xs text-slate-600">
+              <span>Reap policy</span>
+              <select
+                aria-label={`Reap policy of ${who}`}
+                value={d.reapPolicy}
+                onChange={(e) => set(i, { reapPolicy: e.target.value as RuleDraft["reapPolicy"] })}
+                className="rounded border border-slate-300 px-2 py-1 text-sm text-slate-900"
+              >
+                <option value="">default (hand-over)</option>
+                <option value="hand-over">hand-over</option>
+                <option value="requeue">requeue</option>
+              </select>
+            </label>
             <label className="flex items-center gap-1 text-sm">
               <input
                 type="checkbox"

@@ -27,6 +27,7 @@ export interface RuleDraft {
   allGroups: boolean;
   reassignTo: string;
   reapAfterMs: string;
+  reapPolicy: "" | "hand-over" | "requeue";
 }
 
 const text = (v: number | string | undefined) => (v === undefined ? "" : String(v));
@@ -88,6 +89,7 @@ export function ruleToDraft(r: GroupRule): RuleDraft {
     allGroups: r.allGroups ?? false,
     reassignTo: r.reassignTo ?? "",
     reapAfterMs: text(r.reapAfterMs),
+    reapPolicy: r.reapPolicy ?? "",
   };
 }
 
@@ -103,6 +105,7 @@ export function draftToRule(d: RuleDraft): Record<string, unknown> {
     allGroups: d.allGroups || undefined,
     reassignTo: d.reassignTo.trim() || undefined,
     reapAfterMs: numberOrText(d.reapAfterMs),
+    reapPolicy: d.reapPolicy || undefined,
   });
 }
 
@@ -117,6 +120,7 @@ export const emptyRule: RuleDraft = {
   allGroups: false,
   reassignTo: "",
   reapAfterMs: "",
+  reapPolicy: "",
 };
 
 /** An object section (worker, history) as text fields; only filled-in fields are saved. */

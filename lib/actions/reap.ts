@@ -8,23 +8,31 @@ import {
   type ReapOutcome,
   type ReapResponse,
 } from "@/lib/contract/reap";
-import { badRequest } from "@/lib/errors";
+import type { ReapPolicy, ResolvedGroupRule } from "@/lib/contract/config";
+import { AppError, badRequest } from "@/lib/errors";
 import { requireGroup } from "@/lib/pending/group";
 import { RecordedScript } from "@/lib/redis/lua";
 import { translated } from "@/lib/redis/errors";
 import { readConsumers } from "@/lib/streams/consumers";
+import { formatDuration } from "@/lib/shared/format";
+import { runBatches } from "./batches";
+import { moveScriptBatch } from "./move";
 import { consumerInactiveMs, parseConsumers, type ConsumerInfo } from "@/lib/streams/xinfo";
 
 /** Pending messages one script call looks at. */
 export const REAP_BATCH = 100;
 
 /**
- * One step of reaping one consumer, atomic: its oldest REAP_BATCH pending messages go to ARGV[3]
- * (XCLAIM JUSTID: delivery counts unchanged), then the consumer is deleted only if it owns nothing.
- * When one of them was touched since (idle below ARGV[4] ms), the consumer woke up: it keeps
- * everything it still owns, and is not deleted.
- * KEYS: [stream]. ARGV: group, consumer, to ('' for nobody), idleMs, batch.
- * Returns {handed over, "deleted" | "woke" | "more" | "kept"}.
+ * One step of reaping one consumer, atomic. It looks at the consumer's oldest REAP_BATCH pending
+ * messages; when one of them was touched since (idle below ARGV[4] ms), the consumer woke up: it
+ * keeps everything it still owns, and is not deleted. A consumer that owns nothing is deleted.
+ * Mode `hand-over`: the messages go to ARGV[3] (XCLAIM JUSTID: delivery counts unchanged), then
+ * the consumer is deleted if it owns nothing. Mode `requeue`: messages whose entry is gone are
+ * dropped from the PEL (as XCLAIM drops them on a hand-over) and the others' ids are answered for
+ * the move script to requeue (it checks again, per id, that each is still this consumer's and idle
+ * that long); the next step deletes the consumer once it owns nothing.
+ * KEYS: [stream]. ARGV: group, consumer, to ('' for nobody), idleMs, batch, mode.
+ * Returns {handed over, "deleted" | "woke" | "more" | "kept"}, or {0, "requeue", id...}.
  */
 const reapStep = new RecordedScript(
   "reap-consumer",
@@ -40,6 +48,14 @@ for _, r in ipairs(rows) do
   if r[3] >= idle then ids[#ids + 1] = r[1] else fresh = fresh + 1 end
 end
 if fresh > 0 then return {0, 'woke'} end
+if ARGV[6] == 'requeue' then
+  local out = {0, 'requeue'}
+  for _, id in ipairs(ids) do
+    if redis.call('XRANGE', key, id, id, 'COUNT', 1)[1] then out[#out + 1] = id
+    else redis.call('XACK', key, group, id) end
+  end
+  return out
+end
 if to == '' then return {0, 'kept'} end
 local moved = #redis.call('XCLAIM', key, group, to, idle, unpack(ids), 'JUSTID')
 if #redis.call('XPENDING', key, group, '-', '+', 1, consumer) == 0 then
@@ -86,7 +102,7 @@ function choose(consumers: readonly ConsumerInfo[], idleMs: number, to: string |
     else if (!live || ms < live.inactive) live = { name: c.name, inactive: ms };
   }
   const age = (c: Candidate) => c.inactiveMs ?? Number.POSITIVE_INFINITY;
-  idle.sort((a, b) => (age(a) === age(b) ? a.name.localeCompare(b.name) : age(b) - age(a)));
+  idle.sort((a, b) => (age(a) !== age(b) ? age(b) - age(a) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { idle, to: to ?? live?.name ?? null };
 }
 
@@ -105,37 +121,61 @@ async function listConsumers(
   return { listed: list.listed, consumers: list.consumers };
 }
 
+/** What the group rule says about reaping (resolveGroupRule). */
+export type ReapRule = Pick<ResolvedGroupRule, "reapPolicy" | "allGroups">;
+
+export const HAND_OVER: ReapRule = { reapPolicy: "hand-over", allGroups: false };
+
+function needsAllGroups(stream: string, groupCount: number): AppError {
+  return new AppError(
+    "REQUEUE_NEEDS_ALL_GROUPS",
+    `Stream "${stream}" is read by ${groupCount} groups: a requeued copy would reach every group. ` +
+      "Pass allGroups: true (or set allGroups in the group rule) to requeue anyway, or reap by hand-over.",
+  );
+}
+
 /**
- * Reaps the group's consumers inactive at least `idleMs`: each one's messages idle that long go to
- * a live consumer, a step of REAP_BATCH at a time, and it is deleted once it owns nothing (see
- * reapStep). With no live consumer, consumers that own nothing are still deleted and the others
- * kept. A dry run lists what would happen and changes nothing. `limits` bounds the consumers looked
- * at and the messages handed over (the worker passes what is left of its tick's budget).
+ * Reaps the group's consumers inactive at least `idleMs`, by the group rule's reapPolicy: each
+ * one's messages idle that long go to a live consumer (hand-over) or back onto the stream as new
+ * entries (requeue, the requeue move of lib/actions/move.ts), a step of REAP_BATCH at a time, and
+ * it is deleted once it owns nothing (see reapStep). Under hand-over with no live consumer,
+ * consumers that own nothing are still deleted and the others kept. A dry run lists what would
+ * happen and changes nothing. `limits` bounds the consumers looked at and the messages moved (the
+ * worker passes what is left of its tick's budget).
  */
 export async function reapConsumers(
   redis: RedisConnection,
   stream: string,
   group: string,
   body: ReapBody,
+  rule: ReapRule = HAND_OVER,
   limits: { consumers: number; messages: number } = {
     consumers: REAP_CONSUMERS_PER_CALL,
     messages: REAP_MESSAGES_PER_CALL,
   },
 ): Promise<ReapResponse> {
-  const { group: info } = await requireGroup(redis, stream, group);
+  const policy = rule.reapPolicy;
+  const allGroups = body.allGroups ?? rule.allGroups;
+  if (policy === "requeue" && body.to !== undefined)
+    throw badRequest(`Group "${group}" reaps by requeue: no consumer takes the messages (leave out "to")`);
+  const { group: info, groupCount } = await requireGroup(redis, stream, group);
   const { listed, consumers } = await listConsumers(redis, stream, group, info.consumerCount, body.bulk ?? false);
   if (body.to !== undefined && !consumers.some((c) => c.name === body.to) && listed === "all")
     throw badRequest(`Group "${group}" has no consumer "${body.to}" to hand messages to`);
   const chosen = choose(consumers, body.idleMs, body.to);
+  const to = policy === "requeue" ? null : chosen.to;
   const batch = chosen.idle.slice(0, limits.consumers);
+  if (policy === "requeue" && groupCount > 1 && !allGroups && batch.some((c) => c.pending > 0))
+    throw needsAllGroups(stream, groupCount);
   const out: ReapResponse = {
     dryRun: body.dryRun ?? false,
+    policy,
     consumers: [],
     consumersOmitted: 0,
     handedOver: 0,
     requeued: 0,
     deleted: 0,
-    to: chosen.to,
+    to,
     listed,
     more: chosen.idle.length > batch.length,
   };
@@ -152,25 +192,30 @@ export async function reapConsumers(
       for (const c of names) out.consumers.push({ ...c, outcome: gone.has(c.name) ? "deleted" : "woke" });
     }
   }
+  const moved = () => out.handedOver + out.requeued;
   for (const c of batch) {
     if (!out.dryRun && c.pending === 0) continue;
     if (out.dryRun) {
-      const outcome = c.pending === 0 || chosen.to ? "deleted" : "kept";
+      const outcome = c.pending === 0 || to || policy === "requeue" ? "deleted" : "kept";
       out.consumers.push({ ...c, outcome });
       if (outcome === "deleted") out.deleted++;
-      if (chosen.to) out.handedOver += c.pending;
+      if (policy === "requeue") out.requeued += c.pending;
+      else if (to) out.handedOver += c.pending;
       continue;
     }
-    if (out.handedOver >= limits.messages) {
+    if (moved() >= limits.messages) {
       out.more = true;
       break;
     }
     const done = await reapConsumer(redis, stream, group, c.name, {
-      to: chosen.to ?? "",
+      to: to ?? "",
       idleMs: body.idleMs,
-      budget: limits.messages - out.handedOver,
+      budget: limits.messages - moved(),
+      policy,
+      allGroups,
     });
     out.handedOver += done.handedOver;
+    out.requeued += done.requeued ?? 0;
     if (done.outcome === "deleted") out.deleted++;
     out.consumers.push({ ...c, outcome: done.outcome });
   }
@@ -179,27 +224,68 @@ export async function reapConsumers(
   return out;
 }
 
+async function* onePage(ids: string[]): AsyncGenerator<string[]> {
+  yield ids;
+}
+
+export interface ReapConsumerOptions {
+  /** Hand-over: the consumer that takes the messages ('' for nobody: a consumer that owns some is kept). */
+  to: string;
+  idleMs: number;
+  /** Messages moved after which it stops (checked after each step). */
+  budget: number;
+  policy?: ReapPolicy;
+  /** Requeue on a stream read by several groups (else the move script refuses). */
+  allGroups?: boolean;
+}
+
 /**
  * Reaps one consumer listed as idle: steps of reapStep until it is deleted, keeps what it touched
- * (woke), or `budget` messages were handed over. The listing may be old by then: each step checks
- * the messages' idle times again inside Redis.
+ * (woke), or `budget` messages were moved. The listing may be old by then: each step checks the
+ * messages' idle times again inside Redis. Under requeue, each step's ids go through the requeue
+ * move script (per id, atomically: still pending, still this consumer's, still idle `idleMs`).
  */
 export async function reapConsumer(
   redis: RedisConnection,
   stream: string,
   group: string,
   consumer: string,
-  opts: { to: string; idleMs: number; budget: number },
-): Promise<{ outcome: ReapOutcome; handedOver: number }> {
+  opts: ReapConsumerOptions,
+): Promise<{ outcome: ReapOutcome; handedOver: number; requeued?: number }> {
+  const requeue = opts.policy === "requeue";
+  const move = requeue
+    ? moveScriptBatch(redis, {
+        stream,
+        group,
+        mode: "requeue",
+        target: stream,
+        reason: `reaped: consumer ${consumer} inactive over ${formatDuration(opts.idleMs)}`,
+        allGroups: opts.allGroups ?? false,
+        filter: { consumer, minIdleMs: opts.idleMs },
+      })
+    : null;
   let handedOver = 0;
+  let requeued = 0;
+  let stalled = false;
+  const done = (outcome: ReapOutcome) => ({ outcome, handedOver, ...(requeue ? { requeued } : {}) });
   for (;;) {
-    const [moved, state] = (await translated(() =>
-      reapStep.runOnce(redis, [stream], [group, consumer, opts.to, opts.idleMs, REAP_BATCH]),
-    )) as [number, string];
-    handedOver += moved;
-    if (state === "deleted") return { outcome: "deleted", handedOver };
+    const [claimed, state, ...ids] = (await translated(() =>
+      reapStep.runOnce(redis, [stream], [group, consumer, opts.to, opts.idleMs, REAP_BATCH, requeue ? "requeue" : ""]),
+    )) as [number, string, ...string[]];
+    handedOver += claimed;
+    if (state === "deleted") return done("deleted");
+    if (move && state === "requeue") {
+      // Only entries deleted from the stream were left (dropped by the step): the next step decides.
+      if (ids.length === 0) continue;
+      const tally = await translated(() => runBatches(onePage(ids), move, false));
+      requeued += tally.ok;
+      // None requeued: each was touched, acked or taken between the two scripts; once is a race, twice is a wake-up.
+      if (tally.ok === 0 && stalled) return done("woke");
+      stalled = tally.ok === 0;
+      if (requeued >= opts.budget) return done("kept");
+      continue;
+    }
     // A step that moved nothing yet left messages (entries vanishing meanwhile) is not repeated forever.
-    if (state !== "more" || moved === 0 || handedOver >= opts.budget)
-      return { outcome: state === "woke" ? "woke" : "kept", handedOver };
+    if (state !== "more" || claimed === 0 || handedOver >= opts.budget) return done(state === "woke" ? "woke" : "kept");
   }
 }

@@ -15,6 +15,7 @@ export function resolveGroupRule(rules: readonly GroupRuleConfig[], stream: stri
     allGroups: rule?.allGroups ?? GROUP_DEFAULTS.allGroups,
     ...(rule?.reassignTo ? { reassignTo: rule.reassignTo } : {}),
     ...(rule?.reapAfterMs !== undefined ? { reapAfterMs: rule.reapAfterMs } : {}),
+    reapPolicy: rule?.reapPolicy ?? GROUP_DEFAULTS.reapPolicy,
     matchedRule: index >= 0 ? index : null,
   };
 }

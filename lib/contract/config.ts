@@ -27,6 +27,10 @@ export const familySchema = z.strictObject({
 
 export const reclaimPolicySchema = z.enum(["alert", "reassign", "requeue"]);
 
+/** Where a reaped consumer's pending messages go: to a live consumer, or copied back onto the stream. */
+export const reapPolicySchema = z.enum(["hand-over", "requeue"]);
+export type ReapPolicy = z.infer<typeof reapPolicySchema>;
+
 export const groupRuleSchema = z.strictObject({
   stream: z.string().min(1).default("*"),
   group: z.string().min(1).default("*"),
@@ -50,6 +54,8 @@ export const groupRuleSchema = z.strictObject({
     .min(1000)
     .max(365 * 86400_000)
     .optional(),
+  /** What the reaper does with an idle consumer's pending messages (default hand-over; requeue follows allGroups). */
+  reapPolicy: reapPolicySchema.optional(),
 });
 
 export const webhookSchema = z.strictObject({
@@ -212,6 +218,7 @@ export interface ResolvedGroupRule {
   allGroups: boolean;
   reassignTo?: string;
   reapAfterMs?: number;
+  reapPolicy: ReapPolicy;
   /** Index of the matching rule in `groups`, or null when only defaults applied. */
   matchedRule: number | null;
 }
@@ -223,4 +230,5 @@ export const GROUP_DEFAULTS: Omit<ResolvedGroupRule, "matchedRule"> = {
   deadLetter: "<stream>:dlq",
   trim: false,
   allGroups: false,
+  reapPolicy: "hand-over",
 };

@@ -8,6 +8,7 @@ import type { DataAge } from "./age";
 import { isValidId } from "./ids";
 import type { ListFieldPair } from "./common";
 import type { ConsumerGroup } from "./streams";
+import type { ReapPolicy } from "./config";
 
 /** Most ids one `{ids}` request may name. */
 export const MAX_IDS_PER_REQUEST = 10_000;
@@ -75,6 +76,8 @@ export interface GroupDetailResponse extends ConsumerGroup, DataAge {
   stuckAfterMs: number;
   /** Where dead-lettering sends messages by default (the group rule's target, expanded). */
   deadLetterTarget: string;
+  /** The group rule's reapPolicy: where the reaper sends an idle consumer's pending messages. */
+  reapPolicy: ReapPolicy;
   consumers: ConsumerRow[];
   /**
    * "all": every consumer is in `consumers`; "pending-owners": the group has more consumers than

@@ -1,17 +1,23 @@
-/** The safe dead-consumer reaper: hand over, then delete only a consumer that owns nothing. */
+/** The safe dead-consumer reaper: hand over or requeue, then delete only a consumer that owns nothing. */
 import { z } from "zod";
+import type { ReapPolicy } from "./config";
 
 export const reapBodySchema = z
   .object({
-    /** Consumers inactive at least this long are reaped; their messages idle this long are handed over. */
+    /** Consumers inactive at least this long are reaped; their messages idle this long are handed over or requeued. */
     idleMs: z
       .number()
       .int()
       .min(1000)
       .max(365 * 24 * 3_600_000),
-    /** The live consumer that takes the messages (default: the most recently active one not reaped). */
+    /** Hand-over policy: the live consumer that takes the messages (default: the most recently active one not reaped). */
     to: z.string().min(1).max(1024).optional(),
     dryRun: z.boolean().optional(),
+    /**
+     * Requeue policy on a stream read by several groups: the copies reach every group, so the
+     * requeue is refused (REQUEUE_NEEDS_ALL_GROUPS) unless this or the group rule's allGroups is set.
+     */
+    allGroups: z.boolean().optional(),
     /**
      * Over the group's consumer cap, list every consumer with one XINFO CONSUMERS call (O(consumers)
      * inside Redis: tens of ms at 100,000) to find idle consumers that own nothing. Without it, only
@@ -22,7 +28,7 @@ export const reapBodySchema = z
   .strict();
 export type ReapBody = z.infer<typeof reapBodySchema>;
 
-/** deleted: gone, owning nothing; kept: still owns messages (none handed over yet, or no live consumer); woke: it touched a message meanwhile and keeps it. */
+/** deleted: gone, owning nothing; kept: still owns messages (none moved yet, or no live consumer); woke: it touched a message meanwhile and keeps it. */
 export type ReapOutcome = "deleted" | "kept" | "woke";
 
 export interface ReapedConsumer {
@@ -36,15 +42,17 @@ export interface ReapedConsumer {
 
 export interface ReapResponse {
   dryRun: boolean;
+  /** The group rule's reapPolicy: messages go to a live consumer (`to`), or are requeued onto the stream. */
+  policy: ReapPolicy;
   /** The consumers looked at, at most REAP_CONSUMERS_LISTED (the rest counted in consumersOmitted). */
   consumers: ReapedConsumer[];
   consumersOmitted: number;
-  /** Messages handed to `to` (dry run: that would be). */
+  /** Messages handed to `to` (dry run: that would be); 0 under the requeue policy. */
   handedOver: number;
-  /** Reserved for a requeue policy; 0 today (messages always go to a live consumer). */
+  /** Messages requeued: copied as new entries onto the stream and acked (dry run: that would be); 0 under hand-over. */
   requeued: number;
   deleted: number;
-  /** Who took the messages (null when nobody was live). */
+  /** Who took the messages (null when nobody was live, and under the requeue policy). */
   to: string | null;
   /** "all" consumers were listed, or only "pending-owners" (a group over the cap without `bulk`). */
   listed: "all" | "pending-owners" | "oldest-pending-owners";

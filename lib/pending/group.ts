@@ -80,6 +80,7 @@ export async function getGroupDetail(
     drain: drain ?? null,
     stuckAfterMs: rule.stuckAfterMs,
     deadLetterTarget: deadLetterTarget(rule.deadLetter, stream, { cluster: isCluster(redis) }),
+    reapPolicy: rule.reapPolicy,
     consumers: consumersReply.consumers.map((c) => toConsumerRow(c, rule.stuckAfterMs)),
     consumersListed: consumersReply.listed,
     consumersOmitted: consumersReply.omitted,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { reapSummary } from "@/components/group/reap-text";
+import { reapPolicyText, reapSummary } from "@/components/group/reap-text";
 import type { ReapResponse } from "@/lib/contract/reap";
 
 const base: ReapResponse = {
   dryRun: true,
+  policy: "hand-over",
   consumers: [
     { name: "a", pending: 3, inactiveMs: 7_200_000, outcome: "deleted" },
     { name: "b", pending: 0, inactiveMs: 9_000_000, outcome: "deleted" },
@@ -31,5 +32,13 @@ describe("reap summary", () => {
     expect(text).toContain("Nobody is live");
     expect(text).toContain("run it again");
     expect(reapSummary({ ...base, consumers: [] })).toMatch(/nothing to reap/);
+  });
+
+  it("under the requeue policy says how many would be requeued, with no target and no 'nobody live' warning", () => {
+    const requeue: ReapResponse = { ...base, policy: "requeue", to: null, handedOver: 0, requeued: 3 };
+    expect(reapSummary(requeue)).toBe("Would requeue 3 messages and delete 2 of 2 inactive consumers.");
+    expect(reapSummary({ ...requeue, dryRun: false })).toBe("Requeued 3 messages, deleted 2 consumers.");
+    expect(reapPolicyText("requeue")).toMatch(/^requeue: /);
+    expect(reapPolicyText("hand-over")).toMatch(/^hand over: /);
   });
 });

@@ -46,6 +46,8 @@ describe("settings form drafts", () => {
       group: "g",
       reapAfterMs: 86_400_000,
     });
+    const reaping = { stream: "o_*", group: "g", reapAfterMs: 60_000, reapPolicy: "requeue" as const };
+    expect(draftToRule(ruleToDraft(reaping))).toEqual(reaping);
   });
 
   it("saves only the filled-in fields of an object section", () => {

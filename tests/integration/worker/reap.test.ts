@@ -62,6 +62,28 @@ describe("worker reap job (reapAfterMs)", () => {
     expect(entry!.filter).toContain(key);
   });
 
+  it("under reapPolicy requeue, requeues an idle consumer's messages onto the stream and deletes it; the audit says so", async () => {
+    const p = uniquePrefix("wreaprq");
+    const key = `${p}jobs`;
+    await groupWithDeadConsumer(key, "g");
+    await sleep(1100);
+    await wakeLive(key, "g");
+    const settings = settingsFrom({ groups: [{ stream: key, group: "g", reapAfterMs: 1000, reapPolicy: "requeue" }] });
+    const result = await tick({ redis, forced: true, settings, jobs: [reapJob], keyMatch: `${p}*` });
+    const run = result.jobs[0]!;
+    expect(run.error).toBeUndefined();
+    expect(run.counts).toMatchObject({ handedOver: 0, requeued: 3, consumersDeleted: 2, groupsReaped: 1 });
+    expect(await consumerNames(key, "g")).toEqual(["live"]);
+    // The live consumer keeps its one message; the three requeued copies wait for the next read.
+    const owners = (await redis.xpending(key, "g", "-", "+", 10)) as PendingRow[];
+    expect(owners.map((o) => o[1])).toEqual(["live"]);
+    expect(await redis.xlen(key)).toBe(7);
+    const audit = await readAudit(redis, { actor: "worker", limit: 50 });
+    const entry = audit.entries.find((e) => e.action === "worker.reap" && e.filter?.includes(key));
+    expect(entry).toMatchObject({ result: "ok", touched: 5 });
+    expect(entry!.filter).toContain("3 messages requeued (reapPolicy requeue)");
+  });
+
   it("does nothing without reapAfterMs", async () => {
     const p = uniquePrefix("wreapoff");
     const key = `${p}jobs`;
