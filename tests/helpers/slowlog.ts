@@ -49,6 +49,32 @@ const CUT_ARGUMENT = /^\.\.\. \(\d+ more arguments\)$|\.\.\. \(\d+ more bytes\)$
 /** The dashboard's connections are all named `streamscope…` (lib/redis/client.ts). */
 export const fromDashboard = (e: SlowEntry): boolean => String(e[5] ?? "").startsWith("streamscope");
 
+/** Calls per command (lowercase, as INFO commandstats names them) at the last resetSlowLog of a node. */
+const callsAtReset = new WeakMap<Redis, Map<string, number>>();
+
+async function commandCalls(node: Redis): Promise<Map<string, number>> {
+  const info = await node.info("commandstats");
+  const calls = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:|]+)(?:\|[^:]*)?:calls=(\d+)/gm))
+    calls.set(m[1]!, (calls.get(m[1]!) ?? 0) + Number(m[2]));
+  return calls;
+}
+
+/**
+ * Slow entries a write may have before it is held: two, and at least 5% of its calls since the
+ * reset (a script run 200 times on a busy machine is paused in a few of them; an O(N) one is slow
+ * in most).
+ */
+async function writeAllowances(node: Redis): Promise<(cmd: string[]) => number> {
+  const before = callsAtReset.get(node);
+  const now = before ? await commandCalls(node) : undefined;
+  return (cmd) => {
+    const name = cmd[0]?.toLowerCase() ?? "";
+    const calls = now && before ? (now.get(name) ?? 0) - (before.get(name) ?? 0) : 0;
+    return Math.max(2, Math.ceil(calls * 0.05));
+  };
+}
+
 const signature = (cmd: string[]): string => `${cmd[0]?.toUpperCase() ?? ""} ${cmd[1] ?? ""}`;
 const describe = ([, , micros, cmd]: SlowEntry): string => `${cmd.slice(0, 6).join(" ")}: ${micros} µs`;
 
@@ -78,7 +104,8 @@ async function slowReplays(node: Redis, cmd: string[]): Promise<number> {
  * A busy test machine can pause Redis in the middle of a cheap command and log it, so an entry is
  * held against the code only when it is slow again: a read is run again (held when at least two of
  * three runs are slow), a write is held when the same command on the same key (or script) is slow
- * at least twice. A command that is truly O(N) is slow every time.
+ * at least twice and in at least 5% of that command's calls since resetSlowLog. A command that is
+ * truly O(N) is slow every time.
  */
 export async function slowCommands(
   nodes: Redis | readonly Redis[],
@@ -89,12 +116,14 @@ export async function slowCommands(
     const entries = ((await node.slowlog("GET", 128)) as SlowEntry[]).filter(
       (e) => e[2] > SLOW_MICROS && e[5] !== REPLAY_NAME && counts(e),
     );
+    const allowed = await writeAllowances(node);
     const times = new Map<string, number>();
     for (const e of entries) times.set(signature(e[3]), (times.get(signature(e[3])) ?? 0) + 1);
     for (const e of entries) {
       const cmd = e[3];
       const replayable = REPLAYABLE.has(cmd[0]?.toUpperCase() ?? "") && !cmd.some((a) => CUT_ARGUMENT.test(a));
-      if (replayable ? (await slowReplays(node, cmd)) >= 2 : (times.get(signature(cmd)) ?? 0) >= 2) held.push(e);
+      if (replayable ? (await slowReplays(node, cmd)) >= 2 : (times.get(signature(cmd)) ?? 0) >= allowed(cmd))
+        held.push(e);
     }
   }
   return held;
@@ -105,6 +134,7 @@ export async function resetSlowLog(nodes: Redis | readonly Redis[]): Promise<voi
   for (const node of Array.isArray(nodes) ? nodes : [nodes as Redis]) {
     await node.config("SET", "slowlog-log-slower-than", String(SLOW_MICROS));
     await node.slowlog("RESET");
+    callsAtReset.set(node, await commandCalls(node));
   }
 }
 

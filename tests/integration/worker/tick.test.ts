@@ -157,11 +157,12 @@ describe("tick", () => {
       instance: "A",
       forced: true,
       settings: noSettings,
-      jobs: [recorder("long", log, 1200)],
-      lockTtlMs: 300,
+      jobs: [recorder("long", log, 3000)],
+      lockTtlMs: 1000,
       record: false,
     });
-    await sleep(700);
+    // Past the lock's TTL: only the heartbeat keeps it (a TTL far above the beat's period, for a busy machine).
+    await sleep(1500);
     const meanwhile = await tick({
       redis: other,
       instance: "B",
