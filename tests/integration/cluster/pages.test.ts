@@ -19,6 +19,7 @@ import { DEFAULT_TAIL_LIMITS, setTailLimits, tailStats } from "@/lib/streams/tai
 import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
+import { readEvents } from "../../helpers/sse";
 
 const { raw, nodes, cluster } = privateCluster();
 const ENTRIES = 30;
@@ -59,32 +60,6 @@ beforeAll(async () => {
 afterAll(() => {
   setTailLimits(DEFAULT_TAIL_LIMITS);
 });
-
-/** Reads SSE events from a live response until `stop` says enough. */
-async function readEvents(res: Response, stop: (events: { event: string; data: unknown }[]) => boolean) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const events: { event: string; data: unknown }[] = [];
-  while (!stop(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    let cut: number;
-    while ((cut = text.indexOf("\n\n")) >= 0) {
-      const block = text.slice(0, cut);
-      text = text.slice(cut + 2);
-      const field = (name: string) =>
-        block
-          .split("\n")
-          .find((l) => l.startsWith(`${name}: `))
-          ?.slice(name.length + 2);
-      const event = field("event");
-      if (event) events.push({ event, data: JSON.parse(field("data") ?? "null") as unknown });
-    }
-  }
-  return { events, reader };
-}
 
 describe("single-stream pages on a 3-master cluster", () => {
   it("the test streams sit one on each master", () => {
