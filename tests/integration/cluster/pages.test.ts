@@ -36,6 +36,17 @@ function masterPortOf(key: string): number {
 
 const enc = (k: string) => encodeURIComponent(k);
 
+/** A live tail of `key`, to be aborted. */
+async function openTail(key: string): Promise<{ abort: AbortController; res: Response }> {
+  const abort = new AbortController();
+  const url = new URL(`/api/streams/${enc(key)}/tail`, "http://127.0.0.1:3000");
+  const req = new Request(url, { headers: { host: "127.0.0.1:3000" }, signal: abort.signal });
+  const res = await (
+    tailRoute as unknown as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>
+  )(req, { params: Promise.resolve({ key }) });
+  return { abort, res };
+}
+
 beforeAll(async () => {
   const ports = cluster()
     .masters.map((m) => m.port)
@@ -172,12 +183,7 @@ describe("single-stream pages on a 3-master cluster", () => {
 
   it("the live tail follows new entries of a stream on every master, each on a connection to its node", async () => {
     for (const { key, port } of streams) {
-      const abort = new AbortController();
-      const url = new URL(`/api/streams/${enc(key)}/tail`, "http://127.0.0.1:3000");
-      const req = new Request(url, { headers: { host: "127.0.0.1:3000" }, signal: abort.signal });
-      const res = await (
-        tailRoute as unknown as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>
-      )(req, { params: Promise.resolve({ key }) });
+      const { abort, res } = await openTail(key);
       expect(res.status, await (res.status === 200 ? "" : res.clone().text())).toBe(200);
       const added = String(await raw().xadd(key, "*", "n", "live"));
       const { events, reader } = await readEvents(res, (ev) =>
@@ -202,12 +208,7 @@ describe("single-stream pages on a 3-master cluster", () => {
     setTailLimits({ blockMs: 300, minIntervalMs: 300, maxPerEvent: 3 });
     try {
       for (const { key } of streams) {
-        const abort = new AbortController();
-        const url = new URL(`/api/streams/${enc(key)}/tail`, "http://127.0.0.1:3000");
-        const req = new Request(url, { headers: { host: "127.0.0.1:3000" }, signal: abort.signal });
-        const res = await (
-          tailRoute as unknown as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>
-        )(req, { params: Promise.resolve({ key }) });
+        const { abort, res } = await openTail(key);
         expect(res.status).toBe(200);
         const pipe = raw().pipeline();
         for (let i = 0; i < 10; i++) pipe.xadd(key, "*", "n", `burst-${i}`);
