@@ -135,25 +135,30 @@ export function tlsRedisBinary(): { bin: string } | { skip: string } {
   return { skip: `no redis-server with TLS for the TLS tests: ${lacking.join(", ")}` };
 }
 
+/** redis-server's TLS arguments with the test CA: the server certificate, and whether clients must show one. */
+export function serverTlsArgs(
+  files: TlsFiles,
+  opts: { cert?: "server" | "named"; authClients?: boolean } = {},
+): string[] {
+  const named = opts.cert === "named";
+  return [
+    "--tls-cert-file",
+    named ? files.namedCert : files.serverCert,
+    "--tls-key-file",
+    named ? files.namedKey : files.serverKey,
+    "--tls-ca-cert-file",
+    files.ca,
+    "--tls-auth-clients",
+    opts.authClients ? "yes" : "no",
+  ];
+}
+
 export function startTlsRedis(
   bin: string,
   files: TlsFiles,
   opts: { cert?: "server" | "named"; authClients?: boolean } = {},
 ): Promise<PrivateRedis> {
-  const named = opts.cert === "named";
-  return startRedisServer({
-    bin,
-    tlsArgs: [
-      "--tls-cert-file",
-      named ? files.namedCert : files.serverCert,
-      "--tls-key-file",
-      named ? files.namedKey : files.serverKey,
-      "--tls-ca-cert-file",
-      files.ca,
-      "--tls-auth-clients",
-      opts.authClients ? "yes" : "no",
-    ],
-  });
+  return startRedisServer({ bin, tlsArgs: serverTlsArgs(files, opts) });
 }
 
 /**
@@ -165,18 +170,7 @@ export async function startTlsCluster(bin: string, files: TlsFiles, masters = 3)
     masters,
     bin,
     tls: {
-      args: [
-        "--tls-cert-file",
-        files.serverCert,
-        "--tls-key-file",
-        files.serverKey,
-        "--tls-ca-cert-file",
-        files.ca,
-        "--tls-auth-clients",
-        "no",
-        "--tls-cluster",
-        "yes",
-      ],
+      args: [...serverTlsArgs(files), "--tls-cluster", "yes"],
       ca: readFileSync(files.ca),
     },
   });
