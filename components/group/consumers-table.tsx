@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/states";
 import type { ConsumerRow } from "@/lib/contract/pending";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
@@ -69,77 +70,63 @@ export function ConsumersTable({
         <EmptyState title="No consumers">Nobody has read from this group yet.</EmptyState>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full text-sm" aria-label="Consumers">
-            <thead className="text-left text-xs text-slate-600">
-              <tr>
-                <th scope="col" className="px-2 py-1">
-                  Name
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Pending
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Idle
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Inactive
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Status
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Actions
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((c) => (
-                <tr key={c.name} className="border-t border-slate-100">
-                  <td className="break-all px-2 py-1 font-mono text-xs">{c.name}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">{formatNumber(c.pending)}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">{formatDuration(c.idleMs)}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">
-                    {c.inactiveMs !== null ? formatDuration(c.inactiveMs) : c.idleMs === null ? "unknown" : "never"}
-                  </td>
-                  <td className="px-2 py-1">
-                    {c.dead ? (
-                      <Badge tone="bad" title="Owns pending messages and inactive longer than the stuck threshold">
-                        dead
-                      </Badge>
-                    ) : c.pending === 0 ? (
-                      <Badge>no pending</Badge>
-                    ) : (
-                      <Badge tone="ok">active</Badge>
-                    )}
-                  </td>
-                  <td className="px-2 py-1">
-                    <div className="flex flex-wrap gap-1">
-                      <Can permission="operate">
-                        <Button
-                          size="sm"
-                          disabled={c.pending === 0}
-                          onClick={() => onClaimFrom(c.name)}
-                          aria-label={`Claim from ${c.name}`}
-                        >
-                          Claim from…
-                        </Button>
-                      </Can>
-                      <Can permission="admin">
-                        <Button
-                          size="sm"
-                          variant="danger"
-                          onClick={() => setToDelete(c)}
-                          aria-label={`Delete consumer ${c.name}`}
-                        >
-                          Delete consumer
-                        </Button>
-                      </Can>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="Consumers"
+            density="regular"
+            rows={sorted}
+            rowKey={(c) => c.name}
+            columns={[
+              { header: "Name", cellClassName: "break-all font-mono text-xs", cell: (c) => c.name },
+              { header: "Pending", numeric: true, cell: (c) => formatNumber(c.pending) },
+              { header: "Idle", numeric: true, cell: (c) => formatDuration(c.idleMs) },
+              {
+                header: "Inactive",
+                numeric: true,
+                cell: (c) =>
+                  c.inactiveMs !== null ? formatDuration(c.inactiveMs) : c.idleMs === null ? "unknown" : "never",
+              },
+              {
+                header: "Status",
+                cell: (c) =>
+                  c.dead ? (
+                    <Badge tone="bad" title="Owns pending messages and inactive longer than the stuck threshold">
+                      dead
+                    </Badge>
+                  ) : c.pending === 0 ? (
+                    <Badge>no pending</Badge>
+                  ) : (
+                    <Badge tone="ok">active</Badge>
+                  ),
+              },
+              {
+                header: "Actions",
+                cell: (c) => (
+                  <div className="flex flex-wrap gap-1">
+                    <Can permission="operate">
+                      <Button
+                        size="sm"
+                        disabled={c.pending === 0}
+                        onClick={() => onClaimFrom(c.name)}
+                        aria-label={`Claim from ${c.name}`}
+                      >
+                        Claim from…
+                      </Button>
+                    </Can>
+                    <Can permission="admin">
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        onClick={() => setToDelete(c)}
+                        aria-label={`Delete consumer ${c.name}`}
+                      >
+                        Delete consumer
+                      </Button>
+                    </Can>
+                  </div>
+                ),
+              },
+            ]}
+          />
         </div>
       )}
       <ConfirmDialog

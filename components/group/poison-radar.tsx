@@ -7,6 +7,7 @@ import { MessageFields } from "@/components/pending/message-fields";
 import { Badge } from "@/components/ui/badge";
 import { BucketChart } from "@/components/ui/bucket-chart";
 import { Button } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { DEFAULT_POISON_DELIVERIES } from "@/lib/contract/deliveries";
 import { encodeSegment } from "@/lib/contract/segment";
@@ -95,48 +96,47 @@ export function PoisonRadar({
               </Button>
             </Can>
           ) : null}
-          <table className="w-full text-left text-xs" aria-label="Messages delivered most often">
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1 pr-2 font-medium">Id</th>
-                <th className="py-1 pr-2 font-medium">Deliveries</th>
-                <th className="py-1 pr-2 font-medium">Consumer</th>
-                <th className="py-1 pr-2 font-medium">Idle</th>
-                <th className="py-1 pr-2 font-medium">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.top.map((m) => (
-                <tr key={m.id} className="border-t border-slate-100 align-top">
-                  <td className="py-1 pr-2 font-mono">
-                    <Link
-                      className="underline"
-                      href={`/streams/${encodeSegment(streamKey)}?id=${encodeURIComponent(m.id)}`}
-                    >
-                      {m.id}
-                    </Link>
-                  </td>
-                  <td className={m.deliveries > data.over ? "py-1 pr-2 font-semibold text-red-700" : "py-1 pr-2"}>
-                    {formatNumber(m.deliveries)}
-                  </td>
-                  <td className="py-1 pr-2 font-mono">{m.consumer}</td>
-                  <td className="py-1 pr-2">{formatDuration(m.idleMs)}</td>
-                  <td className="py-1 pr-2">
-                    {m.deleted ? (
-                      <span className="text-slate-500">entry deleted (orphaned id)</span>
-                    ) : (
-                      <MessageFields
-                        fields={m.fields ?? []}
-                        fieldsOmitted={m.fieldsOmitted}
-                        streamKey={streamKey}
-                        entryId={m.id}
-                      />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="Messages delivered most often"
+            rows={data.top}
+            rowKey={(m) => m.id}
+            rowClassName="align-top"
+            columns={[
+              {
+                header: "Id",
+                cellClassName: "font-mono",
+                cell: (m) => (
+                  <Link
+                    className="underline"
+                    href={`/streams/${encodeSegment(streamKey)}?id=${encodeURIComponent(m.id)}`}
+                  >
+                    {m.id}
+                  </Link>
+                ),
+              },
+              {
+                header: "Deliveries",
+                cellClassName: (m) => m.deliveries > data.over && "font-semibold text-red-700",
+                cell: (m) => formatNumber(m.deliveries),
+              },
+              { header: "Consumer", cellClassName: "font-mono", cell: (m) => m.consumer },
+              { header: "Idle", cell: (m) => formatDuration(m.idleMs) },
+              {
+                header: "Message",
+                cell: (m) =>
+                  m.deleted ? (
+                    <span className="text-slate-500">entry deleted (orphaned id)</span>
+                  ) : (
+                    <MessageFields
+                      fields={m.fields ?? []}
+                      fieldsOmitted={m.fieldsOmitted}
+                      streamKey={streamKey}
+                      entryId={m.id}
+                    />
+                  ),
+              },
+            ]}
+          />
         </>
       )}
     </section>

@@ -1,9 +1,9 @@
 "use client";
 import { Can } from "@/components/auth/can";
-import { Fragment } from "react";
 import { ACTIONS, ACTION_VERB, type MessageAction } from "@/components/actions/action-text";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { Spinner } from "@/components/ui/spinner";
 import type { PendingEntryRow } from "@/lib/contract/pending";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
@@ -29,130 +29,126 @@ export interface PendingTableProps {
 export function PendingTable(props: PendingTableProps) {
   const { entries, selected, expanded } = props;
   const allSelected = entries.length > 0 && entries.every((e) => selected.has(e.id));
+  const isStuck = (e: PendingEntryRow) => e.idleMs >= props.stuckAfterMs;
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full text-sm" aria-label="Pending messages">
-        <thead className="bg-slate-50 text-left text-xs text-slate-600">
-          <tr>
-            <th scope="col" className="w-8 px-2 py-1.5">
+      <DataTable
+        label="Pending messages"
+        density="regular"
+        rows={entries}
+        rowKey={(e) => e.id}
+        rowClassName="align-top"
+        rowData={(e) => ({ "data-id": e.id })}
+        columns={[
+          {
+            header: (
               <input
                 type="checkbox"
                 aria-label="Select all on page"
                 checked={allSelected}
                 onChange={(e) => props.onToggleAll(e.target.checked)}
               />
-            </th>
-            <th scope="col" className="px-2 py-1.5">
-              Id
-            </th>
-            <th scope="col" className="px-2 py-1.5">
-              Produced at
-            </th>
-            <th scope="col" className="px-2 py-1.5">
-              Consumer
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right">
-              Idle
-            </th>
-            <th scope="col" className="px-2 py-1.5 text-right">
-              Deliveries
-            </th>
-            <th scope="col" className="px-2 py-1.5">
-              Actions
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => {
-            const isOpen = expanded.has(e.id);
-            const stuck = e.idleMs >= props.stuckAfterMs;
-            return (
-              <Fragment key={e.id}>
-                <tr className="border-t border-slate-100 align-top" data-id={e.id}>
-                  <td className="px-2 py-1.5">
-                    <input
-                      type="checkbox"
-                      aria-label={`Select ${e.id}`}
-                      checked={selected.has(e.id)}
-                      onChange={() => props.onToggle(e.id)}
-                    />
-                  </td>
-                  <td className="px-2 py-1.5 font-mono text-xs">
-                    <button
-                      type="button"
-                      className="text-left text-blue-700 underline-offset-2 hover:underline"
-                      aria-expanded={isOpen}
-                      aria-label={`${isOpen ? "Hide" : "Show"} fields of ${e.id}`}
-                      onClick={() => props.onExpand(e.id)}
+            ),
+            className: "w-8",
+            cell: (e) => (
+              <input
+                type="checkbox"
+                aria-label={`Select ${e.id}`}
+                checked={selected.has(e.id)}
+                onChange={() => props.onToggle(e.id)}
+              />
+            ),
+          },
+          {
+            header: "Id",
+            cellClassName: "font-mono text-xs",
+            cell: (e) => {
+              const isOpen = expanded.has(e.id);
+              return (
+                <>
+                  <button
+                    type="button"
+                    className="text-left text-blue-700 underline-offset-2 hover:underline"
+                    aria-expanded={isOpen}
+                    aria-label={`${isOpen ? "Hide" : "Show"} fields of ${e.id}`}
+                    onClick={() => props.onExpand(e.id)}
+                  >
+                    {isOpen ? "▾" : "▸"} {e.id}
+                  </button>
+                  {e.deleted ? (
+                    <span className="ml-1">
+                      <Badge tone="bad" title="The id is pending but its entry was deleted or trimmed from the stream">
+                        message deleted
+                      </Badge>
+                    </span>
+                  ) : null}
+                </>
+              );
+            },
+          },
+          { header: "Produced at", cellClassName: "text-xs text-slate-600", cell: (e) => producedAt(e.id) },
+          { header: "Consumer", cell: (e) => e.consumer },
+          {
+            header: "Idle",
+            numeric: true,
+            cellClassName: (e) => isStuck(e) && "font-semibold text-red-700",
+            cell: (e) => (
+              <>
+                {formatDuration(e.idleMs)}
+                {isStuck(e) ? <span className="sr-only"> (stuck)</span> : null}
+              </>
+            ),
+          },
+          { header: "Deliveries", numeric: true, cell: (e) => formatNumber(e.deliveries) },
+          {
+            header: "Actions",
+            cell: (e) => (
+              <Can permission="operate">
+                <div className="flex flex-wrap gap-1">
+                  {ACTIONS.map((a) => (
+                    <Button
+                      key={a}
+                      size="sm"
+                      variant={a === "delete" ? "danger" : "secondary"}
+                      aria-label={`${ACTION_VERB[a]} ${e.id}`}
+                      onClick={() => props.onAction(a, e)}
                     >
-                      {isOpen ? "▾" : "▸"} {e.id}
-                    </button>
-                    {e.deleted ? (
-                      <span className="ml-1">
-                        <Badge
-                          tone="bad"
-                          title="The id is pending but its entry was deleted or trimmed from the stream"
-                        >
-                          message deleted
-                        </Badge>
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="px-2 py-1.5 text-xs text-slate-600">{producedAt(e.id)}</td>
-                  <td className="px-2 py-1.5">{e.consumer}</td>
-                  <td className={`px-2 py-1.5 text-right tabular-nums ${stuck ? "font-semibold text-red-700" : ""}`}>
-                    {formatDuration(e.idleMs)}
-                    {stuck ? <span className="sr-only"> (stuck)</span> : null}
-                  </td>
-                  <td className="px-2 py-1.5 text-right tabular-nums">{formatNumber(e.deliveries)}</td>
-                  <td className="px-2 py-1.5">
-                    <Can permission="operate">
-                      <div className="flex flex-wrap gap-1">
-                        {ACTIONS.map((a) => (
-                          <Button
-                            key={a}
-                            size="sm"
-                            variant={a === "delete" ? "danger" : "secondary"}
-                            aria-label={`${ACTION_VERB[a]} ${e.id}`}
-                            onClick={() => props.onAction(a, e)}
-                          >
-                            {ACTION_VERB[a]}
-                          </Button>
-                        ))}
-                      </div>
-                    </Can>
-                  </td>
-                </tr>
-                {isOpen ? (
-                  <tr className="bg-slate-50">
-                    <td />
-                    <td colSpan={6} className="px-2 py-2">
-                      {e.deleted ? (
-                        <p className="text-xs text-slate-600">
-                          The message was deleted from the stream; only its pending entry is left. Ack it to clear it.
-                        </p>
-                      ) : e.fields ? (
-                        <MessageFields
-                          fields={e.fields}
-                          fieldsOmitted={e.fieldsOmitted}
-                          streamKey={props.streamKey}
-                          entryId={e.id}
-                        />
-                      ) : props.fieldsLoading ? (
-                        <span className="inline-flex items-center gap-1 text-xs">
-                          <Spinner label={`Loading fields of ${e.id}`} /> loading fields…
-                        </span>
-                      ) : (
-                        <p className="text-xs text-slate-600">Fields unavailable.</p>
-                      )}
-                    </td>
-                  </tr>
-                ) : null}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
+                      {ACTION_VERB[a]}
+                    </Button>
+                  ))}
+                </div>
+              </Can>
+            ),
+          },
+        ]}
+        after={(e) =>
+          expanded.has(e.id) ? (
+            <tr className="bg-slate-50">
+              <td />
+              <td colSpan={6} className="px-2 py-2">
+                {e.deleted ? (
+                  <p className="text-xs text-slate-600">
+                    The message was deleted from the stream; only its pending entry is left. Ack it to clear it.
+                  </p>
+                ) : e.fields ? (
+                  <MessageFields
+                    fields={e.fields}
+                    fieldsOmitted={e.fieldsOmitted}
+                    streamKey={props.streamKey}
+                    entryId={e.id}
+                  />
+                ) : props.fieldsLoading ? (
+                  <span className="inline-flex items-center gap-1 text-xs">
+                    <Spinner label={`Loading fields of ${e.id}`} /> loading fields…
+                  </span>
+                ) : (
+                  <p className="text-xs text-slate-600">Fields unavailable.</p>
+                )}
+              </td>
+            </tr>
+          ) : null
+        }
+      />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Can } from "@/components/auth/can";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable } from "@/components/ui/data-table";
 import { ErrorState, Skeleton } from "@/components/ui/states";
 import { useTrimPreview, useTrimStream } from "@/lib/hooks/use-trim";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
@@ -32,32 +33,24 @@ export function TrimPanel({ streamKey }: { streamKey: string }) {
           <p data-testid="trim-headline">{trimHeadline(p)}</p>
           {memoryText(p) ? <p className="text-slate-600">{memoryText(p)}</p> : null}
           {p.groups.length > 0 ? (
-            <table className="w-full text-left text-xs" aria-label="What each group keeps">
-              <thead className="text-slate-500">
-                <tr>
-                  <th className="py-1 pr-2 font-medium">Group</th>
-                  <th className="py-1 pr-2 font-medium">Keeps entries from</th>
-                  <th className="py-1 pr-2 font-medium">Why</th>
-                  <th className="py-1 pr-2 font-medium">Pending</th>
-                  <th className="py-1 pr-2 font-medium">Lag</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.groups.map((g) => (
-                  <tr key={g.group} className="border-t border-slate-100">
-                    <td className="py-1 pr-2 font-mono">{g.group}</td>
-                    <td className="py-1 pr-2 font-mono">{g.keepsFrom}</td>
-                    <td className="py-1 pr-2">
-                      {g.reason === "pending"
-                        ? `oldest pending ${g.id}${g.consumer ? `, held by ${g.consumer} for ${formatDuration(g.idleMs ?? 0)}` : ""}`
-                        : `has read up to ${g.id}`}
-                    </td>
-                    <td className="py-1 pr-2">{formatNumber(g.pending)}</td>
-                    <td className="py-1 pr-2">{g.lag === null ? "unknown" : formatNumber(g.lag)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label="What each group keeps"
+              rows={p.groups}
+              rowKey={(g) => g.group}
+              columns={[
+                { header: "Group", cellClassName: "font-mono", cell: (g) => g.group },
+                { header: "Keeps entries from", cellClassName: "font-mono", cell: (g) => g.keepsFrom },
+                {
+                  header: "Why",
+                  cell: (g) =>
+                    g.reason === "pending"
+                      ? `oldest pending ${g.id}${g.consumer ? `, held by ${g.consumer} for ${formatDuration(g.idleMs ?? 0)}` : ""}`
+                      : `has read up to ${g.id}`,
+                },
+                { header: "Pending", cell: (g) => formatNumber(g.pending) },
+                { header: "Lag", cell: (g) => (g.lag === null ? "unknown" : formatNumber(g.lag)) },
+              ]}
+            />
           ) : null}
           {p.groupCount > p.groups.length ? (
             <p className="text-xs text-slate-500">

@@ -11,7 +11,7 @@ export interface PrivateCluster {
   nodes: PrivateRedis[];
   masters: PrivateRedis[];
   replicas: PrivateRedis[];
-  /** `redis://127.0.0.1:<port>` of the first master: a seed for ioredis' Cluster client. */
+  /** `redis://127.0.0.1:<port>` (`rediss://` over TLS) of the first master: a seed for ioredis' Cluster client. */
   url: string;
   stop(): Promise<void>;
 }
@@ -21,6 +21,8 @@ export interface ClusterOptions {
   replicasPerMaster?: number;
   bin?: string;
   extraArgs?: string[];
+  /** TLS only: the server's TLS arguments (see `StartOptions.tlsArgs`) and the CA its clients trust. */
+  tls?: { args: string[]; ca: Buffer };
 }
 
 const SLOTS = 16384;
@@ -63,6 +65,7 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Priv
   const serverOpts = async (): Promise<StartOptions> => ({
     port: await clusterPort(taken),
     bin: opts.bin,
+    tlsArgs: opts.tls?.args,
     extraArgs: ["--cluster-enabled", "yes", "--cluster-node-timeout", "2000", ...(opts.extraArgs ?? [])],
   });
   const clients: Redis[] = [];
@@ -70,7 +73,13 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Priv
     for (let i = 0; i < masterCount * (1 + replicasPerMaster); i++)
       nodes.push(await startRedisServer(await serverOpts()));
     for (const node of nodes)
-      clients.push(new Redis(node.port, "127.0.0.1", { lazyConnect: false, maxRetriesPerRequest: 1 }));
+      clients.push(
+        new Redis(node.port, "127.0.0.1", {
+          lazyConnect: false,
+          maxRetriesPerRequest: 1,
+          ...(opts.tls ? { tls: { ca: opts.tls.ca } } : {}),
+        }),
+      );
     const [first] = clients;
     if (!first) throw new Error("cluster: no nodes");
 
@@ -128,7 +137,7 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Priv
     nodes,
     masters,
     replicas: nodes.slice(masterCount),
-    url: `redis://127.0.0.1:${masters[0]!.port}`,
+    url: masters[0]!.url,
     async stop() {
       await Promise.all(nodes.map((n) => n.stop()));
     },

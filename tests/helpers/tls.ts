@@ -5,11 +5,10 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Redis from "ioredis";
-import { freePort, startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
+import { startRedisCluster } from "@/scripts/lib/redis-cluster";
+import { startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
 
 export interface TlsFiles {
   dir: string;
@@ -136,43 +135,30 @@ export function tlsRedisBinary(): { bin: string } | { skip: string } {
   return { skip: `no redis-server with TLS for the TLS tests: ${lacking.join(", ")}` };
 }
 
+/** redis-server's TLS arguments with the test CA: the server certificate, and whether clients must show one. */
+export function serverTlsArgs(
+  files: TlsFiles,
+  opts: { cert?: "server" | "named"; authClients?: boolean } = {},
+): string[] {
+  const named = opts.cert === "named";
+  return [
+    "--tls-cert-file",
+    named ? files.namedCert : files.serverCert,
+    "--tls-key-file",
+    named ? files.namedKey : files.serverKey,
+    "--tls-ca-cert-file",
+    files.ca,
+    "--tls-auth-clients",
+    opts.authClients ? "yes" : "no",
+  ];
+}
+
 export function startTlsRedis(
   bin: string,
   files: TlsFiles,
   opts: { cert?: "server" | "named"; authClients?: boolean } = {},
 ): Promise<PrivateRedis> {
-  const named = opts.cert === "named";
-  return startRedisServer({
-    bin,
-    tlsArgs: [
-      "--tls-cert-file",
-      named ? files.namedCert : files.serverCert,
-      "--tls-key-file",
-      named ? files.namedKey : files.serverKey,
-      "--tls-ca-cert-file",
-      files.ca,
-      "--tls-auth-clients",
-      opts.authClients ? "yes" : "no",
-    ],
-  });
-}
-
-/** A free port whose cluster bus port (port + 10000) is free too. */
-async function clusterTlsPort(taken: Set<number>): Promise<number> {
-  for (let tries = 0; tries < 200; tries++) {
-    const port = await freePort();
-    if (port + 10000 > 65535 || taken.has(port) || taken.has(port + 10000)) continue;
-    const bus = await new Promise<boolean>((resolve) => {
-      const srv = createServer();
-      srv.once("error", () => resolve(false));
-      srv.listen(port + 10000, "127.0.0.1", () => srv.close(() => resolve(true)));
-    });
-    if (!bus) continue;
-    taken.add(port);
-    taken.add(port + 10000);
-    return port;
-  }
-  throw new Error("no free port pair (port, port + 10000)");
+  return startRedisServer({ bin, tlsArgs: serverTlsArgs(files, opts) });
 }
 
 /**
@@ -180,53 +166,13 @@ async function clusterTlsPort(taken: Set<number>): Promise<number> {
  * (`tls-cluster yes`), with the test CA's server certificate; slots spread evenly.
  */
 export async function startTlsCluster(bin: string, files: TlsFiles, masters = 3): Promise<PrivateRedis[]> {
-  const taken = new Set<number>();
-  const nodes: PrivateRedis[] = [];
-  const clients: Redis[] = [];
-  try {
-    for (let i = 0; i < masters; i++) {
-      nodes.push(
-        await startRedisServer({
-          bin,
-          port: await clusterTlsPort(taken),
-          tlsArgs: [
-            "--tls-cert-file",
-            files.serverCert,
-            "--tls-key-file",
-            files.serverKey,
-            "--tls-ca-cert-file",
-            files.ca,
-            "--tls-auth-clients",
-            "no",
-            "--tls-cluster",
-            "yes",
-          ],
-          extraArgs: ["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"],
-        }),
-      );
-    }
-    const ca = readFileSync(files.ca);
-    for (const n of nodes) {
-      clients.push(new Redis(n.port, "127.0.0.1", { tls: { ca }, maxRetriesPerRequest: 1 }));
-    }
-    for (let m = 0; m < masters; m++) {
-      const from = Math.floor((m * 16384) / masters);
-      const to = Math.floor(((m + 1) * 16384) / masters) - 1;
-      await clients[m]!.call("CLUSTER", "ADDSLOTSRANGE", String(from), String(to));
-    }
-    for (const n of nodes.slice(1)) await clients[0]!.call("CLUSTER", "MEET", "127.0.0.1", String(n.port));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const states = await Promise.all(clients.map((c) => c.call("CLUSTER", "INFO")));
-      if (states.every((s) => String(s).includes("cluster_state:ok"))) break;
-      if (Date.now() > deadline) throw new Error("TLS cluster: no cluster_state:ok within 30 s");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return nodes;
-  } catch (err) {
-    await Promise.all(nodes.map((n) => n.stop()));
-    throw err;
-  } finally {
-    for (const c of clients) c.disconnect();
-  }
+  const cluster = await startRedisCluster({
+    masters,
+    bin,
+    tls: {
+      args: [...serverTlsArgs(files), "--tls-cluster", "yes"],
+      ca: readFileSync(files.ca),
+    },
+  });
+  return cluster.nodes;
 }

@@ -12,7 +12,14 @@ import { redisTlsOptions } from "@/lib/redis/tls";
 import type { PrivateRedis } from "@/scripts/lib/redis-server";
 import { callRoute } from "../helpers/route";
 import { startRedisSentinel, type PrivateSentinelDeployment } from "@/scripts/lib/redis-sentinel";
-import { makeTlsFiles, startTlsCluster, startTlsRedis, tlsRedisBinary, type TlsFiles } from "../helpers/tls";
+import {
+  makeTlsFiles,
+  serverTlsArgs,
+  startTlsCluster,
+  startTlsRedis,
+  tlsRedisBinary,
+  type TlsFiles,
+} from "../helpers/tls";
 
 /**
  * `rediss://` against private redis-servers speaking TLS with certificates made by openssl:
@@ -241,16 +248,7 @@ describe.skipIf("skip" in binary)("Sentinel over TLS, mutual (rediss+sentinel://
       replicas: 1,
       sentinels: 3,
       tls: {
-        args: [
-          "--tls-cert-file",
-          files.serverCert,
-          "--tls-key-file",
-          files.serverKey,
-          "--tls-ca-cert-file",
-          files.ca,
-          "--tls-auth-clients",
-          "yes",
-        ],
+        args: serverTlsArgs(files, { authClients: true }),
         client: {
           ca: readFileSync(files.ca),
           cert: readFileSync(files.clientCert),

@@ -14,6 +14,7 @@ import { appKey } from "@/lib/redis/app-keys";
 import { DEFAULT_TAIL_LIMITS, setTailLimits, tailStats } from "@/lib/streams/tail";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { readEvents } from "../helpers/sse";
 import { sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
 
 const redis = testRedis();
@@ -49,32 +50,6 @@ afterAll(async () => {
   await cleanPrefix(redis, prefix);
   await closeRedis();
 });
-
-/** Reads SSE events from a live response until `stop` says enough. */
-async function readEvents(res: Response, stop: (events: { event: string; id?: string; data: unknown }[]) => boolean) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const events: { event: string; id?: string; data: unknown }[] = [];
-  while (!stop(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    let cut: number;
-    while ((cut = text.indexOf("\n\n")) >= 0) {
-      const block = text.slice(0, cut);
-      text = text.slice(cut + 2);
-      const field = (name: string) =>
-        block
-          .split("\n")
-          .find((l) => l.startsWith(`${name}: `))
-          ?.slice(name.length + 2);
-      const event = field("event");
-      if (event) events.push({ event, id: field("id"), data: JSON.parse(field("data") ?? "null") as unknown });
-    }
-  }
-  return { events, reader };
-}
 
 function openTail(k: string, headers: Record<string, string>, query = "") {
   const abort = new AbortController();

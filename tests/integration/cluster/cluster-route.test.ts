@@ -3,51 +3,29 @@
  * each master's streams, pending and hottest streams, so a family pinned to one node by a hash
  * tag shows. No command over 10 ms on any node.
  */
-import Redis, { Cluster } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as clusterRoute } from "@/app/api/cluster/route";
 import type { ClusterResponse } from "@/lib/contract/cluster";
-import { closeRedis } from "@/lib/redis/client";
 import { slotOf } from "@/lib/redis/slots";
-import { resetProcessState } from "@/lib/runtime/state";
-import { startRedisCluster, type PrivateCluster } from "@/scripts/lib/redis-cluster";
+import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
 
-let cluster: PrivateCluster;
-let raw: Cluster;
-let nodes: Redis[] = [];
-const before = process.env.REDIS_URL;
+const { cluster, raw, nodes } = privateCluster({ replicas: 1 });
 const SPREAD = 60;
 const PINNED = 30;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-  await closeRedis();
-  process.env.REDIS_URL = cluster.url;
-  resetProcessState();
-  raw = new Cluster([{ host: "127.0.0.1", port: cluster.masters[0]!.port }], { scaleReads: "master" });
-  await raw.ping();
-  nodes = cluster.nodes.map((m) => new Redis(m.port, "127.0.0.1", { maxRetriesPerRequest: 1 }));
-  for (let i = 0; i < SPREAD; i++) await raw.xadd(`cl:spread:${i}`, "*", "n", String(i));
+  for (let i = 0; i < SPREAD; i++) await raw().xadd(`cl:spread:${i}`, "*", "n", String(i));
   for (let i = 0; i < PINNED; i++) {
     const key = `cl:{orders}:${i}`;
-    for (let e = 0; e < 3; e++) await raw.xadd(key, "*", "n", String(e));
-    await raw.xgroup("CREATE", key, "g", "0");
-    await raw.xreadgroup("GROUP", "g", "c", "COUNT", 1 + (i % 3), "STREAMS", key, ">");
+    for (let e = 0; e < 3; e++) await raw().xadd(key, "*", "n", String(e));
+    await raw().xgroup("CREATE", key, "g", "0");
+    await raw().xreadgroup("GROUP", "g", "c", "COUNT", 1 + (i % 3), "STREAMS", key, ">");
   }
-  await raw.set("cl:not-a-stream", "x");
-  await resetSlowLog(nodes);
+  await raw().set("cl:not-a-stream", "x");
+  await resetSlowLog(nodes());
 }, 60_000);
-
-afterAll(async () => {
-  await closeRedis();
-  await raw?.quit();
-  for (const n of nodes) await n.quit();
-  await cluster?.stop();
-  process.env.REDIS_URL = before;
-  resetProcessState();
-});
 
 async function overview(): Promise<ClusterResponse> {
   const res = await callRoute<ClusterResponse>(clusterRoute as never, "/api/cluster");
@@ -63,7 +41,7 @@ describe("GET /api/cluster", () => {
       .toBe(6);
     const body = await overview();
     expect(body.mode).toBe("cluster");
-    const addresses = cluster.nodes.map((n) => `127.0.0.1:${n.port}`);
+    const addresses = cluster().nodes.map((n) => `127.0.0.1:${n.port}`);
     expect(new Set(body.nodes.map((n) => n.address))).toEqual(new Set(addresses));
     expect(body.nodes.map((n) => n.role)).toEqual(["master", "replica", "master", "replica", "master", "replica"]);
     for (let i = 0; i < 6; i += 2) {
@@ -100,6 +78,6 @@ describe("GET /api/cluster", () => {
   });
 
   it("no node's slow log shows a dashboard command over 10 ms", async () => {
-    await expectNoSlowDashboardCommands(nodes);
+    await expectNoSlowDashboardCommands(nodes());
   });
 });

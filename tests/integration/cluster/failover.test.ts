@@ -1,6 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import Redis from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as healthRoute } from "@/app/api/health/route";
 import { GET as streamRoute } from "@/app/api/streams/[key]/route";
 import { GET as pendingRoute } from "@/app/api/streams/[key]/groups/[group]/pending/route";
@@ -9,8 +9,8 @@ import type { PendingPageResponse } from "@/lib/contract/pending";
 import type { StreamDetail } from "@/lib/contract/streams";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
-import { startRedisCluster, type PrivateCluster } from "@/scripts/lib/redis-cluster";
 import type { PrivateRedis } from "@/scripts/lib/redis-server";
+import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
 
 /**
@@ -22,13 +22,12 @@ const NODE_TIMEOUT_MS = 1000;
 const ENTRIES = 50;
 const READ = 30;
 
-let cluster: PrivateCluster;
+const { cluster } = privateCluster({ replicas: 1, nodeTimeoutMs: NODE_TIMEOUT_MS });
 let victim: PrivateRedis;
 let replica: PrivateRedis;
 let key = "";
 /** A stream on the first master, the node REDIS_URL names. */
 let seedKey = "";
-const before = process.env.REDIS_URL;
 
 /** The master serving `slot`, from the slot ranges startRedisCluster gives each master. */
 function masterIndexOf(slot: number, masters: number): number {
@@ -51,7 +50,7 @@ async function seedOn(index: number, name: string): Promise<string> {
   for (let i = 0; !stream; i++) {
     if (masterIndexOf(calculateSlot(`${name}${i}`), 3) === index) stream = `${name}${i}`;
   }
-  const direct = new Redis(cluster.masters[index]!.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+  const direct = new Redis(cluster().masters[index]!.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
   try {
     // startRedisCluster returns once the slots are served; the replica's first sync may still run.
     for (let t = Date.now(); !/^slave0:.*state=online/m.test(await direct.info("replication"));) {
@@ -70,41 +69,12 @@ async function seedOn(index: number, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({
-    masters: 3,
-    replicasPerMaster: 1,
-    extraArgs: ["--cluster-node-timeout", String(NODE_TIMEOUT_MS)],
-  });
   // The first kill is of the last master: REDIS_URL names the first, which stays up until the second.
-  victim = cluster.masters[2]!;
-  replica = cluster.replicas[2]!;
+  victim = cluster().masters[2]!;
+  replica = cluster().replicas[2]!;
   key = await seedOn(2, "failover:s");
   seedKey = await seedOn(0, "failover:seed");
-  // Every node must list each master's replica in CLUSTER SLOTS (gossip) before the app loads its slot map.
-  for (const node of cluster.masters) {
-    const c = new Redis(node.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
-    try {
-      for (let t = Date.now(); ;) {
-        const slots = (await c.call("CLUSTER", "SLOTS")) as unknown[][];
-        if (slots.length === 3 && slots.every((range) => range.length >= 4)) break;
-        if (Date.now() - t > 20_000) throw new Error("the replicas are not in CLUSTER SLOTS");
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } finally {
-      c.disconnect();
-    }
-  }
-  await closeRedis();
-  process.env.REDIS_URL = cluster.url;
-  resetProcessState();
 }, 60_000);
-
-afterAll(async () => {
-  await closeRedis();
-  await cluster?.stop();
-  process.env.REDIS_URL = before;
-  resetProcessState();
-});
 
 async function roleOf(port: number): Promise<string> {
   const c = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
@@ -149,7 +119,11 @@ describe("REDIS_READ_FROM=replica on a cluster", () => {
       if (health.body.status !== "ok") throw new Error("health failed");
       expect(health.body.redis.readFrom).toBe("replica");
       const replicas = health.body.redis.replicas!;
-      expect(replicas.map((r) => r.address).sort()).toEqual(cluster.replicas.map((r) => `127.0.0.1:${r.port}`).sort());
+      expect(replicas.map((r) => r.address).sort()).toEqual(
+        cluster()
+          .replicas.map((r) => `127.0.0.1:${r.port}`)
+          .sort(),
+      );
       expect(replicas.find((r) => r.address === `127.0.0.1:${replica.port}`)).toMatchObject({
         master: `127.0.0.1:${victim.port}`,
         state: "online",
@@ -238,7 +212,7 @@ describe("a master killed under a stream with pending messages", () => {
     const first = await pending(seedKey);
     expect(first.status).toBe(200);
     const pendingBefore = first.body.entries.map((e) => e.id);
-    await killAndRecover(cluster.masters[0]!, cluster.replicas[0]!, seedKey);
+    await killAndRecover(cluster().masters[0]!, cluster().replicas[0]!, seedKey);
     const after = await pending(seedKey);
     expect(after.body.entries.map((e) => e.id)).toEqual(pendingBefore);
     expect((await pending()).body.summary.count).toBe(READ);

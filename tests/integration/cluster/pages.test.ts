@@ -19,6 +19,7 @@ import { DEFAULT_TAIL_LIMITS, setTailLimits, tailStats } from "@/lib/streams/tai
 import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
+import { readEvents } from "../../helpers/sse";
 
 const { raw, nodes, cluster } = privateCluster();
 const ENTRIES = 30;
@@ -34,6 +35,17 @@ function masterPortOf(key: string): number {
 }
 
 const enc = (k: string) => encodeURIComponent(k);
+
+/** A live tail of `key`, to be aborted. */
+async function openTail(key: string): Promise<{ abort: AbortController; res: Response }> {
+  const abort = new AbortController();
+  const url = new URL(`/api/streams/${enc(key)}/tail`, "http://127.0.0.1:3000");
+  const req = new Request(url, { headers: { host: "127.0.0.1:3000" }, signal: abort.signal });
+  const res = await (
+    tailRoute as unknown as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>
+  )(req, { params: Promise.resolve({ key }) });
+  return { abort, res };
+}
 
 beforeAll(async () => {
   const ports = cluster()
@@ -59,32 +71,6 @@ beforeAll(async () => {
 afterAll(() => {
   setTailLimits(DEFAULT_TAIL_LIMITS);
 });
-
-/** Reads SSE events from a live response until `stop` says enough. */
-async function readEvents(res: Response, stop: (events: { event: string; data: unknown }[]) => boolean) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const events: { event: string; data: unknown }[] = [];
-  while (!stop(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    let cut: number;
-    while ((cut = text.indexOf("\n\n")) >= 0) {
-      const block = text.slice(0, cut);
-      text = text.slice(cut + 2);
-      const field = (name: string) =>
-        block
-          .split("\n")
-          .find((l) => l.startsWith(`${name}: `))
-          ?.slice(name.length + 2);
-      const event = field("event");
-      if (event) events.push({ event, data: JSON.parse(field("data") ?? "null") as unknown });
-    }
-  }
-  return { events, reader };
-}
 
 describe("single-stream pages on a 3-master cluster", () => {
   it("the test streams sit one on each master", () => {
@@ -197,12 +183,7 @@ describe("single-stream pages on a 3-master cluster", () => {
 
   it("the live tail follows new entries of a stream on every master, each on a connection to its node", async () => {
     for (const { key, port } of streams) {
-      const abort = new AbortController();
-      const url = new URL(`/api/streams/${enc(key)}/tail`, "http://127.0.0.1:3000");
-      const req = new Request(url, { headers: { host: "127.0.0.1:3000" }, signal: abort.signal });
-      const res = await (
-        tailRoute as unknown as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>
-      )(req, { params: Promise.resolve({ key }) });
+      const { abort, res } = await openTail(key);
       expect(res.status, await (res.status === 200 ? "" : res.clone().text())).toBe(200);
       const added = String(await raw().xadd(key, "*", "n", "live"));
       const { events, reader } = await readEvents(res, (ev) =>
@@ -227,12 +208,7 @@ describe("single-stream pages on a 3-master cluster", () => {
     setTailLimits({ blockMs: 300, minIntervalMs: 300, maxPerEvent: 3 });
     try {
       for (const { key } of streams) {
-        const abort = new AbortController();
-        const url = new URL(`/api/streams/${enc(key)}/tail`, "http://127.0.0.1:3000");
-        const req = new Request(url, { headers: { host: "127.0.0.1:3000" }, signal: abort.signal });
-        const res = await (
-          tailRoute as unknown as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>
-        )(req, { params: Promise.resolve({ key }) });
+        const { abort, res } = await openTail(key);
         expect(res.status).toBe(200);
         const pipe = raw().pipeline();
         for (let i = 0; i < 10; i++) pipe.xadd(key, "*", "n", `burst-${i}`);

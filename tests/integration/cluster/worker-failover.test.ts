@@ -1,35 +1,19 @@
 import calculateSlot from "cluster-key-slot";
 import Redis, { Cluster } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeRedis, getWriteConnection } from "@/lib/redis/client";
-import { resetProcessState } from "@/lib/runtime/state";
+import { describe, expect, it } from "vitest";
+import { getWriteConnection } from "@/lib/redis/client";
 import { workerKeys } from "@/lib/worker/keys";
 import { tick } from "@/lib/worker/tick";
 import type { TickResult } from "@/lib/contract/worker";
 import type { WorkerJob } from "@/lib/worker/types";
-import { startRedisCluster, type PrivateCluster } from "@/scripts/lib/redis-cluster";
+import { privateCluster } from "../../helpers/cluster";
 import { sleep } from "../../helpers/worker";
 
-let cluster: PrivateCluster;
-const before = process.env.REDIS_URL;
+// The lock is on the first master (the one killed): REDIS_URL names another.
+const { cluster } = privateCluster({ replicas: 1, urlMaster: 1 });
 const SLOTS_PER_MASTER = Math.floor(16384 / 3);
 /** Master index of a slot (scripts/lib/redis-cluster.ts gives masters equal ranges, in order). */
 const masterIndex = (key: string) => Math.min(2, Math.floor(calculateSlot(key) / (SLOTS_PER_MASTER + 1)));
-
-beforeAll(async () => {
-  cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-  await closeRedis();
-  // The lock is on the first master (the one killed): REDIS_URL names another.
-  process.env.REDIS_URL = `redis://127.0.0.1:${cluster.masters[1]!.port}`;
-  resetProcessState();
-}, 60_000);
-
-afterAll(async () => {
-  await closeRedis();
-  await cluster?.stop();
-  process.env.REDIS_URL = before;
-  resetProcessState();
-});
 
 describe("the worker's lock across a failover of its master", () => {
   it("the old tick stops writing before a new tick can take the lock on the promoted replica", async () => {
@@ -63,17 +47,19 @@ describe("the worker's lock across a failover of its master", () => {
     }).catch((err: Error) => err);
 
     // The lock has reached the replica of its master, then that master dies.
-    const replica = new Redis(cluster.replicas[0]!.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+    const replica = new Redis(cluster().replicas[0]!.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
     await replica.call("READONLY");
     for (let i = 0; i < 750 && !(await replica.get(lockKey)); i++) await sleep(20);
     expect(await replica.get(lockKey)).toMatch(/^A\|/);
     await sleep(300);
-    process.kill(cluster.masters[0]!.pid, "SIGKILL");
+    process.kill(cluster().masters[0]!.pid, "SIGKILL");
     const killedAt = Date.now();
 
     // Another instance, on its own Cluster client, tries until it gets the lock from the promoted replica.
     const other = new Cluster(
-      cluster.masters.slice(1).map((m) => ({ host: "127.0.0.1", port: m.port })),
+      cluster()
+        .masters.slice(1)
+        .map((m) => ({ host: "127.0.0.1", port: m.port })),
       { scaleReads: "master", redisOptions: { maxRetriesPerRequest: 1 } },
     );
     let takenAt = 0;
