@@ -30,7 +30,7 @@ import {
 import { layoutPages, pagesBetween, rowAt, shapePage, type DisplayRow } from "./overview-rows";
 
 /** Estimated height of a row before it is measured (px). */
-const ROW_PX = 33;
+const ROW_PX = 37;
 /** Rows drawn above and below the visible ones. */
 const OVERSCAN = 12;
 /** Pages are fetched once scrolling rests this long, not for every page flown past (ms). */
