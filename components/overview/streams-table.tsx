@@ -7,7 +7,7 @@ import type { RateSummary } from "@/lib/contract/history";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import clsx from "clsx";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -101,21 +101,36 @@ export function StreamsTable({
       return next;
     });
 
-  // Each page is shaped once per answer, sort, patterns and open families (WeakMap: old answers go).
-  // The page number is part of the shape (row ids), and one answer is one page.
-  const shaped = useRef(new WeakMap<StreamsListResponse, { sig: string; rows: DisplayRow[] }>());
-  const sig = JSON.stringify([sort, familyPatterns, [...expanded]]);
-  const rowsOf = (page: number): DisplayRow[] | undefined => {
-    const entry = pages.get(page);
-    if (!entry) return undefined;
-    const hit = shaped.current.get(entry.data);
-    if (hit && hit.sig === sig) return hit.rows;
-    const rows = shapePage(entry.data.streams, page, familyPatterns, sort, expanded);
-    shaped.current.set(entry.data, { sig, rows });
-    return rows;
-  };
-  const layout = layoutPages(total, pageSize, (p) => rowsOf(p)?.length);
-  const slot = (index: number) => rowAt(layout, index, rowsOf);
+  // Each page is shaped once per answer, sort, patterns and open families (WeakMap: old answers
+  // go). One answer is one page. The layout and the row keys stay the same objects until a page,
+  // the sort or an open family changes: the virtualizer measures again only then.
+  const [cache] = useState(
+    () =>
+      new WeakMap<
+        StreamsListResponse,
+        { sort: SortSpec; patterns: string[]; expanded: Set<string>; rows: DisplayRow[] }
+      >(),
+  );
+  const shapedPages = useMemo(() => {
+    const out = new Map<number, DisplayRow[]>();
+    for (const [page, entry] of pages) {
+      const hit = cache.get(entry.data);
+      if (hit && hit.sort === sort && hit.patterns === familyPatterns && hit.expanded === expanded) {
+        out.set(page, hit.rows);
+        continue;
+      }
+      const rows = shapePage(entry.data.streams, page, familyPatterns, sort, expanded);
+      cache.set(entry.data, { sort, patterns: familyPatterns, expanded, rows });
+      out.set(page, rows);
+    }
+    return out;
+  }, [cache, pages, sort, familyPatterns, expanded]);
+  const layout = useMemo(
+    () => layoutPages(total, pageSize, (p) => shapedPages.get(p)?.length),
+    [total, pageSize, shapedPages],
+  );
+  const slot = useCallback((index: number) => rowAt(layout, index, (p) => shapedPages.get(p)), [layout, shapedPages]);
+  const getItemKey = useCallback((index: number) => slot(index).id, [slot]);
 
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are read during render on purpose
@@ -124,7 +139,7 @@ export function StreamsTable({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_PX,
     overscan: OVERSCAN,
-    getItemKey: (index) => slot(index).id,
+    getItemKey,
   });
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
@@ -148,9 +163,7 @@ export function StreamsTable({
       else if (row.kind === "member") keys.push(row.row.key);
     }
     return keys;
-    // The window's keys change with the rows in it, which the layout and the sort describe.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [rateFrom, layout.count, pages, sig]);
+  }, [rateFrom, layout.count, slot]);
   const rates = useStreamRates(rateKeys).data?.rates ?? NO_RATES;
 
   const columns = (showNode ? 2 : 1) + SORT_COLUMNS.length;

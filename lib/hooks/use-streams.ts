@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useState } from "react";
-import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQueries, useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import { streamsClient } from "@/lib/client/streams";
 import type { StreamsListResponse } from "@/lib/contract/streams";
@@ -51,8 +51,40 @@ export function useStreamIndexPages(opts: {
   const current = view.scope === scope ? view : { scope, live: FIRST_PAGE, seen: FIRST_PAGE };
   const live = new Set(current.live);
 
-  const results = useQueries({
-    queries: current.seen.map((page) => {
+  const { seen, live: liveList } = current;
+  // Stable while the pages asked for are: React Query then hands back the same combined answer
+  // (the same `pages` map) until one of them changes, so the table lays out again only then.
+  const combine = useCallback(
+    (results: UseQueryResult<StreamsListResponse>[]) => {
+      const on = new Set(liveList);
+      const pages = new Map<number, IndexPage>();
+      let newest: IndexPage | undefined;
+      let error: Error | null = null;
+      let fetching = false;
+      seen.forEach((page, i) => {
+        const r = results[i];
+        if (!r) return;
+        if (r.data) {
+          const entry = { data: r.data, updatedAt: r.dataUpdatedAt };
+          pages.set(page, entry);
+          if (!newest || entry.updatedAt >= newest.updatedAt) newest = entry;
+        }
+        if (on.has(page)) {
+          error ??= r.error;
+          fetching ||= r.isFetching;
+        }
+      });
+      const refetch = () => {
+        seen.forEach((page, i) => {
+          if (on.has(page)) void results[i]?.refetch();
+        });
+      };
+      return { pages, newest, error, fetching, refetch };
+    },
+    [seen, liveList],
+  );
+  const { pages, newest, error, fetching, refetch } = useQueries({
+    queries: seen.map((page) => {
       const params = { match, node, offset: page * pageSize, count: pageSize };
       const on = live.has(page);
       return {
@@ -67,6 +99,7 @@ export function useStreamIndexPages(opts: {
               : interval,
       };
     }),
+    combine,
   });
 
   const show = useCallback(
@@ -81,24 +114,6 @@ export function useStreamIndexPages(opts: {
     [scope],
   );
 
-  const pages = new Map<number, IndexPage>();
-  let newest: IndexPage | undefined;
-  let error: Error | null = null;
-  let fetching = false;
-  current.seen.forEach((page, i) => {
-    const r = results[i];
-    if (!r) return;
-    if (r.data) {
-      const entry = { data: r.data, updatedAt: r.dataUpdatedAt };
-      pages.set(page, entry);
-      if (!newest || entry.updatedAt >= newest.updatedAt) newest = entry;
-    }
-    if (live.has(page)) {
-      error ??= r.error;
-      fetching ||= r.isFetching;
-    }
-  });
-
   const [shown, setShown] = useState<{ scope: string; pages: Map<number, IndexPage>; newest: IndexPage } | null>(null);
   if (
     newest &&
@@ -109,12 +124,6 @@ export function useStreamIndexPages(opts: {
   )
     setShown({ scope, pages, newest });
   const previous = !newest && !error && shown && shown.scope !== scope ? shown : null;
-
-  const refetch = () => {
-    current.seen.forEach((page, i) => {
-      if (live.has(page)) void results[i]?.refetch();
-    });
-  };
 
   return {
     /** Loaded pages by number (the previous scope's while the new one has not answered). */
