@@ -29,8 +29,13 @@ import {
 } from "./overview-table";
 import { layoutPages, pagesBetween, rowAt, shapePage, type DisplayRow } from "./overview-rows";
 
-/** Estimated height of a row before it is measured (px). */
-const ROW_PX = 37;
+/**
+ * Height of every stream, family and placeholder row (px; the `h-10` of LINE): rows of one height
+ * are never measured different from their estimate, so scrolling through 100,000 rows never makes
+ * the virtualizer lay the list out again. Only an open family's retention panel is measured.
+ */
+const ROW_PX = 40;
+const RETENTION_PX = 240;
 /** Rows drawn above and below the visible ones. */
 const OVERSCAN = 12;
 /** Pages are fetched once scrolling rests this long, not for every page flown past (ms). */
@@ -51,7 +56,7 @@ const WIDTH: Record<ColumnId, string> = {
   memoryBytes: "w-20 shrink-0",
   lastEntryTime: "w-24 shrink-0",
   lagMs: "w-24 shrink-0",
-  trend: "w-32 shrink-0",
+  trend: "w-52 shrink-0",
   node: "w-44 shrink-0",
 };
 const NO_RATES: Record<string, RateSummary> = {};
@@ -131,13 +136,17 @@ export function StreamsTable({
   );
   const slot = useCallback((index: number) => rowAt(layout, index, (p) => shapedPages.get(p)), [layout, shapedPages]);
   const getItemKey = useCallback((index: number) => slot(index).id, [slot]);
+  const estimateSize = useCallback(
+    (index: number) => (slot(index).kind === "retention" ? RETENTION_PX : ROW_PX),
+    [slot],
+  );
 
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are read during render on purpose
   const virtualizer = useVirtualizer({
     count: layout.count,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_PX,
+    estimateSize,
     overscan: OVERSCAN,
     getItemKey,
   });
@@ -171,7 +180,7 @@ export function StreamsTable({
     <div ref={scroller} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white">
       <table
         role="table"
-        className="grid min-w-[73rem] text-sm"
+        className="grid min-w-[78rem] text-sm"
         aria-label="Streams"
         aria-rowcount={layout.count + 1}
         aria-colcount={columns}
@@ -270,7 +279,7 @@ export function StreamsTable({
                     rowProps={rowProps}
                     family
                     name={
-                      <span className="inline-flex flex-wrap items-center gap-2">
+                      <span className="flex min-w-0 items-center gap-2">
                         <Button
                           size="sm"
                           variant="ghost"
@@ -280,7 +289,9 @@ export function StreamsTable({
                         >
                           <span aria-hidden>{row.open ? "▾" : "▸"}</span>
                         </Button>
-                        <span className="font-mono">{item.name}</span>
+                        <span className="min-w-0 truncate font-mono" title={item.name}>
+                          {item.name}
+                        </span>
                         <Badge
                           tone="info"
                           title={
@@ -307,6 +318,8 @@ export function StreamsTable({
 }
 
 const ROW = "absolute left-0 top-0 flex w-full border-t border-slate-100";
+/** A row of fixed height (ROW_PX), its text on one line. */
+const LINE = clsx(ROW, "h-10 items-center overflow-hidden whitespace-nowrap");
 
 function Trend({ rate }: { rate: RateSummary | undefined }) {
   return <TrendSparkline rate={rate} />;
@@ -314,9 +327,14 @@ function Trend({ rate }: { rate: RateSummary | undefined }) {
 
 function StreamName({ streamKey, poison }: { streamKey: string; poison: PoisonAt | null }) {
   return (
-    <span className="inline-flex flex-wrap items-center gap-2">
+    <span className="flex min-w-0 items-center gap-2">
       {/* No prefetch: a table of thousands of links must not fire thousands of requests. */}
-      <Link href={streamHref(streamKey)} prefetch={false} className="font-mono break-all text-blue-700 hover:underline">
+      <Link
+        href={streamHref(streamKey)}
+        prefetch={false}
+        title={streamKey}
+        className="min-w-0 truncate font-mono text-blue-700 hover:underline"
+      >
         {streamKey}
       </Link>
       {poison ? <PoisonMark {...poison} /> : null}
@@ -334,7 +352,7 @@ function PoisonMark({ stream, group, deliveries }: PoisonAt) {
       aria-label={text}
       title={text}
       data-poison={deliveries}
-      className="no-underline"
+      className="shrink-0 no-underline"
     >
       <Badge tone="bad">poison ×{formatNumber(deliveries)}</Badge>
     </Link>
@@ -344,18 +362,18 @@ function PoisonMark({ stream, group, deliveries }: PoisonAt) {
 function PlaceholderRow({ position, showNode, rowProps }: { position: number; showNode: boolean; rowProps: RowProps }) {
   const bar = "inline-block h-3 animate-pulse rounded bg-slate-200";
   return (
-    <tr role="row" {...rowProps} className={ROW} data-placeholder="">
-      <th role="rowheader" scope="row" className={clsx("px-3 py-2 text-left font-normal", WIDTH.name)}>
+    <tr role="row" {...rowProps} className={LINE} data-placeholder="">
+      <th role="rowheader" scope="row" className={clsx("px-3 text-left font-normal", WIDTH.name)}>
         <span className="sr-only">Loading row {formatNumber(position + 1)}</span>
         <span aria-hidden className={clsx(bar, "w-48")} />
       </th>
       {NUMERIC_IDS.map((id) => (
-        <td key={id} role="cell" className={clsx("px-3 py-2 text-right", WIDTH[id])}>
+        <td key={id} role="cell" className={clsx("px-3 text-right", WIDTH[id])}>
           <span aria-hidden className={clsx(bar, "w-8 bg-slate-100")} />
         </td>
       ))}
-      <td role="cell" className={clsx("px-3 py-2", WIDTH.trend)} />
-      {showNode ? <td role="cell" className={clsx("px-3 py-2", WIDTH.node)} /> : null}
+      <td role="cell" className={clsx("px-3", WIDTH.trend)} />
+      {showNode ? <td role="cell" className={clsx("px-3", WIDTH.node)} /> : null}
     </tr>
   );
 }
@@ -381,13 +399,13 @@ function MetricsRow({
   node?: string;
 }) {
   const hot = highlights(m);
-  const cell = "px-3 py-1.5 text-right tabular-nums";
+  const cell = "px-3 text-right tabular-nums";
   return (
-    <tr role="row" {...rowProps} className={clsx(ROW, family && "bg-slate-50", member && "bg-blue-50/30")}>
+    <tr role="row" {...rowProps} className={clsx(LINE, family && "bg-slate-50", member && "bg-blue-50/30")}>
       <th
         role="rowheader"
         scope="row"
-        className={clsx("px-3 py-1.5 text-left font-normal break-all", WIDTH.name, member && "pl-10")}
+        className={clsx("overflow-hidden px-3 text-left font-normal", WIDTH.name, member && "pl-10")}
       >
         {name}
       </th>
@@ -443,11 +461,11 @@ function MetricsRow({
       >
         {m.lagMs === null || m.lagMs === undefined ? "—" : formatDuration(m.lagMs)}
       </td>
-      <td role="cell" className={clsx("px-3 py-1.5", WIDTH.trend)}>
+      <td role="cell" className={clsx("overflow-hidden px-3", WIDTH.trend)}>
         {trend}
       </td>
       {node !== undefined ? (
-        <td role="cell" className={clsx("px-3 py-1.5 font-mono text-xs text-slate-600", WIDTH.node)}>
+        <td role="cell" className={clsx("truncate px-3 font-mono text-xs text-slate-600", WIDTH.node)}>
           {node}
         </td>
       ) : null}
