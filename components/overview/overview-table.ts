@@ -114,7 +114,7 @@ export function streamHref(key: string): string {
   return `/streams/${encodeSegment(key)}`;
 }
 
-/** Rows per page of the overview table (one page of the stream index). */
+/** Rows per request of the overview table (one page of the stream index; fetched as it scrolls into view). */
 export const OVERVIEW_PAGE_ROWS = 200;
 
 /** The progress line while the index's first pass runs; null once it has ended. */
@@ -123,18 +123,41 @@ export function discoveryText(index: Pick<StreamsIndexInfo, "discovering" | "sca
   return `Still discovering: ${formatNumber(index.scanned)} keys scanned of about ${formatNumber(index.about)}`;
 }
 
-/** "Streams 201–400 of 12,345" ("of at least" while discovering; "No streams" for an empty list). */
-export function pageText(index: Pick<StreamsIndexInfo, "offset" | "total" | "exact">, rows: number): string {
-  if (index.total === 0 && rows === 0) return index.exact ? "No streams" : "No streams found yet";
-  if (rows === 0) return `Past the last page of ${formatNumber(index.total)} streams`;
-  const from = Math.min(index.offset + 1, index.total);
-  const to = Math.min(index.offset + rows, index.total);
-  return `Streams ${formatNumber(from)}–${formatNumber(to)} of ${index.exact ? "" : "at least "}${formatNumber(index.total)}`;
+/** "12,345 streams" ("at least" while discovering; "No streams" for an empty list). */
+export function countText(index: Pick<StreamsIndexInfo, "total" | "exact">): string {
+  if (index.total === 0) return index.exact ? "No streams" : "No streams found yet";
+  const n = `${formatNumber(index.total)} ${index.total === 1 ? "stream" : "streams"}`;
+  return index.exact ? n : `At least ${n}`;
 }
 
-/** The last page that still has rows (0 for an empty list): a page past the end moves back to it. */
-export function lastPage(total: number, pageRows: number): number {
-  return Math.max(0, Math.ceil(total / pageRows) - 1);
+/** A click on a column's sort button: the other direction of the same column, else the column's first direction. */
+export function nextSort(current: SortSpec, id: SortColumnId): SortSpec {
+  if (current.id === id) return { id, desc: !current.desc };
+  return { id, desc: sortColumn(id)?.numeric ?? false };
+}
+
+/** Where a poison mark leads: the group page, at its poison radar. */
+export function poisonHref(key: string, group: string): string {
+  return `${streamHref(key)}/groups/${encodeSegment(group)}#poison-radar-title`;
+}
+
+export interface PoisonAt {
+  stream: string;
+  group: string;
+  deliveries: number;
+}
+
+/** The poison mark among rows: the one with the most deliveries; null when no row has one. */
+export function poisonOfRows(rows: readonly StreamRow[]): PoisonAt | null {
+  let out: PoisonAt | null = null;
+  for (const r of rows)
+    if (r.poison && (!out || r.poison.deliveries > out.deliveries)) out = { stream: r.key, ...r.poison };
+  return out;
+}
+
+/** The poison mark of a table item: the stream's, or for a family the member's with the most deliveries. */
+export function poisonOf(item: OverviewItem): PoisonAt | null {
+  return poisonOfRows(item.kind === "stream" ? [item.row] : item.family.members);
 }
 
 /** The node cell of a table item: the stream's master, or for a family its one master or how many. */

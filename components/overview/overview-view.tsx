@@ -2,8 +2,8 @@
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
-import { useOverviewSummary, useStreamsPage } from "@/lib/hooks/use-streams";
-import { discoveryText, filterToMatch, lastPage, OVERVIEW_PAGE_ROWS, pageText } from "./overview-table";
+import { useOverviewSummary, useStreamIndexPages } from "@/lib/hooks/use-streams";
+import { countText, discoveryText, filterToMatch, OVERVIEW_PAGE_ROWS } from "./overview-table";
 import { StreamsTable } from "./streams-table";
 import { SummaryTiles } from "./summary-tiles";
 
@@ -31,28 +31,18 @@ export function OverviewView() {
   const [intervalMs, setIntervalMs] = useState(5000);
   const [paused, setPaused] = useState(false);
   const [node, setNode] = useState("");
-  const [pageAt, setPageAt] = useState({ match: "*", node: "", page: 0 });
   const match = filterToMatch(useDebounced(filter, 300));
-  // A new filter or node starts again from the first page.
-  const page = pageAt.match === match && pageAt.node === node ? pageAt.page : 0;
-  const goTo = (p: number) => setPageAt({ match, node, page: p });
   const refetchInterval = paused || intervalMs === 0 ? false : intervalMs;
-  const list = useStreamsPage({
-    match,
-    node,
-    offset: page * OVERVIEW_PAGE_ROWS,
-    count: OVERVIEW_PAGE_ROWS,
-    refetchInterval,
-  });
+  const list = useStreamIndexPages({ match, node, pageSize: OVERVIEW_PAGE_ROWS, refetchInterval });
   const summary = useOverviewSummary({ match, node, refetchInterval });
-  const index = list.data?.index;
+  const index = list.index;
   const nodes = index?.nodes;
   const progress = index ? discoveryText(index) : null;
-  const last = index ? lastPage(index.total, OVERVIEW_PAGE_ROWS) : 0;
+  const firstPage = list.pages.get(0)?.data.streams;
 
   return (
     <div className="space-y-4">
-      <SummaryTiles summary={summary.data} match={match} />
+      <SummaryTiles summary={summary.data} match={match} index={list.previous ? undefined : index} />
       {summary.error ? <ErrorState error={summary.error} onRetry={() => void summary.refetch()} /> : null}
 
       <div className="flex flex-wrap items-end gap-3">
@@ -103,7 +93,7 @@ export function OverviewView() {
         </Button>
         <Button
           onClick={() => {
-            void list.refetch();
+            list.refetch();
             void summary.refetch();
           }}
           loading={list.isFetching && !list.isLoading}
@@ -119,7 +109,7 @@ export function OverviewView() {
             </>
           )}
           {paused ? " · auto-refresh paused" : ""}
-          {list.dataUpdatedAt ? ` · updated ${new Date(list.dataUpdatedAt).toLocaleTimeString()}` : ""}
+          {list.updatedAt ? ` · updated ${new Date(list.updatedAt).toLocaleTimeString()}` : ""}
         </p>
       </div>
 
@@ -131,11 +121,11 @@ export function OverviewView() {
 
       {list.isLoading ? (
         <TableSkeleton rows={8} label="Loading streams" />
-      ) : list.error && !list.data ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data && list.data.streams.length === 0 && progress ? (
+      ) : list.error && !index ? (
+        <ErrorState error={list.error} onRetry={() => list.refetch()} />
+      ) : index && index.total === 0 && progress ? (
         <p className="text-sm text-slate-600">No streams found yet.</p>
-      ) : list.data && list.data.streams.length === 0 && (index?.total ?? 0) === 0 ? (
+      ) : index && index.total === 0 && (firstPage?.length ?? 0) === 0 ? (
         <EmptyState title="No streams found">
           {match === "*" ? (
             <p className="mt-1">
@@ -149,31 +139,26 @@ export function OverviewView() {
             </p>
           )}
         </EmptyState>
-      ) : list.data ? (
+      ) : index ? (
         <>
-          {list.error ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
+          {list.error ? <ErrorState error={list.error} onRetry={() => list.refetch()} /> : null}
+          <p className="flex flex-wrap items-baseline gap-3 text-sm text-slate-600">
+            <span aria-live="polite">{countText(index)}</span>
+            {index.total > OVERVIEW_PAGE_ROWS ? (
+              <span className="text-xs text-slate-500">
+                Rows follow key order in blocks of {OVERVIEW_PAGE_ROWS}; sorting and families apply within each block.
+              </span>
+            ) : null}
+          </p>
           <StreamsTable
-            rows={list.data.streams}
+            scope={`${match}\n${node}`}
+            pages={list.pages}
+            total={index.total}
+            pageSize={OVERVIEW_PAGE_ROWS}
             familyPatterns={summary.data?.familyPatterns ?? NO_PATTERNS}
-            now={list.dataUpdatedAt}
+            onPagesShown={list.show}
             showNode={nodes !== undefined}
           />
-          {index ? (
-            <nav aria-label="Pages" className="flex flex-wrap items-center gap-3 text-sm text-slate-600">
-              <span aria-live="polite">{pageText(index, list.data.streams.length)}</span>
-              <Button size="sm" onClick={() => goTo(Math.min(last, Math.max(0, page - 1)))} disabled={page === 0}>
-                Previous page
-              </Button>
-              <Button size="sm" onClick={() => goTo(page + 1)} disabled={page >= last}>
-                Next page
-              </Button>
-              {index.total > OVERVIEW_PAGE_ROWS ? (
-                <span className="text-xs text-slate-500">
-                  Pages follow key order; sorting and families apply within the page.
-                </span>
-              ) : null}
-            </nav>
-          ) : null}
         </>
       ) : null}
     </div>

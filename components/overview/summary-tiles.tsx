@@ -1,12 +1,24 @@
 "use client";
-import type { OverviewSummary } from "@/lib/contract/streams";
+import type { OverviewSummary, StreamsIndexInfo } from "@/lib/contract/streams";
 import { Skeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
 import { DataAge } from "@/components/ui/data-age";
 import { formatCapped, formatDuration, formatNumber } from "@/lib/shared/format";
 
-/** `match`: the filter the numbers cover ("*" for every stream). */
-export function SummaryTiles({ summary, match }: { summary: OverviewSummary | undefined; match: string }) {
+/**
+ * `match`: the filter the numbers cover ("*" for every stream). `index`: the stream index's answer
+ * for the same filter, when there is one: the streams tile counts from it, whatever the number of
+ * streams (the other tiles sum at most `streamCap` streams and say so).
+ */
+export function SummaryTiles({
+  summary,
+  match,
+  index,
+}: {
+  summary: OverviewSummary | undefined;
+  match: string;
+  index?: Pick<StreamsIndexInfo, "total" | "exact">;
+}) {
   if (!summary) {
     return (
       <div role="status" aria-label="Loading summary" className="grid grid-cols-2 gap-3 md:grid-cols-4">
@@ -25,11 +37,19 @@ export function SummaryTiles({ summary, match }: { summary: OverviewSummary | un
   return (
     <section aria-label="Summary" className="space-y-1">
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Tile
-          label="Streams"
-          value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`}
-          hint={partial}
-        />
+        {index ? (
+          <Tile
+            label="Streams"
+            value={index.exact ? formatNumber(index.total) : `${formatNumber(index.total)}+`}
+            hint={index.exact ? scope : "Streams found so far (still discovering)"}
+          />
+        ) : (
+          <Tile
+            label="Streams"
+            value={summary.complete ? formatNumber(summary.streams) : `${formatNumber(summary.streams)}+`}
+            hint={partial}
+          />
+        )}
         <Tile
           label="Total pending"
           value={formatNumber(summary.totalPending)}

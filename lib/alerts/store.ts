@@ -1,6 +1,6 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
-import { ALERT_RULES, type Alert } from "@/lib/contract/alerts";
+import { ALERT_RULES, type Alert, type AlertRule } from "@/lib/contract/alerts";
 import { notFound } from "@/lib/errors";
 import { appKey, appSetKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
@@ -72,6 +72,11 @@ export async function listAlerts(redis: RedisConnection, now: number): Promise<A
         return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.firstSeen - a.firstSeen;
       return (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0);
     });
+}
+
+/** The firing alerts of one rule with their values (reads the records hash, bounded like listAlerts). */
+export async function firingAlertsOf(redis: RedisConnection, rule: AlertRule): Promise<StoredAlert[]> {
+  return [...(await readRecords(redis)).values()].filter((r) => r.rule === rule && r.state === "firing");
 }
 
 export async function getAlert(redis: RedisConnection, id: string, now: number): Promise<Alert | null> {

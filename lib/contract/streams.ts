@@ -94,6 +94,17 @@ export interface StreamRow {
   lastEntryTime: number | null;
   /** Redis Cluster only: the master that holds the key (`host:port`). */
   node?: string;
+  /**
+   * A group of the stream holds a pending message delivered more times than the `poison` alert
+   * rule allows: the firing `poison` alert with the most deliveries. Absent when none fires.
+   */
+  poison?: PoisonMark;
+}
+
+/** The group whose pending message was delivered most often, and that count. */
+export interface PoisonMark {
+  group: string;
+  deliveries: number;
 }
 
 /** A consumer group as XINFO GROUPS describes it: the one group shape the others build on. */

@@ -1,5 +1,5 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { historyClient } from "@/lib/client/history";
 import type { HistoryRange } from "@/lib/contract/history";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -30,7 +30,10 @@ export function usePendingProfile(key: string, group: string) {
   });
 }
 
-/** Recent in / acked rates for up to 200 streams (the overview's visible rows). */
+/**
+ * Recent in / acked rates for up to 200 streams (the overview's rows around the visible ones);
+ * the last answer stays while the next set of keys loads.
+ */
 export function useStreamRates(keys: readonly string[]) {
   const bounded = keys.slice(0, 200);
   return useQuery({
@@ -38,5 +41,6 @@ export function useStreamRates(keys: readonly string[]) {
     queryFn: () => historyClient.rates(bounded),
     enabled: bounded.length > 0,
     refetchInterval: HISTORY_REFRESH_MS,
+    placeholderData: keepPreviousData,
   });
 }

@@ -4,9 +4,12 @@ import {
   discoveryText,
   filterToMatch,
   highlights,
-  lastPage,
+  countText,
+  nextSort,
   nodeText,
-  pageText,
+  poisonHref,
+  poisonOf,
+  poisonOfRows,
   lagText,
   shapeOverview,
   sortItems,
@@ -144,12 +147,35 @@ describe("paging through the stream index", () => {
     expect(discoveryText({ discovering: false, scanned: 2_000_000, about: 2_000_000 })).toBeNull();
   });
 
-  it("names the rows of the page, 'at least' while the total is not exact, and a page past the end", () => {
-    expect(pageText({ offset: 200, total: 12_345, exact: true }, 200)).toBe("Streams 201–400 of 12,345");
-    expect(pageText({ offset: 0, total: 37, exact: false }, 37)).toBe("Streams 1–37 of at least 37");
-    expect(pageText({ offset: 0, total: 0, exact: true }, 0)).toBe("No streams");
-    expect(pageText({ offset: 400, total: 390, exact: true }, 0)).toBe("Past the last page of 390 streams");
-    expect([lastPage(0, 200), lastPage(200, 200), lastPage(201, 200)]).toEqual([0, 0, 1]);
+  it("counts the streams of the index, 'at least' while the total is not exact", () => {
+    expect(countText({ total: 12_345, exact: true })).toBe("12,345 streams");
+    expect(countText({ total: 1, exact: true })).toBe("1 stream");
+    expect(countText({ total: 37, exact: false })).toBe("At least 37 streams");
+    expect(countText({ total: 0, exact: true })).toBe("No streams");
+    expect(countText({ total: 0, exact: false })).toBe("No streams found yet");
+  });
+
+  it("a sort button turns its column's direction, and starts a new column descending when it is a number", () => {
+    expect(nextSort({ id: "name", desc: false }, "name")).toEqual({ id: "name", desc: true });
+    expect(nextSort({ id: "name", desc: true }, "pending")).toEqual({ id: "pending", desc: true });
+    expect(nextSort({ id: "pending", desc: true }, "pending")).toEqual({ id: "pending", desc: false });
+    expect(nextSort({ id: "pending", desc: true }, "name")).toEqual({ id: "name", desc: false });
+  });
+
+  it("a poison mark is the stream's; a family's is its member's with the most deliveries; it links to the radar", () => {
+    const [plain] = groupFamilies([row("a")]);
+    expect(poisonOf(plain!)).toBeNull();
+    const [marked] = groupFamilies([row("a b", { poison: { group: "g/1", deliveries: 836 } })]);
+    expect(poisonOf(marked!)).toEqual({ stream: "a b", group: "g/1", deliveries: 836 });
+    const [fam] = groupFamilies([
+      row("orders_2026112500", { poison: { group: "ship", deliveries: 12 } }),
+      row("orders_2026112501", { poison: { group: "bill", deliveries: 40 } }),
+      row("orders_2026112502"),
+    ]);
+    expect(fam!.kind).toBe("family");
+    expect(poisonOf(fam!)).toEqual({ stream: "orders_2026112501", group: "bill", deliveries: 40 });
+    expect(poisonOfRows([])).toBeNull();
+    expect(poisonHref("a b", "g/1")).toBe("/streams/a%20b/groups/g%2F1#poison-radar-title");
   });
 
   it("a row's node is its master's address; a family's is its one master or how many", () => {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import type { StreamRow, StreamsListResponse } from "@/lib/contract/streams";
+import { markRows, poisonMarksOf, withPoisonMarks } from "@/lib/alerts/poison-marks";
+
+const row = (key: string): StreamRow => ({
+  key,
+  length: 1,
+  firstEntryId: null,
+  lastEntryId: null,
+  groupCount: 1,
+  pending: 1,
+  lag: 0,
+  lagUnknown: false,
+  oldestPendingMs: null,
+  stuck: 0,
+  stuckCapped: false,
+  ttlMs: null,
+  memoryBytes: null,
+  lastEntryTime: null,
+});
+
+describe("poison marks on the stream rows", () => {
+  it("each stream takes its firing poison alert with the most deliveries", () => {
+    const marks = poisonMarksOf([
+      { stream: "a", group: "g1", value: 12 },
+      { stream: "a", group: "g2", value: 836 },
+      { stream: "b", group: "g", value: 11 },
+      { stream: "c", group: null, value: 99 },
+    ]);
+    expect(marks.get("a")).toEqual({ group: "g2", deliveries: 836 });
+    expect(marks.get("b")).toEqual({ group: "g", deliveries: 11 });
+    expect(marks.has("c")).toBe(false);
+  });
+
+  it("marks only the rows of streams with a mark, and leaves a page without marks as it is", () => {
+    const marks = poisonMarksOf([{ stream: "b", group: "g", value: 20 }]);
+    const rows = markRows([row("a"), row("b")], marks);
+    expect(rows[0]!.poison).toBeUndefined();
+    expect(rows[1]!.poison).toEqual({ group: "g", deliveries: 20 });
+    const page: StreamsListResponse = { streams: [row("a")], cursor: "0", asOf: 1, source: "live" } as never;
+    expect(withPoisonMarks(page, new Map())).toBe(page);
+    expect(withPoisonMarks(page, marks).streams[0]!.poison).toBeUndefined();
+  });
+});
