@@ -13,12 +13,20 @@
  */
 import Redis from "ioredis";
 import { startRedisServer } from "../scripts/lib/redis-server";
-import { ensureBuilt, fmtMs, interleavedMedians, isMain, startApp } from "./lib";
+import {
+  ensureBuilt,
+  fmtMs,
+  interleavedMedians,
+  isMain,
+  minimalOverview,
+  MINIMAL_PAGE_COUNT,
+  seedOverviewStreams,
+  startApp,
+} from "./lib";
 
 const STREAMS = 10_000;
-const PAGE_COUNT = 1000;
+const PAGE_COUNT = MINIMAL_PAGE_COUNT;
 const RUNS = 5;
-const STUCK_MS = 30_000;
 
 export interface OverviewBenchResult {
   streams: number;
@@ -30,21 +38,8 @@ export interface OverviewBenchResult {
   bigKeyspace?: BigKeyspaceResult;
 }
 
-async function seed(redis: Redis, count: number): Promise<void> {
-  const base = Date.now() - 3_600_000;
-  for (let start = 0; start < count; start += 500) {
-    const pipe = redis.pipeline();
-    for (let i = start; i < Math.min(count, start + 500); i++) {
-      const key = i % 5 === 0 ? `bench:orders_20261125${String(i % 24).padStart(2, "0")}:${i}` : `bench:stream:${i}`;
-      for (let e = 0; e < 3; e++) pipe.xadd(key, `${base + i * 10 + e}-0`, "n", String(e), "payload", "x".repeat(40));
-      pipe.xgroup("CREATE", key, "g1", "0");
-      pipe.xgroup("CREATE", key, "g2", "0");
-      // Some pending: a third of the streams have 2 messages delivered to g1 and not acked.
-      if (i % 3 === 0) pipe.xreadgroup("GROUP", "g1", "c1", "COUNT", 2, "STREAMS", key, ">");
-      if (i % 7 === 0) pipe.xreadgroup("GROUP", "g2", "c1", "COUNT", 1, "STREAMS", key, ">");
-    }
-    await pipe.exec();
-  }
+function seed(redis: Redis, count: number): Promise<void> {
+  return seedOverviewStreams(() => redis, count);
 }
 
 async function viaApi(url: string): Promise<number> {
@@ -63,71 +58,9 @@ async function viaApi(url: string): Promise<number> {
   return rows;
 }
 
-type Groups = { key: string; name: string; pending: number }[];
-
-function groupsOf(key: string, reply: unknown): Groups {
-  const out: Groups = [];
-  for (const g of (reply as unknown[][]) ?? []) {
-    const rec: Record<string, unknown> = {};
-    for (let i = 0; i + 1 < g.length; i += 2) rec[String(g[i])] = g[i + 1];
-    out.push({ key, name: String(rec.name), pending: Number(rec.pending) });
-  }
-  return out;
-}
-
 /** The same commands the API issues, with nothing else around them: no HTTP, no JSON rows. */
-async function viaScript(redis: Redis): Promise<number> {
-  let cursor = "0";
-  let rows = 0;
-  do {
-    const [next, keys] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [
-      string,
-      string[],
-    ];
-    cursor = next;
-    const pipe = redis.pipeline();
-    for (const key of keys) {
-      pipe.call("XINFO", "STREAM", key);
-      pipe.call("XINFO", "GROUPS", key);
-      pipe.pttl(key);
-      pipe.call("MEMORY", "USAGE", key);
-    }
-    const res = (await pipe.exec()) ?? [];
-    const pending: Groups = [];
-    keys.forEach((key, i) => pending.push(...groupsOf(key, res[i * 4 + 1]?.[1]).filter((g) => g.pending > 0)));
-    if (pending.length) {
-      const p2 = redis.pipeline();
-      for (const g of pending) p2.call("XPENDING", g.key, g.name, "-", "+", "1");
-      await p2.exec();
-    }
-    rows += keys.length;
-  } while (cursor !== "0");
-
-  // The summary tiles.
-  const keys: string[] = [];
-  cursor = "0";
-  do {
-    const [next, page] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [
-      string,
-      string[],
-    ];
-    keys.push(...page);
-    cursor = next;
-  } while (cursor !== "0");
-  const [sec, micro] = await redis.time();
-  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
-  const pipe = redis.pipeline();
-  for (const key of keys) pipe.call("XINFO", "GROUPS", key);
-  const res = (await pipe.exec()) ?? [];
-  const pending: Groups = [];
-  keys.forEach((key, i) => pending.push(...groupsOf(key, res[i]?.[1]).filter((g) => g.pending > 0)));
-  const p2 = redis.pipeline();
-  for (const g of pending) {
-    p2.call("XPENDING", g.key, g.name, "-", "+", "1");
-    p2.call("XPENDING", g.key, g.name, "-", `${now - STUCK_MS}-18446744073709551615`, Math.min(g.pending, 1000));
-  }
-  await p2.exec();
-  return rows;
+function viaScript(redis: Redis): Promise<number> {
+  return minimalOverview([redis]);
 }
 
 export interface BigKeyspaceResult {
