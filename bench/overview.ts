@@ -4,6 +4,9 @@
  * against a minimal ioredis script issuing the same SCAN and pipelined commands, median of 5
  * runs of each, taken alternately so both see the same machine load.
  *
+ * Then 100,000 streams (manyStreamsOverview): the first page of the stream index, its first full
+ * pass, and the whole overview through the index against the minimal script, with the bytes answered.
+ *
  * Then a big key space: 1,000 streams among 2,000,000 other keys (DEBUG POPULATE). Prints the time
  * to the first page of the stream index (answered while its first pass runs, with its progress),
  * the time until that pass ends (the total is exact), then the whole overview through the index
@@ -36,6 +39,7 @@ export interface OverviewBenchResult {
   apiRunsMs: number[];
   scriptRunsMs: number[];
   bigKeyspace?: BigKeyspaceResult;
+  manyStreams?: ManyStreamsResult;
 }
 
 function seed(redis: Redis, count: number): Promise<void> {
@@ -174,12 +178,110 @@ export async function bigKeyspaceOverview(
 }
 
 /** The 10,000-stream overview, then (unless `bigKeyspace: false`) the big key space. */
+/** The 10,000-stream overview, then (unless turned off) 100,000 streams and the big key space. */
 export async function runOverviewBench(
-  opts: { streams?: number; runs?: number; bigKeyspace?: boolean } = {},
+  opts: { streams?: number; runs?: number; manyStreams?: boolean; bigKeyspace?: boolean } = {},
 ): Promise<OverviewBenchResult> {
-  const result = await smallStreamsOverview(opts);
-  if (opts.bigKeyspace === false) return result;
-  return { ...result, bigKeyspace: await bigKeyspaceOverview() };
+  const result: OverviewBenchResult = await smallStreamsOverview(opts);
+  if (opts.manyStreams !== false) result.manyStreams = await manyStreamsOverview();
+  if (opts.bigKeyspace !== false) result.bigKeyspace = await bigKeyspaceOverview();
+  return result;
+}
+
+export interface ManyStreamsResult {
+  streams: number;
+  /** The first page of the stream index on a fresh app (its first pass still running). */
+  firstPageMs: number;
+  firstPageBytes: number;
+  /** Until the index's first pass ends (the total is exact). */
+  fullPassMs: number;
+  /** The whole overview through the index (every page, then the tiles), and its bytes. */
+  indexMedianMs: number;
+  indexBytes: number;
+  /** The minimal script's fresh SCAN and pipelined reads of the same streams. */
+  scriptMedianMs: number;
+  ratio: number;
+}
+
+const MANY_STREAMS = 100_000;
+
+/** Every page of the index and the tiles, counting the bytes of the answers. */
+async function indexBytes(url: string, count: number): Promise<{ rows: number; bytes: number }> {
+  let rows = 0;
+  let bytes = 0;
+  let total = 0;
+  for (let offset = 0; offset === 0 || offset < total; offset += count) {
+    const res = await fetch(`${url}/api/streams?offset=${offset}&count=${count}`);
+    if (!res.ok) throw new Error(`GET /api/streams?offset= answered ${res.status}`);
+    const text = await res.text();
+    bytes += Buffer.byteLength(text);
+    const page = JSON.parse(text) as IndexPage;
+    rows += page.streams.length;
+    total = page.index.total;
+  }
+  const summary = await fetch(`${url}/api/overview`);
+  if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
+  bytes += Buffer.byteLength(await summary.text());
+  return { rows, bytes };
+}
+
+/**
+ * 100,000 small streams on one server (seeded by pipelines): the first page of the index on a
+ * fresh app, the time until its first pass ends, then the whole overview through the index (pages
+ * of MINIMAL_PAGE_COUNT and the tiles, which sum over their first SUMMARY_STREAM_CAP streams)
+ * against the minimal script, with the bytes answered.
+ */
+export async function manyStreamsOverview(opts: { streams?: number; runs?: number } = {}): Promise<ManyStreamsResult> {
+  const streams = opts.streams ?? MANY_STREAMS;
+  const runs = opts.runs ?? 3;
+  ensureBuilt();
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  try {
+    console.log(`overview bench: seeding ${streams} streams with 2 groups each...`);
+    await seed(redis, streams);
+    app = await startApp(server.url);
+    const url = app.url;
+    const started = performance.now();
+    const firstRes = await fetch(`${url}/api/streams?offset=0&count=${PAGE_COUNT}`);
+    const firstText = await firstRes.text();
+    const firstPageMs = performance.now() - started;
+    let last = JSON.parse(firstText) as IndexPage;
+    while (!last.index.exact) {
+      await new Promise((r) => setTimeout(r, 100));
+      last = await indexPage(url, 0, PAGE_COUNT);
+    }
+    const fullPassMs = performance.now() - started;
+    if (last.index.total !== streams)
+      throw new Error(`the index holds ${last.index.total} streams, expected ${streams}`);
+    const { rows, bytes } = await indexBytes(url, PAGE_COUNT);
+    if (rows !== streams) throw new Error(`the index pages listed ${rows} streams, expected ${streams}`);
+    const { a: index, b: script } = await interleavedMedians(
+      runs,
+      () => viaIndex(url, PAGE_COUNT),
+      () => viaScript(redis),
+    );
+    const result: ManyStreamsResult = {
+      streams,
+      firstPageMs,
+      firstPageBytes: Buffer.byteLength(firstText),
+      fullPassMs,
+      indexMedianMs: index.medianMs,
+      indexBytes: bytes,
+      scriptMedianMs: script.medianMs,
+      ratio: index.medianMs / script.medianMs,
+    };
+    const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+    console.log(
+      `overview of ${streams} streams: first page ${fmtMs(firstPageMs)} (${mib(result.firstPageBytes)}), first full pass ${fmtMs(fullPassMs)}; whole overview through the index ${fmtMs(index.medianMs)} (${mib(bytes)}) vs minimal script ${fmtMs(script.medianMs)}, ratio ${result.ratio.toFixed(2)}x (median of ${runs})`,
+    );
+    return result;
+  } finally {
+    await app?.stop();
+    redis.disconnect();
+    await server.stop();
+  }
 }
 
 async function smallStreamsOverview(opts: { streams?: number; runs?: number }): Promise<OverviewBenchResult> {
