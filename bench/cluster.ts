@@ -9,14 +9,25 @@
 import calculateSlot from "cluster-key-slot";
 import Redis from "ioredis";
 import { startRedisCluster } from "../scripts/lib/redis-cluster";
-import { ensureBuilt, fmtMs, interleavedMedians, isMain, medianOf, startApp } from "./lib";
+import {
+  ensureBuilt,
+  fmtMs,
+  interleavedMedians,
+  isMain,
+  medianOf,
+  minimalList,
+  minimalOverview,
+  minimalSummary,
+  MINIMAL_PAGE_COUNT,
+  seedOverviewStreams,
+  startApp,
+} from "./lib";
 import { indexPage, viaIndex } from "./overview";
 
 const STREAMS = 10_000;
 const MASTERS = 3;
-const PAGE_COUNT = 1000;
+const PAGE_COUNT = MINIMAL_PAGE_COUNT;
 const RUNS = 5;
-const STUCK_MS = 30_000;
 
 export interface ClusterBenchResult {
   streams: number;
@@ -40,23 +51,7 @@ async function masterOfSlot(nodes: Redis[]): Promise<(key: string) => Redis> {
 }
 
 async function seed(nodes: Redis[], count: number): Promise<void> {
-  const nodeOf = await masterOfSlot(nodes);
-  const base = Date.now() - 3_600_000;
-  for (let start = 0; start < count; start += 500) {
-    const pipes = new Map<Redis, ReturnType<Redis["pipeline"]>>();
-    for (let i = start; i < Math.min(count, start + 500); i++) {
-      const key = i % 5 === 0 ? `bench:orders_20261125${String(i % 24).padStart(2, "0")}:${i}` : `bench:stream:${i}`;
-      const node = nodeOf(key);
-      let pipe = pipes.get(node);
-      if (!pipe) pipes.set(node, (pipe = node.pipeline()));
-      for (let e = 0; e < 3; e++) pipe.xadd(key, `${base + i * 10 + e}-0`, "n", String(e), "payload", "x".repeat(40));
-      pipe.xgroup("CREATE", key, "g1", "0");
-      pipe.xgroup("CREATE", key, "g2", "0");
-      if (i % 3 === 0) pipe.xreadgroup("GROUP", "g1", "c1", "COUNT", 2, "STREAMS", key, ">");
-      if (i % 7 === 0) pipe.xreadgroup("GROUP", "g2", "c1", "COUNT", 1, "STREAMS", key, ">");
-    }
-    await Promise.all([...pipes.values()].map((p) => p.exec()));
-  }
+  await seedOverviewStreams(await masterOfSlot(nodes), count);
 }
 
 async function viaApi(url: string): Promise<number> {
@@ -84,86 +79,6 @@ async function apiSummary(url: string): Promise<void> {
   await summary.json();
 }
 
-type Groups = { key: string; name: string; pending: number }[];
-
-function groupsOf(key: string, reply: unknown): Groups {
-  const out: Groups = [];
-  for (const g of (reply as unknown[][]) ?? []) {
-    const rec: Record<string, unknown> = {};
-    for (let i = 0; i + 1 < g.length; i += 2) rec[String(g[i])] = g[i + 1];
-    out.push({ key, name: String(rec.name), pending: Number(rec.pending) });
-  }
-  return out;
-}
-
-async function scanPage(node: Redis, cursor: string): Promise<[string, string[]]> {
-  return (await node.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [string, string[]];
-}
-
-/** The same commands the API issues, straight to each master, with nothing else around them. */
-async function viaScript(nodes: Redis[]): Promise<number> {
-  const rows = await scriptList(nodes);
-  await scriptSummary(nodes);
-  return rows;
-}
-
-async function scriptList(nodes: Redis[]): Promise<number> {
-  let rows = 0;
-  // The stream list: each master's SCAN pages in turn, each page's rows in one pipeline.
-  for (const node of nodes) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await scanPage(node, cursor);
-      cursor = next;
-      const pipe = node.pipeline();
-      for (const key of keys) {
-        pipe.call("XINFO", "STREAM", key);
-        pipe.call("XINFO", "GROUPS", key);
-        pipe.pttl(key);
-        pipe.call("MEMORY", "USAGE", key);
-      }
-      const res = (await pipe.exec()) ?? [];
-      const pending: Groups = [];
-      keys.forEach((key, i) => pending.push(...groupsOf(key, res[i * 4 + 1]?.[1]).filter((g) => g.pending > 0)));
-      if (pending.length) {
-        const p2 = node.pipeline();
-        for (const g of pending) p2.call("XPENDING", g.key, g.name, "-", "+", "1");
-        await p2.exec();
-      }
-      rows += keys.length;
-    } while (cursor !== "0");
-  }
-  return rows;
-}
-
-/** The summary tiles, every master side by side. */
-async function scriptSummary(nodes: Redis[]): Promise<void> {
-  const [sec, micro] = await nodes[0]!.time();
-  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
-  await Promise.all(
-    nodes.map(async (node) => {
-      const keys: string[] = [];
-      let cursor = "0";
-      do {
-        const [next, page] = await scanPage(node, cursor);
-        keys.push(...page);
-        cursor = next;
-      } while (cursor !== "0");
-      const pipe = node.pipeline();
-      for (const key of keys) pipe.call("XINFO", "GROUPS", key);
-      const res = (await pipe.exec()) ?? [];
-      const pending: Groups = [];
-      keys.forEach((key, i) => pending.push(...groupsOf(key, res[i]?.[1]).filter((g) => g.pending > 0)));
-      const p2 = node.pipeline();
-      for (const g of pending) {
-        p2.call("XPENDING", g.key, g.name, "-", "+", "1");
-        p2.call("XPENDING", g.key, g.name, "-", `${now - STUCK_MS}-18446744073709551615`, Math.min(g.pending, 1000));
-      }
-      await p2.exec();
-    }),
-  );
-}
-
 export async function runClusterBench(opts: { streams?: number; runs?: number } = {}): Promise<ClusterBenchResult> {
   const streams = opts.streams ?? STREAMS;
   const runs = opts.runs ?? RUNS;
@@ -182,13 +97,13 @@ export async function runClusterBench(opts: { streams?: number; runs?: number } 
     const { a: api, b: script } = await interleavedMedians(
       runs,
       () => viaApi(url),
-      () => viaScript(nodes),
+      () => minimalOverview(nodes),
     );
     const parts = {
       apiList: await medianOf(runs, () => apiList(url)),
-      scriptList: await medianOf(runs, () => scriptList(nodes)),
+      scriptList: await medianOf(runs, () => minimalList(nodes)),
       apiSummary: await medianOf(runs, () => apiSummary(url)),
-      scriptSummary: await medianOf(runs, () => scriptSummary(nodes)),
+      scriptSummary: await medianOf(runs, () => minimalSummary(nodes)),
     };
     for (let tries = 0; !(await indexPage(url, 0, PAGE_COUNT)).index.exact; tries++) {
       if (tries > 600) throw new Error("the stream index did not finish its first pass in 60 s");
@@ -197,7 +112,7 @@ export async function runClusterBench(opts: { streams?: number; runs?: number } 
     const { a: indexed, b: script2 } = await interleavedMedians(
       runs,
       () => viaIndex(url, PAGE_COUNT),
-      () => viaScript(nodes),
+      () => minimalOverview(nodes),
     );
     const page = await medianOf(runs, async () => {
       const res = await fetch(`${url}/api/cluster`);

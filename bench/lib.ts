@@ -1,9 +1,13 @@
-/** Helpers shared by the benchmarks: the built app on a free port, timing, medians. */
+/**
+ * Helpers shared by the benchmarks: the built app on a free port, timing, medians, the overview's
+ * seed data and the minimal script the overview is measured against.
+ */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type Redis from "ioredis";
 import { freePort } from "../scripts/lib/redis-server";
 
 const require = createRequire(import.meta.url);
@@ -150,4 +154,131 @@ export function isMain(metaUrl: string): boolean {
   if (!entry) return false;
   const strip = (p: string) => p.replace(/\.ts$/, "");
   return strip(fileURLToPath(metaUrl)) === strip(resolve(entry));
+}
+
+/** The overview benchmarks' stream names: one in five looks like a member of an hourly family. */
+export function benchStreamKey(i: number): string {
+  return i % 5 === 0 ? `bench:orders_20261125${String(i % 24).padStart(2, "0")}:${i}` : `bench:stream:${i}`;
+}
+
+/**
+ * `count` small streams (3 entries of ~60 bytes, an hour old) with 2 groups each; a third have 2
+ * messages pending in g1, a seventh 1 in g2. `nodeOf` names the server of a key (one server, or a
+ * cluster's master of its slot); each batch is one pipeline per server.
+ */
+export async function seedOverviewStreams(nodeOf: (key: string) => Redis, count: number, from = 0): Promise<void> {
+  const base = Date.now() - 3_600_000;
+  for (let start = from; start < from + count; start += 500) {
+    const pipes = new Map<Redis, ReturnType<Redis["pipeline"]>>();
+    for (let i = start; i < Math.min(from + count, start + 500); i++) {
+      const key = benchStreamKey(i);
+      const node = nodeOf(key);
+      let pipe = pipes.get(node);
+      if (!pipe) pipes.set(node, (pipe = node.pipeline()));
+      for (let e = 0; e < 3; e++) pipe.xadd(key, `${base + i * 10 + e}-0`, "n", String(e), "payload", "x".repeat(40));
+      pipe.xgroup("CREATE", key, "g1", "0");
+      pipe.xgroup("CREATE", key, "g2", "0");
+      if (i % 3 === 0) pipe.xreadgroup("GROUP", "g1", "c1", "COUNT", 2, "STREAMS", key, ">");
+      if (i % 7 === 0) pipe.xreadgroup("GROUP", "g2", "c1", "COUNT", 1, "STREAMS", key, ">");
+    }
+    await Promise.all([...pipes.values()].map((p) => p.exec()));
+  }
+}
+
+/*
+ * The minimal script the overview is measured against: the same SCAN and pipelined commands the
+ * API issues, straight to each server (every master of a cluster), with nothing else around them:
+ * no HTTP, no JSON rows.
+ */
+
+/** Keys per SCAN page of the minimal script (and rows per page of the API it is compared with). */
+export const MINIMAL_PAGE_COUNT = 1000;
+/** The stuck threshold the minimal script's tiles count with (the app's default). */
+const MINIMAL_STUCK_MS = 30_000;
+
+type PendingGroups = { key: string; name: string; pending: number }[];
+
+function pendingGroupsOf(key: string, reply: unknown): PendingGroups {
+  const out: PendingGroups = [];
+  for (const g of (reply as unknown[][]) ?? []) {
+    const rec: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < g.length; i += 2) rec[String(g[i])] = g[i + 1];
+    const pending = Number(rec.pending);
+    if (pending > 0) out.push({ key, name: String(rec.name), pending });
+  }
+  return out;
+}
+
+async function scanStreams(node: Redis, cursor: string, count: number): Promise<[string, string[]]> {
+  return (await node.call("SCAN", cursor, "MATCH", "*", "COUNT", count, "TYPE", "stream")) as [string, string[]];
+}
+
+/**
+ * The stream list: each server's SCAN pages in turn, each page's rows in one pipeline (XINFO
+ * STREAM, XINFO GROUPS, PTTL, MEMORY USAGE), then `XPENDING - + 1` per group with pending messages.
+ * Returns the rows listed.
+ */
+export async function minimalList(nodes: readonly Redis[], count = MINIMAL_PAGE_COUNT): Promise<number> {
+  let rows = 0;
+  for (const node of nodes) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await scanStreams(node, cursor, count);
+      cursor = next;
+      const pipe = node.pipeline();
+      for (const key of keys) {
+        pipe.call("XINFO", "STREAM", key);
+        pipe.call("XINFO", "GROUPS", key);
+        pipe.pttl(key);
+        pipe.call("MEMORY", "USAGE", key);
+      }
+      const res = (await pipe.exec()) ?? [];
+      const pending = keys.flatMap((key, i) => pendingGroupsOf(key, res[i * 4 + 1]?.[1]));
+      if (pending.length) {
+        const p2 = node.pipeline();
+        for (const g of pending) p2.call("XPENDING", g.key, g.name, "-", "+", "1");
+        await p2.exec();
+      }
+      rows += keys.length;
+    } while (cursor !== "0");
+  }
+  return rows;
+}
+
+/**
+ * The summary tiles, every server side by side: all stream keys by SCAN, XINFO GROUPS of each,
+ * then per group with pending messages its oldest (`- + 1`) and its PEL range old enough to be stuck.
+ */
+export async function minimalSummary(nodes: readonly Redis[], count = MINIMAL_PAGE_COUNT): Promise<void> {
+  const [sec, micro] = await nodes[0]!.time();
+  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+  await Promise.all(
+    nodes.map(async (node) => {
+      const keys: string[] = [];
+      let cursor = "0";
+      do {
+        const [next, page] = await scanStreams(node, cursor, count);
+        keys.push(...page);
+        cursor = next;
+      } while (cursor !== "0");
+      const pipe = node.pipeline();
+      for (const key of keys) pipe.call("XINFO", "GROUPS", key);
+      const res = (await pipe.exec()) ?? [];
+      const pending = keys.flatMap((key, i) => pendingGroupsOf(key, res[i]?.[1]));
+      const p2 = node.pipeline();
+      for (const g of pending) {
+        p2.call("XPENDING", g.key, g.name, "-", "+", "1");
+        const end = `${now - MINIMAL_STUCK_MS}-18446744073709551615`;
+        p2.call("XPENDING", g.key, g.name, "-", end, Math.min(g.pending, 1000));
+      }
+      await p2.exec();
+    }),
+  );
+}
+
+/** The whole overview by the minimal script: the list, then the tiles. Returns the rows listed. */
+export async function minimalOverview(nodes: readonly Redis[], count = MINIMAL_PAGE_COUNT): Promise<number> {
+  const rows = await minimalList(nodes, count);
+  await minimalSummary(nodes, count);
+  return rows;
 }

@@ -4,6 +4,9 @@
  * against a minimal ioredis script issuing the same SCAN and pipelined commands, median of 5
  * runs of each, taken alternately so both see the same machine load.
  *
+ * Then 100,000 streams (manyStreamsOverview): the first page of the stream index, its first full
+ * pass, and the whole overview through the index against the minimal script, with the bytes answered.
+ *
  * Then a big key space: 1,000 streams among 2,000,000 other keys (DEBUG POPULATE). Prints the time
  * to the first page of the stream index (answered while its first pass runs, with its progress),
  * the time until that pass ends (the total is exact), then the whole overview through the index
@@ -13,12 +16,20 @@
  */
 import Redis from "ioredis";
 import { startRedisServer } from "../scripts/lib/redis-server";
-import { ensureBuilt, fmtMs, interleavedMedians, isMain, startApp } from "./lib";
+import {
+  ensureBuilt,
+  fmtMs,
+  interleavedMedians,
+  isMain,
+  minimalOverview,
+  MINIMAL_PAGE_COUNT,
+  seedOverviewStreams,
+  startApp,
+} from "./lib";
 
 const STREAMS = 10_000;
-const PAGE_COUNT = 1000;
+const PAGE_COUNT = MINIMAL_PAGE_COUNT;
 const RUNS = 5;
-const STUCK_MS = 30_000;
 
 export interface OverviewBenchResult {
   streams: number;
@@ -28,23 +39,11 @@ export interface OverviewBenchResult {
   apiRunsMs: number[];
   scriptRunsMs: number[];
   bigKeyspace?: BigKeyspaceResult;
+  manyStreams?: ManyStreamsResult;
 }
 
-async function seed(redis: Redis, count: number): Promise<void> {
-  const base = Date.now() - 3_600_000;
-  for (let start = 0; start < count; start += 500) {
-    const pipe = redis.pipeline();
-    for (let i = start; i < Math.min(count, start + 500); i++) {
-      const key = i % 5 === 0 ? `bench:orders_20261125${String(i % 24).padStart(2, "0")}:${i}` : `bench:stream:${i}`;
-      for (let e = 0; e < 3; e++) pipe.xadd(key, `${base + i * 10 + e}-0`, "n", String(e), "payload", "x".repeat(40));
-      pipe.xgroup("CREATE", key, "g1", "0");
-      pipe.xgroup("CREATE", key, "g2", "0");
-      // Some pending: a third of the streams have 2 messages delivered to g1 and not acked.
-      if (i % 3 === 0) pipe.xreadgroup("GROUP", "g1", "c1", "COUNT", 2, "STREAMS", key, ">");
-      if (i % 7 === 0) pipe.xreadgroup("GROUP", "g2", "c1", "COUNT", 1, "STREAMS", key, ">");
-    }
-    await pipe.exec();
-  }
+function seed(redis: Redis, count: number): Promise<void> {
+  return seedOverviewStreams(() => redis, count);
 }
 
 async function viaApi(url: string): Promise<number> {
@@ -63,71 +62,9 @@ async function viaApi(url: string): Promise<number> {
   return rows;
 }
 
-type Groups = { key: string; name: string; pending: number }[];
-
-function groupsOf(key: string, reply: unknown): Groups {
-  const out: Groups = [];
-  for (const g of (reply as unknown[][]) ?? []) {
-    const rec: Record<string, unknown> = {};
-    for (let i = 0; i + 1 < g.length; i += 2) rec[String(g[i])] = g[i + 1];
-    out.push({ key, name: String(rec.name), pending: Number(rec.pending) });
-  }
-  return out;
-}
-
 /** The same commands the API issues, with nothing else around them: no HTTP, no JSON rows. */
-async function viaScript(redis: Redis): Promise<number> {
-  let cursor = "0";
-  let rows = 0;
-  do {
-    const [next, keys] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [
-      string,
-      string[],
-    ];
-    cursor = next;
-    const pipe = redis.pipeline();
-    for (const key of keys) {
-      pipe.call("XINFO", "STREAM", key);
-      pipe.call("XINFO", "GROUPS", key);
-      pipe.pttl(key);
-      pipe.call("MEMORY", "USAGE", key);
-    }
-    const res = (await pipe.exec()) ?? [];
-    const pending: Groups = [];
-    keys.forEach((key, i) => pending.push(...groupsOf(key, res[i * 4 + 1]?.[1]).filter((g) => g.pending > 0)));
-    if (pending.length) {
-      const p2 = redis.pipeline();
-      for (const g of pending) p2.call("XPENDING", g.key, g.name, "-", "+", "1");
-      await p2.exec();
-    }
-    rows += keys.length;
-  } while (cursor !== "0");
-
-  // The summary tiles.
-  const keys: string[] = [];
-  cursor = "0";
-  do {
-    const [next, page] = (await redis.call("SCAN", cursor, "MATCH", "*", "COUNT", PAGE_COUNT, "TYPE", "stream")) as [
-      string,
-      string[],
-    ];
-    keys.push(...page);
-    cursor = next;
-  } while (cursor !== "0");
-  const [sec, micro] = await redis.time();
-  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
-  const pipe = redis.pipeline();
-  for (const key of keys) pipe.call("XINFO", "GROUPS", key);
-  const res = (await pipe.exec()) ?? [];
-  const pending: Groups = [];
-  keys.forEach((key, i) => pending.push(...groupsOf(key, res[i]?.[1]).filter((g) => g.pending > 0)));
-  const p2 = redis.pipeline();
-  for (const g of pending) {
-    p2.call("XPENDING", g.key, g.name, "-", "+", "1");
-    p2.call("XPENDING", g.key, g.name, "-", `${now - STUCK_MS}-18446744073709551615`, Math.min(g.pending, 1000));
-  }
-  await p2.exec();
-  return rows;
+function viaScript(redis: Redis): Promise<number> {
+  return minimalOverview([redis]);
 }
 
 export interface BigKeyspaceResult {
@@ -241,12 +178,110 @@ export async function bigKeyspaceOverview(
 }
 
 /** The 10,000-stream overview, then (unless `bigKeyspace: false`) the big key space. */
+/** The 10,000-stream overview, then (unless turned off) 100,000 streams and the big key space. */
 export async function runOverviewBench(
-  opts: { streams?: number; runs?: number; bigKeyspace?: boolean } = {},
+  opts: { streams?: number; runs?: number; manyStreams?: boolean; bigKeyspace?: boolean } = {},
 ): Promise<OverviewBenchResult> {
-  const result = await smallStreamsOverview(opts);
-  if (opts.bigKeyspace === false) return result;
-  return { ...result, bigKeyspace: await bigKeyspaceOverview() };
+  const result: OverviewBenchResult = await smallStreamsOverview(opts);
+  if (opts.manyStreams !== false) result.manyStreams = await manyStreamsOverview();
+  if (opts.bigKeyspace !== false) result.bigKeyspace = await bigKeyspaceOverview();
+  return result;
+}
+
+export interface ManyStreamsResult {
+  streams: number;
+  /** The first page of the stream index on a fresh app (its first pass still running). */
+  firstPageMs: number;
+  firstPageBytes: number;
+  /** Until the index's first pass ends (the total is exact). */
+  fullPassMs: number;
+  /** The whole overview through the index (every page, then the tiles), and its bytes. */
+  indexMedianMs: number;
+  indexBytes: number;
+  /** The minimal script's fresh SCAN and pipelined reads of the same streams. */
+  scriptMedianMs: number;
+  ratio: number;
+}
+
+const MANY_STREAMS = 100_000;
+
+/** Every page of the index and the tiles, counting the bytes of the answers. */
+async function indexBytes(url: string, count: number): Promise<{ rows: number; bytes: number }> {
+  let rows = 0;
+  let bytes = 0;
+  let total = 0;
+  for (let offset = 0; offset === 0 || offset < total; offset += count) {
+    const res = await fetch(`${url}/api/streams?offset=${offset}&count=${count}`);
+    if (!res.ok) throw new Error(`GET /api/streams?offset= answered ${res.status}`);
+    const text = await res.text();
+    bytes += Buffer.byteLength(text);
+    const page = JSON.parse(text) as IndexPage;
+    rows += page.streams.length;
+    total = page.index.total;
+  }
+  const summary = await fetch(`${url}/api/overview`);
+  if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
+  bytes += Buffer.byteLength(await summary.text());
+  return { rows, bytes };
+}
+
+/**
+ * 100,000 small streams on one server (seeded by pipelines): the first page of the index on a
+ * fresh app, the time until its first pass ends, then the whole overview through the index (pages
+ * of MINIMAL_PAGE_COUNT and the tiles, which sum over their first SUMMARY_STREAM_CAP streams)
+ * against the minimal script, with the bytes answered.
+ */
+export async function manyStreamsOverview(opts: { streams?: number; runs?: number } = {}): Promise<ManyStreamsResult> {
+  const streams = opts.streams ?? MANY_STREAMS;
+  const runs = opts.runs ?? 3;
+  ensureBuilt();
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  try {
+    console.log(`overview bench: seeding ${streams} streams with 2 groups each...`);
+    await seed(redis, streams);
+    app = await startApp(server.url);
+    const url = app.url;
+    const started = performance.now();
+    const firstRes = await fetch(`${url}/api/streams?offset=0&count=${PAGE_COUNT}`);
+    const firstText = await firstRes.text();
+    const firstPageMs = performance.now() - started;
+    let last = JSON.parse(firstText) as IndexPage;
+    while (!last.index.exact) {
+      await new Promise((r) => setTimeout(r, 100));
+      last = await indexPage(url, 0, PAGE_COUNT);
+    }
+    const fullPassMs = performance.now() - started;
+    if (last.index.total !== streams)
+      throw new Error(`the index holds ${last.index.total} streams, expected ${streams}`);
+    const { rows, bytes } = await indexBytes(url, PAGE_COUNT);
+    if (rows !== streams) throw new Error(`the index pages listed ${rows} streams, expected ${streams}`);
+    const { a: index, b: script } = await interleavedMedians(
+      runs,
+      () => viaIndex(url, PAGE_COUNT),
+      () => viaScript(redis),
+    );
+    const result: ManyStreamsResult = {
+      streams,
+      firstPageMs,
+      firstPageBytes: Buffer.byteLength(firstText),
+      fullPassMs,
+      indexMedianMs: index.medianMs,
+      indexBytes: bytes,
+      scriptMedianMs: script.medianMs,
+      ratio: index.medianMs / script.medianMs,
+    };
+    const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+    console.log(
+      `overview of ${streams} streams: first page ${fmtMs(firstPageMs)} (${mib(result.firstPageBytes)}), first full pass ${fmtMs(fullPassMs)}; whole overview through the index ${fmtMs(index.medianMs)} (${mib(bytes)}) vs minimal script ${fmtMs(script.medianMs)}, ratio ${result.ratio.toFixed(2)}x (median of ${runs})`,
+    );
+    return result;
+  } finally {
+    await app?.stop();
+    redis.disconnect();
+    await server.stop();
+  }
 }
 
 async function smallStreamsOverview(opts: { streams?: number; runs?: number }): Promise<OverviewBenchResult> {

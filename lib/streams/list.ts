@@ -85,9 +85,10 @@ export async function listIndexedStreams(
   const found = new Set(rows.map((r) => r.key));
   for (const key of page) if (!found.has(key)) index.forget(key);
   const cluster = isCluster(redis);
+  if (cluster) for (const row of rows) row.node = index.nodeOf(row.key) ?? "";
   const discovery = index.discovery();
   return {
-    streams: cluster ? rows.map((r) => ({ ...r, node: index.nodeOf(r.key) ?? "" })) : rows,
+    streams: rows,
     cursor: "0",
     ...(kept ? { stuckAsOf: kept.at } : {}),
     ...(discovery.topologyChanged ? { topologyChanged: true as const } : {}),

@@ -3,6 +3,7 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import { resolveGroupRule } from "@/lib/config/resolve";
 import type { GroupRuleConfig } from "@/lib/contract/config";
 import { countIdlePending, type IdleCount, type IdleCountTarget } from "@/lib/pending/idle-count";
+import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys, resumeSlice, type PipelineResult, type StoredSlice } from "@/lib/redis/keyspace";
 import { readConsumersMany, type ConsumerList } from "./consumers";
@@ -118,18 +119,25 @@ export interface GroupRef {
   group: string;
 }
 
-/** Each group's oldest pending entry by id (`XPENDING key group - + 1`, O(log n)); null when none or gone. */
-export async function readOldestPending(
+/**
+ * One command per group, pipelined by stream key (`chunkKeys` groups per round trip), each reply
+ * parsed; null for a group whose key or group is gone (see the error policy above).
+ */
+async function readPerGroup<G extends GroupRef, T>(
   redis: RedisConnection,
-  groups: readonly GroupRef[],
+  groups: readonly G[],
+  command: (group: G) => [string, ...(string | number)[]],
+  parse: (reply: unknown) => T | null,
   chunkKeys?: number,
-): Promise<(PendingEntry | null)[]> {
+): Promise<(T | null)[]> {
+  if (groups.length === 0) return [];
   let at = 0;
   const replies = await pipelineForKeys(
     redis,
     groups.map((g) => g.stream),
-    (pipe, key) => {
-      pipe.call("XPENDING", key, groups[at++]!.group, "-", "+", "1");
+    (pipe) => {
+      const [name, ...args] = command(groups[at++]!);
+      pipe.call(name, ...args);
     },
     chunkKeys,
   );
@@ -140,12 +148,32 @@ export async function readOldestPending(
       if (vanished(err)) return null;
       throw err;
     }
-    return parsePendingRange(value)[0] ?? null;
+    return parse(value);
   });
+}
+
+/** Each group's oldest pending entry by id (`XPENDING key group - + 1`, O(log n)); null when none or gone. */
+export function readOldestPending(
+  redis: RedisConnection,
+  groups: readonly GroupRef[],
+  chunkKeys?: number,
+): Promise<(PendingEntry | null)[]> {
+  return readPerGroup(
+    redis,
+    groups,
+    (g) => ["XPENDING", g.stream, g.group, "-", "+", "1"],
+    (reply) => parsePendingRange(reply)[0] ?? null,
+    chunkKeys,
+  );
 }
 
 export interface UndeliveredRef extends GroupRef {
   lastDeliveredId: string;
+  /**
+   * The stream's first entry id when it was read alongside (XINFO STREAM): a group behind it has
+   * that entry as its oldest undelivered one, so it needs no XRANGE.
+   */
+  firstEntryId?: string | null;
 }
 
 /** True when the stream holds an entry after the group's last-delivered-id (the one XRANGE is worth sending). */
@@ -153,34 +181,37 @@ export function hasUndelivered(lastEntryId: string | null, lastDeliveredId: stri
   return lastEntryId !== null && isValidId(lastDeliveredId) && compareIds(lastDeliveredId, lastEntryId) < 0;
 }
 
+function firstEntryIfBehind(ref: UndeliveredRef): string | null {
+  const first = ref.firstEntryId;
+  return first && isValidId(first) && isValidId(ref.lastDeliveredId) && compareIds(ref.lastDeliveredId, first) < 0
+    ? first
+    : null;
+}
+
 /**
  * Each group's oldest entry not yet delivered: the one right after its last-delivered-id
- * (`XRANGE key (id + COUNT 1`, O(log n)). Its id, or null when there is none (or the key is gone).
+ * (`XRANGE key (id + COUNT 1`, O(log n)); for a group behind the stream's first entry (given as
+ * `firstEntryId`), that entry, without a read. Its id, or null when there is none (or the key is gone).
  */
 export async function readFirstUndelivered(
   redis: RedisConnection,
   groups: readonly UndeliveredRef[],
   chunkKeys?: number,
 ): Promise<(string | null)[]> {
-  let at = 0;
-  const replies = await pipelineForKeys(
+  const known = groups.map(firstEntryIfBehind);
+  const toRead = groups.filter((_, i) => known[i] === null);
+  const read = await readPerGroup(
     redis,
-    groups.map((g) => g.stream),
-    (pipe, key) => {
-      pipe.call("XRANGE", key, `(${groups[at++]!.lastDeliveredId}`, "+", "COUNT", "1");
+    toRead,
+    (g) => ["XRANGE", g.stream, `(${g.lastDeliveredId}`, "+", "COUNT", "1"],
+    (reply) => {
+      const first = Array.isArray(reply) ? (reply[0] as [unknown, unknown] | undefined) : undefined;
+      return typeof first?.[0] === "string" && isValidId(first[0]) ? first[0] : null;
     },
     chunkKeys,
   );
-  return replies.map(([res]) => {
-    if (!res) return null;
-    const [err, value] = res;
-    if (err) {
-      if (vanished(err)) return null;
-      throw err;
-    }
-    const first = Array.isArray(value) ? (value[0] as [unknown, unknown] | undefined) : undefined;
-    return typeof first?.[0] === "string" && isValidId(first[0]) ? first[0] : null;
-  });
+  let next = 0;
+  return known.map((id) => id ?? read[next++] ?? null);
 }
 
 /** Age of an entry from its id's time, never negative; 0 for none. */
@@ -195,6 +226,77 @@ export function readStuckCounts(
   budget: { perGroupBudget?: number; totalBudget?: number },
 ): Promise<IdleCount[]> {
   return countIdlePending(redis, targets, budget);
+}
+
+/** What a group's pending list says for a row or a tile: its oldest entry by id, and its stuck count. */
+export interface PendingState {
+  oldest: PendingEntry | null;
+  stuck: IdleCount;
+}
+
+function wholePelRange(t: IdleCountTarget): string | null {
+  if (t.end === undefined || t.end === "+") return "+";
+  return isValidId(t.end) ? t.end : null;
+}
+
+/**
+ * Each group's oldest pending entry (as readOldestPending) and stuck count (as readStuckCounts,
+ * with the same budgets), the reads side by side. When the budgets cut no group short (every
+ * group's pending count fits in its share), a group with at most MAX_PENDING_PAGE pending is read
+ * whole in one `XPENDING key group - + <pending>`: its first row is the oldest, and the rows up to
+ * its `end` are the ones the stuck count would have read, so the answer is the same with one
+ * command instead of two, and the rows read stay within the total budget.
+ */
+export async function readPendingStates(
+  redis: RedisConnection,
+  targets: readonly IdleCountTarget[],
+  budget: { perGroupBudget?: number; totalBudget?: number },
+  chunkKeys?: number,
+): Promise<PendingState[]> {
+  const perGroup = budget.perGroupBudget ?? Infinity;
+  const total = budget.totalBudget ?? Infinity;
+  const wanted = targets.reduce((n, t) => n + Math.max(0, Math.min(t.pending, perGroup)), 0);
+  const whole = (t: IdleCountTarget) =>
+    wanted <= total && t.pending > 0 && t.pending <= Math.min(MAX_PENDING_PAGE, perGroup) && wholePelRange(t) !== null;
+  const fused = targets.filter(whole);
+  const rest = targets.filter((t) => !whole(t));
+  const fusedRows = fused.reduce((n, t) => n + t.pending, 0);
+  const [pels, oldest, counts] = await Promise.all([
+    readPerGroup(
+      redis,
+      fused,
+      (t) => ["XPENDING", t.stream, t.group, "-", "+", t.pending],
+      (reply) => parsePendingRange(reply),
+      chunkKeys,
+    ),
+    readOldestPending(redis, rest, chunkKeys),
+    readStuckCounts(redis, rest, { perGroupBudget: budget.perGroupBudget, totalBudget: total - fusedRows }),
+  ]);
+  let f = 0;
+  let r = 0;
+  return targets.map((t) => {
+    if (!whole(t)) {
+      const i = r++;
+      return { oldest: oldest[i] ?? null, stuck: counts[i]! };
+    }
+    const rows = pels[f++] ?? [];
+    return { oldest: rows[0] ?? null, stuck: tallyIdle(rows, t) };
+  });
+}
+
+/** The stuck count of a whole pending list read at once, as countIdlePending counts it (rows past `end` left out). */
+function tallyIdle(rows: readonly PendingEntry[], t: IdleCountTarget): IdleCount {
+  const end = wholePelRange(t);
+  const tally: IdleCount = { count: 0, maxIdleMs: 0, scanned: 0, complete: true, mostDelivered: null };
+  for (const e of rows) {
+    if (end !== "+" && end !== null && compareIds(e.id, end) > 0) break;
+    tally.scanned++;
+    if (!tally.mostDelivered || e.deliveries > tally.mostDelivered.deliveries) tally.mostDelivered = e;
+    if (e.idleMs < t.minIdleMs) continue;
+    tally.count++;
+    tally.maxIdleMs = Math.max(tally.maxIdleMs, e.idleMs);
+  }
+  return tally;
 }
 
 /** PEL entries read per group to count stuck messages in a snapshot (plain XPENDING ranges, no IDLE option). */
@@ -296,7 +398,9 @@ export async function snapshotStreams(
   }));
 
   const maxGroups = opts.maxGroups ?? 5000;
-  if (opts.lagAge) await addLagAge(redis, streams, maxGroups, opts.now);
+  const lagAge = opts.lagAge
+    ? addLagAge(redis, streams, new Map(reads.map((r) => [r.key, r.info!.firstEntryId])), maxGroups, opts.now)
+    : null;
   const deep: { stream: StreamSnapshot; group: GroupSnapshot }[] = [];
   for (const stream of streams) {
     for (const group of stream.groups) {
@@ -304,12 +408,26 @@ export async function snapshotStreams(
       if (group.pending > 0 || opts.consumers) deep.push({ stream, group });
     }
   }
-  if (deep.length === 0) return streams;
+  if (deep.length === 0) {
+    await lagAge;
+    return streams;
+  }
 
-  const oldest = await readOldestPending(
-    redis,
-    deep.map(({ stream, group }) => ({ stream: stream.key, group: group.name })),
-  );
+  // The reads below do not depend on each other: one round trip's wait for all of them.
+  const [{ oldest, stuck }, lists] = await Promise.all([
+    readDeepPending(redis, deep, opts.stuck ? (opts.stuckScanBudget ?? STUCK_SCAN_BUDGET) : null),
+    opts.consumers
+      ? readConsumersMany(
+          redis,
+          deep.map(({ stream, group }) => ({
+            stream: stream.key,
+            group: group.name,
+            consumerCount: group.consumerCount,
+          })),
+        )
+      : null,
+    lagAge,
+  ]);
   oldest.forEach((first, i) => {
     const { group } = deep[i]!;
     if (first && isValidId(first.id)) {
@@ -317,26 +435,20 @@ export async function snapshotStreams(
     }
     group.mostDelivered = first;
   });
-  if (opts.consumers) {
-    const lists = await readConsumersMany(
-      redis,
-      deep.map(({ stream, group }) => ({ stream: stream.key, group: group.name, consumerCount: group.consumerCount })),
-    );
-    lists.forEach((l, i) => {
-      const { group } = deep[i]!;
-      group.consumers = l.consumers;
-      group.consumersListed = l.listed;
-      group.consumersOmitted = l.omitted;
-    });
-  }
-
-  if (opts.stuck) await addStuck(redis, deep, opts.stuckScanBudget ?? STUCK_SCAN_BUDGET);
+  lists?.forEach((l, i) => {
+    const { group } = deep[i]!;
+    group.consumers = l.consumers;
+    group.consumersListed = l.listed;
+    group.consumersOmitted = l.omitted;
+  });
+  if (stuck) applyStuck(deep, stuck);
   return streams;
 }
 
 async function addLagAge(
   redis: RedisConnection,
   streams: readonly StreamSnapshot[],
+  firstIds: ReadonlyMap<string, string | null>,
   maxGroups: number,
   now: number,
 ): Promise<void> {
@@ -353,6 +465,7 @@ async function addLagAge(
       stream: stream.key,
       group: group.name,
       lastDeliveredId: group.lastDeliveredId,
+      firstEntryId: firstIds.get(stream.key) ?? null,
     })),
   );
   ids.forEach((id, i) => {
@@ -360,32 +473,54 @@ async function addLagAge(
   });
 }
 
-async function addStuck(
+/**
+ * Each group's oldest pending entry and, with a budget, the stuck count of each group with pending
+ * messages (null for the others) over at most `budget` PEL entries per group.
+ */
+async function readDeepPending(
   redis: RedisConnection,
-  deep: { stream: StreamSnapshot; group: GroupSnapshot }[],
-  budget: number,
-): Promise<void> {
-  const candidates = deep.filter(({ group }) => {
-    group.stuck = { count: 0, capped: false, maxIdleMs: 0 };
-    return group.pending > 0;
-  });
-  if (candidates.length === 0) return;
+  deep: readonly { stream: StreamSnapshot; group: GroupSnapshot }[],
+  budget: number | null,
+): Promise<{ oldest: (PendingEntry | null)[]; stuck: (IdleCount | null)[] | null }> {
+  const refs = deep.map(({ stream, group }) => ({ stream: stream.key, group: group.name }));
+  if (budget === null) return { oldest: await readOldestPending(redis, refs), stuck: null };
+  const counted = deep.flatMap(({ group }, i) => (group.pending > 0 ? [i] : []));
+  const others = deep.flatMap(({ group }, i) => (group.pending > 0 ? [] : [i]));
   // No id-range bound: idle can exceed an entry's age (XCLAIM IDLE/TIME), so the whole PEL
   // is eligible; at most `budget` entries of it are read per group.
-  const counts = await readStuckCounts(
-    redis,
-    candidates.map(({ stream, group }) => ({
-      stream: stream.key,
-      group: group.name,
-      minIdleMs: group.stuckAfterMs,
-      pending: group.pending,
-    })),
-    { perGroupBudget: budget },
-  );
-  counts.forEach((c, i) => {
-    const { group } = candidates[i]!;
-    group.stuck = { count: c.count, capped: !c.complete, maxIdleMs: c.maxIdleMs };
-    if (c.mostDelivered && c.mostDelivered.deliveries > (group.mostDelivered?.deliveries ?? 0))
+  const [states, othersOldest] = await Promise.all([
+    readPendingStates(
+      redis,
+      counted.map((i) => ({
+        stream: deep[i]!.stream.key,
+        group: deep[i]!.group.name,
+        minIdleMs: deep[i]!.group.stuckAfterMs,
+        pending: deep[i]!.group.pending,
+      })),
+      { perGroupBudget: budget },
+    ),
+    readOldestPending(
+      redis,
+      others.map((i) => refs[i]!),
+    ),
+  ]);
+  const oldest: (PendingEntry | null)[] = deep.map(() => null);
+  const stuck: (IdleCount | null)[] = deep.map(() => null);
+  counted.forEach((i, k) => {
+    oldest[i] = states[k]!.oldest;
+    stuck[i] = states[k]!.stuck;
+  });
+  others.forEach((i, k) => (oldest[i] = othersOldest[k] ?? null));
+  return { oldest, stuck };
+}
+
+function applyStuck(deep: readonly { group: GroupSnapshot }[], counts: readonly (IdleCount | null)[]): void {
+  deep.forEach(({ group }, i) => {
+    const c = counts[i];
+    group.stuck = c
+      ? { count: c.count, capped: !c.complete, maxIdleMs: c.maxIdleMs }
+      : { count: 0, capped: false, maxIdleMs: 0 };
+    if (c?.mostDelivered && c.mostDelivered.deliveries > (group.mostDelivered?.deliveries ?? 0))
       group.mostDelivered = c.mostDelivered;
   });
 }

@@ -100,22 +100,24 @@ export async function readGroupPendingStates(
   totalBudget: number,
 ): Promise<GroupPendingState[]> {
   if (groups.length === 0) return [];
-  const oldest = await readOldestPending(
-    redis,
-    groups.map((g) => ({ stream: g.key, group: g.group })),
-    GROUPS_CHUNK_KEYS,
-  );
-  const counts = await readStuckCounts(
-    redis,
-    groups.map((g) => ({
-      stream: g.key,
-      group: g.group,
-      minIdleMs: g.stuckAfterMs,
-      pending: g.pending,
-      end: timeMsToId(now - g.stuckAfterMs, "end"),
-    })),
-    { totalBudget },
-  );
+  const [oldest, counts] = await Promise.all([
+    readOldestPending(
+      redis,
+      groups.map((g) => ({ stream: g.key, group: g.group })),
+      GROUPS_CHUNK_KEYS,
+    ),
+    readStuckCounts(
+      redis,
+      groups.map((g) => ({
+        stream: g.key,
+        group: g.group,
+        minIdleMs: g.stuckAfterMs,
+        pending: g.pending,
+        end: timeMsToId(now - g.stuckAfterMs, "end"),
+      })),
+      { totalBudget },
+    ),
+  ]);
   return groups.map((_, i) => ({
     oldestId: oldest[i]?.id ?? null,
     stuck: counts[i]!.count,
