@@ -105,10 +105,10 @@ export function ActionDialog({
   useEffect(() => {
     if (!job || !jobEnded) return;
     const result = (job.result ?? {}) as ActionResultLike;
-    const summary = job.result ? summarizeResult(job.action, result) : jobSummary(job);
-    if (job.status === "failed") toast.error(`${ACTION_VERB[job.action]} failed: ${job.error ?? "unknown error"}`);
+    const summary = job.result ? summarizeResult(action, result) : jobSummary(job);
+    if (job.status === "failed") toast.error(`${ACTION_VERB[action]} failed: ${job.error ?? "unknown error"}`);
     else if (job.status !== "done") toast.warning(`${summary} (${job.status})`);
-    else if (changedCount(job.action, result) === 0)
+    else if (changedCount(action, result) === 0)
       toast.warning(`${summary}: nothing changed (already handled by someone else?)`);
     else toast.success(summary);
     onDone?.((job.result ?? {}) as unknown as ActionResult);

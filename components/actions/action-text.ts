@@ -1,4 +1,5 @@
 /** Words for the message actions: confirmations, button names and outcome summaries. Pure; tested. */
+import type { JobAction } from "@/lib/contract/jobs";
 import type { PendingAction } from "@/lib/contract/pending";
 import { formatNumber } from "@/lib/shared/format";
 
@@ -11,6 +12,9 @@ export const ACTION_VERB: Record<MessageAction, string> = {
   "dead-letter": "Dead-letter",
   delete: "Delete",
 };
+
+/** A background job's action: the message actions and the consumer reaper's bulk mode. */
+export const JOB_VERB: Record<JobAction, string> = { ...ACTION_VERB, reap: "Reap" };
 
 export const ACTIONS: readonly MessageAction[] = ["ack", "claim", "requeue", "dead-letter", "delete"];
 
@@ -84,6 +88,21 @@ export function summarizeResult(action: MessageAction, r: ActionResultLike): str
     case "delete":
       return `Deleted ${n(r.deleted)}`;
   }
+}
+
+/** A job's final counts: a message action's toast, or "Reaped 30,000 consumers, kept 2". */
+export function summarizeJobResult(
+  action: JobAction,
+  r: ActionResultLike & { kept?: number; handedOver?: number },
+): string {
+  if (action !== "reap") return summarizeResult(action, r);
+  const n = (v: number | undefined) => formatNumber(v ?? 0);
+  const moved = r.handedOver
+    ? `, ${messages(r.handedOver)} handed over`
+    : r.requeued
+      ? `, ${messages(r.requeued)} requeued`
+      : "";
+  return `Reaped ${n(r.deleted)} ${r.deleted === 1 ? "consumer" : "consumers"}${moved}${r.kept ? `, kept ${n(r.kept)}` : ""}`;
 }
 
 /** How many messages an action changed (for "nothing matched" warnings). */

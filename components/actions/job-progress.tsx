@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { isJobEnded, jobRate, type JobDto, type JobStatus } from "@/lib/contract/jobs";
 import { useCancelJob } from "@/lib/hooks/use-jobs";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
-import { ACTION_VERB, summarizeResult, type ActionResultLike } from "./action-text";
+import { JOB_VERB, summarizeJobResult, type ActionResultLike } from "./action-text";
 
 const STATUS_TONE: Record<JobStatus, "info" | "warn" | "ok" | "bad" | "neutral"> = {
   running: "info",
@@ -19,7 +19,8 @@ const STATUS_TONE: Record<JobStatus, "info" | "warn" | "ok" | "bad" | "neutral">
 
 /** What a job did so far, in the words of the action's toast ("Acked 1,200"). */
 export function jobSummary(job: JobDto): string {
-  if (job.result) return summarizeResult(job.action, job.result as ActionResultLike);
+  if (job.result) return summarizeJobResult(job.action, job.result as ActionResultLike);
+  if (job.action === "reap") return `${formatNumber(job.ok)} consumers deleted, ${formatNumber(job.skipped)} kept`;
   return `${formatNumber(job.ok)} done, ${formatNumber(job.skipped)} skipped`;
 }
 
@@ -34,12 +35,12 @@ export function JobProgress({ job, canCancel = true }: { job: JobDto; canCancel?
   const ended = isJobEnded(job.status);
   const total = job.total === null ? null : Math.max(job.total, job.done);
   const { rate, leftMs } = jobRate(job);
-  const label = `${ACTION_VERB[job.action]} job ${job.id.slice(0, 8)} by ${job.who}`;
+  const label = `${JOB_VERB[job.action]} job ${job.id.slice(0, 8)} by ${job.who}`;
 
   return (
     <div className="space-y-1.5 text-sm" data-job={job.id}>
       <div className="flex flex-wrap items-center gap-2">
-        <span className="font-medium">{ACTION_VERB[job.action]}</span>
+        <span className="font-medium">{JOB_VERB[job.action]}</span>
         <span className="text-slate-600">{job.target}</span>
         <span className="text-slate-500">by {job.who}</span>
         <Badge tone={STATUS_TONE[job.status]}>{job.status}</Badge>
@@ -63,7 +64,12 @@ export function JobProgress({ job, canCancel = true }: { job: JobDto; canCancel?
         <span data-testid="job-count">
           {formatNumber(job.done)} / {total === null ? "counting…" : formatNumber(total)}
         </span>
-        {rate !== null ? <> · {formatNumber(Math.round(rate))} msg/s</> : null}
+        {rate !== null ? (
+          <>
+            {" "}
+            · {formatNumber(Math.round(rate))} {job.action === "reap" ? "consumers" : "msg"}/s
+          </>
+        ) : null}
         {!ended && leftMs !== null ? <> · {formatDuration(leftMs)} left</> : null}
       </p>
       {ended ? (

@@ -1,12 +1,14 @@
 "use client";
 import { useState } from "react";
+import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorState } from "@/components/ui/states";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
-import type { ReapBody, ReapResponse } from "@/lib/contract/reap";
+import { REAP_CONSUMERS_PER_CALL, type ReapBody, type ReapResponse } from "@/lib/contract/reap";
 import { isAllGroupsRefusal } from "@/components/actions/action-request";
 import { useReapConsumers } from "@/lib/hooks/use-group";
+import { useStartReapJob } from "@/lib/hooks/use-jobs";
 import { formatDuration, formatNumber } from "@/lib/shared/format";
 import { reapPolicyText, reapSummary } from "./reap-text";
 
@@ -15,7 +17,8 @@ const MINUTE = 60_000;
 /**
  * "Reap dead consumers": consumers inactive over a threshold hand their pending messages to a live
  * consumer, or requeue them (the group rule's reapPolicy), and are deleted once they own nothing.
- * A preview (dry run) first, then a confirmation.
+ * A preview (dry run) first, then a confirmation. With "list every consumer" the confirmed reap
+ * runs as a background job, call after call until none is left (the group's jobs panel shows it).
  */
 export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail: GroupDetailResponse }) {
   const [minutes, setMinutes] = useState(Math.max(60, Math.ceil((detail.stuckAfterMs * 10) / MINUTE)));
@@ -25,6 +28,7 @@ export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail
   const [preview, setPreview] = useState<ReapResponse | null>(null);
   const [confirming, setConfirming] = useState(false);
   const reap = useReapConsumers(streamKey, detail.name);
+  const startJob = useStartReapJob(streamKey, detail.name);
   const overCap = detail.consumersListed !== "all";
   const requeue = detail.reapPolicy === "requeue";
   const body = (dryRun: boolean): ReapBody => ({
@@ -151,20 +155,35 @@ export function ReapConsumers({ streamKey, detail }: { streamKey: string; detail
         title={`Reap consumers of ${detail.name}?`}
         confirmLabel="Reap consumers"
         destructive
-        busy={reap.isPending}
+        busy={reap.isPending || startJob.isPending}
         onCancel={() => setConfirming(false)}
         onConfirm={() =>
-          reap.mutate(body(false), {
-            onSuccess: (res) => {
-              setPreview(res);
-              setConfirming(false);
-            },
-          })
+          bulk
+            ? startJob.mutate(body(false), {
+                onSuccess: () => {
+                  setPreview(null);
+                  setConfirming(false);
+                  toast.success("Reap job started: its progress is in the group's jobs panel");
+                },
+              })
+            : reap.mutate(body(false), {
+                onSuccess: (res) => {
+                  setPreview(res);
+                  setConfirming(false);
+                },
+              })
         }
       >
         {preview ? <p>{reapSummary(preview)}</p> : null}
         <p>Each consumer is checked again inside Redis: one that owns messages it touched recently is kept.</p>
+        {bulk ? (
+          <p>
+            Runs as a background job, {formatNumber(REAP_CONSUMERS_PER_CALL)} consumers a call, until none is left; you
+            can cancel it from the jobs panel.
+          </p>
+        ) : null}
         {reap.isError ? <ErrorState error={reap.error} /> : null}
+        {startJob.isError ? <ErrorState error={startJob.error} /> : null}
       </ConfirmDialog>
     </div>
   );

@@ -1,8 +1,14 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { RedisConnection } from "@/lib/redis/connection";
-import { JOB_KEEP_MS, JOB_LEASE_MS, JOB_LIST_LIMIT, type JobDto, type JobStatus } from "@/lib/contract/jobs";
-import type { PendingAction } from "@/lib/contract/pending";
+import {
+  JOB_KEEP_MS,
+  JOB_LEASE_MS,
+  JOB_LIST_LIMIT,
+  type JobAction,
+  type JobDto,
+  type JobStatus,
+} from "@/lib/contract/jobs";
 import { AppError, notFound } from "@/lib/errors";
 import { log, safeErr } from "@/lib/log";
 import { appKey } from "@/lib/redis/app-keys";
@@ -31,7 +37,7 @@ const LIST_KEEP = 100;
 
 /** What a job runs: the same plan the synchronous action runs, with progress and a stop check. */
 export interface JobWork {
-  action: PendingAction;
+  action: JobAction;
   stream: string;
   group: string;
   target: string;
@@ -67,7 +73,7 @@ export function jobFromHash(id: string, h: Record<string, string>, now: number):
   const deleted = num(h.deleted) ?? 0;
   return {
     id,
-    action: h.action as PendingAction,
+    action: h.action as JobAction,
     stream: h.stream ?? "",
     group: h.group ?? "",
     target: h.target ?? "",

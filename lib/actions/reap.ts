@@ -15,7 +15,7 @@ import { RecordedScript } from "@/lib/redis/lua";
 import { translated } from "@/lib/redis/errors";
 import { readConsumers } from "@/lib/streams/consumers";
 import { formatDuration } from "@/lib/shared/format";
-import { runBatches } from "./batches";
+import { runBatches, type BatchControl, type Tally } from "./batches";
 import { moveScriptBatch } from "./move";
 import { consumerInactiveMs, parseConsumers, type ConsumerInfo } from "@/lib/streams/xinfo";
 
@@ -222,6 +222,75 @@ export async function reapConsumers(
   out.consumersOmitted = Math.max(0, out.consumers.length - REAP_CONSUMERS_LISTED);
   out.consumers = out.consumers.slice(0, REAP_CONSUMERS_LISTED);
   return out;
+}
+
+/**
+ * The consumers a reap would look at now (inactive at least `idleMs`, `to` excepted), from one
+ * listing: a bulk job's total, approximate as consumers come and go meanwhile.
+ */
+export async function countReapCandidates(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+  body: Pick<ReapBody, "idleMs" | "to" | "bulk">,
+): Promise<number> {
+  const { group: info } = await requireGroup(redis, stream, group);
+  const { consumers } = await listConsumers(redis, stream, group, info.consumerCount, body.bulk ?? false);
+  return choose(consumers, body.idleMs, body.to).idle.length;
+}
+
+/** A bulk reap job's answer: the sums of its calls. */
+export interface ReapAllResult {
+  policy: ReapPolicy;
+  deleted: number;
+  /** Consumers the last call looked at and did not delete (kept or woke). */
+  kept: number;
+  handedOver: number;
+  requeued: number;
+  to: string | null;
+  calls: number;
+  /** Idle consumers were left: the last call changed nothing (all kept), or the job was cancelled. */
+  more: boolean;
+}
+
+/**
+ * The bulk reaper of a background job: reapConsumers calls (each bounded by its per-call limits)
+ * until no idle consumer is left, a call changes nothing (every one left is kept), or the job is
+ * cancelled (checked before each call). Progress after each call: ok = consumers deleted so far,
+ * skipped = consumers the last call kept (a kept consumer still idle is looked at again by the next).
+ */
+export async function reapAll(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+  body: ReapBody,
+  rule: ReapRule,
+  control: BatchControl = {},
+): Promise<{ answer: ReapAllResult; tally: Tally & { stopped?: true } }> {
+  const answer: ReapAllResult = {
+    policy: rule.reapPolicy,
+    deleted: 0,
+    kept: 0,
+    handedOver: 0,
+    requeued: 0,
+    to: null,
+    calls: 0,
+    more: true,
+  };
+  const tally = (): Tally => ({ ok: answer.deleted, skipped: answer.kept, deleted: 0 });
+  for (;;) {
+    if (await control.shouldStop?.()) return { answer, tally: { ...tally(), stopped: true } };
+    const res = await reapConsumers(redis, stream, group, { ...body, bulk: true, dryRun: false }, rule);
+    answer.calls++;
+    answer.deleted += res.deleted;
+    answer.handedOver += res.handedOver;
+    answer.requeued += res.requeued;
+    answer.kept = res.consumers.length + res.consumersOmitted - res.deleted;
+    answer.to = res.to;
+    answer.more = res.more;
+    await control.onProgress?.(tally());
+    if (!res.more || res.deleted + res.handedOver + res.requeued === 0) return { answer, tally: tally() };
+  }
 }
 
 async function* onePage(ids: string[]): AsyncGenerator<string[]> {

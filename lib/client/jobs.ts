@@ -3,6 +3,7 @@ import { apiFetch, postJson, seg } from "./fetcher";
 import type { ActionBody } from "./pending";
 import type { JobListResponse, JobResponse } from "@/lib/contract/jobs";
 import type { PendingAction } from "@/lib/contract/pending";
+import type { ReapBody } from "@/lib/contract/reap";
 
 const groupPath = (key: string, group: string) => `/api/streams/${seg(key)}/groups/${seg(group)}`;
 
@@ -19,6 +20,9 @@ export const jobsClient = {
   /** Starts the action as a background job (the server answers 202 at once). */
   start: (key: string, group: string, action: PendingAction, body: ActionBody) =>
     postJson<JobResponse>(`${groupPath(key, group)}/${action}`, { ...actionBody(action, body), background: true }),
+  /** The bulk consumer reaper as a background job. */
+  startReap: (key: string, group: string, body: ReapBody) =>
+    postJson<JobResponse>(`${groupPath(key, group)}/reap`, { ...body, bulk: true, dryRun: false, background: true }),
   list: (key: string, group: string) => apiFetch<JobListResponse>(`${groupPath(key, group)}/jobs`),
   get: (id: string) => apiFetch<JobResponse>(`/api/jobs/${seg(id)}`),
   cancel: (id: string) => postJson<JobResponse>(`/api/jobs/${seg(id)}/cancel`, {}),

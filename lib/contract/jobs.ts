@@ -24,9 +24,12 @@ export function isJobEnded(status: JobStatus): boolean {
   return status === "cancelled" || status === "done" || status === "failed" || status === "interrupted";
 }
 
+/** A pending action, or the consumer reaper's bulk mode (ok: consumers deleted, skipped: kept). */
+export type JobAction = PendingAction | "reap";
+
 export interface JobDto {
   id: string;
-  action: PendingAction;
+  action: JobAction;
   stream: string;
   group: string;
   /** What it acts on, as an operator reads it: `filter {...}` or `1,200 ids`. */
@@ -39,7 +42,7 @@ export interface JobDto {
   ended: number | null;
   /** Targets counted before the first batch; null while counting. */
   total: number | null;
-  /** Messages processed so far (ok + skipped + deleted). */
+  /** Messages (reap: consumers) processed so far (ok + skipped + deleted). */
   done: number;
   ok: number;
   skipped: number;

@@ -24,8 +24,17 @@ export const reapBodySchema = z
      * owners of pending messages are reaped there.
      */
     bulk: z.boolean().optional(),
+    /**
+     * With `bulk`: answer 202 `{job}` at once and reap in a background job, call after call until
+     * no idle consumer is left (progress and cancel as for the pending actions' jobs).
+     */
+    background: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !b.background || b.bulk === true, {
+    message: "background needs bulk: true",
+    path: ["background"],
+  });
 export type ReapBody = z.infer<typeof reapBodySchema>;
 
 /** deleted: gone, owning nothing; kept: still owns messages (none moved yet, or no live consumer); woke: it touched a message meanwhile and keeps it. */

@@ -4,8 +4,9 @@ import { useEffect, useRef } from "react";
 import { jobsClient } from "@/lib/client/jobs";
 import type { ActionBody } from "@/lib/client/pending";
 import { queryKeys } from "@/lib/client/query-keys";
-import { isJobEnded, type JobDto } from "@/lib/contract/jobs";
+import { isJobEnded, type JobDto, type JobResponse } from "@/lib/contract/jobs";
 import type { PendingAction } from "@/lib/contract/pending";
+import type { ReapBody } from "@/lib/contract/reap";
 import { useInvalidateAfter } from "./use-invalidate";
 
 /** Poll every second while a job runs; slower when none does (another operator may start one). */
@@ -55,17 +56,28 @@ export function useJob(id: string | null) {
   return query;
 }
 
-export function useStartJob(key: string, group: string) {
+function useShowStartedJob(key: string, group: string) {
   const client = useQueryClient();
+  return async (res: JobResponse) => {
+    // The 202 answer is the job's first state: show it at once, then poll.
+    client.setQueryData(queryKeys.jobs.detail(res.job.id), res);
+    await client.invalidateQueries({ queryKey: queryKeys.jobs.group(key, group) });
+  };
+}
+
+export function useStartJob(key: string, group: string) {
+  const onSuccess = useShowStartedJob(key, group);
   return useMutation({
     mutationFn: ({ action, body }: { action: PendingAction; body: ActionBody }) =>
       jobsClient.start(key, group, action, body),
-    onSuccess: async (res) => {
-      // The 202 answer is the job's first state: show it at once, then poll.
-      client.setQueryData(queryKeys.jobs.detail(res.job.id), res);
-      await client.invalidateQueries({ queryKey: queryKeys.jobs.group(key, group) });
-    },
+    onSuccess,
   });
+}
+
+/** The bulk consumer reaper as a background job (the group's jobs panel shows it). */
+export function useStartReapJob(key: string, group: string) {
+  const onSuccess = useShowStartedJob(key, group);
+  return useMutation({ mutationFn: (body: ReapBody) => jobsClient.startReap(key, group, body), onSuccess });
 }
 
 export function useCancelJob() {

@@ -1,6 +1,6 @@
 import "server-only";
 import { normalizeIds, countTargets } from "@/lib/actions/batches";
-import { startJob } from "@/lib/actions/jobs";
+import { startJob, type JobWork } from "@/lib/actions/jobs";
 import { runPlan, type ActionPlan } from "@/lib/actions/pending-actions";
 import { reevaluateAfterAction } from "@/lib/alerts/evaluate";
 import { recordAudit } from "@/lib/audit/audit";
@@ -30,6 +30,34 @@ export async function startBackgroundAction(
 ): Promise<Response> {
   const redis = await ctx.writeRedis();
   const { stream, group, plan, body } = opts;
+  const ids = plan.targets.ids;
+  return startAuditedJob(req, ctx, {
+    auditAction: opts.auditAction,
+    body,
+    streams: plan.streams,
+    work: {
+      action: opts.action,
+      stream,
+      group,
+      target: ids ? `${ids.length.toLocaleString("en-US")} ids` : `filter ${JSON.stringify(body.filter ?? {})}`,
+      count: async () => (ids ? normalizeIds(ids).length : countTargets(redis, stream, group, plan.targets)),
+      // Counts only (no per-id items): the job keeps its tally, not a list.
+      run: (control) => runPlan(redis, stream, group, plan, control, false),
+    },
+  });
+}
+
+/**
+ * Starts `work` as a background job and answers 202 `{job}`, audited as startBackgroundAction
+ * says: the job's end adds one entry with the final counts, then alerts of `streams` are re-evaluated.
+ */
+export async function startAuditedJob(
+  req: Request,
+  ctx: RequestContext,
+  opts: { auditAction: string; body: unknown; streams: readonly string[]; work: Omit<JobWork, "who" | "onEnd"> },
+): Promise<Response> {
+  const redis = await ctx.writeRedis();
+  const { stream, group } = opts.work;
   const identity = ctx.identity;
   const base = {
     who: identity?.user ?? "anonymous",
@@ -40,18 +68,11 @@ export async function startBackgroundAction(
     action: opts.auditAction,
     stream,
     group,
-    ...targetsFromBody(body),
+    ...targetsFromBody(opts.body),
   };
-  const ids = plan.targets.ids;
   const job = await startJob(redis, {
-    action: opts.action,
-    stream,
-    group,
-    target: ids ? `${ids.length.toLocaleString("en-US")} ids` : `filter ${JSON.stringify(body.filter ?? {})}`,
+    ...opts.work,
     who: base.who,
-    count: async () => (ids ? normalizeIds(ids).length : countTargets(redis, stream, group, plan.targets)),
-    // Counts only (no per-id items): the job keeps its tally, not a list.
-    run: (control) => runPlan(redis, stream, group, plan, control, false),
     onEnd: async (ended) => {
       const failed = ended.status === "failed";
       await recordAudit(
@@ -67,7 +88,7 @@ export async function startBackgroundAction(
         },
         redis,
       );
-      await reevaluateAfterAction(await ctx.redis(), ctx.settings(), plan.streams);
+      await reevaluateAfterAction(await ctx.redis(), ctx.settings(), opts.streams);
     },
   });
   const answer: JobResponse = { job };
