@@ -5,6 +5,8 @@ import {
   describeConsequence,
   dialogTitle,
   idsText,
+  JOB_VERB,
+  summarizeJobResult,
   summarizeResult,
 } from "@/components/actions/action-text";
 import { ApiError } from "@/lib/client/fetcher";
@@ -18,6 +20,19 @@ import {
 } from "@/components/actions/action-request";
 
 describe("action words", () => {
+  it("names a bulk reap job and its final counts in consumers; a message action's job as its toast", () => {
+    expect(JOB_VERB.reap).toBe("Reap");
+    expect(JOB_VERB.ack).toBe("Ack");
+    expect(summarizeJobResult("reap", { deleted: 30_000, kept: 0, handedOver: 0, requeued: 0 })).toBe(
+      "Reaped 30,000 consumers",
+    );
+    expect(summarizeJobResult("reap", { deleted: 1, kept: 2, handedOver: 40 })).toBe(
+      "Reaped 1 consumer, 40 messages handed over, kept 2",
+    );
+    expect(summarizeJobResult("reap", { deleted: 3, requeued: 1 })).toBe("Reaped 3 consumers, 1 message requeued");
+    expect(summarizeJobResult("ack", { acked: 1200 })).toBe(summarizeResult("ack", { acked: 1200 }));
+  });
+
   it("names the message in the dialog of a one-message action, and lists a few ids of more", () => {
     expect(dialogTitle("ack", ["1700000000000-0"], 1)).toBe("Ack message 1700000000000-0?");
     expect(dialogTitle("ack", ["1-0", "2-0"], 2)).toBe("Ack 2 messages?");
