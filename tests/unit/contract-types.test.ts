@@ -118,5 +118,6 @@ describe("client and routes share the contract", () => {
     expectTypeOf<Answer<typeof jobsClient.cancel>>().toEqualTypeOf<AnswerOf<typeof jobCancel.POST>>();
     // An action with `background: true` answers 202 {job} instead of its synchronous answer.
     expectTypeOf<Answer<typeof jobsClient.start>>().toEqualTypeOf<JobResponse>();
+    expectTypeOf<Answer<typeof jobsClient.startReap>>().toEqualTypeOf<JobResponse>();
   });
 });
