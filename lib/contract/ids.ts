@@ -25,22 +25,33 @@ export function parseId(value: string): StreamId | null {
 
 /**
  * Fast paths for the hot comparisons: ids in Redis's own form (decimal parts without leading
- * zeros, at most 19 digits so below 2^64) compare as strings of digits, by length then by code,
- * without allocating. Anything else takes the BigInt path, which also throws on invalid ids.
+ * zeros, each at most 2^64-1) compare as strings of digits, by length then by code, without
+ * allocating. Anything else takes the BigInt path, which also throws on invalid ids.
  */
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
+const U64_MAX_TEXT = U64_MAX.toString();
 
-/** Whether value[from, to) is 1 to 19 digits; with `canonical`, also without a leading zero. */
+/** Whether value[from, to) is 1 to 20 digits at most 2^64-1; with `canonical`, also without a leading zero. */
 function isDigits(value: string, from: number, to: number, canonical: boolean): boolean {
   const length = to - from;
-  if (length < 1 || length > 19) return false;
+  if (length < 1 || length > 20) return false;
   if (canonical && length > 1 && value.charCodeAt(from) === DIGIT_0) return false;
   for (let i = from; i < to; i++) {
     const c = value.charCodeAt(i);
     if (c < DIGIT_0 || c > DIGIT_9) return false;
   }
-  return true;
+  return length < 20 || !exceedsU64(value, from);
+}
+
+/** Whether the 20 digits at value[from] are above 2^64-1 (same length: compare digit by digit). */
+function exceedsU64(value: string, from: number): boolean {
+  for (let i = 0; i < 20; i++) {
+    const x = value.charCodeAt(from + i);
+    const y = U64_MAX_TEXT.charCodeAt(i);
+    if (x !== y) return x > y;
+  }
+  return false;
 }
 
 /** Digits of value[from, to) as a canonical part, "0" counted as none (an id without seq). */
@@ -154,6 +165,8 @@ export function idToTimeMs(value: string): number {
 }
 
 export function timeMsToId(ms: number, edge: "start" | "end" = "start"): string {
+  const floored = Math.max(0, Math.floor(ms));
+  if (floored <= Number.MAX_SAFE_INTEGER) return `${floored}-${edge === "start" ? "0" : U64_MAX_TEXT}`;
   const clamped = BigInt(Math.max(0, Math.floor(ms)));
   return formatId({ ms: clamped, seq: edge === "start" ? 0n : U64_MAX });
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareIds, compareParsedIds, idToTimeMs, isValidId, parseId } from "@/lib/contract/ids";
+import { compareIds, compareParsedIds, formatId, idToTimeMs, isValidId, parseId, timeMsToId } from "@/lib/contract/ids";
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -74,6 +74,21 @@ describe("compareIds without BigInt", () => {
         if (parsed) expect(idToTimeMs(id)).toBe(Number(parsed.ms));
         else expect(() => idToTimeMs(id)).toThrow();
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("writes range ends from times as the BigInt formatting does", () => {
+    const bigIntForm = (ms: number, edge: "start" | "end") =>
+      formatId({ ms: BigInt(Math.max(0, Math.floor(ms))), seq: edge === "start" ? 0n : U64_MAX });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ min: -1e3, max: 1e20, noNaN: true }), fc.integer(), fc.constant(Number.MAX_SAFE_INTEGER)),
+        fc.constantFrom("start" as const, "end" as const),
+        (ms, edge) => {
+          expect(timeMsToId(ms, edge)).toBe(bigIntForm(ms, edge));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
