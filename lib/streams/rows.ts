@@ -8,7 +8,15 @@ import { assertStream } from "./assert-stream";
 import { timeMsToId } from "@/lib/contract/ids";
 import { buildDetail, buildRow, type RowInputs } from "./row-build";
 import type { GroupInfo } from "./xinfo";
-import { hasUndelivered, idAgeMs, readFirstUndelivered, readPendingStates, readStreams, streamsOnly } from "./snapshot";
+import {
+  hasUndelivered,
+  idAgeMs,
+  readFirstUndelivered,
+  readPendingStates,
+  readStreams,
+  streamsOnly,
+  type UndeliveredRef,
+} from "./snapshot";
 import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
 import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot";
 
@@ -93,16 +101,18 @@ export async function collectRowInputs(
       addStuck(p.key, k.stuck, k.complete);
     }
   }
-  const behind = partial.flatMap((p) =>
-    p.groups
-      .filter((g) => hasUndelivered(p.info.lastEntryId, g.lastDeliveredId))
-      .map((g) => ({
+  const behind: UndeliveredRef[] = [];
+  for (const p of partial) {
+    for (const g of p.groups) {
+      if (!hasUndelivered(p.info.lastEntryId, g.lastDeliveredId)) continue;
+      behind.push({
         stream: p.key,
         group: g.name,
         lastDeliveredId: g.lastDeliveredId,
         firstEntryId: p.info.firstEntryId,
-      })),
-  );
+      });
+    }
+  }
   const now = Date.now();
   const targets = withPending.map(({ key, group: g, stuckAfterMs }) => ({
     stream: key,
