@@ -33,6 +33,8 @@ function partOf(url: string, name: string): Part {
   if (/node_modules[\\/]zod[\\/]/.test(url)) return "zod";
   if (/node_modules/.test(url) && !/\.next[\\/]/.test(url)) return "other modules";
   if (/\.next[\\/]server/.test(url)) return "app";
+  // Sources run as they are (tsx, e.g. bench/rows-profile.ts).
+  if (/^file:.*[\\/](lib|app)[\\/].*\.tsx?$/.test(url)) return "app";
   return "node";
 }
 

@@ -7,7 +7,16 @@ import { notFound } from "@/lib/errors";
 import { assertStream } from "./assert-stream";
 import { timeMsToId } from "@/lib/contract/ids";
 import { buildDetail, buildRow, type RowInputs } from "./row-build";
-import { hasUndelivered, idAgeMs, readFirstUndelivered, readPendingStates, readStreams, streamsOnly } from "./snapshot";
+import type { GroupInfo } from "./xinfo";
+import {
+  hasUndelivered,
+  idAgeMs,
+  readFirstUndelivered,
+  readPendingStates,
+  readStreams,
+  streamsOnly,
+  type UndeliveredRef,
+} from "./snapshot";
 import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
 import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot";
 
@@ -76,41 +85,42 @@ export async function collectRowInputs(
     const prev = stuck.get(stream) ?? { count: 0, capped: false };
     stuck.set(stream, { count: prev.count + count, capped: prev.capped || !complete });
   };
-  const withPending = partial.flatMap((p) =>
-    p.groups
-      .filter((g) => {
-        if (g.pending === 0) return false;
-        const k = byGroup.get(keptGroupKey(p.key, g.name));
-        if (!k || k.stuckAfterMs !== resolveGroupRule(settings.groups, p.key, g.name).stuckAfterMs) return true;
-        const ids = oldestIds.get(p.key) ?? [];
-        if (k.oldestId) ids.push(k.oldestId);
-        oldestIds.set(p.key, ids);
-        addStuck(p.key, k.stuck, k.complete);
-        return false;
-      })
-      .map((g) => ({ key: p.key, group: g })),
-  );
-  const behind = partial.flatMap((p) =>
-    p.groups
-      .filter((g) => hasUndelivered(p.info.lastEntryId, g.lastDeliveredId))
-      .map((g) => ({
+  const withPending: { key: string; group: GroupInfo; stuckAfterMs: number }[] = [];
+  for (const p of partial) {
+    for (const g of p.groups) {
+      if (g.pending === 0) continue;
+      const { stuckAfterMs } = resolveGroupRule(settings.groups, p.key, g.name);
+      const k = byGroup.size === 0 ? undefined : byGroup.get(keptGroupKey(p.key, g.name));
+      if (!k || k.stuckAfterMs !== stuckAfterMs) {
+        withPending.push({ key: p.key, group: g, stuckAfterMs });
+        continue;
+      }
+      const ids = oldestIds.get(p.key) ?? [];
+      if (k.oldestId) ids.push(k.oldestId);
+      oldestIds.set(p.key, ids);
+      addStuck(p.key, k.stuck, k.complete);
+    }
+  }
+  const behind: UndeliveredRef[] = [];
+  for (const p of partial) {
+    for (const g of p.groups) {
+      if (!hasUndelivered(p.info.lastEntryId, g.lastDeliveredId)) continue;
+      behind.push({
         stream: p.key,
         group: g.name,
         lastDeliveredId: g.lastDeliveredId,
         firstEntryId: p.info.firstEntryId,
-      })),
-  );
+      });
+    }
+  }
   const now = Date.now();
-  const targets = withPending.map(({ key, group: g }) => {
-    const { stuckAfterMs } = resolveGroupRule(settings.groups, key, g.name);
-    return {
-      stream: key,
-      group: g.name,
-      minIdleMs: stuckAfterMs,
-      pending: g.pending,
-      end: timeMsToId(now - stuckAfterMs, "end"),
-    };
-  });
+  const targets = withPending.map(({ key, group: g, stuckAfterMs }) => ({
+    stream: key,
+    group: g.name,
+    minIdleMs: stuckAfterMs,
+    pending: g.pending,
+    end: timeMsToId(now - stuckAfterMs, "end"),
+  }));
   const [states, undelivered] = await Promise.all([
     readPendingStates(redis, targets, { totalBudget: STUCK_CAP * STUCK_READ_FACTOR }, ROW_CHUNK_KEYS),
     readFirstUndelivered(redis, behind, ROW_CHUNK_KEYS),

@@ -63,6 +63,15 @@ function vanished(err: Error): KeyState | null {
   return null;
 }
 
+/** The state an XINFO reply error says (null without an error); throws any other error. */
+function replyState(res: PipelineResult | undefined): KeyState | null {
+  const err = res?.[0];
+  if (!err) return null;
+  const state = vanished(err);
+  if (!state) throw err;
+  return state;
+}
+
 function extra(res: PipelineResult | undefined): number | null {
   return res && !res[0] ? intOrNull(res[1]) : null;
 }
@@ -92,15 +101,10 @@ export async function readStreams(
     const groupsRes = parts.groups ? r[at++] : undefined;
     const ttlRes = parts.ttl ? r[at++] : undefined;
     const memRes = parts.memory ? r[at++] : undefined;
-    const read: KeyRead = { key, state: "stream", info: null, groups: null, pttl: null, memory: null };
-    for (const res of [infoRes, groupsRes]) {
-      const err = res?.[0];
-      if (!err) continue;
-      const state = vanished(err);
-      if (!state) throw err;
-      read.state = state;
-    }
-    if (read.state !== "stream") return read;
+    const infoState = replyState(infoRes);
+    const state = replyState(groupsRes) ?? infoState ?? "stream";
+    const read: KeyRead = { key, state, info: null, groups: null, pttl: null, memory: null };
+    if (state !== "stream") return read;
     if (infoRes) read.info = parseStreamInfo(infoRes[1]);
     if (groupsRes) read.groups = parseGroups(groupsRes[1], read.info ?? undefined);
     if (parts.ttl) read.pttl = extra(ttlRes);

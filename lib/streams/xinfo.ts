@@ -10,7 +10,7 @@ export function pairsToRecord(reply: unknown): Record<string, unknown> {
   if (!Array.isArray(reply)) return out;
   for (let i = 0; i + 1 < reply.length; i += 2) {
     const k = reply[i];
-    out[typeof k === "string" ? k : String(k)] = reply[i + 1];
+    out[fieldName(k)] = reply[i + 1];
   }
   return out;
 }
@@ -43,17 +43,61 @@ export interface StreamInfo {
   lastEntryId: string | null;
 }
 
+/** A field name of a flat [name, value, ...] reply. */
+function fieldName(k: unknown): string {
+  return typeof k === "string" ? k : String(k);
+}
+
+// The hot replies (XINFO STREAM, XINFO GROUPS) are read field by field, without an intermediate record.
 export function parseStreamInfo(reply: unknown): StreamInfo {
-  const r = pairsToRecord(reply);
+  let length: unknown;
+  let lastGeneratedId: unknown;
+  let maxDeletedEntryId: unknown;
+  let entriesAdded: unknown;
+  let recordedFirstEntryId: unknown;
+  let groups: unknown;
+  let firstEntry: unknown;
+  let lastEntry: unknown;
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const value: unknown = reply[i + 1];
+      switch (fieldName(reply[i])) {
+        case "length":
+          length = value;
+          break;
+        case "last-generated-id":
+          lastGeneratedId = value;
+          break;
+        case "max-deleted-entry-id":
+          maxDeletedEntryId = value;
+          break;
+        case "entries-added":
+          entriesAdded = value;
+          break;
+        case "recorded-first-entry-id":
+          recordedFirstEntryId = value;
+          break;
+        case "groups":
+          groups = value;
+          break;
+        case "first-entry":
+          firstEntry = value;
+          break;
+        case "last-entry":
+          lastEntry = value;
+          break;
+      }
+    }
+  }
   return {
-    length: num(r.length) ?? 0,
-    lastGeneratedId: str(r["last-generated-id"]) ?? "0-0",
-    maxDeletedEntryId: str(r["max-deleted-entry-id"]),
-    entriesAdded: num(r["entries-added"]),
-    recordedFirstEntryId: str(r["recorded-first-entry-id"]),
-    groupCount: num(r.groups) ?? 0,
-    firstEntryId: entryId(r["first-entry"]),
-    lastEntryId: entryId(r["last-entry"]),
+    length: num(length) ?? 0,
+    lastGeneratedId: str(lastGeneratedId) ?? "0-0",
+    maxDeletedEntryId: str(maxDeletedEntryId),
+    entriesAdded: num(entriesAdded),
+    recordedFirstEntryId: str(recordedFirstEntryId),
+    groupCount: num(groups) ?? 0,
+    firstEntryId: entryId(firstEntry),
+    lastEntryId: entryId(lastEntry),
   };
 }
 
@@ -70,17 +114,52 @@ export function parseGroups(
 ): GroupInfo[] {
   if (!Array.isArray(reply)) return [];
   return reply.map((g) => {
-    const r = pairsToRecord(g);
-    const group = {
-      name: str(r.name) ?? "",
-      consumerCount: num(r.consumers) ?? 0,
-      pending: num(r.pending) ?? 0,
-      lastDeliveredId: str(r["last-delivered-id"]) ?? "0-0",
-      entriesRead: num(r["entries-read"]),
-      lag: num(r.lag),
-    };
-    return stream ? { ...group, lag: boundedLag(group, stream) } : group;
+    const group = parseGroup(g);
+    if (stream) group.lag = boundedLag(group, stream);
+    return group;
   });
+}
+
+function parseGroup(reply: unknown): GroupInfo {
+  let name: unknown;
+  let consumers: unknown;
+  let pending: unknown;
+  let lastDeliveredId: unknown;
+  let entriesRead: unknown;
+  let lag: unknown;
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const value: unknown = reply[i + 1];
+      switch (fieldName(reply[i])) {
+        case "name":
+          name = value;
+          break;
+        case "consumers":
+          consumers = value;
+          break;
+        case "pending":
+          pending = value;
+          break;
+        case "last-delivered-id":
+          lastDeliveredId = value;
+          break;
+        case "entries-read":
+          entriesRead = value;
+          break;
+        case "lag":
+          lag = value;
+          break;
+      }
+    }
+  }
+  return {
+    name: str(name) ?? "",
+    consumerCount: num(consumers) ?? 0,
+    pending: num(pending) ?? 0,
+    lastDeliveredId: str(lastDeliveredId) ?? "0-0",
+    entriesRead: num(entriesRead),
+    lag: num(lag),
+  };
 }
 
 /**
