@@ -76,9 +76,9 @@ export function RulesEditor({ drafts, onChange }: { drafts: RuleDraft[]; onChang
               onChange={(e) => set(i, { reapAfterMs: e.target.value })}
             />
             <label className="flex flex-col gap-0.5 text-xs text-slate-600">
-              <span>Reap policy</span>
+              <span>Reaped consumers&apos; messages</span>
               <select
-                aria-label={`Reap policy of ${who}`}
+                aria-label={`Reaped consumers' messages, ${who}`}
                 value={d.reapPolicy}
                 onChange={(e) => set(i, { reapPolicy: e.target.value as RuleDraft["reapPolicy"] })}
                 className="rounded border border-slate-300 px-2 py-1 text-sm text-slate-900"
