@@ -3,10 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
 import { resetSlowLog, slowCommands } from "../helpers/slowlog";
 
-/** A script that keeps Redis busy for about `ms` milliseconds. */
-const BUSY = `local t = redis.call('TIME'); local until_us = t[1] * 1000000 + t[2] + tonumber(ARGV[1]) * 1000
-repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= until_us
+/**
+ * A script that keeps Redis busy for ARGV[1] million Lua steps (no TIME: some versions answer a
+ * script the same time throughout). A million steps take a few ms; 5 million well over 10 ms.
+ */
+const BUSY = `local x = 0
+for i = 1, tonumber(ARGV[1]) * 1000000 do x = x + i end
 return 1`;
+const SLOW = 5;
 
 let server: PrivateRedis;
 let dashboard: Redis;
@@ -38,11 +42,11 @@ describe("the slow-log check", () => {
 
   it("holds a write slow twice, lets one slow once pass, and ignores other clients", async () => {
     await resetSlowLog(other);
-    await dashboard.eval(BUSY, 0, 15);
-    await other.eval(BUSY, 0, 15);
-    await other.eval(BUSY, 0, 15);
+    await dashboard.eval(BUSY, 0, SLOW);
+    await other.eval(BUSY, 0, SLOW);
+    await other.eval(BUSY, 0, SLOW);
     expect(await names()).toEqual([]);
-    await dashboard.eval(BUSY, 0, 15);
+    await dashboard.eval(BUSY, 0, SLOW);
     const held = await names();
     expect(held).toHaveLength(2);
     expect(held.every((c) => c.startsWith("EVAL "))).toBe(true);
@@ -51,11 +55,11 @@ describe("the slow-log check", () => {
   it("lets a write pass that is slow in a few of its many calls (a busy machine), not in most", async () => {
     await resetSlowLog(other);
     for (let i = 0; i < 98; i++) await dashboard.eval(BUSY, 0, 0);
-    await dashboard.eval(BUSY, 0, 15);
-    await dashboard.eval(BUSY, 0, 15);
+    await dashboard.eval(BUSY, 0, SLOW);
+    await dashboard.eval(BUSY, 0, SLOW);
     expect(await names()).toEqual([]);
     await resetSlowLog(other);
-    for (let i = 0; i < 10; i++) await dashboard.eval(BUSY, 0, i < 2 ? 0 : 11);
+    for (let i = 0; i < 10; i++) await dashboard.eval(BUSY, 0, i < 2 ? 0 : SLOW);
     expect(await names()).toHaveLength(8);
   });
 
