@@ -1,7 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { isCluster, mastersOf, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
+import { allMasters, isCluster, mastersOf, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
 import { pipelineForKeys, scanSlice } from "@/lib/redis/keyspace";
 import { slotOf } from "@/lib/redis/slots";
 import { processState } from "@/lib/runtime/state";
@@ -62,7 +62,6 @@ interface Pass {
   /** Streams announced by a notification since the pass started: kept at its end. */
   noted: Set<string>;
   startedAt: number;
-  masters: string;
 }
 
 export interface IndexDiscovery {
@@ -218,13 +217,14 @@ export class StreamIndex {
 
   private async stepOnce(): Promise<void> {
     if (this.unsure.size > 0) await this.checkUnsure();
-    const masters = await mastersNow(this.redis);
-    const fingerprint = masters.map(nodeAddress).join(",");
-    if (this.pass && this.pass.masters !== fingerprint) {
+    const now = new Set((await mastersNow(this.redis)).map(nodeAddress));
+    // A master of the running pass is gone from the client's view: the topology changed, start over.
+    if (this.pass && this.pass.walks.some((w) => !now.has(w.address))) {
       this.pass = null;
       this.topologyChanged = true;
     }
-    const pass = (this.pass ??= await this.startPass(masters, fingerprint));
+    // A pass that ends claims the whole key space: it starts from every master the cluster names.
+    const pass = (this.pass ??= await this.startPass(await allMasters(this.redis)));
     const walk = pass.walks.find((w) => !w.done);
     if (walk) {
       const slice = await scanSlice(walk.client, {
@@ -247,7 +247,7 @@ export class StreamIndex {
     if (pass.walks.every((w) => w.done)) this.endPass(pass);
   }
 
-  private async startPass(masters: Redis[], fingerprint: string): Promise<Pass> {
+  private async startPass(masters: Redis[]): Promise<Pass> {
     const sizes = await Promise.all(masters.map((m) => m.dbsize()));
     this.about = sizes.reduce((a, b) => a + b, 0);
     if (Date.now() - this.notifyCheckedAt >= NOTIFY_CHECK_MS) {
@@ -266,7 +266,6 @@ export class StreamIndex {
       seen: new Set(),
       noted: new Set(),
       startedAt: Date.now(),
-      masters: fingerprint,
     };
   }
 

@@ -1,4 +1,6 @@
 import calculateSlot from "cluster-key-slot";
+import { Cluster } from "ioredis";
+import { StreamIndex } from "@/lib/streams/stream-index";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
 import { GET as overviewRoute } from "@/app/api/overview/route";
@@ -7,7 +9,7 @@ import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
 
-const { raw, nodes } = privateCluster();
+const { raw, nodes, cluster } = privateCluster();
 const prefix = "clist:";
 const STREAMS = 300;
 const keys = Array.from({ length: STREAMS }, (_, i) => `${prefix}s${i}`);
@@ -122,6 +124,24 @@ describe("the stream list and overview on a 3-master cluster", () => {
     }
     expect(perNode).toBe(STREAMS);
     expect(tilesPerNode).toBe(STREAMS);
+  });
+
+  it("a pass started while the client's pool has lost a master still walks every master", async () => {
+    const fresh = new Cluster([{ host: "127.0.0.1", port: cluster().masters[0]!.port }]);
+    try {
+      await fresh.ping();
+      const gone = fresh.nodes("master")[1]!;
+      const dropped = new Promise((resolve) => fresh.once("-node", resolve));
+      gone.disconnect();
+      await dropped;
+      expect(fresh.nodes("master")).toHaveLength(2);
+      const index = new StreamIndex(fresh);
+      while (index.discovery().passes === 0) await index.step();
+      expect(index.select(`${prefix}*`)).toEqual([...keys].sort());
+      index.stop();
+    } finally {
+      fresh.disconnect();
+    }
   });
 
   it("the overview counts the streams of every master", async () => {
