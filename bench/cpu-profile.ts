@@ -2,7 +2,8 @@
  * Summarises V8 CPU profiles (`node --cpu-prof`, e.g. from `LOAD_CPU_PROF=<dir> npx tsx bench/load.ts`):
  * total time per part (the app's own code, Next, React, ioredis, zod, other node_modules, Node
  * itself, idle/GC) and the top self-time functions of the app's own code and of Next.
- * Run: `npx tsx bench/cpu-profile.ts <dir or .cpuprofile> [top=10]`.
+ * Run: `npx tsx bench/cpu-profile.ts <dir or .cpuprofile> [top=10] [--inclusive]`; with `--inclusive`,
+ * also the functions of the app and of Next with the most time spent in them and what they called.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
@@ -71,7 +73,10 @@ function load(path: string): Profile[] {
 }
 
 function main() {
-  const [path, topArg] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const inclusive = args.includes("--inclusive");
+  const [path, topArg] = args.filter((a) => a !== "--inclusive");
+  const inclusiveUs = new Map<string, { us: number; part: Part }>();
   if (!path) throw new Error("usage: npx tsx bench/cpu-profile.ts <dir or .cpuprofile> [top]");
   const top = Number(topArg ?? 10);
   const selfUs = new Map<string, { us: number; part: Part }>();
@@ -79,10 +84,12 @@ function main() {
   let totalUs = 0;
   for (const profile of load(path)) {
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    profile.samples.forEach((id, i) => {
-      const node = byId.get(id);
-      const dt = profile.timeDeltas[i] ?? 0;
-      if (!node) return;
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const labels = new Map<number, { label: string; part: Part }>();
+    const labelOf = (node: ProfileNode): { label: string; part: Part } => {
+      const known = labels.get(node.id);
+      if (known) return known;
       const { functionName, url, lineNumber, columnNumber } = node.callFrame;
       const name = functionName || "(anonymous)";
       let part = partOf(url, name);
@@ -96,6 +103,28 @@ function main() {
           if (/node_modules\/next\//.test(orig)) part = "next";
           else if (/node_modules\/zod\//.test(orig)) part = "zod";
           else if (/node_modules\//.test(orig)) part = "other modules";
+        }
+      }
+      const named = { label, part };
+      labels.set(node.id, named);
+      return named;
+    };
+    profile.samples.forEach((id, i) => {
+      const node = byId.get(id);
+      const dt = profile.timeDeltas[i] ?? 0;
+      if (!node) return;
+      const { label, part } = labelOf(node);
+      if (inclusive) {
+        const onStack = new Set<string>();
+        for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+          const frame = byId.get(at);
+          if (!frame) break;
+          const named = labelOf(frame);
+          if (onStack.has(named.label)) continue;
+          onStack.add(named.label);
+          const sum = inclusiveUs.get(named.label) ?? { us: 0, part: named.part };
+          sum.us += dt;
+          inclusiveUs.set(named.label, sum);
         }
       }
       const cur = selfUs.get(label) ?? { us: 0, part };
@@ -115,6 +144,16 @@ function main() {
       .filter(([, v]) => v.part === wanted)
       .sort((a, b) => b[1].us - a[1].us)
       .slice(0, top)
+      .forEach(([label, v]) =>
+        console.log(`${pct(v.us)}  ${(v.us / 1000).toFixed(0).padStart(7)} ms  ${label.slice(0, 140)}`),
+      );
+  }
+  if (inclusive) {
+    console.log(`\ntop ${top * 4} inclusive time: app and next`);
+    [...inclusiveUs]
+      .filter(([, v]) => v.part === "app" || v.part === "next")
+      .sort((a, b) => b[1].us - a[1].us)
+      .slice(0, top * 4)
       .forEach(([label, v]) =>
         console.log(`${pct(v.us)}  ${(v.us / 1000).toFixed(0).padStart(7)} ms  ${label.slice(0, 140)}`),
       );
