@@ -95,6 +95,9 @@ export function clientIp(req: Request, auth: ResolvedAuth = getAuth()): string {
   return socketAddress(req) ?? "unknown";
 }
 
+/** Sent on every answer over https (pages by proxy.ts, the API by apiRoute). */
+export const HSTS = "max-age=31536000; includeSubDomains";
+
 export function isSecureRequest(req: Request, auth: ResolvedAuth): boolean {
   if (auth.publicUrl?.protocol === "https:") return true;
   if (req.headers.get("x-forwarded-proto")?.toLowerCase() === "https") return true;

@@ -14,11 +14,14 @@ export async function peekJsonBody(req: Request): Promise<unknown> {
   if (!req.body || req.bodyUsed) return undefined;
   assertDeclaredSize(req);
   let text: string;
+  const copy = req.clone();
   try {
-    text = await readTextCapped(req.clone(), MAX_BODY_BYTES);
+    text = await readTextCapped(copy, MAX_BODY_BYTES);
   } catch (err) {
+    // Only the copy is cancelled (not awaited: a teed branch settles once both are): the original
+    // goes on to apiRoute, which reads the rest before answering.
+    copy.body?.cancel().catch(() => undefined);
     if (!(err instanceof AppError && err.code === "PAYLOAD_TOO_LARGE")) return undefined;
-    req.body.cancel().catch(() => undefined);
     throw err;
   }
   try {

@@ -65,9 +65,9 @@ export function assertDeclaredSize(req: Request, maxBytes = MAX_BODY_BYTES): voi
 }
 
 /**
- * The body as text; over `maxBytes` it stops reading and throws PAYLOAD_TOO_LARGE. The cancel is
- * not awaited: on one branch of a cloned (teed) body it settles only once the other branch is
- * cancelled too, which would hang the request.
+ * The body as text; over `maxBytes` it stops reading and throws PAYLOAD_TOO_LARGE, leaving the
+ * body unlocked: apiRoute reads the rest and drops it before answering (cancelling it would close
+ * the connection with data unread, and the client would get a reset instead of the 413).
  */
 export async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
   if (!req.body) return "";
@@ -79,7 +79,7 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      reader.cancel().catch(() => undefined);
+      reader.releaseLock();
       throw new AppError("PAYLOAD_TOO_LARGE", `Body over ${maxBytes} bytes`);
     }
     chunks.push(value);

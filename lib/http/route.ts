@@ -7,7 +7,15 @@ import { getSettings, type Settings } from "@/lib/config/settings";
 import { log, safeErr } from "@/lib/log";
 import { getAuth } from "@/lib/auth/config";
 import { authenticate, type Identity } from "@/lib/auth/identity";
-import { clientIp, hostAllowed, isSafeMethod, needsJsonContentType, sameOrigin } from "@/lib/auth/request-checks";
+import {
+  clientIp,
+  HSTS,
+  hostAllowed,
+  isSafeMethod,
+  isSecureRequest,
+  needsJsonContentType,
+  sameOrigin,
+} from "@/lib/auth/request-checks";
 import { permissionAllowedInMode, roleAllows, type Permission } from "@/lib/auth/roles";
 import { canSeeStream, rememberIdentity } from "@/lib/auth/scope";
 import { refuseAppKey } from "@/lib/redis/app-keys";
@@ -250,6 +258,51 @@ async function audit(
  * type: `apiRoute<AckResponse>(spec, handler)`.
  */
 export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
+  const route = routeHandler(spec, handler);
+  return async (req: Request, ctx: RouteContext): Promise<Response> => {
+    const res = await route(req, ctx);
+    await drainUnreadBody(req);
+    return withHsts(req, res);
+  };
+}
+
+/** Unread request bodies read and dropped before answering, up to this many bytes and this long. */
+export const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+const DRAIN_MAX_MS = 1000;
+
+/**
+ * A request refused before its body was read (401, 403, 413, ...): the rest of the body is read and
+ * dropped first, within bounds. Closing a connection with unread data in it makes the kernel reset
+ * it, and a client still sending would lose the answer instead of reading the refusal.
+ */
+async function drainUnreadBody(req: Request): Promise<void> {
+  // A body read in part (a refusal over the size limit) is unlocked again and read on from there.
+  if (!req.body || req.body.locked || isSafeMethod(req.method)) return;
+  const reader = req.body.getReader();
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<null>((r) => (timer = setTimeout(() => r(null), DRAIN_MAX_MS)));
+  let bytes = 0;
+  try {
+    while (bytes <= DRAIN_MAX_BYTES) {
+      const chunk = await Promise.race([reader.read(), outOfTime]);
+      if (!chunk || chunk.done) return;
+      bytes += chunk.value.byteLength;
+    }
+  } catch {
+    // The client went away: nothing left to protect.
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+}
+
+/** Over https every answer carries HSTS (pages get it from proxy.ts, which API requests skip). */
+export function withHsts(req: Request, res: Response): Response {
+  if (isSecureRequest(req, getAuth())) res.headers.set("strict-transport-security", HSTS);
+  return res;
+}
+
+function routeHandler<T>(spec: RouteSpec, handler: Handler<T>): (req: Request, ctx: RouteContext) => Promise<Response> {
   return async (req: Request, ctx: RouteContext): Promise<Response> => {
     const raw: Record<string, unknown> = (await Promise.resolve(ctx.params).catch(() => undefined)) ?? {};
     const params = Object.fromEntries(

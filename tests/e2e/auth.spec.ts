@@ -216,10 +216,23 @@ test.describe("with auth configured", () => {
   });
 
   test("malformed escapes in a path: a JSON 400 for the API, the not-found page for pages", async () => {
-    for (const path of ["/api/streams/%ZZ", "/api/streams/%ff/groups"]) {
+    // Bad hex, a cut escape, an overlong UTF-8 form and a cut UTF-8 sequence.
+    for (const path of [
+      "/api/streams/%ZZ",
+      "/api/streams/%ff/groups",
+      "/api/streams/a%2",
+      "/api/streams/%C0%AF",
+      "/api/streams/k%E0%A4%A",
+    ]) {
       const res = await rawRequest("GET", path);
       expect(res.status, path).toBe(400);
       expect(JSON.parse(res.body)).toMatchObject({ error: { code: "BAD_REQUEST" } });
+    }
+    // Well-formed escapes, ASCII and UTF-8 (Korean), reach the route (which asks for a login).
+    for (const path of ["/api/streams/no%3Asuch%3Astream", "/api/streams/%ED%95%9C%EA%B8%80-no-such"]) {
+      const res = await rawRequest("GET", path);
+      expect(res.status, path).toBe(401);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: "UNAUTHORIZED" } });
     }
     for (const path of ["/streams/%ZZ", "/streams/%ff"]) {
       const res = await rawRequest("GET", path);
@@ -245,6 +258,12 @@ test.describe("with auth configured", () => {
     expect(https.headers["strict-transport-security"]).toContain("max-age=");
     const plain = await rawRequest("GET", "/login");
     expect(plain.headers["strict-transport-security"]).toBeUndefined();
+    // API answers, which do not pass through the page proxy, and health (not an apiRoute).
+    for (const path of ["/api/auth/me", "/api/health", "/api/no-such-route-at-all/%ZZ"]) {
+      const api = await rawRequest("GET", path, { "x-forwarded-proto": "https" });
+      expect(api.headers["strict-transport-security"], path).toContain("max-age=");
+      expect((await rawRequest("GET", path)).headers["strict-transport-security"], path).toBeUndefined();
+    }
   });
 
   test("pages carry a nonce CSP and still hydrate; security headers are set", async ({ page }) => {

@@ -19,6 +19,7 @@ import { MAX_FAILS_PER_IP_USER, MAX_FAILS_PER_USER, MAX_SLOW_TOKEN_MISSES } from
 import { installSocketHook, PEER_HEADER } from "@/lib/auth/socket";
 import { readAudit } from "@/lib/audit/audit";
 import { MAX_BODY_BYTES } from "@/lib/http/parse";
+import { DRAIN_MAX_BYTES } from "@/lib/http/route";
 import { closeRedis, getRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -91,7 +92,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 describe("a body over the limit", () => {
   const params = { params: Promise.resolve({ key: "orders", group: "g" }) };
 
-  it("answers 413 within a second to a logged-in caller, reads no more than the cap, and is audited", async () => {
+  it("answers 413 within a second to a logged-in caller, reads the rest (so the client gets the answer), and is audited", async () => {
     const { req, pulled } = streamingPost(
       "/api/streams/orders/groups/g/ack",
       { cookie: sessionCookieHeader({ u: "ann", m: "password" }) },
@@ -102,9 +103,22 @@ describe("a body over the limit", () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(pulled()).toBeLessThan(MAX_BODY_BYTES + 256 * 1024);
+    // Read to its end: a connection closed with the body unread is reset, and the 413 lost with it.
+    expect(pulled()).toBeGreaterThanOrEqual(3 * 1024 * 1024);
     const { entries } = await readAudit(getRedis(), { action: "pending.ack", limit: 5 });
     expect(entries[0]).toMatchObject({ who: "ann", status: 413, result: "error", reason: "PAYLOAD_TOO_LARGE" });
+  });
+
+  it("reads and drops no more than DRAIN_MAX_BYTES of a huge body before answering", async () => {
+    const { req, pulled } = streamingPost(
+      "/api/streams/orders/groups/g/ack",
+      { cookie: sessionCookieHeader({ u: "ann", m: "password" }) },
+      64 * 1024 * 1024,
+    );
+    const res = await within(2000, ackPOST(req, params as never));
+    expect(res.status).toBe(413);
+    expect(pulled()).toBeGreaterThan(MAX_BODY_BYTES);
+    expect(pulled()).toBeLessThan(DRAIN_MAX_BYTES + MAX_BODY_BYTES + 512 * 1024);
   });
 
   it("answers a viewer (refused anyway) within a second too", async () => {
