@@ -4,6 +4,7 @@ import { reapConsumer } from "@/lib/actions/reap";
 import { REAP_CONSUMERS_PER_CALL, type ReapResponse } from "@/lib/contract/reap";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
+import { seedLeakyGroup } from "../helpers/leaked-consumers";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import {
   expectNoSlowCommands,
@@ -156,19 +157,9 @@ describe("reaping a leak of consumers that own nothing", () => {
 
 const CONSUMERS = 100_000;
 
-const CREATE_CONSUMERS = `
-for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
-  redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], 'leaked-' .. i)
-end
-return 1`;
-
 /** A group where "worker" owns 4 messages and 99,999 consumers that never read own nothing. */
 async function leakyGroup(stream: string): Promise<void> {
-  await redis.xgroup("CREATE", stream, "g", "0", "MKSTREAM");
-  for (let i = 0; i < 4; i++) await redis.xadd(stream, "*", "n", String(i));
-  await redis.xreadgroup("GROUP", "g", "worker", "COUNT", 3, "STREAMS", stream, ">");
-  for (let from = 1; from < CONSUMERS; from += 10_000)
-    await redis.eval(CREATE_CONSUMERS, 1, stream, "g", from, Math.min(from + 9_999, CONSUMERS - 1));
+  await seedLeakyGroup(redis, stream, { messages: 4, owners: [["worker", 3]], leaked: CONSUMERS - 1 });
   expect(((await redis.xinfo("GROUPS", stream)) as unknown[][])[0]).toContain(CONSUMERS);
   await sleep(2100);
   await redis.xreadgroup("GROUP", "g", "worker", "COUNT", 1, "STREAMS", stream, ">");
