@@ -220,6 +220,6 @@ export async function pipelineForKeys(
 
 /** The master client serving a key's slot (the Cluster client itself for a slot it does not know). */
 async function slotMasters(cluster: Cluster): Promise<(key: string) => RedisConnection> {
-  const byAddress = new Map((await clusterMasters(cluster)).map((n) => [nodeAddress(n), n]));
+  const byAddress = new Map((await clusterMasters(cluster, false)).map((n) => [nodeAddress(n), n]));
   return (key) => byAddress.get(cluster.slots[calculateSlot(key)]?.[0] ?? "") ?? cluster;
 }
