@@ -101,6 +101,7 @@ describe("bulk reap as a background job", () => {
     expect(audit.entries.find((e) => e.job === job.id)).toMatchObject({
       who: "token:alice",
       touched: LEAKED,
+      filter: '{"policy":"hand-over"}',
       result: "ok",
     });
     expect(audit.entries.find((e) => e.status === 202)).toMatchObject({ who: "token:alice", result: "ok" });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as reapPOST } from "@/app/api/streams/[key]/groups/[group]/reap/route";
 import { reapConsumer } from "@/lib/actions/reap";
+import { readAudit } from "@/lib/audit/audit";
 import { REAP_CONSUMERS_PER_CALL, type ReapResponse } from "@/lib/contract/reap";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
@@ -84,6 +85,10 @@ describe("safe consumer reaper", () => {
     // Delivery counts are not bumped by the hand-over (XCLAIM JUSTID).
     const [row] = (await redis.xpending(s, "g", "-", "+", 1)) as [string, string, number, number][];
     expect(row![3]).toBe(1);
+    // The audit entry names the policy, as the worker's do.
+    const audit = await readAudit(redis, { action: "group.reap", stream: s });
+    expect(audit.entries).toHaveLength(1);
+    expect(audit.entries[0]).toMatchObject({ filter: '{"policy":"hand-over"}', result: "ok" });
   });
 
   it("a consumer that wakes up after it was listed keeps what it touched and is not deleted", async () => {
