@@ -8,7 +8,7 @@ import {
   type HotStream,
 } from "@/lib/contract/cluster";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { isCluster, mastersOf, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
+import { allMasters, isCluster, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
 import { errorText } from "@/lib/redis/errors";
 import { clusterNodes } from "@/lib/redis/topology";
 import { indexedKeys } from "@/lib/streams/list";
@@ -52,8 +52,8 @@ export async function readClusterOverview(
       ],
     };
   }
-  if (mastersOf(redis).length === 0) await redis.ping();
-  const seed = mastersOf(redis)[0];
+  // Every master CLUSTER SLOTS names: a pool that lost one is refreshed, so its streams are read.
+  const seed = (await allMasters(redis))[0];
   if (!seed) throw new Error("Connection is closed: no Redis Cluster master is known");
   const [topology, masterIds] = await Promise.all([clusterNodes(seed), replicaMasters(seed)]);
   const clients = new Map(redis.nodes("all").map((n) => [nodeAddress(n), n]));

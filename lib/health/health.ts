@@ -14,7 +14,7 @@ import {
   topologyMode,
   whenReady,
 } from "@/lib/redis/client";
-import { isCluster, mastersOf, nodeAddress } from "@/lib/redis/connection";
+import { allMasters, isCluster, nodeAddress } from "@/lib/redis/connection";
 import { clusterNodes, replicasOf, sentinelView } from "@/lib/redis/topology";
 import { probeTls } from "@/lib/redis/tls";
 import { isSupported, unsupportedMessage } from "@/lib/redis/server-info";
@@ -57,7 +57,7 @@ export async function checkHealth(): Promise<{ status: number; body: HealthRespo
     const redis = { version: info.version, mode: info.mode, flavor: info.flavor };
     const readFrom = getEnv().REDIS_READ_FROM;
     if (cluster && isCluster(cluster)) {
-      const masters = mastersOf(cluster);
+      const masters = await allMasters(cluster);
       const [nodes, replicas] = await Promise.all([clusterView([...masters, getRedis()]), replicasOfAll(masters)]);
       return { status: 200, body: { status: "ok", redis: { ...redis, mode: "cluster", nodes, readFrom, replicas } } };
     }

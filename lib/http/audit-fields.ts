@@ -31,16 +31,29 @@ export async function peekJsonBody(req: Request): Promise<unknown> {
   }
 }
 
-export function targetsFromBody(body: unknown): Pick<AuditEntry, "ids" | "idCount" | "filter" | "dryRun"> {
-  if (typeof body !== "object" || body === null) return {};
+/**
+ * What the request targeted: its ids, its filter, whether it was a dry run. A result that names the
+ * policy it followed (a reap's `hand-over` or `requeue`) puts it in `filter`, as the worker's
+ * entries do: `{"policy":"requeue"}`, or `{"policy":...,"filter":...}` beside the request's filter.
+ */
+export function targetsFromBody(
+  body: unknown,
+  result?: unknown,
+): Pick<AuditEntry, "ids" | "idCount" | "filter" | "dryRun"> {
   const out: Pick<AuditEntry, "ids" | "idCount" | "filter" | "dryRun"> = {};
-  const { ids, filter, dryRun } = body as { ids?: unknown; filter?: unknown; dryRun?: unknown };
-  if (dryRun === true) out.dryRun = true;
-  if (Array.isArray(ids)) {
-    out.ids = ids.slice(0, 20).map((id) => String(id));
-    out.idCount = ids.length;
+  if (typeof body === "object" && body !== null) {
+    const { ids, filter, dryRun } = body as { ids?: unknown; filter?: unknown; dryRun?: unknown };
+    if (dryRun === true) out.dryRun = true;
+    if (Array.isArray(ids)) {
+      out.ids = ids.slice(0, 20).map((id) => String(id));
+      out.idCount = ids.length;
+    }
+    if (filter !== undefined) out.filter = JSON.stringify(filter);
   }
-  if (filter !== undefined) out.filter = JSON.stringify(filter);
+  const policy = typeof result === "object" && result !== null ? (result as { policy?: unknown }).policy : undefined;
+  if (typeof policy === "string") {
+    out.filter = JSON.stringify(out.filter === undefined ? { policy } : { policy, filter: JSON.parse(out.filter) });
+  }
   return out;
 }
 

@@ -80,6 +80,7 @@ export async function startAuditedJob(
           ...base,
           time: Date.now(),
           job: ended.id,
+          ...targetsFromBody(opts.body, ended.result),
           touched: touchedFromResult(ended.result) ?? ended.ok + ended.deleted,
           result: failed ? "error" : "ok",
           status: failed ? 500 : 200,

@@ -242,7 +242,7 @@ async function audit(
     action: spec.action,
     ...(typeof params.key === "string" ? { stream: params.key } : {}),
     ...(typeof params.group === "string" ? { group: params.group } : {}),
-    ...targetsFromBody(outcome.body),
+    ...targetsFromBody(outcome.body, outcome.result),
     touched: outcome.status < 400 ? touchedFromResult(outcome.result) : 0,
     result: outcome.status < 400 ? "ok" : outcome.status === 401 || outcome.status === 403 ? "denied" : "error",
     status: outcome.status,

@@ -15,7 +15,6 @@ import type { Settings } from "@/lib/config/settings";
 import { getEnv } from "@/lib/env";
 import { globMatch } from "@/lib/shared/glob";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { scanAllKeys } from "@/lib/redis/keyspace";
 import { sharedRead } from "@/lib/runtime/shared-read";
 import { seriesUnits, unitsWithin, type SeriesUnit } from "./plan";
 import { readLastTick } from "./worker-ticks";
@@ -37,8 +36,6 @@ import { readLastTick } from "./worker-ticks";
 
 const SEVERITIES: AlertSeverity[] = ["info", "warning", "critical"];
 
-/** Keys a scrape without the index's list (a `match` given by a direct caller) scans for, at most. */
-const FALLBACK_SCAN_KEYS = 10_000;
 /** How long a scrape may walk the stream index while its first pass runs. */
 const FIRST_PASS_BUDGET_MS = 500;
 /** Streams per snapshot call. */
@@ -383,9 +380,8 @@ export async function collectMetrics(
   settings: Settings,
   opts: {
     now: number;
-    /** The stream keys (scrapeMetrics passes the stream index's); without them, a bounded SCAN under `match`. */
-    known?: KnownKeys;
-    match?: string;
+    /** The stream keys: the stream index's (scrapeMetrics reads them). */
+    known: KnownKeys;
     /** Overrides metrics.maxStreams. */
     maxStreams?: number;
     /** The caller's scope: streams, alerts and dead letters outside it are left out. */
@@ -396,8 +392,7 @@ export async function collectMetrics(
 ): Promise<MetricsAnswer> {
   const config = metricsSettingsOf(settings);
   const max = opts.maxStreams ?? config.maxStreams;
-  const listed =
-    opts.known ?? (await scanAllKeys(redis, { match: opts.match ?? "*", type: "stream", maxKeys: FALLBACK_SCAN_KEYS }));
+  const listed = opts.known;
   const keys = listed.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
   const plan = unitsWithin(
     seriesUnits(

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import type Redis from "ioredis";
 import type { ChainableCommander, Cluster } from "ioredis";
-import { isCluster, mastersOf, nodeAddress, type RedisConnection } from "./connection";
+import { allMasters, isCluster, mastersOf, nodeAddress, type RedisConnection } from "./connection";
 
 /**
  * Every key-space fan-out goes through this module: SCAN slices and per-key pipelines.
@@ -79,10 +79,14 @@ export async function scanSlice(redis: RedisConnection, opts: SliceOptions): Pro
 
 const CLUSTER_CURSOR = /^([0-9a-f]{8})-(\d{1,5})-(\d{1,20})$/;
 
-/** The masters of a cluster, waiting for the slots to be loaded on a new or reconnecting client. */
-async function clusterMasters(cluster: Cluster): Promise<Redis[]> {
+/**
+ * The masters of a cluster, waiting for the slots to be loaded on a new or reconnecting client. A walk
+ * that ends claims the whole key space, so it starts from every master CLUSTER SLOTS names (`start`);
+ * its later slices go on over the client's pool (a master lost meanwhile shows as topologyChanged).
+ */
+async function clusterMasters(cluster: Cluster, start: boolean): Promise<Redis[]> {
   if (mastersOf(cluster).length === 0) await cluster.ping();
-  const masters = mastersOf(cluster);
+  const masters = start ? await allMasters(cluster) : mastersOf(cluster);
   if (masters.length === 0) throw new Error("Connection is closed: no Redis Cluster master is known");
   return masters;
 }
@@ -92,7 +96,7 @@ function mastersFingerprint(masters: readonly Redis[]): string {
 }
 
 async function scanClusterSlice(cluster: Cluster, opts: SliceOptions): Promise<ScanSlice> {
-  const masters = await clusterMasters(cluster);
+  const masters = await clusterMasters(cluster, opts.cursor === "0");
   const fingerprint = mastersFingerprint(masters);
   let node = 0;
   let cursor = "0";
@@ -216,6 +220,6 @@ export async function pipelineForKeys(
 
 /** The master client serving a key's slot (the Cluster client itself for a slot it does not know). */
 async function slotMasters(cluster: Cluster): Promise<(key: string) => RedisConnection> {
-  const byAddress = new Map((await clusterMasters(cluster)).map((n) => [nodeAddress(n), n]));
+  const byAddress = new Map((await clusterMasters(cluster, false)).map((n) => [nodeAddress(n), n]));
   return (key) => byAddress.get(cluster.slots[calculateSlot(key)]?.[0] ?? "") ?? cluster;
 }

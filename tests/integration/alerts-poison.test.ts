@@ -4,6 +4,7 @@ import { listAlerts } from "@/lib/alerts/store";
 import type { Alert } from "@/lib/contract/alerts";
 import { collectMetrics } from "@/lib/metrics/collect";
 import { findSample, parsePromText } from "../helpers/prom-text";
+import { indexedStreams } from "../helpers/stream-index";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
 import { testRedis, uniquePrefix } from "../helpers/redis";
 import { expectNoSlowCommands } from "../helpers/slowlog";
@@ -50,7 +51,10 @@ describe("poison and leaked-consumer alerts", () => {
     expect(alert!.message).toContain("42 times");
     expect(alert!.message).toContain("over 10");
 
-    const { body } = await collectMetrics(redis, settings, { now: Date.now(), match: `${p}*` });
+    const { body } = await collectMetrics(redis, settings, {
+      now: Date.now(),
+      known: await indexedStreams(redis, `${p}*`),
+    });
     const { samples } = parsePromText(body);
     expect(findSample(samples, "streamscope_group_max_deliveries", { stream: key, group: "g" })?.value).toBe(42);
 
@@ -58,7 +62,9 @@ describe("poison and leaked-consumer alerts", () => {
     alerts = await evaluate(p, settings);
     // The one left at exactly 10 deliveries is not over the default.
     expect(find(alerts, "poison", key)?.state).toBe("resolved");
-    const after = parsePromText((await collectMetrics(redis, settings, { now: Date.now(), match: `${p}*` })).body);
+    const after = parsePromText(
+      (await collectMetrics(redis, settings, { now: Date.now(), known: await indexedStreams(redis, `${p}*`) })).body,
+    );
     expect(findSample(after.samples, "streamscope_group_max_deliveries", { stream: key, group: "g" })?.value).toBe(10);
   });
 
@@ -114,7 +120,7 @@ describe("poison and leaked-consumer alerts", () => {
     await expectNoSlowCommands(redis, async () => {
       const alerts = await evaluate(p, settings);
       expect(find(alerts, "poison", key)?.state).toBe("firing");
-      await collectMetrics(redis, settings, { now: Date.now(), match: `${p}*` });
+      await collectMetrics(redis, settings, { now: Date.now(), known: await indexedStreams(redis, `${p}*`) });
     });
   });
 });

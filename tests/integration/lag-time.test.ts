@@ -11,6 +11,7 @@ import { collectMetrics } from "@/lib/metrics/collect";
 import { closeRedis } from "@/lib/redis/client";
 import { snapshotStreams } from "@/lib/streams/snapshot";
 import { findSample, parsePromText } from "../helpers/prom-text";
+import { indexedStreams } from "../helpers/stream-index";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
@@ -164,7 +165,10 @@ describe("metrics and the lagSecondsOver alert", () => {
     await groupWithLag(rising, 10);
     await writeLagHistory(rising, "g", [0, 20, 40], now);
 
-    const { body } = await collectMetrics(redis, makeSettings(), { now: Date.now(), match: `${p}*` });
+    const { body } = await collectMetrics(redis, makeSettings(), {
+      now: Date.now(),
+      known: await indexedStreams(redis, `${p}*`),
+    });
     const { samples, types } = parsePromText(body);
     expect(types.get("streamscope_group_lag_seconds")).toBe("gauge");
     const lagOf = (stream: string, group: string) =>

@@ -8,6 +8,7 @@ import { closeRedis, getRedis } from "@/lib/redis/client";
 import { findSample, parsePromText } from "../helpers/prom-text";
 import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
+import { createLeakedConsumers, seedLeakyGroup } from "../helpers/leaked-consumers";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
 
@@ -18,24 +19,16 @@ const CONSUMERS = 100_000;
 const OWNERS = ["worker-a", "worker-b", "worker-c"];
 let slowlogBefore = "10000";
 
-const CREATE_CONSUMERS = `
-for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
-  redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], 'leaked-' .. i)
-end
-return 1`;
-
 beforeAll(async () => {
   useOwnAppPrefix("leak");
-  await redis.xgroup("CREATE", stream, "g", "0", "MKSTREAM");
-  for (let i = 0; i < 10; i++) await redis.xadd(stream, "*", "n", String(i));
-  for (const [i, name] of OWNERS.entries())
-    await redis.xreadgroup("GROUP", "g", name, "COUNT", i + 1, "STREAMS", stream, ">");
+  await seedLeakyGroup(redis, stream, {
+    messages: 10,
+    owners: OWNERS.map((name, i) => [name, i + 1]),
+    leaked: CONSUMERS - OWNERS.length,
+  });
   // worker-a's one message looks forgotten for an hour: the dead check over the cap sees it.
   const [[first]] = (await redis.xrange(stream, "-", "+", "COUNT", 1)) as [[string, string[]]];
   await redis.xclaim(stream, "g", "worker-a", 0, first, "IDLE", 3_600_000);
-  for (let from = 1; from <= CONSUMERS - OWNERS.length; from += 10_000) {
-    await redis.eval(CREATE_CONSUMERS, 1, stream, "g", from, Math.min(from + 9_999, CONSUMERS - OWNERS.length));
-  }
   const reply = (await redis.config("GET", "slowlog-log-slower-than")) as string[];
   slowlogBefore = reply[1] ?? "10000";
 }, 60_000);
@@ -97,7 +90,7 @@ describe("a group with 100,000 consumers", () => {
     await pipe.exec();
     await redis.xreadgroup("GROUP", "g", "early", "COUNT", 10_000, "STREAMS", key, ">");
     await redis.xreadgroup("GROUP", "g", "late", "COUNT", 500, "STREAMS", key, ">");
-    await redis.eval(CREATE_CONSUMERS, 1, key, "g", 1, 2000);
+    await createLeakedConsumers(redis, key, "g", 1, 2000);
 
     const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", { params: { key, group: "g" } });
     expect(res.status).toBe(200);

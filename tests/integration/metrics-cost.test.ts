@@ -4,14 +4,12 @@
  * how many it left out, sums a family into one series, has per-consumer series only when asked
  * (capped), is shared between scrapes for metrics.cacheMs, and sends no command over 10 ms.
  */
-import Redis from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type Redis from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as metricsRoute } from "@/app/api/metrics/route";
-import { closeRedis } from "@/lib/redis/client";
-import { resetProcessState } from "@/lib/runtime/state";
-import { startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
 import { useConfig } from "../helpers/auth";
 import { findSample, parsePromText, type PromSample } from "../helpers/prom-text";
+import { privateRedis } from "../helpers/redis";
 import { callRoute } from "../helpers/route";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
 
@@ -20,9 +18,8 @@ const MEMBERS = 48;
 const FAMILY = "fam:orders_<yyyyMMddHH>";
 const member = (h: number) => `fam:orders_202611${29 + Math.floor(h / 24)}${String(h % 24).padStart(2, "0")}`;
 
-let server: PrivateRedis;
+const own = privateRedis();
 let redis: Redis;
-const saved = process.env.REDIS_URL;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,11 +53,7 @@ async function xinfoCalls(): Promise<number> {
 }
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  await closeRedis();
-  process.env.REDIS_URL = server.url;
-  resetProcessState();
+  redis = own.raw();
   for (let from = 0; from < PLAIN; from += 1000) {
     const pipe = redis.pipeline();
     for (let i = from; i < Math.min(PLAIN, from + 1000); i++) {
@@ -82,14 +75,6 @@ beforeAll(async () => {
   }
   await pipe.exec();
 }, 60_000);
-
-afterAll(async () => {
-  await closeRedis();
-  process.env.REDIS_URL = saved;
-  resetProcessState();
-  redis.disconnect();
-  await server.stop();
-});
 
 describe("/api/metrics over 10,000 streams", () => {
   it("reads at most metrics.maxStreams streams, counts the rest, sums a family, stays under 1 MiB and fast", async () => {

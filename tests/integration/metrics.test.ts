@@ -5,6 +5,7 @@ import { collectMetrics } from "@/lib/metrics/collect";
 import { appKey } from "@/lib/redis/app-keys";
 import { closeRedis } from "@/lib/redis/client";
 import { findSample, parsePromText } from "../helpers/prom-text";
+import { indexedStreams } from "../helpers/stream-index";
 import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
 import { testRedis, uniquePrefix } from "../helpers/redis";
@@ -46,7 +47,10 @@ describe("GET /api/metrics", () => {
     });
     await evaluateAlerts(redis, settings, { now: Date.now(), match: `${p}*` });
 
-    const { body, contentType } = await collectMetrics(redis, settings, { now: Date.now(), match: `${p}*` });
+    const { body, contentType } = await collectMetrics(redis, settings, {
+      now: Date.now(),
+      known: await indexedStreams(redis, `${p}*`),
+    });
     expect(contentType).toContain("text/plain");
     const { samples, types } = parsePromText(body);
     expect(types.get("redis_stream_length")).toBe("gauge");
@@ -95,7 +99,11 @@ describe("GET /api/metrics", () => {
     await redis.del(appKey("worker", "ticks"));
     const p = uniquePrefix("cap");
     for (let i = 0; i < 5; i++) await redis.xadd(`${p}s${i}`, "*", "a", "1");
-    const { body } = await collectMetrics(redis, makeSettings(), { now: Date.now(), match: `${p}*`, maxStreams: 3 });
+    const { body } = await collectMetrics(redis, makeSettings(), {
+      now: Date.now(),
+      known: await indexedStreams(redis, `${p}*`),
+      maxStreams: 3,
+    });
     const { samples } = parsePromText(body);
     expect(samples.filter((s) => s.name === "redis_stream_length").length).toBe(3);
     expect(findSample(samples, "streamscope_metrics_streams_truncated")?.value).toBe(1);

@@ -12,6 +12,7 @@ import { REAP_CONSUMERS_PER_CALL } from "@/lib/contract/reap";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { callRoute } from "../helpers/route";
+import { seedLeakyGroup } from "../helpers/leaked-consumers";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
 
@@ -59,19 +60,9 @@ afterAll(async () => {
 
 const LEAKED = 30_000;
 
-const CREATE_CONSUMERS = `
-for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
-  redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], 'leaked-' .. i)
-end
-return 1`;
-
 /** "worker" owns 5 pending messages; LEAKED consumers own nothing and are idle over 2 s. */
 async function leakyGroup(stream: string): Promise<void> {
-  await redis.xgroup("CREATE", stream, "g", "0", "MKSTREAM");
-  for (let i = 0; i < 5; i++) await redis.xadd(stream, "*", "n", String(i));
-  await redis.xreadgroup("GROUP", "g", "worker", "COUNT", 5, "STREAMS", stream, ">");
-  for (let from = 0; from < LEAKED; from += 10_000)
-    await redis.eval(CREATE_CONSUMERS, 1, stream, "g", from, Math.min(from + 9_999, LEAKED - 1));
+  await seedLeakyGroup(redis, stream, { messages: 5, owners: [["worker", 5]], leaked: LEAKED, firstLeaked: 0 });
   await sleep(2100);
 }
 
@@ -110,6 +101,7 @@ describe("bulk reap as a background job", () => {
     expect(audit.entries.find((e) => e.job === job.id)).toMatchObject({
       who: "token:alice",
       touched: LEAKED,
+      filter: '{"policy":"hand-over"}',
       result: "ok",
     });
     expect(audit.entries.find((e) => e.status === 202)).toMatchObject({ who: "token:alice", result: "ok" });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as reapPOST } from "@/app/api/streams/[key]/groups/[group]/reap/route";
 import { reapConsumer } from "@/lib/actions/reap";
+import { readAudit } from "@/lib/audit/audit";
 import { invalidateSettingsCache } from "@/lib/config/settings";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { ReapResponse } from "@/lib/contract/reap";
@@ -135,6 +136,8 @@ describe("reaper under the requeue policy", () => {
       unknown[],
     ][];
     expect(read[0]![1]).toHaveLength(250);
+    const audit = await readAudit(redis, { action: "group.reap", stream: s });
+    expect(audit.entries.map((e) => e.filter)).toEqual(['{"policy":"requeue"}']);
   });
 
   it("a consumer that wakes up between two steps keeps what it touched; requeued counts exactly the rest", async () => {

@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as reapPOST } from "@/app/api/streams/[key]/groups/[group]/reap/route";
 import { reapConsumer } from "@/lib/actions/reap";
+import { readAudit } from "@/lib/audit/audit";
 import { REAP_CONSUMERS_PER_CALL, type ReapResponse } from "@/lib/contract/reap";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
+import { seedLeakyGroup } from "../helpers/leaked-consumers";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import {
   expectNoSlowCommands,
@@ -83,6 +85,10 @@ describe("safe consumer reaper", () => {
     // Delivery counts are not bumped by the hand-over (XCLAIM JUSTID).
     const [row] = (await redis.xpending(s, "g", "-", "+", 1)) as [string, string, number, number][];
     expect(row![3]).toBe(1);
+    // The audit entry names the policy, as the worker's do.
+    const audit = await readAudit(redis, { action: "group.reap", stream: s });
+    expect(audit.entries).toHaveLength(1);
+    expect(audit.entries[0]).toMatchObject({ filter: '{"policy":"hand-over"}', result: "ok" });
   });
 
   it("a consumer that wakes up after it was listed keeps what it touched and is not deleted", async () => {
@@ -156,19 +162,9 @@ describe("reaping a leak of consumers that own nothing", () => {
 
 const CONSUMERS = 100_000;
 
-const CREATE_CONSUMERS = `
-for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
-  redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], 'leaked-' .. i)
-end
-return 1`;
-
 /** A group where "worker" owns 4 messages and 99,999 consumers that never read own nothing. */
 async function leakyGroup(stream: string): Promise<void> {
-  await redis.xgroup("CREATE", stream, "g", "0", "MKSTREAM");
-  for (let i = 0; i < 4; i++) await redis.xadd(stream, "*", "n", String(i));
-  await redis.xreadgroup("GROUP", "g", "worker", "COUNT", 3, "STREAMS", stream, ">");
-  for (let from = 1; from < CONSUMERS; from += 10_000)
-    await redis.eval(CREATE_CONSUMERS, 1, stream, "g", from, Math.min(from + 9_999, CONSUMERS - 1));
+  await seedLeakyGroup(redis, stream, { messages: 4, owners: [["worker", 3]], leaked: CONSUMERS - 1 });
   expect(((await redis.xinfo("GROUPS", stream)) as unknown[][])[0]).toContain(CONSUMERS);
   await sleep(2100);
   await redis.xreadgroup("GROUP", "g", "worker", "COUNT", 1, "STREAMS", stream, ">");

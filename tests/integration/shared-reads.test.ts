@@ -5,7 +5,7 @@
  * snapshot while it is fresh (live when it is missing or stale).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import Redis from "ioredis";
+import type Redis from "ioredis";
 import { hashToken } from "@/lib/auth/token-hash";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
@@ -18,7 +18,7 @@ import * as overviewRoute from "@/app/api/overview/route";
 import * as streamsRoute from "@/app/api/streams/route";
 import * as groupRoute from "@/app/api/streams/[key]/groups/[group]/route";
 import * as ackRoute from "@/app/api/streams/[key]/groups/[group]/ack/route";
-import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
+import { privateRedis } from "../helpers/redis";
 import { callRoute } from "../helpers/route";
 import { seedPending } from "../helpers/pending";
 import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
@@ -33,9 +33,9 @@ const TOKENS = {
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const STUCK_AFTER_MS = 100;
 
-let server: PrivateRedis;
+const own = privateRedis();
 let redis: Redis;
-const saved = { url: process.env.REDIS_URL, cache: process.env.READ_CACHE_MS };
+const saved = { cache: process.env.READ_CACHE_MS };
 
 function useCacheMs(ms: number) {
   process.env.READ_CACHE_MS = String(ms);
@@ -65,9 +65,7 @@ const overview = (token = TOKENS.all) =>
   callRoute<OverviewSummary>(overviewRoute.GET as Handler, "/api/overview", { headers: bearer(token) });
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  process.env.REDIS_URL = server.url;
+  redis = own.raw();
   useAppPrefix("shared-app:");
   useConfig({
     auth: {
@@ -88,14 +86,10 @@ beforeAll(async () => {
   await sleep(STUCK_AFTER_MS * 2);
 });
 
-afterAll(async () => {
-  await closeRedis();
-  process.env.REDIS_URL = saved.url;
+afterAll(() => {
   if (saved.cache === undefined) delete process.env.READ_CACHE_MS;
   else process.env.READ_CACHE_MS = saved.cache;
   resetProcessState();
-  redis.disconnect();
-  await server.stop();
 });
 
 describe("shared reads", () => {

@@ -5,26 +5,26 @@
  * server) where the first page answers while the first pass runs, with its progress, and no
  * dashboard command reaches the slow log (10 ms).
  */
-import Redis from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type Redis from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
 import { GET as overviewRoute } from "@/app/api/overview/route";
 import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { keyEvents } from "@/lib/streams/stream-index";
-import { freePort, startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
+import { freePort } from "@/scripts/lib/redis-server";
 import { hashToken } from "@/lib/auth/token-hash";
 import { TEST_SESSION_SECRET, useConfig } from "../helpers/auth";
+import { privateRedis } from "../helpers/redis";
 import { callRoute } from "../helpers/route";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
 
 type Handler = Parameters<typeof callRoute>[0];
 type ErrorRes = { error: { code: string } };
 
-let server: PrivateRedis;
+const own = privateRedis(["--enable-debug-command", "local"]);
 let redis: Redis;
-const saved = process.env.REDIS_URL;
 
 async function page(query: Record<string, string | number>): Promise<StreamsListResponse> {
   const res = await callRoute<StreamsListResponse>(listRoute as Handler, "/api/streams", {
@@ -45,20 +45,8 @@ async function untilExact(query: Record<string, string | number>, timeoutMs = 60
   }
 }
 
-beforeAll(async () => {
-  server = await startRedisServer({ extraArgs: ["--enable-debug-command", "local"] });
-  redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  await closeRedis();
-  process.env.REDIS_URL = server.url;
-  resetProcessState();
-});
-
-afterAll(async () => {
-  await closeRedis();
-  process.env.REDIS_URL = saved;
-  resetProcessState();
-  redis.disconnect();
-  await server.stop();
+beforeAll(() => {
+  redis = own.raw();
 });
 
 describe("pages of the stream index", () => {
@@ -156,7 +144,7 @@ describe("Redis down", () => {
       }
     } finally {
       await closeRedis();
-      process.env.REDIS_URL = server.url;
+      process.env.REDIS_URL = own.server().url;
       resetProcessState();
     }
     expect((await page({ match: "idx:*" })).index!.total).toBeGreaterThan(0);

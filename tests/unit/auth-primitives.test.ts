@@ -190,6 +190,15 @@ describe("audit extraction", () => {
     expect(targetsFromBody({ filter: { consumer: "c" } })).toEqual({ filter: '{"consumer":"c"}' });
     expect(describeTargets({ ids: ["1-0", "2-0", "3-0", "4-0"], idCount: 4 })).toBe("1-0, 2-0, 3-0 (+1 more)");
   });
+  it("names the policy a result followed, beside the request's filter", () => {
+    expect(targetsFromBody({ idleMs: 1000 }, { policy: "requeue", deleted: 2 })).toEqual({
+      filter: '{"policy":"requeue"}',
+    });
+    expect(targetsFromBody({ filter: { consumer: "c" } }, { policy: "hand-over" })).toEqual({
+      filter: '{"policy":"hand-over","filter":{"consumer":"c"}}',
+    });
+    expect(targetsFromBody({ idleMs: 1000 }, { deleted: 2 })).toEqual({});
+  });
   it("turns the filter form into a query", () => {
     expect(auditFiltersToQuery(EMPTY_FILTERS)).toEqual({});
     const q = auditFiltersToQuery({ ...EMPTY_FILTERS, actor: " ann ", result: "denied", from: "2026-01-01T00:00" });

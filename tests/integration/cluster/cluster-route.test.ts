@@ -5,7 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as clusterRoute } from "@/app/api/cluster/route";
+import { GET as healthRoute } from "@/app/api/health/route";
 import type { ClusterResponse } from "@/lib/contract/cluster";
+import type { HealthResponse } from "@/lib/contract/common";
+import { getConnection } from "@/lib/redis/client";
+import { isCluster } from "@/lib/redis/connection";
 import { slotOf } from "@/lib/redis/slots";
 import { privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
@@ -75,6 +79,32 @@ describe("GET /api/cluster", () => {
       expect(m.streams!.pending).toBe(0);
       expect(m.streams!.hottest.every((h) => h.key.startsWith("cl:spread:"))).toBe(true);
     }
+  });
+
+  it("with a master gone from the app's pool, the page and the health check still answer every master and replica", async () => {
+    const masterAddresses = cluster().masters.map((m) => `127.0.0.1:${m.port}`);
+    const dropMaster = async () => {
+      const conn = await getConnection();
+      if (!isCluster(conn)) throw new Error("not a cluster client");
+      await conn.ping();
+      const gone = conn.nodes("master")[1]!;
+      const dropped = new Promise((resolve) => conn.once("-node", resolve));
+      gone.disconnect();
+      await dropped;
+      expect(conn.nodes("master")).toHaveLength(2);
+    };
+
+    await dropMaster();
+    const masters = (await overview()).nodes.filter((n) => n.role === "master");
+    expect(new Set(masters.map((m) => m.address))).toEqual(new Set(masterAddresses));
+    expect(masters.reduce((t, m) => t + m.streams!.count, 0)).toBe(SPREAD + PINNED);
+
+    await dropMaster();
+    const health = await callRoute<HealthResponse>(healthRoute as never, "/api/health");
+    expect(health.status).toBe(200);
+    if (health.body.status !== "ok") throw new Error("health failed");
+    expect(new Set(health.body.redis.replicas!.map((r) => r.master))).toEqual(new Set(masterAddresses));
+    expect(health.body.redis.replicas).toHaveLength(3);
   });
 
   it("no node's slow log shows a dashboard command over 10 ms", async () => {

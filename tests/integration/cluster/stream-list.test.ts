@@ -1,5 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import { Cluster } from "ioredis";
+import { scanAllKeys } from "@/lib/redis/keyspace";
 import { StreamIndex } from "@/lib/streams/stream-index";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
@@ -139,6 +140,23 @@ describe("the stream list and overview on a 3-master cluster", () => {
       while (index.discovery().passes === 0) await index.step();
       expect(index.select(`${prefix}*`)).toEqual([...keys].sort());
       index.stop();
+    } finally {
+      fresh.disconnect();
+    }
+  });
+
+  it("a SCAN walk started while the client's pool has lost a master still walks every master", async () => {
+    const fresh = new Cluster([{ host: "127.0.0.1", port: cluster().masters[0]!.port }]);
+    try {
+      await fresh.ping();
+      const gone = fresh.nodes("master")[1]!;
+      const dropped = new Promise((resolve) => fresh.once("-node", resolve));
+      gone.disconnect();
+      await dropped;
+      expect(fresh.nodes("master")).toHaveLength(2);
+      const walk = await scanAllKeys(fresh, { match: `${prefix}*`, type: "stream", maxKeys: 10_000 });
+      expect(walk.complete).toBe(true);
+      expect(walk.keys.sort()).toEqual([...keys].sort());
     } finally {
       fresh.disconnect();
     }

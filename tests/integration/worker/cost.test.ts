@@ -1,27 +1,17 @@
-import Redis from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { historyKeys } from "@/lib/history/store";
 import { tick } from "@/lib/worker/tick";
 import type { JobRun } from "@/lib/contract/worker";
-import { startRedisServer, type PrivateRedis } from "@/scripts/lib/redis-server";
-import { uniquePrefix } from "../../helpers/redis";
+import { privateRedis, uniquePrefix } from "../../helpers/redis";
 import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
 
 // A server of its own: INFO commandstats counts every client's commands.
-let server: PrivateRedis;
-let redis: Redis;
-beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  await redis.quit();
-  await server.stop();
-});
+const own = privateRedis();
+const redis = () => own.raw();
 withAppPrefix("cost");
 
 async function commandCalls(): Promise<number> {
-  const text = await redis.info("commandstats");
+  const text = await redis().info("commandstats");
   let total = 0;
   for (const line of text.split("\n")) {
     const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
@@ -32,13 +22,13 @@ async function commandCalls(): Promise<number> {
 
 /** A stream of `entries` entries, with a group that read and acked all of them. */
 async function settledStream(key: string, entries: number) {
-  const pipe = redis.pipeline();
+  const pipe = redis().pipeline();
   for (let i = 0; i < entries; i++) pipe.xadd(key, "*", "n", String(i));
   pipe.xgroup("CREATE", key, "g", "0");
   pipe.xreadgroup("GROUP", "g", "worker", "COUNT", entries, "STREAMS", key, ">");
   await pipe.exec();
-  const ids = ((await redis.xrange(key, "-", "+")) as [string, string[]][]).map(([id]) => id);
-  await redis.xack(key, "g", ...ids);
+  const ids = ((await redis().xrange(key, "-", "+")) as [string, string[]][]).map(([id]) => id);
+  await redis().xack(key, "g", ...ids);
 }
 
 const settingsFor = (p: string, stuckAfterMs: number) =>
@@ -54,9 +44,9 @@ describe("the worker's cost", () => {
     const n = 200;
     for (let i = 0; i < n; i++) await settledStream(`${p}s${i}`, 20);
     // Half with an expiry far from the guard's window.
-    for (let i = 0; i < n; i += 2) await redis.pexpire(`${p}s${i}`, 3_600_000);
+    for (let i = 0; i < n; i += 2) await redis().pexpire(`${p}s${i}`, 3_600_000);
     const settings = settingsFor(p, 1000);
-    const run = () => tick({ redis, forced: true, settings, keyMatch: `${p}*` });
+    const run = () => tick({ redis: redis(), forced: true, settings, keyMatch: `${p}*` });
     // The first ticks look at every stream (trim, history, alerts); then nothing has changed.
     for (let i = 0; i < 2; i++) expect((await run()).status).toBe("ok");
     const before = await commandCalls();
@@ -74,11 +64,11 @@ describe("the worker's cost", () => {
     const stuck = `${p}stuck`;
     await settledStream(changing, 10);
     await settledStream(quiet, 10);
-    await redis.xadd(stuck, "*", "n", "1");
-    await redis.xgroup("CREATE", stuck, "g", "0");
-    await redis.xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", stuck, ">");
+    await redis().xadd(stuck, "*", "n", "1");
+    await redis().xgroup("CREATE", stuck, "g", "0");
+    await redis().xreadgroup("GROUP", "g", "crashed", "COUNT", 1, "STREAMS", stuck, ">");
     const settings = settingsFor(p, 1500);
-    const run = () => tick({ redis, forced: true, settings, keyMatch: `${p}*` });
+    const run = () => tick({ redis: redis(), forced: true, settings, keyMatch: `${p}*` });
 
     const first = await run();
     // The pending message was read whole and is not stuck yet.
@@ -89,26 +79,26 @@ describe("the worker's cost", () => {
     expect(jobOf(second.jobs, "history").counts).toMatchObject({ unchanged: 2 });
 
     // The changing stream gets 300 more entries, read and acked: trim and history see it.
-    const pipe = redis.pipeline();
+    const pipe = redis().pipeline();
     for (let i = 0; i < 300; i++) pipe.xadd(changing, "*", "n", String(i));
     pipe.xreadgroup("GROUP", "g", "worker", "COUNT", 300, "STREAMS", changing, ">");
     await pipe.exec();
-    const ids = ((await redis.xrange(changing, "-", "+")) as [string, string[]][]).map(([id]) => id);
-    await redis.xack(changing, "g", ...ids);
-    const quietSamples = await redis.xlen(historyKeys.stream(quiet));
-    const changingSamples = await redis.xlen(historyKeys.stream(changing));
+    const ids = ((await redis().xrange(changing, "-", "+")) as [string, string[]][]).map(([id]) => id);
+    await redis().xack(changing, "g", ...ids);
+    const quietSamples = await redis().xlen(historyKeys.stream(quiet));
+    const changingSamples = await redis().xlen(historyKeys.stream(changing));
 
     // Time alone makes the message stuck: nothing about its stream changes.
     await sleep(1600);
     const third = await run();
     expect(jobOf(third.jobs, "trim").counts.streamsTrimmed).toBe(1);
-    expect(await redis.xlen(changing)).toBeLessThan(310);
-    expect(await redis.xlen(historyKeys.stream(changing))).toBe(changingSamples + 1);
-    expect(await redis.xlen(historyKeys.stream(quiet))).toBe(quietSamples);
+    expect(await redis().xlen(changing)).toBeLessThan(310);
+    expect(await redis().xlen(historyKeys.stream(changing))).toBe(changingSamples + 1);
+    expect(await redis().xlen(historyKeys.stream(quiet))).toBe(quietSamples);
     // Alerts: the changed stream and the one with a pending message (its state changes with time).
     expect(jobOf(third.jobs, "alerts").counts).toMatchObject({ streams: 2, unchanged: 1 });
     expect(jobOf(third.jobs, "reclaim").counts).toMatchObject({ stuck: 1, reassigned: 1 });
-    const owners = (await redis.xpending(stuck, "g")) as [number, string, string, [string, string][]];
+    const owners = (await redis().xpending(stuck, "g")) as [number, string, string, [string, string][]];
     expect(owners[3]).toEqual([["rescuer", "1"]]);
   });
 });
