@@ -53,7 +53,7 @@ export async function readClusterOverview(
     };
   }
   // Every master CLUSTER SLOTS names: a pool that lost one is refreshed, so its streams are read.
-  const seed = (await allMasters(redis))[0];
+  const seed = (await allMasters(redis, { partial: true }))[0];
   if (!seed) throw new Error("Connection is closed: no Redis Cluster master is known");
   const [topology, masterIds] = await Promise.all([clusterNodes(seed), replicaMasters(seed)]);
   const clients = new Map(redis.nodes("all").map((n) => [nodeAddress(n), n]));

@@ -57,7 +57,7 @@ export async function checkHealth(): Promise<{ status: number; body: HealthRespo
     const redis = { version: info.version, mode: info.mode, flavor: info.flavor };
     const readFrom = getEnv().REDIS_READ_FROM;
     if (cluster && isCluster(cluster)) {
-      const masters = await allMasters(cluster);
+      const masters = await allMasters(cluster, { partial: true });
       const [nodes, replicas] = await Promise.all([clusterView([...masters, getRedis()]), replicasOfAll(masters)]);
       return { status: 200, body: { status: "ok", redis: { ...redis, mode: "cluster", nodes, readFrom, replicas } } };
     }

@@ -1,6 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { Cluster } from "ioredis";
+import { AppError } from "@/lib/errors";
 
 /**
  * What lib functions that must also work on a Redis Cluster take: a single server's client or
@@ -32,20 +33,36 @@ export function mastersOf(c: RedisConnection): Redis[] {
  * Every master that CLUSTER SLOTS names, as the client's node connections; when the client's pool
  * lacks one (just connected, or a node's connection dropped and the pool has not caught up), its
  * slot cache is refreshed first. For walks that must cover the whole key space to claim so.
- * Falls back to the pool's masters when addresses never match (NAT-mapped clusters).
+ * Falls back to the pool's masters when no address matches (NAT-mapped clusters). When the pool
+ * still lacks a master after about 3 s of refreshes, throws REDIS_UNAVAILABLE rather than answer
+ * with a part of the cluster as if it were the whole; with `partial` (views that show a missing
+ * node as unreachable: health, the cluster page) it tries twice more at once and answers the
+ * masters it has.
  */
-export async function allMasters(c: RedisConnection): Promise<Redis[]> {
+export async function allMasters(c: RedisConnection, opts: { partial?: boolean } = {}): Promise<Redis[]> {
   if (!isCluster(c)) return [c];
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const waits = opts.partial ? [0, 0] : ALL_MASTERS_WAITS_MS;
+  for (let attempt = 0; ; attempt++) {
     const slots = await c.cluster("SLOTS");
     const named = new Set(slots.flatMap(([, , master]) => (master ? [`${master[0]}:${master[1]}`] : [])));
     const pool = mastersOf(c);
-    const have = new Set(pool.map(nodeAddress));
-    if ([...named].every((a) => have.has(a))) return pool.filter((n) => named.has(nodeAddress(n)));
+    const inPool = pool.filter((n) => named.has(nodeAddress(n)));
+    if (inPool.length === named.size) return inPool;
+    if (inPool.length === 0 && pool.length > 0) return pool;
+    if (attempt === waits.length) {
+      if (opts.partial) return inPool;
+      throw new AppError(
+        "REDIS_UNAVAILABLE",
+        `The client has no connection to ${named.size - inPool.length} of the cluster's ${named.size} masters yet`,
+      );
+    }
+    // A refresh already running answers at once: the wait gives it time to end.
     await new Promise<void>((resolve) => c.refreshSlotsCache(() => resolve()));
+    if (waits[attempt]) await new Promise((resolve) => setTimeout(resolve, waits[attempt]));
   }
-  return mastersOf(c);
 }
+
+const ALL_MASTERS_WAITS_MS = [50, 100, 200, 400, 800, 1600];
 
 function compareAddresses(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
