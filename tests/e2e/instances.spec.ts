@@ -2,6 +2,7 @@
  * Two app instances (`next start` twice from one build) on one private Redis, behind a round-robin
  * HTTP proxy written here: every answer through the proxy is a 200 with the same data, an ack
  * through one instance is seen through the other, and the worker lock lets one tick run at a time.
+ * Then `npm start` with STREAMSCOPE_PROCESSES=2: two processes on one port (node:cluster).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -171,5 +172,88 @@ test("two instances behind one port answer the same data, see each other's acks 
     redis.disconnect();
     await redisServer.stop();
     rmSync(configDir, { recursive: true, force: true });
+  }
+});
+
+test("npm start with STREAMSCOPE_PROCESSES=2 serves one port from two processes, starts a killed one again, and stops both", async () => {
+  const redisServer: PrivateRedis = await startRedisServer();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const primary = spawn(process.execPath, [join(process.cwd(), "scripts/start.mjs")], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      REDIS_URL: redisServer.url,
+      PORT: String(port),
+      STREAMSCOPE_HOST: "127.0.0.1",
+      STREAMSCOPE_PROCESSES: "2",
+      WORKER: "off",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  // A new connection each time (no agent): node:cluster hands out connections, not requests, round robin.
+  const workerInstance = () =>
+    new Promise<string>((resolve, reject) => {
+      const req = httpRequest(`${url}/api/worker`, { agent: false }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve((JSON.parse(text) as { instance: string }).instance)
+            : reject(new Error(`answered ${res.statusCode}`)),
+        );
+      });
+      req.on("error", reject);
+      req.setTimeout(5000, () => req.destroy(new Error("no answer within 5 s")));
+      req.end();
+    });
+  const instancesSeen = async (calls: number) => {
+    const seen = new Set<string>();
+    for (let i = 0; i < calls; i++) seen.add(await workerInstance());
+    return seen;
+  };
+  try {
+    await expect
+      .poll(
+        () =>
+          fetch(`${url}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(200);
+    await expect.poll(async () => (await instancesSeen(10)).size, { timeout: 30_000 }).toBe(2);
+
+    // An instance id is `host:pid:random`: end one process, and another takes its place.
+    const [first] = [...(await instancesSeen(10))];
+    const pid = Number(first!.split(":")[1]);
+    process.kill(pid, "SIGKILL");
+    await expect
+      .poll(
+        async () => {
+          // A connection handed to the process as it died gets no answer: the timeout ends it.
+          const seen = await instancesSeen(10).catch(() => new Set<string>());
+          return seen.size === 2 && !seen.has(first!);
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+
+    const exited = new Promise<number | null>((r) => primary.once("exit", (code) => r(code)));
+    primary.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    await expect
+      .poll(() =>
+        fetch(`${url}/api/health`).then(
+          () => "answering",
+          () => "closed",
+        ),
+      )
+      .toBe("closed");
+  } finally {
+    if (primary.exitCode === null) primary.kill("SIGKILL");
+    await redisServer.stop();
   }
 });
