@@ -50,7 +50,8 @@ export interface RouteSpec {
   /**
    * A polled read: identical requests (same path, same query, same caller scope and role) share
    * one run of the handler for READ_CACHE_MS (lib/runtime/shared-read.ts), and the answer
-   * carries `asOf`, when its data was read. Any request that may change something clears them.
+   * carries `asOf`, when its data was read. A request that may change something clears the kept
+   * answers about its stream (`params.key`), or every one when it names no stream.
    */
   shared?: boolean;
 }
@@ -309,6 +310,8 @@ function routeHandler<T>(spec: RouteSpec, handler: Handler<T>): (req: Request, c
       Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? unescapeSegment(v) : v]),
     ) as RequestContext["params"];
     const seen: { identity: Identity | null } = { identity: null };
+    // What a shared read is about, and what a change clears (every kept answer when no stream).
+    const stream = typeof params.key === "string" ? params.key : undefined;
     let body: unknown;
     try {
       const identity = await admit(req, spec, params, seen);
@@ -319,11 +322,12 @@ function routeHandler<T>(spec: RouteSpec, handler: Handler<T>): (req: Request, c
       if (spec.shared && isSafeMethod(req.method)) {
         const answer = await sharedRead(sharedReadKey(req, identity), getEnv().READ_CACHE_MS, () => sharedAnswer(run), {
           size: (a) => a.body.length,
+          ...(stream !== undefined ? { stream } : {}),
         });
         return new Response(answer.body, { status: answer.status, headers: answer.headers });
       }
       const result = await run().finally(() => {
-        if (!isSafeMethod(req.method)) clearSharedReads();
+        if (!isSafeMethod(req.method)) clearSharedReads(stream);
       });
       if (result instanceof Response) {
         if (spec.action) {

@@ -19,6 +19,8 @@ interface Entry {
   bytes: number;
   /** Bumped by clearSharedReads so a load started before a clear does not store its result. */
   generation: number;
+  /** The stream the answer is about (a stream's own pages), or none (lists, overview, alerts...). */
+  stream?: string;
 }
 
 interface SharedReads {
@@ -55,6 +57,8 @@ export interface SharedReadOptions<T> {
   size?: (value: T) => number;
   /** Clock, for tests. */
   now?: () => number;
+  /** The stream the answer is about: a change to that stream clears it (clearSharedReads). */
+  stream?: string;
 }
 
 /**
@@ -75,7 +79,13 @@ export function sharedRead<T>(
   if (found) drop(key, found);
 
   reads.loads++;
-  const entry: Entry = { promise: Promise.resolve(), expiresAt: Infinity, bytes: 0, generation: reads.generation };
+  const entry: Entry = {
+    promise: Promise.resolve(),
+    expiresAt: Infinity,
+    bytes: 0,
+    generation: reads.generation,
+    ...(opts.stream !== undefined ? { stream: opts.stream } : {}),
+  };
   entry.promise = (async () => load())().then(
     (value) => {
       const bytes = opts.size?.(value) ?? 0;
@@ -99,12 +109,21 @@ export function sharedRead<T>(
   return entry.promise as Promise<T>;
 }
 
-/** Forgets every kept result (a mutation): loads running now still answer their callers but are not kept. */
-export function clearSharedReads(): void {
+/**
+ * Forgets kept results after a change: those about `stream` when given, else every one. Loads
+ * running now still answer their callers but are not kept. Answers about no stream in particular
+ * (lists, the overview) are not cleared by a change to one stream: they are at most `ttlMs` old,
+ * as they are after a change made through another instance.
+ */
+export function clearSharedReads(stream?: string): void {
   const reads = state.value;
-  reads.generation++;
-  reads.entries.clear();
-  reads.bytes = 0;
+  if (stream === undefined) {
+    reads.generation++;
+    reads.entries.clear();
+    reads.bytes = 0;
+    return;
+  }
+  for (const [key, entry] of reads.entries) if (entry.stream === stream) drop(key, entry);
 }
 
 /** How many loads sharedRead started in this process (tests). */

@@ -1,7 +1,7 @@
 /**
  * Shared reads against a private redis-server (its INFO commandstats count only this file's
  * commands): identical polled reads of one scope share one run of the route, another scope never
- * gets that answer, a mutation clears them, and the overview's stuck counts come from the kept
+ * gets that answer, a change clears its stream's answers (or all), and the overview's stuck counts come from the kept
  * snapshot while it is fresh (live when it is missing or stale).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import * as overviewRoute from "@/app/api/overview/route";
 import * as streamsRoute from "@/app/api/streams/route";
 import * as groupRoute from "@/app/api/streams/[key]/groups/[group]/route";
 import * as ackRoute from "@/app/api/streams/[key]/groups/[group]/ack/route";
+import * as workerRoute from "@/app/api/worker/route";
 import { privateRedis } from "../helpers/redis";
 import { callRoute } from "../helpers/route";
 import { seedPending } from "../helpers/pending";
@@ -111,15 +112,23 @@ describe("shared reads", () => {
     expect(typeof orders.body.asOf).toBe("number");
   });
 
-  it("reuses an answer within READ_CACHE_MS; a mutation clears it", async () => {
+  it("reuses an answer within READ_CACHE_MS; a change clears its stream's answers, one without a stream every one", async () => {
     useCacheMs(10_000);
+    const groupPage = (key: string) =>
+      callRoute<{ pending: number }>(groupRoute.GET as Handler, `/api/streams/${key}/groups/g`, {
+        params: { key, group: "g" },
+        headers: bearer(TOKENS.all),
+      });
     const first = await overview();
     expect(first.body.totalPending).toBe(1000);
-    // A change the app did not make is not seen while the answer is kept...
+    const [orders1, orders2] = [await groupPage("orders_1"), await groupPage("orders_2")];
+    expect(orders1.body.pending).toBe(5);
+    // A change the app did not make is not seen while the answers are kept...
     await redis.xack("orders_0", "g", ...(await redis.xrange("orders_0", "-", "+", "COUNT", 1)).map(([id]) => id));
-    const kept = await overview();
-    expect(kept.body).toEqual(first.body);
-    // ...one through the app clears every kept answer.
+    await redis.xack("orders_2", "g", ...(await redis.xrange("orders_2", "-", "+", "COUNT", 1)).map(([id]) => id));
+    expect((await overview()).body).toEqual(first.body);
+    expect((await groupPage("orders_2")).body).toEqual(orders2.body);
+    // ...one through the app clears the kept answers about its stream, and only those.
     const [[id]] = (await redis.xrange("orders_1", "-", "+", "COUNT", 1)) as [[string, string[]]];
     const acked = await callRoute(ackRoute.POST as Handler, "/api/streams/orders_1/groups/g/ack", {
       params: { key: "orders_1", group: "g" },
@@ -127,9 +136,19 @@ describe("shared reads", () => {
       headers: bearer(TOKENS.all),
     });
     expect(acked.status).toBe(200);
+    expect((await groupPage("orders_1")).body.pending).toBe(4);
+    expect((await groupPage("orders_2")).body).toEqual(orders2.body);
+    expect((await overview()).body).toEqual(first.body);
+    // A change that names no stream (a worker run) clears every kept answer.
+    const ran = await callRoute(workerRoute.POST as Handler, "/api/worker", {
+      method: "POST",
+      headers: bearer(TOKENS.all),
+    });
+    expect(ran.status).toBe(200);
     const after = await overview();
-    expect(after.body.totalPending).toBe(998);
+    expect(after.body.totalPending).toBe(997);
     expect(after.body.asOf!).toBeGreaterThan(first.body.asOf!);
+    expect((await groupPage("orders_2")).body.pending).toBe(4);
   });
 
   it("answers byte for byte as an unshared read, plus asOf", async () => {

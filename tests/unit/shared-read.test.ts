@@ -80,6 +80,25 @@ describe("sharedRead", () => {
     expect(await sharedRead("slow", 1000, async () => "new")).toBe("new");
   });
 
+  it("a change to one stream clears the answers about it (running loads included), and keeps the rest", async () => {
+    let n = 0;
+    const load = async () => ++n;
+    const a = await sharedRead("a-page", 1000, load, { stream: "a" });
+    const b = await sharedRead("b-page", 1000, load, { stream: "b" });
+    const list = await sharedRead("list", 1000, load);
+    const { load: slow, release } = counted("old a");
+    const running = sharedRead("a-slow", 1000, slow, { stream: "a" });
+    clearSharedReads("a");
+    release();
+    expect(await running).toBe("old a");
+    expect(await sharedRead("a-slow", 1000, async () => "new a", { stream: "a" })).toBe("new a");
+    expect(await sharedRead("a-page", 1000, load, { stream: "a" })).not.toBe(a);
+    expect(await sharedRead("b-page", 1000, load, { stream: "b" })).toBe(b);
+    expect(await sharedRead("list", 1000, load)).toBe(list);
+    clearSharedReads();
+    expect(await sharedRead("list", 1000, load)).not.toBe(list);
+  });
+
   it("stays bounded: at most MAX_ENTRIES kept, the oldest dropped first", async () => {
     const before = sharedReadLoads();
     for (let i = 0; i <= MAX_ENTRIES; i++) await sharedRead(`k${i}`, 60_000, async () => i);
