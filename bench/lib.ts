@@ -3,7 +3,7 @@
  * seed data and the minimal script the overview is measured against.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,21 +38,28 @@ export interface StartAppOptions {
   cpus?: string;
   /** A fixed port instead of a free one. */
   port?: number;
+  /** App processes on the one port (`npm start` with STREAMSCOPE_PROCESSES); default 1, plain `next start`. */
+  processes?: number;
 }
 
 /** `next start` on a free loopback port against `redisUrl`; resolves once /api/health answers 200. */
 export async function startApp(redisUrl: string, opts: StartAppOptions = {}): Promise<RunningApp> {
   const port = opts.port ?? (await freePort());
-  const nodeCommand = [
-    process.execPath,
-    ...(opts.nodeArgs ?? []),
-    require.resolve("next/dist/bin/next"),
-    "start",
-    "-p",
-    String(port),
-    "-H",
-    "127.0.0.1",
-  ];
+  const processes = opts.processes ?? 1;
+  // Node flags reach the app processes through NODE_OPTIONS when scripts/start.mjs forks them.
+  const nodeCommand =
+    processes > 1
+      ? [process.execPath, fileURLToPath(new URL("../scripts/start.mjs", import.meta.url))]
+      : [
+          process.execPath,
+          ...(opts.nodeArgs ?? []),
+          require.resolve("next/dist/bin/next"),
+          "start",
+          "-p",
+          String(port),
+          "-H",
+          "127.0.0.1",
+        ];
   // taskset execs the command, so the child's pid is the app's.
   const [command, ...args] = opts.cpus ? ["taskset", "-c", opts.cpus, ...nodeCommand] : nodeCommand;
   const child = spawn(command!, args, {
@@ -65,6 +72,9 @@ export async function startApp(redisUrl: string, opts: StartAppOptions = {}): Pr
       READ_CACHE_MS: "0",
       NODE_ENV: "production",
       PORT: String(port),
+      STREAMSCOPE_HOST: "127.0.0.1",
+      STREAMSCOPE_PROCESSES: String(processes),
+      ...(processes > 1 && opts.nodeArgs?.length ? { NODE_OPTIONS: opts.nodeArgs.join(" ") } : {}),
       NEXT_TELEMETRY_DISABLED: "1",
       ...opts.env,
     },
@@ -281,4 +291,22 @@ export async function minimalOverview(nodes: readonly Redis[], count = MINIMAL_P
   const rows = await minimalList(nodes, count);
   await minimalSummary(nodes, count);
   return rows;
+}
+
+/**
+ * CPU seconds (user + sys) of a process and all its descendants (the app processes under
+ * scripts/start.mjs), from /proc (Linux; 0 elsewhere). Clock ticks of 1/100 s.
+ */
+export function processTreeCpuSec(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+    );
+    return own + children.reduce((sum, child) => sum + processTreeCpuSec(child), 0);
+  } catch {
+    return 0;
+  }
 }

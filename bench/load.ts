@@ -5,15 +5,17 @@
  * (GET /api/streams/{key} + its entries), a group page (GET /api/streams/{key}/groups/{group} +
  * its pending page) and a few acks of one pending id each. Prints count, errors, p50 and p99 per
  * kind and the total requests/s next to the targets.
- * Run: `npx tsx bench/load.ts` (LOAD_SECONDS, LOAD_CLIENTS; LOAD_CPU_PROF=<dir> runs the app with
+ * The app runs as deployed by default: the worker on (the overview's stuck counts come from its
+ * snapshot; the run waits for the first one) and the 1 s read cache.
+ * Run: `npx tsx bench/load.ts` (LOAD_SECONDS, LOAD_CLIENTS; LOAD_PROCESSES=N app processes on the
+ * port, as `STREAMSCOPE_PROCESSES`, default 1; LOAD_WORKER=off; LOAD_CPU_PROF=<dir> runs the app with
  * `--cpu-prof` into that directory, summarised by `npx tsx bench/cpu-profile.ts <dir>`).
  */
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import Redis from "ioredis";
 import { startRedisServer } from "../scripts/lib/redis-server";
-import { ensureBuilt, isMain, startApp } from "./lib";
+import { ensureBuilt, isMain, processTreeCpuSec, startApp } from "./lib";
 
 const STREAMS = 200;
 const ENTRIES = 60;
@@ -34,6 +36,8 @@ const MIX: [Kind, number][] = [
 ];
 const TARGET_P99_MS: Record<Kind, number> = { overview: 250, stream: 250, group: 250, ack: 500 };
 const TARGET_RPS = 500;
+/** lib/streams/stuck-snapshot.ts under the default prefix. */
+const STUCK_SNAPSHOT_KEY = "streamscope:stuck-snapshot";
 
 export interface LoadKindResult {
   kind: Kind;
@@ -59,8 +63,12 @@ export interface LoadBenchResult {
   redisBusyMsPerSec: number;
   /** This process (the 50 clients) over the run, in % of one core: it shares the 2 cores with the app. */
   clientCpuPct: number;
-  /** The app's process over the run, in % of one core. */
+  /** The app's processes over the run, in % of one core. */
   appCpuPct: number;
+  /** App processes on the port. */
+  processes: number;
+  /** The app's CPU time per answered request. */
+  appCpuMsPerRequest: number;
   loadAverage: number[];
 }
 
@@ -124,16 +132,6 @@ async function redisCounters(redis: Redis): Promise<{ cpuSec: number; calls: num
   return { cpuSec: num("used_cpu_sys") + num("used_cpu_user"), calls, usec };
 }
 
-/** CPU seconds (user + sys) of a process, from /proc (Linux; 0 elsewhere). Clock ticks of 1/100 s. */
-function processCpuSec(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -152,6 +150,8 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
   const seconds = Number(process.env.LOAD_SECONDS ?? 30);
   const clients = Number(process.env.LOAD_CLIENTS ?? 50);
   const profDir = process.env.LOAD_CPU_PROF ? resolve(process.env.LOAD_CPU_PROF) : undefined;
+  const processes = Number(process.env.LOAD_PROCESSES ?? 1);
+  const worker = process.env.LOAD_WORKER === "off" ? "off" : "on";
   ensureBuilt();
   const server = await startRedisServer();
   const redis = new Redis(server.url);
@@ -162,11 +162,19 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     const ackable = [...pending].flatMap(([key, ids]) => ids.slice(STUCK_G1).map((id) => ({ key, id })));
     app = await startApp(server.url, {
       // The default read cache, as deployed: identical polled reads within a second are shared.
-      env: { READ_CACHE_MS: "1000" },
+      env: { READ_CACHE_MS: "1000", WORKER: worker },
       nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
+      processes,
     });
     const base = app.url;
     const enc = encodeURIComponent;
+    if (worker === "on") {
+      // The worker's first tick comes one WORKER_INTERVAL_MS (15 s) after the start.
+      const until = Date.now() + 60_000;
+      while (Date.now() < until && !(await redis.exists(STUCK_SNAPSHOT_KEY)))
+        await new Promise((r) => setTimeout(r, 500));
+      if (!(await redis.exists(STUCK_SNAPSHOT_KEY))) throw new Error("the worker kept no stuck snapshot within 60 s");
+    }
 
     const latencies: Record<Kind, number[]> = { overview: [], stream: [], group: [], ack: [] };
     const errors: Record<Kind, number> = { overview: 0, stream: 0, group: 0, ack: 0 };
@@ -242,7 +250,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
 
     const redisBefore = await redisCounters(redis);
     const clientCpuBefore = process.cpuUsage();
-    const appCpuBefore = processCpuSec(app.process.pid);
+    const appCpuBefore = processTreeCpuSec(app.process.pid);
     measuring = true;
     const t0 = performance.now();
     const end = Date.now() + seconds * 1000;
@@ -254,7 +262,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     const elapsed = (performance.now() - t0) / 1000;
     measuring = false;
     const clientCpu = process.cpuUsage(clientCpuBefore);
-    const appCpuPct = (100 * (processCpuSec(app.process.pid) - appCpuBefore)) / elapsed;
+    const appCpuPct = (100 * (processTreeCpuSec(app.process.pid) - appCpuBefore)) / elapsed;
     const redisAfter = await redisCounters(redis);
     const clientCpuPct = (clientCpu.user + clientCpu.system) / 1e4 / elapsed;
     const loadAverage = loadavg();
@@ -287,11 +295,14 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       redisBusyMsPerSec,
       clientCpuPct,
       appCpuPct,
+      processes,
+      appCpuMsPerRequest: (appCpuPct * 10 * elapsed) / requests,
       loadAverage,
     };
 
     console.log(
-      `\nload: ${clients} clients for ${seconds} s on ${STREAMS} streams x 2 groups (${new Date().toISOString()})`,
+      `\nload: ${clients} clients for ${seconds} s on ${STREAMS} streams x 2 groups, ${processes} app process(es), ` +
+        `worker ${worker} (${new Date().toISOString()})`,
     );
     console.log(
       `${"kind".padEnd(10)} ${"requests".padStart(9)} ${"errors".padStart(7)} ${"p50".padStart(8)} ${"p99".padStart(8)}  target`,
@@ -313,7 +324,9 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       `redis-server: ${redisCpuPct.toFixed(0)}% of a core, ${redisCommandsPerSec.toFixed(0)} commands/s, ` +
         `${redisBusyMsPerSec.toFixed(0)} ms/s inside commands; the clients (this process): ${clientCpuPct.toFixed(0)}% of a core`,
     );
-    console.log(`the app: ${appCpuPct.toFixed(0)}% of a core`);
+    console.log(
+      `the app: ${appCpuPct.toFixed(0)}% of a core, ${result.appCpuMsPerRequest.toFixed(2)} ms of CPU per request`,
+    );
     console.log(`load average at the end: ${loadAverage.map((l) => l.toFixed(2)).join(", ")} (2 cores, shared)`);
     if (errorSamples.length > 0) console.log(`first errors: ${errorSamples.join("; ")}`);
     return result;
