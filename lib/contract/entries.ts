@@ -17,6 +17,7 @@
  * `count`: page size, default 50, at most 1000 (above: 400).
  */
 import { z } from "zod";
+import type { DataAge } from "./age";
 import type { ListFieldPair } from "./common";
 import { isRangeBound } from "./ids";
 
@@ -112,7 +113,7 @@ export interface StateGroups {
   total: number;
 }
 
-export interface EntriesResponse {
+export interface EntriesResponse extends DataAge {
   entries: StreamEntry[];
   stateGroups?: StateGroups;
   /** Pass back as `start` (same order and end) for the following page; null at the end. */

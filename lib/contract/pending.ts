@@ -129,7 +129,7 @@ export interface PendingEntryRow {
 }
 
 /** `GET .../groups/{group}/pending` */
-export interface PendingPageResponse {
+export interface PendingPageResponse extends DataAge {
   summary: PendingSummaryDto;
   entries: PendingEntryRow[];
   /** Pass back as `start` for the next page; null at the end. */

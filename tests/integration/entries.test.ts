@@ -119,7 +119,12 @@ describe("values and shapes", () => {
     await redis.xgroup("CREATE", key, "g", "$", "MKSTREAM");
     const res = await entries(key);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ entries: [], next: null, orphaned: { count: 0, ids: [], truncated: false } });
+    expect(res.body).toEqual({
+      entries: [],
+      next: null,
+      orphaned: { count: 0, ids: [], truncated: false },
+      asOf: expect.any(Number),
+    });
   });
 
   it("404 for a missing key, 409 for another type", async () => {

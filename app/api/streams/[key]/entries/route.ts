@@ -8,7 +8,7 @@ import type { EntriesResponse } from "@/lib/contract/entries";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<EntriesResponse>({ permission: "read" }, async (req, ctx) => {
+export const GET = apiRoute<EntriesResponse>({ permission: "read", shared: true }, async (req, ctx) => {
   const { key } = await parseParams(streamParamsSchema, ctx.params);
   const query = parseQuery(entriesQuerySchema, req.url);
   return readEntries(await ctx.redis(), key, query);

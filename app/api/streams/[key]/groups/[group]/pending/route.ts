@@ -8,7 +8,7 @@ import type { PendingPageResponse } from "@/lib/contract/pending";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<PendingPageResponse>({ permission: "read" }, async (req, ctx) => {
+export const GET = apiRoute<PendingPageResponse>({ permission: "read", shared: true }, async (req, ctx) => {
   const { key, group } = await parseParams(groupParamsSchema, ctx.params);
   const query = parseQuery(pendingQuerySchema, req.url);
   return readPendingPage(await ctx.redis(), key, group, query);
