@@ -9,6 +9,7 @@ import { pipelineForKeys, resumeSlice, type PipelineResult, type StoredSlice } f
 import { readConsumersMany, type ConsumerList } from "./consumers";
 import { intOrNull } from "./row-build";
 import { compareIds, idToTimeMs, isValidId } from "@/lib/contract/ids";
+import { processState } from "@/lib/runtime/state";
 import {
   parseGroups,
   parsePendingRange,
@@ -193,16 +194,38 @@ function firstEntryIfBehind(ref: UndeliveredRef): string | null {
 }
 
 /**
+ * The entry right after a last-delivered-id found by an earlier read, per connection: entries are
+ * only ever appended, so it stays the same until the group reads on (a new last-delivered-id, a new
+ * memo key) or it is trimmed away (then the stream's first entry, which callers of the memo pass,
+ * answers: firstEntryIfBehind). An
+ * XDEL of that very entry leaves the lag in time reading its age until the group reads on.
+ */
+const undeliveredMemo = processState("first-undelivered", () => new WeakMap<RedisConnection, Map<string, string>>());
+const UNDELIVERED_MEMO_MAX = 50_000;
+
+function undeliveredMemoOf(redis: RedisConnection): Map<string, string> {
+  let memo = undeliveredMemo.value.get(redis);
+  if (!memo) undeliveredMemo.value.set(redis, (memo = new Map()));
+  return memo;
+}
+
+/**
  * Each group's oldest entry not yet delivered: the one right after its last-delivered-id
- * (`XRANGE key (id + COUNT 1`, O(log n)); for a group behind the stream's first entry (given as
- * `firstEntryId`), that entry, without a read. Its id, or null when there is none (or the key is gone).
+ * (`XRANGE key (id + COUNT 1`, O(log n)), read once per last-delivered-id (memo above); for a group
+ * behind the stream's first entry (given as `firstEntryId`), that entry, without a read. Its id, or
+ * null when there is none (or the key is gone).
  */
 export async function readFirstUndelivered(
   redis: RedisConnection,
   groups: readonly UndeliveredRef[],
   chunkKeys?: number,
 ): Promise<(string | null)[]> {
-  const known = groups.map(firstEntryIfBehind);
+  const memo = undeliveredMemoOf(redis);
+  const memoKey = (g: UndeliveredRef) => `${g.stream}\n${g.group}\n${g.lastDeliveredId}`;
+  // The memo only where the stream's first entry came along: without it a trimmed entry would pass.
+  const known = groups.map(
+    (g) => firstEntryIfBehind(g) ?? (typeof g.firstEntryId === "string" ? memo.get(memoKey(g)) : undefined) ?? null,
+  );
   const toRead = groups.filter((_, i) => known[i] === null);
   const read = await readPerGroup(
     redis,
@@ -214,6 +237,11 @@ export async function readFirstUndelivered(
     },
     chunkKeys,
   );
+  if (memo.size + toRead.length > UNDELIVERED_MEMO_MAX) memo.clear();
+  toRead.forEach((g, i) => {
+    const id = read[i];
+    if (id) memo.set(memoKey(g), id);
+  });
   let next = 0;
   return known.map((id) => id ?? read[next++] ?? null);
 }

@@ -68,6 +68,38 @@ describe("the list rows' per-group reads", () => {
     expect(ids).toEqual([`${t0}-0`, `${t0 + 2}-0`]);
   });
 
+  it("read a group's first undelivered entry once per last-delivered-id, and follow a trim past it", async () => {
+    const key = `${prefix}memo`;
+    const t0 = Date.now() - 600_000;
+    for (let i = 0; i < 6; i++) await redis.xadd(key, `${t0 + i * 60_000}-0`, "n", String(i));
+    await redis.xgroup("CREATE", key, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
+    const lagRow = async () => (await describeStreams(redis, [key], { groups: [] }))[0]!;
+    const lagXranges = () => sent.filter((c) => c[0] === "xrange" && c[1] === key).length;
+
+    sent = [];
+    const first = await lagRow();
+    expect(lagXranges()).toBe(1);
+    expect(first.lagMs).toBeGreaterThanOrEqual(540_000);
+    sent = [];
+    const again = await lagRow();
+    expect(lagXranges()).toBe(0);
+    expect(again.lagMs).toBeGreaterThanOrEqual(first.lagMs);
+
+    // The group reads on: a new last-delivered-id, read again.
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
+    sent = [];
+    const readOn = await lagRow();
+    expect(lagXranges()).toBe(1);
+    expect(readOn.lagMs).toBeLessThan(first.lagMs - 50_000);
+
+    // Trimmed past the remembered entry: the stream's first entry answers, not the memo.
+    await redis.xtrim(key, "MINID", `${t0 + 4 * 60_000}`);
+    const trimmed = await lagRow();
+    expect(trimmed.lagMs).toBeLessThan(readOn.lagMs - 100_000);
+    expect(trimmed.lagMs).toBeGreaterThanOrEqual(120_000);
+  });
+
   it("keep the separate bounded reads when the page's pending lists do not fit the budget", async () => {
     const key = `${prefix}big`;
     const pipe = redis.pipeline();
