@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Redis from "ioredis";
+import { APP_NODE_FLAGS } from "../scripts/lib/app-node-flags.mjs";
 import { freePort } from "../scripts/lib/redis-server";
 
 const require = createRequire(import.meta.url);
@@ -52,6 +53,7 @@ export async function startApp(redisUrl: string, opts: StartAppOptions = {}): Pr
       ? [process.execPath, fileURLToPath(new URL("../scripts/start.mjs", import.meta.url))]
       : [
           process.execPath,
+          ...APP_NODE_FLAGS,
           ...(opts.nodeArgs ?? []),
           require.resolve("next/dist/bin/next"),
           "start",

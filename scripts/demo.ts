@@ -18,6 +18,7 @@ import { startSimulator, type Simulator } from "./lib/simulator";
 import { DEMO_CONFIG } from "./lib/demo-config";
 import { listenHost } from "./lib/listen-host.mjs";
 import { ensureSystemDeps } from "./lib/system-deps";
+import { APP_NODE_FLAGS } from "./lib/app-node-flags.mjs";
 
 const require = createRequire(import.meta.url);
 const nextBin = require.resolve("next/dist/bin/next");
@@ -106,17 +107,21 @@ async function main() {
     console.log("[demo] REDIS_URL is set: not writing demo traffic into it (set SIMULATE=1 to do so)");
   }
 
-  const app: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", hostname], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: {
-      ...process.env,
-      REDIS_URL: redisUrl,
-      STREAMSCOPE_CONFIG: configPath,
-      WORKER: process.env.WORKER ?? "on",
-      WORKER_INTERVAL_MS: process.env.WORKER_INTERVAL_MS ?? "5000",
-      NEXT_TELEMETRY_DISABLED: "1",
+  const app: ChildProcess = spawn(
+    process.execPath,
+    [...APP_NODE_FLAGS, nextBin, "start", "-p", String(port), "-H", hostname],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl,
+        STREAMSCOPE_CONFIG: configPath,
+        WORKER: process.env.WORKER ?? "on",
+        WORKER_INTERVAL_MS: process.env.WORKER_INTERVAL_MS ?? "5000",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
-  });
+  );
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { freePort, startRedisServer, type PrivateRedis } from "./lib/redis-server";
 import { startSimulator, type Simulator } from "./lib/simulator";
+import { APP_NODE_FLAGS } from "./lib/app-node-flags.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -34,7 +35,7 @@ async function main() {
 
   const app = spawn(
     process.execPath,
-    [require.resolve("next/dist/bin/next"), "start", "-p", String(appPort), "-H", "127.0.0.1"],
+    [...APP_NODE_FLAGS, require.resolve("next/dist/bin/next"), "start", "-p", String(appPort), "-H", "127.0.0.1"],
     {
       stdio: "inherit",
       env: {

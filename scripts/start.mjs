@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { APP_NODE_FLAGS } from "./lib/app-node-flags.mjs";
 import { listenHost } from "./lib/listen-host.mjs";
 
 const require = createRequire(import.meta.url);
@@ -63,7 +64,10 @@ const nextArgs = ["start", "-p", port, "-H", hostname];
 const processes = processCount(process.env.STREAMSCOPE_PROCESSES);
 
 if (processes === 1) {
-  const child = spawn(process.execPath, [nextBin, ...nextArgs], { stdio: "inherit", env: process.env });
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, nextBin, ...nextArgs], {
+    stdio: "inherit",
+    env: process.env,
+  });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
@@ -72,7 +76,7 @@ if (processes === 1) {
 
 /** N `next start` processes sharing the port; one that dies is started again, unless they keep dying at start. */
 function runProcesses(n) {
-  cluster.setupPrimary({ exec: nextBin, args: nextArgs });
+  cluster.setupPrimary({ exec: nextBin, args: nextArgs, execArgv: [...process.execArgv, ...APP_NODE_FLAGS] });
   let stopping = false;
   let failed = false;
   let quickDeaths = 0;
