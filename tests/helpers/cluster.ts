@@ -58,3 +58,17 @@ export function privateCluster(opts: PrivateClusterOptions = {}): {
   });
   return { cluster: () => cluster!, raw: () => raw!, nodes: () => nodes };
 }
+
+/**
+ * Makes a Cluster client lose one master from its pool, as a dropped node connection does under
+ * load (ioredis adds it back at its next slot refresh): for code that must still reach every master.
+ */
+export async function dropMasterFromPool(client: Cluster): Promise<void> {
+  await client.ping();
+  const gone = client.nodes("master")[1];
+  if (!gone) throw new Error("the client knows fewer than 2 masters");
+  const dropped = new Promise((resolve) => client.once("-node", resolve));
+  gone.disconnect();
+  await dropped;
+  if (client.nodes("master").length !== 2) throw new Error("the master is still in the pool");
+}
