@@ -299,8 +299,16 @@ async function drainUnreadBody(req: Request): Promise<void> {
 
 /** Over https every answer carries HSTS (pages get it from proxy.ts, which API requests skip). */
 export function withHsts(req: Request, res: Response): Response {
-  if (isSecureRequest(req, getAuth())) res.headers.set("strict-transport-security", HSTS);
-  return res;
+  if (!isSecureRequest(req, getAuth())) return res;
+  try {
+    res.headers.set("strict-transport-security", HSTS);
+    return res;
+  } catch {
+    // Headers of some Responses (Response.redirect, fetch answers) cannot change: answer a copy.
+    const headers = new Headers(res.headers);
+    headers.set("strict-transport-security", HSTS);
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  }
 }
 
 function routeHandler<T>(spec: RouteSpec, handler: Handler<T>): (req: Request, ctx: RouteContext) => Promise<Response> {

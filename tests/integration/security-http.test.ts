@@ -19,7 +19,7 @@ import { MAX_FAILS_PER_IP_USER, MAX_FAILS_PER_USER, MAX_SLOW_TOKEN_MISSES } from
 import { installSocketHook, PEER_HEADER } from "@/lib/auth/socket";
 import { readAudit } from "@/lib/audit/audit";
 import { MAX_BODY_BYTES } from "@/lib/http/parse";
-import { DRAIN_MAX_BYTES } from "@/lib/http/route";
+import { DRAIN_MAX_BYTES, withHsts } from "@/lib/http/route";
 import { closeRedis, getRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -88,6 +88,18 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+describe("HSTS on API answers", () => {
+  it("is set over https, also on an answer whose headers cannot change, and not over http", () => {
+    const over = (proto: string) =>
+      new Request("http://127.0.0.1:3000/api/auth/me", { headers: { "x-forwarded-proto": proto } });
+    const redirect = withHsts(over("https"), Response.redirect("http://127.0.0.1:3000/login", 302));
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("location")).toBe("http://127.0.0.1:3000/login");
+    expect(redirect.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(withHsts(over("http"), Response.json({})).headers.get("strict-transport-security")).toBeNull();
+  });
+});
 
 describe("a body over the limit", () => {
   const params = { params: Promise.resolve({ key: "orders", group: "g" }) };
