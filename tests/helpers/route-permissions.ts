@@ -96,5 +96,8 @@ export const ROUTE_SCOPE: Record<string, RouteScope> = {
   "POST /api/jobs/[id]/cancel": "filtered",
 };
 
-/** Routes that answer without apiRoute (no Host check inside; proxy.ts covers them in a server). */
-export const UNWRAPPED_ROUTES = new Set(["GET /api/health"]);
+/**
+ * Routes that answer without apiRoute and without its Host check (none now: /api/health, public and
+ * not an apiRoute, checks the Host itself, since API requests do not pass through proxy.ts).
+ */
+export const UNWRAPPED_ROUTES = new Set<string>();

@@ -18,7 +18,7 @@ import * as overviewRoute from "@/app/api/overview/route";
 import * as streamsRoute from "@/app/api/streams/route";
 import * as groupRoute from "@/app/api/streams/[key]/groups/[group]/route";
 import * as ackRoute from "@/app/api/streams/[key]/groups/[group]/ack/route";
-import * as workerRoute from "@/app/api/worker/route";
+import * as historySampleRoute from "@/app/api/history/sample/route";
 import { privateRedis } from "../helpers/redis";
 import { callRoute } from "../helpers/route";
 import { seedPending } from "../helpers/pending";
@@ -139,12 +139,12 @@ describe("shared reads", () => {
     expect((await groupPage("orders_1")).body.pending).toBe(4);
     expect((await groupPage("orders_2")).body).toEqual(orders2.body);
     expect((await overview()).body).toEqual(first.body);
-    // A change that names no stream (a worker run) clears every kept answer.
-    const ran = await callRoute(workerRoute.POST as Handler, "/api/worker", {
+    // A change that names no stream (a history sample, which keeps no stuck snapshot) clears every kept answer.
+    const sampled = await callRoute(historySampleRoute.POST as Handler, "/api/history/sample", {
       method: "POST",
       headers: bearer(TOKENS.all),
     });
-    expect(ran.status).toBe(200);
+    expect(sampled.status).toBe(200);
     const after = await overview();
     expect(after.body.totalPending).toBe(997);
     expect(after.body.asOf!).toBeGreaterThan(first.body.asOf!);
