@@ -2,26 +2,20 @@ import { describe, expect, it } from "vitest";
 import type { StreamRow } from "@/lib/contract/streams";
 import { familyMatcher, familyOfKey, familyTotals, groupFamilies, parseDateSuffix } from "@/lib/shared/families";
 import { periodOfKey } from "@/lib/shared/family-periods";
+import { streamRow } from "../helpers/stream-row";
 
-function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
-  return {
-    key,
+/** A stream of one entry, read by its one group. */
+const row = (key: string, over: Partial<StreamRow> = {}): StreamRow =>
+  streamRow(key, {
     length: 1,
     firstEntryId: "1-0",
     lastEntryId: "1-0",
     groupCount: 1,
-    pending: 0,
     lag: 0,
-    lagUnknown: false,
-    oldestPendingMs: null,
-    stuck: 0,
-    stuckCapped: false,
-    ttlMs: null,
     memoryBytes: 100,
     lastEntryTime: 1,
     ...over,
-  };
-}
+  });
 
 describe("parseDateSuffix", () => {
   it("accepts real days and hours", () => {

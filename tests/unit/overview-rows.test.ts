@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { StreamRow } from "@/lib/contract/streams";
 import {
   layoutPages,
   locate,
@@ -11,26 +10,7 @@ import {
   type DisplayRow,
 } from "@/components/overview/overview-rows";
 import { groupFamilies } from "@/lib/shared/families";
-
-function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
-  return {
-    key,
-    length: 0,
-    firstEntryId: null,
-    lastEntryId: null,
-    groupCount: 0,
-    pending: 0,
-    lag: null,
-    lagUnknown: false,
-    oldestPendingMs: null,
-    stuck: 0,
-    stuckCapped: false,
-    ttlMs: null,
-    memoryBytes: null,
-    lastEntryTime: null,
-    ...over,
-  };
-}
+import { streamRow as row } from "../helpers/stream-row";
 
 const ids = (rows: readonly DisplayRow[]) => rows.map((r) => r.id);
 

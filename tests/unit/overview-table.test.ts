@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { StreamRow } from "@/lib/contract/streams";
 import {
   discoveryText,
   filterToMatch,
@@ -16,27 +15,8 @@ import {
   streamHref,
 } from "@/components/overview/overview-table";
 import { groupFamilies } from "@/lib/shared/families";
+import { streamRow as row } from "../helpers/stream-row";
 import { globMatch } from "@/lib/shared/glob";
-
-function row(key: string, over: Partial<StreamRow> = {}): StreamRow {
-  return {
-    key,
-    length: 0,
-    firstEntryId: null,
-    lastEntryId: null,
-    groupCount: 0,
-    pending: 0,
-    lag: null,
-    lagUnknown: false,
-    oldestPendingMs: null,
-    stuck: 0,
-    stuckCapped: false,
-    ttlMs: null,
-    memoryBytes: null,
-    lastEntryTime: null,
-    ...over,
-  };
-}
 
 const rows = [
   row("b", { length: 5, pending: 2, lag: 3, ttlMs: 1000, memoryBytes: 10, lastEntryTime: 50, oldestPendingMs: 40_000 }),

@@ -1,23 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { StreamRow, StreamsListResponse } from "@/lib/contract/streams";
 import { markRows, poisonMarksOf, withPoisonMarks } from "@/lib/alerts/poison-marks";
+import { streamRow } from "../helpers/stream-row";
 
-const row = (key: string): StreamRow => ({
-  key,
-  length: 1,
-  firstEntryId: null,
-  lastEntryId: null,
-  groupCount: 1,
-  pending: 1,
-  lag: 0,
-  lagUnknown: false,
-  oldestPendingMs: null,
-  stuck: 0,
-  stuckCapped: false,
-  ttlMs: null,
-  memoryBytes: null,
-  lastEntryTime: null,
-});
+/** A stream of one entry, pending with its one group. */
+const row = (key: string): StreamRow => streamRow(key, { length: 1, groupCount: 1, pending: 1, lag: 0 });
 
 describe("poison marks on the stream rows", () => {
   it("each stream takes its firing poison alert with the most deliveries", () => {
