@@ -312,3 +312,9 @@ export function processTreeCpuSec(pid: number | undefined): number {
     return 0;
   }
 }
+
+/**
+ * What the overview page polls (components/overview: the first block of the stream index, 200
+ * rows, and the tiles). The benchmarks that stand in for dashboards ask exactly this.
+ */
+export const OVERVIEW_PAGE_PATHS = ["/api/streams?offset=0&count=200", "/api/overview"] as const;

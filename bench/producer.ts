@@ -13,7 +13,7 @@ import { loadavg } from "node:os";
 import Redis from "ioredis";
 import { startRedisServer } from "../scripts/lib/redis-server";
 import { seedLoadStreams } from "./load";
-import { ensureBuilt, isMain, startApp } from "./lib";
+import { ensureBuilt, isMain, OVERVIEW_PAGE_PATHS, startApp } from "./lib";
 
 const DASHBOARDS = 10;
 const WORKER_INTERVAL_MS = 5000;
@@ -143,8 +143,7 @@ export async function runProducerBench(): Promise<ProducerBenchResult> {
           while (polling) {
             const t0 = Date.now();
             await Promise.all([
-              get("/api/streams"),
-              get("/api/overview"),
+              ...OVERVIEW_PAGE_PATHS.map(get),
               get(`/api/streams/${key}/groups/g1`),
               get(`/api/streams/${key}/groups/g1/pending?count=100`),
             ]);

@@ -6,7 +6,7 @@ import { resolveGroupRule } from "@/lib/config/resolve";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanAllKeys } from "@/lib/redis/keyspace";
 import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
-import { readOldestPending, readStreams, readStuckCounts, streamsOnly } from "./snapshot";
+import { readPendingStates, readStreams, streamsOnly } from "./snapshot";
 import {
   freshSnapshot,
   KEPT_GROUPS_CAP,
@@ -85,9 +85,9 @@ function knownSlice(
 }
 
 /**
- * Each group's oldest pending id (`XPENDING key group - + 1`) and stuck count: pending longer
- * than the group's threshold, counted over at most `totalBudget` PEL entries in all (plain
- * `XPENDING key group - <end> <n>` ranges, lib/pending/idle-count.ts).
+ * Each group's oldest pending id and stuck count: pending longer than the group's threshold,
+ * counted over at most `totalBudget` PEL entries in all (readPendingStates: one XPENDING for a
+ * small pending list read whole, else `- + 1` and `- <end> <n>` ranges).
  *
  * `<end>` is the newest id old enough to be stuck: an entry cannot have been delivered before it
  * was added, so ids younger than the threshold (by Redis's clock) cannot be idle that long.
@@ -99,29 +99,22 @@ export async function readGroupPendingStates(
   now: number,
   totalBudget: number,
 ): Promise<GroupPendingState[]> {
-  if (groups.length === 0) return [];
-  const [oldest, counts] = await Promise.all([
-    readOldestPending(
-      redis,
-      groups.map((g) => ({ stream: g.key, group: g.group })),
-      GROUPS_CHUNK_KEYS,
-    ),
-    readStuckCounts(
-      redis,
-      groups.map((g) => ({
-        stream: g.key,
-        group: g.group,
-        minIdleMs: g.stuckAfterMs,
-        pending: g.pending,
-        end: timeMsToId(now - g.stuckAfterMs, "end"),
-      })),
-      { totalBudget },
-    ),
-  ]);
-  return groups.map((_, i) => ({
-    oldestId: oldest[i]?.id ?? null,
-    stuck: counts[i]!.count,
-    complete: counts[i]!.complete,
+  const states = await readPendingStates(
+    redis,
+    groups.map((g) => ({
+      stream: g.key,
+      group: g.group,
+      minIdleMs: g.stuckAfterMs,
+      pending: g.pending,
+      end: timeMsToId(now - g.stuckAfterMs, "end"),
+    })),
+    { totalBudget },
+    GROUPS_CHUNK_KEYS,
+  );
+  return states.map(({ oldest, stuck }) => ({
+    oldestId: oldest?.id ?? null,
+    stuck: stuck.count,
+    complete: stuck.complete,
   }));
 }
 

@@ -56,7 +56,8 @@ export const stuckSnapshotJob: WorkerJob = {
     return {
       counts: { streams: r.streams, groups: r.groups },
       notes: r.complete ? [] : ["incomplete: a stream, group or PEL budget ran out (the overview reads the rest live)"],
-      commands: (fromTick ? tick.commands + 2 : 3 + r.streams) + r.groups * 2,
+      // One XPENDING per group whose pending list is read whole (most); two for a longer one.
+      commands: (fromTick ? tick.commands + 2 : 3 + r.streams) + r.groups,
     };
   },
 };
