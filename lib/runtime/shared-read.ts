@@ -30,6 +30,13 @@ interface SharedReads {
   loads: number;
 }
 
+const clearListeners = processState("shared-read-listeners", () => new Set<(stream?: string) => void>());
+
+/** Also told of every clearSharedReads: a lower cache (kept replies of one command) forgets the same stream. */
+export function onSharedReadsCleared(listener: (stream?: string) => void): void {
+  clearListeners.value.add(listener);
+}
+
 const state = processState<SharedReads>("shared-reads", () => ({
   entries: new Map(),
   bytes: 0,
@@ -116,6 +123,7 @@ export function sharedRead<T>(
  * as they are after a change made through another instance.
  */
 export function clearSharedReads(stream?: string): void {
+  for (const listener of clearListeners.value) listener(stream);
   const reads = state.value;
   if (stream === undefined) {
     reads.generation++;

@@ -1,4 +1,5 @@
 import "server-only";
+import { RECENT_GROUPS_MS } from "./recent-groups";
 import type { RedisConnection } from "@/lib/redis/connection";
 import type { StreamDetail, StreamRow } from "@/lib/contract/streams";
 import { resolveGroupRule } from "@/lib/config/resolve";
@@ -68,7 +69,14 @@ export async function collectRowInputs(
   kept: StuckSnapshot | null = null,
 ): Promise<RowInputs[]> {
   const reads = streamsOnly(
-    await readStreams(redis, keys, { info: true, groups: true, ttl: true, memory: true, chunkKeys: ROW_CHUNK_KEYS }),
+    await readStreams(redis, keys, {
+      info: true,
+      groups: true,
+      ttl: true,
+      memory: true,
+      chunkKeys: ROW_CHUNK_KEYS,
+      shareGroupsMs: RECENT_GROUPS_MS,
+    }),
   );
   const partial: Omit<RowInputs, "oldestPendingIds" | "stuck" | "now" | "lagMs">[] = reads.map((r) => ({
     key: r.key,

@@ -10,6 +10,7 @@ import { readConsumersMany, type ConsumerList } from "./consumers";
 import { intOrNull } from "./row-build";
 import { compareIds, idToTimeMs, isValidId } from "@/lib/contract/ids";
 import { processState } from "@/lib/runtime/state";
+import { recentGroups } from "./recent-groups";
 import {
   parseGroups,
   parsePendingRange,
@@ -55,6 +56,8 @@ export interface ReadParts {
   memory?: boolean;
   /** Keys per pipelined round trip. */
   chunkKeys?: number;
+  /** Take a groups reply read at most this long ago by another caller (./recent-groups.ts); 0 by default. */
+  shareGroupsMs?: number;
 }
 
 /** A reply error that says the key or group is no longer what was listed. */
@@ -84,22 +87,35 @@ export async function readStreams(
   parts: ReadParts,
 ): Promise<KeyRead[]> {
   if (keys.length === 0) return [];
-  const replies = await pipelineForKeys(
+  const shared = recentGroups(redis, keys, parts.groups ? (parts.shareGroupsMs ?? 0) : 0);
+  const reading = pipelineForKeys(
     redis,
     keys,
     (pipe, key) => {
       if (parts.info) pipe.call("XINFO", "STREAM", key);
-      if (parts.groups) pipe.call("XINFO", "GROUPS", key);
+      if (parts.groups && !shared.reused.has(key)) pipe.call("XINFO", "GROUPS", key);
       if (parts.ttl) pipe.pttl(key);
       if (parts.memory) pipe.call("MEMORY", "USAGE", key);
     },
     parts.chunkKeys,
   );
+  const keep = shared.keep;
+  if (keep) {
+    const at = parts.info ? 1 : 0;
+    keys.forEach((key, i) => {
+      if (!shared.reused.has(key))
+        keep(
+          key,
+          reading.then((replies) => replies[i]?.[at]),
+        );
+    });
+  }
+  const [replies, reusedGroups] = await Promise.all([reading, Promise.all(keys.map((key) => shared.reused.get(key)))]);
   return keys.map((key, i) => {
     const r = replies[i] ?? [];
     let at = 0;
     const infoRes = parts.info ? r[at++] : undefined;
-    const groupsRes = parts.groups ? r[at++] : undefined;
+    const groupsRes = !parts.groups ? undefined : shared.reused.has(key) ? reusedGroups[i] : r[at++];
     const ttlRes = parts.ttl ? r[at++] : undefined;
     const memRes = parts.memory ? r[at++] : undefined;
     const infoState = replyState(infoRes);

@@ -1,4 +1,5 @@
 import "server-only";
+import { RECENT_GROUPS_MS } from "./recent-groups";
 import type { RedisConnection } from "@/lib/redis/connection";
 import type { OverviewSummary } from "@/lib/contract/streams";
 import type { Settings } from "@/lib/config/settings";
@@ -60,7 +61,13 @@ export async function pendingGroupsOf(
     ? knownSlice(opts.known, opts.streamCap, opts.visible)
     : await scanAllKeys(redis, { match: opts.match, type: "stream", maxKeys: opts.streamCap });
   const keys = scan.keys.filter((k) => !isAppKey(k) && (opts.visible?.(k) ?? true));
-  const reads = streamsOnly(await readStreams(redis, keys, { groups: true, chunkKeys: GROUPS_CHUNK_KEYS }));
+  const reads = streamsOnly(
+    await readStreams(redis, keys, {
+      groups: true,
+      chunkKeys: GROUPS_CHUNK_KEYS,
+      shareGroupsMs: RECENT_GROUPS_MS,
+    }),
+  );
   let totalPending = 0;
   const groups: PendingGroup[] = [];
   for (const { key, groups: infos } of reads) {

@@ -21,6 +21,7 @@ import * as groupRoute from "@/app/api/streams/[key]/groups/[group]/route";
 import * as ackRoute from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import * as historySampleRoute from "@/app/api/history/sample/route";
 import { privateRedis } from "../helpers/redis";
+import { measureCommands } from "../helpers/command-stats";
 import { callRoute } from "../helpers/route";
 import { seedPending } from "../helpers/pending";
 import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
@@ -51,24 +52,7 @@ async function useCacheMs(ms: number) {
   while (index.discovery().discovering) await index.step();
 }
 
-/** Calls and µs of every command since the last reset, INFO itself left out. */
-async function commandStats(): Promise<{ calls: number; usec: number; byCommand: Record<string, number> }> {
-  const text = await redis.info("commandstats");
-  const out = { calls: 0, usec: 0, byCommand: {} as Record<string, number> };
-  for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    if (m[1] === "info" || m[1]!.startsWith("config")) continue;
-    out.calls += Number(m[2]);
-    out.usec += Number(m[3]);
-    out.byCommand[m[1]!] = Number(m[2]);
-  }
-  return out;
-}
-
-async function measure(run: () => Promise<unknown>) {
-  await redis.config("RESETSTAT");
-  await run();
-  return commandStats();
-}
+const measure = (run: () => Promise<unknown>) => measureCommands(redis, run);
 
 const overview = (token = TOKENS.all) =>
   callRoute<OverviewSummary>(overviewRoute.GET as Handler, "/api/overview", { headers: bearer(token) });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { historyKeys } from "@/lib/history/store";
 import { tick } from "@/lib/worker/tick";
 import type { JobRun } from "@/lib/contract/worker";
+import { commandStats } from "../../helpers/command-stats";
 import { privateRedis, uniquePrefix } from "../../helpers/redis";
 import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
 
@@ -10,15 +11,7 @@ const own = privateRedis();
 const redis = () => own.raw();
 withAppPrefix("cost");
 
-async function commandCalls(): Promise<number> {
-  const text = await redis().info("commandstats");
-  let total = 0;
-  for (const line of text.split("\n")) {
-    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
-    if (m && m[1] !== "info") total += Number(m[2]);
-  }
-  return total;
-}
+const commandCalls = async () => (await commandStats(redis())).calls;
 
 /** A stream of `entries` entries, with a group that read and acked all of them. */
 async function settledStream(key: string, entries: number) {
