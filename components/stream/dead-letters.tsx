@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { Can } from "@/components/auth/can";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable } from "@/components/ui/data-table";
 import { Spinner } from "@/components/ui/spinner";
 import { Time } from "@/components/ui/time";
 import type { RedriveMatchFilter, RedriveMatchingResponse } from "@/lib/contract/pending";
@@ -33,16 +34,7 @@ export function DeadLetters({ streamKey }: { streamKey: string }) {
   const redrive = useRedrive(streamKey);
 
   if (rows.length === 0) return null;
-  const shown = new Set(rows.map((r) => r.id));
   const chosen = rows.filter((r) => selected.has(r.id));
-  const allChosen = chosen.length === rows.length;
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const next = new Set([...s].filter((x) => shown.has(x)));
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
 
   function confirm(targets: DeadLetterRow[]) {
     redrive.mutate(
@@ -85,65 +77,57 @@ export function DeadLetters({ streamKey }: { streamKey: string }) {
       </Can>
 
       <div className="overflow-x-auto rounded border border-slate-200">
-        <table className="w-full text-left text-sm" aria-label="Dead-lettered messages">
-          <thead className="bg-slate-50 text-xs text-slate-600">
-            <tr>
-              <th className="px-2 py-1.5">
-                <input
-                  type="checkbox"
-                  aria-label="Select every dead letter listed"
-                  checked={allChosen}
-                  onChange={() => setSelected(allChosen ? new Set() : new Set(shown))}
-                />
-              </th>
-              <th className="px-2 py-1.5">Id</th>
-              <th className="px-2 py-1.5">Origin stream</th>
-              <th className="px-2 py-1.5">Group</th>
-              <th className="px-2 py-1.5">Reason</th>
-              <th className="px-2 py-1.5">Dead-lettered</th>
-              <th className="px-2 py-1.5 text-right">Deliveries</th>
-              <th className="px-2 py-1.5">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} data-dead-letter-id={r.id} className="border-t border-slate-100 align-top">
-                <td className="px-2 py-1.5">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select dead letter ${r.id}`}
-                    checked={selected.has(r.id)}
-                    onChange={() => toggle(r.id)}
-                  />
-                </td>
-                <td className="whitespace-nowrap px-2 py-1.5 font-mono text-xs">{r.id}</td>
-                <td className="px-2 py-1.5 font-mono text-xs break-all">
+        <DataTable
+          label="Dead-lettered messages"
+          density="regular"
+          rows={rows}
+          rowKey={(r) => r.id}
+          rowClassName="align-top"
+          rowData={(r) => ({ "data-dead-letter-id": r.id })}
+          selection={{
+            selected,
+            onChange: setSelected,
+            allLabel: "Select every dead letter listed",
+            rowLabel: (r) => `Select dead letter ${r.id}`,
+          }}
+          columns={[
+            { header: "Id", cellClassName: "whitespace-nowrap font-mono text-xs", cell: (r) => r.id },
+            {
+              header: "Origin stream",
+              cellClassName: "font-mono text-xs break-all",
+              cell: (r) => (
+                <>
                   <Link href={`/streams/${encodeURIComponent(r.origin)}`} className="text-blue-700 hover:underline">
                     {r.origin}
                   </Link>
                   {r.originId ? <span className="block text-slate-500">was {r.originId}</span> : null}
-                </td>
-                <td className="px-2 py-1.5 font-mono text-xs break-all">{r.group ?? "—"}</td>
-                <td className="px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
-                <td className="whitespace-nowrap px-2 py-1.5 text-xs">
-                  <Time ms={r.deadLetteredAt} />
-                </td>
-                <td className="px-2 py-1.5 text-right tabular-nums">
-                  {r.deliveries === null ? "—" : formatNumber(r.deliveries)}
-                </td>
-                <td className="px-2 py-1.5">
-                  <Can permission="operate">
-                    <Button size="sm" aria-label={`Send back ${r.id}`} onClick={() => setConfirming([r])}>
-                      Send back
-                    </Button>
-                  </Can>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: "Group", cellClassName: "font-mono text-xs break-all", cell: (r) => r.group ?? "—" },
+            { header: "Reason", cellClassName: "break-words", cell: (r) => r.reason ?? "—" },
+            {
+              header: "Dead-lettered",
+              cellClassName: "whitespace-nowrap text-xs",
+              cell: (r) => <Time ms={r.deadLetteredAt} />,
+            },
+            {
+              header: "Deliveries",
+              numeric: true,
+              cell: (r) => (r.deliveries === null ? "—" : formatNumber(r.deliveries)),
+            },
+            {
+              header: <span className="sr-only">Actions</span>,
+              cell: (r) => (
+                <Can permission="operate">
+                  <Button size="sm" aria-label={`Send back ${r.id}`} onClick={() => setConfirming([r])}>
+                    Send back
+                  </Button>
+                </Can>
+              ),
+            },
+          ]}
+        />
       </div>
 
       <ConfirmDialog

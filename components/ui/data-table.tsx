@@ -31,6 +31,17 @@ export interface Column<Row> {
   cellClassName?: string | ((row: Row) => string | false | undefined);
 }
 
+/** A leading column of checkboxes, keyed by `rowKey`. */
+export interface RowSelection<Row> {
+  selected: ReadonlySet<string>;
+  /** The new selection: never a key of a row no longer listed. */
+  onChange: (selected: ReadonlySet<string>) => void;
+  /** The accessible name of the header's select-all checkbox. */
+  allLabel: string;
+  /** The accessible name of a row's checkbox. */
+  rowLabel: (row: Row) => string;
+}
+
 export interface DataTableProps<Row> {
   /** The table's accessible name. */
   label: string;
@@ -44,6 +55,8 @@ export interface DataTableProps<Row> {
   rowData?: (row: Row) => Record<`data-${string}`, string>;
   /** Rendered after a row's own `<tr>`: a row of details, or nothing. */
   after?: (row: Row) => ReactNode;
+  /** Opt-in: a checkbox before every row and one in the header that selects them all. */
+  selection?: RowSelection<Row>;
 }
 
 /** The column classes of a header (`row` undefined) or body cell. */
@@ -62,6 +75,40 @@ export function cellClasses<Row>(column: Column<Row>, density: Density, row?: { 
   );
 }
 
+/** The checkbox column of a selection over `rows`. */
+export function selectionColumn<Row>(
+  { selected, onChange, allLabel, rowLabel }: RowSelection<Row>,
+  rows: readonly Row[],
+  rowKey: (row: Row) => string,
+): Column<Row> {
+  const keys = rows.map(rowKey);
+  const all = keys.length > 0 && keys.every((k) => selected.has(k));
+  const toggle = (key: string) => {
+    const next = new Set(keys.filter((k) => selected.has(k)));
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    onChange(next);
+  };
+  return {
+    header: (
+      <input
+        type="checkbox"
+        aria-label={allLabel}
+        checked={all}
+        onChange={() => onChange(all ? new Set() : new Set(keys))}
+      />
+    ),
+    cell: (row) => (
+      <input
+        type="checkbox"
+        aria-label={rowLabel(row)}
+        checked={selected.has(rowKey(row))}
+        onChange={() => toggle(rowKey(row))}
+      />
+    ),
+  };
+}
+
 /** A plain table: one header row of column titles, then one row per item. */
 export function DataTable<Row>({
   label,
@@ -72,13 +119,15 @@ export function DataTable<Row>({
   rowClassName,
   rowData,
   after,
+  selection,
 }: DataTableProps<Row>) {
   const d = DENSITIES[density];
+  const shown = selection ? [selectionColumn(selection, rows, rowKey), ...columns] : columns;
   return (
     <table className={d.table} aria-label={label}>
       <thead className={d.head}>
         <tr>
-          {columns.map((c, i) => (
+          {shown.map((c, i) => (
             <th key={i} scope="col" className={cellClasses(c, density)}>
               {c.header}
             </th>
@@ -89,7 +138,7 @@ export function DataTable<Row>({
         {rows.map((row) => (
           <Fragment key={rowKey(row)}>
             <tr className={clsx("border-t border-slate-100", rowClassName)} {...rowData?.(row)}>
-              {columns.map((c, i) => (
+              {shown.map((c, i) => (
                 <td key={i} className={cellClasses(c, density, { value: row })}>
                   {c.cell(row)}
                 </td>

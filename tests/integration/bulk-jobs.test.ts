@@ -2,7 +2,7 @@
  * Bulk actions as background jobs: the 202 answer, progress, cancel between batches with every
  * message accounted for, two operators seeing one job, interrupted jobs, errors, audit and scope.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as ackPOST } from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import { POST as deadLetterPOST } from "@/app/api/streams/[key]/groups/[group]/dead-letter/route";
 import { GET as listGET } from "@/app/api/streams/[key]/groups/[group]/jobs/route";
@@ -13,56 +13,26 @@ import { AppError } from "@/lib/errors";
 import { runBatches, targetPages, type Tally } from "@/lib/actions/batches";
 import { planAck } from "@/lib/actions/pending-actions";
 import { readAudit } from "@/lib/audit/audit";
-import { hashToken } from "@/lib/auth/token-hash";
-import { invalidateSettingsCache } from "@/lib/config/settings";
 import type { JobListResponse, JobResponse } from "@/lib/contract/jobs";
 import type { AckResponse } from "@/lib/contract/pending";
-import { closeRedis } from "@/lib/redis/client";
-import { resetProcessState } from "@/lib/runtime/state";
-import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { testRedis, uniquePrefix } from "../helpers/redis";
+import { TEAM_TOKENS, tokenCallers, type ErrorRes } from "../helpers/token-caller";
 import { seedPending } from "../helpers/pending";
 
 const redis = testRedis();
 const prefix = uniquePrefix("jobs");
-const TOKENS = {
-  alice: "tok-alice-operator-0123456789abcdef0123",
-  bob: "tok-bob-operator-0123456789abcdef012345",
-  scoped: "tok-scoped-orders-0123456789abcdef0123",
-  viewer: "tok-viewer-0123456789abcdef0123456789ab",
-};
-const as = (who: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[who]}` });
-
-type Handler = Parameters<typeof callRoute>[0];
-type ErrorRes = { error: { code: string; message: string } };
-const call = <T>(handler: unknown, params: Record<string, string>, who: keyof typeof TOKENS, body?: unknown) =>
-  callRoute<T>(handler as Handler, "/api/x", { params, body, headers: as(who) });
+const { call } = tokenCallers({
+  redis,
+  prefix,
+  appPrefix: true,
+  tokens: {
+    ...TEAM_TOKENS,
+    scoped: { token: "tok-scoped-orders-0123456789abcdef0123", role: "operator", streams: [`${prefix}orders_*`] },
+  },
+});
 
 let n = 0;
 const key = (name = "orders") => `${prefix}${name}_${++n}`;
-
-beforeAll(() => {
-  useAppPrefix(`${prefix}app:`);
-  useConfig({
-    auth: {
-      tokens: [
-        { name: "alice", role: "operator", tokenHash: hashToken(TOKENS.alice) },
-        { name: "bob", role: "operator", tokenHash: hashToken(TOKENS.bob) },
-        { name: "scoped", role: "operator", tokenHash: hashToken(TOKENS.scoped), streams: [`${prefix}orders_*`] },
-        { name: "viewer", role: "viewer", tokenHash: hashToken(TOKENS.viewer) },
-      ],
-      sessionSecret: TEST_SESSION_SECRET,
-    },
-  });
-  invalidateSettingsCache();
-});
-
-afterAll(async () => {
-  resetProcessState();
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
-});
 
 async function waitEnded(id: string): Promise<JobResponse["job"]> {
   await jobSettled(id);

@@ -1,42 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as groupGET } from "@/app/api/streams/[key]/groups/[group]/route";
-import { invalidateSettingsCache } from "@/lib/config/settings";
-import { resetProcessState } from "@/lib/runtime/state";
 import { deadLetterPending } from "@/lib/actions/pending-actions";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { getGroupDetail, toConsumerRow } from "@/lib/pending/group";
 import { readIdleHistogram } from "@/lib/pending/idle-histogram";
-import { closeRedis } from "@/lib/redis/client";
-import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { testRedis, uniquePrefix } from "../helpers/redis";
+import { tokenCallers } from "../helpers/token-caller";
 import { deliver, seedPending, sleep } from "../helpers/pending";
 
 const redis = testRedis();
 const prefix = uniquePrefix("pdead");
-const dir = mkdtempSync(join(tmpdir(), "pdead-"));
-
-beforeAll(() => {
-  const file = join(dir, "config.json");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 400, deadLetter: "<stream>:parked" }],
-    }),
-  );
-  process.env.STREAMSCOPE_CONFIG = file;
-  resetProcessState();
-  invalidateSettingsCache();
-});
-
-afterAll(async () => {
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
-  delete process.env.STREAMSCOPE_CONFIG;
-  resetProcessState();
-  rmSync(dir, { recursive: true, force: true });
+const { call } = tokenCallers({
+  redis,
+  prefix,
+  config: { groups: [{ stream: `${prefix}*`, group: "*", stuckAfterMs: 400, deadLetter: "<stream>:parked" }] },
 });
 
 describe("dead consumers and the group rule", () => {
@@ -52,7 +29,7 @@ describe("dead consumers and the group rule", () => {
     const dead = Object.fromEntries(detail.consumers.map((c) => [c.name, c.dead]));
     expect(dead).toEqual({ crashed: true, "idle-empty": false, healthy: false });
 
-    const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", { params: { key: s, group: "g" } });
+    const res = await call<GroupDetailResponse>(groupGET, { key: s, group: "g" }, null);
     expect(res.status).toBe(200);
     expect(res.body.consumers.find((c) => c.name === "crashed")?.dead).toBe(true);
     expect((await readIdleHistogram(redis, s, "g")).stuckAfterMs).toBe(400);

@@ -1,62 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as reapPOST } from "@/app/api/streams/[key]/groups/[group]/reap/route";
 import { GET as listGET } from "@/app/api/streams/[key]/groups/[group]/jobs/route";
 import { GET as jobGET } from "@/app/api/jobs/[id]/route";
 import { POST as cancelPOST } from "@/app/api/jobs/[id]/cancel/route";
 import { jobSettled } from "@/lib/actions/jobs";
 import { readAudit } from "@/lib/audit/audit";
-import { hashToken } from "@/lib/auth/token-hash";
-import { invalidateSettingsCache } from "@/lib/config/settings";
 import type { JobListResponse, JobResponse } from "@/lib/contract/jobs";
 import { REAP_CONSUMERS_PER_CALL } from "@/lib/contract/reap";
-import { closeRedis } from "@/lib/redis/client";
-import { resetProcessState } from "@/lib/runtime/state";
-import { callRoute } from "../helpers/route";
 import { seedLeakyGroup } from "../helpers/leaked-consumers";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { testRedis, uniquePrefix } from "../helpers/redis";
+import { TEAM_TOKENS, tokenCallers, type ErrorRes } from "../helpers/token-caller";
 
 const redis = testRedis();
 const prefix = uniquePrefix("reapjob");
-const TOKENS = {
-  alice: "tok-alice-operator-0123456789abcdef0123",
-  bob: "tok-bob-operator-0123456789abcdef012345",
-  viewer: "tok-viewer-0123456789abcdef0123456789ab",
-};
-type Who = keyof typeof TOKENS;
-type Handler = Parameters<typeof callRoute>[0];
-type ErrorRes = { error: { code: string; message: string } };
-const call = <T>(handler: unknown, params: Record<string, string>, who: Who, body?: unknown) =>
-  callRoute<T>(handler as Handler, "/api/x", {
-    params,
-    body,
-    headers: { authorization: `Bearer ${TOKENS[who]}` },
-  });
+const { call } = tokenCallers({
+  redis,
+  prefix,
+  appPrefix: true,
+  tokens: TEAM_TOKENS,
+});
 
 let n = 0;
 const key = () => `${prefix}s${++n}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-beforeAll(() => {
-  useAppPrefix(`${prefix}app:`);
-  useConfig({
-    auth: {
-      tokens: [
-        { name: "alice", role: "operator", tokenHash: hashToken(TOKENS.alice) },
-        { name: "bob", role: "operator", tokenHash: hashToken(TOKENS.bob) },
-        { name: "viewer", role: "viewer", tokenHash: hashToken(TOKENS.viewer) },
-      ],
-      sessionSecret: TEST_SESSION_SECRET,
-    },
-  });
-  invalidateSettingsCache();
-});
-
-afterAll(async () => {
-  resetProcessState();
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
-});
 
 const LEAKED = 30_000;
 

@@ -1,57 +1,32 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as reapPOST } from "@/app/api/streams/[key]/groups/[group]/reap/route";
 import { reapConsumer } from "@/lib/actions/reap";
 import { readAudit } from "@/lib/audit/audit";
-import { invalidateSettingsCache } from "@/lib/config/settings";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import type { ReapResponse } from "@/lib/contract/reap";
-import { closeRedis } from "@/lib/redis/client";
-import { resetProcessState } from "@/lib/runtime/state";
-import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { testRedis, uniquePrefix } from "../helpers/redis";
+import { tokenCallers } from "../helpers/token-caller";
 
 const redis = testRedis();
 const prefix = uniquePrefix("reaprq");
-const dir = mkdtempSync(join(tmpdir(), "reaprq-"));
-
-beforeAll(() => {
-  const file = join(dir, "config.json");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      groups: [
-        { stream: `${prefix}all*`, group: "*", reapPolicy: "requeue", allGroups: true },
-        { stream: `${prefix}*`, group: "*", reapPolicy: "requeue" },
-      ],
-    }),
-  );
-  process.env.STREAMSCOPE_CONFIG = file;
-  resetProcessState();
-  invalidateSettingsCache();
+const { call } = tokenCallers({
+  redis,
+  prefix,
+  config: {
+    groups: [
+      { stream: `${prefix}all*`, group: "*", reapPolicy: "requeue", allGroups: true },
+      { stream: `${prefix}*`, group: "*", reapPolicy: "requeue" },
+    ],
+  },
 });
 
-afterAll(async () => {
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
-  delete process.env.STREAMSCOPE_CONFIG;
-  resetProcessState();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-type Handler = Parameters<typeof callRoute>[0];
 type PendingRow = [string, string, number, number];
 let n = 0;
 const key = (name = "s") => `${prefix}${name}${++n}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const reap = (stream: string, body: Record<string, unknown>) =>
-  callRoute<ReapResponse & { error?: { code: string } }>(reapPOST as Handler, "/x", {
-    params: { key: stream, group: "g" },
-    body,
-  });
+  call<ReapResponse & { error?: { code: string } }>(reapPOST, { key: stream, group: "g" }, null, body);
 
 async function consumers(stream: string, group = "g"): Promise<Map<string, number>> {
   const rows = (await redis.xinfo("CONSUMERS", stream, group)) as unknown[][];

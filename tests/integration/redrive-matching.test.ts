@@ -3,63 +3,35 @@
  * matching by origin and by reason, the dry run, the scan budget with its cursor, entries that go
  * meanwhile, refusals, and the audit entry.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as matchingPOST } from "@/app/api/streams/[key]/redrive-matching/route";
 import { POST as deadLetterPOST } from "@/app/api/streams/[key]/groups/[group]/dead-letter/route";
 import { redriveMatching } from "@/lib/actions/redrive";
 import { readAudit } from "@/lib/audit/audit";
-import { hashToken } from "@/lib/auth/token-hash";
-import { invalidateSettingsCache } from "@/lib/config/settings";
 import { DEAD_LETTER_FIELDS as F } from "@/lib/contract/dead-letter";
 import type { DeadLetterResponse, RedriveMatchingResponse } from "@/lib/contract/pending";
-import { closeRedis, getWriteConnection } from "@/lib/redis/client";
-import { resetProcessState } from "@/lib/runtime/state";
-import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { getWriteConnection } from "@/lib/redis/client";
+import { testRedis, uniquePrefix } from "../helpers/redis";
+import { tokenCallers, type ErrorRes } from "../helpers/token-caller";
 import { entries, seedPending } from "../helpers/pending";
 
 const redis = testRedis();
 const prefix = uniquePrefix("rdm");
-const TOKENS = {
-  operator: "tok-operator-redrive-0123456789abcdef01",
-  viewer: "tok-viewer-redrive-0123456789abcdef0123",
-  scoped: "tok-scoped-redrive-0123456789abcdef0123",
-};
-type Who = keyof typeof TOKENS;
-type Handler = Parameters<typeof callRoute>[0];
-type ErrorRes = { error: { code: string; message: string } };
-
-const post = <T>(key: string, body: unknown, who: Who = "operator") =>
-  callRoute<T>(matchingPOST as Handler, "/api/x", {
-    params: { key },
-    body,
-    headers: { authorization: `Bearer ${TOKENS[who]}` },
-  });
+const { call } = tokenCallers({
+  redis,
+  prefix,
+  appPrefix: true,
+  tokens: {
+    operator: { token: "tok-operator-redrive-0123456789abcdef01", role: "operator", name: "op" },
+    viewer: { token: "tok-viewer-redrive-0123456789abcdef0123", role: "viewer" },
+    scoped: { token: "tok-scoped-redrive-0123456789abcdef0123", role: "operator", streams: [`${prefix}dlq*`] },
+  },
+});
+const post = <T>(key: string, body: unknown, who: "operator" | "viewer" | "scoped" = "operator") =>
+  call<T>(matchingPOST, { key }, who, body);
 
 let n = 0;
 const key = (name: string) => `${prefix}${name}_${++n}`;
-
-beforeAll(() => {
-  useAppPrefix(`${prefix}app:`);
-  useConfig({
-    auth: {
-      tokens: [
-        { name: "op", role: "operator", tokenHash: hashToken(TOKENS.operator) },
-        { name: "viewer", role: "viewer", tokenHash: hashToken(TOKENS.viewer) },
-        { name: "scoped", role: "operator", tokenHash: hashToken(TOKENS.scoped), streams: [`${prefix}dlq*`] },
-      ],
-      sessionSecret: TEST_SESSION_SECRET,
-    },
-  });
-  invalidateSettingsCache();
-});
-
-afterAll(async () => {
-  resetProcessState();
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
-});
 
 /** Adds dead-lettered copies as the move script writes them; answers their ids in order. */
 async function seedDlq(dlq: string, rows: { origin: string | null; reason: string; n?: number }[]): Promise<string[]> {
@@ -268,11 +240,7 @@ describe("redrive-matching", () => {
     const s = key("orders");
     const ids = await seedPending(redis, s, { n: 3 });
     const post1 = (ids: string[], reason: string) =>
-      callRoute<DeadLetterResponse>(deadLetterPOST as Handler, "/api/x", {
-        params: { key: s, group: "g" },
-        body: { ids, reason },
-        headers: { authorization: `Bearer ${TOKENS.operator}` },
-      });
+      call<DeadLetterResponse>(deadLetterPOST, { key: s, group: "g" }, "operator", { ids, reason });
     expect((await post1([ids[0]!, ids[2]!], "schema mismatch")).body).toMatchObject({ moved: 2, target: `${s}:dlq` });
     expect((await post1([ids[1]!], "poison")).body).toMatchObject({ moved: 1 });
     const res = await post<RedriveMatchingResponse>(`${s}:dlq`, { filter: { reason: "schema mismatch", origin: s } });

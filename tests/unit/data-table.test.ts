@@ -1,7 +1,7 @@
-import { createElement } from "react";
+import { createElement, type ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { cellClasses, DataTable, type Column } from "@/components/ui/data-table";
+import { cellClasses, DataTable, selectionColumn, type Column, type RowSelection } from "@/components/ui/data-table";
 
 interface Row {
   id: string;
@@ -63,5 +63,54 @@ describe("DataTable", () => {
     expect(html).toMatch(
       /data-id="a">.*?<\/tr><tr class="detail"><\/tr><tr class="border-t border-slate-100 align-top" data-id="b">/,
     );
+  });
+});
+
+describe("DataTable with a selection", () => {
+  const rows: Row[] = [
+    { id: "a", n: 1 },
+    { id: "b", n: 9 },
+  ];
+  const selection = (selected: string[], onChange: RowSelection<Row>["onChange"] = () => undefined) => ({
+    selected: new Set(selected),
+    onChange,
+    allLabel: "Select all things",
+    rowLabel: (r: Row) => `Select thing ${r.id}`,
+  });
+  type Box = ReactElement<{ checked: boolean; onChange: () => void }>;
+
+  it("puts a named checkbox first in the header and in every row, checked as selected", () => {
+    const html = render({ selection: selection(["b"]) });
+    expect(html).toContain(
+      '<th scope="col" class="py-1 pr-2 font-medium"><input type="checkbox" aria-label="Select all things"/></th>',
+    );
+    expect(html).toMatch(/<tr[^>]*><td class="py-1 pr-2"><input type="checkbox" aria-label="Select thing a"\/><\/td>/);
+    expect(html).toContain('<input type="checkbox" aria-label="Select thing b" checked=""/>');
+    expect(html.match(/<th /g)).toHaveLength(3);
+  });
+
+  it("toggles a row, forgetting keys no longer listed; the header selects all, or none once all are", () => {
+    let next: ReadonlySet<string> = new Set();
+    const col = selectionColumn(
+      selection(["gone", "b"], (s) => (next = s)),
+      rows,
+      (r) => r.id,
+    );
+    (col.cell(rows[0]!) as Box).props.onChange();
+    expect([...next]).toEqual(["b", "a"]);
+    (col.cell(rows[1]!) as Box).props.onChange();
+    expect([...next]).toEqual([]);
+    expect((col.header as Box).props.checked).toBe(false);
+    (col.header as Box).props.onChange();
+    expect([...next]).toEqual(["a", "b"]);
+
+    const full = selectionColumn(
+      selection(["a", "b"], (s) => (next = s)),
+      rows,
+      (r) => r.id,
+    );
+    expect((full.header as Box).props.checked).toBe(true);
+    (full.header as Box).props.onChange();
+    expect([...next]).toEqual([]);
   });
 });
