@@ -1,8 +1,9 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
-import type { PoisonMark, StreamRow, StreamsListResponse } from "@/lib/contract/streams";
+import type { PoisonMark, StreamRow } from "@/lib/contract/streams";
 import { log, safeErr } from "@/lib/log";
-import { firingAlertsOf, type StoredAlert } from "./store";
+import { alertId } from "./rules";
+import { readAlertsById, type StoredAlert } from "./store";
 
 /**
  * Each stream's poison mark from the firing `poison` alerts (the rule's verdict, with the
@@ -31,23 +32,21 @@ export function markRows(rows: readonly StreamRow[], marks: ReadonlyMap<string, 
 }
 
 /**
- * The firing `poison` alerts, read once: one HGETALL of the alert records, beside the page's own
- * reads. None when the connection may not read them (an ACL user limited to the watched keys):
- * the marks are extra, the page is not.
+ * The poison marks of these groups' streams: their `poison` alert records by id (readAlertsById,
+ * bounded by the groups asked for, not by every alert kept), the firing ones. None when the
+ * connection may not read them (an ACL user limited to the watched keys): the marks are extra,
+ * the page is not.
  */
-export async function readPoisonMarks(redis: RedisConnection): Promise<Map<string, PoisonMark>> {
+export async function readPoisonMarks(
+  redis: RedisConnection,
+  groups: readonly { stream: string; group: string }[],
+): Promise<Map<string, PoisonMark>> {
   try {
-    return poisonMarksOf(await firingAlertsOf(redis, "poison"));
+    const ids = groups.map((g) => alertId("poison", g.stream, g.group, null));
+    const alerts = await readAlertsById(redis, ids);
+    return poisonMarksOf(alerts.filter((a) => a.rule === "poison" && a.state === "firing"));
   } catch (err) {
     log.debug({ err: safeErr(err) }, "poison marks left out: the alert records could not be read");
     return new Map();
   }
-}
-
-/** A page of the stream list with each row's poison mark. */
-export function withPoisonMarks(
-  page: StreamsListResponse,
-  marks: ReadonlyMap<string, PoisonMark>,
-): StreamsListResponse {
-  return marks.size === 0 ? page : { ...page, streams: markRows(page.streams, marks) };
 }

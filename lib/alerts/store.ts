@@ -1,6 +1,6 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
-import { ALERT_RULES, type Alert, type AlertRule } from "@/lib/contract/alerts";
+import { ALERT_RULES, type Alert } from "@/lib/contract/alerts";
 import { notFound } from "@/lib/errors";
 import { appKey, appSetKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
@@ -74,9 +74,24 @@ export async function listAlerts(redis: RedisConnection, now: number): Promise<A
     });
 }
 
-/** The firing alerts of one rule with their values (reads the records hash, bounded like listAlerts). */
-export async function firingAlertsOf(redis: RedisConnection, rule: AlertRule): Promise<StoredAlert[]> {
-  return [...(await readRecords(redis)).values()].filter((r) => r.rule === rule && r.state === "firing");
+/** Alert ids per HMGET: a page's worth of groups in a few bounded commands. */
+const IDS_PER_READ = 500;
+
+/** The records of these alert ids (unknown ids left out): HMGETs of at most IDS_PER_READ fields, in one pipeline. */
+export async function readAlertsById(redis: RedisConnection, ids: readonly string[]): Promise<StoredAlert[]> {
+  if (ids.length === 0) return [];
+  const key = alertKeys.records(redis);
+  const pipe = redis.pipeline();
+  for (let i = 0; i < ids.length; i += IDS_PER_READ) pipe.hmget(key, ...ids.slice(i, i + IDS_PER_READ));
+  const out: StoredAlert[] = [];
+  for (const [err, values] of (await pipe.exec()) ?? []) {
+    if (err) throw err;
+    for (const raw of values as (string | null)[]) {
+      const r = raw ? parseRecord(raw) : null;
+      if (r) out.push(r);
+    }
+  }
+  return out;
 }
 
 export async function getAlert(redis: RedisConnection, id: string, now: number): Promise<Alert | null> {

@@ -1,4 +1,5 @@
 import "server-only";
+import { markRows, readPoisonMarks } from "@/lib/alerts/poison-marks";
 import { RECENT_GROUPS_MS } from "./recent-groups";
 import type { RedisConnection } from "@/lib/redis/connection";
 import type { StreamDetail, StreamRow } from "@/lib/contract/streams";
@@ -41,7 +42,12 @@ export async function describeStreams(
   settings: Pick<Settings, "groups">,
   kept: StuckSnapshot | null = null,
 ): Promise<StreamRow[]> {
-  return (await collectRowInputs(redis, keys, settings, kept)).map(buildRow);
+  const inputs = await collectRowInputs(redis, keys, settings, kept);
+  const marks = await readPoisonMarks(
+    redis,
+    inputs.flatMap((i) => i.groups.map((g) => ({ stream: i.key, group: g.name }))),
+  );
+  return markRows(inputs.map(buildRow), marks);
 }
 
 /** One stream with its groups; 404 when missing, 409 when the key is not a stream. */

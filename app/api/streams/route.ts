@@ -1,29 +1,18 @@
 import { streamsListQuerySchema, streamsPageQuerySchema, type StreamsListResponse } from "@/lib/contract/streams";
 import { parseQuery } from "@/lib/http/parse";
 import { apiRoute } from "@/lib/http/route";
-import { readPoisonMarks, withPoisonMarks } from "@/lib/alerts/poison-marks";
 import { listIndexedStreams, listStreams } from "@/lib/streams/list";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** With `offset`: a page of the stream index; without: one SCAN page from `cursor`. Rows carry their poison marks. */
+/** With `offset`: a page of the stream index; without: one SCAN page from `cursor`. Rows carry their poison marks (describeStreams). */
 export const GET = apiRoute<StreamsListResponse>({ permission: "read", shared: true }, async (req, ctx) => {
   const opts = { visible: ctx.visible, kept: {} };
   if (new URL(req.url).searchParams.has("offset")) {
     const query = parseQuery(streamsPageQuerySchema, req.url);
-    const redis = await ctx.connection();
-    const [page, marks] = await Promise.all([
-      listIndexedStreams(redis, await ctx.settings(), { ...query, ...opts }),
-      readPoisonMarks(redis),
-    ]);
-    return withPoisonMarks(page, marks);
+    return listIndexedStreams(await ctx.connection(), await ctx.settings(), { ...query, ...opts });
   }
   const query = parseQuery(streamsListQuerySchema, req.url);
-  const redis = await ctx.connection();
-  const [page, marks] = await Promise.all([
-    listStreams(redis, await ctx.settings(), { ...query, ...opts }),
-    readPoisonMarks(redis),
-  ]);
-  return withPoisonMarks(page, marks);
+  return listStreams(await ctx.connection(), await ctx.settings(), { ...query, ...opts });
 });
