@@ -2,7 +2,11 @@ import { processState } from "./state";
 
 /**
  * Identical reads within a short window share one load: callers of the same key while a load
- * runs get its promise (single flight), and its result is reused for `ttlMs` after it settles.
+ * runs get its promise (single flight), and its result is reused until the clock next reaches a
+ * multiple of `ttlMs` (at most `ttlMs` after it settles). Every kept answer of the same ttl ends
+ * at the same moment, so answers asked together (the overview's rows and its tiles) are loaded
+ * together again and share their reads below (lib/streams/recent-groups.ts): with expiry counted
+ * from each load, they drift apart.
  * Failures are never kept. Bounded: at most MAX_ENTRIES results and MAX_BYTES of their sizes
  * (as measured by the caller), the oldest dropped first; a result bigger than MAX_ENTRY_BYTES
  * is shared with the callers already waiting for it, then dropped.
@@ -68,9 +72,13 @@ export interface SharedReadOptions<T> {
   stream?: string;
 }
 
+function nextMultiple(at: number, step: number): number {
+  return (Math.floor(at / step) + 1) * step;
+}
+
 /**
- * The result of `load()`, shared with every caller of the same `key` while it runs and for
- * `ttlMs` after it succeeded (0: only concurrent callers share it). Errors reach every caller
+ * The result of `load()`, shared with every caller of the same `key` while it runs and, after it
+ * succeeded, until the next multiple of `ttlMs` on the clock (0: only concurrent callers share it). Errors reach every caller
  * waiting for that load and are not kept.
  */
 export function sharedRead<T>(
@@ -99,7 +107,7 @@ export function sharedRead<T>(
       const current = state.value;
       if (ttlMs <= 0 || bytes > MAX_ENTRY_BYTES || entry.generation !== current.generation) drop(key, entry);
       else if (current.entries.get(key) === entry) {
-        entry.expiresAt = now() + ttlMs;
+        entry.expiresAt = nextMultiple(now(), ttlMs);
         entry.bytes = bytes;
         current.bytes += bytes;
         evict();

@@ -42,6 +42,23 @@ describe("sharedRead", () => {
     expect(await sharedRead("other", 1000, load, clock)).toBe(3);
   });
 
+  it("kept results end together, at the next multiple of the ttl on the clock", async () => {
+    let now = 10_300;
+    const clock = { now: () => now };
+    let n = 0;
+    const load = async () => ++n;
+    expect(await sharedRead("rows", 1000, load, clock)).toBe(1);
+    now = 10_800;
+    expect(await sharedRead("tiles", 1000, load, clock)).toBe(2);
+    now = 10_999;
+    expect(await sharedRead("rows", 1000, load, clock)).toBe(1);
+    expect(await sharedRead("tiles", 1000, load, clock)).toBe(2);
+    // Both end at 11,000, though "tiles" was loaded only 200 ms before.
+    now = 11_000;
+    expect(await sharedRead("rows", 1000, load, clock)).toBe(3);
+    expect(await sharedRead("tiles", 1000, load, clock)).toBe(4);
+  });
+
   it("a ttl of 0 shares only concurrent calls", async () => {
     const { calls, load, release } = counted("v");
     const both = [sharedRead("k", 0, load), sharedRead("k", 0, load)];
