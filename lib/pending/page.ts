@@ -10,6 +10,7 @@ import {
 import { decodeListEntries, listEntryBytes } from "@/lib/streams/codec";
 import { BatchSizer, answerBudget, valueLimits } from "@/lib/streams/answer-limits";
 import { parsePendingSummary, type PendingEntry } from "@/lib/streams/xinfo";
+import { compareIds } from "@/lib/contract/ids";
 import { requireGroup } from "./group";
 import { matchesFilter, pelCursor, pelPages, readPelPage } from "./pel";
 
@@ -87,8 +88,8 @@ export async function readPendingPage(
 
 /**
  * Marks orphaned ids (entry XDEL'd or trimmed) and, when asked, attaches each entry's fields, long
- * values cut: pipelines of `XRANGE id id COUNT 1` (Buffer replies, binary safe), each pipeline
- * sized to about READ_BYTES by the entries seen. With fields, the rows stop before the one that
+ * values cut: by readEntriesById (Buffer replies, binary safe), each batch sized to about
+ * READ_BYTES by the entries seen. With fields, the rows stop before the one that
  * would take the answer past the byte budget (the caller hands out `next` from the last row kept).
  */
 export async function withEntryState(
@@ -102,16 +103,15 @@ export async function withEntryState(
   const sizer = new BatchSizer();
   const out: PendingEntryRow[] = [];
   let size = 0;
+  const ranges = { worth: true };
   while (out.length < rows.length) {
     const slice = rows.slice(out.length, out.length + sizer.next(rows.length - out.length));
-    const pipe = redis.pipeline();
-    for (const r of slice) pipe.xrangeBuffer(stream, r.id, r.id, "COUNT", 1);
-    const replies = (await pipe.exec()) ?? [];
-    const found = slice.map((_, i) => {
-      const [err, reply] = replies[i] ?? [null, []];
-      if (err) throw err;
-      return reply;
-    });
+    const found = await readEntriesById(
+      redis,
+      stream,
+      slice.map((r) => r.id),
+      ranges,
+    );
     sizer.seen(found, slice.length);
     for (const [i, r] of slice.entries()) {
       const entry = decodeListEntries(found[i], limits)[0];
@@ -127,4 +127,50 @@ export async function withEntryState(
     }
   }
   return out;
+}
+
+/**
+ * The entries of these ids (ascending), each as `XRANGE id id` answers it (Buffer replies, an empty
+ * list for an id no longer in the stream). Pending ids are often the stream's consecutive entries:
+ * one `XRANGE first last COUNT n` answers them all, reading no more entries than the per-id reads
+ * would. The ids it leaves open (the range held other entries first) are read one by one, and once
+ * a range settles fewer than half of its ids, the later batches of the page go straight to per-id reads.
+ */
+async function readEntriesById(
+  redis: RedisConnection,
+  stream: string,
+  ids: readonly string[],
+  ranges: { worth: boolean },
+): Promise<unknown[]> {
+  const out: (unknown[] | undefined)[] = ids.map(() => undefined);
+  const ascending = ids.every((id, i) => i === 0 || compareIds(ids[i - 1]!, id) < 0);
+  if (ranges.worth && ascending && ids.length > 1) {
+    const range = (await redis.xrangeBuffer(stream, ids[0]!, ids[ids.length - 1]!, "COUNT", ids.length)) as [
+      Buffer,
+      Buffer[],
+    ][];
+    const byId = new Map(range.map((entry) => [entry[0].toString(), entry]));
+    // A full reply may have stopped before the last id: the ids after its last entry stay open.
+    const settledTo = range.length < ids.length ? null : range[range.length - 1]![0].toString();
+    let settled = 0;
+    ids.forEach((id, i) => {
+      if (settledTo !== null && compareIds(id, settledTo) > 0) return;
+      const entry = byId.get(id);
+      out[i] = entry ? [entry] : [];
+      settled++;
+    });
+    if (settled * 2 < ids.length) ranges.worth = false;
+  }
+  const open = ids.flatMap((id, i) => (out[i] === undefined ? [i] : []));
+  if (open.length > 0) {
+    const pipe = redis.pipeline();
+    for (const i of open) pipe.xrangeBuffer(stream, ids[i]!, ids[i]!, "COUNT", 1);
+    const replies = (await pipe.exec()) ?? [];
+    open.forEach((at, k) => {
+      const [err, reply] = replies[k] ?? [null, []];
+      if (err) throw err;
+      out[at] = reply as unknown[];
+    });
+  }
+  return out as unknown[][];
 }

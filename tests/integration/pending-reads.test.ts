@@ -140,6 +140,32 @@ describe("pending page", () => {
     expect(page.entries[1]!.fields).toEqual([["bin", { base64: Buffer.from([0xff, 0xfe]).toString("base64") }]]);
     expect(page.entries[2]!.fields).toBeNull();
   });
+
+  it("reads pending entries right, consecutive or with acked gaps and deleted ids between (tests/integration/read-commands.test.ts counts the reads)", async () => {
+    const s = key();
+    await redis.xgroup("CREATE", s, "g", "0", "MKSTREAM");
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push(String(await redis.xadd(s, "*", "n", String(i))));
+    await deliver(redis, s, "g", "c1", 60);
+    const dense = await readPendingPage(redis, s, "g", q({ count: 50 }));
+    expect(dense.entries.map((e) => [e.id, e.deleted])).toEqual(ids.slice(0, 50).map((id) => [id, false]));
+
+    // Gaps of acked entries between the pending ones, and pending ids whose entries were deleted.
+    await redis.xack(s, "g", ...ids.filter((_, i) => i >= 20 && i % 3 === 0));
+    await redis.xdel(s, ids[5]!, ids[40]!, ids[59]!);
+    const pending = ids.filter((_, i) => !(i >= 20 && i % 3 === 0));
+    for (const withFields of ["0", "1"]) {
+      const page = await readPendingPage(redis, s, "g", q({ count: 100, withFields }));
+      expect(page.entries.map((e) => e.id)).toEqual(pending);
+      const gone = new Set([ids[5], ids[40], ids[59]]);
+      expect(page.entries.map((e) => e.deleted)).toEqual(pending.map((id) => gone.has(id)));
+      if (withFields === "1") {
+        expect(page.entries.map((e) => e.fields)).toEqual(
+          pending.map((id) => (gone.has(id) ? null : [["n", String(ids.indexOf(id))]])),
+        );
+      }
+    }
+  });
 });
 
 describe("idle histogram", () => {
