@@ -52,7 +52,6 @@ export function PendingExplorer(props: PendingExplorerProps) {
     paused: props.holdStill,
   });
   const entries = data?.entries ?? [];
-  const onPage = new Set(entries.map((e) => e.id));
   const selectedRows = entries.filter((e) => selected.has(e.id));
 
   function request(
@@ -182,15 +181,7 @@ export function PendingExplorer(props: PendingExplorerProps) {
           entries={entries}
           stuckAfterMs={props.stuckAfterMs}
           selected={selected}
-          onToggle={(id) =>
-            setSelected((prev) => {
-              const next = new Set([...prev].filter((x) => onPage.has(x)));
-              if (next.has(id)) next.delete(id);
-              else next.add(id);
-              return next;
-            })
-          }
-          onToggleAll={(all) => setSelected(all ? new Set(onPage) : new Set())}
+          onSelect={(next) => setSelected(new Set(next))}
           expanded={expanded}
           onExpand={(id) =>
             setExpanded((prev) => {

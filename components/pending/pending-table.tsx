@@ -14,8 +14,8 @@ export interface PendingTableProps {
   entries: readonly PendingEntryRow[];
   stuckAfterMs: number;
   selected: ReadonlySet<string>;
-  onToggle: (id: string) => void;
-  onToggleAll: (select: boolean) => void;
+  /** The new selection (only ids of this page). */
+  onSelect: (selected: ReadonlySet<string>) => void;
   expanded: ReadonlySet<string>;
   onExpand: (id: string) => void;
   /** True while the page is being refetched with its fields. */
@@ -28,7 +28,6 @@ export interface PendingTableProps {
 /** The page of pending entries: a plain table, every row with its own action buttons. */
 export function PendingTable(props: PendingTableProps) {
   const { entries, selected, expanded } = props;
-  const allSelected = entries.length > 0 && entries.every((e) => selected.has(e.id));
   const isStuck = (e: PendingEntryRow) => e.idleMs >= props.stuckAfterMs;
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
@@ -39,26 +38,13 @@ export function PendingTable(props: PendingTableProps) {
         rowKey={(e) => e.id}
         rowClassName="align-top"
         rowData={(e) => ({ "data-id": e.id })}
+        selection={{
+          selected,
+          onChange: props.onSelect,
+          allLabel: "Select all on page",
+          rowLabel: (e) => `Select ${e.id}`,
+        }}
         columns={[
-          {
-            header: (
-              <input
-                type="checkbox"
-                aria-label="Select all on page"
-                checked={allSelected}
-                onChange={(e) => props.onToggleAll(e.target.checked)}
-              />
-            ),
-            className: "w-8",
-            cell: (e) => (
-              <input
-                type="checkbox"
-                aria-label={`Select ${e.id}`}
-                checked={selected.has(e.id)}
-                onChange={() => props.onToggle(e.id)}
-              />
-            ),
-          },
           {
             header: "Id",
             cellClassName: "font-mono text-xs",

@@ -90,6 +90,7 @@ export function selectionColumn<Row>(
     onChange(next);
   };
   return {
+    className: "w-8",
     header: (
       <input
         type="checkbox"

@@ -82,9 +82,11 @@ describe("DataTable with a selection", () => {
   it("puts a named checkbox first in the header and in every row, checked as selected", () => {
     const html = render({ selection: selection(["b"]) });
     expect(html).toContain(
-      '<th scope="col" class="py-1 pr-2 font-medium"><input type="checkbox" aria-label="Select all things"/></th>',
+      '<th scope="col" class="py-1 pr-2 font-medium w-8"><input type="checkbox" aria-label="Select all things"/></th>',
     );
-    expect(html).toMatch(/<tr[^>]*><td class="py-1 pr-2"><input type="checkbox" aria-label="Select thing a"\/><\/td>/);
+    expect(html).toMatch(
+      /<tr[^>]*><td class="py-1 pr-2 w-8"><input type="checkbox" aria-label="Select thing a"\/><\/td>/,
+    );
     expect(html).toContain('<input type="checkbox" aria-label="Select thing b" checked=""/>');
     expect(html.match(/<th /g)).toHaveLength(3);
   });
