@@ -3,7 +3,7 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import type { PoisonMark, StreamRow } from "@/lib/contract/streams";
 import { log, safeErr } from "@/lib/log";
 import { alertId } from "./rules";
-import { readAlertsById, type StoredAlert } from "./store";
+import { alertRecordCount, readAlertsById, readRecords, type StoredAlert } from "./store";
 
 /**
  * Each stream's poison mark from the firing `poison` alerts (the rule's verdict, with the
@@ -32,18 +32,26 @@ export function markRows(rows: readonly StreamRow[], marks: ReadonlyMap<string, 
 }
 
 /**
- * The poison marks of these groups' streams: their `poison` alert records by id (readAlertsById,
- * bounded by the groups asked for, not by every alert kept), the firing ones. None when the
- * connection may not read them (an ACL user limited to the watched keys): the marks are extra,
- * the page is not.
+ * The poison marks of these groups' streams, from the firing `poison` alerts, bounded by the groups
+ * asked for rather than by every alert kept: no read when no alert is kept (HLEN), all records in
+ * one HGETALL when there are no more of them than groups, else the groups' own records by id
+ * (readAlertsById). None when the connection may not read them (an ACL user limited to the watched
+ * keys): the marks are extra, the page is not.
  */
 export async function readPoisonMarks(
   redis: RedisConnection,
   groups: readonly { stream: string; group: string }[],
 ): Promise<Map<string, PoisonMark>> {
   try {
-    const ids = groups.map((g) => alertId("poison", g.stream, g.group, null));
-    const alerts = await readAlertsById(redis, ids);
+    const kept = groups.length === 0 ? 0 : await alertRecordCount(redis);
+    if (kept === 0) return new Map();
+    const alerts =
+      kept <= groups.length
+        ? [...(await readRecords(redis)).values()]
+        : await readAlertsById(
+            redis,
+            groups.map((g) => alertId("poison", g.stream, g.group, null)),
+          );
     return poisonMarksOf(alerts.filter((a) => a.rule === "poison" && a.state === "firing"));
   } catch (err) {
     log.debug({ err: safeErr(err) }, "poison marks left out: the alert records could not be read");

@@ -38,7 +38,12 @@ function parseRecord(raw: string): StoredAlert | null {
   }
 }
 
-async function readRecords(redis: RedisConnection): Promise<Map<string, StoredAlert>> {
+/** How many alert records are kept (firing and resolved): HLEN, O(1). */
+export function alertRecordCount(redis: RedisConnection): Promise<number> {
+  return redis.hlen(alertKeys.records(redis));
+}
+
+export async function readRecords(redis: RedisConnection): Promise<Map<string, StoredAlert>> {
   const raw = await redis.hgetall(alertKeys.records(redis));
   const out = new Map<string, StoredAlert>();
   for (const [id, v] of Object.entries(raw)) {
