@@ -14,7 +14,7 @@ export function AlertBanner() {
       aria-live="polite"
       className="border-b border-amber-300 bg-amber-100 px-4 py-2 text-sm text-amber-900"
     >
-      <span className="font-semibold">{bannerText(n)}</span>
+      <span className="font-semibold">{bannerText(n, (data?.omitted ?? 0) > 0)}</span>
       <Link href="/alerts" className="ml-3 underline hover:text-amber-950">
         View alerts
       </Link>

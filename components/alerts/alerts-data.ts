@@ -1,12 +1,22 @@
 /** Shaping for the alert banner and the alerts page (pure; tests/unit/alerts-ui-data.test.ts). */
 import { isLoud, type Alert } from "@/lib/contract/alerts";
+import { formatNumber } from "@/lib/shared/format";
 
 export function loudCount(alerts: readonly Alert[], now: number): number {
   return alerts.filter((a) => isLoud(a, now)).length;
 }
 
-export function bannerText(n: number): string {
-  return `${n} alert${n === 1 ? "" : "s"} firing`;
+/** `more`: the answer left alerts out, so there are at least `n`. */
+export function bannerText(n: number, more = false): string {
+  return `${formatNumber(n)}${more ? "+" : ""} alert${n === 1 && !more ? "" : "s"} firing`;
+}
+
+/** The line under a section whose alerts the answer did not all list; null when it listed them all. */
+export function omittedText(shown: number, total: number, what: "firing" | "resolved"): string | null {
+  if (shown >= total) return null;
+  return what === "firing"
+    ? `Showing the ${formatNumber(shown)} most severe of ${formatNumber(total)} firing alerts.`
+    : `Showing ${formatNumber(shown)} of ${formatNumber(total)} resolved alerts.`;
 }
 
 export interface AlertSections {

@@ -4,13 +4,13 @@ import Link from "next/link";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import { SILENCE_CHOICES, type Alert } from "@/lib/contract/alerts";
-import { formatAgo, formatTime } from "@/lib/shared/format";
+import { formatAgo, formatNumber, formatTime } from "@/lib/shared/format";
 import { Time } from "@/components/ui/time";
 import { useAlerts, useEvaluateAlerts, useSilenceAlert } from "@/lib/hooks/use-alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
-import { alertSubject, linkLabel, SEVERITY_TONE, splitAlerts } from "./alerts-data";
+import { alertSubject, linkLabel, omittedText, SEVERITY_TONE, splitAlerts } from "./alerts-data";
 
 /** The alerts page body: firing alerts with silence controls, then recently resolved ones. */
 export function AlertsView() {
@@ -54,13 +54,16 @@ export function AlertsView() {
   }
   const now = dataUpdatedAt;
   const { firing, resolved } = splitAlerts(data.alerts);
+  const firingMore = omittedText(firing.length, data.total.firing, "firing");
+  const resolvedMore = omittedText(resolved.length, data.total.resolved, "resolved");
   return (
     <div className="space-y-6">
       {header}
       <section aria-labelledby="firing-heading" className="space-y-2">
         <h2 id="firing-heading" className="text-lg font-semibold">
-          Firing ({firing.length})
+          Firing ({formatNumber(data.total.firing)})
         </h2>
+        {firingMore ? <p className="text-sm text-slate-600">{firingMore}</p> : null}
         {firing.length === 0 ? (
           <EmptyState title="No alerts firing">
             Every rule is quiet. Resolved alerts stay listed below for 7 days.
@@ -71,8 +74,9 @@ export function AlertsView() {
       </section>
       <section aria-labelledby="resolved-heading" className="space-y-2">
         <h2 id="resolved-heading" className="text-lg font-semibold">
-          Recently resolved ({resolved.length})
+          Recently resolved ({formatNumber(data.total.resolved)})
         </h2>
+        {resolvedMore ? <p className="text-sm text-slate-600">{resolvedMore}</p> : null}
         {resolved.length === 0 ? (
           <EmptyState title="Nothing resolved recently" />
         ) : (

@@ -33,8 +33,8 @@ export function markRows(rows: readonly StreamRow[], marks: ReadonlyMap<string, 
 
 /**
  * The poison marks of these groups' streams, from the firing `poison` alerts, bounded by the groups
- * asked for rather than by every alert kept: no read when no alert is kept (HLEN), all records in
- * one HGETALL when there are no more of them than groups, else the groups' own records by id
+ * asked for rather than by every alert kept: no read when no alert is kept (HLEN), all records
+ * (readRecords) when there are no more of them than groups, else the groups' own records by id
  * (readAlertsById). None when the connection may not read them (an ACL user limited to the watched
  * keys): the marks are extra, the page is not.
  */

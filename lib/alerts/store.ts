@@ -3,7 +3,7 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import { ALERT_RULES, type Alert } from "@/lib/contract/alerts";
 import { notFound } from "@/lib/errors";
 import { appKey, appSetKey } from "@/lib/redis/app-keys";
-import { pipelineForKeys } from "@/lib/redis/keyspace";
+import { pipelineForKeys, readHashInPages } from "@/lib/redis/keyspace";
 import type { Condition } from "./rules";
 
 /**
@@ -12,7 +12,8 @@ import type { Condition } from "./rules";
  *   alerts:resolved  zset  id -> resolvedAt, for retention (RESOLVED_KEEP_MS, at most RESOLVED_MAX)
  *   alerts:silences  hash  id -> silenced-until ms; kept apart so a silence never races an evaluation
  * The records hash holds the firing alerts (bounded by the streams evaluated) plus at most
- * RESOLVED_MAX resolved ones, so reading it whole stays bounded. One MULTI with a script updates the
+ * RESOLVED_MAX resolved ones; it is read in HSCAN pages (readHashInPages), so no one command grows
+ * with it. One MULTI with a script updates the
  * three together: on a Redis Cluster they share the hash tag `{alerts}` (appSetKey).
  */
 export const RESOLVED_KEEP_MS = 7 * 86400_000;
@@ -44,9 +45,9 @@ export function alertRecordCount(redis: RedisConnection): Promise<number> {
 }
 
 export async function readRecords(redis: RedisConnection): Promise<Map<string, StoredAlert>> {
-  const raw = await redis.hgetall(alertKeys.records(redis));
+  const raw = await readHashInPages(redis, alertKeys.records(redis));
   const out = new Map<string, StoredAlert>();
-  for (const [id, v] of Object.entries(raw)) {
+  for (const [id, v] of raw) {
     const r = parseRecord(v);
     if (r) out.set(id, r);
   }
@@ -54,8 +55,8 @@ export async function readRecords(redis: RedisConnection): Promise<Map<string, S
 }
 
 async function readSilences(redis: RedisConnection): Promise<Map<string, number>> {
-  const raw = await redis.hgetall(alertKeys.silences(redis));
-  return new Map(Object.entries(raw).map(([id, v]) => [id, Number(v)]));
+  const raw = await readHashInPages(redis, alertKeys.silences(redis));
+  return new Map([...raw].map(([id, v]) => [id, Number(v)]));
 }
 
 function present(r: StoredAlert, silences: Map<string, number>, now: number): Alert {

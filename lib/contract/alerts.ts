@@ -42,8 +42,16 @@ export interface Alert {
   link: string;
 }
 
+/** Alerts one answer lists at most (firing first, most severe first): about 0.5 MiB. */
+export const MAX_ALERTS_ANSWER = 1000;
+
 export interface AlertsResponse extends DataAge {
+  /** At most MAX_ALERTS_ANSWER: firing first (critical, warning, info), then resolved. */
   alerts: Alert[];
+  /** How many the caller may see in all, listed or not. */
+  total: { firing: number; resolved: number };
+  /** Alerts left out past MAX_ALERTS_ANSWER. */
+  omitted: number;
 }
 
 /** Longest silence one request may set. */

@@ -223,3 +223,26 @@ async function slotMasters(cluster: Cluster): Promise<(key: string) => RedisConn
   const byAddress = new Map((await clusterMasters(cluster, false)).map((n) => [nodeAddress(n), n]));
   return (key) => byAddress.get(cluster.slots[calculateSlot(key)]?.[0] ?? "") ?? cluster;
 }
+
+/** Fields per HSCAN call of readHashInPages: a few hundred KiB of reply at most for small values. */
+export const HASH_PAGE_COUNT = 500;
+
+/**
+ * A whole hash read in `HSCAN cursor COUNT n` pages instead of one HGETALL, so that no single
+ * command grows with the hash (a hash that keeps one field per alert). A field present for the
+ * whole walk is read; one added or removed meanwhile may or may not be (HSCAN's guarantee).
+ */
+export async function readHashInPages(
+  redis: RedisConnection,
+  key: string,
+  count = HASH_PAGE_COUNT,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let cursor = "0";
+  do {
+    const [next, flat] = (await redis.hscan(key, cursor, "COUNT", count)) as [string, string[]];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i]!, flat[i + 1]!);
+    cursor = next;
+  } while (cursor !== "0");
+  return out;
+}

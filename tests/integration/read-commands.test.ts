@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { GET as alertsRoute } from "@/app/api/alerts/route";
 import { alertKeys } from "@/lib/alerts/store";
+import { MAX_ALERTS_ANSWER, type AlertsResponse } from "@/lib/contract/alerts";
 import { pendingQuerySchema } from "@/lib/contract/pending";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { readPendingPage } from "@/lib/pending/page";
@@ -47,9 +49,13 @@ describe("reads that cost Redis one command where they could cost one per entry"
         id: `other${i}`,
         rule: "poison",
         state: "firing",
+        severity: "warning",
         stream: `elsewhere:${i}`,
         group: "g",
         value: 50,
+        firstSeen: 1,
+        lastSeen: 1,
+        resolvedAt: null,
       };
       others.push(record.id, JSON.stringify(record));
     }
@@ -66,5 +72,54 @@ describe("reads that cost Redis one command where they could cost one per entry"
     expect(body!.streams.map((r) => [r.key, r.poison])).toEqual([["sick", { group: "g", deliveries: 99 }]]);
     expect(stats.byCommand.hmget).toBeGreaterThanOrEqual(1);
     expect(stats.byCommand.hgetall ?? 0).toBe(0);
+  });
+
+  it("the alerts list reads the alert store in HSCAN pages and answers at most MAX_ALERTS_ANSWER, most severe first, with totals", async () => {
+    // 20,000 poison records (warning) of the test above are kept; add 10 critical ones and 5 resolved.
+    const more: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const record = {
+        id: `crit${i}`,
+        rule: "long-pending",
+        state: "firing",
+        severity: "critical",
+        stream: `hot:${i}`,
+        group: "g",
+        value: 1,
+        firstSeen: 1,
+        lastSeen: 1,
+        resolvedAt: null,
+      };
+      more.push(record.id, JSON.stringify(record));
+    }
+    for (let i = 0; i < 5; i++) {
+      const record = {
+        id: `done${i}`,
+        rule: "long-pending",
+        state: "resolved",
+        severity: "warning",
+        stream: `cold:${i}`,
+        group: "g",
+        value: 1,
+        firstSeen: 1,
+        lastSeen: 1,
+        resolvedAt: 2,
+      };
+      more.push(record.id, JSON.stringify(record));
+    }
+    await redis().hset(alertKeys.records(), ...more);
+    let body: AlertsResponse | undefined;
+    const stats = await measureCommands(redis(), async () => {
+      const res = await callRoute<AlertsResponse>(alertsRoute as never, "/api/alerts");
+      expect(res.status).toBe(200);
+      body = res.body;
+    });
+    expect(stats.byCommand.hgetall ?? 0).toBe(0);
+    expect(stats.byCommand.hscan).toBeGreaterThan(10);
+    expect(body!.alerts).toHaveLength(MAX_ALERTS_ANSWER);
+    expect(body!.alerts.slice(0, 10).map((a) => a.severity)).toEqual(Array(10).fill("critical"));
+    expect(body!.total.firing).toBeGreaterThanOrEqual(20_010);
+    expect(body!.total.resolved).toBe(5);
+    expect(body!.omitted).toBe(body!.total.firing + 5 - MAX_ALERTS_ANSWER);
   });
 });

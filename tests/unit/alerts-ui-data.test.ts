@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { alertSubject, bannerText, linkLabel, loudCount, splitAlerts } from "@/components/alerts/alerts-data";
+import {
+  alertSubject,
+  bannerText,
+  linkLabel,
+  loudCount,
+  omittedText,
+  splitAlerts,
+} from "@/components/alerts/alerts-data";
 import {
   formatRate,
   formatTimeTick,
@@ -38,6 +45,14 @@ describe("alerts page and banner shaping", () => {
     expect(loudCount(alerts, 1000)).toBe(2);
     expect(bannerText(1)).toBe("1 alert firing");
     expect(bannerText(3)).toBe("3 alerts firing");
+    expect(bannerText(1000, true)).toBe("1,000+ alerts firing");
+    expect(bannerText(1, true)).toBe("1+ alerts firing");
+  });
+
+  it("says when the answer left alerts out, and nothing when it listed them all", () => {
+    expect(omittedText(1000, 25000, "firing")).toBe("Showing the 1,000 most severe of 25,000 firing alerts.");
+    expect(omittedText(100, 400, "resolved")).toBe("Showing 100 of 400 resolved alerts.");
+    expect(omittedText(3, 3, "firing")).toBeNull();
   });
 
   it("orders firing by severity then newest, resolved newest first", () => {
