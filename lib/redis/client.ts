@@ -432,6 +432,8 @@ const REPLICA_READS = new Set([
   "hget",
   "hgetall",
   "hmget",
+  "hlen",
+  "hscan",
   "zrange",
   "zrevrange",
   "zrangebyscore",
