@@ -49,6 +49,18 @@ const CUT_ARGUMENT = /^\.\.\. \(\d+ more arguments\)$|\.\.\. \(\d+ more bytes\)$
 /** The dashboard's connections are all named `streamscope…` (lib/redis/client.ts). */
 export const fromDashboard = (e: SlowEntry): boolean => String(e[5] ?? "").startsWith("streamscope");
 
+/**
+ * On the shared test server: the dashboard's entries, less those naming another test file's key
+ * (`test:<name>:<id>:...` under another prefix). Other files run at the same time, and one of
+ * them may be slow on purpose (the bulk reap lists 30,000 consumers in one XINFO CONSUMERS).
+ */
+export const fromDashboardOn =
+  (prefix: string) =>
+  (e: SlowEntry): boolean => {
+    const key = e[3].find((arg) => String(arg).startsWith("test:"));
+    return fromDashboard(e) && (key === undefined || String(key).startsWith(prefix));
+  };
+
 /** Calls per command (lowercase, as INFO commandstats names them) at the last resetSlowLog of a node. */
 const callsAtReset = new WeakMap<Redis, Map<string, number>>();
 

@@ -1,5 +1,6 @@
 import type { RedisConnection } from "@/lib/redis/connection";
-import { StreamIndex } from "@/lib/streams/stream-index";
+import { readConnectionForRequest } from "@/lib/redis/client";
+import { StreamIndex, streamIndexFor } from "@/lib/streams/stream-index";
 import type { KnownKeys } from "@/lib/streams/summary";
 
 /**
@@ -15,4 +16,13 @@ export async function indexedStreams(redis: RedisConnection, match: string): Pro
   } finally {
     index.stop();
   }
+}
+
+/**
+ * Ends the first pass of the stream index the app's requests read, so that an overview is whole
+ * (`complete: true`): on a loaded machine a request's own scanning budget may not end it.
+ */
+export async function untilAppIndexWhole(): Promise<void> {
+  const index = streamIndexFor(await readConnectionForRequest());
+  while (index.discovery().discovering) await index.step();
 }

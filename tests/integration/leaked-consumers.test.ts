@@ -10,7 +10,7 @@ import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
 import { createLeakedConsumers, seedLeakyGroup } from "../helpers/leaked-consumers";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
+import { expectNoSlowDashboardCommands, fromDashboardOn, resetSlowLog } from "../helpers/slowlog";
 
 const redis = testRedis();
 const prefix = uniquePrefix("leak");
@@ -79,7 +79,7 @@ describe("a group with 100,000 consumers", () => {
 
     expect(await deleteConsumer(getRedis(), stream, "g", "leaked-5")).toEqual({ deleted: true, pendingDropped: 0 });
 
-    await expectNoSlowDashboardCommands(redis);
+    await expectNoSlowDashboardCommands(redis, fromDashboardOn(prefix));
   }, 60_000);
 
   it("over a pending list longer than the walk, lists the owners of its oldest messages and says so", async () => {

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Redis from "ioredis";
 import { hashToken } from "@/lib/auth/token-hash";
-import { closeRedis, readConnectionForRequest } from "@/lib/redis/client";
-import { streamIndexFor } from "@/lib/streams/stream-index";
+import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { keepStuckSnapshot, summarizeOverview } from "@/lib/streams/summary";
 import { listStreams } from "@/lib/streams/list";
@@ -22,6 +21,7 @@ import * as ackRoute from "@/app/api/streams/[key]/groups/[group]/ack/route";
 import * as historySampleRoute from "@/app/api/history/sample/route";
 import { privateRedis } from "../helpers/redis";
 import { measureCommands } from "../helpers/command-stats";
+import { untilAppIndexWhole } from "../helpers/stream-index";
 import { callRoute } from "../helpers/route";
 import { seedPending } from "../helpers/pending";
 import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
@@ -48,8 +48,7 @@ const saved = { cache: process.env.READ_CACHE_MS };
 async function useCacheMs(ms: number) {
   process.env.READ_CACHE_MS = String(ms);
   resetProcessState();
-  const index = streamIndexFor(await readConnectionForRequest());
-  while (index.discovery().discovering) await index.step();
+  await untilAppIndexWhole();
 }
 
 const measure = (run: () => Promise<unknown>) => measureCommands(redis, run);

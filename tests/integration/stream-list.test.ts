@@ -12,6 +12,7 @@ import { listStreams } from "@/lib/streams/list";
 import { summarizeOverview } from "@/lib/streams/summary";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { callRoute } from "../helpers/route";
+import { untilAppIndexWhole } from "../helpers/stream-index";
 
 const redis = testRedis();
 const prefix = uniquePrefix("list");
@@ -165,6 +166,7 @@ describe("overview summary", () => {
   });
 
   it("GET /api/overview answers the summary; 400 on an empty match", async () => {
+    await untilAppIndexWhole();
     const res = await callRoute<OverviewSummary>(overviewRoute as never, "/api/overview", {
       query: { match: `${prefix}none*` },
     });

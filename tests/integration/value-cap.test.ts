@@ -10,7 +10,7 @@ import { closeRedis } from "@/lib/redis/client";
 import { subscribe, type TailBatch } from "@/lib/streams/tail";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
+import { expectNoSlowDashboardCommands, fromDashboardOn, resetSlowLog } from "../helpers/slowlog";
 
 const redis = testRedis();
 const prefix = uniquePrefix("valuecap");
@@ -242,6 +242,6 @@ describe("every list answer bounded in bytes", () => {
   });
 
   it("left no dashboard command in the slow log (10 ms)", async () => {
-    await expectNoSlowDashboardCommands(redis);
+    await expectNoSlowDashboardCommands(redis, fromDashboardOn(prefix));
   });
 });
