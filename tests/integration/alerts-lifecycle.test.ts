@@ -11,6 +11,7 @@ import { alertKeys, listAlerts, RESOLVED_MAX, silenceAlert } from "@/lib/alerts/
 import { WebhookQueue } from "@/lib/alerts/webhook";
 import type { Alert, AlertsResponse, SilenceResponse } from "@/lib/contract/alerts";
 import { closeRedis } from "@/lib/redis/client";
+import { alertRecord, alertRecordFields } from "../helpers/alert-record";
 import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
 import { testRedis, uniquePrefix } from "../helpers/redis";
@@ -264,27 +265,16 @@ describe("routes and retention", () => {
   it("keeps at most RESOLVED_MAX resolved alerts", async () => {
     const { p, settings } = await firingSetup();
     const now = Date.now();
-    const fakes: Record<string, string> = {};
-    for (let i = 0; i < RESOLVED_MAX + 50; i++) {
-      const id = `f${String(i).padStart(6, "0")}`;
-      fakes[id] = JSON.stringify({
-        id,
+    const fakes = Array.from({ length: RESOLVED_MAX + 50 }, (_, i) =>
+      alertRecord(`f${String(i).padStart(6, "0")}`, {
         rule: "lag-over",
         stream: "gone",
-        group: "g",
-        consumer: null,
         state: "resolved",
-        severity: "warning",
-        message: "",
-        firstSeen: 1,
-        lastSeen: 1,
         resolvedAt: now - i,
-        link: "/",
-        value: 1,
-      });
-    }
-    await redis.hset(alertKeys.records(), fakes);
-    await redis.zadd(alertKeys.resolved(), ...Object.keys(fakes).flatMap((id, i) => [now - i, id]));
+      }),
+    );
+    await redis.hset(alertKeys.records(), ...alertRecordFields(fakes));
+    await redis.zadd(alertKeys.resolved(), ...fakes.flatMap((r, i) => [now - i, r.id]));
     await evaluateAlerts(redis, settings, { now, match: `${p}*` });
     expect(await redis.zcard(alertKeys.resolved())).toBeLessThanOrEqual(RESOLVED_MAX);
     expect(await redis.hexists(alertKeys.records(), "f000000")).toBe(1);

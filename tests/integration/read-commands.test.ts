@@ -12,6 +12,7 @@ import { MAX_ALERTS_ANSWER, type AlertsResponse } from "@/lib/contract/alerts";
 import { pendingQuerySchema } from "@/lib/contract/pending";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { readPendingPage } from "@/lib/pending/page";
+import { alertRecord, alertRecordFields } from "../helpers/alert-record";
 import { measureCommands } from "../helpers/command-stats";
 import { deliver } from "../helpers/pending";
 import { privateRedis } from "../helpers/redis";
@@ -43,23 +44,10 @@ describe("reads that cost Redis one command where they could cost one per entry"
     await redis().xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", "sick", ">");
     await redis().call("XCLAIM", "sick", "g", "c", 0, "1-0", "RETRYCOUNT", 99);
     await evaluateAlerts(redis(), makeSettings({}), { now: Date.now(), match: "sick" });
-    const others: string[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      const record = {
-        id: `other${i}`,
-        rule: "poison",
-        state: "firing",
-        severity: "warning",
-        stream: `elsewhere:${i}`,
-        group: "g",
-        value: 50,
-        firstSeen: 1,
-        lastSeen: 1,
-        resolvedAt: null,
-      };
-      others.push(record.id, JSON.stringify(record));
-    }
-    await redis().hset(alertKeys.records(), ...others);
+    const others = Array.from({ length: 20_000 }, (_, i) =>
+      alertRecord(`other${i}`, { stream: `elsewhere:${i}`, value: 50 }),
+    );
+    await redis().hset(alertKeys.records(), ...alertRecordFields(others));
 
     let body: StreamsListResponse | undefined;
     const stats = await measureCommands(redis(), async () => {
@@ -76,38 +64,15 @@ describe("reads that cost Redis one command where they could cost one per entry"
 
   it("the alerts list reads the alert store in HSCAN pages and answers at most MAX_ALERTS_ANSWER, most severe first, with totals", async () => {
     // 20,000 poison records (warning) of the test above are kept; add 10 critical ones and 5 resolved.
-    const more: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const record = {
-        id: `crit${i}`,
-        rule: "long-pending",
-        state: "firing",
-        severity: "critical",
-        stream: `hot:${i}`,
-        group: "g",
-        value: 1,
-        firstSeen: 1,
-        lastSeen: 1,
-        resolvedAt: null,
-      };
-      more.push(record.id, JSON.stringify(record));
-    }
-    for (let i = 0; i < 5; i++) {
-      const record = {
-        id: `done${i}`,
-        rule: "long-pending",
-        state: "resolved",
-        severity: "warning",
-        stream: `cold:${i}`,
-        group: "g",
-        value: 1,
-        firstSeen: 1,
-        lastSeen: 1,
-        resolvedAt: 2,
-      };
-      more.push(record.id, JSON.stringify(record));
-    }
-    await redis().hset(alertKeys.records(), ...more);
+    const more = [
+      ...Array.from({ length: 10 }, (_, i) =>
+        alertRecord(`crit${i}`, { rule: "long-pending", severity: "critical", stream: `hot:${i}` }),
+      ),
+      ...Array.from({ length: 5 }, (_, i) =>
+        alertRecord(`done${i}`, { rule: "long-pending", state: "resolved", stream: `cold:${i}`, resolvedAt: 2 }),
+      ),
+    ];
+    await redis().hset(alertKeys.records(), ...alertRecordFields(more));
     let body: AlertsResponse | undefined;
     const stats = await measureCommands(redis(), async () => {
       const res = await callRoute<AlertsResponse>(alertsRoute as never, "/api/alerts");
