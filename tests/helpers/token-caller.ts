@@ -5,9 +5,11 @@
  */
 import type Redis from "ioredis";
 import { afterAll, beforeAll } from "vitest";
+import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/token-hash";
 import { invalidateSettingsCache } from "@/lib/config/settings";
 import type { Role } from "@/lib/contract/auth";
+import type { AuthConfig } from "@/lib/contract/config";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
 import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "./auth";
@@ -32,10 +34,15 @@ export const TEAM_TOKENS = {
 type Handler = Parameters<typeof callRoute>[0];
 export type ErrorRes = { error: { code: string; message: string } };
 
+/** The password of every session user `tokenCallers` configures (`users`). */
+export const USER_PASSWORD = "pw";
+
 /**
  * Registers the file's beforeAll and afterAll (call it after `testRedis()`, whose client the
- * teardown still uses). Without `tokens` the config has no auth section and `call` sends no
- * credentials; `appPrefix` puts the app's own keys under `${prefix}app:`.
+ * teardown still uses). Without `tokens` or `users` the config has no auth section and `call`
+ * sends no credentials; `users` adds password users (USER_PASSWORD) by name for session cookies;
+ * `appPrefix` puts the app's own keys under `${prefix}app:`. `auth()` is the auth section written,
+ * for a file that rewrites its config later (read-only mode, no auth).
  */
 export function tokenCallers<W extends string = never>(opts: {
   redis: Redis;
@@ -43,30 +50,33 @@ export function tokenCallers<W extends string = never>(opts: {
   tokens?: Record<W, TokenCaller>;
   config?: Record<string, unknown>;
   appPrefix?: boolean;
+  users?: Record<string, Role>;
 }) {
   const tokens = (opts.tokens ?? {}) as Record<W, TokenCaller>;
   const headers = (who: W | null): Record<string, string> =>
     who === null ? {} : { authorization: `Bearer ${tokens[who].token}` };
 
-  beforeAll(() => {
+  let auth: Partial<AuthConfig> | undefined;
+
+  beforeAll(async () => {
     if (opts.appPrefix) useAppPrefix(`${opts.prefix}app:`);
     const entries = Object.entries(tokens) as [W, TokenCaller][];
-    useConfig({
-      ...(entries.length
+    const users = Object.entries(opts.users ?? {});
+    const passwordHash = users.length ? await hashPassword(USER_PASSWORD) : "";
+    auth =
+      entries.length || users.length
         ? {
-            auth: {
-              tokens: entries.map(([who, t]) => ({
-                name: t.name ?? who,
-                role: t.role,
-                tokenHash: hashToken(t.token),
-                ...(t.streams ? { streams: t.streams } : {}),
-              })),
-              sessionSecret: TEST_SESSION_SECRET,
-            },
+            ...(users.length ? { users: users.map(([username, role]) => ({ username, role, passwordHash })) } : {}),
+            tokens: entries.map(([who, t]) => ({
+              name: t.name ?? who,
+              role: t.role,
+              tokenHash: hashToken(t.token),
+              ...(t.streams ? { streams: t.streams } : {}),
+            })),
+            sessionSecret: TEST_SESSION_SECRET,
           }
-        : {}),
-      ...opts.config,
-    });
+        : undefined;
+    useConfig({ ...(auth ? { auth } : {}), ...opts.config });
     invalidateSettingsCache();
   });
 
@@ -80,5 +90,10 @@ export function tokenCallers<W extends string = never>(opts: {
   const call = <T>(handler: unknown, params: Record<string, string>, who: W | null, body?: unknown) =>
     callRoute<T>(handler as Handler, "/api/x", { params, body, headers: headers(who) });
 
-  return { call, headers };
+  const authSection = (): Partial<AuthConfig> => {
+    if (!auth) throw new Error("tokenCallers: no auth section (no tokens or users), or read before beforeAll");
+    return auth;
+  };
+
+  return { call, headers, auth: authSection };
 }

@@ -4,26 +4,30 @@
  * must not get 401/403 (the handler may still answer 400/404 to the empty input); refused ones
  * get exactly 401 or 403.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "@/lib/auth/password";
-import { hashToken } from "@/lib/auth/token-hash";
+import { beforeAll, describe, expect, it } from "vitest";
 import { roleAllows, type Role } from "@/lib/auth/roles";
-import { closeRedis } from "@/lib/redis/client";
 import { auditKey, readAudit, recordAudit } from "@/lib/audit/audit";
 import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { CROSS_ORIGIN, sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { testRedis, uniquePrefix } from "../helpers/redis";
+import { CROSS_ORIGIN, sessionCookieHeader, useConfig } from "../helpers/auth";
+import { tokenCallers } from "../helpers/token-caller";
 import { discoverRoutes, fillPattern, keyRoutes, type DiscoveredRoute } from "../helpers/routes";
 import { ROUTE_PERMISSIONS, ROUTE_SCOPE, UNWRAPPED_ROUTES, type RouteAccess } from "../helpers/route-permissions";
 
 const redis = testRedis();
 const prefix = uniquePrefix("matrix");
 const streamKey = `${prefix}s`;
-const TOKENS = {
-  viewer: "tok-viewer-0123456789abcdef0123456789",
-  operator: "tok-operator-0123456789abcdef012345",
-  scoped: "tok-scoped-0123456789abcdef0123456789",
-};
+const { headers, auth } = tokenCallers({
+  redis,
+  prefix,
+  appPrefix: true,
+  users: { vera: "viewer", otto: "operator", ada: "admin" },
+  tokens: {
+    viewer: { token: "tok-viewer-0123456789abcdef0123456789", role: "viewer" },
+    operator: { token: "tok-operator-0123456789abcdef012345", role: "operator" },
+    scoped: { token: "tok-scoped-0123456789abcdef0123456789", role: "operator", streams: ["elsewhere:*"] },
+  },
+});
 
 interface Caller {
   name: string;
@@ -61,11 +65,11 @@ const CALLERS: Caller[] = [
     },
     role: "admin",
   },
-  { name: "viewer (bearer)", headers: { authorization: `Bearer ${TOKENS.viewer}` }, role: "viewer" },
-  { name: "operator (bearer)", headers: { authorization: `Bearer ${TOKENS.operator}` }, role: "operator" },
+  { name: "viewer (bearer)", headers: headers("viewer"), role: "viewer" },
+  { name: "operator (bearer)", headers: headers("operator"), role: "operator" },
   {
     name: "operator (bearer, other streams)",
-    headers: { authorization: `Bearer ${TOKENS.scoped}` },
+    headers: headers("scoped"),
     role: "operator",
     outOfScope: true,
   },
@@ -105,32 +109,11 @@ function expected(caller: Caller, access: RouteAccess, route: DiscoveredRoute, r
 }
 
 let routes: DiscoveredRoute[] = [];
-let authConfig: Record<string, unknown>;
 
 beforeAll(async () => {
-  useAppPrefix(`${prefix}app:`);
-  const hash = await hashPassword("pw");
-  authConfig = {
-    users: [
-      { username: "vera", role: "viewer", passwordHash: hash },
-      { username: "otto", role: "operator", passwordHash: hash },
-      { username: "ada", role: "admin", passwordHash: hash },
-    ],
-    tokens: [
-      { name: "v", role: "viewer", tokenHash: hashToken(TOKENS.viewer) },
-      { name: "o", role: "operator", tokenHash: hashToken(TOKENS.operator) },
-      { name: "s", role: "operator", tokenHash: hashToken(TOKENS.scoped), streams: "elsewhere:*" },
-    ],
-    sessionSecret: TEST_SESSION_SECRET,
-  };
   await redis.xadd(streamKey, "1-1", "f", "v");
   await redis.xgroup("CREATE", streamKey, "g", "0");
   routes = await discoverRoutes();
-});
-
-afterAll(async () => {
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
 });
 
 async function call(route: DiscoveredRoute, caller: Caller, key = streamKey, body: unknown = {}) {
@@ -169,7 +152,7 @@ describe("route table", () => {
 
 describe("access matrix", () => {
   beforeAll(() => {
-    useConfig({ auth: authConfig });
+    useConfig({ auth: auth() });
   });
   for (const caller of CALLERS) {
     it(`${caller.name}`, async () => {
@@ -187,7 +170,7 @@ describe("access matrix", () => {
 
 describe("access matrix in read-only mode", () => {
   beforeAll(() => {
-    useConfig({ auth: { ...authConfig, readOnly: true } });
+    useConfig({ auth: { ...auth(), readOnly: true } });
   });
   for (const caller of CALLERS.filter((c) => ["admin (cookie)", "operator (bearer)", "anonymous"].includes(c.name))) {
     it(`${caller.name}`, async () => {
@@ -240,7 +223,7 @@ describe("the app's own keys", () => {
   };
 
   beforeAll(async () => {
-    useConfig({ auth: authConfig });
+    useConfig({ auth: auth() });
     await recordAudit(real);
     // A group with a pending entry on the audit stream, so that every group route would have
     // something to read or change there.
@@ -276,7 +259,7 @@ describe("the app's own keys", () => {
         expect(res.status, `local → ${route.id}`).toBe(404);
       }
     } finally {
-      useConfig({ auth: authConfig });
+      useConfig({ auth: auth() });
     }
   });
 

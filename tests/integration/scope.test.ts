@@ -4,16 +4,13 @@
  * route on disk, so a new route that names streams without filtering fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashToken } from "@/lib/auth/token-hash";
 import { alertKeys } from "@/lib/alerts/store";
-import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
-import { invalidateSettingsCache } from "@/lib/config/settings";
 import { tick } from "@/lib/worker";
 import { SCOPED_DETAILS_NOTE } from "@/lib/worker/status";
 import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { testRedis, uniquePrefix } from "../helpers/redis";
+import { tokenCallers } from "../helpers/token-caller";
 import { discoverRoutes, fillPattern, type DiscoveredRoute } from "../helpers/routes";
 import { ROUTE_SCOPE } from "../helpers/route-permissions";
 import type { Alert, AlertsResponse } from "@/lib/contract/alerts";
@@ -30,9 +27,21 @@ const prefix = uniquePrefix("scope");
 const mine = `${prefix}orders_1`;
 const theirs = `${prefix}payments_1`;
 const OTHER = "payments_1";
-const TOKENS = { scoped: "tok-scoped-orders-0123456789abcdef0123", global: "tok-global-operator-0123456789abcdef01" };
-const scoped = { authorization: `Bearer ${TOKENS.scoped}` };
-const global = { authorization: `Bearer ${TOKENS.global}` };
+const { headers } = tokenCallers({
+  redis,
+  prefix,
+  appPrefix: true,
+  tokens: {
+    scoped: { token: "tok-scoped-orders-0123456789abcdef0123", role: "operator", streams: [`${prefix}orders_*`] },
+    global: { token: "tok-global-operator-0123456789abcdef01", role: "operator" },
+  },
+  config: {
+    groups: [{ stream: `${prefix}*`, trim: true, stuckAfterMs: 100, policy: "alert" }],
+    alerts: { rules: [{ stream: `${prefix}*`, pendingOver: 0 }] },
+  },
+});
+const scoped = headers("scoped");
+const global = headers("global");
 
 let routes: DiscoveredRoute[] = [];
 
@@ -46,31 +55,16 @@ async function seed(key: string) {
 }
 
 beforeAll(async () => {
-  useAppPrefix(`${prefix}app:`);
   process.env.WORKER_MATCH = `${prefix}*`;
   resetProcessState();
-  useConfig({
-    auth: {
-      tokens: [
-        { name: "scoped", role: "operator", tokenHash: hashToken(TOKENS.scoped), streams: [`${prefix}orders_*`] },
-        { name: "global", role: "operator", tokenHash: hashToken(TOKENS.global) },
-      ],
-      sessionSecret: TEST_SESSION_SECRET,
-    },
-    groups: [{ stream: `${prefix}*`, trim: true, stuckAfterMs: 100, policy: "alert" }],
-    alerts: { rules: [{ stream: `${prefix}*`, pendingOver: 0 }] },
-  });
-  invalidateSettingsCache();
   await seed(mine);
   await seed(theirs);
   routes = await discoverRoutes();
 });
 
-afterAll(async () => {
+afterAll(() => {
   delete process.env.WORKER_MATCH;
   resetProcessState();
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
 });
 
 describe("out of scope answers like missing", () => {

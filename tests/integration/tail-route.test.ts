@@ -6,49 +6,42 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getTail } from "@/app/api/streams/[key]/tail/route";
 import { GET as getEntries } from "@/app/api/streams/[key]/entries/route";
-import { hashPassword } from "@/lib/auth/password";
-import { hashToken } from "@/lib/auth/token-hash";
 import type { TailEntriesEvent } from "@/lib/contract/tail";
-import { closeRedis } from "@/lib/redis/client";
 import { appKey } from "@/lib/redis/app-keys";
 import { DEFAULT_TAIL_LIMITS, setTailLimits, tailStats } from "@/lib/streams/tail";
 import { callRoute } from "../helpers/route";
-import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { testRedis, uniquePrefix } from "../helpers/redis";
 import { readEvents } from "../helpers/sse";
-import { sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
+import { sessionCookieHeader } from "../helpers/auth";
+import { tokenCallers, type ErrorRes } from "../helpers/token-caller";
 
 const redis = testRedis();
 const prefix = uniquePrefix("tailroute");
 const key = `${prefix}orders/é {x}`;
-const TOKENS = { viewer: "tok-viewer-0123456789abcdef0123456789", scoped: "tok-scoped-0123456789abcdef0123456789" };
-const viewer = { authorization: `Bearer ${TOKENS.viewer}` };
-type ErrorRes = { error: { code: string; message: string } };
+const { headers } = tokenCallers({
+  redis,
+  prefix,
+  appPrefix: true,
+  users: { vera: "viewer" },
+  tokens: {
+    viewer: { token: "tok-viewer-0123456789abcdef0123456789", role: "viewer" },
+    scoped: { token: "tok-scoped-0123456789abcdef0123456789", role: "operator", streams: ["elsewhere:*"] },
+  },
+});
+const viewer = headers("viewer");
 
 const path = (k: string) => `/api/streams/${encodeURIComponent(k)}/tail`;
 const call = (k: string, headers: Record<string, string>, query: Record<string, string> = {}) =>
   callRoute<ErrorRes | string>(getTail as never, path(k), { params: { key: k }, headers, query });
 
 beforeAll(async () => {
-  useAppPrefix(`${prefix}app:`);
-  useConfig({
-    auth: {
-      users: [{ username: "vera", role: "viewer", passwordHash: await hashPassword("pw") }],
-      tokens: [
-        { name: "v", role: "viewer", tokenHash: hashToken(TOKENS.viewer) },
-        { name: "s", role: "operator", tokenHash: hashToken(TOKENS.scoped), streams: "elsewhere:*" },
-      ],
-      sessionSecret: TEST_SESSION_SECRET,
-    },
-  });
   await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
   for (let i = 1; i <= 3; i++) await redis.xadd(key, `${i}-0`, "n", String(i));
   setTailLimits({ blockMs: 300, minIntervalMs: 50 });
 });
 
-afterAll(async () => {
+afterAll(() => {
   setTailLimits(DEFAULT_TAIL_LIMITS);
-  await cleanPrefix(redis, prefix);
-  await closeRedis();
 });
 
 function openTail(k: string, headers: Record<string, string>, query = "") {
@@ -74,7 +67,7 @@ describe("who may tail", () => {
 
   it("refuses anonymous callers, other streams' tokens and bad input like the other stream routes", async () => {
     expect((await call(key, {})).status).toBe(401);
-    const scoped = await call(key, { authorization: `Bearer ${TOKENS.scoped}` });
+    const scoped = await call(key, headers("scoped"));
     const missing = await call(`${prefix}missing`, viewer);
     expect([missing.status, (missing.body as ErrorRes).error.code]).toEqual([404, "NOT_FOUND"]);
     // Out of scope answers exactly as missing, so a scoped token learns nothing about the key.
