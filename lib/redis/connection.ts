@@ -64,6 +64,20 @@ export async function allMasters(c: RedisConnection, opts: { partial?: boolean }
 
 const ALL_MASTERS_WAITS_MS = [50, 100, 200, 400, 800, 1600];
 
+/**
+ * The masters to talk to now: the pool's (`mastersOf`), or with `whole` every master CLUSTER
+ * SLOTS names (`allMasters`, which throws REDIS_UNAVAILABLE when it cannot reach them all). A
+ * cluster client that has not connected yet is connected first, so an empty pool means no master
+ * is known, which throws.
+ */
+export async function mastersNow(c: RedisConnection, opts: { whole?: boolean } = {}): Promise<Redis[]> {
+  if (!isCluster(c)) return [c];
+  if (mastersOf(c).length === 0) await c.ping();
+  const masters = opts.whole ? await allMasters(c) : mastersOf(c);
+  if (masters.length === 0) throw new Error("Connection is closed: no Redis Cluster master is known");
+  return masters;
+}
+
 function compareAddresses(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

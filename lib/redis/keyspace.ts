@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import type Redis from "ioredis";
 import type { ChainableCommander, Cluster } from "ioredis";
-import { allMasters, isCluster, mastersOf, nodeAddress, type RedisConnection } from "./connection";
+import { isCluster, mastersNow, nodeAddress, type RedisConnection } from "./connection";
 
 /**
  * Every key-space fan-out goes through this module: SCAN slices and per-key pipelines.
@@ -79,24 +79,14 @@ export async function scanSlice(redis: RedisConnection, opts: SliceOptions): Pro
 
 const CLUSTER_CURSOR = /^([0-9a-f]{8})-(\d{1,5})-(\d{1,20})$/;
 
-/**
- * The masters of a cluster, waiting for the slots to be loaded on a new or reconnecting client. A walk
- * that ends claims the whole key space, so it starts from every master CLUSTER SLOTS names (`start`);
- * its later slices go on over the client's pool (a master lost meanwhile shows as topologyChanged).
- */
-async function clusterMasters(cluster: Cluster, start: boolean): Promise<Redis[]> {
-  if (mastersOf(cluster).length === 0) await cluster.ping();
-  const masters = start ? await allMasters(cluster) : mastersOf(cluster);
-  if (masters.length === 0) throw new Error("Connection is closed: no Redis Cluster master is known");
-  return masters;
-}
-
 function mastersFingerprint(masters: readonly Redis[]): string {
   return createHash("sha1").update(masters.map(nodeAddress).join(",")).digest("hex").slice(0, 8);
 }
 
 async function scanClusterSlice(cluster: Cluster, opts: SliceOptions): Promise<ScanSlice> {
-  const masters = await clusterMasters(cluster, opts.cursor === "0");
+  // A walk that ends claims the whole key space, so it starts from every master CLUSTER SLOTS names;
+  // its later slices go on over the client's pool (a master lost meanwhile shows as topologyChanged).
+  const masters = await mastersNow(cluster, { whole: opts.cursor === "0" });
   const fingerprint = mastersFingerprint(masters);
   let node = 0;
   let cursor = "0";
@@ -220,7 +210,7 @@ export async function pipelineForKeys(
 
 /** The master client serving a key's slot (the Cluster client itself for a slot it does not know). */
 async function slotMasters(cluster: Cluster): Promise<(key: string) => RedisConnection> {
-  const byAddress = new Map((await clusterMasters(cluster, false)).map((n) => [nodeAddress(n), n]));
+  const byAddress = new Map((await mastersNow(cluster)).map((n) => [nodeAddress(n), n]));
   return (key) => byAddress.get(cluster.slots[calculateSlot(key)]?.[0] ?? "") ?? cluster;
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { allMasters, isCluster, mastersOf, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
+import { allMasters, isCluster, mastersNow, nodeAddress, type RedisConnection } from "@/lib/redis/connection";
 import { pipelineForKeys, scanSlice } from "@/lib/redis/keyspace";
 import { slotOf } from "@/lib/redis/slots";
 import { processState } from "@/lib/runtime/state";
@@ -399,14 +399,6 @@ export function keyEvents(flags: string): string[] {
   if (has("x")) events.push("expired");
   if (has("e")) events.push("evicted");
   return events;
-}
-
-async function mastersNow(redis: RedisConnection): Promise<Redis[]> {
-  if (!isCluster(redis)) return [redis];
-  if (mastersOf(redis).length === 0) await redis.ping();
-  const masters = mastersOf(redis);
-  if (masters.length === 0) throw new Error("Connection is closed: no Redis Cluster master is known");
-  return masters;
 }
 
 const indexes = processState("stream-index", () => new Map<RedisConnection, StreamIndex>());

@@ -6,7 +6,7 @@
 import { Cluster } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { allMasters, mastersOf, nodeAddress } from "@/lib/redis/connection";
+import { allMasters, mastersNow, mastersOf, nodeAddress } from "@/lib/redis/connection";
 import { dropMasterFromPool, privateCluster } from "../../helpers/cluster";
 
 const { cluster, nodes } = privateCluster();
@@ -49,7 +49,29 @@ describe("allMasters with a master missing from the client's pool", () => {
 
         const partial = await allMasters(client, { partial: true });
         expect(partial.map(nodeAddress)).toEqual(left.map(nodeAddress));
+
+        // mastersNow answers the pool's view, and with `whole` is allMasters.
+        expect((await mastersNow(client)).map(nodeAddress)).toEqual(left.map(nodeAddress));
+        await expect(mastersNow(client, { whole: true })).rejects.toMatchObject({
+          code: "REDIS_UNAVAILABLE",
+          status: 503,
+        });
       });
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("mastersNow connects a client that has not loaded its slots yet, then answers every master", async () => {
+    const client = new Cluster([{ host: "127.0.0.1", port: cluster().masters[0]!.port }], { lazyConnect: true });
+    client.on("error", () => undefined);
+    try {
+      expect(mastersOf(client)).toEqual([]);
+      const all = cluster()
+        .masters.map((m) => `127.0.0.1:${m.port}`)
+        .sort();
+      expect((await mastersNow(client)).map(nodeAddress)).toEqual(all);
+      expect((await mastersNow(client, { whole: true })).map(nodeAddress)).toEqual(all);
     } finally {
       client.disconnect();
     }
