@@ -60,7 +60,12 @@ export class LuaScript {
   }
 }
 
-/** SCRIPT LOAD has no key: on a cluster it would reach one arbitrary node, so every master gets it. */
+/**
+ * SCRIPT LOAD has no key: on a cluster it would reach one arbitrary node, so every master of the
+ * client's pool gets it. The pool is enough: the client reaches a node only through its pool, so the
+ * master that answered NOSCRIPT is in it, and a master missing from it loads the script on its own
+ * first NOSCRIPT.
+ */
 async function loadScript(redis: RedisConnection, source: string): Promise<void> {
   await Promise.all(mastersOf(redis).map((node) => node.script("LOAD", source)));
 }
