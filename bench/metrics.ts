@@ -13,6 +13,7 @@
  */
 import { createRequire } from "node:module";
 import Redis from "ioredis";
+import { seedLeakyGroup } from "../scripts/lib/leaked-consumers";
 import { startRedisServer } from "../scripts/lib/redis-server";
 import { median } from "./lib";
 
@@ -39,12 +40,6 @@ export interface MetricsBenchResult {
   omitted: number;
   slowDashboardCommands: number;
 }
-
-const CREATE_CONSUMERS = `
-for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
-  redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], ARGV[1], 'leaked-' .. i)
-end
-return 1`;
 
 /** Commands run and microseconds spent inside Redis so far (INFO commandstats, INFO itself left out). */
 async function commandStats(redis: Redis): Promise<{ calls: number; usec: number }> {
@@ -94,13 +89,15 @@ async function seedStreams(redis: Redis): Promise<void> {
 }
 
 async function seedConsumers(redis: Redis): Promise<void> {
-  const key = "bench:leaky";
-  await redis.xgroup("CREATE", key, "g", "0", "MKSTREAM");
-  for (let i = 0; i < 10; i++) await redis.xadd(key, "*", "n", String(i));
-  for (const [i, name] of ["worker-a", "worker-b", "worker-c"].entries())
-    await redis.xreadgroup("GROUP", "g", name, "COUNT", i + 1, "STREAMS", key, ">");
-  for (let from = 1; from <= CONSUMERS - 3; from += 10_000)
-    await redis.eval(CREATE_CONSUMERS, 1, key, "g", from, Math.min(from + 9_999, CONSUMERS - 3));
+  await seedLeakyGroup(redis, "bench:leaky", {
+    messages: 10,
+    owners: [
+      ["worker-a", 1],
+      ["worker-b", 2],
+      ["worker-c", 3],
+    ],
+    leaked: CONSUMERS - 3,
+  });
 }
 
 export async function runMetricsBench(): Promise<MetricsBenchResult[]> {

@@ -8,7 +8,7 @@ import { closeRedis, getRedis } from "@/lib/redis/client";
 import { findSample, parsePromText } from "../helpers/prom-text";
 import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
-import { createLeakedConsumers, seedLeakyGroup } from "../helpers/leaked-consumers";
+import { createLeakedConsumers, seedLeakyGroup } from "@/scripts/lib/leaked-consumers";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { expectNoSlowDashboardCommands, fromDashboardOn, resetSlowLog } from "../helpers/slowlog";
 

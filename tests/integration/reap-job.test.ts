@@ -7,7 +7,7 @@ import { jobSettled } from "@/lib/actions/jobs";
 import { readAudit } from "@/lib/audit/audit";
 import type { JobListResponse, JobResponse } from "@/lib/contract/jobs";
 import { REAP_CONSUMERS_PER_CALL } from "@/lib/contract/reap";
-import { seedLeakyGroup } from "../helpers/leaked-consumers";
+import { seedLeakyGroup } from "@/scripts/lib/leaked-consumers";
 import { testRedis, uniquePrefix } from "../helpers/redis";
 import { TEAM_TOKENS, tokenCallers, type ErrorRes } from "../helpers/token-caller";
 

@@ -5,7 +5,7 @@ import { readAudit } from "@/lib/audit/audit";
 import { REAP_CONSUMERS_PER_CALL, type ReapResponse } from "@/lib/contract/reap";
 import { closeRedis } from "@/lib/redis/client";
 import { callRoute } from "../helpers/route";
-import { seedLeakyGroup } from "../helpers/leaked-consumers";
+import { seedLeakyGroup } from "@/scripts/lib/leaked-consumers";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import {
   expectNoSlowCommands,
