@@ -57,7 +57,10 @@ export function targetsFromBody(
   return out;
 }
 
-/** Result fields that count messages; `touched` is their sum (0 for a dry run, which changes nothing). */
+/**
+ * Result fields that count messages; `touched` is their sum (0 for a dry run, which changes
+ * nothing), but for a reap's result (REAP_COUNT_FIELDS).
+ */
 export const COUNT_FIELDS = [
   "acked",
   "claimed",
@@ -69,12 +72,19 @@ export const COUNT_FIELDS = [
   "published",
 ] as const;
 
+/**
+ * The message counts of a reap's result (the one result with `handedOver`): its `deleted` counts
+ * the consumers deleted, which are not messages.
+ */
+export const REAP_COUNT_FIELDS = ["handedOver", "requeued"] as const;
+
 export function touchedFromResult(result: unknown): number | null {
   if (typeof result !== "object" || result === null) return null;
   if ((result as { dryRun?: unknown }).dryRun === true) return 0;
+  const fields = "handedOver" in result ? REAP_COUNT_FIELDS : COUNT_FIELDS;
   let sum = 0;
   let found = false;
-  for (const field of COUNT_FIELDS) {
+  for (const field of fields) {
     const v = (result as Record<string, unknown>)[field];
     if (typeof v === "number" && Number.isFinite(v)) {
       sum += v;

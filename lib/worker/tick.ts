@@ -272,7 +272,8 @@ async function auditWorkerChanges(redis: RedisConnection, runs: readonly JobRun[
         userAgent: "",
         action: `worker.${run.name}`,
         filter: JSON.stringify({ counts: run.counts, notes: run.notes.slice(0, 10) }),
-        touched: changed.reduce((sum, c) => sum + (run.counts[c] ?? 0), 0),
+        // The reaper's consumersDeleted counts consumers, not messages: it makes an entry, not `touched`.
+        touched: changed.filter((c) => c !== "consumersDeleted").reduce((sum, c) => sum + (run.counts[c] ?? 0), 0),
         result: run.error ? "error" : "ok",
         status: run.error ? 500 : 200,
         ...(run.error ? { reason: run.error } : {}),

@@ -89,6 +89,8 @@ describe("safe consumer reaper", () => {
     const audit = await readAudit(redis, { action: "group.reap", stream: s });
     expect(audit.entries).toHaveLength(1);
     expect(audit.entries[0]).toMatchObject({ filter: '{"policy":"hand-over"}', result: "ok" });
+    // It touched the messages handed over; the consumers deleted are not messages.
+    expect(audit.entries[0]!.touched).toBe(250);
   });
 
   it("a consumer that wakes up after it was listed keeps what it touched and is not deleted", async () => {

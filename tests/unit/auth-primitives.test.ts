@@ -179,6 +179,11 @@ describe("audit extraction", () => {
     expect(touchedFromResult({ id: "1-0" })).toBeNull();
     expect(touchedFromResult(null)).toBeNull();
   });
+  it("counts a reap's messages handed over or requeued, not the consumers it deleted", () => {
+    expect(touchedFromResult({ policy: "hand-over", handedOver: 250, requeued: 0, deleted: 2 })).toBe(250);
+    expect(touchedFromResult({ policy: "requeue", handedOver: 0, requeued: 3, deleted: 1 })).toBe(3);
+    expect(touchedFromResult({ policy: "hand-over", handedOver: 0, requeued: 0, deleted: 30_000 })).toBe(0);
+  });
   it("marks a dry run and counts nothing touched", () => {
     expect(touchedFromResult({ dryRun: true, matched: 3 })).toBe(0);
     expect(targetsFromBody({ ids: ["1-0"], dryRun: true })).toEqual({ ids: ["1-0"], idCount: 1, dryRun: true });
