@@ -13,6 +13,7 @@ import { parsePendingSummary, type PendingEntry } from "@/lib/streams/xinfo";
 import { compareIds } from "@/lib/contract/ids";
 import { requireGroup } from "./group";
 import { matchesFilter, pelCursor, pelPages, readPelPage } from "./pel";
+import { execWithOneTimer } from "@/lib/redis/pipeline-exec";
 
 /** Most PEL entries one filtered page request may read before it answers with `next`. */
 export const PENDING_SCAN_BUDGET = 10_000;
@@ -165,7 +166,7 @@ async function readEntriesById(
   if (open.length > 0) {
     const pipe = redis.pipeline();
     for (const i of open) pipe.xrangeBuffer(stream, ids[i]!, ids[i]!, "COUNT", 1);
-    const replies = (await pipe.exec()) ?? [];
+    const replies = await execWithOneTimer(redis, pipe);
     open.forEach((at, k) => {
       const [err, reply] = replies[k] ?? [null, []];
       if (err) throw err;

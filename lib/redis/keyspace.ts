@@ -4,6 +4,7 @@ import calculateSlot from "cluster-key-slot";
 import type Redis from "ioredis";
 import type { ChainableCommander, Cluster } from "ioredis";
 import { isCluster, mastersNow, nodeAddress, type RedisConnection } from "./connection";
+import { execWithOneTimer, type PipelineResult } from "./pipeline-exec";
 
 /**
  * Every key-space fan-out goes through this module: SCAN slices and per-key pipelines.
@@ -169,7 +170,7 @@ export async function scanAllKeys(
   return { keys: slice.keys, complete: true };
 }
 
-export type PipelineResult = [Error | null, unknown];
+export type { PipelineResult };
 
 /**
  * Queues `perKey` commands for each key in one pipeline (chunked so no single round trip is
@@ -200,9 +201,7 @@ export async function pipelineForKeys(
       placed.push({ pipe, offset, size: pipe.length - offset });
     }
     const results = new Map<ChainableCommander, PipelineResult[]>();
-    await Promise.all(
-      [...pipes.values()].map(async (pipe) => results.set(pipe, ((await pipe.exec()) ?? []) as PipelineResult[])),
-    );
+    await Promise.all([...pipes].map(async ([node, pipe]) => results.set(pipe, await execWithOneTimer(node, pipe))));
     for (const { pipe, offset, size } of placed) out.push(results.get(pipe)!.slice(offset, offset + size));
   }
   return out;

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import Redis from "ioredis";
 import { POST as ackPOST } from "@/app/api/streams/[key]/groups/[group]/ack/route";
+import { GET as streamGET } from "@/app/api/streams/[key]/route";
 import { resetProcessState } from "@/lib/runtime/state";
-import { closeRedis } from "@/lib/redis/client";
+import { closeRedis, getConnection } from "@/lib/redis/client";
 import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
 import { callRoute } from "../helpers/route";
 import { seedPending } from "../helpers/pending";
@@ -90,6 +91,48 @@ it("a pause longer than the command timeout during an ack by filter: 503, no unh
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ acked: left, skipped: 0 });
     expect(await pendingCount(s)).toBe(0);
+  } finally {
+    if (!resumed) process.kill(server.pid, "SIGCONT");
+    process.off("unhandledRejection", listener);
+  }
+}, 30_000);
+
+it("a pause during a stream page's pipelined read (one timer for the pipeline): 503 within the command timeout, the option kept", async () => {
+  const s = "paused-read";
+  await seedPending(redis, s, { n: 10 });
+  const unhandled: unknown[] = [];
+  const listener = (reason: unknown) => unhandled.push(reason);
+  process.on("unhandledRejection", listener);
+  let stoppedAt = 0;
+  proxy.onCommand(
+    (args) => command("XINFO")(args) && args[2] === s,
+    () => {
+      if (stoppedAt > 0) return;
+      process.kill(server.pid, "SIGSTOP");
+      stoppedAt = Date.now();
+    },
+  );
+  let resumed = false;
+  try {
+    const res = await callRoute<{ error?: { code: string } }>(streamGET as Parameters<typeof callRoute>[0], "/api/x", {
+      params: { key: s },
+    });
+    const waited = Date.now() - stoppedAt;
+    expect(stoppedAt).toBeGreaterThan(0);
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
+    expect(res.body.error?.code).toBe("REDIS_UNAVAILABLE");
+    expect(waited).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(waited).toBeLessThan(TIMEOUT_MS + 1500);
+    expect((await getConnection()).options).toMatchObject({ commandTimeout: TIMEOUT_MS });
+    process.kill(server.pid, "SIGCONT");
+    resumed = true;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(unhandled).toEqual([]);
+    const again = await callRoute<{ length?: number }>(streamGET as Parameters<typeof callRoute>[0], "/api/x", {
+      params: { key: s },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.length).toBe(10);
   } finally {
     if (!resumed) process.kill(server.pid, "SIGCONT");
     process.off("unhandledRejection", listener);
