@@ -5,8 +5,10 @@ import {
   KEPT_STUCK_BUDGET,
   readGroupPendingStates,
   SUMMARY_STREAM_CAP,
+  type GroupPendingState,
   type PendingGroup,
 } from "@/lib/streams/summary";
+import { idToTimeMs } from "@/lib/contract/ids";
 import { KEPT_GROUPS_CAP, redisNowMs, STUCK_SNAPSHOT_EVERY_MS, storeStuckSnapshot } from "@/lib/streams/stuck-snapshot";
 import type { StreamSnapshot } from "@/lib/streams/snapshot";
 import type { WorkerJob } from "../types";
@@ -18,23 +20,40 @@ import type { WorkerJob } from "../types";
 async function keepFromTick(
   redis: RedisConnection,
   streams: readonly StreamSnapshot[],
-): Promise<{ streams: number; groups: number; complete: boolean }> {
-  const found: PendingGroup[] = streams.flatMap((s) =>
+): Promise<{ streams: number; groups: number; read: number; complete: boolean }> {
+  const found: (PendingGroup & { oldestId: string | null })[] = streams.flatMap((s) =>
     s.groups
       .filter((g) => g.pending > 0)
-      .map((g) => ({ key: s.key, group: g.name, pending: g.pending, stuckAfterMs: g.stuckAfterMs })),
+      .map((g) => ({
+        key: s.key,
+        group: g.name,
+        pending: g.pending,
+        stuckAfterMs: g.stuckAfterMs,
+        oldestId: g.oldestPending?.id ?? null,
+      })),
   );
   const groups = found.slice(0, KEPT_GROUPS_CAP);
   const now = await redisNowMs(redis);
-  const states = await readGroupPendingStates(redis, groups, now, KEPT_STUCK_BUDGET);
+  // A pending list whose oldest id is younger than the threshold holds nothing stuck (ids are
+  // never younger than their delivery): its state is known from the tick without a read.
+  const states: (GroupPendingState | null)[] = groups.map((g) =>
+    g.oldestId !== null && idToTimeMs(g.oldestId) > now - g.stuckAfterMs
+      ? { oldestId: g.oldestId, stuck: 0, complete: true }
+      : null,
+  );
+  const toRead = groups.filter((_, i) => states[i] === null);
+  const read = await readGroupPendingStates(redis, toRead, now, KEPT_STUCK_BUDGET);
+  let at = 0;
+  const all = states.map((s) => s ?? read[at++]!);
   await storeStuckSnapshot(redis, {
     at: now,
-    groups: groups.map((g, i) => ({ stream: g.key, group: g.group, stuckAfterMs: g.stuckAfterMs, ...states[i]! })),
+    groups: groups.map((g, i) => ({ stream: g.key, group: g.group, stuckAfterMs: g.stuckAfterMs, ...all[i]! })),
   });
   return {
     streams: streams.length,
     groups: groups.length,
-    complete: groups.length === found.length && states.every((s) => s.complete),
+    read: toRead.length,
+    complete: groups.length === found.length && all.every((s) => s.complete),
   };
 }
 
@@ -50,14 +69,15 @@ export const stuckSnapshotJob: WorkerJob = {
   async run(ctx) {
     const tick = ctx.streams ? await ctx.streams.read() : null;
     const fromTick = tick !== null && tick.whole && tick.streams.length <= SUMMARY_STREAM_CAP;
-    const r = fromTick
+    const r: { streams: number; groups: number; complete: boolean; read?: number } = fromTick
       ? await keepFromTick(ctx.redis, tick.streams)
       : await keepStuckSnapshot(ctx.redis, ctx.settings, { match: ctx.keyMatch ?? "*" });
+    // One XPENDING per group whose pending list is read (whole, for most; two for a longer one).
+    const reads = r.read ?? r.groups;
     return {
       counts: { streams: r.streams, groups: r.groups },
       notes: r.complete ? [] : ["incomplete: a stream, group or PEL budget ran out (the overview reads the rest live)"],
-      // One XPENDING per group whose pending list is read whole (most); two for a longer one.
-      commands: (fromTick ? tick.commands + 2 : 3 + r.streams) + r.groups,
+      commands: (fromTick ? tick.commands + 2 : 3 + r.streams) + reads,
     };
   },
 };

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { historyKeys } from "@/lib/history/store";
 import { tick } from "@/lib/worker/tick";
+import { tickStreamSource } from "@/lib/worker/tick-streams";
+import { stuckSnapshotJob } from "@/lib/worker/jobs";
 import type { JobRun } from "@/lib/contract/worker";
-import { commandStats } from "../../helpers/command-stats";
+import { commandStats, measureCommands } from "../../helpers/command-stats";
+import { keptByGroup, keptGroupKey, readStuckSnapshot } from "@/lib/streams/stuck-snapshot";
 import { privateRedis, uniquePrefix } from "../../helpers/redis";
 import { settingsFrom, sleep, withAppPrefix } from "../../helpers/worker";
 
@@ -93,5 +96,43 @@ describe("the worker's cost", () => {
     expect(jobOf(third.jobs, "reclaim").counts).toMatchObject({ stuck: 1, reassigned: 1 });
     const owners = (await redis().xpending(stuck, "g")) as [number, string, string, [string, string][]];
     expect(owners[3]).toEqual([["rescuer", "1"]]);
+  });
+
+  it("the stuck snapshot reads no pending list whose oldest entry is younger than the threshold", async () => {
+    const p = uniquePrefix("young");
+    const young = 20;
+    for (let i = 0; i < young; i++) {
+      const key = `${p}y${i}`;
+      await redis().xadd(key, "*", "n", "1");
+      await redis().xgroup("CREATE", key, "g", "0");
+      await redis().xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
+    }
+    // An entry whose id is older than the threshold, delivered just now: its list must be read.
+    const old = `${p}old`;
+    const [sec] = await redis().time();
+    const oldId = `${(Number(sec) - 600) * 1000}-0`;
+    await redis().xadd(old, oldId, "n", "1");
+    await redis().xgroup("CREATE", old, "g", "0");
+    await redis().xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", old, ">");
+    const settings = settingsFor(p, 60_000);
+
+    const now = Date.now();
+    const streams = tickStreamSource(redis(), settings, { cursor: "cost-young", match: `${p}*`, now });
+    // The tick's snapshot, read by an earlier job: each pending list's oldest entry (21 XPENDING).
+    expect((await streams.read()).whole).toBe(true);
+    const ctx = { redis: redis(), settings, now, forced: true, heartbeat: async () => {}, keyMatch: `${p}*`, streams };
+    const stats = await measureCommands(redis(), () => stuckSnapshotJob.run(ctx));
+    // Only the old entry's list is read (all 21 were, before).
+    expect(stats.byCommand.xpending).toBe(1);
+
+    const kept = await readStuckSnapshot(redis());
+    const byGroup = keptByGroup(kept);
+    expect(byGroup.size).toBe(young + 1);
+    for (let i = 0; i < young; i++) {
+      const k = byGroup.get(keptGroupKey(`${p}y${i}`, "g"));
+      expect(k).toMatchObject({ stuck: 0, complete: true });
+      expect(k?.oldestId).toMatch(/^\d+-\d+$/);
+    }
+    expect(byGroup.get(keptGroupKey(old, "g"))).toMatchObject({ oldestId: oldId, stuck: 0, complete: true });
   });
 });
