@@ -188,6 +188,36 @@ export function readOldestPending(
   );
 }
 
+/**
+ * Stuck counts of small pending lists: `XPENDING key group IDLE <minIdleMs> - <end> <pending>`
+ * answers only the entries idle that long, so a reply holds the stuck entries instead of the
+ * whole list. IDLE skips entries without counting them against COUNT: each call walks at most
+ * the group's `pending` entries, and callers keep to lists of at most MAX_PENDING_PAGE.
+ * null for a group or key that is gone.
+ */
+export function countStuckInSmallLists(
+  redis: RedisConnection,
+  targets: readonly IdleCountTarget[],
+  chunkKeys?: number,
+): Promise<(number | null)[]> {
+  return readPerGroup(
+    redis,
+    targets,
+    (t) => [
+      "XPENDING",
+      t.stream,
+      t.group,
+      "IDLE",
+      t.minIdleMs,
+      "-",
+      t.end ?? "+",
+      Math.min(t.pending, MAX_PENDING_PAGE),
+    ],
+    (reply) => (Array.isArray(reply) ? reply.length : 0),
+    chunkKeys,
+  );
+}
+
 export interface UndeliveredRef extends GroupRef {
   lastDeliveredId: string;
   /**

@@ -8,9 +8,10 @@ import {
   type GroupPendingState,
   type PendingGroup,
 } from "@/lib/streams/summary";
-import { idToTimeMs } from "@/lib/contract/ids";
+import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
+import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
 import { KEPT_GROUPS_CAP, redisNowMs, STUCK_SNAPSHOT_EVERY_MS, storeStuckSnapshot } from "@/lib/streams/stuck-snapshot";
-import type { StreamSnapshot } from "@/lib/streams/snapshot";
+import { countStuckInSmallLists, type StreamSnapshot } from "@/lib/streams/snapshot";
 import type { WorkerJob } from "../types";
 
 /**
@@ -41,8 +42,37 @@ async function keepFromTick(
       ? { oldestId: g.oldestId, stuck: 0, complete: true }
       : null,
   );
+  // The oldest id is known: a small list needs only its stuck entries (countStuckInSmallLists).
+  let budget = KEPT_STUCK_BUDGET;
+  const small: number[] = [];
+  groups.forEach((g, i) => {
+    if (states[i] !== null || g.oldestId === null || g.pending > MAX_PENDING_PAGE || g.pending > budget) return;
+    small.push(i);
+    budget -= g.pending;
+  });
+  const counts = await countStuckInSmallLists(
+    redis,
+    small.map((i) => {
+      const g = groups[i]!;
+      return {
+        stream: g.key,
+        group: g.group,
+        minIdleMs: g.stuckAfterMs,
+        pending: g.pending,
+        end: timeMsToId(now - g.stuckAfterMs, "end"),
+      };
+    }),
+  );
+  small.forEach((i, k) => {
+    // A group gone since the tick's snapshot has nothing pending.
+    const count = counts[k];
+    states[i] =
+      count === null
+        ? { oldestId: null, stuck: 0, complete: true }
+        : { oldestId: groups[i]!.oldestId, stuck: count!, complete: true };
+  });
   const toRead = groups.filter((_, i) => states[i] === null);
-  const read = await readGroupPendingStates(redis, toRead, now, KEPT_STUCK_BUDGET);
+  const read = await readGroupPendingStates(redis, toRead, now, budget);
   let at = 0;
   const all = states.map((s) => s ?? read[at++]!);
   await storeStuckSnapshot(redis, {
@@ -52,7 +82,7 @@ async function keepFromTick(
   return {
     streams: streams.length,
     groups: groups.length,
-    read: toRead.length,
+    read: small.length + toRead.length,
     complete: groups.length === found.length && all.every((s) => s.complete),
   };
 }

@@ -107,13 +107,17 @@ describe("the worker's cost", () => {
       await redis().xgroup("CREATE", key, "g", "0");
       await redis().xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
     }
-    // An entry whose id is older than the threshold, delivered just now: its list must be read.
+    // Entries whose ids are older than the threshold, delivered just now: their list must be read.
+    // One of them is made idle for 10 minutes (stuck), the other is not.
     const old = `${p}old`;
     const [sec] = await redis().time();
     const oldId = `${(Number(sec) - 600) * 1000}-0`;
+    const stuckId = `${(Number(sec) - 600) * 1000}-1`;
     await redis().xadd(old, oldId, "n", "1");
+    await redis().xadd(old, stuckId, "n", "2");
     await redis().xgroup("CREATE", old, "g", "0");
-    await redis().xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", old, ">");
+    await redis().xreadgroup("GROUP", "g", "c", "COUNT", 2, "STREAMS", old, ">");
+    await redis().xclaim(old, "g", "c", 0, stuckId, "IDLE", 600_000);
     const settings = settingsFor(p, 60_000);
 
     const now = Date.now();
@@ -122,7 +126,7 @@ describe("the worker's cost", () => {
     expect((await streams.read()).whole).toBe(true);
     const ctx = { redis: redis(), settings, now, forced: true, heartbeat: async () => {}, keyMatch: `${p}*`, streams };
     const stats = await measureCommands(redis(), () => stuckSnapshotJob.run(ctx));
-    // Only the old entry's list is read (all 21 were, before).
+    // Only the old entries' list is read (all 21 were, before), and only its stuck entry is answered.
     expect(stats.byCommand.xpending).toBe(1);
 
     const kept = await readStuckSnapshot(redis());
@@ -133,6 +137,6 @@ describe("the worker's cost", () => {
       expect(k).toMatchObject({ stuck: 0, complete: true });
       expect(k?.oldestId).toMatch(/^\d+-\d+$/);
     }
-    expect(byGroup.get(keptGroupKey(old, "g"))).toMatchObject({ oldestId: oldId, stuck: 0, complete: true });
+    expect(byGroup.get(keptGroupKey(old, "g"))).toMatchObject({ oldestId: oldId, stuck: 1, complete: true });
   });
 });
