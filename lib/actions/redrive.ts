@@ -1,4 +1,5 @@
 import "server-only";
+import { readEntriesById } from "@/lib/streams/entries-by-id";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import {
@@ -47,11 +48,8 @@ async function readEntries(
   dlq: string,
   ids: readonly string[],
 ): Promise<(DeadLettered | null)[]> {
-  const pipe = redis.pipeline();
-  for (const id of ids) pipe.xrangeBuffer(dlq, id, id, "COUNT", 1);
-  const replies = (await pipe.exec()) ?? [];
-  return replies.map(([err, reply]) => {
-    if (err) throw err;
+  const replies = await readEntriesById(redis, dlq, ids);
+  return replies.map((reply) => {
     const entry = (reply as [Buffer, Buffer[]][])[0];
     return entry ? deadLettered(entry[1]) : null;
   });

@@ -1,4 +1,5 @@
 import "server-only";
+import { readEntriesById } from "@/lib/streams/entries-by-id";
 import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
@@ -95,12 +96,13 @@ export async function totalDeliveries(
   entries: PendingEntry[],
 ): Promise<number[]> {
   if (entries.length === 0) return [];
-  const pipe = redis.pipeline();
-  for (const e of entries) pipe.xrangeBuffer(stream, e.id, e.id, "COUNT", 1);
-  const replies = (await pipe.exec()) ?? [];
+  const replies = await readEntriesById(
+    redis,
+    stream,
+    entries.map((e) => e.id),
+  );
   return entries.map((e, i) => {
-    const [err, reply] = replies[i] ?? [null, null];
-    const fields = err ? [] : (decodeEntries(reply)[0]?.fields ?? []);
+    const fields = decodeEntries(replies[i] ?? [])[0]?.fields ?? [];
     let earlier = 0;
     for (const [name, value] of fields) {
       if (name === DELIVERIES_FIELD && typeof value === "string" && /^\d+$/.test(value)) earlier = Number(value);
