@@ -1,11 +1,21 @@
 /**
- * `npm run bench`: runs every benchmark module that exists (overview, cluster, stream, pending, worker, metrics, load, producer).
+ * `npm run bench`: runs every benchmark module that exists (overview, cluster, stream, pending, worker, metrics, load, producer, scroll).
  * Each module exports a `run<Name>Bench()` function; missing modules are skipped.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["overview", "cluster", "stream", "pending", "worker", "metrics", "load", "producer"] as const;
+const BENCHES = [
+  "overview",
+  "cluster",
+  "stream",
+  "pending",
+  "worker",
+  "metrics",
+  "load",
+  "producer",
+  "scroll",
+] as const;
 
 async function main() {
   let failed = false;
