@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { historyKeys } from "@/lib/history/store";
 import { tick } from "@/lib/worker/tick";
 import { tickStreamSource } from "@/lib/worker/tick-streams";
-import { stuckSnapshotJob } from "@/lib/worker/jobs";
+import { reclaimJob, stuckSnapshotJob } from "@/lib/worker/jobs";
 import type { JobRun } from "@/lib/contract/worker";
 import { commandStats, measureCommands } from "../../helpers/command-stats";
 import { keptByGroup, keptGroupKey, readStuckSnapshot } from "@/lib/streams/stuck-snapshot";
@@ -138,5 +138,42 @@ describe("the worker's cost", () => {
       expect(k?.oldestId).toMatch(/^\d+-\d+$/);
     }
     expect(byGroup.get(keptGroupKey(old, "g"))).toMatchObject({ oldestId: oldId, stuck: 1, complete: true });
+  });
+
+  it("reclaim under the alert policy reports the kept stuck snapshot's count instead of reading the list again", async () => {
+    const p = uniquePrefix("alerted");
+    const key = `${p}s`;
+    for (let i = 0; i < 30; i++) await redis().xadd(key, "*", "n", String(i));
+    await redis().xgroup("CREATE", key, "g", "0");
+    await redis().xreadgroup("GROUP", "g", "crashed", "COUNT", 30, "STREAMS", key, ">");
+    await sleep(150);
+    const settings = settingsFrom({ groups: [{ stream: `${p}*`, stuckAfterMs: 100, policy: "alert" }] });
+    const ctx = {
+      redis: redis(),
+      settings,
+      now: Date.now(),
+      forced: true,
+      heartbeat: async () => {},
+      keyMatch: `${p}*`,
+    };
+
+    // No kept snapshot: the list is read.
+    const live = await measureCommands(redis(), () => reclaimJob.run(ctx));
+    expect(live.byCommand.xpending).toBeGreaterThanOrEqual(1);
+
+    // The stuck snapshot job keeps the count; the next reclaim reads no pending list.
+    const streams = tickStreamSource(redis(), settings, { cursor: "cost-alerted", match: `${p}*`, now: Date.now() });
+    await stuckSnapshotJob.run({ ...ctx, streams });
+    let result: Awaited<ReturnType<typeof reclaimJob.run>> | undefined;
+    const kept = await measureCommands(redis(), async () => {
+      result = await reclaimJob.run(ctx);
+    });
+    expect(result?.counts).toMatchObject({ stuck: 30, reassigned: 0 });
+    expect(result?.notes.join()).toMatch(
+      /30 stuck over 100 ms \(policy alert: reported only, from the stuck snapshot\)/,
+    );
+    // The tick's own snapshot (oldest pending, `- + 1`) is all the XPENDING left.
+    expect(kept.byCommand.xpending ?? 0).toBe(1);
+    expect(((await redis().xpending(key, "g")) as [number])[0]).toBe(30);
   });
 });
