@@ -4,17 +4,20 @@ import { execWithOneTimer } from "@/lib/redis/pipeline-exec";
 import { compareIds } from "@/lib/contract/ids";
 
 /**
- * The entries of these ids (ascending), each as `XRANGE id id` answers it (Buffer replies, an empty
- * list for an id no longer in the stream). Pending ids are often the stream's consecutive entries:
- * one `XRANGE first last COUNT n` answers them all, reading no more entries than the per-id reads
- * would. The ids it leaves open (the range held other entries first) are read one by one, and once
- * a range settles fewer than half of its ids, later calls given the same `ranges` go straight to per-id reads.
+ * The entries of these ids, each as `XRANGE id id` answers it (Buffer replies, an empty list for an
+ * id no longer in the stream), one command per id: each command copies at most one entry, however
+ * large. With `ranges.worth` (for a caller that bounds the batch's bytes, as the pending page sizes
+ * its batches to the answer's budget), ascending ids are first asked in one
+ * `XRANGE first last COUNT n`: pending ids are often consecutive entries, and the range reads no
+ * more entries than the per-id reads would. The ids it leaves open (the range held other entries
+ * first) are read one by one, and once a range settles fewer than half of its ids, `ranges.worth`
+ * turns false for the caller's later batches.
  */
 export async function readEntriesById(
   redis: RedisConnection,
   stream: string,
   ids: readonly string[],
-  ranges: { worth: boolean } = { worth: true },
+  ranges: { worth: boolean } = { worth: false },
 ): Promise<unknown[]> {
   const out: (unknown[] | undefined)[] = ids.map(() => undefined);
   const ascending = ids.every((id, i) => i === 0 || compareIds(ids[i - 1]!, id) < 0);
