@@ -1,7 +1,7 @@
 /**
  * What some reads cost Redis, counted by INFO commandstats on a server of this file's own: the
- * pending page reads consecutive pending entries in one range, and the stream list reads its
- * poison marks by id, not every alert kept.
+ * pending page reads consecutive pending entries in one range (other readers of entries by id one
+ * per id), and the stream list reads its poison marks by id, not every alert kept.
  */
 import { describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
@@ -12,6 +12,7 @@ import { MAX_ALERTS_ANSWER, type AlertsResponse } from "@/lib/contract/alerts";
 import { pendingQuerySchema } from "@/lib/contract/pending";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { readPendingPage } from "@/lib/pending/page";
+import { readEntriesById } from "@/lib/streams/entries-by-id";
 import { alertRecord, alertRecordFields } from "../helpers/alert-record";
 import { measureCommands } from "../helpers/command-stats";
 import { deliver } from "../helpers/pending";
@@ -19,6 +20,7 @@ import { privateRedis } from "../helpers/redis";
 import { callRoute } from "../helpers/route";
 import { makeSettings } from "../helpers/settings";
 
+const MiB = 1024 * 1024;
 const own = privateRedis();
 const redis = () => own.raw();
 
@@ -36,6 +38,20 @@ describe("reads that cost Redis one command where they could cost one per entry"
       expect(page.entries).toHaveLength(50);
       expect(stats.byCommand.xrange).toBeLessThanOrEqual(3);
     }
+  });
+
+  it("entries by id of unknown size (reclaim, redrive) are read one XRANGE each, never one range over MiB entries", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await redis().xadd("fat", "*", "payload", Buffer.alloc(2 * MiB, 97)))!);
+    let found: unknown[] = [];
+    const perId = await measureCommands(redis(), async () => {
+      found = await readEntriesById(redis(), "fat", ids);
+    });
+    expect(found.map((r) => (r as unknown[]).length)).toEqual(Array(10).fill(1));
+    expect(perId.byCommand.xrange).toBe(10);
+    // A caller that bounds its batch's bytes (the pending page) may ask for the range.
+    const ranged = await measureCommands(redis(), () => readEntriesById(redis(), "fat", ids, { worth: true }));
+    expect(ranged.byCommand.xrange).toBe(1);
   });
 
   it("the stream list reads its poison marks by id among 20,000 other firing alerts (HMGET, no HGETALL)", async () => {

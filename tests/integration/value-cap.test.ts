@@ -8,7 +8,6 @@ import type { PendingPageResponse } from "@/lib/contract/pending";
 import { isTruncated, type ListValue } from "@/lib/contract/common";
 import { closeRedis } from "@/lib/redis/client";
 import { subscribe, type TailBatch } from "@/lib/streams/tail";
-import { readEntriesById } from "@/lib/streams/entries-by-id";
 import { callRoute } from "../helpers/route";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { expectNoSlowDashboardCommands, fromDashboardOn, resetSlowLog } from "../helpers/slowlog";
@@ -239,25 +238,6 @@ describe("every list answer bounded in bytes", () => {
       expect(bytesOf(batches)).toBeLessThan(64 * 1024);
     } finally {
       sub.unsubscribe();
-    }
-  });
-
-  it("reads entries by id one per command unless the caller bounds the batch (reclaim, redrive: entries of any size)", async () => {
-    const watcher = redis.duplicate();
-    const monitor = await watcher.monitor();
-    const ranges: string[][] = [];
-    monitor.on("monitor", (_time: string, args: string[]) => {
-      if (args[0]?.toUpperCase() === "XRANGE" && args[1] === big) ranges.push(args.slice(2));
-    });
-    try {
-      const found = await readEntriesById(redis, big, ids.slice(0, 10));
-      expect(found.map((r) => (r as unknown[]).length)).toEqual(Array(10).fill(1));
-      await new Promise((r) => setTimeout(r, 200));
-      expect(ranges).toHaveLength(10);
-      for (const [start, end] of ranges) expect(start).toBe(end);
-    } finally {
-      monitor.disconnect();
-      watcher.disconnect();
     }
   });
 
