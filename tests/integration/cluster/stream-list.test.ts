@@ -96,6 +96,10 @@ describe("the stream list and overview on a 3-master cluster", () => {
       const counts = await Promise.all(nodes().map((n) => n.call("CLUSTER", "COUNTKEYSINSLOT", slot)));
       return addresses[counts.findIndex((c) => Number(c) > 0)];
     };
+    // A page request walks for 40 ms only; on a loaded machine the first pass over three masters can
+    // take longer, and pages answer "discovering" meanwhile. Wait for the pass to end, then walk.
+    const deadline = Date.now() + 10_000;
+    while (!(await indexPage(0)).index!.exact && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const seen: string[] = [];
     let first: StreamsListResponse | undefined;
     for (let offset = 0; offset < 1000; offset += 17) {
