@@ -4,7 +4,8 @@
  * of the dashboard's pages: the overview (GET /api/streams?offset=0&count=200 + /api/overview, as the page polls them), a stream page
  * (GET /api/streams/{key} + its entries), a group page (GET /api/streams/{key}/groups/{group} +
  * its pending page) and a few acks of one pending id each. Prints count, errors, p50 and p99 per
- * kind and the total requests/s next to the targets.
+ * kind and the total requests/s next to the targets. Then the framework's floor: the same clients on
+ * a route that does no Redis work (floorRun), for LOAD_FLOOR_SECONDS (default 10).
  * The app runs as deployed by default: the worker on (the overview's stuck counts come from its
  * snapshot; the run waits for the first one) and the 1 s read cache.
  * Run: `npx tsx bench/load.ts` (LOAD_SECONDS, LOAD_CLIENTS; LOAD_PROCESSES=N app processes on the
@@ -69,7 +70,59 @@ export interface LoadBenchResult {
   processes: number;
   /** The app's CPU time per answered request. */
   appCpuMsPerRequest: number;
+  /** The same clients on a route that does no Redis work: what the framework alone allows. */
+  floor: FloorResult;
   loadAverage: number[];
+}
+
+/**
+ * The framework's floor: the same clients, each asking `GET /api/auth/me` twice at once (the pages
+ * ask pairs), a route through the same wrapper (auth, audit rules, JSON) with no Redis work at all.
+ */
+export interface FloorResult {
+  path: string;
+  seconds: number;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  appCpuMsPerRequest: number;
+}
+
+const FLOOR_PATH = "/api/auth/me";
+
+async function floorRun(
+  base: string,
+  appPid: number | undefined,
+  clients: number,
+  seconds: number,
+): Promise<FloorResult> {
+  const latencies: number[] = [];
+  const ask = async () => {
+    const t0 = performance.now();
+    const res = await fetch(`${base}${FLOOR_PATH}`);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`GET ${FLOOR_PATH} answered ${res.status}`);
+    latencies.push(performance.now() - t0);
+  };
+  const cpuBefore = processTreeCpuSec(appPid);
+  const t0 = performance.now();
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) await Promise.all([ask(), ask()]);
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpuSec = processTreeCpuSec(appPid) - cpuBefore;
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    path: FLOOR_PATH,
+    seconds,
+    requestsPerSec: sorted.length / elapsed,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    appCpuMsPerRequest: (cpuSec * 1000) / sorted.length,
+  };
 }
 
 const streamKey = (i: number) => `load:stream:${String(i).padStart(3, "0")}`;
@@ -278,6 +331,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       };
     });
     const requests = kinds.reduce((n, k) => n + k.requests, 0);
+    const floor = await floorRun(base, app.process.pid, clients, Number(process.env.LOAD_FLOOR_SECONDS ?? 10));
     const totalErrors = kinds.reduce((n, k) => n + k.errors, 0);
     const result: LoadBenchResult = {
       seconds,
@@ -294,6 +348,7 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
       appCpuPct,
       processes,
       appCpuMsPerRequest: (appCpuPct * 10 * elapsed) / requests,
+      floor,
       loadAverage,
     };
 
@@ -323,6 +378,11 @@ export async function runLoadBench(): Promise<LoadBenchResult> {
     );
     console.log(
       `the app: ${appCpuPct.toFixed(0)}% of a core, ${result.appCpuMsPerRequest.toFixed(2)} ms of CPU per request`,
+    );
+    console.log(
+      `the framework's floor: ${clients} clients asking ${floor.path} (no Redis work) in pairs for ${floor.seconds} s: ` +
+        `${floor.requestsPerSec.toFixed(0)} req/s, p50 ${floor.p50Ms.toFixed(0)} ms, p99 ${floor.p99Ms.toFixed(0)} ms, ` +
+        `${floor.appCpuMsPerRequest.toFixed(2)} ms of CPU per request`,
     );
     console.log(`load average at the end: ${loadAverage.map((l) => l.toFixed(2)).join(", ")} (2 cores, shared)`);
     if (errorSamples.length > 0) console.log(`first errors: ${errorSamples.join("; ")}`);
