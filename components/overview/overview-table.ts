@@ -2,9 +2,9 @@
  * Pure shaping of the overview table: rows to family/stream items, the sortable columns and
  * their order (missing values last in either direction), highlights and the lag's wording.
  */
-import type { StreamRow, StreamsIndexInfo } from "@/lib/contract/streams";
+import type { StreamOrder, StreamRow, StreamsIndexInfo } from "@/lib/contract/streams";
 import { groupFamilies, type OverviewItem } from "@/lib/shared/families";
-import { formatNumber } from "@/lib/shared/format";
+import { formatDuration, formatNumber } from "@/lib/shared/format";
 import { encodeSegment } from "@/lib/contract/segment";
 
 export type { OverviewItem };
@@ -117,6 +117,42 @@ export function streamHref(key: string): string {
 /** Rows per request of the overview table (one page of the stream index; fetched as it scrolls into view). */
 export const OVERVIEW_PAGE_ROWS = 200;
 
+const BY_NAME: SortSpec = { id: "name", desc: false };
+
+/**
+ * The table's sort before any click: by name in key order; none in problems order, so that each
+ * block keeps the server's order (the worst stream on top).
+ */
+export function defaultSort(order: StreamOrder): SortSpec | null {
+  return order === "problems" ? null : BY_NAME;
+}
+
+/** What the overview says of the blocks of rows, in the order the server applied. */
+export function blocksText(order: StreamOrder, pageRows: number): string {
+  return order === "problems"
+    ? `Rows come problems first (stuck, then pending, then by key) in blocks of ${pageRows}; column sorting and families apply within each block.`
+    : `Rows follow key order in blocks of ${pageRows}; sorting and families apply within each block.`;
+}
+
+/**
+ * The line under "Problems first" once a page answered: the snapshot's age when the order was
+ * applied (`asOf`: when the answer was read), else why the rows follow key order.
+ */
+export function problemsOrderText(
+  index: Pick<StreamsIndexInfo, "order" | "orderFallback">,
+  stuckAsOf: number | undefined,
+  asOf: number,
+): string {
+  if (index.order === "problems") {
+    if (stuckAsOf === undefined) return "Problems first";
+    const age = Math.max(0, asOf - stuckAsOf);
+    return `Problems first: problems as of ${age < 60_000 ? `${Math.round(age / 1000)} s` : formatDuration(age)} ago`;
+  }
+  return index.orderFallback === "stale"
+    ? "Problems first needs a recent stuck snapshot from the worker, and the last one is too old (worker behind or stopped): showing key order"
+    : "Problems first needs the worker's stuck snapshot, and none is kept (worker off or not run yet): showing key order";
+}
+
 /** The progress line while the index's first pass runs; null once it has ended. */
 export function discoveryText(index: Pick<StreamsIndexInfo, "discovering" | "scanned" | "about">): string | null {
   if (!index.discovering) return null;
@@ -130,9 +166,12 @@ export function countText(index: Pick<StreamsIndexInfo, "total" | "exact">): str
   return index.exact ? n : `At least ${n}`;
 }
 
-/** A click on a column's sort button: the other direction of the same column, else the column's first direction. */
-export function nextSort(current: SortSpec, id: SortColumnId): SortSpec {
-  if (current.id === id) return { id, desc: !current.desc };
+/**
+ * A click on a column's sort button: the other direction of the same column, else the column's
+ * first direction (`current` null: the server's order, unsorted).
+ */
+export function nextSort(current: SortSpec | null, id: SortColumnId): SortSpec {
+  if (current?.id === id) return { id, desc: !current.desc };
   return { id, desc: sortColumn(id)?.numeric ?? false };
 }
 

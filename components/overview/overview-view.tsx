@@ -3,7 +3,14 @@ import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, TableSkeleton } from "@/components/ui/states";
 import { useOverviewSummary, useStreamIndexPages } from "@/lib/hooks/use-streams";
-import { countText, discoveryText, filterToMatch, OVERVIEW_PAGE_ROWS } from "./overview-table";
+import {
+  blocksText,
+  countText,
+  discoveryText,
+  filterToMatch,
+  OVERVIEW_PAGE_ROWS,
+  problemsOrderText,
+} from "./overview-table";
 import { StreamsTable } from "./streams-table";
 import { SummaryTiles } from "./summary-tiles";
 
@@ -31,14 +38,19 @@ export function OverviewView() {
   const [intervalMs, setIntervalMs] = useState(5000);
   const [paused, setPaused] = useState(false);
   const [node, setNode] = useState("");
+  const [problemsFirst, setProblemsFirst] = useState(false);
+  const order = problemsFirst ? "problems" : "key";
   const match = filterToMatch(useDebounced(filter, 300));
   const refetchInterval = paused || intervalMs === 0 ? false : intervalMs;
-  const list = useStreamIndexPages({ match, node, pageSize: OVERVIEW_PAGE_ROWS, refetchInterval });
+  const list = useStreamIndexPages({ match, node, order, pageSize: OVERVIEW_PAGE_ROWS, refetchInterval });
   const summary = useOverviewSummary({ match, node, refetchInterval });
   const index = list.index;
   const nodes = index?.nodes;
   const progress = index ? discoveryText(index) : null;
   const firstPage = list.pages.get(0)?.data.streams;
+  const firstAnswer = list.pages.get(0)?.data;
+  // The order the rows on screen follow (a previous scope's pages keep theirs until the new one answers).
+  const shownOrder = index?.order ?? "key";
 
   return (
     <div className="space-y-4">
@@ -88,6 +100,13 @@ export function OverviewView() {
             </select>
           </label>
         ) : null}
+        <Button
+          onClick={() => setProblemsFirst((p) => !p)}
+          aria-pressed={problemsFirst}
+          title="Streams with stuck messages first, then those with pending messages, across the whole list"
+        >
+          Problems first
+        </Button>
         <Button onClick={() => setPaused((p) => !p)} aria-pressed={paused} disabled={intervalMs === 0}>
           {paused ? "Resume auto-refresh" : "Pause auto-refresh"}
         </Button>
@@ -112,6 +131,19 @@ export function OverviewView() {
           {list.updatedAt ? ` · updated ${new Date(list.updatedAt).toLocaleTimeString()}` : ""}
         </p>
       </div>
+
+      {problemsFirst && index && !list.previous ? (
+        <p
+          role="status"
+          className={
+            index.order === "problems"
+              ? "text-xs text-slate-500"
+              : "rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          }
+        >
+          {problemsOrderText(index, firstAnswer?.stuckAsOf, firstAnswer?.asOf ?? list.updatedAt)}
+        </p>
+      ) : null}
 
       {progress ? (
         <p role="status" className="rounded border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
@@ -145,13 +177,12 @@ export function OverviewView() {
           <p className="flex flex-wrap items-baseline gap-3 text-sm text-slate-600">
             <span aria-live="polite">{countText(index)}</span>
             {index.total > OVERVIEW_PAGE_ROWS ? (
-              <span className="text-xs text-slate-500">
-                Rows follow key order in blocks of {OVERVIEW_PAGE_ROWS}; sorting and families apply within each block.
-              </span>
+              <span className="text-xs text-slate-500">{blocksText(shownOrder, OVERVIEW_PAGE_ROWS)}</span>
             ) : null}
           </p>
           <StreamsTable
-            scope={`${match}\n${node}`}
+            scope={`${match}\n${node}\n${shownOrder}`}
+            order={shownOrder}
             pages={list.pages}
             total={index.total}
             pageSize={OVERVIEW_PAGE_ROWS}

@@ -4,7 +4,7 @@ import { RetentionPanel } from "./retention-panel";
 import { useStreamRates } from "@/lib/hooks/use-history";
 import type { IndexPage } from "@/lib/hooks/use-streams";
 import type { RateSummary } from "@/lib/contract/history";
-import type { StreamsListResponse } from "@/lib/contract/streams";
+import type { StreamOrder, StreamsListResponse } from "@/lib/contract/streams";
 import clsx from "clsx";
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
@@ -16,6 +16,7 @@ import type { RowMetrics } from "@/lib/shared/families";
 import {
   highlights,
   lagText,
+  defaultSort,
   nextSort,
   nodeText,
   poisonHref,
@@ -73,8 +74,9 @@ interface RowProps {
  * The whole stream index as one scrolling table: rows are drawn only where they are on screen
  * (TanStack Virtual), and the pages they belong to are asked for through `onPagesShown` (fetched
  * by the caller, `pages` once loaded); a row not loaded yet is a placeholder. Sorting and
- * families apply within each page of `pageSize` keys, which follow key order. `total`: keys in
- * the index. `showNode`: a Redis Cluster, each row says its master.
+ * families apply within each page of `pageSize` keys; the pages follow the server's `order` (key
+ * order, or problems first: then the rows keep the server's order until a column is sorted).
+ * `total`: keys in the index. `showNode`: a Redis Cluster, each row says its master.
  * Row semantics stay explicit (`role`, `aria-rowcount`, `aria-rowindex`): the rows are laid out
  * with CSS grid and flex, absolutely placed.
  */
@@ -86,6 +88,7 @@ export function StreamsTable({
   familyPatterns,
   onPagesShown,
   showNode = false,
+  order = "key",
 }: {
   /** What the rows are of (filter, node): a new one scrolls back to the top. */
   scope: string;
@@ -95,8 +98,15 @@ export function StreamsTable({
   familyPatterns: string[];
   onPagesShown: (pages: number[]) => void;
   showNode?: boolean;
+  order?: StreamOrder;
 }) {
-  const [sort, setSort] = useState<SortSpec>({ id: "name", desc: false });
+  // A click's sort holds for the order it was made in; another order starts from its default.
+  const [sortState, setSortState] = useState<{ order: StreamOrder; sort: SortSpec | null }>(() => ({
+    order,
+    sort: defaultSort(order),
+  }));
+  const sort = sortState.order === order ? sortState.sort : defaultSort(order);
+  const setSort = (next: (s: SortSpec | null) => SortSpec) => setSortState({ order, sort: next(sort) });
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
   const toggle = (id: string) =>
     setExpanded((prev) => {
@@ -113,7 +123,7 @@ export function StreamsTable({
     () =>
       new WeakMap<
         StreamsListResponse,
-        { sort: SortSpec; patterns: string[]; expanded: Set<string>; rows: DisplayRow[] }
+        { sort: SortSpec | null; patterns: string[]; expanded: Set<string>; rows: DisplayRow[] }
       >(),
   );
   const shapedPages = useMemo(() => {
@@ -191,7 +201,7 @@ export function StreamsTable({
         >
           <tr role="row" aria-rowindex={1} className="flex w-full">
             {SORT_COLUMNS.map((c) => {
-              const sorted = sort.id === c.id ? (sort.desc ? "desc" : "asc") : false;
+              const sorted = sort?.id === c.id ? (sort.desc ? "desc" : "asc") : false;
               return (
                 <th
                   key={c.id}

@@ -22,6 +22,7 @@ export const streamsClient = {
         offset: params.offset,
         count: params.count,
         node: params.node,
+        order: params.order,
       }),
     ),
 

@@ -34,8 +34,23 @@ export const MAX_INDEX_PAGE = 1000;
 export const DEFAULT_INDEX_PAGE = 200;
 
 /**
- * `GET /api/streams?offset=&count=&match=&node=`: a page of the stream index, in key order.
- * `offset` selects this form; without it the route answers one SCAN page (`cursor`).
+ * Orders of the stream index: `key` (by key, code unit order) or `problems` (streams with stuck
+ * messages first, most stuck first; then streams with pending messages, oldest pending first; then
+ * the rest by key), from the worker's kept stuck snapshot.
+ */
+export const STREAM_ORDERS = ["key", "problems"] as const;
+export type StreamOrder = (typeof STREAM_ORDERS)[number];
+
+/**
+ * Why `order=problems` was answered in key order: no stuck snapshot is kept (`missing`: the worker
+ * is off or has not run yet) or the kept one is too old to use (`stale`: the worker is behind or stopped).
+ */
+export type StreamOrderFallback = "missing" | "stale";
+
+/**
+ * `GET /api/streams?offset=&count=&match=&node=&order=`: a page of the stream index, in key order
+ * or problems first (`order`). `offset` selects this form; without it the route answers one SCAN
+ * page (`cursor`).
  */
 export const streamsPageQuerySchema = z.object({
   match: globSchema,
@@ -51,10 +66,11 @@ export const streamsPageQuerySchema = z.object({
     .default(DEFAULT_INDEX_PAGE),
   /** Redis Cluster: only the streams of this master (`host:port`). */
   node: z.string().min(1).max(300).optional(),
+  order: z.enum(STREAM_ORDERS).default("key"),
 });
 
 /** What the client passes for a page of the stream index. */
-export type StreamsPageParams = { match?: string; offset: number; count?: number; node?: string };
+export type StreamsPageParams = { match?: string; offset: number; count?: number; node?: string; order?: StreamOrder };
 
 /** `GET /api/overview?match=&node=`: `node` (Redis Cluster) sums one master's streams only. */
 export const overviewQuerySchema = z.object({ match: globSchema, node: z.string().min(1).max(300).optional() });
@@ -154,6 +170,10 @@ export interface StreamsListResponse extends DataAge {
 export interface StreamsIndexInfo {
   offset: number;
   count: number;
+  /** The order the pages follow: `problems` only when asked for and a fresh stuck snapshot is kept (`stuckAsOf`). */
+  order: StreamOrder;
+  /** `problems` was asked for but the pages follow key order: why. */
+  orderFallback?: StreamOrderFallback;
   /** Streams under `match` (and `node`, and the caller's scope) that the index holds now. */
   total: number;
   /** True once a full pass of the key space has ended: `total` is exact as of `lastPassAt` (plus notifications). */

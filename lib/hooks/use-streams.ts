@@ -3,7 +3,7 @@ import { useCallback, useState } from "react";
 import { keepPreviousData, useQueries, useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import { streamsClient } from "@/lib/client/streams";
-import type { StreamsListResponse } from "@/lib/contract/streams";
+import type { StreamOrder, StreamsListResponse } from "@/lib/contract/streams";
 
 /** How often a page is read again while the index is still discovering (its progress line moves). */
 const DISCOVERING_REFETCH_MS = 1000;
@@ -29,24 +29,27 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
- * The stream index under `match` (and on `node`) page by page, for one scrolling table: `show(pages)`
+ * The stream index under `match` (and on `node`) page by page, in `order` (key order by default),
+ * for one scrolling table: `show(pages)`
  * names the pages on screen, which are fetched (`GET /api/streams?offset=&count=`, one query per
  * page under `queryKeys.streams.list`) and refetched every `refetchInterval` (at least every second
  * while the index's first pass runs); pages scrolled away keep their last answer without polling.
- * A new match or node starts again from the first page; until it answers, the previous scope's
+ * A new match, node or order starts again from the first page; until it answers, the previous scope's
  * pages stay (`previous`), so typing a filter does not blank the table.
  */
 export function useStreamIndexPages(opts: {
   match?: string;
   node?: string;
+  order?: StreamOrder;
   pageSize: number;
   refetchInterval?: number | false;
 }) {
   const match = opts.match || "*";
   const node = opts.node || undefined;
+  const order = opts.order ?? "key";
   const { pageSize } = opts;
   const interval = opts.refetchInterval ?? 5000;
-  const scope = JSON.stringify([match, node ?? null, pageSize]);
+  const scope = JSON.stringify([match, node ?? null, pageSize, order]);
   const [view, setView] = useState<PagesView>({ scope, live: FIRST_PAGE, seen: FIRST_PAGE });
   const current = view.scope === scope ? view : { scope, live: FIRST_PAGE, seen: FIRST_PAGE };
   const live = new Set(current.live);
@@ -85,7 +88,7 @@ export function useStreamIndexPages(opts: {
   );
   const { pages, newest, error, fetching, refetch } = useQueries({
     queries: seen.map((page) => {
-      const params = { match, node, offset: page * pageSize, count: pageSize };
+      const params = { match, node, offset: page * pageSize, count: pageSize, order };
       const on = live.has(page);
       return {
         queryKey: queryKeys.streams.list(params),

@@ -1,13 +1,15 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import type { Settings } from "@/lib/config/settings";
-import type { StreamsListResponse } from "@/lib/contract/streams";
+import type { StreamOrder, StreamsListResponse } from "@/lib/contract/streams";
+import { resolveGroupRule } from "@/lib/config/resolve";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanSlice } from "@/lib/redis/keyspace";
 import { isCluster } from "@/lib/redis/connection";
 import { describeStreams } from "./rows";
 import { streamIndexFor } from "./stream-index";
-import { readFreshStuckSnapshot } from "./stuck-snapshot";
+import { problemsFirst } from "./problem-order";
+import { readFreshStuckSnapshot, readStuckSnapshotState } from "./stuck-snapshot";
 
 export const DEFAULT_LIST_COUNT = 1000;
 
@@ -54,11 +56,13 @@ export async function listStreams(
 }
 
 /**
- * A page of the stream index (./stream-index.ts) in key order: `count` rows from `offset` among
- * the indexed streams under `match` (and on `node`), whatever the size of the key space. Only the
- * page's keys are read. While the first pass runs, the page is taken from what it has found so
- * far (`index.discovering`). A key found gone or no longer a stream by the read leaves the index
- * and the page quietly. On a cluster each row says its master (`node`).
+ * A page of the stream index (./stream-index.ts): `count` rows from `offset` among the indexed
+ * streams under `match` (and on `node`), whatever the size of the key space, in key order or, with
+ * `order: "problems"` and a fresh kept stuck snapshot, problems first (./problem-order.ts; without
+ * one, key order and `index.orderFallback` says why). Only the page's keys are read. While the
+ * first pass runs, the page is taken from what it has found so far (`index.discovering`). A key
+ * found gone or no longer a stream by the read leaves the index and the page quietly. On a cluster
+ * each row says its master (`node`).
  */
 export async function listIndexedStreams(
   redis: RedisConnection,
@@ -68,18 +72,26 @@ export async function listIndexedStreams(
     offset: number;
     count: number;
     node?: string;
+    order?: StreamOrder;
     visible?: (key: string) => boolean;
     kept?: { maxAgeMs?: number };
   },
 ): Promise<StreamsListResponse> {
   const index = streamIndexFor(redis);
-  const [, kept] = await Promise.all([
+  const problems = opts.order === "problems";
+  const [, state] = await Promise.all([
     index.refresh(),
-    opts.kept ? readFreshStuckSnapshot(redis, opts.kept.maxAgeMs) : null,
+    opts.kept || problems ? readStuckSnapshotState(redis, opts.kept?.maxAgeMs) : null,
   ]);
+  // Ordered by the snapshot, the rows' stuck counts come from it too, so that the two agree.
+  const kept = state?.snapshot ?? null;
   const visible = opts.visible;
   const all = index.select(opts.match, opts.node);
-  const keys = visible ? all.filter(visible) : all;
+  const selected = visible ? all.filter(visible) : all;
+  const ordered = problems && kept !== null;
+  const keys = ordered
+    ? problemsFirst(selected, kept, (stream, group) => resolveGroupRule(settings.groups, stream, group).stuckAfterMs)
+    : selected;
   const page = keys.slice(opts.offset, opts.offset + opts.count);
   const rows = await describeStreams(redis, page, settings, kept);
   const found = new Set(rows.map((r) => r.key));
@@ -95,6 +107,8 @@ export async function listIndexedStreams(
     index: {
       offset: opts.offset,
       count: opts.count,
+      order: ordered ? "problems" : "key",
+      ...(problems && state?.unused ? { orderFallback: state.unused } : {}),
       total: keys.length - (page.length - found.size),
       exact: !discovery.discovering,
       discovering: discovery.discovering,

@@ -90,8 +90,21 @@ export function freshSnapshot(
 
 /** The kept snapshot if fresh (see freshSnapshot). */
 export async function readFreshStuckSnapshot(redis: RedisConnection, maxAgeMs?: number): Promise<StuckSnapshot | null> {
-  const [snapshot, now] = await Promise.all([readStuckSnapshot(redis), redisNowMs(redis)]);
-  return freshSnapshot(snapshot, now, maxAgeMs);
+  return (await readStuckSnapshotState(redis, maxAgeMs)).snapshot;
+}
+
+/**
+ * The kept snapshot if fresh, else null and why: `missing` (none kept, unreadable, or not
+ * readable by the connection) or `stale` (older than `maxAgeMs`: the worker is off or behind).
+ */
+export async function readStuckSnapshotState(
+  redis: RedisConnection,
+  maxAgeMs?: number,
+): Promise<{ snapshot: StuckSnapshot; unused: null } | { snapshot: null; unused: "missing" | "stale" }> {
+  const [kept, now] = await Promise.all([readStuckSnapshot(redis), redisNowMs(redis)]);
+  const snapshot = freshSnapshot(kept, now, maxAgeMs);
+  if (snapshot) return { snapshot, unused: null };
+  return { snapshot: null, unused: kept ? "stale" : "missing" };
 }
 
 /** Each group's kept state, by keptGroupKey. */

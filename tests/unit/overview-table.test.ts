@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  blocksText,
+  defaultSort,
   discoveryText,
+  problemsOrderText,
   filterToMatch,
   highlights,
   countText,
@@ -168,5 +171,33 @@ describe("paging through the stream index", () => {
     expect(fam).toHaveLength(1);
     expect(nodeText(fam[0]!)).toBe("2 nodes");
     expect(nodeText(groupFamilies([row("b")])[0]!)).toBe("—");
+  });
+});
+
+describe("problems first", () => {
+  it("keeps the server's order in problems order until a column is sorted", () => {
+    expect(defaultSort("key")).toEqual({ id: "name", desc: false });
+    expect(defaultSort("key")).toBe(defaultSort("key"));
+    expect(defaultSort("problems")).toBeNull();
+    expect(nextSort(null, "pending")).toEqual({ id: "pending", desc: true });
+    expect(shapeOverview(rows, [], null).map((i) => i.name)[0]).toBe("b");
+  });
+
+  it("says the snapshot's age when applied, and why not when the server fell back to key order", () => {
+    expect(problemsOrderText({ order: "problems" }, 10_000, 13_400)).toBe("Problems first: problems as of 3 s ago");
+    expect(problemsOrderText({ order: "problems" }, 10_000, 9_000)).toBe("Problems first: problems as of 0 s ago");
+    expect(problemsOrderText({ order: "key", orderFallback: "missing" }, undefined, 0)).toMatch(
+      /needs the worker's stuck snapshot.*worker off.*showing key order/,
+    );
+    expect(problemsOrderText({ order: "key", orderFallback: "stale" }, undefined, 0)).toMatch(
+      /too old.*showing key order/,
+    );
+  });
+
+  it("explains the blocks in either order", () => {
+    expect(blocksText("key", 200)).toBe(
+      "Rows follow key order in blocks of 200; sorting and families apply within each block.",
+    );
+    expect(blocksText("problems", 200)).toMatch(/^Rows come problems first .* blocks of 200; column sorting/);
   });
 });

@@ -5,10 +5,13 @@ import { StreamIndex } from "@/lib/streams/stream-index";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
 import { GET as overviewRoute } from "@/app/api/overview/route";
-import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
+import type { OverviewSummary, StreamRow, StreamsListResponse } from "@/lib/contract/streams";
+import { compareIds } from "@/lib/contract/ids";
+import { keepStuckSnapshot } from "@/lib/streams/summary";
 import { dropMasterFromPool, privateCluster } from "../../helpers/cluster";
 import { callRoute } from "../../helpers/route";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../../helpers/slowlog";
+import { settingsFrom } from "../../helpers/worker";
 
 const { raw, nodes, cluster } = privateCluster();
 const prefix = "clist:";
@@ -165,6 +168,44 @@ describe("the stream list and overview on a 3-master cluster", () => {
     expect(res.body.totalPending).toBe(STREAMS / 3);
     expect(res.body.complete).toBe(true);
     expect(res.body.oldestPendingMs).not.toBeNull();
+  });
+
+  it("problems first covers every master: the streams with pending messages lead, each stream once, per node too", async () => {
+    await keepStuckSnapshot(raw(), settingsFrom({}), { match: `${prefix}*` });
+    const indexPage = async (offset: number, node?: string) => {
+      const res = await callRoute<StreamsListResponse>(listRoute as never, "/api/streams", {
+        query: { match: `${prefix}*`, offset, count: 17, order: "problems", ...(node ? { node } : {}) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.index!.order).toBe("problems");
+      return res.body;
+    };
+    const walk = async (node?: string) => {
+      const seen: StreamRow[] = [];
+      for (let offset = 0; offset < 1000; offset += 17) {
+        const body = await indexPage(offset, node);
+        seen.push(...body.streams);
+        if (offset + 17 >= body.index!.total) break;
+      }
+      return seen;
+    };
+    const pending = keys.filter((_, i) => i % 3 === 0);
+    const rows = await walk();
+    expect(rows.map((r) => r.key).sort()).toEqual([...keys].sort());
+    expect(new Set(rows.slice(0, pending.length).map((r) => r.key))).toEqual(new Set(pending));
+    // Oldest pending first: each one's pending message is its stream's first entry.
+    const oldest = rows.slice(0, pending.length).map((r) => r.firstEntryId!);
+    expect(oldest).toEqual([...oldest].sort(compareIds));
+    expect(rows.slice(pending.length).map((r) => r.key)).toEqual(keys.filter((_, i) => i % 3 !== 0).sort());
+    let perNode = 0;
+    for (const address of nodes().map((n) => `127.0.0.1:${n.options.port}`)) {
+      const mine = await walk(address);
+      expect(mine.every((r) => r.node === address)).toBe(true);
+      const lead = mine.findIndex((r) => r.pending === 0);
+      expect(mine.slice(lead).every((r) => r.pending === 0)).toBe(true);
+      perNode += mine.length;
+    }
+    expect(perNode).toBe(STREAMS);
   });
 
   it("no node's slow log shows a dashboard command over 10 ms", async () => {
