@@ -41,9 +41,10 @@ export function markRows(rows: readonly StreamRow[], marks: ReadonlyMap<string, 
 export async function readPoisonMarks(
   redis: RedisConnection,
   groups: readonly { stream: string; group: string }[],
+  keptCount?: Promise<number>,
 ): Promise<Map<string, PoisonMark>> {
   try {
-    const kept = groups.length === 0 ? 0 : await alertRecordCount(redis);
+    const kept = groups.length === 0 ? 0 : await (keptCount ?? alertRecordCount(redis));
     if (kept === 0) return new Map();
     const alerts =
       kept <= groups.length
@@ -57,4 +58,18 @@ export async function readPoisonMarks(
     log.debug({ err: safeErr(err) }, "poison marks left out: the alert records could not be read");
     return new Map();
   }
+}
+
+/**
+ * readPoisonMarks with its HLEN sent at once: the count does not depend on the page, so its round
+ * trip overlaps the rows' reads instead of following them. A failed count reads as no marks.
+ */
+export function poisonMarksReader(
+  redis: RedisConnection,
+): (groups: readonly { stream: string; group: string }[]) => Promise<Map<string, PoisonMark>> {
+  const kept = alertRecordCount(redis).catch((err: unknown) => {
+    log.debug({ err: safeErr(err) }, "poison marks left out: the alert records could not be counted");
+    return 0;
+  });
+  return (groups) => readPoisonMarks(redis, groups, kept);
 }

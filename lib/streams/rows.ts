@@ -1,5 +1,5 @@
 import "server-only";
-import { markRows, readPoisonMarks } from "@/lib/alerts/poison-marks";
+import { markRows, poisonMarksReader } from "@/lib/alerts/poison-marks";
 import { RECENT_GROUPS_MS } from "./recent-groups";
 import type { RedisConnection } from "@/lib/redis/connection";
 import type { StreamDetail, StreamRow } from "@/lib/contract/streams";
@@ -42,11 +42,9 @@ export async function describeStreams(
   settings: Pick<Settings, "groups">,
   kept: StuckSnapshot | null = null,
 ): Promise<StreamRow[]> {
+  const poisonMarks = poisonMarksReader(redis);
   const inputs = await collectRowInputs(redis, keys, settings, kept);
-  const marks = await readPoisonMarks(
-    redis,
-    inputs.flatMap((i) => i.groups.map((g) => ({ stream: i.key, group: g.name }))),
-  );
+  const marks = await poisonMarks(inputs.flatMap((i) => i.groups.map((g) => ({ stream: i.key, group: g.name }))));
   return markRows(inputs.map(buildRow), marks);
 }
 
