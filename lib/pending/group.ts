@@ -4,7 +4,7 @@ import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import type { ConsumerRow, GroupDetailResponse } from "@/lib/contract/pending";
 import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
-import { assertStream } from "@/lib/streams/assert-stream";
+import { assertStreamType } from "@/lib/streams/assert-stream";
 import { readConsumers } from "@/lib/streams/consumers";
 import { idAgeMs, readFirstUndelivered, readOldestPending } from "@/lib/streams/snapshot";
 import { readDrains } from "@/lib/history/drain";
@@ -25,8 +25,18 @@ export interface GroupContext {
 
 /** 404 for a missing stream or group, 409 for a key of another type; else the group's facts. */
 export async function requireGroup(redis: RedisConnection, stream: string, group: string): Promise<GroupContext> {
-  await assertStream(redis, stream);
-  const groups = parseGroups(await redis.call("XINFO", "GROUPS", stream));
+  // TYPE and XINFO GROUPS go out together (one round trip); the type speaks first for a missing
+  // key or another type, whose XINFO error is then dropped.
+  const [type, reply] = await Promise.all([
+    redis.type(stream),
+    redis.call("XINFO", "GROUPS", stream).then(
+      (value: unknown) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  assertStreamType(stream, type);
+  if ("error" in reply) throw reply.error;
+  const groups = parseGroups(reply.value);
   const found = groups.find((g) => g.name === group);
   if (!found) throw notFound(`Stream "${stream}" has no consumer group "${group}"`);
   return { group: found, groupCount: groups.length };
