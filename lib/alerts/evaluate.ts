@@ -6,7 +6,7 @@ import { globMatch } from "@/lib/shared/glob";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
 import { deadLetterGlobs, evaluateStream, trackDeadLetter, type Condition, type DeadLetterSeen } from "./rules";
 import { nextStreams, snapshotStreams } from "@/lib/streams/snapshot";
-import { alertKeys, applyConditions, type ApplyResult } from "./store";
+import { alertKeys, applyConditions, readAlertStoreState, type ApplyResult } from "./store";
 import { getWebhookQueue, type WebhookEvent, type WebhookQueue } from "./webhook";
 
 export const DEFAULT_MAX_STREAMS_PER_RUN = 500;
@@ -59,14 +59,18 @@ export async function evaluateKeys(
   opts: Omit<EvaluateOptions, "match">,
 ): Promise<Omit<EvaluateResult, "wrapped">> {
   const { now } = opts;
-  const snapshots = await snapshotStreams(redis, keys, {
-    groupRules: settings.groups,
-    now,
-    consumers: true,
-    stuck: true,
-    // The XRANGE per group only when some rule asks for the lag in time (the rule is off by default).
-    lagAge: settings.alerts.rules.some((r) => r.lagSecondsOver !== undefined),
-  });
+  // The store does not depend on the streams: both are read side by side.
+  const [snapshots, store] = await Promise.all([
+    snapshotStreams(redis, keys, {
+      groupRules: settings.groups,
+      now,
+      consumers: true,
+      stuck: true,
+      // The XRANGE per group only when some rule asks for the lag in time (the rule is off by default).
+      lagAge: settings.alerts.rules.some((r) => r.lagSecondsOver !== undefined),
+    }),
+    readAlertStoreState(redis),
+  ]);
 
   const dlqGlobs = deadLetterGlobs(settings.alerts.deadLetterStreams, settings.groups);
   const dlqStreams = snapshots.filter((s) => dlqGlobs.some((g) => globMatch(g, s.key)));
@@ -95,7 +99,7 @@ export async function evaluateKeys(
     }),
   );
   await opts.heartbeat?.();
-  const applied = await applyConditions(redis, { conditions, evaluatedStreams: new Set(keys), now });
+  const applied = await applyConditions(redis, { conditions, evaluatedStreams: new Set(keys), now }, store);
 
   const events: WebhookEvent[] = [
     ...applied.fired

@@ -68,8 +68,19 @@ function present(r: StoredAlert, silences: Map<string, number>, now: number): Al
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
-export async function listAlerts(redis: RedisConnection, now: number): Promise<Alert[]> {
+/** Every alert record and silence: what applyConditions merges an evaluation into. */
+export interface AlertStoreState {
+  records: Map<string, StoredAlert>;
+  silences: Map<string, number>;
+}
+
+export async function readAlertStoreState(redis: RedisConnection): Promise<AlertStoreState> {
   const [records, silences] = await Promise.all([readRecords(redis), readSilences(redis)]);
+  return { records, silences };
+}
+
+export async function listAlerts(redis: RedisConnection, now: number): Promise<Alert[]> {
+  const { records, silences } = await readAlertStoreState(redis);
   return [...records.values()]
     .map((r) => present(r, silences, now))
     .sort((a, b) => {
@@ -163,14 +174,16 @@ return removed
 /**
  * Merges the conditions of one evaluation into the store: new conditions fire (or fire again),
  * held ones refresh lastSeen, firing alerts whose stream was evaluated (or no longer exists)
- * and whose condition is gone resolve.
+ * and whose condition is gone resolve. `state` is the store as read by the caller (read here
+ * without it), so that its round trip can overlap the evaluation's own reads.
  */
 export async function applyConditions(
   redis: RedisConnection,
   input: { conditions: readonly Condition[]; evaluatedStreams: ReadonlySet<string>; now: number },
+  state?: AlertStoreState,
 ): Promise<ApplyResult> {
   const { now } = input;
-  const [records, silences] = await Promise.all([readRecords(redis), readSilences(redis)]);
+  const { records, silences } = state ?? (await readAlertStoreState(redis));
   const changed = new Map<string, StoredAlert>();
   const fired: Transition[] = [];
   const resolved: Transition[] = [];
