@@ -87,6 +87,11 @@ export interface RequestContext {
   visible: (key: string) => boolean;
   /** True when the caller sees every stream (no `streams` globs). */
   seesEveryStream: boolean;
+  /**
+   * Work the answer waits for but that does not shape it (the alerts' re-evaluation after an
+   * action): it runs beside the audit write instead of before it. A rejection is logged.
+   */
+  beforeAnswer: (work: Promise<unknown>) => void;
 }
 
 /** A handler answers its contract type (JSON with status 200), or a Response of its own. */
@@ -107,6 +112,7 @@ function requestContext(
   params: RequestContext["params"],
   identity: Identity | null,
   readOnly: boolean,
+  beforeAnswer: RequestContext["beforeAnswer"],
 ): RequestContext {
   // REDIS_READ_FROM=replica: a GET reads from replicas; a request that may change something never does.
   const connection = once(readOnly ? readConnectionForRequest : connectionForRequest);
@@ -120,6 +126,7 @@ function requestContext(
     identity,
     visible: identity ? (key) => canSeeStream(identity, key) : () => false,
     seesEveryStream: !!identity && !identity.streams,
+    beforeAnswer,
   };
 }
 
@@ -321,12 +328,21 @@ function routeHandler<T>(spec: RouteSpec, handler: Handler<T>): (req: Request, c
     // What a shared read is about, and what a change clears (every kept answer when no stream).
     const stream = typeof params.key === "string" ? params.key : undefined;
     let body: unknown;
+    const besides: Promise<unknown>[] = [];
+    const beforeAnswer = (work: Promise<unknown>) =>
+      besides.push(work.catch((err: unknown) => log.warn({ err: safeErr(err) }, "work beside an answer failed")));
+    // The audit write and the work the handler left beside it, then the stream's kept answers
+    // cleared again: that work (an alert re-evaluation) can change what they show.
+    const finish = async (auditing?: Promise<void>) => {
+      await Promise.all([auditing, ...besides]);
+      if (besides.length > 0 && !isSafeMethod(req.method)) clearSharedReads(stream);
+    };
     try {
       const identity = await admit(req, spec, params, seen);
       if (identity) rememberIdentity(req, identity);
       assertDeclaredSize(req);
       if (spec.action) body = await peekJsonBody(req);
-      const run = () => handler(req, requestContext(params, identity, isSafeMethod(req.method)));
+      const run = () => handler(req, requestContext(params, identity, isSafeMethod(req.method), beforeAnswer));
       if (spec.shared && isSafeMethod(req.method)) {
         const answer = await sharedRead(sharedReadKey(req, identity), getEnv().READ_CACHE_MS, () => sharedAnswer(run), {
           size: (a) => a.body.length,
@@ -345,16 +361,21 @@ function routeHandler<T>(spec: RouteSpec, handler: Handler<T>): (req: Request, c
                 .json()
                 .catch(() => null)
             : null;
-          await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
-            status: result.status,
-            result: json,
-            body,
-          });
-        }
+          await finish(
+            audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
+              status: result.status,
+              result: json,
+              body,
+            }),
+          );
+        } else await finish();
         return result;
       }
-      if (spec.action)
-        await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, { status: 200, result, body });
+      await finish(
+        spec.action
+          ? audit(req, spec as RouteSpec & { action: string }, params, seen.identity, { status: 200, result, body })
+          : undefined,
+      );
       return Response.json(result, { headers: noStore });
     } catch (err) {
       const res = errorResponse(err, req);
@@ -363,13 +384,15 @@ function routeHandler<T>(spec: RouteSpec, handler: Handler<T>): (req: Request, c
         if (body === undefined && seen.identity && !req.bodyUsed) body = await peekJsonBody(req).catch(() => undefined);
         const known = toAppError(err);
         const reason = known instanceof AppError ? known.code : "INTERNAL";
-        await audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
-          status: res.status,
-          result: null,
-          body,
-          reason,
-        });
-      }
+        await finish(
+          audit(req, spec as RouteSpec & { action: string }, params, seen.identity, {
+            status: res.status,
+            result: null,
+            body,
+            reason,
+          }),
+        );
+      } else await finish();
       return res;
     }
   };

@@ -27,7 +27,8 @@ export const POST = apiRoute<DeadLetterResponse | DryRunResponse>(
       });
     }
     const result = await deadLetterPending(await ctx.writeRedis(), key, group, body, ctx.visible);
-    if (!("dryRun" in result)) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key, result.target]);
+    if (!("dryRun" in result))
+      ctx.beforeAnswer(reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key, result.target]));
     return result;
   },
 );

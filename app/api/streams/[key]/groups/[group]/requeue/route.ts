@@ -27,7 +27,7 @@ export const POST = apiRoute<RequeueResponse | DryRunResponse>(
       });
     }
     const result = await requeuePending(await ctx.writeRedis(), key, group, body);
-    if (!body.dryRun) await reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]);
+    if (!body.dryRun) ctx.beforeAnswer(reevaluateAfterAction(await ctx.redis(), ctx.settings(), [key]));
     return result;
   },
 );
