@@ -11,7 +11,14 @@ import { useActionPreview, usePendingAction, type ActionResult } from "@/lib/hoo
 import { useJob, useStartJob } from "@/lib/hooks/use-jobs";
 import { isJobEnded } from "@/lib/contract/jobs";
 import { jobSummary, JobProgress } from "./job-progress";
-import { asClaim, buildActionBody, isAllGroupsRefusal, knownCount, type ActionRequest } from "./action-request";
+import {
+  asClaim,
+  buildActionBody,
+  isAllGroupsRefusal,
+  knownCount,
+  PACE_CHOICES,
+  type ActionRequest,
+} from "./action-request";
 import {
   ACTION_VERB,
   changedCount,
@@ -65,6 +72,7 @@ export function ActionDialog({
   const [minIdleText, setMinIdleText] = useState(durationInputText(initial.suggestedMinIdleMs) || "0");
   const [allGroups, setAllGroups] = useState(false);
   const [dlTarget, setDlTarget] = useState("");
+  const [pace, setPace] = useState<number | null>(null);
   const [refusedOnRun, setRefusedOnRun] = useState(false);
   const [runError, setRunError] = useState<string | null>(null);
   const [elapsedS, setElapsedS] = useState(0);
@@ -92,14 +100,14 @@ export function ActionDialog({
   const matched = isFilter ? (preview.data?.matched ?? null) : knownCount(request);
   const groupCount = groupNames.data?.length ?? null;
   const severalGroups = action === "requeue" && ((groupCount !== null && groupCount > 1) || refusedForGroups);
+  const background = isFilter || (request.target.kind === "ids" && request.target.ids.length > BACKGROUND_IDS);
   const body = buildActionBody(request, {
     consumer,
     minIdleMs: minIdleMs ?? 0,
     allGroups: severalGroups && allGroups,
     deadLetterTarget: dlTarget,
+    pacePerSecond: background ? (pace ?? undefined) : undefined,
   });
-
-  const background = isFilter || (request.target.kind === "ids" && request.target.ids.length > BACKGROUND_IDS);
   const busy = mutation.isPending || startJob.isPending;
   const jobEnded = job !== null && isJobEnded(job.status);
   useEffect(() => {
@@ -254,6 +262,24 @@ export function ActionDialog({
             onChange={(e) => setDlTarget(e.target.value)}
             placeholder={defaultDeadLetterTarget}
           />
+        </label>
+      ) : null}
+      {background ? (
+        <label className="block">
+          <span className="text-xs text-slate-600">Pace (a background job; a slower pace spares a busy Redis)</span>
+          <select
+            aria-label="Pace"
+            className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1"
+            value={pace === null ? "" : String(pace)}
+            onChange={(e) => setPace(e.target.value === "" ? null : Number(e.target.value))}
+            disabled={jobId !== null}
+          >
+            {PACE_CHOICES.map((c) => (
+              <option key={c.label} value={c.pace === null ? "" : String(c.pace)}>
+                {c.label}
+              </option>
+            ))}
+          </select>
         </label>
       ) : null}
       <p>

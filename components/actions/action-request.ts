@@ -20,7 +20,17 @@ export interface ActionOptions {
   minIdleMs?: number;
   allGroups?: boolean;
   deadLetterTarget?: string;
+  /** Background jobs only: at most this many messages a second. */
+  pacePerSecond?: number;
 }
+
+/** The paces the dialog offers a background job (null: as fast as possible). */
+export const PACE_CHOICES: readonly { label: string; pace: number | null }[] = [
+  { label: "As fast as possible", pace: null },
+  { label: "10,000 per second", pace: 10_000 },
+  { label: "1,000 per second", pace: 1_000 },
+  { label: "100 per second", pace: 100 },
+];
 
 export type { ActionBody };
 
@@ -33,6 +43,7 @@ export function buildActionBody(req: ActionRequest, opts: ActionOptions): Action
   }
   if (req.action === "requeue" && opts.allGroups) body.allGroups = true;
   if (req.action === "dead-letter" && opts.deadLetterTarget?.trim()) body.target = opts.deadLetterTarget.trim();
+  if (opts.pacePerSecond) body.pacePerSecond = opts.pacePerSecond;
   return body;
 }
 

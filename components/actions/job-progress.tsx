@@ -71,6 +71,7 @@ export function JobProgress({ job, canCancel = true }: { job: JobDto; canCancel?
           </>
         ) : null}
         {!ended && leftMs !== null ? <> · {formatDuration(leftMs)} left</> : null}
+        {job.pace ? <> · paced at {formatNumber(job.pace)}/s</> : null}
       </p>
       {ended ? (
         <p role="status" className="text-slate-800">

@@ -118,20 +118,42 @@ export async function* targetPages(
   }
 }
 
-/** How a background run reports and stops: see runBatches. */
+/** How a background run reports, stops and paces itself: see runBatches. */
 export interface BatchControl {
   /** Called after each round of batches with the running tally (cumulative). */
   onProgress?: (tally: Tally) => void | Promise<void>;
   /**
-   * Checked before each round of batches: true stops the run there. A batch is one atomic script
-   * call, so a stopped run leaves no message half-done.
+   * Checked before each round of batches (and between the slices of a paced wait): true stops the
+   * run there. A batch is one atomic script call, so a stopped run leaves no message half-done.
    */
   shouldStop?: () => boolean | Promise<boolean>;
+  /** At most this many targets (ok + skipped + deleted) a second: the run waits when ahead. */
+  pacePerSecond?: number;
+}
+
+/** Longest sleep of a paced wait between two stop checks. */
+export const PACE_SLICE_MS = 250;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Before a round: waits, a slice at a time, while `handled` is ahead of the pace since `started`;
+ * true as soon as the run is asked to stop.
+ */
+async function stopBeforeRound(control: BatchControl, started: number, handled: number): Promise<boolean> {
+  const pace = control.pacePerSecond;
+  for (;;) {
+    if (control.shouldStop && (await control.shouldStop())) return true;
+    const aheadMs = pace ? (handled / pace) * 1000 - (Date.now() - started) : 0;
+    if (aheadMs <= 0) return false;
+    await sleep(Math.min(aheadMs, PACE_SLICE_MS));
+  }
 }
 
 /**
- * Runs the script over every target: the batches of a page together, a page at a time. With
- * `control`, reports after each page and may stop before the next; `stopped` tells whether it did.
+ * Runs the script over every target: the batches of a page together, a page at a time (with a
+ * pace, rounds of at most a slice's worth of targets, so a low pace advances steadily). With
+ * `control`, reports after each round and may stop before the next; `stopped` tells whether it did.
  */
 export async function runBatches(
   pages: AsyncIterable<string[]>,
@@ -140,22 +162,26 @@ export async function runBatches(
   control: BatchControl = {},
 ): Promise<Tally & { stopped?: true }> {
   const tally: Tally & { stopped?: true } = { ok: 0, skipped: 0, deleted: 0, ...(detail ? { items: [] } : {}) };
-  for await (const ids of pages) {
-    if (control.shouldStop && (await control.shouldStop())) {
-      tally.stopped = true;
-      break;
+  const pace = control.pacePerSecond;
+  const round = pace ? Math.max(1, Math.floor((pace * PACE_SLICE_MS) / 1000)) : Infinity;
+  const batchSize = Math.min(script.batchSize, ACTION_BATCH, round);
+  const started = Date.now();
+  pages: for await (const page of pages) {
+    for (const ids of page.length > round ? chunks(page, round) : [page]) {
+      if (await stopBeforeRound(control, started, tally.ok + tally.skipped + tally.deleted)) {
+        tally.stopped = true;
+        break pages;
+      }
+      const results = await Promise.all(chunks(ids, batchSize).map((batch) => script.run(batch, detail)));
+      for (const r of results) {
+        tally.ok += r.ok;
+        tally.skipped += r.skipped;
+        tally.deleted += r.deleted;
+        if (r.twoStep) tally.twoStep = (tally.twoStep ?? 0) + r.twoStep;
+        if (tally.items && r.items) tally.items.push(...r.items);
+      }
+      if (control.onProgress) await control.onProgress(tally);
     }
-    const results = await Promise.all(
-      chunks(ids, Math.min(script.batchSize, ACTION_BATCH)).map((batch) => script.run(batch, detail)),
-    );
-    for (const r of results) {
-      tally.ok += r.ok;
-      tally.skipped += r.skipped;
-      tally.deleted += r.deleted;
-      if (r.twoStep) tally.twoStep = (tally.twoStep ?? 0) + r.twoStep;
-      if (tally.items && r.items) tally.items.push(...r.items);
-    }
-    if (control.onProgress) await control.onProgress(tally);
   }
   return tally;
 }

@@ -42,6 +42,8 @@ export interface JobWork {
   group: string;
   target: string;
   who: string;
+  /** At most this many targets a second (recorded on the job; see runBatches). */
+  pace?: number;
   /** The targets, counted as a dry run counts them. */
   count: () => Promise<number>;
   run: (control: BatchControl) => Promise<{ answer: object; tally: Tally & { stopped?: true } }>;
@@ -89,6 +91,7 @@ export function jobFromHash(id: string, h: Record<string, string>, now: number):
     status,
     result,
     error: h.error || null,
+    ...(h.pace ? { pace: Number(h.pace) } : {}),
   };
 }
 
@@ -116,6 +119,7 @@ export async function startJob(redis: RedisConnection, work: JobWork, now = Date
     skipped: 0,
     deleted: 0,
     status: "running",
+    ...(work.pace ? { pace: work.pace } : {}),
   };
   const list = groupJobsKey(work.stream, work.group);
   // Two transactions, one per key (on a cluster they are in different slots): the record first,
@@ -149,6 +153,7 @@ async function runJob(redis: RedisConnection, id: string, work: JobWork): Promis
     const total = await work.count();
     await write({ total, updated: Date.now() });
     const { answer, tally } = await work.run({
+      pacePerSecond: work.pace,
       shouldStop: async () => (await redis.hget(key, "cancel")) === "1",
       onProgress: async (t) => {
         await write({ ok: t.ok, skipped: t.skipped, deleted: t.deleted, updated: Date.now() });

@@ -7,12 +7,13 @@ import type { ReapBody } from "@/lib/contract/reap";
 
 const groupPath = (key: string, group: string) => `/api/streams/${seg(key)}/groups/${seg(group)}`;
 
-/** The action's body with only the options it takes, as the synchronous call sends it. */
+/** The action's body with only the options it takes, as the synchronous call sends it, and its pace. */
 function actionBody(action: PendingAction, body: ActionBody): Record<string, unknown> {
   const out: Record<string, unknown> = body.ids ? { ids: body.ids } : { filter: body.filter ?? {} };
   if (action === "claim") Object.assign(out, { consumer: body.consumer ?? "", minIdleMs: body.minIdleMs ?? 0 });
   if (action === "requeue" && body.allGroups) out.allGroups = true;
   if (action === "dead-letter" && body.target) out.target = body.target;
+  if (body.pacePerSecond) out.pacePerSecond = body.pacePerSecond;
   return out;
 }
 

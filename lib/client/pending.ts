@@ -46,6 +46,8 @@ export type ActionBody = {
   minIdleMs?: number;
   allGroups?: boolean;
   target?: string;
+  /** Background jobs only (jobsClient.start sends it). */
+  pacePerSecond?: number;
 };
 
 type AnyActionBody = NoDryRun<AckBody> | NoDryRun<ClaimBody> | NoDryRun<RequeueBody> | NoDryRun<DeadLetterBody>;

@@ -51,6 +51,8 @@ export interface JobDto {
   /** The action's answer for what it did (acked/claimed/... counts), once it ended. */
   result: Record<string, unknown> | null;
   error: string | null;
+  /** The pace it was started with (messages a second at most); absent: as fast as possible. */
+  pace?: number;
 }
 
 /** `POST .../{action}` with `background: true` (status 202), `GET /api/jobs/{id}`, `POST /api/jobs/{id}/cancel`. */

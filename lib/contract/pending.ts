@@ -17,6 +17,8 @@ export const MAX_PENDING_PAGE = 1000;
 export const DEFAULT_PENDING_PAGE = 100;
 /** Largest batch one Redis command or script call handles in bulk work. */
 export const ACTION_BATCH = 500;
+/** Highest pace a background job may be given (messages a second). */
+export const MAX_PACE_PER_SECOND = 1_000_000;
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
@@ -182,12 +184,23 @@ const targetShape = {
   dryRun: z.boolean().optional(),
   /** Run as a background job: answer 202 `{job}` at once (ignored with dryRun, which answers at once anyway). */
   background: z.boolean().optional(),
+  /** Background jobs only: at most this many messages a second (the job sleeps when ahead). */
+  pacePerSecond: z.number().int().min(1).max(MAX_PACE_PER_SECOND).optional(),
 };
 
 const exactlyOneTarget = (b: { ids?: unknown; filter?: unknown }) => (b.ids === undefined) !== (b.filter === undefined);
 const targetMessage = { message: "give exactly one of ids or filter" };
+const paceOnlyInBackground = (b: { pacePerSecond?: unknown; background?: boolean }) =>
+  b.pacePerSecond === undefined || b.background === true;
+const paceMessage = {
+  message: "pacePerSecond paces a background job: send it with background: true",
+  path: ["pacePerSecond"],
+};
 
-export const ackBodySchema = z.strictObject(targetShape).refine(exactlyOneTarget, targetMessage);
+export const ackBodySchema = z
+  .strictObject(targetShape)
+  .refine(exactlyOneTarget, targetMessage)
+  .refine(paceOnlyInBackground, paceMessage);
 export const deleteBodySchema = ackBodySchema;
 export const claimBodySchema = z
   .strictObject({
@@ -197,7 +210,8 @@ export const claimBodySchema = z
     /** XCLAIM min-idle: a message idle for less (a live consumer just took it) is not claimed. */
     minIdleMs: nonNegInt,
   })
-  .refine(exactlyOneTarget, targetMessage);
+  .refine(exactlyOneTarget, targetMessage)
+  .refine(paceOnlyInBackground, paceMessage);
 export const requeueBodySchema = z
   .strictObject({
     ...targetShape,
@@ -205,7 +219,8 @@ export const requeueBodySchema = z
     allGroups: z.boolean().optional(),
     reason: z.string().max(500).optional(),
   })
-  .refine(exactlyOneTarget, targetMessage);
+  .refine(exactlyOneTarget, targetMessage)
+  .refine(paceOnlyInBackground, paceMessage);
 export const deadLetterBodySchema = z
   .strictObject({
     ...targetShape,
@@ -216,7 +231,8 @@ export const deadLetterBodySchema = z
     target: z.string().min(1).max(1024).optional(),
     reason: z.string().max(500).optional(),
   })
-  .refine(exactlyOneTarget, targetMessage);
+  .refine(exactlyOneTarget, targetMessage)
+  .refine(paceOnlyInBackground, paceMessage);
 
 export type AckBody = z.infer<typeof ackBodySchema>;
 export type DeleteBody = z.infer<typeof deleteBodySchema>;

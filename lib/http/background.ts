@@ -24,7 +24,7 @@ export async function startBackgroundAction(
     auditAction: string;
     stream: string;
     group: string;
-    body: { ids?: string[]; filter?: unknown };
+    body: { ids?: string[]; filter?: unknown; pacePerSecond?: number };
     plan: ActionPlan<object>;
   },
 ): Promise<Response> {
@@ -40,6 +40,7 @@ export async function startBackgroundAction(
       stream,
       group,
       target: ids ? `${ids.length.toLocaleString("en-US")} ids` : `filter ${JSON.stringify(body.filter ?? {})}`,
+      pace: body.pacePerSecond,
       count: async () => (ids ? normalizeIds(ids).length : countTargets(redis, stream, group, plan.targets)),
       // Counts only (no per-id items): the job keeps its tally, not a list.
       run: (control) => runPlan(redis, stream, group, plan, control, false),

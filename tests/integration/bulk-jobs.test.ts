@@ -134,6 +134,37 @@ describe("background bulk jobs", () => {
     expect(cancels.entries.some((e) => e.who === "token:bob" && e.result === "ok")).toBe(true);
   });
 
+  it("a paced job runs no faster than its pace, records it, and a cancel stops it with nothing lost", async () => {
+    const s = key();
+    const total = 3000;
+    await seedPending(redis, s, { n: total });
+    const refused = await call<ErrorRes>(ackPOST, { key: s, group: "g" }, "alice", { filter: {}, pacePerSecond: 1000 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/background: true/);
+
+    const started = await call<JobResponse>(ackPOST, { key: s, group: "g" }, "alice", {
+      filter: {},
+      background: true,
+      pacePerSecond: 1000,
+    });
+    expect(started.status).toBe(202);
+    expect(started.body.job.pace).toBe(1000);
+    const id = started.body.job.id;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const running = await call<JobResponse>(jobGET, { id }, "alice");
+    expect(running.body.job).toMatchObject({ status: "running", pace: 1000 });
+    expect(running.body.job.ok).toBeLessThan(total);
+    expect(Number((await redis.xpending(s, "g"))[0])).toBeGreaterThan(0);
+
+    expect((await call<JobResponse>(cancelPOST, { id }, "alice", {})).status).toBe(200);
+    const job = await waitEnded(id);
+    expect(job).toMatchObject({ status: "cancelled", pace: 1000 });
+    const left = Number((await redis.xpending(s, "g"))[0]);
+    expect(left).toBeGreaterThan(0);
+    expect(Number(job.result?.acked) + left).toBe(total);
+    expect(await redis.hget(jobKey(id), "pace")).toBe("1000");
+  });
+
   it("stopping between batches: each round is whole, progress is reported once per round", async () => {
     const s = key();
     await seedPending(redis, s, { n: 5000 });

@@ -16,6 +16,7 @@ import {
   isAllGroupsRefusal,
   knownCount,
   minIdleOf,
+  PACE_CHOICES,
   type ActionRequest,
 } from "@/components/actions/action-request";
 
@@ -94,6 +95,21 @@ describe("action requests", () => {
     const dl: ActionRequest = { ...byFilter, action: "dead-letter" };
     expect(buildActionBody(dl, { deadLetterTarget: "  " })).toEqual({ filter: { consumer: "w" } });
     expect(buildActionBody(dl, { deadLetterTarget: " dead " })).toEqual({ filter: { consumer: "w" }, target: "dead" });
+  });
+
+  it("sends the pace the operator chose, and none by default", () => {
+    expect(buildActionBody(byFilter, { pacePerSecond: 1000 })).toEqual({
+      filter: { consumer: "w" },
+      pacePerSecond: 1000,
+    });
+    expect(buildActionBody(byFilter, {})).toEqual({ filter: { consumer: "w" } });
+    expect(PACE_CHOICES.map((c) => c.label)).toEqual([
+      "As fast as possible",
+      "10,000 per second",
+      "1,000 per second",
+      "100 per second",
+    ]);
+    expect(PACE_CHOICES[0]?.pace).toBeNull();
   });
 
   it("knows the count of an ids request only", () => {

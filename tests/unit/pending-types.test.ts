@@ -4,6 +4,7 @@ import {
   ackBodySchema,
   claimBodySchema,
   createGroupBodySchema,
+  deadLetterBodySchema,
   pendingQuerySchema,
   publishBodySchema,
   requeueBodySchema,
@@ -66,5 +67,27 @@ describe("pending API request schemas", () => {
     ).toBe(true);
     expect(publishBodySchema.safeParse({ fields: [] }).success).toBe(false);
     expect(publishBodySchema.safeParse({ fields: [["a"]] }).success).toBe(false);
+  });
+
+  it("pacePerSecond: background jobs only, an integer 1..1,000,000", () => {
+    const paced = (pacePerSecond: unknown, more: object = { background: true }) =>
+      ackBodySchema.safeParse({ filter: {}, ...more, pacePerSecond }).success;
+    expect(paced(1)).toBe(true);
+    expect(paced(1_000_000)).toBe(true);
+    expect(paced(0)).toBe(false);
+    expect(paced(1_000_001)).toBe(false);
+    expect(paced(10.5)).toBe(false);
+    expect(paced("100")).toBe(false);
+    expect(paced(100, {})).toBe(false);
+    expect(paced(100, { background: false })).toBe(false);
+    const refused = ackBodySchema.safeParse({ filter: {}, pacePerSecond: 100 });
+    expect(refused.error?.issues[0]?.message).toMatch(/background: true/);
+    expect(paced(100, { background: true, dryRun: true })).toBe(true);
+    const claim = { filter: {}, consumer: "c", minIdleMs: 0, pacePerSecond: 100 };
+    expect(claimBodySchema.safeParse(claim).success).toBe(false);
+    expect(claimBodySchema.safeParse({ ...claim, background: true }).success).toBe(true);
+    expect(requeueBodySchema.safeParse({ filter: {}, pacePerSecond: 5 }).success).toBe(false);
+    expect(deadLetterBodySchema.safeParse({ filter: {}, pacePerSecond: 5 }).success).toBe(false);
+    expect(deadLetterBodySchema.safeParse({ filter: {}, pacePerSecond: 5, background: true }).success).toBe(true);
   });
 });
