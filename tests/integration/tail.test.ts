@@ -105,7 +105,8 @@ describe("live tail hub", () => {
     ]);
     expect(first.states).toEqual({ g: { state: "delivered" } });
     expect(a.entries()[5]!.fields).toEqual([["bin", { base64: Buffer.from([0xff, 0x00, 0xfe]).toString("base64") }]]);
-    expect(await tailClients()).toHaveLength(1);
+    // Still one connection (a reconnect under load may show its closing predecessor for a moment).
+    await until("one tail connection", tailClients, (c) => c.length === 1);
 
     subA.unsubscribe();
     expect(tailStats()).toEqual({ streams: 1, listeners: 1 });
