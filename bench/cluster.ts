@@ -22,7 +22,7 @@ import {
   seedOverviewStreams,
   startApp,
 } from "./lib";
-import { indexPage, viaIndex } from "./overview";
+import { indexSettled, viaIndex } from "./overview";
 
 const STREAMS = 10_000;
 const MASTERS = 3;
@@ -105,10 +105,7 @@ export async function runClusterBench(opts: { streams?: number; runs?: number } 
       apiSummary: await medianOf(runs, () => apiSummary(url)),
       scriptSummary: await medianOf(runs, () => minimalSummary(nodes)),
     };
-    for (let tries = 0; !(await indexPage(url, 0, PAGE_COUNT)).index.exact; tries++) {
-      if (tries > 600) throw new Error("the stream index did not finish its first pass in 60 s");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await indexSettled(url);
     const { a: indexed, b: script2 } = await interleavedMedians(
       runs,
       () => viaIndex(url, PAGE_COUNT),

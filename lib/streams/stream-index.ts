@@ -15,7 +15,7 @@ import { globToRegExp } from "@/lib/shared/glob";
  * Discovery walks the key space in passes of small `SCAN cursor MATCH * COUNT n TYPE stream`
  * slices, one master after the other, in the background (a slice every few ms while a pass runs,
  * a pass every few seconds) and, for up to a small time budget, in the request that asks for a
- * page. A key found is listed at once; a key not seen during a whole pass (and not announced
+ * page while the first pass runs (or when a whole pass fits that budget). A key found is listed at once; a key not seen during a whole pass (and not announced
  * since it started) is dropped when the pass ends. Where the server has keyspace notifications
  * on (`notify-keyspace-events` with `E` and the stream / generic classes; never switched on
  * here), new and deleted streams are caught within milliseconds between passes.
@@ -111,7 +111,12 @@ export class StreamIndex {
     return this.members.size;
   }
 
-  /** Walks for up to `budgetMs` (or until the running pass ends), then keeps walking in the background. */
+  /**
+   * During the first pass, walks for up to `budgetMs` (or until the pass ends); after it, walks a
+   * whole pass only when the last one fitted the budget and is older than FRESH_MS. Then keeps
+   * walking in the background. A later pass running in the background does not hold the request
+   * up: the index is whole, and the request answers from it at once.
+   */
   async refresh(budgetMs = REQUEST_BUDGET_MS): Promise<void> {
     this.lastRead = Date.now();
     this.stopped = false;
@@ -121,7 +126,7 @@ export class StreamIndex {
       this.lastPassAt !== null &&
       Date.now() - this.lastPassAt > FRESH_MS &&
       (this.lastPassMs ?? Infinity) <= budgetMs;
-    if (this.pass !== null || this.passes === 0 || fresh) {
+    if (this.passes === 0 || fresh) {
       do await this.step();
       while (this.pass !== null && Date.now() < deadline);
     }

@@ -12,7 +12,7 @@ import { GET as overviewRoute } from "@/app/api/overview/route";
 import type { OverviewSummary, StreamsListResponse } from "@/lib/contract/streams";
 import { closeRedis } from "@/lib/redis/client";
 import { resetProcessState } from "@/lib/runtime/state";
-import { keyEvents } from "@/lib/streams/stream-index";
+import { keyEvents, StreamIndex } from "@/lib/streams/stream-index";
 import { freePort } from "@/scripts/lib/redis-server";
 import { hashToken } from "@/lib/auth/token-hash";
 import { TEST_SESSION_SECRET, useConfig } from "../helpers/auth";
@@ -220,5 +220,24 @@ describe("a big key space: 200,000 other keys", () => {
     expect(tiles.body.discovering).toBeUndefined();
 
     await expectNoSlowDashboardCommands(redis);
+  }, 120_000);
+
+  it("after the first pass, a request asked while a later pass runs answers from the index without walking it", async () => {
+    // The 200,040 keys of the test above, walked 1,000 at a time: a pass is 200-odd slices.
+    const index = new StreamIndex(redis, { scanCount: 1000 });
+    try {
+      await index.refresh(60_000);
+      expect(index.discovery()).toMatchObject({ discovering: false, passes: 1, scanned: 200_040 });
+      await index.step(); // a later pass starts, as the background starts one every few seconds
+      const running = index.discovery();
+      expect(running.passes).toBe(1);
+      expect(running.scanned).toBeLessThan(200_040);
+      await index.refresh();
+      // Not one slice more: the request left the pass to the background.
+      expect(index.discovery()).toMatchObject({ passes: 1, scanned: running.scanned });
+      expect(index.select("big:stream:*")).toHaveLength(40);
+    } finally {
+      index.stop();
+    }
   }, 120_000);
 });
