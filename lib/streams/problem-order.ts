@@ -1,5 +1,5 @@
 import { compareIds, isValidId } from "@/lib/contract/ids";
-import type { KeptGroup, StuckSnapshot } from "./stuck-snapshot";
+import { countedUnder, type KeptGroup, type StuckSnapshot } from "./stuck-snapshot";
 
 /** What the stuck snapshot says of one stream: its groups' stuck messages summed, and the oldest pending id over them. */
 export interface StreamProblem {
@@ -15,7 +15,8 @@ export interface StreamProblem {
  * so the answer is deterministic for one snapshot. Groups of streams outside `keys` are ignored.
  *
  * `stuckAfterMsOf` is the threshold the settings give a group now: a group the snapshot counted
- * under another one keeps its oldest pending id but not its stuck count (as the rows do).
+ * under another one (see countedUnder) keeps its oldest pending id but not its stuck count (the
+ * rows read such a group live; the order has no Redis to read).
  *
  * O(keys + snapshot groups), plus sorting the streams the snapshot names; no Redis.
  */
@@ -64,7 +65,7 @@ export function streamProblem(
   let oldestId: string | null = null;
   for (const g of groups) {
     const id = typeof g.oldestId === "string" && isValidId(g.oldestId) ? g.oldestId : null;
-    const counted = !stuckAfterMsOf || stuckAfterMsOf(stream, g.group) === g.stuckAfterMs;
+    const counted = !stuckAfterMsOf || countedUnder(g, stuckAfterMsOf(stream, g.group));
     const n = counted && Number.isFinite(g.stuck) && g.stuck > 0 ? g.stuck : 0;
     stuck += n;
     if (id !== null && (oldestId === null || compareIds(id, oldestId) < 0)) oldestId = id;

@@ -20,7 +20,7 @@ import {
   type UndeliveredRef,
 } from "./snapshot";
 import { STUCK_CAP, STUCK_READ_FACTOR } from "./summary";
-import { keptByGroup, keptGroupKey, type StuckSnapshot } from "./stuck-snapshot";
+import { keptGroupUnder, type StuckSnapshot } from "./stuck-snapshot";
 
 /**
  * Rows of the stream list in a bounded number of pipelined rounds, whatever the number of keys
@@ -90,7 +90,6 @@ export async function collectRowInputs(
     memory: r.memory,
   }));
 
-  const byGroup = keptByGroup(kept);
   const oldestIds = new Map<string, string[]>();
   const stuck = new Map<string, { count: number; capped: boolean }>();
   const addStuck = (stream: string, count: number, complete: boolean) => {
@@ -102,8 +101,8 @@ export async function collectRowInputs(
     for (const g of p.groups) {
       if (g.pending === 0) continue;
       const { stuckAfterMs } = resolveGroupRule(settings.groups, p.key, g.name);
-      const k = byGroup.size === 0 ? undefined : byGroup.get(keptGroupKey(p.key, g.name));
-      if (!k || k.stuckAfterMs !== stuckAfterMs) {
+      const k = keptGroupUnder(kept, p.key, g.name, stuckAfterMs);
+      if (!k) {
         withPending.push({ key: p.key, group: g, stuckAfterMs });
         continue;
       }

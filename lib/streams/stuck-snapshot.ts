@@ -49,9 +49,10 @@ export function keptGroupKey(stream: string, group: string): string {
   return JSON.stringify([stream, group]);
 }
 
-/** Stores a snapshot (kept KEPT_TTL_MS unless refreshed). */
+/** Stores a snapshot (kept KEPT_TTL_MS unless refreshed). Its text starts with `{"at":<at>,` (see readStuckSnapshot). */
 export async function storeStuckSnapshot(redis: RedisConnection, snapshot: StuckSnapshot): Promise<void> {
-  await redis.set(stuckSnapshotKey(), JSON.stringify(snapshot), "PX", KEPT_TTL_MS);
+  const text = JSON.stringify({ at: snapshot.at, groups: snapshot.groups });
+  await redis.set(stuckSnapshotKey(), text, "PX", KEPT_TTL_MS);
 }
 
 function isSnapshot(v: unknown): v is StuckSnapshot {
@@ -107,9 +108,35 @@ export async function readStuckSnapshotState(
   return { snapshot: null, unused: kept ? "stale" : "missing" };
 }
 
-/** Each group's kept state, by keptGroupKey. */
+const byGroupOf = new WeakMap<StuckSnapshot, Map<string, KeptGroup>>();
+
+/** Each group's kept state, by keptGroupKey (built once per snapshot read). */
 export function keptByGroup(snapshot: StuckSnapshot | null): Map<string, KeptGroup> {
-  return new Map((snapshot?.groups ?? []).map((g) => [keptGroupKey(g.stream, g.group), g]));
+  if (!snapshot) return new Map();
+  let byGroup = byGroupOf.get(snapshot);
+  if (!byGroup)
+    byGroupOf.set(snapshot, (byGroup = new Map(snapshot.groups.map((g) => [keptGroupKey(g.stream, g.group), g]))));
+  return byGroup;
+}
+
+/**
+ * Whether the snapshot's count of a group holds under the threshold the settings give the group
+ * now: a count made under another threshold says nothing of this one.
+ */
+export function countedUnder(kept: KeptGroup, stuckAfterMs: number): boolean {
+  return kept.stuckAfterMs === stuckAfterMs;
+}
+
+/** A group's kept state when the snapshot counted it under `stuckAfterMs` (see countedUnder), else undefined. */
+export function keptGroupUnder(
+  snapshot: StuckSnapshot | null,
+  stream: string,
+  group: string,
+  stuckAfterMs: number,
+): KeptGroup | undefined {
+  if (!snapshot || snapshot.groups.length === 0) return undefined;
+  const kept = keptByGroup(snapshot).get(keptGroupKey(stream, group));
+  return kept && countedUnder(kept, stuckAfterMs) ? kept : undefined;
 }
 
 /**
@@ -118,7 +145,41 @@ export function keptByGroup(snapshot: StuckSnapshot | null): Map<string, KeptGro
  * error of the connection itself.
  */
 export async function readStuckSnapshot(redis: RedisConnection): Promise<StuckSnapshot | null> {
-  const text = await redis.get(stuckSnapshotKey()).catch(() => null);
+  const key = stuckSnapshotKey();
+  const head = await redis.getrange(key, 0, HEAD_BYTES - 1).catch(() => null);
+  if (!head) return null;
+  const at = atOfHead(head);
+  const last = lastRead.get(redis);
+  if (at !== null && last?.at === at) return last.snapshot;
+  const reading = redis
+    .get(key)
+    .catch(() => null)
+    .then(parseSnapshot);
+  if (at !== null) lastRead.set(redis, { at, snapshot: reading });
+  const snapshot = await reading;
+  // Replaced between the two reads: keep it under its own time, or not at all.
+  if (snapshot?.at !== at && lastRead.get(redis)?.snapshot === reading) {
+    if (snapshot) lastRead.set(redis, { at: snapshot.at, snapshot: reading });
+    else lastRead.delete(redis);
+  }
+  return snapshot;
+}
+
+/*
+ * A snapshot holds up to KEPT_GROUPS_CAP groups (a few MiB of JSON), and every stream list page
+ * and the tiles read it: the last one parsed is kept per connection, and a read first asks for the
+ * head of the text (`{"at":<at>,`, see storeStuckSnapshot), fetching and parsing the whole text
+ * only when `at` changed (the worker writes a new one every STUCK_SNAPSHOT_EVERY_MS at most).
+ */
+const HEAD_BYTES = 32;
+const lastRead = new WeakMap<RedisConnection, { at: number; snapshot: Promise<StuckSnapshot | null> }>();
+
+function atOfHead(head: string): number | null {
+  const m = /^\{"at":(\d+),/.exec(head);
+  return m ? Number(m[1]) : null;
+}
+
+function parseSnapshot(text: string | null): StuckSnapshot | null {
   if (!text) return null;
   try {
     const parsed: unknown = JSON.parse(text);

@@ -10,9 +10,8 @@ import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
 import { readPendingStates, readStreams, streamsOnly } from "./snapshot";
 import {
   freshSnapshot,
+  keptGroupUnder,
   KEPT_GROUPS_CAP,
-  keptByGroup,
-  keptGroupKey,
   readStuckSnapshot,
   redisNowMs,
   storeStuckSnapshot,
@@ -163,10 +162,9 @@ export async function summarizeOverview(
   const states: (GroupPendingState | null)[] = found.groups.map(() => null);
   let usedSnapshot = false;
   if (fresh) {
-    const byGroup = keptByGroup(fresh);
     found.groups.forEach((g, i) => {
-      const kept = byGroup.get(keptGroupKey(g.key, g.group));
-      if (!kept || kept.stuckAfterMs !== g.stuckAfterMs) return;
+      const kept = keptGroupUnder(fresh, g.key, g.group, g.stuckAfterMs);
+      if (!kept) return;
       states[i] = { oldestId: kept.oldestId, stuck: kept.stuck, complete: kept.complete };
       usedSnapshot = true;
     });

@@ -12,7 +12,7 @@ import { readConsumers } from "@/lib/streams/consumers";
 import { pelCursor, pelPages } from "@/lib/pending/pel";
 import { consumerInactiveMs, type GroupInfo, type PendingEntry } from "@/lib/streams/xinfo";
 import type { GroupSnapshot } from "@/lib/streams/snapshot";
-import { keptByGroup, keptGroupKey, readFreshStuckSnapshot, type KeptGroup } from "@/lib/streams/stuck-snapshot";
+import { keptGroupUnder, readFreshStuckSnapshot, type StuckSnapshot } from "@/lib/streams/stuck-snapshot";
 import { ChangeMemo, markChanged, streamsFor } from "../tick-streams";
 import type { JobContext, JobResult, WorkerJob } from "../types";
 import { errorText } from "@/lib/redis/errors";
@@ -267,7 +267,7 @@ export const reclaimJob: WorkerJob = {
     const memo = ChangeMemo.of<ReclaimSeen>(ctx, "reclaim");
     memo.prune(slice);
     let budget = worker.reclaimBatch;
-    let kept: Map<string, KeptGroup> | undefined;
+    let kept: StuckSnapshot | null | undefined;
     for (const snapshot of slice.streams) {
       const stream = snapshot.key;
       const groups = snapshot.groups;
@@ -283,9 +283,9 @@ export const reclaimJob: WorkerJob = {
           continue;
         }
         if (rule.policy === "alert") {
-          kept ??= keptByGroup(await readFreshStuckSnapshot(ctx.redis));
-          const k = kept.get(keptGroupKey(stream, group.name));
-          if (k && k.stuckAfterMs === rule.stuckAfterMs) {
+          if (kept === undefined) kept = await readFreshStuckSnapshot(ctx.redis);
+          const k = keptGroupUnder(kept, stream, group.name, rule.stuckAfterMs);
+          if (k) {
             // Reported only: the count the stuck snapshot keeps (at most a few ticks old) instead of reading the list again.
             settled = false;
             counts.stuck += k.stuck;
