@@ -2,13 +2,12 @@ import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import type { Settings } from "@/lib/config/settings";
 import type { StreamOrder, StreamsListResponse } from "@/lib/contract/streams";
-import { resolveGroupRule } from "@/lib/config/resolve";
 import { isAppKey } from "@/lib/redis/app-keys";
 import { scanSlice } from "@/lib/redis/keyspace";
 import { isCluster } from "@/lib/redis/connection";
 import { describeStreams } from "./rows";
 import { streamIndexFor } from "./stream-index";
-import { problemsFirst } from "./problem-order";
+import { problemsFirstKept } from "./problem-order";
 import { readFreshStuckSnapshot, readStuckSnapshotState } from "./stuck-snapshot";
 
 export const DEFAULT_LIST_COUNT = 1000;
@@ -89,9 +88,7 @@ export async function listIndexedStreams(
   const all = index.select(opts.match, opts.node);
   const selected = visible ? all.filter(visible) : all;
   const ordered = problems && kept !== null;
-  const keys = ordered
-    ? problemsFirst(selected, kept, (stream, group) => resolveGroupRule(settings.groups, stream, group).stuckAfterMs)
-    : selected;
+  const keys = ordered ? problemsFirstKept(selected, kept, settings.groups) : selected;
   const page = keys.slice(opts.offset, opts.offset + opts.count);
   const rows = await describeStreams(redis, page, settings, kept);
   const found = new Set(rows.map((r) => r.key));

@@ -1,3 +1,5 @@
+import { resolveGroupRule } from "@/lib/config/resolve";
+import type { GroupRuleConfig } from "@/lib/contract/config";
 import { compareIds, isValidId } from "@/lib/contract/ids";
 import { countedUnder, type KeptGroup, type StuckSnapshot } from "./stuck-snapshot";
 
@@ -43,6 +45,27 @@ export function problemsFirst(
       a.at - b.at,
   );
   return [...problems.map((p) => p.key), ...rest];
+}
+
+const keptOrders = new WeakMap<StuckSnapshot, { keys: readonly string[]; rules: string; order: string[] }>();
+
+/**
+ * problemsFirst under the group rules, kept per snapshot: a snapshot lives a worker tick, and
+ * every page and poll of the overview in that tick asks for the same order (on 100,000 streams and
+ * 20,000 groups, about 60 ms each time). Computed again when the snapshot, the list of keys (a new
+ * array from the index) or the rules change. The answer is shared: callers must not change it.
+ */
+export function problemsFirstKept(
+  keys: readonly string[],
+  snapshot: StuckSnapshot,
+  rules: readonly GroupRuleConfig[],
+): readonly string[] {
+  const rulesKey = JSON.stringify(rules);
+  const kept = keptOrders.get(snapshot);
+  if (kept && kept.keys === keys && kept.rules === rulesKey) return kept.order;
+  const order = problemsFirst(keys, snapshot, (stream, group) => resolveGroupRule(rules, stream, group).stuckAfterMs);
+  keptOrders.set(snapshot, { keys, rules: rulesKey, order });
+  return order;
 }
 
 function groupsByStream(groups: readonly KeptGroup[]): Map<string, KeptGroup[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { problemsFirst, streamProblem } from "@/lib/streams/problem-order";
+import { problemsFirst, problemsFirstKept, streamProblem } from "@/lib/streams/problem-order";
 import type { KeptGroup } from "@/lib/streams/stuck-snapshot";
 
 function g(stream: string, group: string, stuck: number, oldestId: string | null, stuckAfterMs = 60_000): KeptGroup {
@@ -66,5 +66,28 @@ describe("problemsFirst", () => {
     const once = problemsFirst(keys, { groups });
     expect(problemsFirst(keys, { groups: [...groups].reverse() })).toEqual(once);
     expect(once).toEqual(["f", "c", "b", "e", "d", "a"]);
+  });
+});
+
+describe("problemsFirstKept", () => {
+  const snapshot = () => ({ at: 1, groups: [g("e", "g", 1, "5-0", 30_000), g("c", "g", 2, "9-0", 30_000)] });
+
+  it("answers the same order for the same snapshot, keys and rules, and recomputes when any of them changes", () => {
+    const kept = snapshot();
+    const first = problemsFirstKept(keys, kept, []);
+    expect(first).toEqual(["c", "e", "a", "b", "d", "f"]);
+    expect(problemsFirstKept(keys, kept, [])).toBe(first);
+    // The same rules in a new array (settings are read again every few seconds): still kept.
+    expect(problemsFirstKept(keys, kept, [])).toBe(first);
+
+    // c's threshold is now another one than the snapshot counted with: its count no longer holds.
+    const rules = [{ stream: "c", group: "*", stuckAfterMs: 60_000 }] as Parameters<typeof problemsFirstKept>[2];
+    expect(problemsFirstKept(keys, kept, rules)).toEqual(["e", "c", "a", "b", "d", "f"]);
+
+    const more = [...keys, "0"];
+    expect(problemsFirstKept(more, kept, [])).toEqual(["c", "e", "a", "b", "d", "f", "0"]);
+
+    const next = { at: 2, groups: [g("a", "g", 9, "1-0", 30_000)] };
+    expect(problemsFirstKept(keys, next, [])).toEqual(["a", "b", "c", "d", "e", "f"]);
   });
 });
