@@ -139,14 +139,27 @@ export function blocksText(order: StreamOrder, pageRows: number): string {
  * applied (`asOf`: when the answer was read), else why the rows follow key order.
  */
 export function problemsOrderText(
-  index: Pick<StreamsIndexInfo, "order" | "orderFallback">,
+  index: Pick<StreamsIndexInfo, "order" | "orderFallback" | "orderPartial">,
   stuckAsOf: number | undefined,
   asOf: number,
 ): string {
   if (index.order === "problems") {
-    if (stuckAsOf === undefined) return "Problems first";
-    const age = Math.max(0, asOf - stuckAsOf);
-    return `Problems first: problems as of ${age < 60_000 ? `${Math.round(age / 1000)} s` : formatDuration(age)} ago`;
+    const age = stuckAsOf === undefined ? null : Math.max(0, asOf - stuckAsOf);
+    const head =
+      age === null
+        ? "Problems first"
+        : `Problems first: problems as of ${age < 60_000 ? `${Math.round(age / 1000)} s` : formatDuration(age)} ago`;
+    const partial = index.orderPartial;
+    if (!partial) return head;
+    const left = [
+      ...(partial.groupsLeftOut > 0
+        ? [
+            `${formatNumber(partial.groupsLeftOut)} ${partial.groupsLeftOut === 1 ? "group" : "groups"} with pending messages`,
+          ]
+        : []),
+      ...(partial.streamsLeftOut ? ["the streams past the cap of its walk"] : []),
+    ].join(" and ");
+    return `${head}. The snapshot leaves out ${left}: those streams follow in key order even when stuck`;
   }
   return index.orderFallback === "stale"
     ? "Problems first needs a recent stuck snapshot from the worker, and the last one is too old (worker behind or stopped): showing key order"

@@ -174,6 +174,12 @@ export interface StreamsIndexInfo {
   order: StreamOrder;
   /** `problems` was asked for but the pages follow key order: why. */
   orderFallback?: StreamOrderFallback;
+  /**
+   * `problems` applied from a stuck snapshot that holds only part of the groups: how many groups
+   * with pending messages it left out, and whether streams past its walk's cap were not looked at.
+   * Those streams sort with the rest (by key) even when they have stuck messages.
+   */
+  orderPartial?: { groupsLeftOut: number; streamsLeftOut: boolean };
   /** Streams under `match` (and `node`, and the caller's scope) that the index holds now. */
   total: number;
   /** True once a full pass of the key space has ended: `total` is exact as of `lastPassAt` (plus notifications). */

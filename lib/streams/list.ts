@@ -106,6 +106,7 @@ export async function listIndexedStreams(
       count: opts.count,
       order: ordered ? "problems" : "key",
       ...(problems && state?.unused ? { orderFallback: state.unused } : {}),
+      ...(ordered && kept.partial ? { orderPartial: kept.partial } : {}),
       total: keys.length - (page.length - found.size),
       exact: !discovery.discovering,
       discovering: discovery.discovering,

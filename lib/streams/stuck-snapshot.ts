@@ -26,6 +26,29 @@ export interface StuckSnapshot {
   /** When it was read, by Redis's clock (ms since the epoch). */
   at: number;
   groups: KeptGroup[];
+  /** Absent when it holds every group with pending messages under the worker's match; else what it left out. */
+  partial?: SnapshotPartial;
+}
+
+/**
+ * What a snapshot left out: groups with pending messages over KEPT_GROUPS_CAP, and whether streams
+ * past the walk's cap (SUMMARY_STREAM_CAP) were not looked at. The rows and tiles read those
+ * live; the problems-first order cannot place them.
+ */
+export interface SnapshotPartial {
+  groupsLeftOut: number;
+  streamsLeftOut: boolean;
+}
+
+/** The snapshot's `partial` for what the keeper found and kept (undefined when it kept everything). */
+export function partialOf(
+  found: { groups: number; streamsComplete: boolean },
+  kept: number,
+): SnapshotPartial | undefined {
+  const groupsLeftOut = Math.max(0, found.groups - kept);
+  return groupsLeftOut > 0 || !found.streamsComplete
+    ? { groupsLeftOut, streamsLeftOut: !found.streamsComplete }
+    : undefined;
 }
 
 /** How often the worker reads the snapshot again (at most once per tick: every WORKER_INTERVAL_MS). */
@@ -51,7 +74,11 @@ export function keptGroupKey(stream: string, group: string): string {
 
 /** Stores a snapshot (kept KEPT_TTL_MS unless refreshed). Its text starts with `{"at":<at>,` (see readStuckSnapshot). */
 export async function storeStuckSnapshot(redis: RedisConnection, snapshot: StuckSnapshot): Promise<void> {
-  const text = JSON.stringify({ at: snapshot.at, groups: snapshot.groups });
+  const text = JSON.stringify({
+    at: snapshot.at,
+    groups: snapshot.groups,
+    ...(snapshot.partial ? { partial: snapshot.partial } : {}),
+  });
   await redis.set(stuckSnapshotKey(), text, "PX", KEPT_TTL_MS);
 }
 
@@ -183,7 +210,15 @@ function parseSnapshot(text: string | null): StuckSnapshot | null {
   if (!text) return null;
   try {
     const parsed: unknown = JSON.parse(text);
-    return isSnapshot(parsed) ? parsed : null;
+    if (!isSnapshot(parsed)) return null;
+    const p: unknown = parsed.partial;
+    const valid =
+      typeof p === "object" &&
+      p !== null &&
+      Number.isSafeInteger((p as SnapshotPartial).groupsLeftOut) &&
+      typeof (p as SnapshotPartial).streamsLeftOut === "boolean";
+    if (!valid) delete parsed.partial;
+    return parsed;
   } catch {
     return null;
   }

@@ -12,6 +12,7 @@ import {
   freshSnapshot,
   keptGroupUnder,
   KEPT_GROUPS_CAP,
+  partialOf,
   readStuckSnapshot,
   redisNowMs,
   storeStuckSnapshot,
@@ -206,14 +207,15 @@ export const KEPT_STUCK_BUDGET = STUCK_CAP * STUCK_READ_FACTOR * 5;
 export async function keepStuckSnapshot(
   redis: RedisConnection,
   settings: Pick<Settings, "groups">,
-  opts: { match: string },
+  opts: { match: string; groupsCap?: number; streamCap?: number },
 ): Promise<{ streams: number; groups: number; complete: boolean }> {
   const [found, now] = await Promise.all([
-    pendingGroupsOf(redis, settings, { match: opts.match, streamCap: SUMMARY_STREAM_CAP }),
+    pendingGroupsOf(redis, settings, { match: opts.match, streamCap: opts.streamCap ?? SUMMARY_STREAM_CAP }),
     redisNowMs(redis),
   ]);
-  const groups = found.groups.slice(0, KEPT_GROUPS_CAP);
+  const groups = found.groups.slice(0, opts.groupsCap ?? KEPT_GROUPS_CAP);
   const states = await readGroupPendingStates(redis, groups, now, KEPT_STUCK_BUDGET);
+  const partial = partialOf({ groups: found.groups.length, streamsComplete: found.complete }, groups.length);
   const snapshot = {
     at: now,
     groups: groups.map((g, i) => ({
@@ -222,6 +224,7 @@ export async function keepStuckSnapshot(
       stuckAfterMs: g.stuckAfterMs,
       ...states[i]!,
     })),
+    ...(partial ? { partial } : {}),
   };
   await storeStuckSnapshot(redis, snapshot);
   return {

@@ -9,6 +9,7 @@ import { GET as listRoute } from "@/app/api/streams/route";
 import type { StreamsListResponse } from "@/lib/contract/streams";
 import { resetProcessState } from "@/lib/runtime/state";
 import { readStuckSnapshot, storeStuckSnapshot, stuckSnapshotKey } from "@/lib/streams/stuck-snapshot";
+import { keepStuckSnapshot } from "@/lib/streams/summary";
 import { stuckSnapshotJob } from "@/lib/worker/jobs";
 import { callRoute } from "../helpers/route";
 import { seedPending } from "../helpers/pending";
@@ -136,6 +137,29 @@ describe("order=problems", () => {
     const body = await page({ order: "problems" });
     expect(body.index).toMatchObject({ order: "key", orderFallback: "stale" });
     expect(body.streams[0]!.key).toBe(key(0));
+  });
+
+  it("says when the snapshot holds only part of the groups, and how much it left out", async () => {
+    // Pending groups: s59 (two), s05, s12, s30. Kept: two of them, in the walk's order.
+    await keepStuckSnapshot(redis, settingsFrom({ groups }), { match: `${prefix}*`, groupsCap: 2 });
+    const kept = (await readStuckSnapshot(redis))!;
+    expect(kept.groups).toHaveLength(2);
+    expect(kept.partial).toEqual({ groupsLeftOut: 3, streamsLeftOut: false });
+    const body = await page({ order: "problems" });
+    expect(body.index).toMatchObject({ order: "problems", orderPartial: { groupsLeftOut: 3, streamsLeftOut: false } });
+    const keptStreams = new Set(kept.groups.map((g) => g.stream));
+    expect(new Set(body.streams.slice(0, keptStreams.size).map((r) => r.key))).toEqual(keptStreams);
+
+    // A walk capped at 10 of the 60 streams.
+    await keepStuckSnapshot(redis, settingsFrom({ groups }), { match: `${prefix}*`, streamCap: 10 });
+    expect((await page({ order: "problems" })).index!.orderPartial).toMatchObject({ streamsLeftOut: true });
+
+    // The whole walk: nothing left out, nothing said; key order says nothing of it either.
+    await takeSnapshot();
+    expect((await readStuckSnapshot(redis))!.partial).toBeUndefined();
+    expect((await page({ order: "problems" })).index!.orderPartial).toBeUndefined();
+    await keepStuckSnapshot(redis, settingsFrom({ groups }), { match: `${prefix}*`, groupsCap: 2 });
+    expect((await page({})).index!.orderPartial).toBeUndefined();
   });
 
   it("refuses an unknown order with a JSON 400", async () => {

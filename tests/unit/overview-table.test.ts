@@ -194,6 +194,24 @@ describe("problems first", () => {
     );
   });
 
+  it("says what a partial snapshot left out of the order", () => {
+    const partial = (groupsLeftOut: number, streamsLeftOut: boolean) => ({
+      order: "problems" as const,
+      orderPartial: { groupsLeftOut, streamsLeftOut },
+    });
+    expect(problemsOrderText(partial(12_500, false), 10_000, 13_400)).toBe(
+      "Problems first: problems as of 3 s ago. The snapshot leaves out 12,500 groups with pending messages: those streams follow in key order even when stuck",
+    );
+    expect(problemsOrderText(partial(1, true), 10_000, 13_400)).toMatch(
+      /leaves out 1 group with pending messages and the streams past the cap of its walk: those streams follow in key order/,
+    );
+    expect(problemsOrderText(partial(0, true), 10_000, 13_400)).toMatch(
+      /leaves out the streams past the cap of its walk:/,
+    );
+    // Not applied: the fallback says why, whatever the snapshot held.
+    expect(problemsOrderText({ order: "key", orderFallback: "stale" }, undefined, 0)).not.toMatch(/leaves out/);
+  });
+
   it("explains the blocks in either order", () => {
     expect(blocksText("key", 200)).toBe(
       "Rows follow key order in blocks of 200; sorting and families apply within each block.",

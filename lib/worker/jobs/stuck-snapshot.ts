@@ -10,7 +10,13 @@ import {
 } from "@/lib/streams/summary";
 import { idToTimeMs, timeMsToId } from "@/lib/contract/ids";
 import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
-import { KEPT_GROUPS_CAP, redisNowMs, STUCK_SNAPSHOT_EVERY_MS, storeStuckSnapshot } from "@/lib/streams/stuck-snapshot";
+import {
+  KEPT_GROUPS_CAP,
+  partialOf,
+  redisNowMs,
+  STUCK_SNAPSHOT_EVERY_MS,
+  storeStuckSnapshot,
+} from "@/lib/streams/stuck-snapshot";
 import { countStuckInSmallLists, type StreamSnapshot } from "@/lib/streams/snapshot";
 import type { WorkerJob } from "../types";
 
@@ -75,9 +81,11 @@ async function keepFromTick(
   const read = await readGroupPendingStates(redis, toRead, now, budget);
   let at = 0;
   const all = states.map((s) => s ?? read[at++]!);
+  const partial = partialOf({ groups: found.length, streamsComplete: true }, groups.length);
   await storeStuckSnapshot(redis, {
     at: now,
     groups: groups.map((g, i) => ({ stream: g.key, group: g.group, stuckAfterMs: g.stuckAfterMs, ...all[i]! })),
+    ...(partial ? { partial } : {}),
   });
   return {
     streams: streams.length,
