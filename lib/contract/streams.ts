@@ -166,6 +166,12 @@ export interface StreamsListResponse extends DataAge {
   index?: StreamsIndexInfo;
 }
 
+/** What a stuck snapshot left out: groups with pending messages over its cap, and whether streams past its walk's cap went unlooked at. */
+export interface StuckSnapshotPartial {
+  groupsLeftOut: number;
+  streamsLeftOut: boolean;
+}
+
 /** How far the stream index has got, and where this page sits in it. */
 export interface StreamsIndexInfo {
   offset: number;
@@ -179,7 +185,7 @@ export interface StreamsIndexInfo {
    * with pending messages it left out, and whether streams past its walk's cap were not looked at.
    * Those streams sort with the rest (by key) even when they have stuck messages.
    */
-  orderPartial?: { groupsLeftOut: number; streamsLeftOut: boolean };
+  orderPartial?: StuckSnapshotPartial;
   /** Streams under `match` (and `node`, and the caller's scope) that the index holds now. */
   total: number;
   /** True once a full pass of the key space has ended: `total` is exact as of `lastPassAt` (plus notifications). */

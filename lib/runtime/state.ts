@@ -30,8 +30,8 @@
  * lib/redis/client.ts (last TLS error per connection), lib/auth/identity.ts (token hashes),
  * lib/auth/password.ts (the dummy hash), lib/auth/scope.ts (identity per request),
  * lib/audit/audit.ts (MAC keys per secret), lib/streams/stuck-snapshot.ts (the last stuck snapshot
- * parsed per connection, checked against the head of the kept text on every read). lib/auth/rate-limit.ts keeps its in-memory
- * counters per module (the fallback when Redis is down).
+ * parsed per connection, checked against the head of the kept text on every read).
+ * lib/auth/rate-limit.ts keeps its in-memory counters per module (the fallback when Redis is down).
  */
 
 interface Slot {

@@ -15,8 +15,9 @@ import { globToRegExp } from "@/lib/shared/glob";
  * Discovery walks the key space in passes of small `SCAN cursor MATCH * COUNT n TYPE stream`
  * slices, one master after the other, in the background (a slice every few ms while a pass runs,
  * a pass every few seconds) and, for up to a small time budget, in the request that asks for a
- * page while the first pass runs (or when a whole pass fits that budget). A key found is listed at once; a key not seen during a whole pass (and not announced
- * since it started) is dropped when the pass ends. Where the server has keyspace notifications
+ * page while the first pass runs (or when a whole pass fits that budget). A key found is listed at
+ * once; a key not seen during a whole pass (and not announced since it started) is dropped when
+ * the pass ends. Where the server has keyspace notifications
  * on (`notify-keyspace-events` with `E` and the stream / generic classes; never switched on
  * here), new and deleted streams are caught within milliseconds between passes.
  *

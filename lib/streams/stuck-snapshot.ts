@@ -3,6 +3,7 @@ import { isCluster, mastersOf, nodeAddress, type RedisConnection } from "@/lib/r
 import { slotOf } from "@/lib/redis/slots";
 import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
+import type { StuckSnapshotPartial } from "@/lib/contract/streams";
 
 /*
  * The stuck snapshot: every group's oldest pending id and stuck count, read by the worker
@@ -35,10 +36,7 @@ export interface StuckSnapshot {
  * past the walk's cap (SUMMARY_STREAM_CAP) were not looked at. The rows and tiles read those
  * live; the problems-first order cannot place them.
  */
-export interface SnapshotPartial {
-  groupsLeftOut: number;
-  streamsLeftOut: boolean;
-}
+export type SnapshotPartial = StuckSnapshotPartial;
 
 /** The snapshot's `partial` for what the keeper found and kept (undefined when it kept everything). */
 export function partialOf(
