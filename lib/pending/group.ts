@@ -6,16 +6,9 @@ import { getGroupRule } from "@/lib/config/settings";
 import { notFound } from "@/lib/errors";
 import { assertStreamType } from "@/lib/streams/assert-stream";
 import { readConsumers } from "@/lib/streams/consumers";
-import { idAgeMs, readFirstUndelivered, readOldestPending } from "@/lib/streams/snapshot";
+import { idAgeMs, readFirstUndelivered, readOldestPending, readStreamInfo } from "@/lib/streams/snapshot";
 import { readDrains } from "@/lib/history/drain";
-import {
-  boundedLag,
-  consumerInactiveMs,
-  parseGroups,
-  parseStreamInfo,
-  type ConsumerInfo,
-  type GroupInfo,
-} from "@/lib/streams/xinfo";
+import { boundedLag, consumerInactiveMs, parseGroups, type ConsumerInfo, type GroupInfo } from "@/lib/streams/xinfo";
 
 export interface GroupContext {
   group: GroupInfo;
@@ -73,14 +66,14 @@ export async function getGroupDetail(
 ): Promise<GroupDetailResponse> {
   const { group: info } = await requireGroup(redis, stream, group);
   const ref = { stream, group, lastDeliveredId: info.lastDeliveredId };
-  const [consumersReply, rule, streamReply, [undelivered], [oldest]] = await Promise.all([
+  const [consumersReply, rule, streamInfo, [undelivered], [oldest]] = await Promise.all([
     readConsumers(redis, { stream, group, consumerCount: info.consumerCount }),
     getGroupRule(redis, stream, group),
-    redis.call("XINFO", "STREAM", stream),
+    readStreamInfo(redis, stream),
     readFirstUndelivered(redis, [ref]),
     info.pending > 0 ? readOldestPending(redis, [ref]) : [null],
   ]);
-  const lag = boundedLag(info, parseStreamInfo(streamReply));
+  const lag = boundedLag(info, streamInfo);
   const [drain] = await readDrains(redis, [{ stream, group, lag }], now);
   return {
     ...info,

@@ -9,6 +9,7 @@ import { notFound } from "@/lib/errors";
 import { assertStream } from "./assert-stream";
 import { timeMsToId } from "@/lib/contract/ids";
 import { buildDetail, buildRow, type RowInputs } from "./row-build";
+import { endEntryBytes } from "./stream-info";
 import type { GroupInfo } from "./xinfo";
 import {
   hasUndelivered,
@@ -121,6 +122,7 @@ export async function collectRowInputs(
         group: g.name,
         lastDeliveredId: g.lastDeliveredId,
         firstEntryId: p.info.firstEntryId,
+        entryBytes: endEntryBytes(p.memory, p.info.length),
       });
     }
   }

@@ -10,7 +10,17 @@ import { readConsumersMany, type ConsumerList } from "./consumers";
 import { intOrNull } from "./row-build";
 import { compareIds, idToTimeMs, isValidId } from "@/lib/contract/ids";
 import { processState } from "@/lib/runtime/state";
+import { notFound } from "@/lib/errors";
+import { assertStream } from "./assert-stream";
 import { recentGroups } from "./recent-groups";
+import {
+  endEntryBytes,
+  ENTRY_FLOOR_BYTES,
+  knownSmall,
+  readBounded,
+  readStreamInfos,
+  rememberSizes,
+} from "./stream-info";
 import {
   parseGroups,
   parsePendingRange,
@@ -45,7 +55,7 @@ export interface KeyRead {
   groups: GroupInfo[] | null;
   /** PTTL reply (-1 no expiry), when asked for; null when refused. */
   pttl: number | null;
-  /** MEMORY USAGE (default sampling), when asked for; null when refused. */
+  /** MEMORY USAGE (default sampling), when asked for (or XINFO STREAM was: it sizes that read); null when refused. */
   memory: number | null;
 }
 
@@ -80,7 +90,12 @@ function extra(res: PipelineResult | undefined): number | null {
   return res && !res[0] ? intOrNull(res[1]) : null;
 }
 
-/** Per key, one pipelined read of the parts asked for (see the error policy above). */
+/**
+ * Per key, one pipelined read of the parts asked for (see the error policy above). XINFO STREAM
+ * comes in a second round of bounded size (./stream-info.ts), sized by the first one's MEMORY USAGE
+ * (read whenever XINFO STREAM is), except for streams that were small at their last read here:
+ * theirs comes in the first round.
+ */
 export async function readStreams(
   redis: RedisConnection,
   keys: readonly string[],
@@ -88,46 +103,76 @@ export async function readStreams(
 ): Promise<KeyRead[]> {
   if (keys.length === 0) return [];
   const shared = recentGroups(redis, keys, parts.groups ? (parts.shareGroupsMs ?? 0) : 0);
+  const memory = parts.memory || parts.info;
+  const early = new Set(parts.info ? keys.filter(knownSmall) : []);
   const reading = pipelineForKeys(
     redis,
     keys,
     (pipe, key) => {
-      if (parts.info) pipe.call("XINFO", "STREAM", key);
+      if (early.has(key)) pipe.call("XINFO", "STREAM", key);
       if (parts.groups && !shared.reused.has(key)) pipe.call("XINFO", "GROUPS", key);
       if (parts.ttl) pipe.pttl(key);
-      if (parts.memory) pipe.call("MEMORY", "USAGE", key);
+      if (memory) pipe.call("MEMORY", "USAGE", key);
     },
     parts.chunkKeys,
   );
   const keep = shared.keep;
   if (keep) {
-    const at = parts.info ? 1 : 0;
     keys.forEach((key, i) => {
       if (!shared.reused.has(key))
         keep(
           key,
-          reading.then((replies) => replies[i]?.[at]),
+          reading.then((replies) => replies[i]?.[early.has(key) ? 1 : 0]),
         );
     });
   }
   const [replies, reusedGroups] = await Promise.all([reading, Promise.all(keys.map((key) => shared.reused.get(key)))]);
-  return keys.map((key, i) => {
+  const reads = keys.map((key, i) => {
     const r = replies[i] ?? [];
     let at = 0;
-    const infoRes = parts.info ? r[at++] : undefined;
+    const earlyInfo = early.has(key) ? r[at++] : undefined;
     const groupsRes = !parts.groups ? undefined : shared.reused.has(key) ? reusedGroups[i] : r[at++];
     const ttlRes = parts.ttl ? r[at++] : undefined;
-    const memRes = parts.memory ? r[at++] : undefined;
-    const infoState = replyState(infoRes);
-    const state = replyState(groupsRes) ?? infoState ?? "stream";
-    const read: KeyRead = { key, state, info: null, groups: null, pttl: null, memory: null };
-    if (state !== "stream") return read;
+    const memRes = memory ? r[at++] : undefined;
+    const read: KeyRead = {
+      key,
+      state: replyState(groupsRes) ?? replyState(earlyInfo) ?? "stream",
+      info: null,
+      groups: null,
+      pttl: null,
+      memory: null,
+    };
+    if (read.state !== "stream") return { read, groupsRes, earlyInfo };
+    if (parts.ttl) read.pttl = extra(ttlRes);
+    if (memory) read.memory = extra(memRes);
+    return { read, groupsRes, earlyInfo };
+  });
+  const infoOf = parts.info ? reads.filter((r) => r.read.state === "stream" && !r.earlyInfo) : [];
+  const infoReplies = await readStreamInfos(
+    redis,
+    infoOf.map(({ read }) => ({ key: read.key, memory: read.memory })),
+    parts.chunkKeys,
+  );
+  const infoByKey = new Map(infoOf.map(({ read }, i) => [read.key, infoReplies[i]]));
+  const out = reads.map(({ read, groupsRes, earlyInfo }) => {
+    if (read.state !== "stream") return read;
+    const infoRes = earlyInfo ?? infoByKey.get(read.key);
+    read.state = replyState(infoRes) ?? "stream";
+    if (read.state !== "stream") return { ...read, pttl: null, memory: null };
     if (infoRes) read.info = parseStreamInfo(infoRes[1]);
     if (groupsRes) read.groups = parseGroups(groupsRes[1], read.info ?? undefined);
-    if (parts.ttl) read.pttl = extra(ttlRes);
-    if (parts.memory) read.memory = extra(memRes);
     return read;
   });
+  rememberSizes(out.flatMap((r) => (r.info ? [{ key: r.key, length: r.info.length, memory: r.memory }] : [])));
+  return out;
+}
+
+/** One stream's XINFO STREAM, bounded as in readStreams: 404 when the key is gone, 409 when it is no stream. */
+export async function readStreamInfo(redis: RedisConnection, key: string): Promise<StreamInfo> {
+  const [read] = await readStreams(redis, [key], { info: true });
+  if (read?.info) return read.info;
+  await assertStream(redis, key);
+  throw notFound(`No stream named "${key}"`);
 }
 
 /** The keys that are streams, as read (gone and wrong-type keys left out). */
@@ -225,6 +270,8 @@ export interface UndeliveredRef extends GroupRef {
    * that entry as its oldest undelivered one, so it needs no XRANGE.
    */
   firstEntryId?: string | null;
+  /** A guess of the stream's entries' bytes, when its size was read alongside (endEntryBytes in ./stream-info.ts). */
+  entryBytes?: number;
 }
 
 /** True when the stream holds an entry after the group's last-delivered-id (the one XRANGE is worth sending). */
@@ -273,16 +320,21 @@ export async function readFirstUndelivered(
     (g) => firstEntryIfBehind(g) ?? (typeof g.firstEntryId === "string" ? memo.get(memoKey(g)) : undefined) ?? null,
   );
   const toRead = groups.filter((_, i) => known[i] === null);
-  const read = await readPerGroup(
+  const replies = await readBounded(
     redis,
-    toRead,
-    (g) => ["XRANGE", g.stream, `(${g.lastDeliveredId}`, "+", "COUNT", "1"],
-    (reply) => {
-      const first = Array.isArray(reply) ? (reply[0] as [unknown, unknown] | undefined) : undefined;
-      return typeof first?.[0] === "string" && isValidId(first[0]) ? first[0] : null;
-    },
+    toRead.map((g) => ({
+      key: g.stream,
+      command: ["XRANGE", g.stream, `(${g.lastDeliveredId}`, "+", "COUNT", "1"],
+      bytes: g.entryBytes ?? ENTRY_FLOOR_BYTES,
+    })),
     chunkKeys,
   );
+  const read = replies.map(([err, reply]) => {
+    if (err && !vanished(err)) throw err;
+    const first = Array.isArray(reply) ? (reply[0] as [unknown, unknown] | undefined) : undefined;
+    const id = Buffer.isBuffer(first?.[0]) ? first[0].toString() : first?.[0];
+    return typeof id === "string" && isValidId(id) ? id : null;
+  });
   if (memo.size + toRead.length > UNDELIVERED_MEMO_MAX) memo.clear();
   toRead.forEach((g, i) => {
     const id = read[i];
@@ -477,7 +529,18 @@ export async function snapshotStreams(
 
   const maxGroups = opts.maxGroups ?? 5000;
   const lagAge = opts.lagAge
-    ? addLagAge(redis, streams, new Map(reads.map((r) => [r.key, r.info!.firstEntryId])), maxGroups, opts.now)
+    ? addLagAge(
+        redis,
+        streams,
+        new Map(
+          reads.map((r) => [
+            r.key,
+            { firstEntryId: r.info!.firstEntryId, entryBytes: endEntryBytes(r.memory, r.info!.length) },
+          ]),
+        ),
+        maxGroups,
+        opts.now,
+      )
     : null;
   const deep: { stream: StreamSnapshot; group: GroupSnapshot }[] = [];
   for (const stream of streams) {
@@ -526,7 +589,7 @@ export async function snapshotStreams(
 async function addLagAge(
   redis: RedisConnection,
   streams: readonly StreamSnapshot[],
-  firstIds: ReadonlyMap<string, string | null>,
+  ends: ReadonlyMap<string, { firstEntryId: string | null; entryBytes: number }>,
   maxGroups: number,
   now: number,
 ): Promise<void> {
@@ -543,7 +606,8 @@ async function addLagAge(
       stream: stream.key,
       group: group.name,
       lastDeliveredId: group.lastDeliveredId,
-      firstEntryId: firstIds.get(stream.key) ?? null,
+      firstEntryId: ends.get(stream.key)?.firstEntryId ?? null,
+      entryBytes: ends.get(stream.key)?.entryBytes,
     })),
   );
   ids.forEach((id, i) => {

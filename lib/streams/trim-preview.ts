@@ -3,8 +3,10 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import { compareIds, idToTimeMs, nextId } from "@/lib/contract/ids";
 import { MAX_HOLDS_LISTED, type GroupHold, type TrimPreviewResponse } from "@/lib/contract/trim";
 import { translated } from "@/lib/redis/errors";
+import { notFound } from "@/lib/errors";
 import { assertStream } from "./assert-stream";
-import { parseGroups, parsePendingRange, parseStreamInfo, type GroupInfo, type StreamInfo } from "./xinfo";
+import { readStreams } from "./snapshot";
+import { parsePendingRange, type GroupInfo, type StreamInfo } from "./xinfo";
 
 /** XPENDING calls per pipeline when a stream has many groups. */
 const GROUPS_PER_PIPELINE = 500;
@@ -18,19 +20,12 @@ const GROUPS_PER_PIPELINE = 500;
  */
 export async function readTrimPreview(redis: RedisConnection, key: string): Promise<TrimPreviewResponse> {
   await assertStream(redis, key);
-  const replies = await translated(async () => {
-    const res = (await redis
-      .pipeline()
-      .call("XINFO", "STREAM", key)
-      .call("XINFO", "GROUPS", key)
-      .call("MEMORY", "USAGE", key, "SAMPLES", "5")
-      .exec())!;
-    for (const [err] of res.slice(0, 2)) if (err) throw err;
-    return res;
-  });
-  const info = parseStreamInfo(replies[0]![1]);
-  const groups = parseGroups(replies[1]![1], info);
-  const memoryBytes = typeof replies[2]![1] === "number" && !replies[2]![0] ? replies[2]![1] : null;
+  const [read] = await translated(() => readStreams(redis, [key], { info: true, groups: true, memory: true }));
+  if (!read?.info || !read.groups) {
+    await assertStream(redis, key);
+    throw notFound(`No stream named "${key}"`);
+  }
+  const { info, groups, memory: memoryBytes } = read;
   const oldest = await oldestPending(redis, key, groups);
   const holds = groups.map((g, i) => holdOf(g, oldest[i] ?? null)).sort((a, b) => compareIds(a.keepsFrom, b.keepsFrom));
   return previewFrom(key, info, holds, memoryBytes);

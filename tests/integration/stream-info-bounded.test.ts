@@ -1,0 +1,107 @@
+/**
+ * XINFO STREAM answers a stream's first and last entries whole, and the lag's `XRANGE (id + COUNT 1`
+ * an entry. A page of streams whose entries hold MiB values is read in rounds bounded in bytes
+ * (lib/streams/stream-info.ts), so Redis never holds more than about one round's replies in an
+ * output buffer, and none of the reads is over 10 ms inside Redis. On a private server: its client
+ * statistics and slow log are this file's.
+ */
+import Redis from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getGroupDetail } from "@/lib/pending/group";
+import { describeStreams } from "@/lib/streams/rows";
+import { ROUND_BYTES } from "@/lib/streams/stream-info";
+import { readTrimPreview } from "@/lib/streams/trim-preview";
+import { measureCommands } from "../helpers/command-stats";
+import { privateRedis } from "../helpers/redis";
+import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
+
+const own = privateRedis();
+const MiB = 1024 * 1024;
+const FAT = 30;
+const settings = { groups: [] };
+const ids = new Map<string, [string, string]>();
+
+let app: Redis;
+
+/** The biggest output buffer Redis held for a client in the last seconds. */
+async function recentMaxOutputBuffer(): Promise<number> {
+  return Number(/client_recent_max_output_buffer:(\d+)/.exec(await own.raw().info("clients"))![1]);
+}
+
+/** Waits until Redis's recent peak of output buffers has forgotten earlier reads (it keeps about 8 s). */
+async function outputPeakForgotten(): Promise<void> {
+  for (let i = 0; i < 120 && (await recentMaxOutputBuffer()) > MiB; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+beforeAll(async () => {
+  const redis = own.raw();
+  app = new Redis(own.server().url, { connectionName: "streamscope-test", maxRetriesPerRequest: 1 });
+  for (let i = 0; i < FAT; i++) {
+    const key = `fat:${i}`;
+    const first = (await redis.xadd(key, "*", "payload", Buffer.alloc(MiB, 97 + (i % 26))))!;
+    const last = (await redis.xadd(key, "*", "payload", Buffer.alloc(MiB, 98 + (i % 26))))!;
+    ids.set(key, [first, last]);
+    // The group has read the first entry: its lag in time reads the last one.
+    await redis.xgroup("CREATE", key, "g", "0");
+    await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
+  }
+  for (let i = 0; i < 10; i++) {
+    const key = `small:${i}`;
+    ids.set(key, [(await redis.xadd(key, "1-0", "n", "1"))!, (await redis.xadd(key, "2-0", "n", "2"))!]);
+  }
+  await resetSlowLog(redis);
+}, 60_000);
+
+describe("reads that answer whole entries, on streams of 1 MiB entries", () => {
+  it("reads a page of them in rounds: every row right, never 60 MiB of replies in Redis's output buffer", async () => {
+    const keys = [...ids.keys()];
+    await outputPeakForgotten();
+    let rows: Awaited<ReturnType<typeof describeStreams>> = [];
+    const stats = await measureCommands(own.raw(), async () => (rows = await describeStreams(app, keys, settings)));
+    expect(rows.map((r) => [r.key, r.firstEntryId, r.lastEntryId, r.length])).toEqual(
+      keys.map((k) => [k, ids.get(k)![0], ids.get(k)![1], 2]),
+    );
+    for (const row of rows.filter((r) => r.key.startsWith("fat:"))) {
+      expect(row).toMatchObject({ pending: 1, groupCount: 1, lag: 1 });
+      expect(row.lagMs).toBeGreaterThanOrEqual(0);
+    }
+    // Every stream's first and last entries, and each group's next entry, were read...
+    expect(stats.byCommand["xinfo|stream"]).toBe(keys.length);
+    expect(stats.byCommand.xrange).toBe(FAT);
+    // ...but never all at once: 90 MiB in one pipeline would sit in one output buffer.
+    expect(await recentMaxOutputBuffer()).toBeLessThan(ROUND_BYTES + MiB);
+  });
+
+  it("the group page and the trim preview read the same way", async () => {
+    const detail = await getGroupDetail(app, "fat:0", "g");
+    expect(detail).toMatchObject({ pending: 1, lag: 1 });
+    expect(detail.lagMs).toBeGreaterThanOrEqual(0);
+    const preview = await readTrimPreview(app, "fat:0");
+    expect(preview.length).toBe(2);
+  });
+
+  it("reads small streams it has seen before in one round: XINFO STREAM beside MEMORY USAGE, not after it", async () => {
+    const keys = Array.from({ length: 5 }, (_, i) => `seen:${i}`);
+    for (const key of keys) await own.raw().xadd(key, "1-0", "n", "1");
+    const order = async () => {
+      const monitor = await own.raw().monitor();
+      const seen: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[]) => {
+        const [name, sub, key] = args.map((a) => a.toLowerCase());
+        if (key?.startsWith("seen:") && (sub === "stream" || name === "memory")) seen.push(`${name} ${sub}`);
+      });
+      await describeStreams(app, keys, settings);
+      await new Promise((r) => setTimeout(r, 100));
+      monitor.disconnect();
+      return seen;
+    };
+    // First read: every size, then (a round later) every XINFO STREAM.
+    expect(await order()).toEqual([...keys.map(() => "memory usage"), ...keys.map(() => "xinfo stream")]);
+    // Known small since: each XINFO STREAM goes with its stream's other reads.
+    expect(await order()).toEqual(keys.flatMap(() => ["xinfo stream", "memory usage"]));
+  });
+
+  it("left no dashboard command in the slow log (10 ms)", async () => {
+    await expectNoSlowDashboardCommands(own.raw());
+  });
+});
