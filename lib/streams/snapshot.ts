@@ -55,7 +55,10 @@ export interface KeyRead {
   groups: GroupInfo[] | null;
   /** PTTL reply (-1 no expiry), when asked for; null when refused. */
   pttl: number | null;
-  /** MEMORY USAGE (default sampling), when asked for (or XINFO STREAM was: it sizes that read); null when refused. */
+  /**
+   * MEMORY USAGE (default sampling), when asked for (or XINFO STREAM was: it sizes that read); null
+   * when refused, or for a stream whose groups have over MEMORY_USAGE_MAX_CONSUMERS consumers.
+   */
   memory: number | null;
 }
 
@@ -91,10 +94,17 @@ function extra(res: PipelineResult | undefined): number | null {
 }
 
 /**
- * Per key, one pipelined read of the parts asked for (see the error policy above). XINFO STREAM
- * comes in a second round of bounded size (./stream-info.ts), sized by the first one's MEMORY USAGE
- * (read whenever XINFO STREAM is), except for streams that were small at their last read here:
- * theirs comes in the first round.
+ * MEMORY USAGE of a stream walks every consumer of its groups (16 ms inside Redis 8.0 for 100,000
+ * consumers): above this many it is not sent, and the stream's memory is unknown (null).
+ */
+export const MEMORY_USAGE_MAX_CONSUMERS = 10_000;
+
+/**
+ * Per key, the parts asked for, pipelined (see the error policy above). XINFO STREAM and MEMORY
+ * USAGE come in the first round only for streams that were small at their last read here
+ * (./stream-info.ts: few consumers fit in them too). For the others: XINFO GROUPS first, whose
+ * consumer counts say whether MEMORY USAGE is cheap (MEMORY_USAGE_MAX_CONSUMERS), then MEMORY
+ * USAGE, which sizes the rounds of XINFO STREAM that follow.
  */
 export async function readStreams(
   redis: RedisConnection,
@@ -102,17 +112,18 @@ export async function readStreams(
   parts: ReadParts,
 ): Promise<KeyRead[]> {
   if (keys.length === 0) return [];
-  const shared = recentGroups(redis, keys, parts.groups ? (parts.shareGroupsMs ?? 0) : 0);
   const memory = parts.memory || parts.info;
-  const early = new Set(parts.info ? keys.filter(knownSmall) : []);
+  const groupsRead = parts.groups || memory;
+  const shared = recentGroups(redis, keys, groupsRead ? (parts.shareGroupsMs ?? 0) : 0);
+  const early = new Set(memory ? keys.filter(knownSmall) : []);
   const reading = pipelineForKeys(
     redis,
     keys,
     (pipe, key) => {
-      if (early.has(key)) pipe.call("XINFO", "STREAM", key);
-      if (parts.groups && !shared.reused.has(key)) pipe.call("XINFO", "GROUPS", key);
+      if (parts.info && early.has(key)) pipe.call("XINFO", "STREAM", key);
+      if (groupsRead && !shared.reused.has(key)) pipe.call("XINFO", "GROUPS", key);
       if (parts.ttl) pipe.pttl(key);
-      if (memory) pipe.call("MEMORY", "USAGE", key);
+      if (early.has(key)) pipe.call("MEMORY", "USAGE", key);
     },
     parts.chunkKeys,
   );
@@ -122,7 +133,7 @@ export async function readStreams(
       if (!shared.reused.has(key))
         keep(
           key,
-          reading.then((replies) => replies[i]?.[early.has(key) ? 1 : 0]),
+          reading.then((replies) => replies[i]?.[parts.info && early.has(key) ? 1 : 0]),
         );
     });
   }
@@ -130,41 +141,59 @@ export async function readStreams(
   const reads = keys.map((key, i) => {
     const r = replies[i] ?? [];
     let at = 0;
-    const earlyInfo = early.has(key) ? r[at++] : undefined;
-    const groupsRes = !parts.groups ? undefined : shared.reused.has(key) ? reusedGroups[i] : r[at++];
+    const infoRes = parts.info && early.has(key) ? r[at++] : undefined;
+    const groupsRes = !groupsRead ? undefined : shared.reused.has(key) ? reusedGroups[i] : r[at++];
     const ttlRes = parts.ttl ? r[at++] : undefined;
-    const memRes = memory ? r[at++] : undefined;
+    const memRes = early.has(key) ? r[at++] : undefined;
     const read: KeyRead = {
       key,
-      state: replyState(groupsRes) ?? replyState(earlyInfo) ?? "stream",
+      state: replyState(groupsRes) ?? replyState(infoRes) ?? "stream",
       info: null,
       groups: null,
       pttl: null,
       memory: null,
     };
-    if (read.state !== "stream") return { read, groupsRes, earlyInfo };
-    if (parts.ttl) read.pttl = extra(ttlRes);
-    if (memory) read.memory = extra(memRes);
-    return { read, groupsRes, earlyInfo };
+    if (read.state === "stream") {
+      if (parts.ttl) read.pttl = extra(ttlRes);
+      if (memRes) read.memory = extra(memRes);
+    }
+    return { read, groupsRes, infoRes };
   });
-  const infoOf = parts.info ? reads.filter((r) => r.read.state === "stream" && !r.earlyInfo) : [];
-  const infoReplies = await readStreamInfos(
+
+  const later = reads.filter((r) => r.read.state === "stream" && memory && !early.has(r.read.key));
+  const sized = later.filter(({ groupsRes }) => consumersIn(groupsRes) <= MEMORY_USAGE_MAX_CONSUMERS);
+  const sizes = await pipelineForKeys(
     redis,
-    infoOf.map(({ read }) => ({ key: read.key, memory: read.memory })),
+    sized.map((r) => r.read.key),
+    (pipe, key) => pipe.call("MEMORY", "USAGE", key),
     parts.chunkKeys,
   );
-  const infoByKey = new Map(infoOf.map(({ read }, i) => [read.key, infoReplies[i]]));
-  const out = reads.map(({ read, groupsRes, earlyInfo }) => {
+  sized.forEach((r, i) => (r.read.memory = extra(sizes[i]?.[0])));
+  if (parts.info) {
+    const infos = await readStreamInfos(
+      redis,
+      later.map(({ read }) => ({ key: read.key, memory: read.memory })),
+      parts.chunkKeys,
+    );
+    later.forEach((r, i) => (r.infoRes = infos[i]));
+  }
+
+  const out = reads.map(({ read, groupsRes, infoRes }) => {
     if (read.state !== "stream") return read;
-    const infoRes = earlyInfo ?? infoByKey.get(read.key);
     read.state = replyState(infoRes) ?? "stream";
     if (read.state !== "stream") return { ...read, pttl: null, memory: null };
     if (infoRes) read.info = parseStreamInfo(infoRes[1]);
-    if (groupsRes) read.groups = parseGroups(groupsRes[1], read.info ?? undefined);
+    if (groupsRes && parts.groups) read.groups = parseGroups(groupsRes[1], read.info ?? undefined);
     return read;
   });
   rememberSizes(out.flatMap((r) => (r.info ? [{ key: r.key, length: r.info.length, memory: r.memory }] : [])));
   return out;
+}
+
+/** The consumers of all the groups in an XINFO GROUPS reply (0 without one). */
+function consumersIn(groupsRes: PipelineResult | undefined): number {
+  if (!groupsRes || groupsRes[0]) return 0;
+  return parseGroups(groupsRes[1]).reduce((n, g) => n + g.consumerCount, 0);
 }
 
 /** One stream's XINFO STREAM, bounded as in readStreams: 404 when the key is gone, 409 when it is no stream. */

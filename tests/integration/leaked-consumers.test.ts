@@ -5,6 +5,7 @@ import { deleteConsumer } from "@/lib/actions/admin";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import type { GroupDetailResponse } from "@/lib/contract/pending";
 import { closeRedis, getRedis } from "@/lib/redis/client";
+import { describeStreams } from "@/lib/streams/rows";
 import { findSample, parsePromText } from "../helpers/prom-text";
 import { callRoute } from "../helpers/route";
 import { makeSettings, useOwnAppPrefix } from "../helpers/settings";
@@ -81,6 +82,26 @@ describe("a group with 100,000 consumers", () => {
 
     await expectNoSlowDashboardCommands(redis, fromDashboardOn(prefix));
   }, 60_000);
+
+  it("never asks MEMORY USAGE of it (it walks every consumer): the row's memory is unknown, the rest is read", async () => {
+    const monitor = await redis.monitor();
+    const sizing: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === "memory" && args.includes(stream)) sizing.push(args.join(" "));
+    });
+    try {
+      const [row] = await describeStreams(getRedis(), [stream], makeSettings());
+      expect(row).toMatchObject({ key: stream, length: 10, memoryBytes: null });
+      const res = await callRoute<GroupDetailResponse>(groupGET as never, "/api/x", {
+        params: { key: stream, group: "g" },
+      });
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      monitor.disconnect();
+    }
+    expect(sizing).toEqual([]);
+  });
 
   it("over a pending list longer than the walk, lists the owners of its oldest messages and says so", async () => {
     const key = `${prefix}long`;
