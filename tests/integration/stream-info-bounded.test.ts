@@ -12,6 +12,7 @@ import { describeStreams } from "@/lib/streams/rows";
 import { ROUND_BYTES } from "@/lib/streams/stream-info";
 import { readTrimPreview } from "@/lib/streams/trim-preview";
 import { measureCommands } from "../helpers/command-stats";
+import { watchCommands } from "../helpers/monitor";
 import { privateRedis } from "../helpers/redis";
 import { expectNoSlowDashboardCommands, resetSlowLog } from "../helpers/slowlog";
 
@@ -84,16 +85,11 @@ describe("reads that answer whole entries, on streams of 1 MiB entries", () => {
     const keys = Array.from({ length: 5 }, (_, i) => `seen:${i}`);
     for (const key of keys) await own.raw().xadd(key, "1-0", "n", "1");
     const order = async () => {
-      const monitor = await own.raw().monitor();
-      const seen: string[] = [];
-      monitor.on("monitor", (_time: string, args: string[]) => {
-        const [name, sub, key] = args.map((a) => a.toLowerCase());
-        if (key?.startsWith("seen:") && (sub === "stream" || name === "memory")) seen.push(`${name} ${sub}`);
-      });
+      const watch = await watchCommands(own.server().url);
       await describeStreams(app, keys, settings);
-      await new Promise((r) => setTimeout(r, 100));
-      monitor.disconnect();
-      return seen;
+      return (await watch.stop())
+        .filter((l) => /^"(XINFO" "STREAM|MEMORY" "USAGE)" "seen:/i.test(l))
+        .map((l) => l.split(" ").slice(0, 2).join(" ").replace(/"/g, "").toLowerCase());
     };
     // First read: every size, then (a round later) every XINFO STREAM.
     expect(await order()).toEqual([...keys.map(() => "memory usage"), ...keys.map(() => "xinfo stream")]);
