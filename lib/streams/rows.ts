@@ -27,15 +27,15 @@ import { keptGroupUnder, type StuckSnapshot } from "./stuck-snapshot";
  * Rows of the stream list in a bounded number of pipelined rounds, whatever the number of keys
  * (reads through ./snapshot.ts, whose error policy applies: keys that vanished or changed type
  * since SCAN are left out):
- * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling, bounded); XINFO
- *    STREAM a round later, in rounds bounded in bytes, unless the stream was small at its last read
- *    (./stream-info.ts);
+ * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling), in one round for
+ *    streams small at their last read, else in up to three (readStreams: MEMORY USAGE only under
+ *    MEMORY_USAGE_MAX_CONSUMERS, XINFO STREAM in rounds bounded in bytes);
  * 2. side by side: per group with pending messages, `XPENDING key group - + 1`, its lowest pending
  *    id (O(log n)); per group behind the stream's last entry (and not behind its first one, whose
  *    id XINFO STREAM gave), `XRANGE key (last-delivered-id + COUNT 1`, its oldest entry not yet
- *    delivered (the lag in time, O(log n); in rounds bounded in bytes too); and stuck messages (idle at least the group's
- *    threshold) counted over ids old enough to be stuck, at most STUCK_CAP × STUCK_READ_FACTOR PEL
- *    entries for the whole page (a row cut short has `stuckCapped`).
+ *    delivered (the lag in time, O(log n); in rounds bounded in bytes too); and stuck messages
+ *    (idle at least the group's threshold) counted over ids old enough to be stuck, at most
+ *    STUCK_CAP × STUCK_READ_FACTOR PEL entries for the whole page (a row cut short has `stuckCapped`).
  * With a (fresh) kept stuck snapshot (./stuck-snapshot.ts), step 2 reads the pending lists only of
  * the groups it does not hold under the same threshold.
  */

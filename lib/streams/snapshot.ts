@@ -224,19 +224,15 @@ async function readPerGroup<G extends GroupRef, T>(
   command: (group: G) => [string, ...(string | number)[]],
   parse: (reply: unknown) => T | null,
   chunkKeys?: number,
+  replyBytes: (group: G) => number = () => 0,
 ): Promise<(T | null)[]> {
   if (groups.length === 0) return [];
-  let at = 0;
-  const replies = await pipelineForKeys(
+  const replies = await readBounded(
     redis,
-    groups.map((g) => g.stream),
-    (pipe) => {
-      const [name, ...args] = command(groups[at++]!);
-      pipe.call(name, ...args);
-    },
+    groups.map((g) => ({ key: g.stream, command: command(g), bytes: replyBytes(g) })),
     chunkKeys,
   );
-  return replies.map(([res]) => {
+  return replies.map((res) => {
     if (!res) return null;
     const [err, value] = res;
     if (err) {
@@ -349,21 +345,19 @@ export async function readFirstUndelivered(
     (g) => firstEntryIfBehind(g) ?? (typeof g.firstEntryId === "string" ? memo.get(memoKey(g)) : undefined) ?? null,
   );
   const toRead = groups.filter((_, i) => known[i] === null);
-  const replies = await readBounded(
+  const read = await readPerGroup(
     redis,
-    toRead.map((g) => ({
-      key: g.stream,
-      command: ["XRANGE", g.stream, `(${g.lastDeliveredId}`, "+", "COUNT", "1"],
-      bytes: g.entryBytes ?? ENTRY_FLOOR_BYTES,
-    })),
+    toRead,
+    (g) => ["XRANGE", g.stream, `(${g.lastDeliveredId}`, "+", "COUNT", "1"],
+    (reply) => {
+      const first = Array.isArray(reply) ? (reply[0] as [unknown, unknown] | undefined) : undefined;
+      // A reply guessed big comes as Buffers (./stream-info.ts).
+      const id = Buffer.isBuffer(first?.[0]) ? first[0].toString() : first?.[0];
+      return typeof id === "string" && isValidId(id) ? id : null;
+    },
     chunkKeys,
+    (g) => g.entryBytes ?? ENTRY_FLOOR_BYTES,
   );
-  const read = replies.map(([err, reply]) => {
-    if (err && !vanished(err)) throw err;
-    const first = Array.isArray(reply) ? (reply[0] as [unknown, unknown] | undefined) : undefined;
-    const id = Buffer.isBuffer(first?.[0]) ? first[0].toString() : first?.[0];
-    return typeof id === "string" && isValidId(id) ? id : null;
-  });
   if (memo.size + toRead.length > UNDELIVERED_MEMO_MAX) memo.clear();
   toRead.forEach((g, i) => {
     const id = read[i];

@@ -47,8 +47,8 @@ export async function readBounded(
   redis: RedisConnection,
   reads: readonly BoundedRead[],
   chunkKeys = 500,
-): Promise<PipelineResult[]> {
-  const out: PipelineResult[] = [];
+): Promise<(PipelineResult | undefined)[]> {
+  const out: (PipelineResult | undefined)[] = [];
   for (const round of readRounds(reads, chunkKeys)) {
     let at = 0;
     const replies = await pipelineForKeys(
@@ -61,7 +61,7 @@ export async function readBounded(
       },
       round.length,
     );
-    for (const r of replies) out.push(r[0] ?? [null, null]);
+    for (const r of replies) out.push(r[0]);
   }
   return out;
 }
@@ -111,7 +111,7 @@ export function readStreamInfos(
   redis: RedisConnection,
   targets: readonly { key: string; memory: number | null }[],
   chunkKeys?: number,
-): Promise<PipelineResult[]> {
+): Promise<(PipelineResult | undefined)[]> {
   const known = sizes.value;
   return readBounded(
     redis,
