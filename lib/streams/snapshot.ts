@@ -17,10 +17,14 @@ import {
   endEntryBytes,
   ENTRY_FLOOR_BYTES,
   knownSmall,
+  memoryFresh,
   readBounded,
   readStreamInfos,
   rememberSizes,
+  reusableMemory,
+  type SizeRead,
 } from "./stream-info";
+import { streamChangeKey } from "./change-key";
 import {
   parseGroups,
   parsePendingRange,
@@ -102,9 +106,11 @@ export const MEMORY_USAGE_MAX_CONSUMERS = 10_000;
 /**
  * Per key, the parts asked for, pipelined (see the error policy above). XINFO STREAM and MEMORY
  * USAGE come in the first round only for streams that were small at their last read here
- * (./stream-info.ts: few consumers fit in them too). For the others: XINFO GROUPS first, whose
- * consumer counts say whether MEMORY USAGE is cheap (MEMORY_USAGE_MAX_CONSUMERS), then MEMORY
- * USAGE, which sizes the rounds of XINFO STREAM that follow.
+ * (./stream-info.ts: few consumers fit in them too); MEMORY USAGE not even then when it was read
+ * recently, and is asked in the second round only if the stream's change key (./change-key.ts)
+ * moved since. For the others: XINFO GROUPS first, whose consumer counts say whether MEMORY USAGE
+ * is cheap (MEMORY_USAGE_MAX_CONSUMERS), then MEMORY USAGE, which sizes the rounds of XINFO STREAM
+ * that follow.
  */
 export async function readStreams(
   redis: RedisConnection,
@@ -112,10 +118,12 @@ export async function readStreams(
   parts: ReadParts,
 ): Promise<KeyRead[]> {
   if (keys.length === 0) return [];
+  const now = Date.now();
   const memory = parts.memory || parts.info;
   const groupsRead = parts.groups || memory;
   const shared = recentGroups(redis, keys, groupsRead ? (parts.shareGroupsMs ?? 0) : 0);
-  const early = new Set(memory ? keys.filter(knownSmall) : []);
+  const early = new Set(memory ? keys.filter((key) => knownSmall(redis, key)) : []);
+  const sizedEarly = new Set([...early].filter((key) => !(parts.info && memoryFresh(redis, key, now))));
   const reading = pipelineForKeys(
     redis,
     keys,
@@ -123,7 +131,7 @@ export async function readStreams(
       if (parts.info && early.has(key)) pipe.call("XINFO", "STREAM", key);
       if (groupsRead && !shared.reused.has(key)) pipe.call("XINFO", "GROUPS", key);
       if (parts.ttl) pipe.pttl(key);
-      if (early.has(key)) pipe.call("MEMORY", "USAGE", key);
+      if (sizedEarly.has(key)) pipe.call("MEMORY", "USAGE", key);
     },
     parts.chunkKeys,
   );
@@ -144,7 +152,7 @@ export async function readStreams(
     const infoRes = parts.info && early.has(key) ? r[at++] : undefined;
     const groupsRes = !groupsRead ? undefined : shared.reused.has(key) ? reusedGroups[i] : r[at++];
     const ttlRes = parts.ttl ? r[at++] : undefined;
-    const memRes = early.has(key) ? r[at++] : undefined;
+    const memRes = sizedEarly.has(key) ? r[at++] : undefined;
     const read: KeyRead = {
       key,
       state: replyState(groupsRes) ?? replyState(infoRes) ?? "stream",
@@ -157,18 +165,32 @@ export async function readStreams(
       if (parts.ttl) read.pttl = extra(ttlRes);
       if (memRes) read.memory = extra(memRes);
     }
-    return { read, groupsRes, infoRes };
+    const parsed: Parsed = {};
+    return { read, groupsRes, infoRes, memoryRead: sizedEarly.has(key), parsed };
   });
 
+  // Known-small streams whose MEMORY USAGE was not asked: the remembered one while nothing changed.
+  const resize = reads.filter(({ read, groupsRes, infoRes, parsed }) => {
+    if (read.state !== "stream" || !early.has(read.key) || sizedEarly.has(read.key)) return false;
+    if (!infoRes || infoRes[0] || !groupsRes || groupsRes[0]) return false;
+    const { changeKey } = parseRead(parsed, infoRes, groupsRes);
+    const reused = changeKey === undefined ? undefined : reusableMemory(redis, read.key, changeKey, now);
+    if (reused === undefined) return true;
+    read.memory = reused;
+    return false;
+  });
   const later = reads.filter((r) => r.read.state === "stream" && memory && !early.has(r.read.key));
-  const sized = later.filter(({ groupsRes }) => consumersIn(groupsRes) <= MEMORY_USAGE_MAX_CONSUMERS);
+  const sized = [...resize, ...later.filter(({ groupsRes }) => consumersIn(groupsRes) <= MEMORY_USAGE_MAX_CONSUMERS)];
   const sizes = await pipelineForKeys(
     redis,
     sized.map((r) => r.read.key),
     (pipe, key) => pipe.call("MEMORY", "USAGE", key),
     parts.chunkKeys,
   );
-  sized.forEach((r, i) => (r.read.memory = extra(sizes[i]?.[0])));
+  sized.forEach((r, i) => {
+    r.read.memory = extra(sizes[i]?.[0]);
+    r.memoryRead = true;
+  });
   if (parts.info) {
     const infos = await readStreamInfos(
       redis,
@@ -178,16 +200,36 @@ export async function readStreams(
     later.forEach((r, i) => (r.infoRes = infos[i]));
   }
 
-  const out = reads.map(({ read, groupsRes, infoRes }) => {
+  const remembered: SizeRead[] = [];
+  const out = reads.map(({ read, groupsRes, infoRes, memoryRead, parsed }) => {
     if (read.state !== "stream") return read;
     read.state = replyState(infoRes) ?? "stream";
     if (read.state !== "stream") return { ...read, pttl: null, memory: null };
-    if (infoRes) read.info = parseStreamInfo(infoRes[1]);
-    if (groupsRes && parts.groups) read.groups = parseGroups(groupsRes[1], read.info ?? undefined);
+    const { info, groups, changeKey } = parseRead(parsed, infoRes, groupsRes);
+    read.info = info ?? null;
+    if (parts.groups) read.groups = groups ?? null;
+    if (info && changeKey !== undefined) {
+      remembered.push({ key: read.key, length: info.length, memory: read.memory, changeKey, memoryRead });
+    }
     return read;
   });
-  rememberSizes(out.flatMap((r) => (r.info ? [{ key: r.key, length: r.info.length, memory: r.memory }] : [])));
+  rememberSizes(redis, remembered, now);
   return out;
+}
+
+/** A key's XINFO replies parsed, once, with its change key when both were read. */
+interface Parsed {
+  info?: StreamInfo;
+  groups?: GroupInfo[];
+  changeKey?: string;
+}
+
+function parseRead(parsed: Parsed, infoRes: PipelineResult | undefined, groupsRes: PipelineResult | undefined): Parsed {
+  if (parsed.info === undefined && infoRes && !infoRes[0]) parsed.info = parseStreamInfo(infoRes[1]);
+  if (parsed.groups === undefined && groupsRes && !groupsRes[0]) parsed.groups = parseGroups(groupsRes[1], parsed.info);
+  if (parsed.changeKey === undefined && parsed.info && parsed.groups)
+    parsed.changeKey = streamChangeKey(parsed.info, parsed.groups);
+  return parsed;
 }
 
 /** The consumers of all the groups in an XINFO GROUPS reply (0 without one). */

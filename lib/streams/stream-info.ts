@@ -90,20 +90,74 @@ export function readRounds(reads: readonly BoundedRead[], chunkKeys: number): Bo
  * grew huge ends since is pulled whole once.
  */
 export const KNOWN_SMALL_BYTES = 64 * 1024;
+/**
+ * A small stream's MEMORY USAGE read less than this long ago is taken again, without asking, while
+ * its change key (./change-key.ts: length, last ids, each group's counts) is the same: then its
+ * entries, groups, consumers and pending lists hold what they held. Every poll of an overview
+ * would otherwise size every visible stream again, the costliest of its four reads per row.
+ */
+export const MEMORY_REUSE_MS = 60_000;
 const MAX_SIZES = 100_000;
-const sizes = processState("stream-sizes", () => new Map<string, { length: number; memory: number | null }>());
 
-/** The streams' lengths and MEMORY USAGE as just read, for the guesses of their next reads. */
-export function rememberSizes(read: readonly { key: string; length: number; memory: number | null }[]): void {
-  const known = sizes.value;
+interface KnownSize {
+  length: number;
+  memory: number | null;
+  /** When `memory` was read (not reused). */
+  memoryAt: number;
+  changeKey: string;
+}
+
+export interface SizeRead {
+  key: string;
+  length: number;
+  memory: number | null;
+  changeKey: string;
+  /** True when `memory` was read just now, false when it was reused. */
+  memoryRead: boolean;
+}
+
+/** Per connection (a replica's sizes are its own), each stream's sizes at its last read here. */
+const sizes = processState("stream-sizes", () => new WeakMap<RedisConnection, Map<string, KnownSize>>());
+
+function sizesOf(redis: RedisConnection): Map<string, KnownSize> {
+  let known = sizes.value.get(redis);
+  if (!known) sizes.value.set(redis, (known = new Map()));
+  return known;
+}
+
+/** The streams' lengths, MEMORY USAGE and change keys as just read, for their next reads. */
+export function rememberSizes(redis: RedisConnection, read: readonly SizeRead[], now = Date.now()): void {
+  const known = sizesOf(redis);
   if (known.size + read.length > MAX_SIZES) known.clear();
-  for (const { key, length, memory } of read) known.set(key, { length, memory });
+  for (const { key, length, memory, changeKey, memoryRead } of read) {
+    const memoryAt = memoryRead ? now : (known.get(key)?.memoryAt ?? now);
+    known.set(key, { length, memory, memoryAt, changeKey });
+  }
 }
 
 /** True when the stream was small at its last read here. */
-export function knownSmall(key: string): boolean {
-  const memory = sizes.value.get(key)?.memory;
+export function knownSmall(redis: RedisConnection, key: string): boolean {
+  const memory = sizesOf(redis).get(key)?.memory;
   return typeof memory === "number" && memory <= KNOWN_SMALL_BYTES;
+}
+
+/** True when a known-small stream's MEMORY USAGE may be reused (read less than MEMORY_REUSE_MS ago). */
+export function memoryFresh(redis: RedisConnection, key: string, now = Date.now()): boolean {
+  const known = sizesOf(redis).get(key);
+  return known !== undefined && knownSmall(redis, key) && now - known.memoryAt < MEMORY_REUSE_MS;
+}
+
+/** The stream's remembered MEMORY USAGE when it is fresh and its change key the same; else undefined. */
+export function reusableMemory(
+  redis: RedisConnection,
+  key: string,
+  changeKey: string,
+  now = Date.now(),
+): number | undefined {
+  const known = sizesOf(redis).get(key);
+  return known && known.changeKey === changeKey && memoryFresh(redis, key, now)
+    ? (known.memory ?? undefined)
+    : undefined;
 }
 
 /** Per key, its XINFO STREAM reply, read in bounded rounds (`memory`: its MEMORY USAGE). */
@@ -112,7 +166,7 @@ export function readStreamInfos(
   targets: readonly { key: string; memory: number | null }[],
   chunkKeys?: number,
 ): Promise<(PipelineResult | undefined)[]> {
-  const known = sizes.value;
+  const known = sizesOf(redis);
   return readBounded(
     redis,
     targets.map(({ key, memory }) => ({

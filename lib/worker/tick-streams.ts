@@ -1,9 +1,9 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { workerSettingsOf, type Settings } from "@/lib/config/settings";
 import { processState } from "@/lib/runtime/state";
 import { snapshotStreams, type StreamSnapshot } from "@/lib/streams/snapshot";
+import { streamChangeKey } from "@/lib/streams/change-key";
 import { nextStreamSlice, sliceCursorKey } from "./stream-slice";
 import type { JobContext } from "./types";
 
@@ -93,23 +93,11 @@ export function markChanged(ctx: JobContext, key: string): void {
   ctx.streams?.changed(key);
 }
 
-/**
- * What decides whether a stream changed: its length, last ids, entries added, whether it has an
- * expiry, and each group's last-delivered id, pending count, entries read, lag and consumer count.
- */
+/** The stream's change key (lib/streams/change-key.ts), with whether it has an expiry. */
 export function fingerprintOf(s: StreamSnapshot): string {
   let fingerprint = fingerprints.get(s);
   if (fingerprint === undefined) {
-    const parts = [
-      s.length,
-      s.lastGeneratedId,
-      s.lastEntryId ?? null,
-      s.entriesAdded,
-      s.ttlMs === null,
-      s.groups.map((g) => [g.name, g.lastDeliveredId, g.pending, g.entriesRead, g.lag, g.consumerCount]),
-    ];
-    // A digest: the memo holds one per stream and job, whatever the number of groups.
-    fingerprint = createHash("sha1").update(JSON.stringify(parts)).digest("base64");
+    fingerprint = streamChangeKey(s, s.groups, s.ttlMs === null ? "no-ttl" : "ttl");
     fingerprints.set(s, fingerprint);
   }
   return fingerprint;

@@ -6,10 +6,10 @@
  * statistics and slow log are this file's.
  */
 import Redis from "ioredis";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getGroupDetail } from "@/lib/pending/group";
 import { describeStreams } from "@/lib/streams/rows";
-import { ROUND_BYTES } from "@/lib/streams/stream-info";
+import { MEMORY_REUSE_MS, ROUND_BYTES } from "@/lib/streams/stream-info";
 import { readTrimPreview } from "@/lib/streams/trim-preview";
 import { measureCommands } from "../helpers/command-stats";
 import { watchCommands } from "../helpers/monitor";
@@ -81,20 +81,44 @@ describe("reads that answer whole entries, on streams of 1 MiB entries", () => {
     expect(preview.length).toBe(2);
   });
 
-  it("reads small streams it has seen before in one round: XINFO STREAM beside MEMORY USAGE, not after it", async () => {
+  it("reads small streams it has seen before in one round, and sizes them again only when they changed", async () => {
     const keys = Array.from({ length: 5 }, (_, i) => `seen:${i}`);
     for (const key of keys) await own.raw().xadd(key, "1-0", "n", "1");
-    const order = async () => {
+    const read = async () => {
       const watch = await watchCommands(own.server().url);
-      await describeStreams(app, keys, settings);
-      return (await watch.stop())
+      const rows = await describeStreams(app, keys, settings);
+      const order = (await watch.stop())
         .filter((l) => /^"(XINFO" "STREAM|MEMORY" "USAGE)" "seen:/i.test(l))
-        .map((l) => l.split(" ").slice(0, 2).join(" ").replace(/"/g, "").toLowerCase());
+        .map((l) => l.split(" ").slice(0, 3).join(" ").replace(/"/g, "").toLowerCase());
+      return { order, memory: Object.fromEntries(rows.map((r) => [r.key, r.memoryBytes])) };
     };
     // First read: every size, then (a round later) every XINFO STREAM.
-    expect(await order()).toEqual([...keys.map(() => "memory usage"), ...keys.map(() => "xinfo stream")]);
-    // Known small since: each XINFO STREAM goes with its stream's other reads.
-    expect(await order()).toEqual(keys.flatMap(() => ["xinfo stream", "memory usage"]));
+    const first = await read();
+    expect(first.order).toEqual([...keys.map((k) => `memory usage ${k}`), ...keys.map((k) => `xinfo stream ${k}`)]);
+    for (const key of keys) expect(first.memory[key]).toBeGreaterThan(0);
+    // Known small and unchanged since: XINFO STREAM in the first round, and the size read last time.
+    const second = await read();
+    expect(second.order).toEqual(keys.map((k) => `xinfo stream ${k}`));
+    expect(second.memory).toEqual(first.memory);
+    // A new entry in one stream and a new group on another: those two are sized again, after.
+    await own.raw().xadd("seen:1", "2-0", "n", "x".repeat(20_000));
+    await own.raw().xgroup("CREATE", "seen:3", "g", "0");
+    const third = await read();
+    expect(third.order).toEqual([
+      ...keys.map((k) => `xinfo stream ${k}`),
+      "memory usage seen:1",
+      "memory usage seen:3",
+    ]);
+    expect(third.memory["seen:1"]).toBeGreaterThan(first.memory["seen:1"]!);
+    expect(third.memory["seen:0"]).toBe(first.memory["seen:0"]);
+    // A size read MEMORY_REUSE_MS ago is read again even when nothing changed.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + MEMORY_REUSE_MS);
+      expect((await read()).order).toEqual(keys.flatMap((k) => [`xinfo stream ${k}`, `memory usage ${k}`]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("left no dashboard command in the slow log (10 ms)", async () => {
