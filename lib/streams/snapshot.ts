@@ -174,7 +174,7 @@ export async function readStreams(
     if (read.state !== "stream" || !early.has(read.key) || sizedEarly.has(read.key)) return false;
     if (!infoRes || infoRes[0] || !groupsRes || groupsRes[0]) return false;
     const { changeKey } = parseRead(parsed, infoRes, groupsRes);
-    const reused = changeKey === undefined ? undefined : reusableMemory(redis, read.key, changeKey, now);
+    const reused = changeKey === undefined ? undefined : reusableMemory(redis, read.key, changeKey);
     if (reused === undefined) return true;
     read.memory = reused;
     return false;

@@ -135,29 +135,25 @@ export function rememberSizes(redis: RedisConnection, read: readonly SizeRead[],
   }
 }
 
+function small(known: KnownSize | undefined): known is KnownSize & { memory: number } {
+  return typeof known?.memory === "number" && known.memory <= KNOWN_SMALL_BYTES;
+}
+
 /** True when the stream was small at its last read here. */
 export function knownSmall(redis: RedisConnection, key: string): boolean {
-  const memory = sizesOf(redis).get(key)?.memory;
-  return typeof memory === "number" && memory <= KNOWN_SMALL_BYTES;
+  return small(sizesOf(redis).get(key));
 }
 
 /** True when a known-small stream's MEMORY USAGE may be reused (read less than MEMORY_REUSE_MS ago). */
 export function memoryFresh(redis: RedisConnection, key: string, now = Date.now()): boolean {
   const known = sizesOf(redis).get(key);
-  return known !== undefined && knownSmall(redis, key) && now - known.memoryAt < MEMORY_REUSE_MS;
+  return small(known) && now - known.memoryAt < MEMORY_REUSE_MS;
 }
 
-/** The stream's remembered MEMORY USAGE when it is fresh and its change key the same; else undefined. */
-export function reusableMemory(
-  redis: RedisConnection,
-  key: string,
-  changeKey: string,
-  now = Date.now(),
-): number | undefined {
+/** For a stream memoryFresh said yes to: its remembered MEMORY USAGE when its change key is the same. */
+export function reusableMemory(redis: RedisConnection, key: string, changeKey: string): number | undefined {
   const known = sizesOf(redis).get(key);
-  return known && known.changeKey === changeKey && memoryFresh(redis, key, now)
-    ? (known.memory ?? undefined)
-    : undefined;
+  return small(known) && known.changeKey === changeKey ? known.memory : undefined;
 }
 
 /** Per key, its XINFO STREAM reply, read in bounded rounds (`memory`: its MEMORY USAGE). */
