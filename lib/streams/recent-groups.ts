@@ -16,12 +16,24 @@ import { processState } from "@/lib/runtime/state";
 export const RECENT_GROUPS_MS = 50;
 const MAX_KEYS = 100_000;
 
+/** One pipelined read's groups replies, in the order of its keys. */
+interface Batch {
+  replies: Promise<(PipelineResult | undefined)[]>;
+  /** When the replies came; Infinity while they are on their way. */
+  settledAt: number;
+}
+
 interface Recent {
   /** When the read was sent. */
   at: number;
-  /** When its reply came; Infinity while it is on its way. */
-  settledAt: number;
-  reply: Promise<PipelineResult | undefined>;
+  batch: Batch;
+  index: number;
+}
+
+/** A reply another caller is reading or has read: `index` in its batch. */
+export interface SharedReply {
+  batch: Batch;
+  index: number;
 }
 
 interface RecentGroups {
@@ -53,19 +65,20 @@ function forget(stream?: string): void {
 }
 
 /**
- * The groups replies of `keys` still recent enough (by key), and `keep(key, reply)` to offer a
- * reply being read now to the next caller. With `windowMs` 0, or while answers are not shared
- * (`READ_CACHE_MS=0`), nothing is reused or kept (`keep` null).
+ * The groups replies of `keys` still recent enough (by key), and `keep(keys, replies)` to offer the
+ * replies of a read sent now (one promise for the whole read, in the order of `keys`) to the next
+ * caller. With `windowMs` 0, or while answers are not shared (`READ_CACHE_MS=0`), nothing is reused
+ * or kept (`keep` null).
  */
 export function recentGroups(
   redis: RedisConnection,
   keys: readonly string[],
   windowMs: number,
 ): {
-  reused: Map<string, Promise<PipelineResult | undefined>>;
-  keep: ((key: string, reply: Promise<PipelineResult | undefined>) => void) | null;
+  reused: Map<string, SharedReply>;
+  keep: ((keys: readonly string[], replies: Promise<(PipelineResult | undefined)[]>) => void) | null;
 } {
-  const reused = new Map<string, Promise<PipelineResult | undefined>>();
+  const reused = new Map<string, SharedReply>();
   if (windowMs <= 0 || getEnv().READ_CACHE_MS <= 0) return { reused, keep: null };
   onSharedReadsCleared(forget);
   const recent = state.value;
@@ -76,26 +89,36 @@ export function recentGroups(
     const found = memo.get(key);
     if (!found) continue;
     const fresh =
-      now - found.settledAt <= windowMs &&
+      now - found.batch.settledAt <= windowMs &&
       found.at > recent.clearedAllAt &&
       found.at > (recent.clearedAt.get(key) ?? 0);
-    if (fresh) reused.set(key, found.reply);
+    if (fresh) reused.set(key, found);
     else memo.delete(key);
   }
   const kept = memo;
   return {
     reused,
-    keep(key, reply) {
-      if (kept.size >= MAX_KEYS) kept.clear();
-      const entry: Recent = { at: now, settledAt: Infinity, reply };
-      kept.set(key, entry);
-      reply.then(
-        () => (entry.settledAt = Date.now()),
+    keep(read, replies) {
+      if (kept.size + read.length > MAX_KEYS) kept.clear();
+      const batch: Batch = { replies, settledAt: Infinity };
+      read.forEach((key, index) => kept.set(key, { at: now, batch, index }));
+      replies.then(
+        () => (batch.settledAt = Date.now()),
         // A failed read is not offered again; its own caller sees the failure.
-        () => {
-          if (kept.get(key) === entry) kept.delete(key);
-        },
+        () => read.forEach((key) => kept.get(key)?.batch === batch && kept.delete(key)),
       );
     },
   };
+}
+
+/** The shared replies, by key, once each batch they come from has answered (one wait per batch). */
+export async function sharedReplies(
+  reused: ReadonlyMap<string, SharedReply>,
+): Promise<Map<string, PipelineResult | undefined>> {
+  const out = new Map<string, PipelineResult | undefined>();
+  if (reused.size === 0) return out;
+  const batches = [...new Set([...reused.values()].map((r) => r.batch))];
+  const answered = new Map(await Promise.all(batches.map(async (b) => [b, await b.replies] as const)));
+  for (const [key, { batch, index }] of reused) out.set(key, answered.get(batch)?.[index]);
+  return out;
 }

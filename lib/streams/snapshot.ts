@@ -12,7 +12,7 @@ import { compareIds, idToTimeMs, isValidId } from "@/lib/contract/ids";
 import { processState } from "@/lib/runtime/state";
 import { notFound } from "@/lib/errors";
 import { assertStream } from "./assert-stream";
-import { recentGroups } from "./recent-groups";
+import { recentGroups, sharedReplies } from "./recent-groups";
 import {
   endEntryBytes,
   ENTRY_FLOOR_BYTES,
@@ -135,22 +135,19 @@ export async function readStreams(
     },
     parts.chunkKeys,
   );
-  const keep = shared.keep;
-  if (keep) {
-    keys.forEach((key, i) => {
-      if (!shared.reused.has(key))
-        keep(
-          key,
-          reading.then((replies) => replies[i]?.[parts.info && early.has(key) ? 1 : 0]),
-        );
-    });
+  if (shared.keep) {
+    const fresh = keys.filter((key) => !shared.reused.has(key));
+    const groupsReplies = reading.then((replies) =>
+      keys.flatMap((key, i) => (shared.reused.has(key) ? [] : [replies[i]?.[parts.info && early.has(key) ? 1 : 0]])),
+    );
+    shared.keep(fresh, groupsReplies);
   }
-  const [replies, reusedGroups] = await Promise.all([reading, Promise.all(keys.map((key) => shared.reused.get(key)))]);
+  const [replies, reusedGroups] = await Promise.all([reading, sharedReplies(shared.reused)]);
   const reads = keys.map((key, i) => {
     const r = replies[i] ?? [];
     let at = 0;
     const infoRes = parts.info && early.has(key) ? r[at++] : undefined;
-    const groupsRes = !groupsRead ? undefined : shared.reused.has(key) ? reusedGroups[i] : r[at++];
+    const groupsRes = !groupsRead ? undefined : shared.reused.has(key) ? reusedGroups.get(key) : r[at++];
     const ttlRes = parts.ttl ? r[at++] : undefined;
     const memRes = sizedEarly.has(key) ? r[at++] : undefined;
     const read: KeyRead = {
