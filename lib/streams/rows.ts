@@ -28,7 +28,8 @@ import { keptGroupUnder, type StuckSnapshot } from "./stuck-snapshot";
  * (reads through ./snapshot.ts, whose error policy applies: keys that vanished or changed type
  * since SCAN are left out):
  * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling), in one round for
- *    streams small at their last read, else in up to three (readStreams: MEMORY USAGE only under
+ *    streams small at their last read and unchanged since (their MEMORY USAGE remembered), two when
+ *    such a stream changed, else up to three (readStreams: MEMORY USAGE only under
  *    MEMORY_USAGE_MAX_CONSUMERS, XINFO STREAM in rounds bounded in bytes);
  * 2. side by side: per group with pending messages, `XPENDING key group - + 1`, its lowest pending
  *    id (O(log n)); per group behind the stream's last entry (and not behind its first one, whose

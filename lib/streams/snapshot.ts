@@ -104,13 +104,13 @@ function extra(res: PipelineResult | undefined): number | null {
 export const MEMORY_USAGE_MAX_CONSUMERS = 10_000;
 
 /**
- * Per key, the parts asked for, pipelined (see the error policy above). XINFO STREAM and MEMORY
- * USAGE come in the first round only for streams that were small at their last read here
- * (./stream-info.ts: few consumers fit in them too); MEMORY USAGE not even then when it was read
- * recently, and is asked in the second round only if the stream's change key (./change-key.ts)
- * moved since. For the others: XINFO GROUPS first, whose consumer counts say whether MEMORY USAGE
- * is cheap (MEMORY_USAGE_MAX_CONSUMERS), then MEMORY USAGE, which sizes the rounds of XINFO STREAM
- * that follow.
+ * Per key, the parts asked for, pipelined (see the error policy above). XINFO STREAM comes in the
+ * first round only for streams that were small at their last read here (./stream-info.ts). Then
+ * MEMORY USAGE, only for a stream whose groups hold at most MEMORY_USAGE_MAX_CONSUMERS consumers
+ * (counted from XINFO GROUPS, read in the first round), and for a stream small at its last read only
+ * when its size is older than MEMORY_REUSE_MS or its change key (./change-key.ts) moved since: else
+ * the remembered size. For the streams not known small, MEMORY USAGE sizes the rounds of XINFO
+ * STREAM that follow.
  */
 export async function readStreams(
   redis: RedisConnection,
@@ -123,7 +123,6 @@ export async function readStreams(
   const groupsRead = parts.groups || memory;
   const shared = recentGroups(redis, keys, groupsRead ? (parts.shareGroupsMs ?? 0) : 0);
   const early = new Set(memory ? keys.filter((key) => knownSmall(redis, key)) : []);
-  const sizedEarly = new Set([...early].filter((key) => !(parts.info && memoryFresh(redis, key, now))));
   const reading = pipelineForKeys(
     redis,
     keys,
@@ -131,7 +130,6 @@ export async function readStreams(
       if (parts.info && early.has(key)) pipe.call("XINFO", "STREAM", key);
       if (groupsRead && !shared.reused.has(key)) pipe.call("XINFO", "GROUPS", key);
       if (parts.ttl) pipe.pttl(key);
-      if (sizedEarly.has(key)) pipe.call("MEMORY", "USAGE", key);
     },
     parts.chunkKeys,
   );
@@ -149,7 +147,6 @@ export async function readStreams(
     const infoRes = parts.info && early.has(key) ? r[at++] : undefined;
     const groupsRes = !groupsRead ? undefined : shared.reused.has(key) ? reusedGroups.get(key) : r[at++];
     const ttlRes = parts.ttl ? r[at++] : undefined;
-    const memRes = sizedEarly.has(key) ? r[at++] : undefined;
     const read: KeyRead = {
       key,
       state: replyState(groupsRes) ?? replyState(infoRes) ?? "stream",
@@ -160,16 +157,16 @@ export async function readStreams(
     };
     if (read.state === "stream") {
       if (parts.ttl) read.pttl = extra(ttlRes);
-      if (memRes) read.memory = extra(memRes);
     }
     const parsed: Parsed = {};
-    return { read, groupsRes, infoRes, memoryRead: sizedEarly.has(key), parsed };
+    return { read, groupsRes, infoRes, memoryRead: false, parsed };
   });
 
-  // Known-small streams whose MEMORY USAGE was not asked: the remembered one while nothing changed.
+  // Known-small streams: the MEMORY USAGE remembered while it is fresh and nothing changed, else a new one.
   const resize = reads.filter(({ read, groupsRes, infoRes, parsed }) => {
-    if (read.state !== "stream" || !early.has(read.key) || sizedEarly.has(read.key)) return false;
-    if (!infoRes || infoRes[0] || !groupsRes || groupsRes[0]) return false;
+    if (read.state !== "stream" || !early.has(read.key)) return false;
+    if (!parts.info || !infoRes || infoRes[0] || !groupsRes || groupsRes[0] || !memoryFresh(redis, read.key, now))
+      return true;
     const { changeKey } = parseRead(parsed, infoRes, groupsRes);
     const reused = changeKey === undefined ? undefined : reusableMemory(redis, read.key, changeKey);
     if (reused === undefined) return true;
@@ -177,7 +174,8 @@ export async function readStreams(
     return false;
   });
   const later = reads.filter((r) => r.read.state === "stream" && memory && !early.has(r.read.key));
-  const sized = [...resize, ...later.filter(({ groupsRes }) => consumersIn(groupsRes) <= MEMORY_USAGE_MAX_CONSUMERS)];
+  // The consumer cap for known-small streams too: one may have gained many consumers since its last read.
+  const sized = [...resize, ...later].filter(({ groupsRes }) => consumersIn(groupsRes) <= MEMORY_USAGE_MAX_CONSUMERS);
   const sizes = await pipelineForKeys(
     redis,
     sized.map((r) => r.read.key),

@@ -85,9 +85,9 @@ export function readRounds(reads: readonly BoundedRead[], chunkKeys: number): Bo
 }
 
 /**
- * A stream this small at its last read is read again in the first round, beside MEMORY USAGE,
- * without waiting for it: the overview's polls of small streams cost no extra round trip. One that
- * grew huge ends since is pulled whole once.
+ * A stream this small at its last read gets its XINFO STREAM in the first round, beside its other
+ * reads, without waiting for a new MEMORY USAGE: the overview's polls of small streams cost no extra
+ * round trip while they do not change. One that grew huge ends since is pulled whole once.
  */
 export const KNOWN_SMALL_BYTES = 64 * 1024;
 /**

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getGroupDetail } from "@/lib/pending/group";
 import { describeStreams } from "@/lib/streams/rows";
 import { MEMORY_REUSE_MS, ROUND_BYTES } from "@/lib/streams/stream-info";
+import { MEMORY_USAGE_MAX_CONSUMERS } from "@/lib/streams/snapshot";
 import { readTrimPreview } from "@/lib/streams/trim-preview";
 import { measureCommands } from "../helpers/command-stats";
 import { watchCommands } from "../helpers/monitor";
@@ -81,7 +82,7 @@ describe("reads that answer whole entries, on streams of 1 MiB entries", () => {
     expect(preview.length).toBe(2);
   });
 
-  it("reads small streams it has seen before in one round, and sizes them again only when they changed", async () => {
+  it("reads small streams it has seen before in one round, and sizes them again (a round later) only when they changed", async () => {
     const keys = Array.from({ length: 5 }, (_, i) => `seen:${i}`);
     for (const key of keys) await own.raw().xadd(key, "1-0", "n", "1");
     const read = async () => {
@@ -115,10 +116,32 @@ describe("reads that answer whole entries, on streams of 1 MiB entries", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
       vi.setSystemTime(Date.now() + MEMORY_REUSE_MS);
-      expect((await read()).order).toEqual(keys.flatMap((k) => [`xinfo stream ${k}`, `memory usage ${k}`]));
+      expect((await read()).order).toEqual([
+        ...keys.map((k) => `xinfo stream ${k}`),
+        ...keys.map((k) => `memory usage ${k}`),
+      ]);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("does not size a stream that was small at its last read and has gained over 10,000 consumers since", async () => {
+    const key = "seen:crowded";
+    await own.raw().xadd(key, "1-0", "n", "1");
+    await own.raw().xgroup("CREATE", key, "g", "0");
+    const [first] = await describeStreams(app, [key], settings);
+    expect(first?.memoryBytes).toBeGreaterThan(0);
+    const pipe = own.raw().pipeline();
+    for (let i = 0; i <= MEMORY_USAGE_MAX_CONSUMERS; i++) pipe.xgroup("CREATECONSUMER", key, "g", `c${i}`);
+    await pipe.exec();
+    const watch = await watchCommands(own.server().url);
+    const [second] = await describeStreams(app, [key], settings);
+    const sent = (await watch.stop())
+      .filter((l) => l.includes(`"${key}"`))
+      .map((l) => l.split(" ")[0]!.replace(/"/g, ""));
+    expect(sent).toContain("XINFO");
+    expect(sent).not.toContain("MEMORY");
+    expect(second).toMatchObject({ key, length: 1, memoryBytes: null });
   });
 
   it("left no dashboard command in the slow log (10 ms)", async () => {
