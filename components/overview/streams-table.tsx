@@ -11,7 +11,15 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode, type
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatAgo, formatBytes, formatCapped, formatDuration, formatNumber, formatTime } from "@/lib/shared/format";
+import {
+  formatAgo,
+  formatBytes,
+  formatCapped,
+  formatDuration,
+  formatNumber,
+  formatTime,
+  memoryUnknownText,
+} from "@/lib/shared/format";
 import type { RowMetrics } from "@/lib/shared/families";
 import {
   highlights,
@@ -454,7 +462,7 @@ function MetricsRow({
       <td role="cell" className={clsx(cell, WIDTH.ttlMs)}>
         {m.ttlMs === null ? "none" : formatDuration(m.ttlMs)}
       </td>
-      <td role="cell" className={clsx(cell, WIDTH.memoryBytes)}>
+      <td role="cell" className={clsx(cell, WIDTH.memoryBytes)} title={memoryUnknownText(m.memoryUnknown)}>
         {formatBytes(m.memoryBytes)}
       </td>
       <td

@@ -1,6 +1,6 @@
 import type { StreamDetail } from "@/lib/contract/streams";
 import { Time } from "@/components/ui/time";
-import { formatBytes, formatDuration, formatNumber } from "@/lib/shared/format";
+import { formatBytes, formatDuration, formatNumber, memoryUnknownText } from "@/lib/shared/format";
 import { idToTimeMs } from "@/lib/contract/ids";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -40,7 +40,11 @@ export function StreamFacts({ detail }: { detail: StreamDetail }) {
       </Fact>
       <Fact label="Max deleted id">{detail.maxDeletedEntryId ?? "not reported by this server"}</Fact>
       <Fact label="TTL">{detail.ttlMs === null ? "no expiry" : formatDuration(detail.ttlMs)}</Fact>
-      <Fact label="Memory">{formatBytes(detail.memoryBytes)}</Fact>
+      <Fact label="Memory">
+        {detail.memoryBytes === null
+          ? (memoryUnknownText(detail.memoryUnknown) ?? "—")
+          : formatBytes(detail.memoryBytes)}
+      </Fact>
       <Fact label="Groups">{formatNumber(detail.groupCount)}</Fact>
       <Fact label="Pending">{formatNumber(detail.pending)}</Fact>
     </dl>

@@ -104,8 +104,14 @@ export interface StreamRow {
   stuckCapped: boolean;
   /** null when the key has no expiry. */
   ttlMs: number | null;
-  /** MEMORY USAGE (default sampling); null when the server did not answer it. */
+  /** MEMORY USAGE (default sampling); null when unknown (`memoryUnknown` says why, when it is known). */
   memoryBytes: number | null;
+  /**
+   * Why `memoryBytes` is null: `consumers`, the stream's groups hold more than 10,000 consumers and
+   * MEMORY USAGE would walk every one of them inside Redis; `refused`, the server refused MEMORY
+   * USAGE (disabled, or not allowed to this user). Absent when the memory is known.
+   */
+  memoryUnknown?: MemoryUnknown;
   /** Time of the last entry, from its id (ms since epoch); null for an empty stream. */
   lastEntryTime: number | null;
   /** Redis Cluster only: the master that holds the key (`host:port`). */
@@ -116,6 +122,8 @@ export interface StreamRow {
    */
   poison?: PoisonMark;
 }
+
+export type MemoryUnknown = "consumers" | "refused";
 
 /** The group whose pending message was delivered most often, and that count. */
 export interface PoisonMark {

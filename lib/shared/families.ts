@@ -127,6 +127,7 @@ export type RowMetrics = Pick<
   | "stuckCapped"
   | "ttlMs"
   | "memoryBytes"
+  | "memoryUnknown"
   | "lastEntryTime"
 >;
 
@@ -170,6 +171,9 @@ export function familyTotals(members: readonly StreamRow[]): RowMetrics {
     stuckCapped: members.some((r) => r.stuckCapped),
     ttlMs: minOrNull(members.map((r) => r.ttlMs)),
     memoryBytes: memories.every((m) => m === null) ? null : sum((r) => r.memoryBytes ?? 0),
+    ...(memories.every((m) => m === null)
+      ? { memoryUnknown: members.find((r) => r.memoryUnknown)?.memoryUnknown }
+      : {}),
     lastEntryTime: maxOrNull(members.map((r) => r.lastEntryTime)),
   };
 }
@@ -187,6 +191,7 @@ function metricsOf(row: StreamRow): RowMetrics {
     stuckCapped,
     ttlMs,
     memoryBytes,
+    memoryUnknown,
     lastEntryTime,
   } = row;
   return {
@@ -201,6 +206,7 @@ function metricsOf(row: StreamRow): RowMetrics {
     stuckCapped,
     ttlMs,
     memoryBytes,
+    ...(memoryUnknown ? { memoryUnknown } : {}),
     lastEntryTime,
   };
 }

@@ -1,4 +1,6 @@
 /** Display formatting shared by every view. Pure; tested in tests/unit/format.test.ts. */
+import type { MemoryUnknown } from "@/lib/contract/streams";
+
 const nf = new Intl.NumberFormat("en-US");
 
 export function formatNumber(n: number | null | undefined): string {
@@ -23,6 +25,14 @@ export function formatDuration(ms: number | null | undefined): string {
   if (h < 48) return `${h} h ${m % 60} min`;
   const d = Math.floor(h / 24);
   return `${d} d ${h % 24} h`;
+}
+
+/** Why a stream's memory is unknown, in words (undefined without a reason). */
+export function memoryUnknownText(reason: MemoryUnknown | undefined): string | undefined {
+  if (reason === "consumers")
+    return "not read: its groups hold over 10,000 consumers, and MEMORY USAGE would walk them all inside Redis";
+  if (reason === "refused") return "not read: the server refused MEMORY USAGE (disabled, or not allowed to this user)";
+  return undefined;
 }
 
 export function formatBytes(n: number | null | undefined): string {

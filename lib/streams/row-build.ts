@@ -2,7 +2,7 @@
  * Pure assembly of stream rows from parsed XINFO / PTTL / MEMORY USAGE / XPENDING replies.
  * No I/O, so unit tests feed it replies directly.
  */
-import type { GroupSummary, StreamDetail, StreamRow } from "@/lib/contract/streams";
+import type { GroupSummary, MemoryUnknown, StreamDetail, StreamRow } from "@/lib/contract/streams";
 import { compareIds, idToTimeMs } from "@/lib/contract/ids";
 import type { GroupInfo, StreamInfo } from "./xinfo";
 
@@ -13,6 +13,8 @@ export interface RowInputs {
   /** PTTL reply: -1 no expiry, -2 gone. */
   pttl: number | null;
   memory: number | null;
+  /** Why `memory` is null, when a reason is known. */
+  memoryUnknown?: MemoryUnknown | null;
   /** The lowest pending id of each group that has pending messages. */
   oldestPendingIds: readonly string[];
   /** Pending messages idle at least their group's threshold (lib/pending/idle-count.ts); `capped`: a lower bound. */
@@ -42,7 +44,7 @@ export function oldestAgeMs(ids: readonly string[], now: number): number | null 
 export function buildRow(input: RowInputs): StreamRow {
   const { info, groups } = input;
   const { lag, lagUnknown } = summarizeLag(groups);
-  return {
+  const row: StreamRow = {
     key: input.key,
     length: info.length,
     firstEntryId: info.firstEntryId,
@@ -59,6 +61,8 @@ export function buildRow(input: RowInputs): StreamRow {
     lastEntryTime: info.lastEntryId ? idToTimeMs(info.lastEntryId) : null,
     ...(input.lagMs !== undefined ? { lagMs: input.lagMs } : {}),
   };
+  if (input.memory === null && input.memoryUnknown) row.memoryUnknown = input.memoryUnknown;
+  return row;
 }
 
 export function buildDetail(input: RowInputs): StreamDetail {

@@ -92,6 +92,7 @@ export async function collectRowInputs(
     groups: r.groups!,
     pttl: r.pttl,
     memory: r.memory,
+    memoryUnknown: r.memoryUnknown,
   }));
 
   const oldestIds = new Map<string, string[]>();
@@ -160,6 +161,7 @@ export async function collectRowInputs(
     groups: p.groups,
     pttl: p.pttl,
     memory: p.memory,
+    memoryUnknown: p.memoryUnknown,
     oldestPendingIds: oldestIds.get(p.key) ?? [],
     stuck: stuck.get(p.key) ?? { count: 0, capped: false },
     lagMs: p.groups.length === 0 ? null : (lagMs.get(p.key) ?? 0),

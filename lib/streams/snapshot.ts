@@ -11,6 +11,7 @@ import { intOrNull } from "./row-build";
 import { compareIds, idToTimeMs, isValidId } from "@/lib/contract/ids";
 import { processState } from "@/lib/runtime/state";
 import { notFound } from "@/lib/errors";
+import type { MemoryUnknown } from "@/lib/contract/streams";
 import { assertStream } from "./assert-stream";
 import { recentGroups, sharedReplies } from "./recent-groups";
 import {
@@ -64,6 +65,8 @@ export interface KeyRead {
    * when refused, or for a stream whose groups have over MEMORY_USAGE_MAX_CONSUMERS consumers.
    */
   memory: number | null;
+  /** Why `memory` is null, when a reason is known. */
+  memoryUnknown: MemoryUnknown | null;
 }
 
 export interface ReadParts {
@@ -154,6 +157,7 @@ export async function readStreams(
       groups: null,
       pttl: null,
       memory: null,
+      memoryUnknown: null,
     };
     if (read.state === "stream") {
       if (parts.ttl) read.pttl = extra(ttlRes);
@@ -175,7 +179,11 @@ export async function readStreams(
   });
   const later = reads.filter((r) => r.read.state === "stream" && memory && !early.has(r.read.key));
   // The consumer cap for known-small streams too: one may have gained many consumers since its last read.
-  const sized = [...resize, ...later].filter(({ groupsRes }) => consumersIn(groupsRes) <= MEMORY_USAGE_MAX_CONSUMERS);
+  const sized = [...resize, ...later].filter(({ read, groupsRes }) => {
+    if (consumersIn(groupsRes) <= MEMORY_USAGE_MAX_CONSUMERS) return true;
+    read.memoryUnknown = "consumers";
+    return false;
+  });
   const sizes = await pipelineForKeys(
     redis,
     sized.map((r) => r.read.key),
@@ -183,7 +191,9 @@ export async function readStreams(
     parts.chunkKeys,
   );
   sized.forEach((r, i) => {
-    r.read.memory = extra(sizes[i]?.[0]);
+    const res = sizes[i]?.[0];
+    r.read.memory = extra(res);
+    if (res?.[0]) r.read.memoryUnknown = "refused";
     r.memoryRead = true;
   });
   if (parts.info) {
@@ -199,7 +209,7 @@ export async function readStreams(
   const out = reads.map(({ read, groupsRes, infoRes, memoryRead, parsed }) => {
     if (read.state !== "stream") return read;
     read.state = replyState(infoRes) ?? "stream";
-    if (read.state !== "stream") return { ...read, pttl: null, memory: null };
+    if (read.state !== "stream") return { ...read, pttl: null, memory: null, memoryUnknown: null };
     const { info, groups, changeKey } = parseRead(parsed, infoRes, groupsRes);
     read.info = info ?? null;
     if (parts.groups) read.groups = groups ?? null;

@@ -141,7 +141,7 @@ describe("reads that answer whole entries, on streams of 1 MiB entries", () => {
       .map((l) => l.split(" ")[0]!.replace(/"/g, ""));
     expect(sent).toContain("XINFO");
     expect(sent).not.toContain("MEMORY");
-    expect(second).toMatchObject({ key, length: 1, memoryBytes: null });
+    expect(second).toMatchObject({ key, length: 1, memoryBytes: null, memoryUnknown: "consumers" });
   });
 
   it("left no dashboard command in the slow log (10 ms)", async () => {

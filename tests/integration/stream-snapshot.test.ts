@@ -1,6 +1,7 @@
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStreams, snapshotStreams } from "@/lib/streams/snapshot";
+import { describeStreams } from "@/lib/streams/rows";
 import { groupsOfStreams } from "@/lib/worker/stream-slice";
 import { countUnprocessed } from "@/lib/streams/unprocessed";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -55,6 +56,31 @@ describe("the many-stream snapshot's error policy", () => {
       now: Date.now(),
     });
     expect(snapshots.map((s) => s.key)).toEqual([key]);
+  });
+
+  it("reads the row without its memory when MEMORY USAGE is refused, and says so", async () => {
+    const key = `${prefix}nomem`;
+    await redis.xadd(key, "1-1", "a", "1");
+    const noMemoryUser = `${user}_nomem`;
+    await redis.call("ACL", "SETUSER", noMemoryUser, "on", ">pw-123", "~*", "&*", "+@all", "-memory");
+    const url = new URL(process.env.REDIS_URL!);
+    const noMemory = new Redis({
+      host: url.hostname,
+      port: Number(url.port),
+      username: noMemoryUser,
+      password: "pw-123",
+      maxRetriesPerRequest: 1,
+    });
+    try {
+      const [row] = await describeStreams(noMemory, [key], { groups: [] });
+      expect(row).toMatchObject({ key, length: 1, memoryBytes: null, memoryUnknown: "refused" });
+      const [allowed] = await describeStreams(redis, [key], { groups: [] });
+      expect(allowed!.memoryBytes).toBeGreaterThan(0);
+      expect(allowed).not.toHaveProperty("memoryUnknown");
+    } finally {
+      noMemory.disconnect();
+      await redis.call("ACL", "DELUSER", noMemoryUser);
+    }
   });
 
   it("throws any other error for the whole batch instead of dropping the streams", async () => {

@@ -161,6 +161,13 @@ describe("groupFamilies", () => {
     });
     expect(familyTotals([row("a", { lag: null, lagUnknown: true })])).toMatchObject({ lag: null, lagUnknown: true });
   });
+  it("totals: says why the memory is unknown only when no member's is known", () => {
+    const crowded = row("a", { memoryBytes: null, memoryUnknown: "consumers" });
+    expect(familyTotals([crowded, row("b", { memoryBytes: null })]).memoryUnknown).toBe("consumers");
+    const partly = familyTotals([crowded, row("b", { memoryBytes: 100 })]);
+    expect(partly.memoryBytes).toBe(100);
+    expect(partly.memoryUnknown).toBeUndefined();
+  });
 });
 
 describe("one family-pattern parser", () => {

@@ -7,6 +7,7 @@ import {
   formatLocalTime,
   formatNumber,
   formatTime,
+  memoryUnknownText,
 } from "@/lib/shared/format";
 
 describe("format", () => {
@@ -23,6 +24,12 @@ describe("format", () => {
     expect(formatCapped(1000, true)).toBe("1,000+");
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(2048)).toBe("2.0 KiB");
+  });
+
+  it("says why a stream's memory is unknown", () => {
+    expect(memoryUnknownText("consumers")).toMatch(/over 10,000 consumers/);
+    expect(memoryUnknownText("refused")).toMatch(/refused MEMORY USAGE/);
+    expect(memoryUnknownText(undefined)).toBeUndefined();
   });
   it("formats a time in UTC and in a given time zone, 24-hour, same shape", () => {
     const ms = Date.UTC(2026, 10, 25, 23, 3, 7);
