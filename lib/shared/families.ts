@@ -158,7 +158,7 @@ function minOrNull(values: (number | null)[]): number | null {
 /** Totals over a family's members: sums, the largest lag and oldest age, the soonest expiry, the latest entry. */
 export function familyTotals(members: readonly StreamRow[]): RowMetrics {
   const sum = (f: (r: StreamRow) => number) => members.reduce((s, r) => s + f(r), 0);
-  const memories = members.map((r) => r.memoryBytes);
+  const noMemoryKnown = members.every((r) => r.memoryBytes === null);
   return {
     length: sum((r) => r.length),
     groupCount: sum((r) => r.groupCount),
@@ -170,10 +170,8 @@ export function familyTotals(members: readonly StreamRow[]): RowMetrics {
     stuck: sum((r) => r.stuck),
     stuckCapped: members.some((r) => r.stuckCapped),
     ttlMs: minOrNull(members.map((r) => r.ttlMs)),
-    memoryBytes: memories.every((m) => m === null) ? null : sum((r) => r.memoryBytes ?? 0),
-    ...(memories.every((m) => m === null)
-      ? { memoryUnknown: members.find((r) => r.memoryUnknown)?.memoryUnknown }
-      : {}),
+    memoryBytes: noMemoryKnown ? null : sum((r) => r.memoryBytes ?? 0),
+    ...(noMemoryKnown ? { memoryUnknown: members.find((r) => r.memoryUnknown)?.memoryUnknown } : {}),
     lastEntryTime: maxOrNull(members.map((r) => r.lastEntryTime)),
   };
 }

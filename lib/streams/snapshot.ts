@@ -159,9 +159,7 @@ export async function readStreams(
       memory: null,
       memoryUnknown: null,
     };
-    if (read.state === "stream") {
-      if (parts.ttl) read.pttl = extra(ttlRes);
-    }
+    if (read.state === "stream" && parts.ttl) read.pttl = extra(ttlRes);
     const parsed: Parsed = {};
     return { read, groupsRes, infoRes, memoryRead: false, parsed };
   });
