@@ -138,15 +138,27 @@ export async function medianOf(
   return { medianMs: median(runsMs), runsMs };
 }
 
+/** Two variants timed alternately: each one's runs and median, and the ratio a/b. */
+export interface Interleaved {
+  a: { medianMs: number; runsMs: number[] };
+  b: { medianMs: number; runsMs: number[] };
+  /**
+   * The median of the rounds' own ratios (a's run over the b run right after it): the load of these
+   * shared machines drifts within seconds, and a pair taken back to back sees nearly the same load,
+   * so this moves less from one bench run to the next than the ratio of the two medians.
+   */
+  pairedRatio: number;
+}
+
 /**
  * Times two variants alternately (a, b, a, b, ...) after one warm-up of each, so that both see the
- * same machine load even when it drifts; medians of `runs` each.
+ * same machine load even when it drifts; medians of `runs` each, and the median of the rounds' ratios.
  */
 export async function interleavedMedians(
   runs: number,
   a: () => Promise<unknown>,
   b: () => Promise<unknown>,
-): Promise<{ a: { medianMs: number; runsMs: number[] }; b: { medianMs: number; runsMs: number[] } }> {
+): Promise<Interleaved> {
   await a();
   await b();
   const ra: number[] = [];
@@ -155,7 +167,11 @@ export async function interleavedMedians(
     ra.push(await timeMs(a));
     rb.push(await timeMs(b));
   }
-  return { a: { medianMs: median(ra), runsMs: ra }, b: { medianMs: median(rb), runsMs: rb } };
+  return {
+    a: { medianMs: median(ra), runsMs: ra },
+    b: { medianMs: median(rb), runsMs: rb },
+    pairedRatio: median(ra.map((ms, i) => ms / rb[i]!)),
+  };
 }
 
 export const fmtMs = (ms: number) => `${ms.toFixed(0)} ms`;
