@@ -23,7 +23,7 @@ import {
   seedOverviewStreams,
   startApp,
 } from "./lib";
-import { indexSettled, viaIndex } from "./overview";
+import { apiList, apiSummary, indexSettled, viaApi, viaIndex } from "./overview";
 
 const STREAMS = 10_000;
 const MASTERS = 3;
@@ -57,31 +57,6 @@ async function masterOfSlot(nodes: Redis[]): Promise<(key: string) => Redis> {
 
 async function seed(nodes: Redis[], count: number): Promise<void> {
   await seedOverviewStreams(await masterOfSlot(nodes), count);
-}
-
-async function viaApi(url: string): Promise<number> {
-  const rows = await apiList(url);
-  await apiSummary(url);
-  return rows;
-}
-
-async function apiList(url: string): Promise<number> {
-  let cursor = "0";
-  let rows = 0;
-  do {
-    const res = await fetch(`${url}/api/streams?cursor=${cursor}&count=${PAGE_COUNT}`);
-    if (!res.ok) throw new Error(`GET /api/streams answered ${res.status}`);
-    const body = (await res.json()) as { streams: unknown[]; cursor: string };
-    rows += body.streams.length;
-    cursor = body.cursor;
-  } while (cursor !== "0");
-  return rows;
-}
-
-async function apiSummary(url: string): Promise<void> {
-  const summary = await fetch(`${url}/api/overview`);
-  if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
-  await summary.json();
 }
 
 export async function runClusterBench(opts: { streams?: number; runs?: number } = {}): Promise<ClusterBenchResult> {

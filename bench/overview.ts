@@ -54,7 +54,8 @@ function seed(redis: Redis, count: number): Promise<void> {
   return seedOverviewStreams(() => redis, count);
 }
 
-async function viaApi(url: string): Promise<number> {
+/** Every SCAN page of `GET /api/streams` (the cursor form); the rows listed. */
+export async function apiList(url: string): Promise<number> {
   let cursor = "0";
   let rows = 0;
   do {
@@ -64,9 +65,22 @@ async function viaApi(url: string): Promise<number> {
     rows += body.streams.length;
     cursor = body.cursor;
   } while (cursor !== "0");
+  return rows;
+}
+
+/** The overview's tiles: `GET /api/overview`, answered in bytes. */
+export async function apiSummary(url: string): Promise<number> {
   const summary = await fetch(`${url}/api/overview`);
   if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
-  await summary.json();
+  const text = await summary.text();
+  JSON.parse(text);
+  return Buffer.byteLength(text);
+}
+
+/** The whole overview through the API's cursor form: every page, then the tiles. */
+export async function viaApi(url: string): Promise<number> {
+  const rows = await apiList(url);
+  await apiSummary(url);
   return rows;
 }
 
@@ -119,9 +133,7 @@ export async function viaIndex(url: string, count = INDEX_PAGE): Promise<number>
     total = page.index.total;
     offset += count;
   } while (offset < total);
-  const summary = await fetch(`${url}/api/overview`);
-  if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
-  await summary.json();
+  await apiSummary(url);
   return rows;
 }
 
@@ -234,9 +246,7 @@ async function indexBytes(url: string, count: number): Promise<{ rows: number; b
     rows += page.streams.length;
     total = page.index.total;
   }
-  const summary = await fetch(`${url}/api/overview`);
-  if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
-  bytes += Buffer.byteLength(await summary.text());
+  bytes += await apiSummary(url);
   return { rows, bytes };
 }
 
