@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ensureSystemDeps } from "../scripts/lib/system-deps";
 
 const BENCHES = [
   "overview",
@@ -18,6 +19,7 @@ const BENCHES = [
 ] as const;
 
 async function main() {
+  ensureSystemDeps(["redis"]);
   let failed = false;
   for (const name of BENCHES) {
     const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
