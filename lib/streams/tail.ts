@@ -10,7 +10,7 @@ import { slotOf } from "@/lib/redis/slots";
 import { toAppError } from "@/lib/redis/errors";
 import { assertStream } from "./assert-stream";
 import { decodeListEntries, type ListEntry } from "./codec";
-import { valueLimits } from "./answer-limits";
+import { BatchSizer, valueLimits } from "./answer-limits";
 import { chooseStateGroups, streamAndGroups, withStates } from "./entries";
 import { parseStreamInfo } from "./xinfo";
 import { processState } from "@/lib/runtime/state";
@@ -18,9 +18,10 @@ import { processState } from "@/lib/runtime/state";
 /**
  * The live-tail hub: one blocking `XREAD BLOCK` loop per tailed stream, on a dedicated
  * connection (on a Redis Cluster, to the master that serves the stream's slot), shared by every
- * listener of that stream in this instance. The loop reads at most `maxPerEvent` entries per round
- * and `maxPerSecond` per second; when the stream grows faster it jumps to the newest entries and
- * reports how many it skipped, so nothing piles up in memory.
+ * listener of that stream in this instance. The loop reads at most `maxPerEvent` entries per round,
+ * fewer when entries are big (about READ_BYTES per read, sized by the entries seen last, starting
+ * with the stream's last entry), and `maxPerSecond` per second; when the stream grows faster it
+ * jumps to the newest entries and reports how many it skipped, so nothing piles up in memory.
  * It stops and closes its connection when the last listener leaves.
  */
 
@@ -68,6 +69,8 @@ interface Hub {
   lastId: string;
   /** entries-added of the stream as of `lastId` (null on servers without it). */
   added: number | null;
+  /** COUNT of the next read, from the bytes of the entries read last. */
+  sizer: BatchSizer;
   stopped: boolean;
   windowStart: number;
   sentInWindow: number;
@@ -113,11 +116,14 @@ export async function subscribe(key: string, listener: TailListener): Promise<Su
     }
     const redis = await getConnection();
     await assertStream(redis, key);
-    const info = parseStreamInfo(await redis.call("XINFO", "STREAM", key));
+    const reply = await redis.call("XINFO", "STREAM", key);
+    const info = parseStreamInfo(reply);
     // Another request may have started the loop while this one waited.
     hub = state.hubs.get(key);
     if (!hub) {
       hub = startHub(redis, key, info.lastGeneratedId, info.entriesAdded);
+      const last = lastEntryOf(reply);
+      if (last) hub.sizer.seen([[last]], 1);
     }
   }
   const joined = hub;
@@ -158,6 +164,7 @@ function startHub(redis: RedisConnection, key: string, lastId: string, added: nu
     conn,
     lastId,
     added,
+    sizer: new BatchSizer(),
     stopped: false,
     windowStart: 0,
     sentInWindow: 0,
@@ -225,25 +232,20 @@ async function loop(hub: Hub): Promise<void> {
       await pace(hub, limits);
       if (hub.stopped) return;
       hub.lastReadAt = Date.now();
-      const reply = await hub.conn.xreadBuffer(
-        "COUNT",
-        limits.maxPerEvent,
-        "BLOCK",
-        limits.blockMs,
-        "STREAMS",
-        hub.key,
-        hub.lastId,
-      );
+      const count = hub.sizer.next(limits.maxPerEvent);
+      const reply = await hub.conn.xreadBuffer("COUNT", count, "BLOCK", limits.blockMs, "STREAMS", hub.key, hub.lastId);
       if (hub.stopped) return;
       const first = Array.isArray(reply) ? (reply[0] as unknown[] | undefined) : undefined;
       let raw = decodeListEntries(first?.[1], valueLimits());
+      hub.sizer.seen([first?.[1]], raw.length);
       if (raw.length === 0) {
         // XREAD keeps blocking on a deleted key: check now and then that it is still a stream.
         await assertStream(hub.redis, hub.key);
         continue;
       }
       let skipped = 0;
-      if (raw.length >= limits.maxPerEvent) ({ raw, skipped } = await jumpToNewest(hub, raw, limits.maxPerEvent));
+      if (raw.length >= count)
+        ({ raw, skipped } = await jumpToNewest(hub, raw, hub.sizer.next(limits.maxPerEvent), limits.maxPerEvent));
       else if (hub.added !== null) hub.added += raw.length;
       const last = raw[raw.length - 1]!;
       hub.lastId = last.id;
@@ -265,11 +267,26 @@ async function loop(hub: Hub): Promise<void> {
   }
 }
 
+/** The `last-entry` of an XINFO STREAM reply (`[id, [field, value, ...]]`), when the stream has one. */
+function lastEntryOf(reply: unknown): unknown[] | null {
+  if (!Array.isArray(reply)) return null;
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    if (String(reply[i]) === "last-entry") return Array.isArray(reply[i + 1]) ? (reply[i + 1] as unknown[]) : null;
+  }
+  return null;
+}
+
 /**
- * A full read means a backlog: rather than fall further behind, read the newest entries and the
- * stream's entries-added counter in one MULTI; the ones in between are counted as skipped.
+ * A full read means a backlog: rather than fall further behind, read the newest entries (at most
+ * `max`, sized like the reads) and the stream's entries-added counter in one MULTI; the ones in
+ * between are counted as skipped.
  */
-async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ raw: ListEntry[]; skipped: number }> {
+async function jumpToNewest(
+  hub: Hub,
+  raw: ListEntry[],
+  max: number,
+  maxPerEvent: number,
+): Promise<{ raw: ListEntry[]; skipped: number }> {
   const lastRead = raw[raw.length - 1]!.id;
   const replies =
     (await hub.redis
@@ -282,11 +299,23 @@ async function jumpToNewest(hub: Hub, raw: ListEntry[], max: number): Promise<{ 
   if (rangeErr) throw rangeErr;
   if (infoErr) throw infoErr;
   const newest = decodeListEntries(range, valueLimits()).reverse();
+  hub.sizer.seen([range], newest.length);
   if (newest.length === 0) {
     if (hub.added !== null) hub.added += raw.length;
     return { raw, skipped: 0 };
   }
   const added = parseStreamInfo(infoReply).entriesAdded;
+  // The newest follow the read ones with nothing in between (a read cut short by the entries'
+  // size, or the first read of a stream whose size was unknown): no backlog, all of them go.
+  if (
+    hub.added !== null &&
+    added !== null &&
+    added - hub.added <= raw.length + newest.length &&
+    raw.length + newest.length <= maxPerEvent
+  ) {
+    hub.added = added;
+    return { raw: [...raw, ...newest], skipped: 0 };
+  }
   // Without entries-added (or after deletions) the exact gap is unknown: count what we know.
   const skipped =
     hub.added !== null && added !== null ? Math.max(raw.length, added - newest.length - hub.added) : raw.length;

@@ -179,6 +179,28 @@ describe("live tail hub", () => {
     }
   });
 
+  it("delivers a burst into a stream that was empty when the tail started, none skipped", async () => {
+    const key = `${prefix}empty`;
+    await redis.xgroup("CREATE", key, "g", "$", "MKSTREAM");
+    const c = collector();
+    const sub = await subscribe(key, c.listener);
+    try {
+      await until("blocked", tailClients, (x) => x.some((y) => y.blocked));
+      const multi = redis.multi();
+      for (let i = 0; i < 30; i++) multi.xadd(key, `${i + 1}-0`, "i", String(i));
+      await multi.exec();
+      await until(
+        "30 entries",
+        () => c.entries().length,
+        (n) => n >= 30,
+      );
+      expect(c.entries().map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `${i + 1}-0`));
+      expect(c.batches.reduce((n, b) => n + b.skipped, 0)).toBe(0);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
   it("ends with NOT_FOUND when the key is deleted and WRONG_TYPE when it becomes another type", async () => {
     const gone = `${prefix}gone`;
     const retyped = `${prefix}retyped`;
