@@ -75,6 +75,30 @@ export function toItems(ids: readonly string[], reply: unknown): ActionItem[] {
   });
 }
 
+/**
+ * One script call over `ids`, then others over the ids it answered `later` (it stopped at its entry
+ * bytes, scripts.ts), until every id has its outcome. `call` answers the flat `[outcome, to, ...]`
+ * reply; the items come in the order of `ids`.
+ */
+export async function settleLater(
+  ids: readonly string[],
+  call: (ids: string[]) => Promise<unknown>,
+): Promise<ActionItem[]> {
+  const items = new Map<string, ActionItem>();
+  let open = [...ids];
+  while (open.length > 0) {
+    const reply = await call(open);
+    const flat = Array.isArray(reply) ? reply : [];
+    const later = open.filter((_, i) => String(flat[2 * i]) === "later");
+    // A call reads at least one entry before it stops, so each call settles at least one id.
+    if (later.length === open.length) throw new Error("a script call left every id for later");
+    const laterSet = new Set(later);
+    for (const item of toItems(open, reply)) if (!laterSet.has(item.id)) items.set(item.id, item);
+    open = later;
+  }
+  return ids.map((id) => items.get(id)!);
+}
+
 export function tallyOf(items: ActionItem[]): Tally {
   const t: Tally = { ok: 0, skipped: 0, deleted: 0, items };
   for (const item of items) t[item.outcome] += 1;

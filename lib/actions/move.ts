@@ -5,7 +5,7 @@ import { getGroupRule } from "@/lib/config/settings";
 import { deadLetterTarget } from "@/lib/config/resolve";
 import { badRequest } from "@/lib/errors";
 import { refuseAppKey } from "@/lib/redis/app-keys";
-import { filterArgs, runBatches, tallyOf, targetPages, toItems, type BatchScript, type Tally } from "./batches";
+import { filterArgs, runBatches, settleLater, tallyOf, targetPages, type BatchScript, type Tally } from "./batches";
 import { moveReadScript, moveScript } from "./scripts";
 import { moveInTwoSteps, movesAtomically, type CopyPlan } from "./two-step";
 
@@ -81,7 +81,9 @@ export function moveScriptBatch(redis: RedisConnection, opts: MoveOptions): Batc
   return {
     batchSize: MOVE_BATCH,
     run: async (ids) =>
-      tallyOf(toItems(ids, await moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...ids]))),
+      tallyOf(
+        await settleLater(ids, (open) => moveScript.runOnce(redis, [opts.stream, opts.target], [...head, ...open])),
+      ),
   };
 }
 
@@ -90,20 +92,28 @@ function twoStepBatch(redis: RedisConnection, opts: MoveOptions, filter: [string
   return {
     batchSize: MOVE_BATCH,
     run: async (ids) => {
-      const reply = (await moveReadScript.runReadingBuffers(
-        redis,
-        [opts.stream],
-        [opts.group, opts.mode, opts.reason, ...filter, ...ids],
-      )) as Buffer[][];
       const items = new Map<string, ActionItem>();
-      const plans: CopyPlan[] = [];
-      ids.forEach((id, i) => {
-        const [state, ...fields] = reply[i] ?? [];
-        const outcome = state?.toString();
-        if (outcome === "ok") plans.push({ id, fields });
-        else items.set(id, { id, outcome: outcome === "deleted" ? "deleted" : "skipped" });
-      });
-      for (const item of await moveInTwoSteps(redis, move, plans)) items.set(item.id, item);
+      // Each read stops at its entry bytes (scripts.ts); what it read is copied before the next one.
+      let open = ids;
+      while (open.length > 0) {
+        const reply = (await moveReadScript.runReadingBuffers(
+          redis,
+          [opts.stream],
+          [opts.group, opts.mode, opts.reason, ...filter, ...open],
+        )) as Buffer[][];
+        const plans: CopyPlan[] = [];
+        const later: string[] = [];
+        open.forEach((id, i) => {
+          const [state, ...fields] = reply[i] ?? [];
+          const outcome = state?.toString();
+          if (outcome === "ok") plans.push({ id, fields });
+          else if (outcome === "later") later.push(id);
+          else items.set(id, { id, outcome: outcome === "deleted" ? "deleted" : "skipped" });
+        });
+        if (later.length === open.length) throw new Error("a script call left every id for later");
+        for (const item of await moveInTwoSteps(redis, move, plans)) items.set(item.id, item);
+        open = later;
+      }
       const tally = tallyOf(ids.map((id) => items.get(id)!));
       return { ...tally, twoStep: tally.ok };
     },

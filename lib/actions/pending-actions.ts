@@ -22,6 +22,7 @@ import {
   runBatches,
   tallyOf,
   targetPages,
+  settleLater,
   toItems,
   type BatchControl,
   type BatchScript,
@@ -103,9 +104,10 @@ function ackScriptBatch(
   return {
     batchSize: SCRIPT_BATCH,
     run: async (ids, detail) => {
-      const args = [group, mode, detail ? "1" : "0", consumer, minIdle, minDeliveries, ...ids];
-      const reply = await ackScript.runOnce(redis, [stream], args);
-      if (detail) return tallyOf(toItems(ids, reply));
+      const head = [group, mode, detail ? "1" : "0", consumer, minIdle, minDeliveries];
+      if (detail)
+        return tallyOf(await settleLater(ids, (open) => ackScript.runOnce(redis, [stream], [...head, ...open])));
+      const reply = await ackScript.runOnce(redis, [stream], [...head, ...ids]);
       const acked = Number((reply as unknown[])[0] ?? 0);
       return { ok: acked, skipped: ids.length - acked, deleted: 0 };
     },

@@ -17,6 +17,7 @@ import { readConsumers } from "@/lib/streams/consumers";
 import { formatDuration } from "@/lib/shared/format";
 import { runBatches, type BatchControl, type Tally } from "./batches";
 import { moveScriptBatch } from "./move";
+import { ENTRY_READS } from "./scripts";
 import { consumerInactiveMs, parseConsumers, type ConsumerInfo } from "@/lib/streams/xinfo";
 
 /** Pending messages one script call looks at. */
@@ -30,13 +31,14 @@ export const REAP_BATCH = 100;
  * the consumer is deleted if it owns nothing. Mode `requeue`: messages whose entry is gone are
  * dropped from the PEL (as XCLAIM drops them on a hand-over) and the others' ids are answered for
  * the move script to requeue (it checks again, per id, that each is still this consumer's and idle
- * that long); the next step deletes the consumer once it owns nothing.
+ * that long), as many as about READ_BYTES of entries (each is read to tell whether it is gone); the
+ * next step deletes the consumer once it owns nothing.
  * KEYS: [stream]. ARGV: group, consumer, to ('' for nobody), idleMs, batch, mode.
  * Returns {handed over, "deleted" | "woke" | "more" | "kept"}, or {0, "requeue", id...}.
  */
 const reapStep = new RecordedScript(
   "reap-consumer",
-  "",
+  ENTRY_READS,
   `local key, group, consumer, to, idle = KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local rows = redis.call('XPENDING', key, group, '-', '+', tonumber(ARGV[5]), consumer)
 if #rows == 0 then
@@ -51,7 +53,8 @@ if fresh > 0 then return {0, 'woke'} end
 if ARGV[6] == 'requeue' then
   local out = {0, 'requeue'}
   for _, id in ipairs(ids) do
-    if redis.call('XRANGE', key, id, id, 'COUNT', 1)[1] then out[#out + 1] = id
+    if over_budget() then break end
+    if entry_fields(key, id) then out[#out + 1] = id
     else redis.call('XACK', key, group, id) end
   end
   return out

@@ -15,8 +15,9 @@ import {
 } from "@/lib/contract/pending";
 import { AppError } from "@/lib/errors";
 import { isAppKey, refuseAppKey } from "@/lib/redis/app-keys";
+import { BatchSizer } from "@/lib/streams/answer-limits";
 import { assertStream } from "@/lib/streams/assert-stream";
-import { chunks, normalizeIds, runBatches, tallyOf, toItems, type BatchScript, type Tally } from "./batches";
+import { chunks, normalizeIds, runBatches, settleLater, tallyOf, type BatchScript, type Tally } from "./batches";
 import { atomicity } from "./move";
 import { redriveScript } from "./scripts";
 import { moveInTwoSteps, movesAtomically } from "./two-step";
@@ -75,8 +76,8 @@ async function redriveBatch(
     return origin == null || inSlot.includes(origin);
   });
   if (atomicIds.length > 0) {
-    const reply = await redriveScript.runOnce(redis, [dlq, ...inSlot], atomicIds);
-    for (const item of toItems(atomicIds, reply)) items.set(item.id, item);
+    const moved = await settleLater(atomicIds, (open) => redriveScript.runOnce(redis, [dlq, ...inSlot], open));
+    for (const item of moved) items.set(item.id, item);
   }
   for (const origin of origins.filter((o) => !inSlot.includes(o))) {
     const ofOrigin = batch.flatMap((id, i) =>
@@ -193,9 +194,12 @@ export async function redriveMatching(
 
   async function* matchingPages(): AsyncGenerator<string[]> {
     let start = body.cursor ? `(${body.cursor}` : "-";
+    // Dead-lettered payloads can be big: each page carries about READ_BYTES, as the entries page does.
+    const sizer = new BatchSizer();
     while (walk.scanned < budget) {
-      const count = Math.min(MATCH_PAGE, budget - walk.scanned);
+      const count = sizer.next(Math.min(MATCH_PAGE, budget - walk.scanned));
       const page = await redis.xrangeBuffer(dlq, start, "+", "COUNT", count);
+      sizer.seen([page], page.length);
       walk.scanned += page.length;
       const ids: string[] = [];
       for (const [rawId, fields] of page) {

@@ -1,0 +1,84 @@
+/**
+ * Moves of big entries against the real redis-server: a script that reads or copies an entry
+ * copies its bytes, so each call stops after about READ_BYTES of entries and the rest of its batch
+ * goes in the next call (scripts.ts). Entries of 1 MiB: dead-letter, requeue, ack with items and
+ * the redrive walk (through the dashboard's connection) each move every message exactly once, and
+ * no call is over 10 ms inside Redis.
+ * Before the bound, one dead-letter call of 25 such entries took about 150 ms.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deadLetterIds, requeueIds } from "@/lib/actions/move";
+import { ackPending } from "@/lib/actions/pending-actions";
+import { redriveMatching } from "@/lib/actions/redrive";
+import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
+import { closeRedis, getConnection } from "@/lib/redis/client";
+import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { expectNoSlowDashboardCommands, fromDashboardOn, resetSlowLog } from "../helpers/slowlog";
+
+const redis = testRedis();
+const prefix = uniquePrefix("fatmoves");
+const stream = `${prefix}s`;
+const dlq = `${prefix}s:dlq`;
+const MiB = 1024 * 1024;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  for (let i = 0; i < 30; i++)
+    ids.push((await redis.xadd(stream, "*", "payload", Buffer.alloc(MiB, 97 + (i % 26)), "n", String(i)))!);
+  await redis.xgroup("CREATE", stream, "g", "0");
+  await redis.xreadgroup("GROUP", "g", "c1", "COUNT", 100, "STREAMS", stream, ">");
+  await resetSlowLog(redis);
+}, 60_000);
+
+afterAll(async () => {
+  await cleanPrefix(redis, prefix);
+  await closeRedis();
+});
+
+async function pendingIds(group: string): Promise<string[]> {
+  return ((await redis.xpending(stream, group, "-", "+", 1000)) as [string][]).map((r) => r[0]);
+}
+
+describe("moves of 1 MiB entries, a bounded call at a time", () => {
+  it("dead-letters 25 entries whole, each once, and leaves the other 5 pending", async () => {
+    const res = await deadLetterIds(await getConnection(), { stream, group: "g", ids: ids.slice(0, 25), target: dlq });
+    expect(res.moved).toBe(25);
+    expect(res.items.map((i) => i.outcome)).toEqual(Array(25).fill("ok"));
+    expect(await pendingIds("g")).toEqual(ids.slice(25));
+    const copies = await redis.xrangeBuffer(dlq, "-", "+");
+    expect(copies).toHaveLength(25);
+    const origins = copies.map(([, fields]) => {
+      const at = fields.findIndex((f) => f.toString() === DEAD_LETTER_FIELDS.originId);
+      return fields[at + 1]!.toString();
+    });
+    expect(origins).toEqual(ids.slice(0, 25));
+    expect(copies.every(([, fields]) => fields[0]!.toString() === "payload" && fields[1]!.length === MiB)).toBe(true);
+  });
+
+  it("requeues the other 5, each once", async () => {
+    const res = await requeueIds(await getConnection(), { stream, group: "g", ids: ids.slice(25) });
+    expect(res.requeued).toBe(5);
+    expect(await pendingIds("g")).toEqual([]);
+    expect(await redis.xlen(stream)).toBe(35);
+  });
+
+  it("acks with items (each entry looked up), reporting every id once", async () => {
+    await redis.xgroup("CREATE", stream, "g2", "0");
+    await redis.xreadgroup("GROUP", "g2", "c2", "COUNT", 100, "STREAMS", stream, ">");
+    const res = await ackPending(await getConnection(), stream, "g2", { ids: ids.slice(0, 20) });
+    expect(res).toMatchObject({ acked: 20, skipped: 0 });
+    expect((res as { items: { id: string; outcome: string }[] }).items.map((i) => i.id)).toEqual(ids.slice(0, 20));
+    expect(await pendingIds("g2")).toHaveLength(15);
+  });
+
+  it("redrives every dead-lettered entry back, each once", async () => {
+    const res = await redriveMatching(await getConnection(), dlq, { filter: {}, scanLimit: 100 });
+    expect(res).toMatchObject({ matched: 25, redriven: 25, skipped: 0, more: false });
+    expect(await redis.xlen(dlq)).toBe(0);
+    expect(await redis.xlen(stream)).toBe(60);
+  });
+
+  it("left no dashboard command over 10 ms in the slow log", async () => {
+    await expectNoSlowDashboardCommands(redis, fromDashboardOn(prefix));
+  });
+});
