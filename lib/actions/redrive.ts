@@ -42,18 +42,30 @@ function deadLettered(fields: Buffer[]): DeadLettered {
 
 /**
  * Each entry and the origin stream it names (read up front so the script can declare every key
- * it writes). Entries that are gone map to null.
+ * it writes), in rounds of about READ_BYTES. Entries that are gone map to null. The fields are
+ * kept only for an origin the script cannot reach (another cluster slot: a two-step move writes
+ * them); the others are copied inside Redis, so big payloads do not pile up here.
  */
 async function readEntries(
   redis: RedisConnection,
   dlq: string,
   ids: readonly string[],
-): Promise<(DeadLettered | null)[]> {
-  const replies = await readEntriesById(redis, dlq, ids);
-  return replies.map((reply) => {
-    const entry = (reply as [Buffer, Buffer[]][])[0];
-    return entry ? deadLettered(entry[1]) : null;
-  });
+): Promise<Map<string, DeadLettered | null>> {
+  const read = new Map<string, DeadLettered | null>();
+  const sizer = new BatchSizer();
+  for (let at = 0; at < ids.length;) {
+    const batch = ids.slice(at, at + sizer.next(ACTION_BATCH));
+    at += batch.length;
+    const replies = await readEntriesById(redis, dlq, batch);
+    sizer.seen(replies, batch.length);
+    replies.forEach((reply, i) => {
+      const entry = (reply as [Buffer, Buffer[]][])[0];
+      const found = entry ? deadLettered(entry[1]) : null;
+      if (found?.origin != null && movesAtomically(redis, dlq, found.origin)) found.fields = [];
+      read.set(batch[i]!, found);
+    });
+  }
+  return read;
 }
 
 /**
@@ -132,11 +144,7 @@ export async function redrive(
   await assertStream(redis, dlq);
   const ids = normalizeIds(body.ids);
   // Every origin is checked before anything moves: the app's own keys answer 404, as everywhere.
-  const read = new Map<string, DeadLettered | null>();
-  for (const batch of chunks(ids)) {
-    const entries = await readEntries(redis, dlq, batch);
-    batch.forEach((id, i) => read.set(id, entries[i] ?? null));
-  }
+  const read = await readEntries(redis, dlq, ids);
   const found = [...read.values()].flatMap((e) => (e?.origin != null ? [e.origin] : []));
   const origins = [...new Set(found)];
   for (const origin of origins) refuseAppKey(origin);

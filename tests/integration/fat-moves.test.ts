@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { ackPending } from "@/lib/actions/pending-actions";
-import { redriveMatching } from "@/lib/actions/redrive";
+import { redrive, redriveMatching } from "@/lib/actions/redrive";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import { closeRedis, getConnection } from "@/lib/redis/client";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
@@ -71,9 +71,12 @@ describe("moves of 1 MiB entries, a bounded call at a time", () => {
     expect(await pendingIds("g2")).toHaveLength(15);
   });
 
-  it("redrives every dead-lettered entry back, each once", async () => {
+  it("redrives every dead-lettered entry back, each once: five by id, then the rest by the walk", async () => {
+    const byId = (await redis.xrange(dlq, "-", "+", "COUNT", 5)).map(([id]) => id);
+    const named = await redrive(await getConnection(), dlq, { ids: byId });
+    expect(named).toMatchObject({ redriven: 5, skipped: 0 });
     const res = await redriveMatching(await getConnection(), dlq, { filter: {}, scanLimit: 100 });
-    expect(res).toMatchObject({ matched: 25, redriven: 25, skipped: 0, more: false });
+    expect(res).toMatchObject({ matched: 20, redriven: 20, skipped: 0, more: false });
     expect(await redis.xlen(dlq)).toBe(0);
     expect(await redis.xlen(stream)).toBe(60);
   });
