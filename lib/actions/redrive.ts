@@ -1,5 +1,5 @@
 import "server-only";
-import { readEntriesById } from "@/lib/streams/entries-by-id";
+import { entriesByIdRounds } from "@/lib/streams/entries-by-id";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import {
@@ -52,17 +52,12 @@ async function readEntries(
   ids: readonly string[],
 ): Promise<Map<string, DeadLettered | null>> {
   const read = new Map<string, DeadLettered | null>();
-  const sizer = new BatchSizer();
-  for (let at = 0; at < ids.length;) {
-    const batch = ids.slice(at, at + sizer.next(ACTION_BATCH));
-    at += batch.length;
-    const replies = await readEntriesById(redis, dlq, batch);
-    sizer.seen(replies, batch.length);
-    replies.forEach((reply, i) => {
+  for await (const round of entriesByIdRounds(redis, dlq, ids)) {
+    round.replies.forEach((reply, i) => {
       const entry = (reply as [Buffer, Buffer[]][])[0];
       const found = entry ? deadLettered(entry[1]) : null;
       if (found?.origin != null && movesAtomically(redis, dlq, found.origin)) found.fields = [];
-      read.set(batch[i]!, found);
+      read.set(round.ids[i]!, found);
     });
   }
   return read;

@@ -2,6 +2,8 @@ import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { execWithOneTimer } from "@/lib/redis/pipeline-exec";
 import { compareIds } from "@/lib/contract/ids";
+import { ACTION_BATCH } from "@/lib/contract/pending";
+import { BatchSizer } from "./answer-limits";
 
 /**
  * The entries of these ids, each as `XRANGE id id` answers it (Buffer replies, an empty list for an
@@ -50,4 +52,24 @@ export async function readEntriesById(
     });
   }
   return out as unknown[][];
+}
+
+/**
+ * readEntriesById in rounds of about READ_BYTES of entries (one entry first, then as many as the
+ * sizes seen allow, at most ACTION_BATCH), for callers that read many ids and need each round only for a moment: each
+ * round's ids with their replies, in order.
+ */
+export async function* entriesByIdRounds(
+  redis: RedisConnection,
+  stream: string,
+  ids: readonly string[],
+): AsyncGenerator<{ ids: string[]; replies: unknown[] }> {
+  const sizer = new BatchSizer();
+  for (let at = 0; at < ids.length;) {
+    const round = ids.slice(at, at + sizer.next(Math.min(ACTION_BATCH, ids.length - at)));
+    at += round.length;
+    const replies = await readEntriesById(redis, stream, round);
+    sizer.seen(replies, round.length);
+    yield { ids: round, replies };
+  }
 }

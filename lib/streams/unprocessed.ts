@@ -1,11 +1,15 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { compareIds } from "@/lib/contract/ids";
+import { BatchSizer, READ_BYTES } from "./answer-limits";
+import { replyBytes } from "./codec";
 import { readStreams } from "./snapshot";
 import type { GroupInfo, StreamInfo } from "./xinfo";
 
 /** Entries counted one by one when Redis cannot tell a group's lag (bounded). */
 const MAX_WAITING_COUNT = 1000;
+/** Bytes of entries read to count them: past these the count says "at least". */
+const MAX_WAITING_BYTES = 4 * READ_BYTES;
 
 export interface UnprocessedCount {
   groups: number;
@@ -51,6 +55,19 @@ async function waitingFor(
 ): Promise<number> {
   if (g.lag !== null) return g.lag;
   if (!lastEntryId || compareIds(lastEntryId, g.lastDeliveredId) <= 0) return 0;
-  const rows = (await redis.call("XRANGE", key, `(${g.lastDeliveredId}`, "+", "COUNT", MAX_WAITING_COUNT)) as unknown[];
-  return rows.length;
+  // Counting reads whole entries (Redis has no count of a range): in replies of about READ_BYTES.
+  const sizer = new BatchSizer();
+  let counted = 0;
+  let bytes = 0;
+  let after = g.lastDeliveredId;
+  while (counted < MAX_WAITING_COUNT && bytes < MAX_WAITING_BYTES) {
+    const want = sizer.next(MAX_WAITING_COUNT - counted);
+    const rows = (await redis.xrangeBuffer(key, `(${after}`, "+", "COUNT", want)) as [Buffer, Buffer[]][];
+    sizer.seen([rows], rows.length);
+    bytes += replyBytes(rows);
+    counted += rows.length;
+    if (rows.length < want) break;
+    after = rows[rows.length - 1]![0].toString();
+  }
+  return counted;
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { readEntriesById } from "@/lib/streams/entries-by-id";
+import { entriesByIdRounds } from "@/lib/streams/entries-by-id";
+import { BatchSizer } from "@/lib/streams/answer-limits";
 import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
 import { deadLetterTarget, resolveGroupRule } from "@/lib/config/resolve";
@@ -96,20 +97,22 @@ export async function totalDeliveries(
   stream: string,
   entries: PendingEntry[],
 ): Promise<number[]> {
-  if (entries.length === 0) return [];
-  const replies = await readEntriesById(
+  // Whole entries are read for one field: in rounds of about READ_BYTES, keeping only that field.
+  const earlier: number[] = [];
+  for await (const round of entriesByIdRounds(
     redis,
     stream,
     entries.map((e) => e.id),
-  );
-  return entries.map((e, i) => {
-    const fields = decodeEntries(replies[i] ?? [])[0]?.fields ?? [];
-    let earlier = 0;
-    for (const [name, value] of fields) {
-      if (name === DELIVERIES_FIELD && typeof value === "string" && /^\d+$/.test(value)) earlier = Number(value);
+  )) {
+    for (const reply of round.replies) {
+      let n = 0;
+      for (const [name, value] of decodeEntries(reply)[0]?.fields ?? []) {
+        if (name === DELIVERIES_FIELD && typeof value === "string" && /^\d+$/.test(value)) n = Number(value);
+      }
+      earlier.push(n);
     }
-    return e.deliveries + earlier;
-  });
+  }
+  return entries.map((e, i) => e.deliveries + (earlier[i] ?? 0));
 }
 
 /**
@@ -128,20 +131,28 @@ async function reassignTarget(g: GroupContext): Promise<string | null> {
   return live[0]?.name ?? null;
 }
 
-/** XAUTOCLAIM from the start of the PEL, looping the cursor until 0-0 or the budget is used. */
+/**
+ * XAUTOCLAIM from the start of the PEL, looping the cursor until 0-0 or the budget is used. The
+ * reply carries the claimed entries whole (no JUSTID: the claim must count as a delivery, which
+ * maxDeliveries relies on), so each call's COUNT is sized in bytes by BatchSizer (1 until an entry
+ * has been seen, then as many of that size as fit in READ_BYTES), and the reply is read as Buffers.
+ * A small COUNT still makes progress: Redis examines up to COUNT × 10 PEL entries per call and the
+ * cursor moves on.
+ */
 async function autoclaim(
   g: GroupContext,
   consumer: string,
   budget: number,
 ): Promise<{ claimed: number; deleted: number; commands: number }> {
+  const sizer = new BatchSizer();
   let cursor = "0-0";
   let claimed = 0;
   let deleted = 0;
   let commands = 0;
   do {
-    const count = Math.min(PAGE, budget - claimed);
+    const count = Math.min(sizer.next(PAGE), budget - claimed);
     if (count <= 0) break;
-    const reply = (await g.redis.call(
+    const reply = (await g.redis.callBuffer(
       "XAUTOCLAIM",
       g.stream,
       g.group.name,
@@ -150,10 +161,14 @@ async function autoclaim(
       cursor,
       "COUNT",
       count,
-    )) as [string, unknown[], unknown[]?];
+    )) as [Buffer, unknown[], unknown[]?];
     commands++;
-    cursor = reply[0];
-    claimed += Array.isArray(reply[1]) ? reply[1].length : 0;
+    cursor = reply[0].toString();
+    const entries = Array.isArray(reply[1]) ? reply[1] : [];
+    // Before 7.0 a deleted entry is a nil row among the claimed ones: it has no size to learn from.
+    const rows = entries.filter(Array.isArray);
+    sizer.seen([rows], rows.length);
+    claimed += entries.length;
     deleted += Array.isArray(reply[2]) ? reply[2].length : 0;
   } while (cursor !== "0-0");
   return { claimed, deleted, commands };
