@@ -4,7 +4,7 @@ import type { ActionItem } from "@/lib/contract/pending";
 import { isCluster, type RedisConnection } from "@/lib/redis/connection";
 import { keyBeside } from "@/lib/redis/lua";
 import { sameSlot } from "@/lib/redis/slots";
-import { copyScript, releaseScript, settleScript } from "./scripts";
+import { copyScript, releaseScript, settleScript, SCRIPT_ENTRY_BYTES } from "./scripts";
 
 /**
  * A move whose target is in another cluster slot than its source cannot be one script. It runs in
@@ -79,13 +79,47 @@ export async function writeCopies(
   return plans.map((_, i) => String(reply[2 * i + 1]));
 }
 
-/** The three steps for one batch: an item per plan (`ok` with `to` = the copy, or `skipped`). */
+/**
+ * The three steps for one batch, in rounds of about SCRIPT_ENTRY_BYTES of copies: an item per plan (`ok`
+ * with `to` = the copy, or `skipped`).
+ */
 export async function moveInTwoSteps(
   redis: RedisConnection,
   move: TwoStepMove,
   plans: readonly CopyPlan[],
 ): Promise<ActionItem[]> {
-  if (plans.length === 0) return [];
+  const items: ActionItem[] = [];
+  for (const round of roundsOfBytes(plans)) items.push(...(await moveRoundInTwoSteps(redis, move, round)));
+  return items;
+}
+
+const planBytes = (p: CopyPlan): number =>
+  p.fields.reduce((n, f) => n + (typeof f === "string" ? Buffer.byteLength(f) : f.length), 0);
+
+/** The plans in rounds of at most about SCRIPT_ENTRY_BYTES of fields (a bigger plan alone): each copy script call stays short. */
+export function roundsOfBytes(plans: readonly CopyPlan[]): CopyPlan[][] {
+  const rounds: CopyPlan[][] = [];
+  let round: CopyPlan[] = [];
+  let bytes = 0;
+  for (const p of plans) {
+    const b = planBytes(p);
+    if (round.length > 0 && bytes + b > SCRIPT_ENTRY_BYTES) {
+      rounds.push(round);
+      round = [];
+      bytes = 0;
+    }
+    round.push(p);
+    bytes += b;
+  }
+  if (round.length > 0) rounds.push(round);
+  return rounds;
+}
+
+async function moveRoundInTwoSteps(
+  redis: RedisConnection,
+  move: TwoStepMove,
+  plans: readonly CopyPlan[],
+): Promise<ActionItem[]> {
   const copies = await writeCopies(redis, move, plans);
   const settleArgs: (string | number)[] = [SETTLED_MARKER_TTL_MS, move.group, move.mode, ...move.filter];
   plans.forEach((p, i) => settleArgs.push(p.id, copies[i]!));
