@@ -92,29 +92,26 @@ function twoStepBatch(redis: RedisConnection, opts: MoveOptions, filter: [string
   return {
     batchSize: MOVE_BATCH,
     run: async (ids) => {
-      const items = new Map<string, ActionItem>();
       // Each read stops at its entry bytes (scripts.ts); what it read is copied before the next one.
-      let open = ids;
-      while (open.length > 0) {
+      const items = await settleLater(ids, async (open) => {
         const reply = (await moveReadScript.runReadingBuffers(
           redis,
           [opts.stream],
           [opts.group, opts.mode, opts.reason, ...filter, ...open],
         )) as Buffer[][];
+        const outcomes = new Map<string, [string, string]>();
         const plans: CopyPlan[] = [];
-        const later: string[] = [];
         open.forEach((id, i) => {
           const [state, ...fields] = reply[i] ?? [];
-          const outcome = state?.toString();
+          const outcome = state?.toString() ?? "skipped";
           if (outcome === "ok") plans.push({ id, fields });
-          else if (outcome === "later") later.push(id);
-          else items.set(id, { id, outcome: outcome === "deleted" ? "deleted" : "skipped" });
+          else outcomes.set(id, [outcome === "later" || outcome === "deleted" ? outcome : "skipped", ""]);
         });
-        if (later.length === open.length) throw new Error("a script call left every id for later");
-        for (const item of await moveInTwoSteps(redis, move, plans)) items.set(item.id, item);
-        open = later;
-      }
-      const tally = tallyOf(ids.map((id) => items.get(id)!));
+        for (const item of await moveInTwoSteps(redis, move, plans))
+          outcomes.set(item.id, [item.outcome, item.to ?? ""]);
+        return open.flatMap((id) => outcomes.get(id)!);
+      });
+      const tally = tallyOf(items);
       return { ...tally, twoStep: tally.ok };
     },
   };
