@@ -31,8 +31,8 @@ export const REAP_BATCH = 100;
  * the consumer is deleted if it owns nothing. Mode `requeue`: messages whose entry is gone are
  * dropped from the PEL (as XCLAIM drops them on a hand-over) and the others' ids are answered for
  * the move script to requeue (it checks again, per id, that each is still this consumer's and idle
- * that long), as many as about SCRIPT_ENTRY_BYTES of entries (each is read to tell whether it is gone); the
- * next step deletes the consumer once it owns nothing.
+ * that long), as many as fit in about SCRIPT_ENTRY_BYTES of entries (each is read to tell whether
+ * it is gone); the next step deletes the consumer once it owns nothing.
  * KEYS: [stream]. ARGV: group, consumer, to ('' for nobody), idleMs, batch, mode.
  * Returns {handed over, "deleted" | "woke" | "more" | "kept"}, or {0, "requeue", id...}.
  */

@@ -56,8 +56,8 @@ export async function readEntriesById(
 
 /**
  * readEntriesById in rounds of about READ_BYTES of entries (one entry first, then as many as the
- * sizes seen allow, at most ACTION_BATCH), for callers that read many ids and need each round only for a moment: each
- * round's ids with their replies, in order.
+ * sizes seen allow, at most ACTION_BATCH), for callers that read many ids and need each round only
+ * for a moment: each round's ids with their replies, in order.
  */
 export async function* entriesByIdRounds(
   redis: RedisConnection,

@@ -12,7 +12,7 @@ import { assertStream } from "./assert-stream";
 import { decodeListEntries, type ListEntry } from "./codec";
 import { BatchSizer, valueLimits } from "./answer-limits";
 import { chooseStateGroups, streamAndGroups, withStates } from "./entries";
-import { parseStreamInfo } from "./xinfo";
+import { lastEntryOf, parseStreamInfo } from "./xinfo";
 import { processState } from "@/lib/runtime/state";
 
 /**
@@ -265,15 +265,6 @@ async function loop(hub: Hub): Promise<void> {
       return;
     }
   }
-}
-
-/** The `last-entry` of an XINFO STREAM reply (`[id, [field, value, ...]]`), when the stream has one. */
-function lastEntryOf(reply: unknown): unknown[] | null {
-  if (!Array.isArray(reply)) return null;
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    if (String(reply[i]) === "last-entry") return Array.isArray(reply[i + 1]) ? (reply[i + 1] as unknown[]) : null;
-  }
-  return null;
 }
 
 /**

@@ -101,6 +101,15 @@ export function parseStreamInfo(reply: unknown): StreamInfo {
   };
 }
 
+/** The `last-entry` of an XINFO STREAM reply (`[id, [field, value, ...]]`), when the stream has one. */
+export function lastEntryOf(reply: unknown): unknown[] | null {
+  if (!Array.isArray(reply)) return null;
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    if (fieldName(reply[i]) === "last-entry") return Array.isArray(reply[i + 1]) ? (reply[i + 1] as unknown[]) : null;
+  }
+  return null;
+}
+
 /** One group of XINFO GROUPS, parsed: the contract's group shape. */
 export type GroupInfo = ConsumerGroup;
 
