@@ -1,11 +1,11 @@
 /**
  * Moves of big entries against the real redis-server: a script that reads or copies an entry
  * copies its bytes, so each call stops after about SCRIPT_ENTRY_BYTES of entries and the rest of its
- * batch goes in the next call (scripts.ts). Entries of 512 KiB (moved in about 2.3 ms each; 1 MiB
- * takes 4.5 ms, up to 16 ms on a loaded machine): dead-letter, requeue, ack with items and the
- * redrive walk (through the dashboard's connection) each move every message exactly once, and no
- * call is over 10 ms inside Redis. Before the bound, one dead-letter call of 25 such entries took
- * about 60 ms.
+ * batch goes in the next call (scripts.ts). Entries of 512 KiB: dead-letter (one script call per
+ * entry, seen by MONITOR), requeue, ack with items and the redrive by ids and by walk (through the
+ * dashboard's connection) each move every message exactly once. Time inside Redis is not asserted
+ * here: a copy of 512 KiB takes about 2.3 ms on an idle server, but 10-20 ms on a loaded CI machine,
+ * where a producer's own XADD of the same value took 13.5 ms.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterIds, requeueIds } from "@/lib/actions/move";
@@ -14,7 +14,7 @@ import { redrive, redriveMatching } from "@/lib/actions/redrive";
 import { DEAD_LETTER_FIELDS } from "@/lib/contract/dead-letter";
 import { closeRedis, getConnection } from "@/lib/redis/client";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
-import { expectNoSlowDashboardCommands, fromDashboardOn, resetSlowLog } from "../helpers/slowlog";
+import { watchCommands } from "../helpers/monitor";
 
 const redis = testRedis();
 const prefix = uniquePrefix("fatmoves");
@@ -28,7 +28,6 @@ beforeAll(async () => {
     ids.push((await redis.xadd(stream, "*", "payload", Buffer.alloc(SIZE, 97 + (i % 26)), "n", String(i)))!);
   await redis.xgroup("CREATE", stream, "g", "0");
   await redis.xreadgroup("GROUP", "g", "c1", "COUNT", 100, "STREAMS", stream, ">");
-  await resetSlowLog(redis);
 }, 60_000);
 
 afterAll(async () => {
@@ -42,12 +41,15 @@ async function pendingIds(group: string): Promise<string[]> {
 
 describe("moves of 512 KiB entries, a bounded call at a time", () => {
   it("dead-letters 25 entries whole, each once, and leaves the other 5 pending", async () => {
-    // Two requests: a move script slow twice is held by the slow-log check (once could be a pause).
+    const watch = await watchCommands(process.env.REDIS_URL!);
     for (const batch of [ids.slice(0, 12), ids.slice(12, 25)]) {
       const res = await deadLetterIds(await getConnection(), { stream, group: "g", ids: batch, target: dlq });
       expect(res.moved).toBe(batch.length);
       expect(res.items.map((i) => i.outcome)).toEqual(Array(batch.length).fill("ok"));
     }
+    // Each entry is past SCRIPT_ENTRY_BYTES: at least one move script call per entry (2 calls in all before the bound).
+    const calls = (await watch.stop()).filter((l) => /^"evalsha"/i.test(l) && l.includes(`"${dlq}"`));
+    expect(calls.length).toBeGreaterThanOrEqual(25);
     expect(await pendingIds("g")).toEqual(ids.slice(25));
     const copies = await redis.xrangeBuffer(dlq, "-", "+");
     expect(copies).toHaveLength(25);
@@ -83,9 +85,5 @@ describe("moves of 512 KiB entries, a bounded call at a time", () => {
     expect(res).toMatchObject({ matched: 20, redriven: 20, skipped: 0, more: false });
     expect(await redis.xlen(dlq)).toBe(0);
     expect(await redis.xlen(stream)).toBe(60);
-  });
-
-  it("left no dashboard command over 10 ms in the slow log", async () => {
-    await expectNoSlowDashboardCommands(redis, fromDashboardOn(prefix));
   });
 });
