@@ -15,7 +15,7 @@ import {
 } from "@/lib/contract/pending";
 import { AppError } from "@/lib/errors";
 import { isAppKey, refuseAppKey } from "@/lib/redis/app-keys";
-import { BatchSizer } from "@/lib/streams/answer-limits";
+import { idsAfter, rangePages, rangeReply } from "@/lib/streams/range-pages";
 import { assertStream } from "@/lib/streams/assert-stream";
 import { chunks, normalizeIds, runBatches, settleLater, tallyOf, type BatchScript, type Tally } from "./batches";
 import { atomicity } from "./move";
@@ -196,16 +196,16 @@ export async function redriveMatching(
   const read = new Map<string, DeadLettered | null>();
 
   async function* matchingPages(): AsyncGenerator<string[]> {
-    let start = body.cursor ? `(${body.cursor}` : "-";
-    // Dead-lettered payloads can be big: each page carries about READ_BYTES, as the entries page does.
-    const sizer = new BatchSizer();
-    while (walk.scanned < budget) {
-      const count = sizer.next(Math.min(MATCH_PAGE, budget - walk.scanned));
-      const page = await redis.xrangeBuffer(dlq, start, "+", "COUNT", count);
-      sizer.seen([page], page.length);
-      walk.scanned += page.length;
+    const range = idsAfter(body.cursor ?? null);
+    let walked = false;
+    // Dead-lettered payloads can be big: pages of about READ_BYTES, as the entries page reads.
+    for await (const { reply, end } of rangePages(redis, dlq, range, "asc", () =>
+      Math.min(MATCH_PAGE, budget - walk.scanned),
+    )) {
+      walk.scanned += reply.length;
+      walked = end;
       const ids: string[] = [];
-      for (const [rawId, fields] of page) {
+      for (const [rawId, fields] of reply) {
         const id = rawId.toString();
         walk.last = id;
         const entry = deadLettered(fields);
@@ -218,11 +218,10 @@ export async function redriveMatching(
           ids.push(id);
         }
       }
-      if (walk.last !== null) start = `(${walk.last}`;
       if (ids.length > 0) yield ids;
-      if (page.length < count) return;
     }
-    walk.more = (await redis.xrange(dlq, start, "+", "COUNT", 1)).length > 0;
+    const rest = walked ? null : walk.last === null ? range : idsAfter(walk.last);
+    walk.more = rest !== null && (await rangeReply(redis, dlq, rest, "asc", 1)).length > 0;
   }
 
   const tally = await runBatches(matchingPages(), redriveBatches(redis, dlq, read), false);

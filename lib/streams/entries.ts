@@ -9,8 +9,9 @@ import {
 } from "@/lib/contract/entries";
 import { badRequest, notFound, wrongType } from "@/lib/errors";
 import { decodeEntries, decodeListEntries, listEntryBytes, type ListEntry, type RawEntry } from "./codec";
-import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
-import { compareIds, formatId, isFullId, nextId, parseId, previousId } from "@/lib/contract/ids";
+import { answerBudget, valueLimits } from "./answer-limits";
+import { rangePages, rangeReply, remainder } from "./range-pages";
+import { formatId, isFullId, parseId } from "@/lib/contract/ids";
 import { readPelSlices } from "./pel-range";
 import { continuationAfter, requestRange, type IdRange } from "./range";
 import { classifyEntries, findOrphans } from "@/lib/shared/states";
@@ -47,19 +48,6 @@ export function chooseStateGroups(
   return { chosen, stateGroups: { shown: chosen.map((g) => g.name), total: groups.length } };
 }
 
-/** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant, undecoded. */
-export async function rangeReply(
-  redis: RedisConnection,
-  key: string,
-  range: IdRange,
-  order: EntryOrder,
-  count: number,
-): Promise<unknown> {
-  return order === "asc"
-    ? await redis.xrangeBuffer(key, range.lower, range.upper, "COUNT", count)
-    : await redis.xrevrangeBuffer(key, range.upper, range.lower, "COUNT", count);
-}
-
 /** One bounded XRANGE / XREVRANGE over an inclusive range, Buffer variant. */
 export async function rangeBatch(
   redis: RedisConnection,
@@ -72,7 +60,7 @@ export async function rangeBatch(
 }
 
 /**
- * Up to `want` entries, values cut, read in XRANGE batches sized by BatchSizer. Stops before the
+ * Up to `want` entries, values cut, read in pages of about READ_BYTES (rangePages). Stops before the
  * entry that would take the answer past the byte budget (`overBudget`: there is more).
  */
 async function readListPage(
@@ -81,28 +69,20 @@ async function readListPage(
   range: IdRange,
   order: EntryOrder,
   want: number,
-): Promise<{ entries: ListEntry[]; rest: IdRange | null; overBudget: boolean }> {
+): Promise<{ entries: ListEntry[]; overBudget: boolean }> {
   const limits = valueLimits();
   const budget = answerBudget();
-  const sizer = new BatchSizer();
   const entries: ListEntry[] = [];
   let size = 0;
-  let rest: IdRange | null = range;
-  while (rest && entries.length < want) {
-    const n = sizer.next(want - entries.length);
-    const reply = await rangeReply(redis, key, rest, order, n);
-    const got = decodeListEntries(reply, limits);
-    sizer.seen([reply], got.length);
-    for (const e of got) {
+  for await (const { reply } of rangePages(redis, key, range, order, () => want - entries.length)) {
+    for (const e of decodeListEntries(reply, limits)) {
       const bytes = listEntryBytes(e);
-      if (entries.length > 0 && size + bytes > budget) return { entries, rest, overBudget: true };
+      if (entries.length > 0 && size + bytes > budget) return { entries, overBudget: true };
       entries.push(e);
       size += bytes;
     }
-    const last = got[got.length - 1];
-    rest = got.length < n || !last ? null : remainder(rest, last.id, order);
   }
-  return { entries, rest, overBudget: false };
+  return { entries, overBudget: false };
 }
 
 /** TYPE and XINFO GROUPS in one round trip; 404 / 409 for a missing key or another type. */
@@ -115,16 +95,6 @@ export async function streamAndGroups(redis: RedisConnection, key: string): Prom
   const [groupsErr, groups] = replies[1] ?? [null, []];
   if (groupsErr) throw groupsErr;
   return parseGroups(groups);
-}
-
-/** The part of the range not yet handed out once `rest` follows `lastId` in `order`. */
-export function remainder(range: IdRange, lastId: string, order: EntryOrder): IdRange | null {
-  if (order === "asc") {
-    const lower = nextId(lastId);
-    return lower && compareIds(lower, range.upper) <= 0 ? { lower, upper: range.upper } : null;
-  }
-  const upper = previousId(lastId);
-  return upper && compareIds(range.lower, upper) <= 0 ? { lower: range.lower, upper } : null;
 }
 
 /** The id range a page covers: from the request's start to its last entry, or to the end when it is the last page. */

@@ -2,10 +2,11 @@ import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { ENTRIES_MAX_COUNT, type EntryOrder, type SearchResponse } from "@/lib/contract/entries";
 import type { FieldPair } from "@/lib/contract/common";
-import { continuationAfter, requestRange, type IdRange } from "./range";
-import { chooseStateGroups, rangeReply, remainder, streamAndGroups, withStates } from "./entries";
+import { continuationAfter, requestRange } from "./range";
+import { chooseStateGroups, streamAndGroups, withStates } from "./entries";
+import { rangePages, rangeReply, remainder } from "./range-pages";
 import { cutEntry, decodeEntries, listEntryBytes, type ListEntry } from "./codec";
-import { BatchSizer, answerBudget, valueLimits } from "./answer-limits";
+import { answerBudget, valueLimits } from "./answer-limits";
 import { compareIds } from "@/lib/contract/ids";
 
 export interface SearchInput {
@@ -30,36 +31,33 @@ export function entryMatches(fields: FieldPair[], needle: string, field?: string
 }
 
 /**
- * Scans at most `scanLimit` entries in XRANGE batches (COUNT ≤ 1000, sized to about READ_BYTES a
- * reply) and returns the matches, values cut, with their states. Whole values are matched; the
+ * Scans at most `scanLimit` entries in pages of about READ_BYTES (rangePages, COUNT ≤ 1000) and returns the matches, values cut, with their states. Whole values are matched; the
  * scan also stops once the matches fill the answer budget. `next` continues right after the last
  * entry read (and kept).
  */
 export async function searchEntries(redis: RedisConnection, key: string, input: SearchInput): Promise<SearchResponse> {
   const { chosen: groups, stateGroups } = chooseStateGroups(await streamAndGroups(redis, key), input.groups);
-  let range: IdRange | null = requestRange(input.start, input.end, input.order);
+  const range = requestRange(input.start, input.end, input.order);
   const matches: ListEntry[] = [];
   const limits = valueLimits();
   const budget = answerBudget();
-  const sizer = new BatchSizer();
   let size = 0;
   let full = false;
   let scanned = 0;
   let lastRead: string | undefined;
-  while (range && scanned < input.scanLimit && matches.length < input.count && !full) {
-    const want = sizer.next(Math.min(ENTRIES_MAX_COUNT, input.scanLimit - scanned));
-    const reply = await rangeReply(redis, key, range, input.order, want);
+  // True once the range holds nothing after lastRead.
+  let walked = false;
+  const cap = () =>
+    full || matches.length >= input.count ? 0 : Math.min(ENTRIES_MAX_COUNT, input.scanLimit - scanned);
+  pages: for await (const { reply, end } of rangePages(redis, key, range, input.order, cap)) {
     const batch = decodeEntries(reply);
-    sizer.seen([reply], batch.length);
-    let stoppedEarly = false;
-    for (const entry of batch) {
+    for (const [i, entry] of batch.entries()) {
       if (entryMatches(entry.fields, input.q, input.field)) {
         const cut = cutEntry(entry, limits);
         const bytes = listEntryBytes(cut);
         if (matches.length > 0 && size + bytes > budget) {
           full = true;
-          stoppedEarly = true;
-          break;
+          break pages;
         }
         matches.push(cut);
         size += bytes;
@@ -67,17 +65,14 @@ export async function searchEntries(redis: RedisConnection, key: string, input: 
       scanned++;
       lastRead = entry.id;
       if (matches.length >= input.count) {
-        stoppedEarly = !Object.is(entry, batch[batch.length - 1]);
-        break;
+        walked = end && i === batch.length - 1;
+        break pages;
       }
     }
-    if ((batch.length < want && !stoppedEarly) || lastRead === undefined) range = null;
-    else range = remainder(range, lastRead, input.order);
+    walked = end;
   }
-  const hasMore =
-    range !== null &&
-    lastRead !== undefined &&
-    (full || (await rangeReply(redis, key, range, input.order, 1).then((r) => Array.isArray(r) && r.length > 0)));
+  const rest = range && lastRead !== undefined && !walked ? remainder(range, lastRead, input.order) : null;
+  const hasMore = rest !== null && (full || (await rangeReply(redis, key, rest, input.order, 1)).length > 0);
   const ids = matches.map((m) => m.id).sort(compareIds);
   const covered = ids.length ? { lower: ids[0]!, upper: ids[ids.length - 1]! } : null;
   const { entries } = await withStates(redis, key, groups, matches, covered);

@@ -1,7 +1,8 @@
 import "server-only";
 import type { RedisConnection } from "@/lib/redis/connection";
 import { compareIds } from "@/lib/contract/ids";
-import { BatchSizer, READ_BYTES } from "./answer-limits";
+import { READ_BYTES } from "./answer-limits";
+import { idsAfter, rangePages } from "./range-pages";
 import { replyBytes } from "./codec";
 import { readStreams } from "./snapshot";
 import type { GroupInfo, StreamInfo } from "./xinfo";
@@ -56,18 +57,12 @@ async function waitingFor(
   if (g.lag !== null) return g.lag;
   if (!lastEntryId || compareIds(lastEntryId, g.lastDeliveredId) <= 0) return 0;
   // Counting reads whole entries (Redis has no count of a range): in replies of about READ_BYTES.
-  const sizer = new BatchSizer();
   let counted = 0;
   let bytes = 0;
-  let after = g.lastDeliveredId;
-  while (counted < MAX_WAITING_COUNT && bytes < MAX_WAITING_BYTES) {
-    const want = sizer.next(MAX_WAITING_COUNT - counted);
-    const rows = (await redis.xrangeBuffer(key, `(${after}`, "+", "COUNT", want)) as [Buffer, Buffer[]][];
-    sizer.seen([rows], rows.length);
-    bytes += replyBytes(rows);
-    counted += rows.length;
-    if (rows.length < want) break;
-    after = rows[rows.length - 1]![0].toString();
+  const cap = () => (bytes < MAX_WAITING_BYTES ? MAX_WAITING_COUNT - counted : 0);
+  for await (const { reply } of rangePages(redis, key, idsAfter(g.lastDeliveredId), "asc", cap)) {
+    bytes += replyBytes(reply);
+    counted += reply.length;
   }
   return counted;
 }
