@@ -20,11 +20,10 @@ import { assertStream } from "@/lib/streams/assert-stream";
 import { chunks, normalizeIds, runBatches, settleLater, tallyOf, type BatchScript, type Tally } from "./batches";
 import { atomicity } from "./move";
 import { redriveScript } from "./scripts";
-import { moveInTwoSteps, movesAtomically } from "./two-step";
+import { moveInTwoSteps, movesAtomically, type CopyPlan, type TwoStepMove } from "./two-step";
 
-/** A dead-lettered entry as read up front: its fields as they are and what its metadata says. */
+/** What a dead-lettered entry's metadata says, read up front (its payload is not kept). */
 interface DeadLettered {
-  fields: Buffer[];
   origin: string | null;
   reason: string | null;
 }
@@ -37,14 +36,14 @@ function deadLettered(fields: Buffer[]): DeadLettered {
     if (name === DEAD_LETTER_FIELDS.originStream && origin === null) origin = fields[i + 1]!.toString();
     else if (name === DEAD_LETTER_FIELDS.reason && reason === null) reason = fields[i + 1]!.toString();
   }
-  return { fields, origin, reason };
+  return { origin, reason };
 }
 
 /**
  * Each entry and the origin stream it names (read up front so the script can declare every key
- * it writes), in rounds of about READ_BYTES. Entries that are gone map to null. The fields are
- * kept only for an origin the script cannot reach (another cluster slot: a two-step move writes
- * them); the others are copied inside Redis, so big payloads do not pile up here.
+ * it writes), in rounds of about READ_BYTES. Entries that are gone map to null. No payload is kept:
+ * the script copies in Redis, and a two-step move (an origin in another cluster slot) reads its
+ * batch's payloads again in rounds (twoStepBatch), so big entries never pile up here.
  */
 async function readEntries(
   redis: RedisConnection,
@@ -55,12 +54,37 @@ async function readEntries(
   for await (const round of entriesByIdRounds(redis, dlq, ids)) {
     round.replies.forEach((reply, i) => {
       const entry = (reply as [Buffer, Buffer[]][])[0];
-      const found = entry ? deadLettered(entry[1]) : null;
-      if (found?.origin != null && movesAtomically(redis, dlq, found.origin)) found.fields = [];
-      read.set(round.ids[i]!, found);
+      read.set(round.ids[i]!, entry ? deadLettered(entry[1]) : null);
     });
   }
   return read;
+}
+
+/**
+ * The ids of one batch whose origin is in another slot, moved there in two steps (two-step.ts),
+ * their payloads read in rounds of about READ_BYTES (entriesByIdRounds), each round moved before
+ * the next is read. An entry gone since it was first read is `deleted`, as the script answers.
+ */
+async function twoStepBatch(
+  redis: RedisConnection,
+  dlq: string,
+  origin: string,
+  ids: readonly string[],
+): Promise<ActionItem[]> {
+  const type = await redis.type(origin);
+  if (type !== "none" && type !== "stream") return ids.map((id) => ({ id, outcome: "skipped" }));
+  const move: TwoStepMove = { source: dlq, target: origin, mode: "xdel", group: "", filter: ["", 0, 0] };
+  const items: ActionItem[] = [];
+  for await (const round of entriesByIdRounds(redis, dlq, ids)) {
+    const plans: CopyPlan[] = [];
+    round.replies.forEach((reply, i) => {
+      const entry = (reply as [Buffer, Buffer[]][])[0];
+      if (entry) plans.push({ id: round.ids[i]!, fields: entry[1] });
+      else items.push({ id: round.ids[i]!, outcome: "deleted" });
+    });
+    if (plans.length > 0) items.push(...(await moveInTwoSteps(redis, move, plans)));
+  }
+  return items;
 }
 
 /**
@@ -87,19 +111,8 @@ async function redriveBatch(
     for (const item of moved) items.set(item.id, item);
   }
   for (const origin of origins.filter((o) => !inSlot.includes(o))) {
-    const ofOrigin = batch.flatMap((id, i) =>
-      entries[i]?.origin === origin ? [{ id, fields: entries[i]!.fields }] : [],
-    );
-    const type = await redis.type(origin);
-    const moved =
-      type === "none" || type === "stream"
-        ? await moveInTwoSteps(
-            redis,
-            { source: dlq, target: origin, mode: "xdel", group: "", filter: ["", 0, 0] },
-            ofOrigin,
-          )
-        : ofOrigin.map(({ id }): ActionItem => ({ id, outcome: "skipped" }));
-    for (const item of moved) {
+    const ofOrigin = batch.filter((_, i) => entries[i]?.origin === origin);
+    for (const item of await twoStepBatch(redis, dlq, origin, ofOrigin)) {
       items.set(item.id, item);
       if (item.outcome === "ok") twoStep += 1;
     }

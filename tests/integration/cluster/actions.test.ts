@@ -36,6 +36,7 @@ import { slotOf } from "@/lib/redis/slots";
 import { privateCluster } from "../../helpers/cluster";
 import { deliver, seedPending } from "../../helpers/pending";
 import { callRoute } from "../../helpers/route";
+import { watchCommands } from "../../helpers/monitor";
 
 const { raw, nodes } = privateCluster();
 const r = () => raw() as unknown as Redis;
@@ -287,16 +288,25 @@ describe("actions on a 3-master cluster", () => {
     expectConserved(10, pending);
   });
 
-  it("entries of 512 KiB go to another slot and back in rounds of a quarter MiB, each once", async () => {
+  it("entries of 512 KiB go to another slot and back in rounds of a quarter MiB, each once, payloads read per round", async () => {
     const s = key("fat", 0);
     const far = key("fatfar", 2);
     const ids = await seedPending(r(), s, { n: 30, payload: (i) => String(i % 10).repeat(512 * 1024) });
     const away = await call<DeadLetterResponse>(deadLetterPOST, { key: s, group: "g" }, { ids, target: far });
     expect(away.body).toMatchObject({ moved: 30, skipped: 0, atomic: false, twoStep: 30 });
     const farIds = away.body.items!.map((i) => i.to!);
+    const farNode = [...new Set(raw().slots.map((slot) => slot[0]))].sort()[2]!;
     for (const third of [farIds.slice(0, 10), farIds.slice(10, 20), farIds.slice(20)]) {
+      const watch = await watchCommands(`redis://${farNode}`);
       const back = await call<RedriveResponse>(redrivePOST, { key: far }, { ids: third });
       expect(back.body).toMatchObject({ redriven: 10, skipped: 0, atomic: false, twoStep: 10 });
+      // The payloads are read in rounds, each moved (its originals settled here) before the next
+      // is read: the request never holds all of them.
+      const lines = (await watch.stop()).filter((l) => l.includes(`"${far}"`));
+      const lastRead = lines.findLastIndex((l) => /^"xrange"/i.test(l));
+      const firstSettle = lines.findIndex((l) => /^"evalsha"/i.test(l));
+      expect(firstSettle).toBeGreaterThanOrEqual(0);
+      expect(firstSettle).toBeLessThan(lastRead);
     }
     expect(await raw().xlen(far)).toBe(0);
     await deliver(r(), s, "g", "c1", 100);
