@@ -6,7 +6,8 @@ import { getEnv } from "@/lib/env";
 import { appKey } from "@/lib/redis/app-keys";
 import { getConnection } from "@/lib/redis/client";
 import { log } from "@/lib/log";
-import { previousId } from "@/lib/contract/ids";
+import { rangePages } from "@/lib/streams/range-pages";
+import { requestRange } from "@/lib/streams/range";
 import type { AuditEntry, AuditQuery, AuditResponse, AuditTrail } from "@/lib/contract/audit";
 
 /**
@@ -175,26 +176,25 @@ function parseEntry(trail: AuditTrail, id: string, fields: string[]): AuditEntry
 export async function readAudit(redis: RedisConnection, q: AuditQuery): Promise<AuditResponse> {
   const trail = q.trail ?? "main";
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
-  // `(0-0` is refused by Redis: nothing lies below the smallest id.
-  if (q.cursor !== undefined && previousId(q.cursor) === null) return { entries: [], next: null };
-  let end = q.cursor ? `(${q.cursor}` : q.to !== undefined ? String(q.to) : "+";
-  const start = q.from !== undefined ? String(q.from) : "-";
+  const upper = q.cursor ? `(${q.cursor}` : q.to !== undefined ? String(q.to) : undefined;
+  const range = requestRange(upper, q.from !== undefined ? String(q.from) : undefined, "desc");
   const entries: AuditEntry[] = [];
   let scanned = 0;
   let lastId: string | null = null;
-  for (;;) {
-    const rows = (await redis.xrevrange(auditKey(trail), end, start, "COUNT", BATCH)) as [string, string[]][];
-    for (const [id, fields] of rows) {
+  let walked = false;
+  const cap = () => Math.min(BATCH, MAX_SCANNED_PER_QUERY - scanned);
+  for await (const { reply, end } of rangePages(redis, auditKey(trail), range, "desc", cap)) {
+    walked = end;
+    for (const [rawId, fields] of reply) {
+      const id = rawId.toString();
       lastId = id;
       scanned++;
-      const entry = parseEntry(trail, id, fields);
+      const entry = parseEntry(trail, id, fields.map(String));
       if (entry && matches(entry, q)) {
         entries.push(entry);
         if (entries.length >= limit) return { entries, next: id };
       }
     }
-    if (rows.length < BATCH) return { entries, next: null };
-    if (scanned >= MAX_SCANNED_PER_QUERY) return { entries, next: lastId };
-    end = `(${lastId}`;
   }
+  return { entries, next: walked || lastId === null ? null : lastId };
 }

@@ -3,6 +3,8 @@ import type { RedisConnection } from "@/lib/redis/connection";
 import type { ChainableCommander } from "ioredis";
 import { appKey } from "@/lib/redis/app-keys";
 import { pipelineForKeys } from "@/lib/redis/keyspace";
+import { rangePages } from "@/lib/streams/range-pages";
+import { requestRange } from "@/lib/streams/range";
 import type { Sample } from "./series";
 
 /**
@@ -84,18 +86,22 @@ function parseRange(reply: unknown): Sample[] {
   return (reply as [string, string[]][]).map(([id, flat]) => decode(id, flat));
 }
 
-/** Samples with from ≤ t ≤ to, oldest first, in pages of 1000, at most MAX_READ_SAMPLES (the newest). */
+/** Samples with from ≤ t ≤ to, oldest first, in pages of at most 1000 (rangePages), at most MAX_READ_SAMPLES (the newest). */
 export async function readSamples(redis: RedisConnection, key: string, from: number, to: number): Promise<Sample[]> {
   const pages: Sample[][] = [];
-  const start = `${Math.max(0, Math.floor(from))}-0`;
-  let end = `${Math.max(0, Math.floor(to))}-18446744073709551615`;
+  const range = requestRange(String(Math.max(0, Math.floor(to))), String(Math.max(0, Math.floor(from))), "desc");
   let total = 0;
-  for (;;) {
-    const reply = (await redis.xrevrange(key, end, start, "COUNT", PAGE)) as [string, string[]][];
-    pages.push(parseRange(reply));
+  const cap = () => Math.min(PAGE, MAX_READ_SAMPLES - total);
+  for await (const { reply } of rangePages(redis, key, range, "desc", cap)) {
+    pages.push(
+      reply.map(([id, flat]) =>
+        decode(
+          id.toString(),
+          flat.map((f) => f.toString()),
+        ),
+      ),
+    );
     total += reply.length;
-    if (reply.length < PAGE || total >= MAX_READ_SAMPLES) break;
-    end = `(${reply[reply.length - 1]![0]}`;
   }
   return pages.flat().reverse();
 }
