@@ -4,6 +4,7 @@ import { Skeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
 import { DataAge } from "@/components/ui/data-age";
 import { formatCapped, formatDuration, formatNumber } from "@/lib/shared/format";
+import { summaryScope } from "./summary-scope";
 
 /**
  * `match`: the filter the numbers cover ("*" for every stream). `index`: the stream index's answer
@@ -29,11 +30,7 @@ export function SummaryTiles({
     );
   }
   const scope = match === "*" ? undefined : `Matching ${match}`;
-  const partial = summary.discovering
-    ? "Streams found so far (still discovering)"
-    : summary.complete
-      ? scope
-      : `First ${formatNumber(summary.streamCap)} streams only`;
+  const partial = summaryScope(summary, match);
   return (
     <section aria-label="Summary" className="space-y-1">
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
@@ -67,6 +64,12 @@ export function SummaryTiles({
                 <>
                   {" · worker snapshot: "}
                   <DataAge asOf={summary.stuckAsOf} label="Stuck snapshot age" />
+                </>
+              ) : null}
+              {summary.rolling ? (
+                <>
+                  {` · ${partial ?? ""}, oldest reading: `}
+                  <DataAge asOf={summary.rolling.since} label="Oldest reading age" />
                 </>
               ) : null}
             </>

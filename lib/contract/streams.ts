@@ -215,7 +215,7 @@ export interface StreamsIndexInfo {
 
 /** `GET /api/overview`: the summary tiles. */
 export interface OverviewSummary extends DataAge {
-  /** Streams looked at (at most `streamCap`). */
+  /** Streams looked at (at most `streamCap`, or the ones with a reading when `rolling`). */
   streams: number;
   totalPending: number;
   /** Pending messages idle longer than their group's stuck threshold, counted up to `stuckCap`. */
@@ -230,11 +230,17 @@ export interface OverviewSummary extends DataAge {
    * the epoch); absent when they were read live for this answer.
    */
   stuckAsOf?: number;
-  /** False when more streams exist than `streamCap` (the numbers cover the first ones only). */
+  /** False when the numbers leave streams out: past `streamCap` (the first ones only), or not yet read in turn (`rolling`). */
   complete: boolean;
   /** The stream index's first pass is still running: the numbers cover the streams found so far. */
   discovering?: true;
   streamCap: number;
+  /**
+   * Past `streamCap` streams: each answer reads the next `streamCap` in turn and the numbers sum
+   * every stream as last read. `read`: streams with a reading (also in `streams`); `since`: when the
+   * oldest of those readings was taken (ms since the epoch). `complete` once every one was read.
+   */
+  rolling?: { read: number; since: number };
   /** Family patterns from the settings (`orders_<yyyyMMddHH>`): one matching key already makes a family. */
   familyPatterns: string[];
 }

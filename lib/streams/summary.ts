@@ -17,6 +17,7 @@ import {
   redisNowMs,
   storeStuckSnapshot,
 } from "./stuck-snapshot";
+import { RollingTotals, type StreamTotals } from "./rolling-summary";
 
 export const SUMMARY_STREAM_CAP = 10_000;
 /** PEL entries read, over all groups, to count stuck messages. */
@@ -56,7 +57,7 @@ export async function pendingGroupsOf(
   redis: RedisConnection,
   settings: Pick<Settings, "groups">,
   opts: { match: string; streamCap: number; visible?: (key: string) => boolean; known?: KnownKeys },
-): Promise<{ streams: number; complete: boolean; totalPending: number; groups: PendingGroup[] }> {
+): Promise<{ streams: number; complete: boolean; totalPending: number; groups: PendingGroup[]; keys: string[] }> {
   const scan = opts.known
     ? knownSlice(opts.known, opts.streamCap, opts.visible)
     : await scanAllKeys(redis, { match: opts.match, type: "stream", maxKeys: opts.streamCap });
@@ -79,7 +80,7 @@ export async function pendingGroupsOf(
       }
     }
   }
-  return { streams: reads.length, complete: scan.complete, totalPending, groups };
+  return { streams: reads.length, complete: scan.complete, totalPending, groups, keys: reads.map((r) => r.key) };
 }
 
 function knownSlice(
@@ -136,12 +137,18 @@ export async function readGroupPendingStates(
  * keeps (./stuck-snapshot.ts) when it is at most `kept.maxAgeMs` old (`stuckAsOf` says when it was
  * taken); groups it does not hold (new since, another key match, another threshold) are read
  * live, and so is everything when it is missing or older.
+ *
+ * With `known` keys (the stream index's) past `streamCap`, each call reads the next `streamCap` of
+ * them in turn and the tiles sum every stream as last read (./rolling-summary.ts): `rolling` says
+ * how many have a reading and how old the oldest is; `complete` once every one has been read.
  */
 export async function summarizeOverview(
   redis: RedisConnection,
   settings: Pick<Settings, "groups" | "families">,
   opts: {
     match: string;
+    /** The cluster node the known keys were selected for (the readings in turn are kept per node). */
+    node?: string;
     streamCap?: number;
     stuckCap?: number;
     visible?: (key: string) => boolean;
@@ -153,8 +160,85 @@ export async function summarizeOverview(
 ): Promise<OverviewSummary> {
   const streamCap = opts.streamCap ?? SUMMARY_STREAM_CAP;
   const stuckCap = opts.stuckCap ?? STUCK_CAP;
+  const familyPatterns = (settings.families ?? []).map((f) => f.pattern);
+  const known = opts.known;
+  const keys = known && opts.visible ? known.keys.filter(opts.visible) : known?.keys;
+  const turns =
+    known && keys && keys.length > streamCap
+      ? RollingTotals.of(redis, JSON.stringify([opts.match, opts.node ?? "", settings.groups ?? []]))
+      : null;
+  const window = turns && keys ? turns.window(keys, streamCap) : null;
+  const read = await readGroupStates(redis, settings, {
+    match: opts.match,
+    streamCap,
+    stuckCap,
+    visible: opts.visible,
+    known: window ? { keys: window, complete: true } : known,
+    kept: opts.kept,
+  });
+
+  if (turns && window && keys) {
+    turns.record(window, totalsPerStream(read));
+    const sums = turns.sum(keys);
+    return {
+      streams: sums.read,
+      totalPending: sums.pending,
+      stuck: Math.min(sums.stuck, stuckCap),
+      stuckCapped: sums.stuck > stuckCap || !sums.complete,
+      stuckCap,
+      oldestPendingMs: sums.oldestMs === null ? null : Math.max(0, read.now - sums.oldestMs),
+      complete: known!.complete && sums.read >= keys.length,
+      streamCap,
+      rolling: { read: sums.read, since: sums.since ?? read.now },
+      familyPatterns,
+    };
+  }
+
+  let oldestId: number | null = null;
+  for (const { oldestId: id } of read.states) {
+    if (!id) continue;
+    const t = idToTimeMs(id);
+    if (oldestId === null || t < oldestId) oldestId = t;
+  }
+  const stuckFound = read.states.reduce((n, s) => n + s.stuck, 0);
+  return {
+    streams: read.found.streams,
+    totalPending: read.found.totalPending,
+    stuck: Math.min(stuckFound, stuckCap),
+    stuckCapped: stuckFound > stuckCap || read.states.some((s) => !s.complete),
+    stuckCap,
+    oldestPendingMs: oldestId === null ? null : Math.max(0, read.now - oldestId),
+    ...(read.stuckAsOf !== undefined ? { stuckAsOf: read.stuckAsOf } : {}),
+    complete: read.found.complete,
+    streamCap,
+    familyPatterns,
+  };
+}
+
+interface GroupStatesRead {
+  found: Awaited<ReturnType<typeof pendingGroupsOf>>;
+  /** One per `found.groups`. */
+  states: GroupPendingState[];
+  now: number;
+  /** When the kept stuck snapshot some states came from was taken. */
+  stuckAsOf?: number;
+}
+
+/** The streams to sum (SCAN or known keys), their groups with pending messages, and each one's pending state. */
+async function readGroupStates(
+  redis: RedisConnection,
+  settings: Pick<Settings, "groups">,
+  opts: {
+    match: string;
+    streamCap: number;
+    stuckCap: number;
+    visible?: (key: string) => boolean;
+    known?: KnownKeys;
+    kept?: { maxAgeMs?: number };
+  },
+): Promise<GroupStatesRead> {
   const [found, now, snapshot] = await Promise.all([
-    pendingGroupsOf(redis, settings, { match: opts.match, streamCap, visible: opts.visible, known: opts.known }),
+    pendingGroupsOf(redis, settings, opts),
     redisNowMs(redis),
     opts.kept ? readStuckSnapshot(redis) : null,
   ]);
@@ -171,30 +255,32 @@ export async function summarizeOverview(
     });
   }
   const missing = found.groups.filter((_, i) => !states[i]);
-  const live = await readGroupPendingStates(redis, missing, now, stuckCap * STUCK_READ_FACTOR);
+  const live = await readGroupPendingStates(redis, missing, now, opts.stuckCap * STUCK_READ_FACTOR);
   let at = 0;
-  const all = states.map((s) => s ?? live[at++]!);
-
-  let oldestId: number | null = null;
-  for (const { oldestId: id } of all) {
-    if (!id) continue;
-    const t = idToTimeMs(id);
-    if (oldestId === null || t < oldestId) oldestId = t;
-  }
-  const stuckFound = all.reduce((n, s) => n + s.stuck, 0);
-
   return {
-    streams: found.streams,
-    totalPending: found.totalPending,
-    stuck: Math.min(stuckFound, stuckCap),
-    stuckCapped: stuckFound > stuckCap || all.some((s) => !s.complete),
-    stuckCap,
-    oldestPendingMs: oldestId === null ? null : Math.max(0, now - oldestId),
+    found,
+    states: states.map((s) => s ?? live[at++]!),
+    now,
     ...(usedSnapshot && fresh ? { stuckAsOf: fresh.at } : {}),
-    complete: found.complete,
-    streamCap,
-    familyPatterns: (settings.families ?? []).map((f) => f.pattern),
   };
+}
+
+/** Each stream a read found, with its pending, stuck and oldest pending summed over its groups. */
+function totalsPerStream(read: GroupStatesRead): Map<string, StreamTotals> {
+  const out = new Map<string, StreamTotals>();
+  for (const key of read.found.keys)
+    out.set(key, { pending: 0, stuck: 0, complete: true, oldestMs: null, at: read.now });
+  read.found.groups.forEach((g, i) => {
+    const t = out.get(g.key);
+    const s = read.states[i]!;
+    if (!t) return;
+    t.pending += g.pending;
+    t.stuck += s.stuck;
+    if (!s.complete) t.complete = false;
+    const ms = s.oldestId ? idToTimeMs(s.oldestId) : null;
+    if (ms !== null && (t.oldestMs === null || ms < t.oldestMs)) t.oldestMs = ms;
+  });
+  return out;
 }
 
 /** PEL entries the stuck snapshot reads in all (several overviews' worth: it runs once per tick, not per request). */

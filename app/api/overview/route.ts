@@ -13,6 +13,7 @@ export const GET = apiRoute<OverviewSummary>({ permission: "read", shared: true 
   const known = await indexedKeys(redis, match, node);
   const summary = await summarizeOverview(redis, await ctx.settings(), {
     match,
+    node,
     visible: ctx.visible,
     kept: {},
     known,
