@@ -13,6 +13,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { closeRedis } from "@/lib/redis/client";
 import type { AuditEntry, AuditResponse } from "@/lib/contract/audit";
 import { callRoute } from "../helpers/route";
+import { auditEntry } from "../helpers/audit";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { sessionCookieHeader, TEST_SESSION_SECRET, useAppPrefix, useConfig } from "../helpers/auth";
 
@@ -23,19 +24,7 @@ const ann = { cookie: sessionCookieHeader({ u: "ann", m: "password" }) };
 const ada = { cookie: sessionCookieHeader({ u: "ada", m: "password" }) };
 let authConfig: Record<string, unknown>;
 
-const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
-  time: Date.now(),
-  who: "ada",
-  role: "admin",
-  method: "password",
-  ip: "",
-  userAgent: "",
-  action: "group.delete",
-  touched: 0,
-  result: "ok",
-  status: 200,
-  ...over,
-});
+const entry = auditEntry;
 
 async function audit(query: Record<string, string | number> = {}): Promise<AuditEntry[]> {
   const res = await callRoute<AuditResponse>(auditGET as never, "/api/audit", {

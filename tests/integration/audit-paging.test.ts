@@ -5,34 +5,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditKey, readAudit } from "@/lib/audit/audit";
-import type { AuditEntry } from "@/lib/contract/audit";
 import { resetProcessState } from "@/lib/runtime/state";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 import { useAppPrefix } from "../helpers/auth";
+import { auditEntry } from "../helpers/audit";
 
 const redis = testRedis();
 const prefix = uniquePrefix("auditpage");
 const ENTRIES = 12_000;
-
-const entry = (who: string, time: number): AuditEntry => ({
-  time,
-  who,
-  role: "admin",
-  method: "password",
-  ip: "",
-  userAgent: "",
-  action: "group.delete",
-  touched: 0,
-  result: "ok",
-  status: 200,
-});
 
 beforeAll(async () => {
   useAppPrefix(`${prefix}app:`);
   const pipe = redis.pipeline();
   // Entry i at time 1000 + i; the oldest is the only "needle".
   for (let i = 1; i <= ENTRIES; i++) {
-    pipe.xadd(auditKey(), `${1000 + i}-0`, "e", JSON.stringify(entry(i === 1 ? "needle" : "hay", 1000 + i)));
+    pipe.xadd(
+      auditKey(),
+      `${1000 + i}-0`,
+      "e",
+      JSON.stringify(auditEntry({ who: i === 1 ? "needle" : "hay", time: 1000 + i })),
+    );
   }
   await pipe.exec();
 });

@@ -13,6 +13,7 @@ import { CROSS_ORIGIN, sessionCookieHeader, useConfig } from "../helpers/auth";
 import { tokenCallers } from "../helpers/token-caller";
 import { discoverRoutes, fillPattern, keyRoutes, type DiscoveredRoute } from "../helpers/routes";
 import { ROUTE_PERMISSIONS, ROUTE_SCOPE, UNWRAPPED_ROUTES, type RouteAccess } from "../helpers/route-permissions";
+import { auditEntry } from "../helpers/audit";
 
 const redis = testRedis();
 const prefix = uniquePrefix("matrix");
@@ -205,18 +206,7 @@ describe("local mode (no auth configured)", () => {
 describe("the app's own keys", () => {
   const appStream = () => auditKey();
   const history = `${prefix}app:history:s`;
-  const real = {
-    time: Date.now(),
-    who: "ada",
-    role: "admin",
-    method: "password",
-    ip: "",
-    userAgent: "",
-    action: "group.delete",
-    touched: 0,
-    result: "ok" as const,
-    status: 200,
-  };
+  const real = auditEntry();
   const onlyAuditFields = async (key: string) => {
     const rows = (await redis.xrange(key, "-", "+", "COUNT", 1000)) as [string, string[]][];
     return rows.every(([, f]) => f.length === 4 && f[0] === "e" && f[2] === "m");
