@@ -41,8 +41,8 @@ export function idsAfter(lastId: string | null): IdRange | null {
 
 /**
  * The entries of a range in `order`, read whole in XRANGE / XREVRANGE pages of about READ_BYTES
- * (BatchSizer: one entry first, then as many of the sizes seen as fit), for every walk that may
- * meet big entries: the entries page, search, the redrive walk, the count of waiting entries.
+ * (BatchSizer: one entry first, then as many of the sizes seen as fit): the entries page, search,
+ * the redrive walk, the count of waiting entries, the audit trail and the history samples.
  * `cap()` is asked before each read for the most entries the caller still wants (0 ends the walk),
  * so a caller may change it between pages. `end` on a page: the range holds nothing after it.
  */

@@ -14,12 +14,13 @@ export interface StreamTotals {
   at: number;
 }
 
+/** Sums of streams' totals (sumTotals). */
 export interface RollingSums {
   pending: number;
   stuck: number;
   complete: boolean;
   oldestMs: number | null;
-  /** Streams of the sum with a reading. */
+  /** Streams summed (with a reading). */
   read: number;
   /** The oldest reading summed (ms); null when none. */
   since: number | null;
@@ -77,17 +78,21 @@ export class RollingTotals {
 
   /** The sums over `keys`, each stream as last read (the ones not read yet left out). */
   sum(keys: readonly string[]): RollingSums {
-    const sums: RollingSums = { pending: 0, stuck: 0, complete: true, oldestMs: null, read: 0, since: null };
-    for (const key of keys) {
-      const t = this.turns.streams.get(key);
-      if (!t) continue;
-      sums.read++;
-      sums.pending += t.pending;
-      sums.stuck += t.stuck;
-      if (!t.complete) sums.complete = false;
-      if (t.oldestMs !== null && (sums.oldestMs === null || t.oldestMs < sums.oldestMs)) sums.oldestMs = t.oldestMs;
-      if (sums.since === null || t.at < sums.since) sums.since = t.at;
-    }
-    return sums;
+    return sumTotals(keys.map((key) => this.turns.streams.get(key)));
   }
+}
+
+/** Streams' totals summed: pending and stuck added up, the oldest pending and oldest reading kept. */
+export function sumTotals(totals: Iterable<StreamTotals | undefined>): RollingSums {
+  const sums: RollingSums = { pending: 0, stuck: 0, complete: true, oldestMs: null, read: 0, since: null };
+  for (const t of totals) {
+    if (!t) continue;
+    sums.read++;
+    sums.pending += t.pending;
+    sums.stuck += t.stuck;
+    if (!t.complete) sums.complete = false;
+    if (t.oldestMs !== null && (sums.oldestMs === null || t.oldestMs < sums.oldestMs)) sums.oldestMs = t.oldestMs;
+    if (sums.since === null || t.at < sums.since) sums.since = t.at;
+  }
+  return sums;
 }

@@ -31,8 +31,9 @@ export function entryMatches(fields: FieldPair[], needle: string, field?: string
 }
 
 /**
- * Scans at most `scanLimit` entries in pages of about READ_BYTES (rangePages, COUNT ≤ 1000) and returns the matches, values cut, with their states. Whole values are matched; the
- * scan also stops once the matches fill the answer budget. `next` continues right after the last
+ * Scans at most `scanLimit` entries in pages of about READ_BYTES (rangePages, COUNT ≤ 1000) and
+ * returns the matches, values cut, with their states. Whole values are matched; the scan also
+ * stops once the matches fill the answer budget. `next` continues right after the last
  * entry read (and kept).
  */
 export async function searchEntries(redis: RedisConnection, key: string, input: SearchInput): Promise<SearchResponse> {
@@ -47,8 +48,7 @@ export async function searchEntries(redis: RedisConnection, key: string, input: 
   let lastRead: string | undefined;
   // True once the range holds nothing after lastRead.
   let walked = false;
-  const cap = () =>
-    full || matches.length >= input.count ? 0 : Math.min(ENTRIES_MAX_COUNT, input.scanLimit - scanned);
+  const cap = () => Math.min(ENTRIES_MAX_COUNT, input.scanLimit - scanned);
   pages: for await (const { reply, end } of rangePages(redis, key, range, input.order, cap)) {
     const batch = decodeEntries(reply);
     for (const [i, entry] of batch.entries()) {

@@ -17,7 +17,7 @@ import {
   redisNowMs,
   storeStuckSnapshot,
 } from "./stuck-snapshot";
-import { RollingTotals, type StreamTotals } from "./rolling-summary";
+import { RollingTotals, sumTotals, type RollingSums, type StreamTotals } from "./rolling-summary";
 
 export const SUMMARY_STREAM_CAP = 10_000;
 /** PEL entries read, over all groups, to count stuck messages. */
@@ -177,39 +177,32 @@ export async function summarizeOverview(
     kept: opts.kept,
   });
 
-  if (turns && window && keys) {
-    turns.record(window, totalsPerStream(read));
-    const sums = turns.sum(keys);
-    return {
+  const perStream = totalsPerStream(read);
+  let sums: RollingSums;
+  let answered: Pick<OverviewSummary, "streams" | "complete" | "rolling" | "stuckAsOf">;
+  if (turns && window && keys && known) {
+    turns.record(window, perStream);
+    sums = turns.sum(keys);
+    answered = {
       streams: sums.read,
-      totalPending: sums.pending,
-      stuck: Math.min(sums.stuck, stuckCap),
-      stuckCapped: sums.stuck > stuckCap || !sums.complete,
-      stuckCap,
-      oldestPendingMs: sums.oldestMs === null ? null : Math.max(0, read.now - sums.oldestMs),
-      complete: known!.complete && sums.read >= keys.length,
-      streamCap,
+      complete: known.complete && sums.read >= keys.length,
       rolling: { read: sums.read, since: sums.since ?? read.now },
-      familyPatterns,
+    };
+  } else {
+    sums = sumTotals(perStream.values());
+    answered = {
+      streams: read.found.streams,
+      complete: read.found.complete,
+      ...(read.stuckAsOf !== undefined ? { stuckAsOf: read.stuckAsOf } : {}),
     };
   }
-
-  let oldestId: number | null = null;
-  for (const { oldestId: id } of read.states) {
-    if (!id) continue;
-    const t = idToTimeMs(id);
-    if (oldestId === null || t < oldestId) oldestId = t;
-  }
-  const stuckFound = read.states.reduce((n, s) => n + s.stuck, 0);
   return {
-    streams: read.found.streams,
-    totalPending: read.found.totalPending,
-    stuck: Math.min(stuckFound, stuckCap),
-    stuckCapped: stuckFound > stuckCap || read.states.some((s) => !s.complete),
+    ...answered,
+    totalPending: sums.pending,
+    stuck: Math.min(sums.stuck, stuckCap),
+    stuckCapped: sums.stuck > stuckCap || !sums.complete,
     stuckCap,
-    oldestPendingMs: oldestId === null ? null : Math.max(0, read.now - oldestId),
-    ...(read.stuckAsOf !== undefined ? { stuckAsOf: read.stuckAsOf } : {}),
-    complete: read.found.complete,
+    oldestPendingMs: sums.oldestMs === null ? null : Math.max(0, read.now - sums.oldestMs),
     streamCap,
     familyPatterns,
   };
