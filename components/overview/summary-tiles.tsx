@@ -4,7 +4,7 @@ import { Skeleton } from "@/components/ui/states";
 import { Tile } from "@/components/ui/tile";
 import { DataAge } from "@/components/ui/data-age";
 import { formatCapped, formatDuration, formatNumber } from "@/lib/shared/format";
-import { summaryScope } from "./summary-scope";
+import { matchScope, summaryScope } from "./summary-scope";
 
 /**
  * `match`: the filter the numbers cover ("*" for every stream). `index`: the stream index's answer
@@ -29,7 +29,7 @@ export function SummaryTiles({
       </div>
     );
   }
-  const scope = match === "*" ? undefined : `Matching ${match}`;
+  const scope = matchScope(match);
   const partial = summaryScope(summary, match);
   return (
     <section aria-label="Summary" className="space-y-1">
