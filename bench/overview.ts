@@ -22,10 +22,12 @@ import {
   fmtMs,
   interleavedMedians,
   isMain,
+  median,
   minimalOverview,
   MINIMAL_PAGE_COUNT,
   seedOverviewStreams,
   startApp,
+  timeMs,
 } from "./lib";
 
 const STREAMS = 10_000;
@@ -46,6 +48,7 @@ export interface OverviewBenchResult {
   indexMedianMs: number;
   indexRatio: number;
   indexPairedRatio: number;
+  requestPath: RequestPath;
   bigKeyspace?: BigKeyspaceResult;
   manyStreams?: ManyStreamsResult;
 }
@@ -54,13 +57,17 @@ function seed(redis: Redis, count: number): Promise<void> {
   return seedOverviewStreams(() => redis, count);
 }
 
+/** Called with each API answer a pass reads (requestPath sums their Server-Timing). */
+type OnAnswer = (res: Response) => void;
+
 /** Every SCAN page of `GET /api/streams` (the cursor form); the rows listed. */
-export async function apiList(url: string): Promise<number> {
+export async function apiList(url: string, onAnswer?: OnAnswer): Promise<number> {
   let cursor = "0";
   let rows = 0;
   do {
     const res = await fetch(`${url}/api/streams?cursor=${cursor}&count=${PAGE_COUNT}`);
     if (!res.ok) throw new Error(`GET /api/streams answered ${res.status}`);
+    onAnswer?.(res);
     const body = (await res.json()) as { streams: unknown[]; cursor: string };
     rows += body.streams.length;
     cursor = body.cursor;
@@ -69,9 +76,10 @@ export async function apiList(url: string): Promise<number> {
 }
 
 /** The overview's tiles: `GET /api/overview`, answered in bytes. */
-export async function apiSummary(url: string): Promise<number> {
+export async function apiSummary(url: string, onAnswer?: OnAnswer): Promise<number> {
   const summary = await fetch(`${url}/api/overview`);
   if (!summary.ok) throw new Error(`GET /api/overview answered ${summary.status}`);
+  onAnswer?.(summary);
   const text = await summary.text();
   JSON.parse(text);
   return Buffer.byteLength(text);
@@ -82,6 +90,61 @@ export async function viaApi(url: string): Promise<number> {
   const rows = await apiList(url);
   await apiSummary(url);
   return rows;
+}
+
+/** The `app;dur=` of an answer's Server-Timing (lib/http/route.ts): ms spent in its route handler. */
+function handlerMs(res: Response): number {
+  const dur = /(?:^|,)\s*app;dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "");
+  if (!dur) throw new Error("an API answer without Server-Timing app;dur");
+  return Number(dur[1]);
+}
+
+export interface RequestPath {
+  /** The whole overview through the API's cursor form, as the client times it. */
+  passMs: number;
+  /** Of which in the route handlers (Redis reads, rows, JSON), by their Server-Timing. */
+  handlersMs: number;
+  requests: number;
+  /** The minimal script's pass, in turns with the API's. */
+  scriptMs: number;
+  /** A GET of a static file (the favicon): Next.js's request handling and HTTP with no app code. */
+  staticRequestMs: number;
+}
+
+/**
+ * Where a pass through the API goes, in turns with the script as the ratios are measured (the
+ * medians of `rounds`): inside the route handlers, and outside them (Next.js's request handling,
+ * HTTP, the client's fetch and JSON.parse).
+ */
+async function requestPath(url: string, script: () => Promise<unknown>, rounds = 7): Promise<RequestPath> {
+  const passes: number[] = [];
+  const handlers: number[] = [];
+  const scripts: number[] = [];
+  let requests = 0;
+  for (let i = 0; i < rounds; i++) {
+    let inHandlers = 0;
+    requests = 0;
+    const onAnswer = (res: Response) => {
+      inHandlers += handlerMs(res);
+      requests++;
+    };
+    const started = performance.now();
+    await apiList(url, onAnswer);
+    await apiSummary(url, onAnswer);
+    passes.push(performance.now() - started);
+    handlers.push(inHandlers);
+    scripts.push(await timeMs(script));
+  }
+  const statics = 200;
+  const started = performance.now();
+  for (let i = 0; i < statics; i++) await (await fetch(`${url}/favicon.ico`)).arrayBuffer();
+  return {
+    passMs: median(passes),
+    handlersMs: median(handlers),
+    requests,
+    scriptMs: median(scripts),
+    staticRequestMs: (performance.now() - started) / statics,
+  };
 }
 
 /** The same commands the API issues, with nothing else around them: no HTTP, no JSON rows. */
@@ -342,6 +405,7 @@ async function smallStreamsOverview(opts: { streams?: number; runs?: number }): 
       () => viaIndex(url, PAGE_COUNT),
       () => viaScript(redis),
     );
+    const path = await requestPath(url, () => viaScript(redis));
     const result: OverviewBenchResult = {
       streams,
       indexMedianMs: indexed.medianMs,
@@ -353,6 +417,7 @@ async function smallStreamsOverview(opts: { streams?: number; runs?: number }): 
       ratio: api.medianMs / script.medianMs,
       apiRunsMs: api.runsMs,
       scriptRunsMs: script.runsMs,
+      requestPath: path,
     };
     console.log(
       `overview (${streams} streams, median of ${runs}): API ${fmtMs(result.apiMedianMs)}, minimal ioredis script ${fmtMs(result.scriptMedianMs)}, ratio ${result.ratio.toFixed(2)}x, paired ${pairedRatio.toFixed(2)}x (target <= 1.2x)`,
@@ -363,6 +428,10 @@ async function smallStreamsOverview(opts: { streams?: number; runs?: number }): 
     );
     console.log(
       `  index runs: ${indexed.runsMs.map(fmtMs).join(", ")}; script runs: ${script2.runsMs.map(fmtMs).join(", ")}`,
+    );
+    const outside = path.passMs - path.handlersMs;
+    console.log(
+      `  request path (cursor form, medians of 7 rounds in turns with the script, ${fmtMs(path.scriptMs)}): ${fmtMs(path.passMs)} = ${fmtMs(path.handlersMs)} in the route handlers (Server-Timing: Redis reads, rows, JSON; ${(path.handlersMs / path.scriptMs).toFixed(2)}x the script) + ${fmtMs(outside)} outside them over ${path.requests} requests (${(outside / path.requests).toFixed(1)} ms each: Next.js, HTTP, the client's fetch and JSON.parse; a static file's GET: ${path.staticRequestMs.toFixed(1)} ms)`,
     );
     return result;
   } finally {

@@ -263,14 +263,17 @@ async function audit(
 /**
  * Wraps a route handler: access control and the audit trail, then errors become the one JSON
  * error shape with a real status and values become JSON responses. `T` is the answer's contract
- * type: `apiRoute<AckResponse>(spec, handler)`.
+ * type: `apiRoute<AckResponse>(spec, handler)`. Every answer says how long it took here, from the
+ * handler's start to its answer, JSON included (`Server-Timing: app;dur=<ms>`): browsers' network
+ * panels show it beside the whole request's time, and bench/overview.ts sums it.
  */
 export function apiRoute<T>(spec: RouteSpec, handler: Handler<T>): ApiRoute<T> {
   const route = routeHandler(spec, handler);
   return async (req: Request, ctx: RouteContext): Promise<Response> => {
+    const started = performance.now();
     const res = await route(req, ctx);
     await drainUnreadBody(req);
-    return withHsts(req, res);
+    return withHsts(req, withHeader(res, "server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`));
   };
 }
 
@@ -306,14 +309,17 @@ async function drainUnreadBody(req: Request): Promise<void> {
 
 /** Over https every answer carries HSTS (pages get it from proxy.ts, which API requests skip). */
 export function withHsts(req: Request, res: Response): Response {
-  if (!isSecureRequest(req, getAuth())) return res;
+  return isSecureRequest(req, getAuth()) ? withHeader(res, "strict-transport-security", HSTS) : res;
+}
+
+function withHeader(res: Response, name: string, value: string): Response {
   try {
-    res.headers.set("strict-transport-security", HSTS);
+    res.headers.set(name, value);
     return res;
   } catch {
     // Headers of some Responses (Response.redirect, fetch answers) cannot change: answer a copy.
     const headers = new Headers(res.headers);
-    headers.set("strict-transport-security", HSTS);
+    headers.set(name, value);
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
   }
 }

@@ -203,3 +203,17 @@ describe("Redis down", () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe("Server-Timing", () => {
+  it("every answer, an error too, says how long its handler took (app;dur in ms)", async () => {
+    await redis.xadd(`${prefix}timed`, "*", "f", "v");
+    const ok = await callRoute(listRoute as never, "/api/streams", { query: { match: `${prefix}timed` } });
+    const bad = await callRoute(listRoute as never, "/api/streams", { query: { count: "junk" } });
+    expect([ok.status, bad.status]).toEqual([200, 400]);
+    for (const res of [ok, bad]) {
+      const timing = /^app;dur=(\d+\.\d)$/.exec(res.headers.get("server-timing") ?? "");
+      expect(timing, res.headers.get("server-timing") ?? "no Server-Timing").not.toBeNull();
+      expect(Number(timing![1])).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
