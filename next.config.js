@@ -6,6 +6,8 @@ const securityHeaders = [
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+  // Operational data: no search engine indexes a dashboard it reaches (public/robots.txt says the same).
+  { key: "X-Robots-Tag", value: "noindex, nofollow" },
 ];
 
 /** @type {import('next').NextConfig} */

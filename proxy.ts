@@ -15,8 +15,9 @@ import { pageCsp } from "@/lib/auth/csp";
  * API path only when its escapes could fail to decode (see `config`): running it for every API
  * request cost about a quarter of a small request's time.
  */
-// `/_not-found` is where a malformed path is rewritten to (below): the 404 page, with nothing to hide.
-const PUBLIC_PAGES = new Set(["/login", "/_not-found"]);
+// `/_not-found` is where a malformed path is rewritten to (below): the 404 page, with nothing to
+// hide; `/robots.txt` (public/) asks crawlers to stay out, and they do not log in.
+const PUBLIC_PAGES = new Set(["/login", "/_not-found", "/robots.txt"]);
 
 function malformedPath(path: string): boolean {
   try {

@@ -278,10 +278,19 @@ test.describe("with auth configured", () => {
     expect(res!.headers()["x-frame-options"]).toBe("DENY");
     expect(res!.headers()["x-content-type-options"]).toBe("nosniff");
     expect(res!.headers()["referrer-policy"]).toBe("no-referrer");
+    expect(res!.headers()["x-robots-tag"]).toBe("noindex, nofollow");
     await logIn(page, "ada");
     // The user menu is rendered by client-side React: it shows only if the scripts ran under the CSP.
     await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
     expect(violations).toEqual([]);
+  });
+
+  test("robots.txt asks every crawler to stay out, without a login", async () => {
+    const robots = await rawRequest("GET", "/robots.txt");
+    expect(robots.status).toBe(200);
+    expect(robots.body).toMatch(/^User-agent: \*$/m);
+    expect(robots.body).toMatch(/^Disallow: \/$/m);
+    expect(robots.headers["x-robots-tag"]).toBe("noindex, nofollow");
   });
 
   test("a foreign Host header is refused (DNS rebinding)", async () => {
