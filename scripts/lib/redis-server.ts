@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { createServer, createConnection } from "node:net";
-import { tmpdir } from "node:os";
+import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface PrivateRedis {
@@ -87,6 +87,18 @@ export interface StartOptions {
   bin?: string;
   /** TLS only: the port speaks TLS (`--tls-port`, no plain port), with these `--tls-*` arguments. */
   tlsArgs?: string[];
+  /**
+   * The server's nice value; by default `STREAMSCOPE_TEST_REDIS_NICE` when set (vitest.config.ts
+   * sets it). Only root may go below 0; elsewhere the server keeps the default.
+   */
+  nice?: number;
+}
+
+/** The nice value asked for, if any: the option, else a whole number in STREAMSCOPE_TEST_REDIS_NICE. */
+function serverNice(opts: Pick<StartOptions, "nice">, env = process.env): number | undefined {
+  if (opts.nice !== undefined) return opts.nice;
+  const fromEnv = env.STREAMSCOPE_TEST_REDIS_NICE;
+  return fromEnv && /^-?\d+$/.test(fromEnv) ? Number(fromEnv) : undefined;
 }
 
 export async function startRedisServer(opts: StartOptions = {}): Promise<PrivateRedis> {
@@ -123,6 +135,14 @@ export async function startRedisServer(opts: StartOptions = {}): Promise<Private
   );
   const pid = child.pid;
   if (!pid) throw new Error("redis-server did not start");
+  const nice = serverNice(opts);
+  if (nice !== undefined) {
+    try {
+      setPriority(pid, nice);
+    } catch {
+      /* not permitted here: the server keeps the default */
+    }
+  }
   let exited = false;
   child.on("exit", () => {
     exited = true;

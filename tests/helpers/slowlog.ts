@@ -42,7 +42,11 @@ const REPLAYABLE = new Set([
   "DBSIZE",
 ]);
 
-const REPLAYS = 3;
+const REPLAYS = 5;
+/** A read is held when at least this many of its REPLAYS are slow. */
+const HELD_REPLAYS = 3;
+/** Between replays: a burst of load on the shared machine passes, a command's own cost stays. */
+const REPLAY_GAP_MS = 100;
 const REPLAY_NAME = "slowlog-replay";
 const CUT_ARGUMENT = /^\.\.\. \(\d+ more arguments\)$|\.\.\. \(\d+ more bytes\)$/;
 
@@ -96,6 +100,7 @@ async function slowReplays(node: Redis, cmd: string[]): Promise<number> {
   try {
     let slow = 0;
     for (let i = 0; i < REPLAYS; i++) {
+      await new Promise((r) => setTimeout(r, REPLAY_GAP_MS));
       const before = ((await replay.slowlog("GET", 1)) as SlowEntry[])[0]?.[0] ?? -1;
       try {
         await replay.call(cmd[0]!, ...cmd.slice(1));
@@ -104,6 +109,7 @@ async function slowReplays(node: Redis, cmd: string[]): Promise<number> {
       }
       const after = (await replay.slowlog("GET", 16)) as SlowEntry[];
       if (after.some((e) => e[0] > before && e[5] === REPLAY_NAME && e[2] > SLOW_MICROS)) slow++;
+      if (slow >= HELD_REPLAYS || slow + REPLAYS - 1 - i < HELD_REPLAYS) break;
     }
     return slow;
   } finally {
@@ -114,9 +120,9 @@ async function slowReplays(node: Redis, cmd: string[]): Promise<number> {
 /**
  * The entries of `nodes`' slow logs that `counts` selects and that are slow because of what they do.
  * A busy test machine can pause Redis in the middle of a cheap command and log it, so an entry is
- * held against the code only when it is slow again: a read is run again (held when at least two of
- * three runs are slow), a write is held when the same command on the same key (or script) is slow
- * at least twice and in at least 5% of that command's calls since resetSlowLog. A command that is
+ * held against the code only when it is slow again: a read is run again (held when at least three
+ * of five runs, 100 ms apart, are slow), a write is held when the same command on the same key (or
+ * script) is slow at least twice and in at least 5% of that command's calls since resetSlowLog. A command that is
  * truly O(N) is slow every time.
  */
 export async function slowCommands(
@@ -134,7 +140,9 @@ export async function slowCommands(
     for (const e of entries) {
       const cmd = e[3];
       const replayable = REPLAYABLE.has(cmd[0]?.toUpperCase() ?? "") && !cmd.some((a) => CUT_ARGUMENT.test(a));
-      if (replayable ? (await slowReplays(node, cmd)) >= 2 : (times.get(signature(cmd)) ?? 0) >= allowed(cmd))
+      if (
+        replayable ? (await slowReplays(node, cmd)) >= HELD_REPLAYS : (times.get(signature(cmd)) ?? 0) >= allowed(cmd)
+      )
         held.push(e);
     }
   }

@@ -1,3 +1,4 @@
+import { getPriority } from "node:os";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
@@ -61,6 +62,10 @@ describe("the slow-log check", () => {
     await resetSlowLog(other);
     for (let i = 0; i < 10; i++) await dashboard.eval(BUSY, 0, i < 2 ? 0 : SLOW);
     expect(await names()).toHaveLength(8);
+  });
+
+  it.runIf(process.getuid?.() === 0)("runs the tests' own servers ahead of the test processes (nice -10)", () => {
+    expect(getPriority(server.pid)).toBe(-10);
   });
 
   it("lets a read pass that is fast when run again", async () => {
