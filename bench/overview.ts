@@ -109,6 +109,8 @@ export interface RequestPath {
   scriptMs: number;
   /** A GET of a static file (the favicon): Next.js's request handling and HTTP with no app code. */
   staticRequestMs: number;
+  /** Passes measured (each in turn with a pass of the script). */
+  rounds: number;
 }
 
 /**
@@ -144,6 +146,7 @@ async function requestPath(url: string, script: () => Promise<unknown>, rounds =
     requests,
     scriptMs: median(scripts),
     staticRequestMs: (performance.now() - started) / statics,
+    rounds,
   };
 }
 
@@ -431,7 +434,7 @@ async function smallStreamsOverview(opts: { streams?: number; runs?: number }): 
     );
     const outside = path.passMs - path.handlersMs;
     console.log(
-      `  request path (cursor form, medians of 7 rounds in turns with the script, ${fmtMs(path.scriptMs)}): ${fmtMs(path.passMs)} = ${fmtMs(path.handlersMs)} in the route handlers (Server-Timing: Redis reads, rows, JSON; ${(path.handlersMs / path.scriptMs).toFixed(2)}x the script) + ${fmtMs(outside)} outside them over ${path.requests} requests (${(outside / path.requests).toFixed(1)} ms each: Next.js, HTTP, the client's fetch and JSON.parse; a static file's GET: ${path.staticRequestMs.toFixed(1)} ms)`,
+      `  request path (cursor form, medians of ${path.rounds} rounds in turns with the script, ${fmtMs(path.scriptMs)}): ${fmtMs(path.passMs)} = ${fmtMs(path.handlersMs)} in the route handlers (Server-Timing: Redis reads, rows, JSON; ${(path.handlersMs / path.scriptMs).toFixed(2)}x the script) + ${fmtMs(outside)} outside them over ${path.requests} requests (${(outside / path.requests).toFixed(1)} ms each: Next.js, HTTP, the client's fetch and JSON.parse; a static file's GET: ${path.staticRequestMs.toFixed(1)} ms)`,
     );
     return result;
   } finally {
