@@ -172,7 +172,10 @@ const BIG_OTHER_KEYS = 2_000_000;
 const BIG_STREAMS = 1000;
 const INDEX_PAGE = 200;
 
-type IndexPage = { streams: unknown[]; index: { total: number; exact: boolean; scanned: number; about: number } };
+type IndexPage = {
+  streams: unknown[];
+  index: { total: number; exact: boolean; scanned: number; about: number; next?: number };
+};
 
 export async function indexPage(url: string, offset: number, count = INDEX_PAGE): Promise<IndexPage> {
   const res = await fetch(`${url}/api/streams?offset=${offset}&count=${count}`);
@@ -197,7 +200,7 @@ export async function viaIndex(url: string, count = INDEX_PAGE): Promise<number>
     const page = await indexPage(url, offset, count);
     rows += page.streams.length;
     total = page.index.total;
-    offset += count;
+    offset = page.index.next ?? offset + count;
   } while (offset < total);
   await apiSummary(url);
   return rows;

@@ -14,17 +14,29 @@ export const streamsClient = {
       withQuery("/api/streams", { match: params.match, cursor: params.cursor, count: params.count }),
     ),
 
-  /** `GET /api/streams?offset=`: a page of the stream index (`index` says how far discovery got). */
-  indexPage: (params: StreamsPageParams) =>
-    apiFetch<StreamsListResponse>(
-      withQuery("/api/streams", {
-        match: params.match,
-        offset: params.offset,
-        count: params.count,
-        node: params.node,
-        order: params.order,
-      }),
-    ),
+  /**
+   * `GET /api/streams?offset=`: a page of the stream index (`index` says how far discovery got).
+   * An answer cut at the server's byte limit (`index.next`, long keys) is followed by requests for
+   * the rest, so the page holds every row asked for.
+   */
+  async indexPage(params: StreamsPageParams): Promise<StreamsListResponse> {
+    const ask = (offset: number, count?: number) =>
+      apiFetch<StreamsListResponse>(
+        withQuery("/api/streams", { match: params.match, offset, count, node: params.node, order: params.order }),
+      );
+    const first = await ask(params.offset, params.count);
+    if (!first.index || first.index.next === undefined) return first;
+    const end = params.offset + first.index.count;
+    const streams = [...first.streams];
+    for (let next: number | undefined = first.index.next; next !== undefined && next < end;) {
+      const rest = await ask(next, end - next);
+      streams.push(...rest.streams);
+      next = rest.index?.next;
+    }
+    const index = { ...first.index };
+    delete index.next;
+    return { ...first, streams, index };
+  },
 
   /** `GET /api/streams/{key}`. */
   detail: (key: string) => apiFetch<StreamDetail>(`/api/streams/${seg(key)}`),

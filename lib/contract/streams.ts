@@ -184,6 +184,11 @@ export interface StuckSnapshotPartial {
 export interface StreamsIndexInfo {
   offset: number;
   count: number;
+  /**
+   * The page stopped before `count` rows to stay under ANSWER_LIMIT_BYTES (long keys): the offset
+   * its rest starts at. Absent when the answer holds every row asked for.
+   */
+  next?: number;
   /** The order the pages follow: `problems` only when asked for and a fresh stuck snapshot is kept (`stuckAsOf`). */
   order: StreamOrder;
   /** `problems` was asked for but the pages follow key order: why. */
