@@ -178,9 +178,36 @@ type IndexPage = {
 };
 
 export async function indexPage(url: string, offset: number, count = INDEX_PAGE): Promise<IndexPage> {
+  return (await indexAnswer(url, offset, count)).page;
+}
+
+/** One answer of the index, and its bytes when `sized` (else 0: the timed passes do not count them). */
+async function indexAnswer(
+  url: string,
+  offset: number,
+  count: number,
+  sized = false,
+): Promise<{ page: IndexPage; bytes: number }> {
   const res = await fetch(`${url}/api/streams?offset=${offset}&count=${count}`);
   if (!res.ok) throw new Error(`GET /api/streams?offset= answered ${res.status}`);
-  return (await res.json()) as IndexPage;
+  const text = await res.text();
+  return { page: JSON.parse(text) as IndexPage, bytes: sized ? Buffer.byteLength(text) : 0 };
+}
+
+/** Every page of the index in `count`s (an answer cut at the byte limit goes on at its `next`): its rows (and bytes when `sized`). */
+async function walkIndex(url: string, count: number, sized = false): Promise<{ rows: number; bytes: number }> {
+  let rows = 0;
+  let bytes = 0;
+  let offset = 0;
+  let total = 0;
+  do {
+    const answer = await indexAnswer(url, offset, count, sized);
+    rows += answer.page.streams.length;
+    bytes += answer.bytes;
+    total = answer.page.index.total;
+    offset = answer.page.index.next ?? offset + count;
+  } while (offset < total);
+  return { rows, bytes };
 }
 
 /** Waits (at most 60 s) until the stream index's first pass has ended and its total is exact. */
@@ -193,15 +220,7 @@ export async function indexSettled(url: string): Promise<void> {
 
 /** The whole overview through the index: every page, then the tiles. */
 export async function viaIndex(url: string, count = INDEX_PAGE): Promise<number> {
-  let rows = 0;
-  let offset = 0;
-  let total = 0;
-  do {
-    const page = await indexPage(url, offset, count);
-    rows += page.streams.length;
-    total = page.index.total;
-    offset = page.index.next ?? offset + count;
-  } while (offset < total);
+  const { rows } = await walkIndex(url, count);
   await apiSummary(url);
   return rows;
 }
@@ -303,20 +322,8 @@ const MANY_STREAMS = 100_000;
 
 /** Every page of the index and the tiles, counting the bytes of the answers. */
 async function indexBytes(url: string, count: number): Promise<{ rows: number; bytes: number }> {
-  let rows = 0;
-  let bytes = 0;
-  let total = 0;
-  for (let offset = 0; offset === 0 || offset < total; offset += count) {
-    const res = await fetch(`${url}/api/streams?offset=${offset}&count=${count}`);
-    if (!res.ok) throw new Error(`GET /api/streams?offset= answered ${res.status}`);
-    const text = await res.text();
-    bytes += Buffer.byteLength(text);
-    const page = JSON.parse(text) as IndexPage;
-    rows += page.streams.length;
-    total = page.index.total;
-  }
-  bytes += await apiSummary(url);
-  return { rows, bytes };
+  const walked = await walkIndex(url, count, true);
+  return { rows: walked.rows, bytes: walked.bytes + (await apiSummary(url)) };
 }
 
 /**
