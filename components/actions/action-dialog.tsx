@@ -26,6 +26,7 @@ import {
   describeConsequence,
   DESTRUCTIVE,
   dialogTitle,
+  groupsText,
   idsText,
   messages,
   summarizeResult,
@@ -98,7 +99,7 @@ export function ActionDialog({
   const refusedForGroups = refusedOnRun || (action === "requeue" && isAllGroupsRefusal(preview.error));
   const countError = preview.error && !refusedForGroups ? preview.error.message : null;
   const matched = isFilter ? (preview.data?.matched ?? null) : knownCount(request);
-  const groupCount = groupNames.data?.length ?? null;
+  const groupCount = groupNames.data?.total ?? null;
   const severalGroups = action === "requeue" && ((groupCount !== null && groupCount > 1) || refusedForGroups);
   const background = isFilter || (request.target.kind === "ids" && request.target.ids.length > BACKGROUND_IDS);
   const body = buildActionBody(request, {
@@ -297,7 +298,7 @@ export function ActionDialog({
           <p>
             Stream &quot;{streamKey}&quot; is read by{" "}
             {groupCount && groupCount > 1 ? `${formatNumber(groupCount)} groups` : "several groups"}
-            {groupNames.data ? ` (${groupNames.data.join(", ")})` : ""}. A requeued copy is a new entry: every group
+            {groupNames.data ? ` (${groupsText(groupNames.data)})` : ""}. A requeued copy is a new entry: every group
             gets it, not only &quot;{group}&quot;. Claim hands the messages to another consumer of this group only.
           </p>
           <Button size="sm" onClick={() => setRequest(asClaim(request))} disabled={busy}>

@@ -121,10 +121,21 @@ export function changedCount(action: MessageAction, r: ActionResultLike): number
   }
 }
 
+/** The first `max` of `total` items, as a dialog shows them: "a, b, c and 7 more". */
+export function listText(items: readonly string[], max: number, total = items.length): string {
+  const shown = items.slice(0, max);
+  const more = total - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${formatNumber(more)} more` : shown.join(", ");
+}
+
 /** The ids an action targets, as shown in its dialog: "1-0, 2-0, 3-0 and 7 more". */
 export function idsText(ids: readonly string[], max = 5): string {
-  const shown = ids.slice(0, max).join(", ");
-  return ids.length > max ? `${shown} and ${formatNumber(ids.length - max)} more` : shown;
+  return listText(ids, max);
+}
+
+/** A stream's groups as the requeue warning names them: the first 10 of the names listed, and how many more. */
+export function groupsText(groups: { names: readonly string[]; total: number }): string {
+  return listText(groups.names, 10, groups.total);
 }
 
 /** The dialog's title: "Ack message 1-0?" for one id, "Ack 3 messages?" otherwise. */

@@ -22,10 +22,13 @@ export function groupHref(streamKey: string, group: string): string {
 export function GroupsTable({
   streamKey,
   groups,
+  omitted = 0,
   actions,
 }: {
   streamKey: string;
   groups: GroupSummary[];
+  /** Groups the answer left out (a stream with over 1,000): said under the table. */
+  omitted?: number;
   actions?: (group: GroupSummary) => ReactNode;
 }) {
   if (groups.length === 0)
@@ -70,6 +73,12 @@ export function GroupsTable({
           ))}
         </tbody>
       </table>
+      {omitted > 0 ? (
+        <p role="note" className="border-t border-slate-100 px-2 py-1.5 text-xs text-slate-600">
+          {formatNumber(omitted)} more groups not listed: the {formatNumber(groups.length)} with the most pending
+          messages (then the most lag) are shown.
+        </p>
+      ) : null}
     </div>
   );
 }

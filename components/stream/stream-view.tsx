@@ -68,7 +68,12 @@ export function StreamView({ streamKey, initialId, historySlot, groupAdminSlot, 
         </h2>
         {groupAdminSlot}
         {stream.data ? (
-          <GroupsTable streamKey={streamKey} groups={stream.data.groups} actions={renderGroupActions} />
+          <GroupsTable
+            streamKey={streamKey}
+            groups={stream.data.groups}
+            omitted={stream.data.groupsOmitted}
+            actions={renderGroupActions}
+          />
         ) : null}
       </section>
 

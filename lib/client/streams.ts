@@ -46,12 +46,14 @@ export const streamsClient = {
     apiFetch<OverviewSummary>(withQuery("/api/overview", { match: params.match, node: params.node })),
 
   /**
-   * The names of a stream's groups, from its detail. Used by the requeue confirmation: on a
-   * stream read by several groups the copy reaches every group. Null when the answer has none.
+   * The names of a stream's groups, from its detail, and how many groups it has (the detail lists
+   * at most 1,000). Used by the requeue confirmation: on a stream read by several groups the copy
+   * reaches every group. Null when the answer has none.
    */
-  async groupNames(key: string): Promise<string[] | null> {
+  async groupNames(key: string): Promise<{ names: string[]; total: number } | null> {
     const detail = await streamsClient.detail(key);
     if (!Array.isArray(detail.groups)) return null;
-    return detail.groups.map((g) => (typeof g.name === "string" ? g.name : "")).filter(Boolean);
+    const names = detail.groups.map((g) => (typeof g.name === "string" ? g.name : "")).filter(Boolean);
+    return { names, total: Math.max(names.length, detail.groupCount ?? 0) };
   },
 };

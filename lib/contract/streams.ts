@@ -153,7 +153,13 @@ export interface StreamDetail extends StreamRow, DataAge {
   entriesAdded: number | null;
   maxDeletedEntryId: string | null;
   recordedFirstEntryId: string | null;
+  /**
+   * The stream's groups: all of them, or on a stream with more than 1,000 (or more than fit in
+   * ANSWER_LIMIT_BYTES) those with the most pending messages, then the most lag, in Redis's order.
+   */
   groups: GroupSummary[];
+  /** Groups left out of `groups`; absent when it lists every group (`groupCount` counts them all). */
+  groupsOmitted?: number;
 }
 
 /** `GET /api/streams?match=&cursor=&count=`. `cursor` is "0" at the end. */

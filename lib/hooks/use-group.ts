@@ -17,7 +17,7 @@ export function useGroup(key: string, group: string, opts: { paused?: boolean } 
   });
 }
 
-/** Names of every group of the stream (null while unknown). */
+/** Names of the stream's groups (at most 1,000) and how many it has (null while unknown). */
 export function useStreamGroupNames(key: string, enabled = true) {
   return useQuery({
     queryKey: queryKeys.streams.groups(key),

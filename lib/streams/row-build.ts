@@ -65,8 +65,33 @@ export function buildRow(input: RowInputs): StreamRow {
   return row;
 }
 
-export function buildDetail(input: RowInputs): StreamDetail {
-  const groups: GroupSummary[] = input.groups.map((g) => ({
+/** Groups a stream's detail lists at most: past it, the ones with the most pending messages, then the most lag. */
+export const DETAIL_GROUPS_SHOWN = 1000;
+
+/**
+ * The groups a detail lists: all of them when they fit in DETAIL_GROUPS_SHOWN and `budget` bytes,
+ * else those with the most pending messages (then lag, then name) that do, in their own order.
+ */
+export function shownGroups(groups: readonly GroupSummary[], budget: number): GroupSummary[] {
+  const bytes = (g: GroupSummary) => Buffer.byteLength(JSON.stringify(g), "utf8") + 1;
+  const all = groups.reduce((n, g) => n + bytes(g), 0);
+  if (groups.length <= DETAIL_GROUPS_SHOWN && all <= budget) return [...groups];
+  const ranked = groups
+    .map((g, at) => ({ g, at }))
+    .sort((a, b) => b.g.pending - a.g.pending || (b.g.lag ?? -1) - (a.g.lag ?? -1) || a.at - b.at);
+  const kept: { g: GroupSummary; at: number }[] = [];
+  let used = 0;
+  for (const r of ranked) {
+    if (kept.length >= DETAIL_GROUPS_SHOWN || used + bytes(r.g) > budget) break;
+    kept.push(r);
+    used += bytes(r.g);
+  }
+  return kept.sort((a, b) => a.at - b.at).map((r) => r.g);
+}
+
+/** A stream's detail; its groups as shownGroups lists them within `groupsBudget` bytes (`groupsOmitted` counts the rest). */
+export function buildDetail(input: RowInputs, groupsBudget = Infinity): StreamDetail {
+  const all: GroupSummary[] = input.groups.map((g) => ({
     name: g.name,
     consumerCount: g.consumerCount,
     pending: g.pending,
@@ -74,6 +99,7 @@ export function buildDetail(input: RowInputs): StreamDetail {
     entriesRead: g.entriesRead,
     lag: g.lag,
   }));
+  const groups = shownGroups(all, groupsBudget);
   return {
     ...buildRow(input),
     lastGeneratedId: input.info.lastGeneratedId,
@@ -81,6 +107,7 @@ export function buildDetail(input: RowInputs): StreamDetail {
     maxDeletedEntryId: input.info.maxDeletedEntryId,
     recordedFirstEntryId: input.info.recordedFirstEntryId,
     groups,
+    ...(groups.length < all.length ? { groupsOmitted: all.length - groups.length } : {}),
   };
 }
 

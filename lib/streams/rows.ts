@@ -10,6 +10,11 @@ import { assertStream } from "./assert-stream";
 import { timeMsToId } from "@/lib/contract/ids";
 import { buildDetail, buildRow, type RowInputs } from "./row-build";
 import { endEntryBytes } from "./stream-info";
+import { answerBudget } from "./answer-limits";
+import { rowBytes } from "./list-budget";
+
+/** The detail's fields besides its row and groups (four ids and counts, the keys that name them). */
+const DETAIL_FIELDS_BYTES = 256;
 import type { GroupInfo } from "./xinfo";
 import {
   hasUndelivered,
@@ -60,7 +65,8 @@ export async function describeStream(
 ): Promise<StreamDetail> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const [input] = await collectRowInputs(redis, [key], settings);
-    if (input) return buildDetail(input);
+    // The groups get what the row and its 7.0 fields leave of the answer's budget.
+    if (input) return buildDetail(input, answerBudget() - rowBytes(key) - DETAIL_FIELDS_BYTES);
     // Throws 404 / 409; passing means the key was re-created between the two reads.
     await assertStream(redis, key);
   }

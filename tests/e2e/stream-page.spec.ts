@@ -131,3 +131,24 @@ test("an empty stream says so, a missing one is not found, and search scans on d
   await expect(page.getByText("2 matches, scanned 1,500 entries")).toBeVisible(LOAD);
   await expect(page.getByRole("table", { name: "Search results" }).locator("tbody tr")).toHaveCount(2);
 });
+
+test("a stream with over 1,000 groups lists 1,000, the busy ones among them, and says how many more there are", async ({
+  page,
+  redis,
+  prefix,
+}) => {
+  const key = `${prefix}many-groups`;
+  await redis.xadd(key, "1-0", "n", "1");
+  const pipe = redis.pipeline();
+  for (let i = 0; i < 1005; i++) pipe.xgroup("CREATE", key, `g${String(i).padStart(4, "0")}`, "0");
+  await pipe.exec();
+  // The last group in Redis's order holds a pending message: it is listed, five others are not.
+  await redis.xreadgroup("GROUP", "g1004", "c", "COUNT", 1, "STREAMS", key, ">");
+  await page.goto(streamUrl(key));
+  const groups = page.getByRole("table", { name: "Consumer groups" });
+  await expect(groups.getByRole("link", { name: "g1004" })).toBeVisible(LOAD);
+  await expect(groups.getByRole("link", { name: "g0000" })).toBeVisible();
+  await expect(page.getByRole("note").filter({ hasText: "5 more groups not listed" })).toContainText(
+    "the 1,000 with the most pending",
+  );
+});

@@ -2,11 +2,13 @@
  * The stream list's answers stay under ANSWER_LIMIT_BYTES (here its least, 64 KiB) on streams whose
  * keys are long: the index form stops early and says where the rest starts (`index.next`), the
  * cursor form stops at a SCAN call's end, and the cursor page's SCAN calls ask for at most
- * SCAN_CALL_COUNT slots whatever `count` asks. On a private server: its keys are this file's.
+ * SCAN_CALL_COUNT slots whatever `count` asks; a stream's detail lists the groups that fit, the most
+ * pending first. On a private server: its keys are this file's.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/streams/route";
-import type { StreamsListResponse } from "@/lib/contract/streams";
+import { GET as detailRoute } from "@/app/api/streams/[key]/route";
+import type { StreamDetail, StreamsListResponse } from "@/lib/contract/streams";
 import { SCAN_CALL_COUNT } from "@/lib/streams/list";
 import { streamsClient } from "@/lib/client/streams";
 import { watchCommands } from "../helpers/monitor";
@@ -120,5 +122,34 @@ describe("a SCAN cursor page, on 1 KiB keys", () => {
     expect([...seen].sort()).toEqual(all);
     // 10,000 slots asked each time, but 1 KiB keys stop a page after about 55 rows.
     expect(answers).toBeGreaterThan(LONG / 60);
+  });
+});
+
+describe("a stream's detail, on 400 groups with long names", () => {
+  it("lists the groups that fit under the byte limit, the ones with pending messages among them, and counts the rest", async () => {
+    const key = "many-groups";
+    const redis = own.raw();
+    await redis.xadd(key, "*", "n", "1");
+    const name = (i: number) => `group:${String(i).padStart(3, "0")}:${"g".repeat(300)}`;
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 400; i++) pipe.xgroup("CREATE", key, name(i), "0");
+    await pipe.exec();
+    // Two groups near the end of Redis's order hold a pending message.
+    for (const i of [390, 397]) await redis.xreadgroup("GROUP", name(i), "c", "COUNT", 1, "STREAMS", key, ">");
+    const res = await callRoute<StreamDetail>(detailRoute as never, `/api/streams/${encodeURIComponent(key)}`, {
+      params: { key },
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.byteLength(JSON.stringify(res.body), "utf8")).toBeLessThanOrEqual(LIMIT);
+    const { groups, groupsOmitted, groupCount, pending } = res.body;
+    expect(groupCount).toBe(400);
+    expect(pending).toBe(2);
+    expect(groupsOmitted).toBeGreaterThan(0);
+    expect(groups.length + groupsOmitted!).toBe(400);
+    const names = groups.map((g) => g.name);
+    expect(names.slice(0, 2)).toEqual([name(0), name(1)]);
+    expect(names).toContain(name(390));
+    expect(names).toContain(name(397));
+    expect(names).toEqual([...names].sort());
   });
 });

@@ -4,6 +4,7 @@ import {
   confirmLabel,
   describeConsequence,
   dialogTitle,
+  groupsText,
   idsText,
   JOB_VERB,
   summarizeJobResult,
@@ -135,5 +136,14 @@ describe("action requests", () => {
     );
     expect(isAllGroupsRefusal(new Error('Stream has 2 groups: pass "allGroups": true'))).toBe(false);
     expect(isAllGroupsRefusal(new ApiError("REDIS_UNAVAILABLE", "Redis is unreachable", 503))).toBe(false);
+  });
+});
+
+describe("groupsText", () => {
+  it("names the first 10 groups listed and counts the rest, listed or not", () => {
+    const names = Array.from({ length: 12 }, (_, i) => `g${i}`);
+    expect(groupsText({ names: names.slice(0, 3), total: 3 })).toBe("g0, g1, g2");
+    expect(groupsText({ names, total: 12 })).toBe("g0, g1, g2, g3, g4, g5, g6, g7, g8, g9 and 2 more");
+    expect(groupsText({ names, total: 5000 })).toBe("g0, g1, g2, g3, g4, g5, g6, g7, g8, g9 and 4,990 more");
   });
 });

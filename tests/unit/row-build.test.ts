@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { buildDetail, buildRow, intOrNull, oldestAgeMs, summarizeLag } from "@/lib/streams/row-build";
+import type { GroupSummary } from "@/lib/contract/streams";
+import {
+  buildDetail,
+  buildRow,
+  DETAIL_GROUPS_SHOWN,
+  intOrNull,
+  oldestAgeMs,
+  shownGroups,
+  summarizeLag,
+} from "@/lib/streams/row-build";
 import { parseGroups, parseStreamInfo } from "@/lib/streams/xinfo";
 
 const streamReply = [
@@ -126,5 +135,62 @@ describe("building rows from parsed replies", () => {
     expect(intOrNull("42")).toBe(42);
     expect(intOrNull(null)).toBeNull();
     expect(intOrNull("x")).toBeNull();
+  });
+});
+
+describe("shownGroups: the groups a stream's detail lists", () => {
+  const group = (i: number, pending = 0, lag: number | null = 0): GroupSummary => ({
+    name: `g${i}`,
+    consumerCount: 1,
+    pending,
+    lastDeliveredId: "1-0",
+    entriesRead: 1,
+    lag,
+  });
+
+  it("lists every group, in Redis's order, while they fit", () => {
+    const groups = [group(2), group(1, 5), group(3)];
+    expect(shownGroups(groups, Infinity)).toEqual(groups);
+  });
+
+  it("over DETAIL_GROUPS_SHOWN: the most pending first, then the most lag, kept in Redis's order", () => {
+    const groups = Array.from({ length: DETAIL_GROUPS_SHOWN + 5 }, (_, i) => group(i));
+    groups[7] = group(7, 0, 50); // lag only
+    groups[DETAIL_GROUPS_SHOWN + 3] = group(DETAIL_GROUPS_SHOWN + 3, 9); // pending, near the end
+    groups[DETAIL_GROUPS_SHOWN + 4] = group(DETAIL_GROUPS_SHOWN + 4, 0, null); // lag unknown: last
+    const shown = shownGroups(groups, Infinity);
+    expect(shown).toHaveLength(DETAIL_GROUPS_SHOWN);
+    const names = shown.map((g) => g.name);
+    expect(names[names.length - 1]).toBe(`g${DETAIL_GROUPS_SHOWN + 3}`);
+    expect(names).toContain("g7");
+    expect(names).not.toContain(`g${DETAIL_GROUPS_SHOWN + 4}`);
+    const order = shown.map((g) => Number(g.name.slice(1)));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it("within a byte budget: as many as fit, the most pending first", () => {
+    const long = (i: number, pending: number) => ({ ...group(i, pending), name: `g${i}:${"n".repeat(1000)}` });
+    const groups = [long(0, 1), long(1, 3), long(2, 2), long(3, 0)];
+    const one = Buffer.byteLength(JSON.stringify(groups[0]));
+    const shown = shownGroups(groups, 2 * one + 10);
+    expect(shown.map((g) => g.pending)).toEqual([3, 2]);
+  });
+
+  it("buildDetail says how many it left out", () => {
+    const detail = buildDetail(
+      {
+        key: "s",
+        info: parseStreamInfo(streamReply),
+        groups: Array.from({ length: DETAIL_GROUPS_SHOWN + 2 }, (_, i) => group(i)),
+        pttl: -1,
+        memory: 1,
+        oldestPendingIds: [],
+        stuck: { count: 0, capped: false },
+        now: 5000,
+      },
+      Infinity,
+    );
+    expect(detail.groups).toHaveLength(DETAIL_GROUPS_SHOWN);
+    expect(detail.groupsOmitted).toBe(2);
   });
 });
