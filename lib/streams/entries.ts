@@ -15,7 +15,7 @@ import { formatId, isFullId, parseId } from "@/lib/contract/ids";
 import { readPelSlices } from "./pel-range";
 import { continuationAfter, requestRange, type IdRange } from "./range";
 import { classifyEntries, findOrphans } from "@/lib/shared/states";
-import { parseGroups, type GroupInfo } from "./xinfo";
+import { byBusiest, parseGroups, type GroupInfo } from "./xinfo";
 
 export interface ReadEntriesInput {
   start?: string;
@@ -40,7 +40,7 @@ export function chooseStateGroups(
     ? new Set(wanted)
     : new Set(
         [...groups]
-          .sort((a, b) => b.pending - a.pending || (b.lag ?? Infinity) - (a.lag ?? Infinity))
+          .sort(byBusiest)
           .slice(0, STATE_GROUPS_MAX)
           .map((g) => g.name),
       );

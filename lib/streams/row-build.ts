@@ -4,7 +4,7 @@
  */
 import type { GroupSummary, MemoryUnknown, StreamDetail, StreamRow } from "@/lib/contract/streams";
 import { compareIds, idToTimeMs } from "@/lib/contract/ids";
-import type { GroupInfo, StreamInfo } from "./xinfo";
+import { byBusiest, type GroupInfo, type StreamInfo } from "./xinfo";
 
 export interface RowInputs {
   key: string;
@@ -65,20 +65,18 @@ export function buildRow(input: RowInputs): StreamRow {
   return row;
 }
 
-/** Groups a stream's detail lists at most: past it, the ones with the most pending messages, then the most lag. */
+/** Groups a stream's detail lists at most: past it, the busiest (byBusiest). */
 export const DETAIL_GROUPS_SHOWN = 1000;
 
 /**
  * The groups a detail lists: all of them when they fit in DETAIL_GROUPS_SHOWN and `budget` bytes,
- * else those with the most pending messages (then lag, then name) that do, in their own order.
+ * else the busiest (byBusiest; then Redis's order) that do, listed in Redis's order.
  */
 export function shownGroups(groups: readonly GroupSummary[], budget: number): GroupSummary[] {
   const bytes = (g: GroupSummary) => Buffer.byteLength(JSON.stringify(g), "utf8") + 1;
   const all = groups.reduce((n, g) => n + bytes(g), 0);
   if (groups.length <= DETAIL_GROUPS_SHOWN && all <= budget) return [...groups];
-  const ranked = groups
-    .map((g, at) => ({ g, at }))
-    .sort((a, b) => b.g.pending - a.g.pending || (b.g.lag ?? -1) - (a.g.lag ?? -1) || a.at - b.at);
+  const ranked = groups.map((g, at) => ({ g, at })).sort((a, b) => byBusiest(a.g, b.g) || a.at - b.at);
   const kept: { g: GroupSummary; at: number }[] = [];
   let used = 0;
   for (const r of ranked) {

@@ -114,6 +114,14 @@ export function lastEntryOf(reply: unknown): unknown[] | null {
 export type GroupInfo = ConsumerGroup;
 
 /**
+ * Busiest first: the most pending messages, then the longest lag (a lag Redis cannot tell counts
+ * as the longest). How a stream's groups are picked when not all of them are shown.
+ */
+export function byBusiest(a: Pick<GroupInfo, "pending" | "lag">, b: Pick<GroupInfo, "pending" | "lag">): number {
+  return b.pending - a.pending || (b.lag ?? Infinity) - (a.lag ?? Infinity);
+}
+
+/**
  * The groups of a stream. Given the stream's own XINFO STREAM, each lag is bounded by what the
  * stream says (boundedLag): pass it wherever it was read anyway.
  */
