@@ -18,6 +18,11 @@ export class LuaScript {
   constructor(
     readonly name: string,
     readonly source: string,
+    /**
+     * Sent as EVALSHA_RO: for a script that only reads (declared `#!lua flags=no-writes`). An ACL
+     * that may only read the keys (`%R~`) refuses EVALSHA, which counts its keys as written.
+     */
+    readonly readOnly = false,
   ) {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
@@ -29,21 +34,36 @@ export class LuaScript {
     args: readonly ScriptArg[],
     replies: "text" | "buffers" = "text",
   ): Promise<unknown> {
+    const command = this.readOnly ? "EVALSHA_RO" : "EVALSHA";
     const call = () =>
       replies === "buffers"
-        ? redis.callBuffer("EVALSHA", this.sha, keys.length, ...keys, ...args)
-        : redis.evalsha(this.sha, keys.length, ...keys, ...args);
+        ? redis.callBuffer(command, this.sha, keys.length, ...keys, ...args)
+        : this.readOnly
+          ? redis.call(command, this.sha, keys.length, ...keys, ...args)
+          : redis.evalsha(this.sha, keys.length, ...keys, ...args);
     try {
       return await call();
     } catch (err) {
       if (err instanceof Error && err.message.startsWith("NOSCRIPT")) {
         // Load once, then run by sha (batches sent together would otherwise each EVAL the source).
-        await loadScript(redis, this.source);
+        await this.load(redis);
         return call();
       }
       throw err;
     }
   }
+
+  /** SCRIPT LOAD, once for the calls that found the script missing together. */
+  private load(redis: RedisConnection): Promise<void> {
+    let loading = this.loading.get(redis);
+    if (!loading) {
+      loading = loadScript(redis, this.source).finally(() => this.loading.delete(redis));
+      this.loading.set(redis, loading);
+    }
+    return loading;
+  }
+
+  private readonly loading = new WeakMap<RedisConnection, Promise<void>>();
 
   /** A read-only call (nothing to record) answered with strings as Buffers (binary-safe values). */
   runReadingBuffers(redis: RedisConnection, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {

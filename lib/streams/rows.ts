@@ -32,7 +32,8 @@ import { keptGroupUnder, type StuckSnapshot } from "./stuck-snapshot";
  * Rows of the stream list in a bounded number of pipelined rounds, whatever the number of keys
  * (reads through ./snapshot.ts, whose error policy applies: keys that vanished or changed type
  * since SCAN are left out):
- * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL, MEMORY USAGE (default sampling), in one round for
+ * 1. per key: XINFO STREAM, XINFO GROUPS, PTTL (500 keys per read-only script call beside the
+ *    pipeline: lib/redis/keyspace.ts `readPttls`), MEMORY USAGE (default sampling), in one round for
  *    streams small at their last read and unchanged since (their MEMORY USAGE remembered), two when
  *    such a stream changed, else up to three (readStreams: MEMORY USAGE only under
  *    MEMORY_USAGE_MAX_CONSUMERS, XINFO STREAM in rounds bounded in bytes);

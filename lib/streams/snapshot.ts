@@ -5,7 +5,7 @@ import type { GroupRuleConfig } from "@/lib/contract/config";
 import { countIdlePending, type IdleCount, type IdleCountTarget } from "@/lib/pending/idle-count";
 import { MAX_PENDING_PAGE } from "@/lib/contract/pending";
 import { isAppKey } from "@/lib/redis/app-keys";
-import { pipelineForKeys, resumeSlice, type PipelineResult, type StoredSlice } from "@/lib/redis/keyspace";
+import { pipelineForKeys, readPttls, resumeSlice, type PipelineResult, type StoredSlice } from "@/lib/redis/keyspace";
 import { readConsumersMany, type ConsumerList } from "./consumers";
 import { intOrNull } from "./row-build";
 import { compareIds, idToTimeMs, isValidId } from "@/lib/contract/ids";
@@ -132,10 +132,10 @@ export async function readStreams(
     (pipe, key) => {
       if (parts.info && early.has(key)) pipe.call("XINFO", "STREAM", key);
       if (groupsRead && !shared.reused.has(key)) pipe.call("XINFO", "GROUPS", key);
-      if (parts.ttl) pipe.pttl(key);
     },
     parts.chunkKeys,
   );
+  const ttlReading = parts.ttl ? readPttls(redis, keys) : null;
   if (shared.keep) {
     const fresh = keys.filter((key) => !shared.reused.has(key));
     const groupsReplies = reading.then((replies) =>
@@ -143,13 +143,12 @@ export async function readStreams(
     );
     shared.keep(fresh, groupsReplies);
   }
-  const [replies, reusedGroups] = await Promise.all([reading, sharedReplies(shared.reused)]);
+  const [replies, reusedGroups, ttls] = await Promise.all([reading, sharedReplies(shared.reused), ttlReading]);
   const reads = keys.map((key, i) => {
     const r = replies[i] ?? [];
     let at = 0;
     const infoRes = parts.info && early.has(key) ? r[at++] : undefined;
     const groupsRes = !groupsRead ? undefined : shared.reused.has(key) ? reusedGroups.get(key) : r[at++];
-    const ttlRes = parts.ttl ? r[at++] : undefined;
     const read: KeyRead = {
       key,
       state: replyState(groupsRes) ?? replyState(infoRes) ?? "stream",
@@ -159,7 +158,7 @@ export async function readStreams(
       memory: null,
       memoryUnknown: null,
     };
-    if (read.state === "stream" && parts.ttl) read.pttl = extra(ttlRes);
+    if (read.state === "stream" && ttls) read.pttl = extra(ttls[i]);
     const parsed: Parsed = {};
     return { read, groupsRes, infoRes, memoryRead: false, parsed };
   });
@@ -558,11 +557,11 @@ export interface SnapshotOptions {
 
 /**
  * One bounded look at a set of streams, shared by the alert rules, the history sampler and the
- * metrics endpoint. Per stream: XINFO STREAM (no FULL), XINFO GROUPS, PTTL in one pipeline; per
- * group with pending (at most `maxGroups`): XPENDING - + 1 (oldest by id); optionally the
- * consumers (capped: ./consumers.ts) and stuck messages counted over at most STUCK_SCAN_BUDGET
- * PEL entries per group; optionally the lag in time (readFirstUndelivered, at most `maxGroups`
- * groups). Keys that are gone or not streams are left out.
+ * metrics endpoint. Per stream: XINFO STREAM (no FULL), XINFO GROUPS in one pipeline, PTTL beside
+ * it (readPttls); per group with pending (at most `maxGroups`): XPENDING - + 1 (oldest by id);
+ * optionally the consumers (capped: ./consumers.ts) and stuck messages counted over at most
+ * STUCK_SCAN_BUDGET PEL entries per group; optionally the lag in time (readFirstUndelivered, at
+ * most `maxGroups` groups). Keys that are gone or not streams are left out.
  */
 export async function snapshotStreams(
   redis: RedisConnection,

@@ -18,6 +18,7 @@ import { pendingQuerySchema } from "@/lib/contract/pending";
 import { getGroupDetail } from "@/lib/pending/group";
 import { tick } from "@/lib/worker/tick";
 import { probeServer } from "@/lib/redis/server-info";
+import { readPttls } from "@/lib/redis/keyspace";
 import { settingsFrom } from "../helpers/worker";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
 
@@ -114,6 +115,25 @@ describe("the documented operator Redis ACL", () => {
     await admin.xgroup("CREATE", key, "g", "0");
     await admin.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
     expect((await describeStreams(readOnly, [key], await getSettings(readOnly)))[0]).toMatchObject({ key, pending: 1 });
+    // The list's TTLs come from a read-only script (EVALSHA_RO), which the key pattern %R~* allows.
+    const pttls = connectAs(viewer);
+    try {
+      await pttls.ping();
+      const sent: string[] = [];
+      const send = pttls.sendCommand.bind(pttls);
+      pttls.sendCommand = ((cmd: Parameters<Redis["sendCommand"]>[0]) => {
+        sent.push(cmd.name.toLowerCase());
+        return send(cmd);
+      }) as Redis["sendCommand"];
+      expect(await readPttls(pttls, [key, `${prefix}missing`])).toEqual([
+        [null, -1],
+        [null, -2],
+      ]);
+      expect(sent).toContain("evalsha_ro");
+      expect(sent).not.toContain("pttl");
+    } finally {
+      pttls.disconnect();
+    }
     expect((await readEntries(readOnly, key, { order: "desc", count: 10 })).entries).toHaveLength(1);
     // The live tail's blocking read (lib/streams/tail.ts).
     expect(await readOnly.xread("COUNT", 1, "BLOCK", 10, "STREAMS", key, "0-0")).toHaveLength(1);
