@@ -224,8 +224,18 @@ return out`,
   true,
 );
 
-/** Connections whose server refused the PTTL script (an ACL without EVALSHA_RO): plain PTTLs there. */
-const scriptsRefused = new WeakSet<RedisConnection>();
+/**
+ * Connections whose server refused the PTTL script, and when: an ACL without EVALSHA_RO, or a proxy
+ * in front of a cluster that refuses keys of several slots in one call. They get plain PTTLs, and
+ * the script is tried again after SCRIPT_RETRY_MS (an ACL may be changed without a restart).
+ */
+const scriptRefusedAt = new WeakMap<RedisConnection, number>();
+const SCRIPT_RETRY_MS = 10 * 60_000;
+
+function scriptRefused(redis: RedisConnection): boolean {
+  const at = scriptRefusedAt.get(redis);
+  return at !== undefined && Date.now() - at < SCRIPT_RETRY_MS;
+}
 
 /**
  * Each key's PTTL reply, as a pipeline gives it. On a single server, in script calls of
@@ -241,7 +251,7 @@ export async function readPttls(
   chunkSize = PTTL_BATCH_KEYS,
 ): Promise<PipelineResult[]> {
   if (keys.length === 0) return [];
-  if (!isCluster(redis) && !scriptsRefused.has(redis)) {
+  if (!isCluster(redis) && !scriptRefused(redis)) {
     const chunks: string[][] = [];
     for (let i = 0; i < keys.length; i += chunkSize) chunks.push(keys.slice(i, i + chunkSize));
     try {
@@ -251,8 +261,8 @@ export async function readPttls(
       );
     } catch (err) {
       if (!(err instanceof Error) || isConnectionError(err) || isFailoverError(err)) throw err;
-      // NOPERM (ACL), or a server without scripting: it will refuse again.
-      if (/^NOPERM|unknown command/i.test(err.message)) scriptsRefused.add(redis);
+      // Refusals that the next call would get too; any other error falls back for this call only.
+      if (/^(NOPERM|CROSSSLOT)|unknown command/i.test(err.message)) scriptRefusedAt.set(redis, Date.now());
     }
   }
   const replies = await pipelineForKeys(redis, keys, (pipe, key) => pipe.pttl(key));
