@@ -4,20 +4,12 @@ import { PTTL_BATCH_KEYS, readPttls } from "@/lib/redis/keyspace";
 import { describeStreams } from "@/lib/streams/rows";
 import { startRedisServer, type PrivateRedis } from "../../scripts/lib/redis-server";
 import { cleanPrefix, testRedis, uniquePrefix } from "../helpers/redis";
+import { recordSentCommands } from "../helpers/sent-commands";
 
-/**
- * A client whose commands are recorded as they are sent (name and first two arguments), once it is
- * connected: ioredis sends a command queued before that twice through sendCommand.
- */
+/** A connected client and the commands it sends from now on. */
 async function recorded(redis: Redis): Promise<{ redis: Redis; sent: string[][] }> {
   await redis.ping();
-  const sent: string[][] = [];
-  const original = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((cmd: Parameters<Redis["sendCommand"]>[0]) => {
-    sent.push([cmd.name.toLowerCase(), ...cmd.args.slice(0, 2).map((a) => String(a))]);
-    return original(cmd);
-  }) as Redis["sendCommand"];
-  return { redis, sent };
+  return { redis, sent: recordSentCommands(redis).all };
 }
 
 const admin = testRedis();

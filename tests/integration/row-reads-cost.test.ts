@@ -4,16 +4,10 @@ import { describeStreams } from "@/lib/streams/rows";
 import { readFirstUndelivered, readOldestPending, readPendingStates, readStuckCounts } from "@/lib/streams/snapshot";
 import { timeMsToId } from "@/lib/contract/ids";
 import { cleanPrefix, uniquePrefix } from "../helpers/redis";
+import { recordSentCommands } from "../helpers/sent-commands";
 
-/** Every command this client sends is recorded (on the client, so other test files cannot skew it). */
 const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-let sent: string[][] = [];
-const original = redis.sendCommand.bind(redis);
-redis.sendCommand = ((cmd: Parameters<Redis["sendCommand"]>[0]) => {
-  sent.push([cmd.name.toLowerCase(), ...cmd.args.map((a) => String(a))]);
-  return original(cmd);
-}) as Redis["sendCommand"];
-const count = (name: string) => sent.filter((c) => c[0] === name).length;
+const sent = recordSentCommands(redis);
 
 const prefix = uniquePrefix("rowcost");
 afterAll(async () => {
@@ -31,16 +25,16 @@ describe("the list rows' per-group reads", () => {
     await redis.xreadgroup("GROUP", "reading", "c", "COUNT", 2, "STREAMS", key, ">");
     await redis.call("XCLAIM", key, "reading", "c", "0", `${t0}-0`, "IDLE", "60000", "JUSTID");
 
-    sent = [];
+    sent.clear();
     const [row] = await describeStreams(redis, [key], { groups: [] });
     expect(row).toMatchObject({ pending: 2, stuck: 1, stuckCapped: false, lag: 4 });
     expect(row!.oldestPendingMs).toBeGreaterThanOrEqual(119_000);
     expect(row!.lagMs).toBeGreaterThanOrEqual(119_000);
-    expect(count("xpending")).toBe(1);
-    expect(sent.find((c) => c[0] === "xpending")).toEqual(["xpending", key, "reading", "-", "+", "2"]);
+    expect(sent.count("xpending")).toBe(1);
+    expect(sent.all.find((c) => c[0] === "xpending")).toEqual(["xpending", key, "reading", "-", "+", "2"]);
     // "behind" is behind the first entry (XINFO STREAM's); "reading" needs the entry after its last-delivered id.
-    expect(count("xrange")).toBe(1);
-    expect(sent.find((c) => c[0] === "xrange")).toEqual(["xrange", key, `(${t0 + 1}-0`, "+", "COUNT", "1"]);
+    expect(sent.count("xrange")).toBe(1);
+    expect(sent.all.find((c) => c[0] === "xrange")).toEqual(["xrange", key, `(${t0 + 1}-0`, "+", "COUNT", "1"]);
 
     // The same answers as the separate reads.
     const now = Date.now();
@@ -75,20 +69,20 @@ describe("the list rows' per-group reads", () => {
     await redis.xgroup("CREATE", key, "g", "0");
     await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
     const lagRow = async () => ({ lagMs: (await describeStreams(redis, [key], { groups: [] }))[0]!.lagMs ?? -1 });
-    const lagXranges = () => sent.filter((c) => c[0] === "xrange" && c[1] === key).length;
+    const lagXranges = () => sent.all.filter((c) => c[0] === "xrange" && c[1] === key).length;
 
-    sent = [];
+    sent.clear();
     const first = await lagRow();
     expect(lagXranges()).toBe(1);
     expect(first.lagMs).toBeGreaterThanOrEqual(540_000);
-    sent = [];
+    sent.clear();
     const again = await lagRow();
     expect(lagXranges()).toBe(0);
     expect(again.lagMs).toBeGreaterThanOrEqual(first.lagMs);
 
     // The group reads on: a new last-delivered-id, read again.
     await redis.xreadgroup("GROUP", "g", "c", "COUNT", 1, "STREAMS", key, ">");
-    sent = [];
+    sent.clear();
     const readOn = await lagRow();
     expect(lagXranges()).toBe(1);
     expect(readOn.lagMs).toBeLessThan(first.lagMs - 50_000);
@@ -107,12 +101,12 @@ describe("the list rows' per-group reads", () => {
     pipe.xgroup("CREATE", key, "g", "0");
     await pipe.exec();
     await redis.xreadgroup("GROUP", "g", "c", "COUNT", 30, "STREAMS", key, ">");
-    sent = [];
+    sent.clear();
     const [state] = await readPendingStates(redis, [{ stream: key, group: "g", minIdleMs: 0, pending: 30 }], {
       totalBudget: 10,
     });
     expect(state).toMatchObject({ oldest: { id: "1000-0" }, stuck: { count: 10, scanned: 10, complete: false } });
-    expect(sent.filter((c) => c[0] === "xpending").map((c) => c.slice(3))).toEqual([
+    expect(sent.all.filter((c) => c[0] === "xpending").map((c) => c.slice(3))).toEqual([
       ["-", "+", "1"],
       ["-", "+", "10"],
     ]);

@@ -6,25 +6,23 @@ import { countIdlePending } from "@/lib/pending/idle-count";
 import { STUCK_READ_FACTOR, summarizeOverview } from "@/lib/streams/summary";
 import { useOwnAppPrefix } from "../helpers/settings";
 import { cleanPrefix, uniquePrefix } from "../helpers/redis";
+import { recordSentCommands } from "../helpers/sent-commands";
 
 /**
  * Stuck counting reads the PEL with plain, bounded XPENDING ranges. Every XPENDING this client
  * sends is recorded (on the client, so other test files cannot skew it).
  */
 const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-let xpending: string[][] = [];
-const original = redis.sendCommand.bind(redis);
-redis.sendCommand = ((cmd: Parameters<Redis["sendCommand"]>[0]) => {
-  if (cmd.name.toLowerCase() === "xpending") xpending.push(cmd.args.map((a) => String(a)));
-  return original(cmd);
-}) as Redis["sendCommand"];
+const sent = recordSentCommands(redis);
+/** The arguments of each XPENDING sent since the last clear. */
+const xpendingArgs = () => sent.named("xpending").map((c) => c.slice(1));
 
 const prefix = uniquePrefix("stuckbudget");
 beforeAll(() => {
   useOwnAppPrefix("stuck-budget");
 });
 beforeEach(() => {
-  xpending = [];
+  sent.clear();
 });
 afterAll(async () => {
   await cleanPrefix(redis, prefix);
@@ -53,14 +51,14 @@ async function makeIdle(key: string, ids: string[], group = "g") {
 
 /** XPENDING calls that read a range (not the `- + 1` oldest probe), as their COUNT. */
 function rangeCounts(): number[] {
-  return xpending
+  return xpendingArgs()
     .filter((args) => !(args[2] === "-" && args[3] === "+" && args[4] === "1"))
     .map((args) => Number(args[4]));
 }
 
 function expectNoIdleOption() {
-  expect(xpending.length).toBeGreaterThan(0);
-  for (const args of xpending) expect(args.map((a) => a.toUpperCase())).not.toContain("IDLE");
+  expect(xpendingArgs().length).toBeGreaterThan(0);
+  for (const args of xpendingArgs()) expect(args.map((a) => a.toUpperCase())).not.toContain("IDLE");
 }
 
 describe("countIdlePending", () => {
@@ -97,7 +95,7 @@ describe("countIdlePending", () => {
     });
     expect(c).toMatchObject({ count: 2, scanned: 1500, complete: false });
     expect(rangeCounts()).toEqual([1000, 500]);
-    expect(xpending[1]![2]).toBe(`(${ids[999]}`);
+    expect(xpendingArgs()[1]![2]).toBe(`(${ids[999]}`);
     const [all] = await countIdlePending(redis, [{ stream: key, group: "g", minIdleMs: 30_000, pending: 2100 }]);
     expect(all).toMatchObject({ count: 3, scanned: 2100, complete: true });
   });
@@ -130,7 +128,7 @@ describe("stuck counts of the alert snapshot and the overview stay within their 
     expect(exact!.groups[0]!.stuck).toMatchObject({ count: 3, capped: false });
     expectNoIdleOption();
 
-    xpending = [];
+    sent.clear();
     const [bounded] = await snapshotStreams(redis, [key], { ...opts, stuckScanBudget: 10 });
     expect(bounded!.groups[0]!.stuck).toMatchObject({ count: 2, capped: true });
     expect(bounded!.groups[0]!.stuck!.maxIdleMs).toBeGreaterThanOrEqual(600_000);
