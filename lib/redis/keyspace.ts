@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import type Redis from "ioredis";
 import type { ChainableCommander, Cluster } from "ioredis";
-import { isConnectionError, isFailoverError } from "./client";
+import { isConnectionError } from "./client";
 import { isCluster, mastersNow, nodeAddress, type RedisConnection } from "./connection";
 import { LuaScript } from "./lua";
 import { execWithOneTimer, type PipelineResult } from "./pipeline-exec";
@@ -260,13 +260,20 @@ export async function readPttls(
         chunks[i]!.map((_, j): PipelineResult => [null, Array.isArray(reply) ? reply[j] : null]),
       );
     } catch (err) {
-      if (!(err instanceof Error) || isConnectionError(err) || isFailoverError(err)) throw err;
+      if (!(err instanceof Error) || isConnectionError(err)) throw err;
       // Refusals that the next call would get too; any other error falls back for this call only.
       if (/^(NOPERM|CROSSSLOT)|unknown command/i.test(err.message)) scriptRefusedAt.set(redis, Date.now());
     }
   }
-  const replies = await pipelineForKeys(redis, keys, (pipe, key) => pipe.pttl(key));
-  return replies.map((r) => r[0] ?? [new Error("no reply"), null]);
+  try {
+    const replies = await pipelineForKeys(redis, keys, (pipe, key) => pipe.pttl(key));
+    return replies.map((r) => r[0] ?? [new Error("no reply"), null]);
+  } catch (err) {
+    // A TTL is an extra of a stream's row (null when refused): only a lost connection or a failover
+    // in progress stops the read, as it stops the XINFO reads beside it.
+    if (!(err instanceof Error) || isConnectionError(err)) throw err;
+    return keys.map((): PipelineResult => [err, null]);
+  }
 }
 
 /** The master client serving a key's slot (the Cluster client itself for a slot it does not know). */
